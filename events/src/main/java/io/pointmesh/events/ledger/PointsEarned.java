@@ -1,0 +1,30 @@
+package io.pointmesh.events.ledger;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/** A purchase earned points; they become available at {@code availableAt}. */
+@RegisterForReflection
+public record PointsEarned(
+        String earningId,
+        String memberId,
+        String partnerId,
+        String storeCode,
+        String partnerTxId,
+        BigDecimal amount,
+        String currency,
+        Instant occurredAt,
+        long points,
+        long basePoints,
+        List<Bonus> bonuses,
+        BigDecimal gradeMultiplier,
+        Instant availableAt,
+        Instant expiresAt) implements LedgerEvent {
+
+    @Override
+    public String aggregateId() {
+        return memberId;
+    }
+}

@@ -1,0 +1,3 @@
+package io.pointmesh.events.ledger;
+
+public enum VoidReason { VOIDED, LAPSED }

@@ -1,0 +1,3 @@
+package io.pointmesh.events.partner;
+
+public enum StoreChannel { OFFLINE, ONLINE }
