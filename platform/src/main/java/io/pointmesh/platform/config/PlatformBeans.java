@@ -1,0 +1,29 @@
+package io.pointmesh.platform.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pointmesh.events.EventCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import io.quarkus.arc.DefaultBean;
+
+import java.time.Clock;
+
+/** Beans every service shares. */
+@ApplicationScoped
+public class PlatformBeans {
+
+    /** Uses Quarkus's ObjectMapper, so events and REST bodies share one JSON configuration. */
+    @Produces
+    @ApplicationScoped
+    EventCodec eventCodec(ObjectMapper mapper) {
+        return new EventCodec(mapper);
+    }
+
+    /** The one clock of the service; tests may replace it to move time. */
+    @Produces
+    @DefaultBean
+    @ApplicationScoped
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

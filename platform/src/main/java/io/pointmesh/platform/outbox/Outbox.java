@@ -1,0 +1,67 @@
+package io.pointmesh.platform.outbox;
+
+import io.pointmesh.events.DomainEvent;
+import io.pointmesh.events.EventCatalog;
+import io.pointmesh.events.EventCodec;
+import io.pointmesh.events.EventDefinition;
+import io.pointmesh.events.EventEnvelope;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * The write side of the transactional outbox: records an event in the same database transaction
+ * as the state change it announces. {@link OutboxRelay} publishes it to Kafka after the commit.
+ *
+ * <p>Invariant: an event is in the outbox if and only if its transaction committed. That is why
+ * {@link #publish(DomainEvent)} refuses to run outside a transaction: an autocommitted event
+ * could announce a change that then rolls back.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    static final String INSERT = "INSERT INTO outbox_event (event_id, topic, event_key, event_type, payload) ";
+
+    @Inject
+    EventCodec codec;
+
+    @Inject
+    Clock clock;
+
+    /** Adds the event to the current Hibernate Reactive (Panache) transaction. */
+    public Uni<EventEnvelope<DomainEvent>> publish(DomainEvent event) {
+        EventEnvelope<DomainEvent> envelope = codec.wrap(event, clock.instant());
+        EventDefinition def = EventCatalog.of(event.getClass());
+        return Panache.currentTransaction()
+                .onItem().ifNull().failWith(() -> new IllegalStateException(
+                        "Outbox.publish must run inside a transaction (@WithTransaction or Panache.withTransaction)"))
+                .chain(tx -> Panache.getSession())
+                .chain(session -> session.createNativeQuery(INSERT + "VALUES (:id, :topic, :key, :type, :payload)")
+                        .setParameter("id", UUID.fromString(envelope.id()))
+                        .setParameter("topic", def.topic().topicName())
+                        .setParameter("key", event.aggregateId())
+                        .setParameter("type", def.type())
+                        .setParameter("payload", codec.encode(envelope))
+                        .executeUpdate())
+                .replaceWith(envelope);
+    }
+
+    /**
+     * Adds the event through a reactive SQL connection on which the caller has begun a
+     * transaction (for services that write with SQL rather than Hibernate).
+     */
+    public Uni<EventEnvelope<DomainEvent>> publish(SqlClient transaction, DomainEvent event) {
+        EventEnvelope<DomainEvent> envelope = codec.wrap(event, clock.instant());
+        EventDefinition def = EventCatalog.of(event.getClass());
+        return transaction.preparedQuery(INSERT + "VALUES ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(UUID.fromString(envelope.id()), def.topic().topicName(), event.aggregateId(),
+                        def.type(), codec.encode(envelope)))
+                .replaceWith(envelope);
+    }
+}

@@ -1,0 +1,187 @@
+package io.pointmesh.platform.outbox;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pointmesh.events.EventEnvelope;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The read side of the transactional outbox: publishes committed events to Kafka, in the order
+ * they were written, then marks them published.
+ *
+ * <ul>
+ *   <li>At least once: a row is marked only after Kafka acknowledged it (acks=all). A crash after
+ *       the send and before the mark sends it again; consumers deduplicate on the event id.</li>
+ *   <li>In order: one relay per database at a time (a transaction-scoped advisory lock), so with
+ *       several replicas of a service, events of one aggregate still leave in commit order.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** Arbitrary but fixed: the advisory lock that elects the single active relay per database. */
+    private static final long RELAY_LOCK = 0x706f696e746d6573L;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    @Channel("pointmesh-outbox")
+    @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+    MutinyEmitter<String> emitter;
+
+    @ConfigProperty(name = "pointmesh.outbox.batch-size", defaultValue = "500")
+    int batchSize;
+
+    @ConfigProperty(name = "pointmesh.kafka.topic-prefix")
+    Optional<String> topicPrefix;
+
+    @ConfigProperty(name = "pointmesh.outbox.retention-hours", defaultValue = "168")
+    int retentionHours;
+
+    private final Counter published;
+
+    @Inject
+    public OutboxRelay(MeterRegistry registry) {
+        this.published = Counter.builder("pointmesh.outbox.published")
+                .description("events the outbox relay published to Kafka").register(registry);
+    }
+
+    @ConfigProperty(name = "quarkus.datasource.reactive.url")
+    String databaseUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String databaseUser;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String databasePassword;
+
+    @Inject
+    Vertx vertx;
+
+    private PgSubscriber subscriber;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+
+    /** Listens for the commit-time notification of new outbox rows (see V0_1 migration). */
+    void listen(@Observes StartupEvent start) {
+        PgConnectOptions options = PgConnectOptions.fromUri(databaseUrl).setUser(databaseUser).setPassword(databasePassword);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
+        subscriber.channel("pointmesh_outbox").handler(payload -> wake());
+        subscriber.connect().subscribe().with(ok -> wake(),
+                e -> LOG.warnf("outbox relay cannot listen for notifications, polling only: %s", e.toString()));
+    }
+
+    void close(@Observes ShutdownEvent stop) {
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
+    }
+
+    /** The fallback: catches anything a lost notification (or another replica's crash) left behind. */
+    @Scheduled(every = "${pointmesh.outbox.poll-interval:1s}", delayed = "1s")
+    void poll() {
+        wake();
+    }
+
+    /** Starts a drain, or asks the running one to go again: at most one drain runs per instance. */
+    void wake() {
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        drain().onFailure().invoke(e -> LOG.warnf("outbox relay failed, will retry: %s", e.toString()))
+                .onFailure().recoverWithNull()
+                .subscribe().with(n -> finish(), e -> finish());
+    }
+
+    private void finish() {
+        running.set(false);
+        if (again.get()) {
+            wake();
+        }
+    }
+
+    /** Publishes batches until the outbox is empty (or another replica holds the relay). */
+    public Uni<Integer> drain() {
+        return publishBatch().chain(n -> n < batchSize ? Uni.createFrom().item(n) : drain().map(m -> n + m));
+    }
+
+    /** Publishes one batch; answers how many events were published. */
+    public Uni<Integer> publishBatch() {
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
+                .execute(Tuple.of(RELAY_LOCK))
+                .chain(rows -> rows.iterator().next().getBoolean(0) ? sendBatch(conn) : Uni.createFrom().item(0)));
+    }
+
+    private Uni<Integer> sendBatch(SqlConnection conn) {
+        return conn.preparedQuery("SELECT seq, topic, event_key, event_type, payload FROM outbox_event "
+                        + "WHERE published_at IS NULL ORDER BY seq LIMIT $1")
+                .execute(Tuple.of(batchSize))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    List<Long> seqs = new ArrayList<>(rows.size());
+                    List<Uni<Void>> sends = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        seqs.add(row.getLong("seq"));
+                        sends.add(emitter.sendMessage(toMessage(row)));
+                    }
+                    // Subscribed in list order, so records reach the producer in seq order.
+                    return Uni.join().all(sends).andFailFast()
+                            .chain(() -> conn.preparedQuery("UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1)")
+                                    .execute(Tuple.of(seqs.toArray(new Long[0]))))
+                            .invoke(() -> published.increment(seqs.size()))
+                            .replaceWith(seqs.size());
+                });
+    }
+
+    private Message<String> toMessage(Row row) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", EventEnvelope.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_type", row.getString("event_type").getBytes(StandardCharsets.UTF_8));
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(topicPrefix.orElse("") + row.getString("topic"))
+                .withKey(row.getString("event_key"))
+                .withHeaders(headers)
+                .build();
+        return Message.of(row.getString("payload")).addMetadata(metadata);
+    }
+
+    /** Published rows are only history: keep a week of them for diagnosis, then drop them. */
+    @Scheduled(every = "1h", delayed = "1m")
+    Uni<Void> purgePublished() {
+        return pool.preparedQuery("DELETE FROM outbox_event WHERE published_at < now() - make_interval(hours => $1)")
+                .execute(Tuple.of(retentionHours)).replaceWithVoid();
+    }
+}

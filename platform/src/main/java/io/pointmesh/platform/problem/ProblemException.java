@@ -1,0 +1,71 @@
+package io.pointmesh.platform.problem;
+
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+/**
+ * A request the service refuses for a reason the caller can act on. Thrown (or returned as a
+ * failed Uni) anywhere; {@link ProblemMappers} turns it into a problem response. Throwing it
+ * inside a transaction rolls the transaction back, so a refused request changes nothing.
+ */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+
+    public ProblemException(Response.Status status, String code, String title, String detail) {
+        this(status.getStatusCode(), code, title, detail, null);
+    }
+
+    public ProblemException(int status, String code, String title, String detail, List<Problem.FieldError> errors) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.title = title;
+        this.errors = errors;
+    }
+
+    public static ProblemException badRequest(String code, String detail) {
+        return new ProblemException(Response.Status.BAD_REQUEST, code, "Invalid request", detail);
+    }
+
+    public static ProblemException invalidField(String field, String message) {
+        return new ProblemException(400, "validation-failed", "Invalid request", field + ": " + message,
+                List.of(new Problem.FieldError(field, message)));
+    }
+
+    public static ProblemException notFound(String what, String id) {
+        return new ProblemException(Response.Status.NOT_FOUND, "not-found", "Not found", what + " " + id + " does not exist");
+    }
+
+    public static ProblemException conflict(String code, String detail) {
+        return new ProblemException(Response.Status.CONFLICT, code, "Conflict", detail);
+    }
+
+    public static ProblemException unprocessable(String code, String title, String detail) {
+        return new ProblemException(422, code, title, detail, null);
+    }
+
+    public static ProblemException forbidden(String code, String detail) {
+        return new ProblemException(Response.Status.FORBIDDEN, code, "Forbidden", detail);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<Problem.FieldError> errors() {
+        return errors;
+    }
+}

@@ -1,0 +1,128 @@
+package io.pointmesh.platform.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Every error leaves every service as an RFC 9457 problem detail with the right status. Nothing
+ * internal (stack traces, SQL) is ever sent: unexpected failures are logged with an id that the
+ * response carries.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return respond(e.status(), e.code(), e.title(), e.getMessage(), uri, e.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(field(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        String detail = errors.stream().map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; "));
+        return respond(400, "validation-failed", "Invalid request", detail, uri, errors);
+    }
+
+    @ServerExceptionMapper
+    public Response unreadable(JsonProcessingException e, UriInfo uri) {
+        String detail = "the request body is not valid JSON for this operation";
+        List<Problem.FieldError> errors = null;
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            String field = m.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            String message = e instanceof InvalidFormatException f
+                    ? "cannot be read as " + f.getTargetType().getSimpleName() : "has the wrong type";
+            errors = List.of(new Problem.FieldError(field, message));
+            detail = field + ": " + message;
+        }
+        return respond(400, "malformed-body", "Malformed request body", detail, uri, errors);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadable(json, uri);
+        }
+        Response.Status.Family family = Response.Status.Family.familyOf(status);
+        if (family != Response.Status.Family.CLIENT_ERROR) {
+            LOG.errorf(e, "%s %s failed", uri.getPath(), status);
+            return respond(status, "internal-error", "Internal error", "the request could not be completed", uri, null);
+        }
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String title = type != null ? type.getReasonPhrase() : "Client error";
+        return respond(status, title.toLowerCase().replace(' ', '-'), title, e.getMessage(), uri, null);
+    }
+
+    // Security failures keep their statuses (401 with the WWW-Authenticate challenge Quarkus adds).
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(UriInfo uri) {
+        return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer")
+                .entity(problem(401, "unauthorized", "Unauthorized", "a valid bearer token is required", uri, null)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(403, "forbidden", "Forbidden", "the token does not allow this operation", uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e, UriInfo uri) {
+        String id = java.util.UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected failure %s on %s", id, uri.getPath());
+        return respond(500, "internal-error", "Internal error", "unexpected failure, reference " + id, uri, null);
+    }
+
+    private static Response respond(int status, String code, String title, String detail, UriInfo uri,
+                                    List<Problem.FieldError> errors) {
+        return Response.status(status).type(Problem.MEDIA_TYPE)
+                .entity(problem(status, code, title, detail, uri, errors)).build();
+    }
+
+    private static Problem problem(int status, String code, String title, String detail, UriInfo uri,
+                                   List<Problem.FieldError> errors) {
+        return new Problem("urn:pointmesh:problem:" + code, title, status, detail, uri == null ? null : uri.getPath(),
+                code, errors);
+    }
+
+    /**
+     * The field as the caller knows it: "earn.request.amount" (method, parameter, property) is
+     * "amount"; a lone query parameter keeps its own name.
+     */
+    private static String field(ConstraintViolation<?> v) {
+        List<Path.Node> nodes = new java.util.ArrayList<>();
+        v.getPropertyPath().forEach(nodes::add);
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Path.Node node = nodes.get(i);
+            boolean paramWithProperties = node.getKind() == ElementKind.PARAMETER && i < nodes.size() - 1;
+            if (node.getKind() == ElementKind.METHOD || paramWithProperties || node.getName() == null) {
+                continue;
+            }
+            names.add(node.getIndex() != null ? node.getName() + "[" + node.getIndex() + "]" : node.getName());
+        }
+        return names.isEmpty() ? "request" : String.join(".", names);
+    }
+}
