@@ -1,0 +1,46 @@
+package io.pointmesh.analytics.rest;
+
+import io.pointmesh.analytics.PartnerDimension;
+import io.pointmesh.platform.security.Roles;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+@Path("/analytics/v1/network")
+@Tag(name = "network", description = "Network-wide figures for operators")
+@Produces(MediaType.APPLICATION_JSON)
+public class NetworkResource {
+
+    /** The network at a glance. */
+    public record NetworkSummary(long partners, Map<String, Long> partnersByStatus) {
+    }
+
+    @GET
+    @Path("/summary")
+    @RolesAllowed(Roles.OPERATOR)
+    @WithSession
+    @Operation(summary = "The network at a glance (operators)")
+    public Uni<NetworkSummary> summary() {
+        return PartnerDimension.getSession().chain(s -> s
+                .createQuery("select p.status, count(p) from PartnerDimension p group by p.status", Object[].class)
+                .getResultList())
+                .map(rows -> {
+                    Map<String, Long> byStatus = new TreeMap<>();
+                    long total = 0;
+                    for (Object[] row : rows) {
+                        byStatus.put((String) row[0], (Long) row[1]);
+                        total += (Long) row[1];
+                    }
+                    return new NetworkSummary(total, byStatus);
+                });
+    }
+}

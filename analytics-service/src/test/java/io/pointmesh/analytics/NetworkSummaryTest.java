@@ -1,0 +1,63 @@
+package io.pointmesh.analytics;
+
+import io.pointmesh.events.EventCodec;
+import io.pointmesh.events.partner.PartnerOffboarded;
+import io.pointmesh.events.partner.PartnerRegistered;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+
+@QuarkusTest
+@WithTestResource(PointmeshTestResource.class)
+class NetworkSummaryTest {
+
+    @Inject
+    EventCodec codec;
+
+    @ConfigProperty(name = "pointmesh.kafka.topic-prefix")
+    String prefix;
+
+    @ConfigProperty(name = "pointmesh.kafka.bootstrap")
+    String bootstrap;
+
+    @Test
+    void partnersAreCountedByStatusFromPartnerEvents() {
+        int before = partners();
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            String registeredA = codec.encode(codec.wrap(new PartnerRegistered(a, "A", "120-81-47521", "mart"), Instant.now()));
+            kafka.send(prefix + "partner.events", a, registeredA);
+            kafka.send(prefix + "partner.events", a, registeredA); // redelivered
+            kafka.send(prefix + "partner.events", b, codec.encode(codec.wrap(new PartnerRegistered(b, "B", "220-81-62517", "cafe"), Instant.now())));
+            kafka.send(prefix + "partner.events", b, codec.encode(codec.wrap(new PartnerOffboarded(b, "op", "contract ended"), Instant.now())));
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.operator())
+                .get("/analytics/v1/network/summary").then().statusCode(200)
+                .body("partners", is(before + 2), "partnersByStatus.OFFBOARDED", is(1)));
+    }
+
+    @Test
+    void onlyOperatorsSeeNetworkFigures() {
+        given().get("/analytics/v1/network/summary").then().statusCode(401);
+        given().auth().oauth2(TestTokens.partner("p")).get("/analytics/v1/network/summary").then().statusCode(403);
+    }
+
+    private static int partners() {
+        return given().auth().oauth2(TestTokens.operator()).get("/analytics/v1/network/summary")
+                .then().statusCode(200).extract().path("partners");
+    }
+}
