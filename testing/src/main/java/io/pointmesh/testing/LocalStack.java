@@ -1,0 +1,146 @@
+package io.pointmesh.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The running local stack, as {@code ./pointmesh up} describes it in .pointmesh/local.json, with
+ * real tokens from its Keycloak: for end-to-end tests, benchmarks and demo data.
+ */
+public final class LocalStack {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonNode local;
+
+    private LocalStack(JsonNode local) {
+        this.local = local;
+    }
+
+    /** Reads local.json ({@code POINTMESH_LOCAL_JSON}, else .pointmesh/local.json); fails if the stack was never brought up. */
+    public static LocalStack connect() {
+        String configured = System.getenv("POINTMESH_LOCAL_JSON");
+        Path file = configured != null && !configured.isBlank() ? Path.of(configured) : LocalInfra.stateDir().resolve("local.json");
+        if (!Files.exists(file)) {
+            throw new IllegalStateException(file + " does not exist: run ./pointmesh up first (./pointmesh test does)");
+        }
+        try {
+            return new LocalStack(JSON.readTree(file.toFile()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
+    }
+
+    public JsonNode localJson() {
+        return local;
+    }
+
+    /** A service's base URL: member, partner, ledger or analytics. */
+    public String url(String service) {
+        return local.path("services").path(service).path("url").asText();
+    }
+
+    /** A token of the operator client (client credentials; realm role operator). */
+    public String operatorToken() {
+        return token(form(Map.of("grant_type", "client_credentials",
+                "client_id", local.path("operator").path("clientId").asText(),
+                "client_secret", local.path("operator").path("clientSecret").asText())));
+    }
+
+    /** A client-credentials token for a confidential client (a partner's). */
+    public String clientToken(String clientId, String clientSecret) {
+        return token(form(Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", clientSecret)));
+    }
+
+    /** A member's token through the mobile app client (password grant: local stacks only). */
+    public String memberToken(String username, String password) {
+        return token(form(Map.of("grant_type", "password", "client_id", local.path("mobileApp").path("clientId").asText(),
+                "username", username, "password", password, "scope", "openid")));
+    }
+
+    /** Creates a Keycloak user in the pointmesh realm through the admin API; returns the user name. */
+    public String createUser(String username, String password, String email) {
+        String admin = adminToken();
+        String body = "{\"username\":\"" + username + "\",\"enabled\":true,\"email\":\"" + email + "\",\"emailVerified\":true,"
+                + "\"firstName\":\"Test\",\"lastName\":\"Member\","
+                + "\"credentials\":[{\"type\":\"password\",\"value\":\"" + password + "\",\"temporary\":false}]}";
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(keycloakUrl() + "/admin/realms/" + realm() + "/users"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        if (r.statusCode() != 201 && r.statusCode() != 409) {
+            throw new IllegalStateException("cannot create user " + username + ": " + r.statusCode() + " " + r.body());
+        }
+        return username;
+    }
+
+    /** A new member account with a random name and password; answers its token. */
+    public String newMemberToken() {
+        String name = "e2e-" + UUID.randomUUID().toString().substring(0, 12);
+        createUser(name, name + "-Pw1!", name + "@example.com");
+        return memberToken(name, name + "-Pw1!");
+    }
+
+    private String adminToken() {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(keycloakUrl() + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", "password", "client_id", "admin-cli",
+                        "username", LocalInfra.setting("POINTMESH_KEYCLOAK_ADMIN_USERNAME", "admin"),
+                        "password", LocalInfra.setting("POINTMESH_KEYCLOAK_ADMIN_PASSWORD", null))))).build());
+        return accessToken(r);
+    }
+
+    private String token(String form) {
+        return accessToken(send(HttpRequest.newBuilder(URI.create(local.path("keycloak").path("tokenUrl").asText()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build()));
+    }
+
+    private static String accessToken(HttpResponse<String> r) {
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("token request refused: " + r.statusCode() + " " + r.body());
+        }
+        try {
+            return JSON.readTree(r.body()).path("access_token").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String keycloakUrl() {
+        return local.path("keycloak").path("url").asText();
+    }
+
+    private String realm() {
+        return local.path("keycloak").path("realm").asText();
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot reach " + request.uri(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String form(Map<String, String> fields) {
+        return fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}
