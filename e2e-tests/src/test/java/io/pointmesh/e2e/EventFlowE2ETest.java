@@ -59,7 +59,8 @@ class EventFlowE2ETest {
         return metrics.lines()
                 .filter(l -> l.startsWith("pointmesh_events_consumed_total{") && l.contains("consumer=\"" + CONSUMER + "\"")
                         && l.contains("outcome=\"" + outcome + "\"") && l.contains("type=\"partner.registered\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                // "name{labels} value [# exemplar]": the value is the first token after the labels
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf("} ") + 2).trim().split("\\s+")[0]))
                 .sum();
     }
 }
