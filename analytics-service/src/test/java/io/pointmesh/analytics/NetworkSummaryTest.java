@@ -1,6 +1,5 @@
 package io.pointmesh.analytics;
 
-import io.pointmesh.events.EventCodec;
 import io.pointmesh.events.partner.PartnerOffboarded;
 import io.pointmesh.events.partner.PartnerRegistered;
 import io.pointmesh.testing.KafkaTestClient;
@@ -8,14 +7,14 @@ import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 
+import static io.pointmesh.testing.TestEvents.kafka;
+import static io.pointmesh.testing.TestEvents.publish;
+import static io.pointmesh.testing.TestEvents.redeliver;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
@@ -24,26 +23,16 @@ import static org.hamcrest.Matchers.is;
 @WithTestResource(PointmeshTestResource.class)
 class NetworkSummaryTest {
 
-    @Inject
-    EventCodec codec;
-
-    @ConfigProperty(name = "pointmesh.kafka.topic-prefix")
-    String prefix;
-
-    @ConfigProperty(name = "pointmesh.kafka.bootstrap")
-    String bootstrap;
-
     @Test
     void partnersAreCountedByStatusFromPartnerEvents() {
         int before = partners();
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
-        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
-            String registeredA = codec.encode(codec.wrap(new PartnerRegistered(a, "A", "120-81-47521", "mart"), Instant.now()));
-            kafka.send(prefix + "partner.events", a, registeredA);
-            kafka.send(prefix + "partner.events", a, registeredA); // redelivered
-            kafka.send(prefix + "partner.events", b, codec.encode(codec.wrap(new PartnerRegistered(b, "B", "220-81-62517", "cafe"), Instant.now())));
-            kafka.send(prefix + "partner.events", b, codec.encode(codec.wrap(new PartnerOffboarded(b, "op", "contract ended"), Instant.now())));
+        try (KafkaTestClient kafka = kafka()) {
+            PartnerRegistered registeredA = new PartnerRegistered(a, "A", "120-81-47521", "mart");
+            redeliver(kafka, registeredA, publish(kafka, registeredA));
+            publish(kafka, new PartnerRegistered(b, "B", "220-81-62517", "cafe"));
+            publish(kafka, new PartnerOffboarded(b, "op", "contract ended"));
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.operator())
                 .get("/analytics/v1/network/summary").then().statusCode(200)

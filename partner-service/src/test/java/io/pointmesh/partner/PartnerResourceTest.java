@@ -1,15 +1,13 @@
 package io.pointmesh.partner;
 
-import io.pointmesh.events.EventCodec;
 import io.pointmesh.events.partner.PartnerRegistered;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestEvents;
 import io.pointmesh.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,15 +24,6 @@ class PartnerResourceTest {
     // valid business registration numbers (check digit included)
     static final String[] VALID_BRN = {"220-81-62517", "120-81-47521", "124-81-00998", "104-81-36565"};
 
-    @Inject
-    EventCodec codec;
-
-    @ConfigProperty(name = "pointmesh.kafka.topic-prefix")
-    String prefix;
-
-    @ConfigProperty(name = "pointmesh.kafka.bootstrap")
-    String bootstrap;
-
     static Map<String, Object> body(String brn) {
         return Map.of("legalName", "GS Retail Co., Ltd.", "businessRegistrationNumber", brn, "category", "convenience-store",
                 "contactEmail", "partners@gsretail.example",
@@ -50,9 +39,9 @@ class PartnerResourceTest {
                 .body("status", is("PENDING"), "businessRegistrationNumber", is(VALID_BRN[0]))
                 .extract().path("partnerId");
 
-        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
-            var record = kafka.await(prefix + "partner.events", r -> id.equals(r.key()), Duration.ofSeconds(20));
-            var event = codec.decode(record.value()).orElseThrow();
+        try (KafkaTestClient kafka = TestEvents.kafka()) {
+            var record = kafka.await(TestEvents.topic("partner.events"), r -> id.equals(r.key()), Duration.ofSeconds(20));
+            var event = TestEvents.CODEC.decode(record.value()).orElseThrow();
             assertEquals("partner.registered", event.type());
             assertEquals(new PartnerRegistered(id, "GS Retail Co., Ltd.", VALID_BRN[0], "convenience-store"), event.data());
         }

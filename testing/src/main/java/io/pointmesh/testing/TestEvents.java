@@ -1,0 +1,50 @@
+package io.pointmesh.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.pointmesh.events.DomainEvent;
+import io.pointmesh.events.EventCatalog;
+import io.pointmesh.events.EventCodec;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.time.Instant;
+
+/**
+ * Publishes events as another service would, on the test run's topics (its prefix), to drive a
+ * service's consumers in a component test.
+ */
+public final class TestEvents {
+
+    public static final EventCodec CODEC = new EventCodec(new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
+
+    private TestEvents() {
+    }
+
+    /** The test run's name for a topic, e.g. {@code partner.events}. */
+    public static String topic(String name) {
+        return ConfigProvider.getConfig().getOptionalValue("pointmesh.kafka.topic-prefix", String.class).orElse("") + name;
+    }
+
+    public static KafkaTestClient kafka() {
+        return new KafkaTestClient(ConfigProvider.getConfig().getValue("pointmesh.kafka.bootstrap", String.class));
+    }
+
+    /** Wraps the event in a new envelope; answers the encoded record value. */
+    public static String encode(DomainEvent event) {
+        return CODEC.encode(CODEC.wrap(event, Instant.now()));
+    }
+
+    /** Sends a new envelope of the event to its owner's topic, keyed by its aggregate; answers the record value. */
+    public static String publish(KafkaTestClient kafka, DomainEvent event) {
+        String value = encode(event);
+        redeliver(kafka, event, value);
+        return value;
+    }
+
+    /** Sends an already-published record value again, as Kafka does on redelivery. */
+    public static void redeliver(KafkaTestClient kafka, DomainEvent event, String value) {
+        kafka.send(topic(EventCatalog.of(event.getClass()).topic().topicName()), event.aggregateId(), value);
+    }
+}
