@@ -3,11 +3,9 @@ package io.pointmesh.analytics.messaging;
 import io.pointmesh.analytics.PartnerDimension;
 import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventEnvelope;
-import io.pointmesh.events.partner.PartnerActivated;
-import io.pointmesh.events.partner.PartnerOffboarded;
+import io.pointmesh.events.partner.PartnerEvent;
+import io.pointmesh.events.partner.PartnerLifecycle;
 import io.pointmesh.events.partner.PartnerRegistered;
-import io.pointmesh.events.partner.PartnerReinstated;
-import io.pointmesh.events.partner.PartnerSuspended;
 import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,20 +35,18 @@ public class PartnerEventsConsumer {
                 dim.legalName = r.legalName();
                 dim.category = r.category();
                 if (existing == null) {
-                    dim.status = "PENDING";
+                    dim.status = PartnerLifecycle.statusAfter(r).orElseThrow();
                     dim.registeredAt = event.time();
                 }
                 dim.updatedAt = event.time();
                 return dim.persist();
             }).replaceWithVoid();
         }
-        String status = data instanceof PartnerActivated || data instanceof PartnerReinstated ? "ACTIVE"
-                : data instanceof PartnerSuspended ? "SUSPENDED"
-                : data instanceof PartnerOffboarded ? "OFFBOARDED" : null;
-        if (status == null) {
-            return Uni.createFrom().voidItem();
-        }
-        return PartnerDimension.update("status = ?1, updatedAt = ?2 where partnerId = ?3", status, event.time(), event.subject())
-                .replaceWithVoid();
+        return data instanceof PartnerEvent p
+                ? PartnerLifecycle.statusAfter(p)
+                        .map(status -> PartnerDimension.update("status = ?1, updatedAt = ?2 where partnerId = ?3",
+                                status, event.time(), event.subject()).replaceWithVoid())
+                        .orElse(Uni.createFrom().voidItem())
+                : Uni.createFrom().voidItem();
     }
 }

@@ -2,11 +2,9 @@ package io.pointmesh.ledger.messaging;
 
 import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventEnvelope;
-import io.pointmesh.events.partner.PartnerActivated;
-import io.pointmesh.events.partner.PartnerOffboarded;
+import io.pointmesh.events.partner.PartnerEvent;
+import io.pointmesh.events.partner.PartnerLifecycle;
 import io.pointmesh.events.partner.PartnerRegistered;
-import io.pointmesh.events.partner.PartnerReinstated;
-import io.pointmesh.events.partner.PartnerSuspended;
 import io.pointmesh.ledger.PartnerEntry;
 import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.mutiny.Uni;
@@ -36,25 +34,15 @@ public class PartnerEventsConsumer {
                 entry.partnerId = r.partnerId();
                 entry.legalName = r.legalName();
                 if (existing == null) {
-                    entry.status = "PENDING";
+                    entry.status = PartnerLifecycle.statusAfter(r).orElseThrow();
                 }
                 entry.updatedAt = event.time();
                 return entry.persist();
             }).replaceWithVoid();
         }
-        if (data instanceof PartnerActivated a) {
-            return setStatus(a.partnerId(), "ACTIVE", event);
-        }
-        if (data instanceof PartnerSuspended s) {
-            return setStatus(s.partnerId(), "SUSPENDED", event);
-        }
-        if (data instanceof PartnerReinstated r) {
-            return setStatus(r.partnerId(), "ACTIVE", event);
-        }
-        if (data instanceof PartnerOffboarded o) {
-            return setStatus(o.partnerId(), "OFFBOARDED", event);
-        }
-        return Uni.createFrom().voidItem();
+        return data instanceof PartnerEvent p
+                ? PartnerLifecycle.statusAfter(p).map(status -> setStatus(event.subject(), status, event)).orElse(Uni.createFrom().voidItem())
+                : Uni.createFrom().voidItem();
     }
 
     private Uni<Void> setStatus(String partnerId, String status, EventEnvelope<DomainEvent> event) {
