@@ -1,26 +1,29 @@
 package io.pointmesh.ledger.rest;
 
-import io.pointmesh.ledger.PartnerEntry;
+import io.pointmesh.ledger.repository.DirectoryRepository;
+import io.pointmesh.ledger.service.StatementService;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.smallrye.mutiny.Uni;
+import io.pointmesh.platform.sql.Transactions;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 @Path("/ledger/v1/partners")
-@Tag(name = "partners", description = "The ledger's view of partners")
+@Tag(name = "partners", description = "The ledger's view of partners, and their totals for settlement")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
 public class PartnerDirectoryResource {
 
     /** The ledger's view of one partner: whether it may earn and redeem right now. */
@@ -30,15 +33,42 @@ public class PartnerDirectoryResource {
     @Inject
     Caller caller;
 
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    DirectoryRepository directory;
+
+    @Inject
+    StatementService statements;
+
     @GET
     @Path("/{partnerId}")
-    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
-    @WithSession
     @Operation(summary = "The ledger's view of a partner (from partner.events): an operator, or the partner itself")
-    public Uni<PartnerStatusView> get(@PathParam("partnerId") String partnerId) {
+    public PartnerStatusView get(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
-        return PartnerEntry.<PartnerEntry>findById(partnerId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("partner", partnerId))
-                .map(p -> new PartnerStatusView(p.partnerId, p.legalName, p.status, p.updatedAt));
+        return transactions.run(c -> directory.partner(c, partnerId))
+                .map(p -> new PartnerStatusView(p.partnerId(), p.legalName(), p.status(), p.updatedAt()))
+                .orElseThrow(() -> ProblemException.notFound("partner", partnerId));
+    }
+
+    @GET
+    @Path("/{partnerId}/totals")
+    @Operation(summary = "Points issued, redeemed and reversed at the partner in [from, to): what settlement is built from")
+    public StatementService.PartnerTotals totals(@PathParam("partnerId") String partnerId, @QueryParam("from") String from,
+                                                 @QueryParam("to") String to) {
+        caller.requirePartnerOrOperator(partnerId);
+        return statements.totals(partnerId, instant("from", from), instant("to", to));
+    }
+
+    private static Instant instant(String field, String value) {
+        if (value == null) {
+            throw ProblemException.invalidField(field, "required, an ISO-8601 instant");
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalidField(field, "an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+        }
     }
 }

@@ -6,6 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import io.quarkus.arc.DefaultBean;
 
+import io.pointmesh.platform.sql.Transactions;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
 import java.time.Clock;
 
 /** Beans every service shares. */
@@ -25,5 +29,12 @@ public class PlatformBeans {
     @ApplicationScoped
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** Blocking JDBC transactions with retry on serialization failures and deadlocks. */
+    @Produces
+    @Singleton
+    Transactions transactions(DataSource dataSource) {
+        return new Transactions(dataSource);
     }
 }

@@ -14,6 +14,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import io.pointmesh.platform.sql.Transactions;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -82,6 +87,59 @@ public class EventInbox {
                 .onFailure().retry().withBackOff(RETRY_FIRST, RETRY_MAX).atMost(RETRIES)
                 .invoke(outcome -> count(consumer, event.type(), outcome)))
                 .orElseGet(() -> Uni.createFrom().item(Outcome.SKIPPED));
+    }
+
+    /** A handler that writes with blocking JDBC on the transaction's connection. */
+    @FunctionalInterface
+    public interface JdbcHandler {
+        void apply(Connection transaction, EventEnvelope<DomainEvent> event) throws SQLException;
+    }
+
+    /**
+     * The same, blocking, for handlers that write with JDBC (call it from a {@code @Blocking}
+     * consumer method). Retries like the reactive variants, then throws for the dead-letter topic.
+     */
+    public Outcome consumeWithJdbc(Transactions transactions, String consumer, String json, JdbcHandler handler) {
+        Optional<EventEnvelope<DomainEvent>> decoded = decode(consumer, json);
+        if (decoded.isEmpty()) {
+            return Outcome.SKIPPED;
+        }
+        EventEnvelope<DomainEvent> event = decoded.get();
+        Duration wait = RETRY_FIRST;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Outcome outcome = transactions.run(conn -> {
+                    try (PreparedStatement claim = conn.prepareStatement(CLAIM + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                        claim.setString(1, consumer);
+                        claim.setString(2, event.id());
+                        claim.setString(3, event.type());
+                        if (claim.executeUpdate() == 0) {
+                            return Outcome.DUPLICATE;
+                        }
+                    }
+                    handler.apply(conn, event);
+                    return Outcome.APPLIED;
+                });
+                count(consumer, event.type(), outcome);
+                return outcome;
+            } catch (RuntimeException e) {
+                if (attempt == RETRIES) {
+                    throw e;
+                }
+                LOG.warnf("%s failed to apply %s %s, retrying: %s", consumer, event.type(), event.id(), e.toString());
+                sleep(wait);
+                wait = wait.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private Optional<EventEnvelope<DomainEvent>> decode(String consumer, String json) {

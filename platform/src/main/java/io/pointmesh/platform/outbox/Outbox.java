@@ -12,6 +12,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -63,5 +66,26 @@ public class Outbox {
                 .execute(Tuple.of(UUID.fromString(envelope.id()), def.topic().topicName(), event.aggregateId(),
                         def.type(), codec.encode(envelope)))
                 .replaceWith(envelope);
+    }
+
+    /**
+     * Adds the event through a JDBC connection in a transaction the caller began (autocommit off):
+     * for services whose writes are plain SQL on blocking threads.
+     */
+    public EventEnvelope<DomainEvent> publish(Connection transaction, DomainEvent event) throws SQLException {
+        if (transaction.getAutoCommit()) {
+            throw new IllegalStateException("Outbox.publish needs a connection inside a transaction (autocommit off)");
+        }
+        EventEnvelope<DomainEvent> envelope = codec.wrap(event, clock.instant());
+        EventDefinition def = EventCatalog.of(event.getClass());
+        try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?)")) {
+            insert.setObject(1, UUID.fromString(envelope.id()));
+            insert.setString(2, def.topic().topicName());
+            insert.setString(3, event.aggregateId());
+            insert.setString(4, def.type());
+            insert.setString(5, codec.encode(envelope));
+            insert.executeUpdate();
+        }
+        return envelope;
     }
 }

@@ -1,0 +1,31 @@
+package io.pointmesh.ledger;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A fingerprint of a request's meaning, stored with its idempotency key: a retry with the same
+ * key must carry the same fingerprint, or it is a different request reusing the key (409).
+ * Numbers are normalized (1000 and 1000.00 are the same amount).
+ */
+public final class RequestHash {
+
+    private RequestHash() {
+    }
+
+    public static String of(Object... parts) {
+        StringBuilder s = new StringBuilder();
+        for (Object part : parts) {
+            Object p = part instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : part;
+            s.append(p == null ? "\u0000" : p.toString()).append('\u001f');
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

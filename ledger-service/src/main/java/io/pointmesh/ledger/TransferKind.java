@@ -1,0 +1,29 @@
+package io.pointmesh.ledger;
+
+/** Why points moved; each kind has one direction (see docs/ledger.md, "Postings"). */
+public enum TransferKind {
+    /** partner issuance -> member */
+    EARN,
+    /** partner issuance or network promotion -> member */
+    CAMPAIGN_BONUS,
+    /** network promotion -> member: the grade multiplier's uplift */
+    GRADE_BONUS,
+    /** network promotion -> member */
+    REFERRAL_BONUS,
+    /** member -> partner issuance (or network promotion for the bonus share) */
+    EARN_REVERSAL,
+    /** member -> partner redemption */
+    REDEMPTION,
+    /** partner redemption -> member */
+    REDEMPTION_REVERSAL,
+    /** member -> network breakage */
+    EXPIRY,
+    /** member -> network conversion */
+    CONVERSION,
+    /** member -> member */
+    GIFT,
+    /** network adjustment <-> member */
+    ADJUSTMENT,
+    /** member -> network breakage, when a member leaves */
+    FORFEIT
+}

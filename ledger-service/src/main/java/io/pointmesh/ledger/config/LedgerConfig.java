@@ -1,0 +1,59 @@
+package io.pointmesh.ledger.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The ledger's rules that operators may set (keys under pointmesh.ledger; env POINTMESH_LEDGER_...). */
+@ConfigMapping(prefix = "pointmesh.ledger")
+public interface LedgerConfig {
+
+    /** How long a redemption hold waits for capture or void before it lapses. */
+    @WithDefault("15M")
+    Duration holdTimeout();
+
+    /** Validity of points when the partner's earn rule does not say (OK Cashbag: 5 years). */
+    @WithDefault("60")
+    int defaultValidityMonths();
+
+    /** Back-dating window for earnings when the earn rule does not say. */
+    @WithDefault("30")
+    int defaultBackdatingDays();
+
+    /** Members are told this many days before their points expire (also the balance's "expiring soon"). */
+    @WithDefault("30")
+    int expiryNoticeDays();
+
+    /** Paid to both the referred member and the referrer on the referred member's first earning. */
+    @WithDefault("1000")
+    long referralBonusPoints();
+
+    @WithDefault("50000")
+    long giftMaxPoints();
+
+    @WithDefault("100000")
+    long giftDailyMaxPoints();
+
+    /** The largest purchase amount accepted (anything above is an input error, not a purchase). */
+    @WithDefault("100000000")
+    BigDecimal maxPurchaseAmount();
+
+    /** Currencies purchases may be reported in. */
+    @WithDefault("KRW")
+    List<String> currencies();
+
+    /** Earn multiplier per grade (from analytics' GradeChanged events); defaults in application.properties. */
+    Map<String, BigDecimal> gradeMultipliers();
+
+    /** The time zone of "per day" limits and expiry dates. */
+    @WithDefault("Asia/Seoul")
+    String zone();
+
+    /** Batch size of the scheduled jobs (lapse, mature, expire, notice). */
+    @WithDefault("500")
+    int jobBatchSize();
+}

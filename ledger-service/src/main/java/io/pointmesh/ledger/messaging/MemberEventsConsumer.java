@@ -1,0 +1,90 @@
+package io.pointmesh.ledger.messaging;
+
+import io.pointmesh.events.DomainEvent;
+import io.pointmesh.events.EventEnvelope;
+import io.pointmesh.events.analytics.GradeChanged;
+import io.pointmesh.events.analytics.SegmentChanged;
+import io.pointmesh.events.member.CardIssued;
+import io.pointmesh.events.member.CardReplaced;
+import io.pointmesh.events.member.MemberJoined;
+import io.pointmesh.events.member.MemberLeft;
+import io.pointmesh.events.member.MemberReinstated;
+import io.pointmesh.events.member.MemberSuspended;
+import io.pointmesh.ledger.service.Ledger;
+import io.pointmesh.platform.inbox.EventInbox;
+import io.pointmesh.platform.sql.Sql;
+import io.pointmesh.platform.sql.Transactions;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Members, cards and member status from member.events, grades and segments from analytics.events:
+ * opens each member's account, and forfeits a departing member's points to breakage.
+ */
+@ApplicationScoped
+public class MemberEventsConsumer {
+
+    static final String MEMBERS = "ledger.member-directory";
+    static final String ANALYTICS = "ledger.member-grades";
+
+    @Inject
+    EventInbox inbox;
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    Ledger ledger;
+
+    @Incoming("member-events")
+    @Blocking
+    public void onMemberEvent(String json) {
+        inbox.consumeWithJdbc(transactions, MEMBERS, json, this::apply);
+    }
+
+    @Incoming("analytics-events")
+    @Blocking
+    public void onAnalyticsEvent(String json) {
+        inbox.consumeWithJdbc(transactions, ANALYTICS, json, this::apply);
+    }
+
+    void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {
+        DomainEvent data = event.data();
+        if (data instanceof MemberJoined j) {
+            Sql.update(c, "INSERT INTO member_directory (member_id, status, referred_by, joined_at) VALUES (?, 'ACTIVE', ?, ?) "
+                    + "ON CONFLICT DO NOTHING", j.memberId(), j.referredByMemberId(), event.time());
+            ledger.openMemberAccount(c, j.memberId());
+            issue(c, j.memberId(), j.cardNumber());
+        } else if (data instanceof CardIssued i) {
+            issue(c, i.memberId(), i.cardNumber());
+        } else if (data instanceof CardReplaced r) {
+            Sql.update(c, "UPDATE card SET status = 'BLOCKED' WHERE card_number = ?", r.blockedCardNumber());
+            issue(c, r.memberId(), r.cardNumber());
+        } else if (data instanceof MemberSuspended s) {
+            Sql.update(c, "UPDATE member_directory SET status = 'SUSPENDED' WHERE member_id = ? AND status = 'ACTIVE'", s.memberId());
+        } else if (data instanceof MemberReinstated r) {
+            Sql.update(c, "UPDATE member_directory SET status = 'ACTIVE' WHERE member_id = ? AND status = 'SUSPENDED'", r.memberId());
+        } else if (data instanceof MemberLeft l) {
+            // The entries stay under the (anonymous) member id; the remaining points go to breakage.
+            Sql.update(c, "UPDATE member_directory SET status = 'LEFT' WHERE member_id = ?", l.memberId());
+            Sql.update(c, "UPDATE card SET status = 'BLOCKED' WHERE member_id = ?", l.memberId());
+            ledger.forfeit(c, l.memberId());
+        } else if (data instanceof GradeChanged g) {
+            Sql.update(c, "UPDATE member_directory SET grade = ? WHERE member_id = ?", g.grade().name(), g.memberId());
+        } else if (data instanceof SegmentChanged s) {
+            Sql.update(c, "UPDATE member_directory SET segment = ? WHERE member_id = ?", s.segment().name(), s.memberId());
+        }
+    }
+
+    private static void issue(Connection c, String memberId, String cardNumber) throws SQLException {
+        if (cardNumber != null) {
+            Sql.update(c, "INSERT INTO card (card_number, member_id, status) VALUES (?, ?, 'ACTIVE') ON CONFLICT DO NOTHING",
+                    cardNumber, memberId);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.pointmesh.ledger.repository;
+
+import io.pointmesh.ledger.Accounts;
+import io.pointmesh.ledger.MemberBalance;
+import io.pointmesh.ledger.TransferKind;
+import io.pointmesh.platform.sql.Sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The SQL of postings: member rows, transfers, lots and draws. Every method runs on the caller's
+ * transaction; callers hold the member's row lock ({@link #lockMember}) before touching its lots.
+ */
+public class PostingRepository {
+
+    /** Points taken from one lot by a spend or a debit. */
+    public record Draw(long lotId, long points, Instant expiresAt) {
+    }
+
+    /** A lot's remaining points that expired (or were forfeited), and whether they were available. */
+    public record Taken(long points, boolean matured, Instant expiresAt) {
+    }
+
+    public void openMemberAccount(Connection c, String memberId) throws SQLException {
+        Sql.update(c, "INSERT INTO account (id, kind, owner_id) VALUES (?, 'MEMBER', ?) ON CONFLICT DO NOTHING",
+                Accounts.member(memberId), memberId);
+        Sql.update(c, "INSERT INTO member_balance (member_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                memberId, Accounts.member(memberId));
+    }
+
+    public void openPartnerAccounts(Connection c, String partnerId) throws SQLException {
+        Sql.update(c, "INSERT INTO account (id, kind, owner_id) VALUES (?, 'PARTNER_ISSUANCE', ?), (?, 'PARTNER_REDEMPTION', ?) "
+                + "ON CONFLICT DO NOTHING", Accounts.issuance(partnerId), partnerId, Accounts.redemption(partnerId), partnerId);
+    }
+
+    /**
+     * Locks the member's row for the rest of the transaction: every posting for one member is
+     * serialized here, so no interleaving of concurrent requests can spend a point twice.
+     */
+    public MemberBalance lockMember(Connection c, String memberId) throws SQLException {
+        return Sql.one(c, "SELECT * FROM member_balance WHERE member_id = ? FOR UPDATE", PostingRepository::balance, memberId)
+                .orElse(null);
+    }
+
+    /** Locks two members in a fixed order (by id), so two transfers between them cannot deadlock. */
+    public MemberBalance[] lockMembers(Connection c, String first, String second) throws SQLException {
+        boolean inOrder = first.compareTo(second) < 0;
+        MemberBalance a = lockMember(c, inOrder ? first : second);
+        MemberBalance b = lockMember(c, inOrder ? second : first);
+        return inOrder ? new MemberBalance[]{a, b} : new MemberBalance[]{b, a};
+    }
+
+    public MemberBalance readMember(Connection c, String memberId) throws SQLException {
+        return Sql.one(c, "SELECT * FROM member_balance WHERE member_id = ?", PostingRepository::balance, memberId).orElse(null);
+    }
+
+    static MemberBalance balance(ResultSet rs) throws SQLException {
+        MemberBalance m = new MemberBalance(rs.getString("member_id"));
+        m.available = rs.getLong("available");
+        m.pending = rs.getLong("pending");
+        m.held = rs.getLong("held");
+        m.debt = rs.getLong("debt");
+        m.lifetimeEarned = rs.getLong("lifetime_earned");
+        m.spent = rs.getLong("spent");
+        m.expired = rs.getLong("expired");
+        return m;
+    }
+
+    /** Writes the breakdown back (the balance column itself belongs to the transfer trigger). */
+    public void saveMember(Connection c, MemberBalance m, Instant now) throws SQLException {
+        Sql.update(c, "UPDATE member_balance SET available = ?, pending = ?, held = ?, debt = ?, lifetime_earned = ?, "
+                        + "spent = ?, expired = ?, updated_at = ? WHERE member_id = ?",
+                m.available, m.pending, m.held, m.debt, m.lifetimeEarned, m.spent, m.expired, now, m.memberId);
+    }
+
+    /** Inserts a transfer; the database's transfer_post trigger moves both balances in the same statement. */
+    public void transfer(Connection c, String debit, String credit, long amount, TransferKind kind, UUID ref,
+                         String partnerId, int shard, Instant now) throws SQLException {
+        if (amount <= 0) {
+            return;
+        }
+        Sql.update(c, "INSERT INTO transfer (debit_account, credit_account, amount, kind, ref, partner_id, shard, posted_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", debit, credit, amount, kind.name(), ref, partnerId, (short) shard, now);
+    }
+
+    public long insertLot(Connection c, String memberId, String source, UUID ref, long points, Instant earnedAt,
+                          Instant availableAt, Instant expiresAt, boolean matured) throws SQLException {
+        return Sql.one(c, "INSERT INTO lot (member_id, source, ref, points, remaining, earned_at, available_at, expires_at, matured) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", rs -> rs.getLong(1),
+                memberId, source, ref, points, points, earnedAt, availableAt, expiresAt, matured).orElseThrow();
+    }
+
+    /** Pending lots whose time has come become available; answers how many points matured. */
+    public long matureDue(Connection c, String memberId, Instant now) throws SQLException {
+        return Sql.scalarLong(c, "WITH due AS (UPDATE lot SET matured = true WHERE member_id = ? AND NOT matured "
+                + "AND available_at <= ? RETURNING remaining) SELECT coalesce(sum(remaining), 0) FROM due", memberId, now);
+    }
+
+    /**
+     * Takes {@code points} from the member's available lots, oldest expiry first (ties by lot id),
+     * and records each draw under {@code ref}. The caller has checked that the member's available
+     * balance covers it; since available equals the sum of the matured lots' remaining points, the
+     * lots always do.
+     */
+    public List<Draw> drawFifo(Connection c, String memberId, long points, UUID ref, String reason, Instant now) throws SQLException {
+        List<Draw> draws = new ArrayList<>();
+        long left = points;
+        try (PreparedStatement s = Sql.prepare(c, "SELECT id, remaining, expires_at FROM lot WHERE member_id = ? AND matured "
+                + "AND remaining > 0 ORDER BY expires_at, id FOR UPDATE", memberId)) {
+            s.setFetchSize(64);
+            try (ResultSet rs = s.executeQuery()) {
+                while (left > 0 && rs.next()) {
+                    long take = Math.min(left, rs.getLong("remaining"));
+                    draws.add(new Draw(rs.getLong("id"), take, Sql.instant(rs, "expires_at")));
+                    left -= take;
+                }
+            }
+        }
+        if (left > 0) {
+            throw new IllegalStateException("lots of " + memberId + " do not cover " + points + " (ledger invariant broken)");
+        }
+        applyDraws(c, draws, ref, reason, now);
+        return draws;
+    }
+
+    /** Takes up to {@code max} points from one lot (an earning reversal takes from its own lot first). */
+    public Taken takeFromLot(Connection c, long lotId, long max, UUID ref, String reason, Instant now) throws SQLException {
+        Taken lot = Sql.one(c, "SELECT remaining, matured, expires_at FROM lot WHERE id = ? FOR UPDATE",
+                rs -> new Taken(rs.getLong(1), rs.getBoolean(2), Sql.instant(rs, "expires_at")), lotId).orElseThrow();
+        long take = Math.min(max, lot.points());
+        if (take > 0) {
+            applyDraws(c, List.of(new Draw(lotId, take, lot.expiresAt())), ref, reason, now);
+        }
+        return new Taken(take, lot.matured(), lot.expiresAt());
+    }
+
+    private void applyDraws(Connection c, List<Draw> draws, UUID ref, String reason, Instant now) throws SQLException {
+        if (draws.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement lot = c.prepareStatement("UPDATE lot SET remaining = remaining - ? WHERE id = ?");
+             PreparedStatement draw = Sql.prepare(c, "INSERT INTO lot_draw (ref, lot_id, points, reason, drawn_at) VALUES (?, ?, ?, ?, ?)")) {
+            for (Draw d : draws) {
+                lot.setLong(1, d.points());
+                lot.setLong(2, d.lotId());
+                lot.addBatch();
+                draw.setObject(1, ref);
+                draw.setLong(2, d.lotId());
+                draw.setLong(3, d.points());
+                draw.setString(4, reason);
+                draw.setObject(5, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC));
+                draw.addBatch();
+            }
+            lot.executeBatch();
+            draw.executeBatch();
+        }
+    }
+
+    /** The draws of a spend still in force, latest expiry first. */
+    public List<Draw> openDraws(Connection c, UUID ref) throws SQLException {
+        return Sql.list(c, "SELECT d.lot_id, d.points, l.expires_at FROM lot_draw d JOIN lot l ON l.id = d.lot_id "
+                        + "WHERE d.ref = ? AND NOT d.restored ORDER BY l.expires_at DESC, l.id DESC",
+                rs -> new Draw(rs.getLong(1), rs.getLong(2), Sql.instant(rs, "expires_at")), ref);
+    }
+
+    /**
+     * Puts {@code points} of a spend back into the lots it came from, latest expiry first (what is
+     * kept is what expires soonest, as if the smaller spend had been drawn FIFO). The points keep
+     * their lots' expiry dates.
+     */
+    public long restore(Connection c, UUID ref, long points) throws SQLException {
+        long left = points;
+        for (Draw d : openDraws(c, ref)) {
+            if (left == 0) {
+                break;
+            }
+            long back = Math.min(left, d.points());
+            Sql.update(c, "UPDATE lot SET remaining = remaining + ? WHERE id = ?", back, d.lotId());
+            if (back == d.points()) {
+                Sql.update(c, "UPDATE lot_draw SET restored = true WHERE ref = ? AND lot_id = ? AND NOT restored", ref, d.lotId());
+            } else {
+                Sql.update(c, "UPDATE lot_draw SET points = points - ? WHERE ref = ? AND lot_id = ? AND NOT restored", back, ref, d.lotId());
+            }
+            left -= back;
+        }
+        return points - left;
+    }
+
+    /**
+     * Empties the member's lots that are past their expiry (or all of them, for a forfeit) and
+     * answers what they held, split by available (matured) and pending.
+     */
+    public List<Taken> emptyLots(Connection c, String memberId, Instant expiredBy) throws SQLException {
+        return Sql.list(c, "WITH due AS (SELECT id, remaining, matured, expires_at FROM lot WHERE member_id = ? AND remaining > 0 "
+                        + "AND expires_at <= ? FOR UPDATE) "
+                        + "UPDATE lot l SET expired = l.expired + due.remaining, remaining = 0 FROM due WHERE l.id = due.id "
+                        + "RETURNING due.remaining, due.matured, due.expires_at",
+                rs -> new Taken(rs.getLong(1), rs.getBoolean(2), Sql.instant(rs, "expires_at")), memberId, expiredBy);
+    }
+}

@@ -1,0 +1,89 @@
+package io.pointmesh.ledger.rest;
+
+import io.pointmesh.ledger.service.MemberPointsService;
+import io.pointmesh.ledger.service.StatementService;
+import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+
+/** Operators' view of any member account, and their adjustments; partners' balance lookup at the POS. */
+@Path("/ledger/v1")
+@Tag(name = "accounts", description = "Member accounts for operators and the POS")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class AccountResource {
+
+    public record AdjustmentRequest(String memberId, Long points, String reason) {
+    }
+
+    /** What a partner's POS may see of a card: the points it can spend now. */
+    public record CardBalance(String cardNumber, long available) {
+    }
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    StatementService statements;
+
+    @Inject
+    MemberPointsService points;
+
+    @Inject
+    io.pointmesh.ledger.service.CardLookup cards;
+
+    @GET
+    @Path("/accounts/{memberId}/balance")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "A member's balance (operators)")
+    public StatementService.Balance balance(@PathParam("memberId") String memberId) {
+        return statements.balance(memberId);
+    }
+
+    @GET
+    @Path("/accounts/{memberId}/entries")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "A member's entries, newest first, cursor-paged (operators)")
+    public StatementService.EntryPage entries(@PathParam("memberId") String memberId, @QueryParam("cursor") String cursor,
+                                              @QueryParam("limit") @DefaultValue("50") int limit) {
+        return statements.entries(memberId, cursor, limit);
+    }
+
+    @POST
+    @Path("/adjustments")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Credit (points > 0) or debit (points < 0) a member, with a mandatory reason; the operator is recorded")
+    public Response adjust(AdjustmentRequest body, @HeaderParam("Idempotency-Key") String key) {
+        if (body == null) {
+            throw ProblemException.badRequest("missing-body", "an adjustment request body is required");
+        }
+        var outcome = points.adjust(caller.actor(), body.memberId(), body.points(), body.reason(), key);
+        return Views.created(outcome, Views.AdjustmentView.of(outcome.result()),
+                URI.create("/ledger/v1/adjustments/" + outcome.result().id()));
+    }
+
+    @GET
+    @Path("/cards/{cardNumber}/balance")
+    @RolesAllowed(Roles.PARTNER)
+    @Operation(summary = "The points a card can spend now (partners at the POS; nothing else about the member)")
+    public CardBalance cardBalance(@PathParam("cardNumber") String cardNumber) {
+        return new CardBalance(cardNumber, cards.availableOnCard(caller.partnerId(), cardNumber));
+    }
+}

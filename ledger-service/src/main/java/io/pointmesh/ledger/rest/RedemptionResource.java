@@ -1,0 +1,95 @@
+package io.pointmesh.ledger.rest;
+
+import io.pointmesh.ledger.RedemptionStatus;
+import io.pointmesh.ledger.service.RedemptionService;
+import io.pointmesh.ledger.service.RedemptionService.HoldCommand;
+import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.util.UUID;
+
+@Path("/ledger/v1/redemptions")
+@Tag(name = "redemptions", description = "Paying with points at the POS: hold, then capture or void")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.PARTNER)
+public class RedemptionResource {
+
+    public record HoldRequest(String partnerTxId, String cardNumber, String memberId, String storeCode, Long points) {
+    }
+
+    public record CaptureRequest(Long points) {
+    }
+
+    public record ReversalRequest(String partnerTxId) {
+    }
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    RedemptionService redemptions;
+
+    @POST
+    @Operation(summary = "Hold points for a payment (status HELD until capture, void, or the hold timeout). Idempotent on partnerTxId.")
+    public Response hold(HoldRequest body) {
+        if (body == null) {
+            throw ProblemException.badRequest("missing-body", "a hold request body is required");
+        }
+        var outcome = redemptions.hold(caller.partnerId(),
+                new HoldCommand(body.partnerTxId(), body.cardNumber(), body.memberId(), body.storeCode(), body.points()));
+        return Views.created(outcome, Views.RedemptionView.of(outcome.result()),
+                URI.create("/ledger/v1/redemptions/" + outcome.result().id()));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One of the partner's redemptions")
+    public Views.RedemptionView get(@PathParam("id") UUID id) {
+        return Views.RedemptionView.of(redemptions.get(caller.partnerId(), id));
+    }
+
+    @POST
+    @Path("/{id}/capture")
+    @Operation(summary = "Capture the held points, or fewer (the rest goes back); repeating the same capture is harmless")
+    public Response capture(@PathParam("id") UUID id, CaptureRequest body) {
+        var outcome = redemptions.capture(caller.partnerId(), id, body == null ? null : body.points());
+        if (outcome.result().status() == RedemptionStatus.LAPSED) {
+            throw ProblemException.conflict("hold-lapsed", "the hold lapsed before capture; its points went back to the member");
+        }
+        return Views.ok(outcome, Views.RedemptionView.of(outcome.result()));
+    }
+
+    @POST
+    @Path("/{id}/void")
+    @Operation(summary = "Release the held points; repeating it is harmless")
+    public Response voidHold(@PathParam("id") UUID id) {
+        var outcome = redemptions.voidHold(caller.partnerId(), id);
+        return Views.ok(outcome, Views.RedemptionView.of(outcome.result()));
+    }
+
+    @POST
+    @Path("/{id}/reversals")
+    @Operation(summary = "Cancel a captured redemption: the points go back to the member with their original expiry")
+    public Response reverse(@PathParam("id") UUID id, ReversalRequest body) {
+        if (body == null) {
+            throw ProblemException.badRequest("missing-body", "a reversal request body is required");
+        }
+        var outcome = redemptions.reverse(caller.partnerId(), id, body.partnerTxId());
+        return Views.ok(outcome, Views.RedemptionView.of(outcome.result()));
+    }
+}

@@ -1,0 +1,27 @@
+package io.pointmesh.ledger.service;
+
+import io.pointmesh.platform.sql.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** The POS's question "how many points can this card spend?" (an active partner asking about an active member). */
+@ApplicationScoped
+public class CardLookup {
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    MemberResolver members;
+
+    @Inject
+    StatementService statements;
+
+    public long availableOnCard(String partnerId, String cardNumber) {
+        return transactions.run(c -> {
+            members.requireActivePartner(c, partnerId);
+            String memberId = members.activeMember(c, cardNumber, null).memberId();
+            return statements.balance(c, memberId).available();
+        });
+    }
+}

@@ -1,0 +1,188 @@
+package io.pointmesh.ledger.service;
+
+import io.pointmesh.events.partner.CampaignAssignment;
+import io.pointmesh.ledger.PointsCalculation;
+import io.pointmesh.ledger.RequestHash;
+import io.pointmesh.ledger.config.LedgerConfig;
+import io.pointmesh.ledger.repository.DirectoryRepository;
+import io.pointmesh.ledger.repository.DirectoryRepository.EarnRule;
+import io.pointmesh.ledger.repository.DirectoryRepository.MemberView;
+import io.pointmesh.ledger.repository.OperationRepository;
+import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
+import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
+import io.pointmesh.ledger.service.Ledger.BonusOffer;
+import io.pointmesh.ledger.service.Ledger.Outcome;
+import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.sql.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Earn: checks the request against the ledger's local directories (partner active, store open,
+ * member active, rule in force at the purchase), prices it, and posts it. Everything runs in one
+ * transaction, retried whole on a serialization failure or deadlock; a rejected request writes nothing.
+ */
+@ApplicationScoped
+public class EarnService {
+
+    /** Clocks of POS terminals drift: a purchase up to this far in the future is accepted. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+    public record EarnCommand(String partnerTxId, String cardNumber, String memberId, String storeCode, BigDecimal amount,
+                              String currency, Instant occurredAt) {
+    }
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    Ledger ledger;
+
+    @Inject
+    DirectoryRepository directory;
+
+    @Inject
+    OperationRepository operations;
+
+    @Inject
+    MemberResolver members;
+
+    @Inject
+    LedgerConfig config;
+
+    public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd) {
+        requireText("partnerTxId", cmd.partnerTxId(), 64);
+        if (cmd.amount() == null) {
+            throw ProblemException.invalidField("amount", "required");
+        }
+        if (cmd.currency() == null) {
+            throw ProblemException.invalidField("currency", "required");
+        }
+        if (cmd.occurredAt() == null) {
+            throw ProblemException.invalidField("occurredAt", "required");
+        }
+        String hash = RequestHash.of(cmd.cardNumber(), cmd.memberId(), cmd.storeCode(), cmd.amount(), cmd.currency(), cmd.occurredAt());
+        return run(() -> transactions.run(c -> {
+            var existing = operations.findEarning(c, partnerId, cmd.partnerTxId());
+            if (existing.isPresent()) {
+                // A retry is answered from what was stored, whatever changed since (rules, status).
+                return ledger.earn(c, posting(partnerId, cmd, hash, existing.get().memberId(), BigDecimal.ONE, 0, List.of(), null, null));
+            }
+            return ledger.earn(c, price(c, partnerId, cmd, hash));
+        }), () -> transactions.run(c -> ledger.earn(c, posting(partnerId, cmd, hash, null, BigDecimal.ONE, 0, List.of(), null, null))));
+    }
+
+    private Ledger.EarnPosting price(Connection c, String partnerId, EarnCommand cmd, String hash) throws SQLException {
+        members.requireActivePartner(c, partnerId);
+        members.requireOpenStore(c, partnerId, cmd.storeCode());
+        MemberView member = members.activeMember(c, cmd.cardNumber(), cmd.memberId());
+        validateAmount(cmd.amount(), cmd.currency());
+        Instant now = ledger.now();
+        if (cmd.occurredAt().isAfter(now.plus(CLOCK_SKEW))) {
+            throw ProblemException.unprocessable("occurred-in-future", "Purchase in the future", "occurredAt is after now");
+        }
+        EarnRule rule = directory.ruleAt(c, partnerId, cmd.occurredAt()).orElseThrow(() -> ProblemException.unprocessable(
+                "no-earn-rule", "No earn rule", "partner " + partnerId + " had no earn rule in force at " + cmd.occurredAt()));
+        int backdating = rule.backdatingDays() > 0 ? rule.backdatingDays() : config.defaultBackdatingDays();
+        if (cmd.occurredAt().isBefore(now.minus(Duration.ofDays(backdating)))) {
+            throw ProblemException.unprocessable("occurred-too-long-ago", "Purchase too old",
+                    "purchases older than " + backdating + " days cannot earn");
+        }
+        String category = directory.partner(c, partnerId).map(DirectoryRepository.PartnerView::category).orElse(null);
+        BigDecimal rate = rule.storeRates().getOrDefault(cmd.storeCode(),
+                category == null ? rule.baseRate() : rule.categoryRates().getOrDefault(category, rule.baseRate()));
+        long base = PointsCalculation.basePoints(cmd.amount(), rate, rule.minimumPurchase(), rule.perTransactionCap());
+
+        List<BonusOffer> offers = new ArrayList<>();
+        for (var campaign : directory.campaignsAt(c, partnerId, cmd.occurredAt())) {
+            if (!targets(campaign, member) || !CampaignAssignment.inTreatment(campaign.campaignId(), member.memberId(),
+                    campaign.treatmentShare())) {
+                continue;
+            }
+            long bonus = PointsCalculation.campaignBonus(base, campaign.multiplier(), campaign.fixedPoints(),
+                    "MULTIPLIER".equals(campaign.bonusKind()));
+            if (bonus > 0 && base > 0) {
+                offers.add(new BonusOffer(campaign.campaignId(), campaign.partnerId(), bonus, "NETWORK".equals(campaign.fundedBy()),
+                        campaign.budgetPoints()));
+            }
+        }
+        BigDecimal multiplier = config.gradeMultipliers().getOrDefault(member.grade(), BigDecimal.ONE);
+        ZoneId zone = ZoneId.of(config.zone());
+        Instant availableAt = cmd.occurredAt().plus(Duration.ofDays(rule.pendingDays()));
+        Instant expiresAt = ZonedDateTime.ofInstant(cmd.occurredAt(), zone).plusMonths(rule.validityMonths()).toInstant();
+        return posting(partnerId, cmd, hash, member.memberId(), multiplier, base, offers, availableAt, expiresAt);
+    }
+
+    private static boolean targets(DirectoryRepository.Campaign campaign, MemberView member) {
+        return switch (campaign.target()) {
+            case "GRADE" -> campaign.targetValue() != null && campaign.targetValue().equalsIgnoreCase(member.grade());
+            case "SEGMENT" -> campaign.targetValue() != null && campaign.targetValue().equalsIgnoreCase(member.segment());
+            default -> true;
+        };
+    }
+
+    private Ledger.EarnPosting posting(String partnerId, EarnCommand cmd, String hash, String memberId, BigDecimal multiplier,
+                                       long base, List<BonusOffer> offers, Instant availableAt, Instant expiresAt) {
+        return new Ledger.EarnPosting(UUID.randomUUID(), partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.amount(),
+                cmd.currency(), cmd.occurredAt(), base, offers, multiplier, availableAt, expiresAt);
+    }
+
+    void validateAmount(BigDecimal amount, String currency) {
+        if (!config.currencies().contains(currency)) {
+            throw ProblemException.unprocessable("unsupported-currency", "Unsupported currency",
+                    "currency " + currency + " is not one of " + config.currencies());
+        }
+        if (amount.signum() <= 0) {
+            throw ProblemException.unprocessable("invalid-amount", "Invalid amount", "amount must be positive");
+        }
+        if (amount.compareTo(config.maxPurchaseAmount()) > 0) {
+            throw ProblemException.unprocessable("invalid-amount", "Invalid amount",
+                    "amount exceeds the largest accepted purchase (" + config.maxPurchaseAmount().toPlainString() + ")");
+        }
+        int digits = Currency.getInstance(currency).getDefaultFractionDigits();
+        if (amount.stripTrailingZeros().scale() > Math.max(digits, 0)) {
+            throw ProblemException.unprocessable("invalid-amount", "Invalid amount",
+                    currency + " amounts have at most " + digits + " decimal places");
+        }
+    }
+
+    public Outcome<ReversalRow> reverse(String partnerId, UUID earningId, String partnerTxId, BigDecimal refundAmount) {
+        requireText("partnerTxId", partnerTxId, 64);
+        if (refundAmount == null || refundAmount.signum() <= 0) {
+            throw ProblemException.invalidField("amount", "the refunded purchase amount, positive");
+        }
+        String hash = RequestHash.of(earningId, refundAmount);
+        Transactions.Work<Outcome<ReversalRow>> work = c -> ledger.reverseEarning(c, partnerId, earningId, partnerTxId, hash, refundAmount);
+        return run(() -> transactions.run(work), () -> transactions.run(work));
+    }
+
+    static void requireText(String field, String value, int max) {
+        if (value == null || value.isBlank()) {
+            throw ProblemException.invalidField(field, "required");
+        }
+        if (value.length() > max) {
+            throw ProblemException.invalidField(field, "at most " + max + " characters");
+        }
+    }
+
+    /** Runs the posting; if a concurrent twin won the idempotency key, answers with the twin's result. */
+    static <T> T run(java.util.function.Supplier<T> attempt, java.util.function.Supplier<T> replay) {
+        try {
+            return attempt.get();
+        } catch (Ledger.DuplicateRequest twinCommitted) {
+            return replay.get();
+        }
+    }
+}

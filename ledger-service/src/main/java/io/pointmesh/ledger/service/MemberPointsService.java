@@ -1,0 +1,94 @@
+package io.pointmesh.ledger.service;
+
+import io.pointmesh.ledger.RequestHash;
+import io.pointmesh.ledger.repository.DirectoryRepository;
+import io.pointmesh.ledger.repository.OperationRepository.MemberOperationRow;
+import io.pointmesh.ledger.service.Ledger.Outcome;
+import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.sql.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.UUID;
+
+/** What members do with their own points (gift, convert to miles) and operators' adjustments. */
+@ApplicationScoped
+public class MemberPointsService {
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    Ledger ledger;
+
+    @Inject
+    MemberResolver members;
+
+    @Inject
+    DirectoryRepository directory;
+
+    public Outcome<MemberOperationRow> gift(String memberId, String recipientCardNumber, Long points, String idempotencyKey) {
+        EarnService.requireText("recipientCardNumber", recipientCardNumber, 32);
+        requirePositive(points);
+        String key = keyOrNew(idempotencyKey);
+        String hash = RequestHash.of(recipientCardNumber, points);
+        return EarnService.run(() -> transactions.run(c -> {
+            members.activeMember(c, null, memberId);
+            String recipient = members.activeMember(c, recipientCardNumber, null).memberId();
+            return ledger.gift(c, memberId, recipient, points, key, hash);
+        }), () -> transactions.run(c -> ledger.gift(c, memberId, "", points, key, hash)));
+    }
+
+    public Outcome<MemberOperationRow> convert(String memberId, String mileagePartnerId, Long points, String idempotencyKey) {
+        EarnService.requireText("mileagePartnerId", mileagePartnerId, 64);
+        requirePositive(points);
+        String key = keyOrNew(idempotencyKey);
+        String hash = RequestHash.of(mileagePartnerId, points);
+        return EarnService.run(() -> transactions.run(c -> {
+            members.activeMember(c, null, memberId);
+            var program = directory.mileageProgram(c, mileagePartnerId).orElseThrow(() -> ProblemException.unprocessable(
+                    "unknown-mileage-partner", "Unknown mileage partner", "no mileage program for partner " + mileagePartnerId));
+            members.requireActivePartner(c, mileagePartnerId);
+            if (points < program.minimumPoints() || points % program.stepPoints() != 0) {
+                throw ProblemException.unprocessable("invalid-conversion", "Invalid conversion", "convert at least "
+                        + program.minimumPoints() + " points, in steps of " + program.stepPoints());
+            }
+            long miles = BigDecimal.valueOf(points).multiply(program.milesPerPoint()).setScale(0, RoundingMode.FLOOR).longValueExact();
+            return ledger.convert(c, memberId, mileagePartnerId, points, miles, key, hash);
+        }), () -> transactions.run(c -> ledger.convert(c, memberId, mileagePartnerId, points, 0, key, hash)));
+    }
+
+    public Outcome<MemberOperationRow> adjust(String actor, String memberId, Long points, String reason, String idempotencyKey) {
+        EarnService.requireText("memberId", memberId, 64);
+        if (points == null || points == 0) {
+            throw ProblemException.invalidField("points", "a signed, non-zero number of points");
+        }
+        EarnService.requireText("reason", reason, 500);
+        String key = keyOrNew(idempotencyKey);
+        String hash = RequestHash.of(memberId, points, reason);
+        return EarnService.run(() -> transactions.run(c -> {
+            directory.member(c, memberId).orElseThrow(() -> ProblemException.unprocessable("unknown-member", "Unknown member",
+                    "no member " + memberId));
+            return ledger.adjust(c, memberId, points, reason.strip(), actor, key, hash);
+        }), () -> transactions.run(c -> ledger.adjust(c, memberId, points, reason.strip(), actor, key, hash)));
+    }
+
+    private static void requirePositive(Long points) {
+        if (points == null || points <= 0) {
+            throw ProblemException.invalidField("points", "a positive number of points");
+        }
+    }
+
+    /** Without an Idempotency-Key header every request is new (the client gave up on safe retries). */
+    private static String keyOrNew(String key) {
+        if (key == null || key.isBlank()) {
+            return UUID.randomUUID().toString();
+        }
+        if (key.length() > 128) {
+            throw ProblemException.invalidField("Idempotency-Key", "at most 128 characters");
+        }
+        return key;
+    }
+}
