@@ -19,13 +19,18 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+
 import java.net.URI;
 import java.util.UUID;
 
 @Path("/ledger/v1/redemptions")
 @Tag(name = "redemptions", description = "Paying with points at the POS: hold, then capture or void")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.PARTNER)
 public class RedemptionResource {
 
@@ -44,7 +49,11 @@ public class RedemptionResource {
     @Inject
     RedemptionService redemptions;
 
+    @Inject
+    ObjectMapper json;
+
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Hold points for a payment (status HELD until capture, void, or the hold timeout). Idempotent on partnerTxId.")
     public Response hold(HoldRequest body) {
         if (body == null) {
@@ -65,9 +74,14 @@ public class RedemptionResource {
 
     @POST
     @Path("/{id}/capture")
+    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Capture the held points, or fewer (the rest goes back); repeating the same capture is harmless")
-    public Response capture(@PathParam("id") UUID id, CaptureRequest body) {
-        var outcome = redemptions.capture(caller.partnerId(), id, body == null ? null : body.points());
+    public Response capture(@PathParam("id") UUID id,
+                            @RequestBody(content = @Content(schema = @Schema(implementation = CaptureRequest.class))) String body)
+            throws JsonProcessingException {
+        // The body is optional (no body: capture everything held), so it is read here rather than by the framework.
+        CaptureRequest request = body == null || body.isBlank() ? null : json.readValue(body, CaptureRequest.class);
+        var outcome = redemptions.capture(caller.partnerId(), id, request == null ? null : request.points());
         if (outcome.result().status() == RedemptionStatus.LAPSED) {
             throw ProblemException.conflict("hold-lapsed", "the hold lapsed before capture; its points went back to the member");
         }
@@ -84,6 +98,7 @@ public class RedemptionResource {
 
     @POST
     @Path("/{id}/reversals")
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Cancel a captured redemption: the points go back to the member with their original expiry")
     public Response reverse(@PathParam("id") UUID id, ReversalRequest body) {
         if (body == null) {

@@ -30,7 +30,7 @@ public class MemberPointsService {
     DirectoryRepository directory;
 
     public Outcome<MemberOperationRow> gift(String memberId, String recipientCardNumber, Long points, String idempotencyKey) {
-        EarnService.requireText("recipientCardNumber", recipientCardNumber, 32);
+        EarnService.requireText("recipientCardNumber", recipientCardNumber, 64);
         requirePositive(points);
         String key = keyOrNew(idempotencyKey);
         String hash = RequestHash.of(recipientCardNumber, points);

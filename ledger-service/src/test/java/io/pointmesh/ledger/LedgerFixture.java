@@ -1,0 +1,105 @@
+package io.pointmesh.ledger;
+
+import io.pointmesh.events.member.MemberJoined;
+import io.pointmesh.events.partner.EarnRulePublished;
+import io.pointmesh.events.partner.MileageProgramPublished;
+import io.pointmesh.events.partner.PartnerActivated;
+import io.pointmesh.events.partner.PartnerRegistered;
+import io.pointmesh.events.partner.StoreChannel;
+import io.pointmesh.events.partner.StoreOpened;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.TestTokens;
+import io.restassured.response.ValidatableResponse;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.pointmesh.testing.TestEvents.kafka;
+import static io.pointmesh.testing.TestEvents.publish;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Sets up partners and members the way production does: by publishing partner.events and
+ * member.events on the run's topics and waiting until the ledger has them.
+ */
+final class LedgerFixture {
+
+    static final String STORE = "S001";
+
+    private LedgerFixture() {
+    }
+
+    /** An active partner with store S001 and a 1 % earn rule (no pending period, 60 months' validity). */
+    static String partner() {
+        return partner(new BigDecimal("0.01"), 0);
+    }
+
+    static String partner(BigDecimal rate, int pendingDays) {
+        String id = UUID.randomUUID().toString();
+        try (KafkaTestClient kafka = kafka()) {
+            publish(kafka, new PartnerRegistered(id, "Partner " + id.substring(0, 6), "120-81-47521", "mart"));
+            publish(kafka, new StoreOpened(id, STORE, "Main store", StoreChannel.OFFLINE, "Seoul"));
+            publish(kafka, new EarnRulePublished(id, 1, rate, Map.of(), Map.of(), BigDecimal.ZERO, null, pendingDays, 60, 30,
+                    Instant.parse("2020-01-01T00:00:00Z")));
+            publish(kafka, new MileageProgramPublished(id, "MILES", new BigDecimal("0.5"), 1000, 100));
+            // last: events of one partner are applied in order, so ACTIVE means all of the above are in
+            publish(kafka, new PartnerActivated(id, "partner-" + id, "op", "contract signed"));
+        }
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.operator())
+                .get("/ledger/v1/partners/" + id).then().statusCode(200).body("status", org.hamcrest.Matchers.is("ACTIVE")));
+        return id;
+    }
+
+    /** A member with a card (the card number is "card-" + member id). */
+    static String member() {
+        return member(null);
+    }
+
+    static String member(String referredBy) {
+        String id = UUID.randomUUID().toString();
+        try (KafkaTestClient kafka = kafka()) {
+            publish(kafka, new MemberJoined(id, card(id), "R" + id.substring(0, 6), referredBy, 1990, "F", "Seoul"));
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.operator())
+                .get("/ledger/v1/accounts/" + id + "/balance").then().statusCode(200));
+        return id;
+    }
+
+    static String card(String memberId) {
+        return "card-" + memberId;
+    }
+
+    static ValidatableResponse earn(String partnerId, String memberId, String amount) {
+        return earn(partnerId, memberId, amount, UUID.randomUUID().toString(), Instant.now().minus(1, ChronoUnit.MINUTES));
+    }
+
+    static ValidatableResponse earn(String partnerId, String memberId, String amount, String txId, Instant occurredAt) {
+        return given().auth().oauth2(TestTokens.partner(partnerId)).contentType("application/json")
+                .body(Map.of("partnerTxId", txId, "cardNumber", card(memberId), "storeCode", STORE, "amount", new BigDecimal(amount),
+                        "currency", "KRW", "occurredAt", occurredAt.toString()))
+                .post("/ledger/v1/earnings").then();
+    }
+
+    static ValidatableResponse hold(String partnerId, String memberId, long points) {
+        return hold(partnerId, memberId, points, UUID.randomUUID().toString());
+    }
+
+    static ValidatableResponse hold(String partnerId, String memberId, long points, String txId) {
+        return given().auth().oauth2(TestTokens.partner(partnerId)).contentType("application/json")
+                .body(Map.of("partnerTxId", txId, "memberId", memberId, "storeCode", STORE, "points", points))
+                .post("/ledger/v1/redemptions").then();
+    }
+
+    static ValidatableResponse balance(String memberId) {
+        return given().auth().oauth2(TestTokens.member(memberId)).get("/ledger/v1/me/balance").then().statusCode(200);
+    }
+
+    static long available(String memberId) {
+        return balance(memberId).extract().jsonPath().getLong("available");
+    }
+}
