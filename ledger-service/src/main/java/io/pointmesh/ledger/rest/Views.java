@@ -8,6 +8,8 @@ import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import jakarta.ws.rs.core.Response;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
@@ -22,9 +24,11 @@ public final class Views {
     private Views() {
     }
 
+    @RegisterForReflection
     public record Breakdown(long basePoints, List<Bonus> campaignBonuses, BigDecimal gradeMultiplier, long gradeBonus) {
     }
 
+    @RegisterForReflection
     public record EarningView(String earningId, String partnerTxId, String memberId, String storeCode, BigDecimal amount,
                               String currency, Instant occurredAt, long points, Breakdown breakdown, Instant availableAt,
                               Instant expiresAt, BigDecimal refundedAmount, long reversedPoints) {
@@ -35,6 +39,7 @@ public final class Views {
         }
     }
 
+    @RegisterForReflection
     public record ReversalView(String reversalId, String earningId, String partnerTxId, BigDecimal amount, long points,
                                long debtIncurred, Instant postedAt) {
         static ReversalView of(ReversalRow r) {
@@ -43,6 +48,7 @@ public final class Views {
         }
     }
 
+    @RegisterForReflection
     public record RedemptionView(String redemptionId, String partnerTxId, String memberId, String storeCode, long points,
                                  long capturedPoints, String status, Instant expiresAt, Instant updatedAt) {
         static RedemptionView of(RedemptionRow r) {
@@ -51,15 +57,18 @@ public final class Views {
         }
     }
 
+    @RegisterForReflection
     public record GiftView(String giftId, String recipientCardNumber, long points, Instant postedAt) {
     }
 
+    @RegisterForReflection
     public record ConversionView(String conversionId, String mileagePartnerId, long points, long miles, Instant postedAt) {
         static ConversionView of(MemberOperationRow o) {
             return new ConversionView(o.id().toString(), o.counterparty(), o.points(), o.miles() == null ? 0 : o.miles(), o.postedAt());
         }
     }
 
+    @RegisterForReflection
     public record AdjustmentView(String adjustmentId, String memberId, long points, String reason, String actor, Instant postedAt) {
         static AdjustmentView of(MemberOperationRow o) {
             return new AdjustmentView(o.id().toString(), o.memberId(), o.points(), o.reason(), o.actor(), o.postedAt());

@@ -9,6 +9,8 @@ import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -24,19 +26,24 @@ import java.util.List;
 @ApplicationScoped
 public class StatementService {
 
+    @RegisterForReflection
     public record Expiring(LocalDate date, long points) {
     }
 
+    @RegisterForReflection
     public record Balance(String memberId, long available, long pending, long held, long debt, long lifetimeEarned, long spent,
                           long expired, List<Expiring> expiringSoon, Instant asOf) {
     }
 
+    @RegisterForReflection
     public record Entry(long entryId, String kind, long points, String ref, String partnerId, Instant postedAt) {
     }
 
+    @RegisterForReflection
     public record EntryPage(List<Entry> entries, String nextCursor) {
     }
 
+    @RegisterForReflection
     public record PartnerTotals(String partnerId, Instant from, Instant to, long pointsIssued, long pointsIssuedReversed,
                                 long networkFundedPoints, long networkFundedReversed, long pointsRedeemed,
                                 long pointsRedemptionReversed, long pointsConverted) {
