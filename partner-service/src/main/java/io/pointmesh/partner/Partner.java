@@ -41,6 +41,10 @@ public class Partner {
     @Enumerated(EnumType.STRING)
     public PartnerStatus status;
 
+    /** The partner's OIDC client, from activation on. */
+    @Column(name = "client_id")
+    public String clientId;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

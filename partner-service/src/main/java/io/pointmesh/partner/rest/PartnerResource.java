@@ -24,7 +24,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.pointmesh.platform.problem.ProblemException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.validation.constraints.Size;
+
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 
 @Path("/partners/v1/partners")
@@ -43,7 +48,7 @@ public class PartnerResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Register a partner (status PENDING until activated)")
     public Uni<RestResponse<PartnerView>> register(@Valid @NotNull PartnerRequests.RegisterPartner request) {
-        return service.register(request).map(p -> RestResponse.ResponseBuilder
+        return service.register(request, caller.actor()).map(p -> RestResponse.ResponseBuilder
                 .<PartnerView>created(URI.create("/partners/v1/partners/" + p.id)).entity(PartnerView.of(p)).build());
     }
 
@@ -63,5 +68,80 @@ public class PartnerResource {
     public Uni<PartnerView> get(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
         return service.get(partnerId).map(PartnerView::of);
+    }
+
+    /** Why an operator changes a partner's status (kept in the audit trail and the event). */
+    public record TransitionRequest(@Size(max = 500) String reason) {
+    }
+
+    /** The partner after a transition; clientId and clientSecret only when they were just issued (shown once). */
+    @RegisterForReflection
+    public record TransitionView(String partnerId, PartnerStatus status, String clientId, String clientSecret) {
+        static TransitionView of(PartnerService.Transition t) {
+            return new TransitionView(t.partner().id, t.partner().status, t.credentials() == null ? t.partner().clientId
+                    : t.credentials().clientId(), t.credentials() == null ? null : t.credentials().clientSecret());
+        }
+    }
+
+    @RegisterForReflection
+    public record AuditView(String action, String statusBefore, String statusAfter, String actor, String reason, Instant at) {
+    }
+
+    @POST
+    @Path("/{partnerId}/activation")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Activate a PENDING partner: creates its OIDC client and answers clientId and clientSecret, once")
+    public Uni<TransitionView> activate(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
+        return service.activate(partnerId, caller.actor(), reason(body, false)).map(TransitionView::of);
+    }
+
+    @POST
+    @Path("/{partnerId}/suspension")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Suspend an ACTIVE partner (reason required): it stops earning and redeeming within seconds")
+    public Uni<TransitionView> suspend(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
+        return service.suspend(partnerId, caller.actor(), reason(body, true)).map(TransitionView::of);
+    }
+
+    @POST
+    @Path("/{partnerId}/reinstatement")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Reinstate a SUSPENDED partner (reason required)")
+    public Uni<TransitionView> reinstate(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
+        return service.reinstate(partnerId, caller.actor(), reason(body, true)).map(TransitionView::of);
+    }
+
+    @POST
+    @Path("/{partnerId}/offboarding")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Offboard a partner (reason required): its client is disabled, its data kept for settlement")
+    public Uni<TransitionView> offboard(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
+        return service.offboard(partnerId, caller.actor(), reason(body, true)).map(TransitionView::of);
+    }
+
+    @POST
+    @Path("/{partnerId}/credentials/rotation")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Issue a new client secret; the old one stops working")
+    public Uni<TransitionView> rotate(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
+        return service.rotateCredentials(partnerId, caller.actor(), reason(body, false)).map(TransitionView::of);
+    }
+
+    @GET
+    @Path("/{partnerId}/history")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "The partner's lifecycle audit trail: who, when, why")
+    public Uni<List<AuditView>> history(@PathParam("partnerId") String partnerId) {
+        caller.requirePartnerOrOperator(partnerId);
+        return service.history(partnerId).map(list -> list.stream()
+                .map(a -> new AuditView(a.action, a.statusBefore, a.statusAfter, a.actor, a.reason, a.at)).toList());
+    }
+
+    private static String reason(TransitionRequest body, boolean required) {
+        String reason = body == null || body.reason() == null ? null : body.reason().strip();
+        if (required && (reason == null || reason.isEmpty())) {
+            throw ProblemException.invalidField("reason", "required");
+        }
+        return reason;
     }
 }

@@ -1,6 +1,13 @@
 package io.pointmesh.partner.service;
 
+import io.pointmesh.events.DomainEvent;
+import io.pointmesh.events.partner.PartnerActivated;
+import io.pointmesh.events.partner.PartnerOffboarded;
 import io.pointmesh.events.partner.PartnerRegistered;
+import io.pointmesh.events.partner.PartnerReinstated;
+import io.pointmesh.events.partner.PartnerSuspended;
+import io.pointmesh.partner.PartnerAudit;
+import io.pointmesh.partner.service.PartnerCredentials.Credentials;
 import io.pointmesh.partner.BusinessRegistrationNumber;
 import io.pointmesh.partner.Partner;
 import io.pointmesh.partner.PartnerStatus;
@@ -31,8 +38,15 @@ public class PartnerService {
     @Inject
     Clock clock;
 
+    @Inject
+    PartnerCredentials credentials;
+
+    /** A transition's outcome: the partner, and the credentials when the transition issued them (shown once). */
+    public record Transition(Partner partner, Credentials credentials) {
+    }
+
     @WithTransaction
-    public Uni<Partner> register(RegisterPartner request) {
+    public Uni<Partner> register(RegisterPartner request, String actor) {
         String brn = BusinessRegistrationNumber.normalize(request.businessRegistrationNumber());
         if (brn == null) {
             return Uni.createFrom().failure(ProblemException.invalidField("businessRegistrationNumber",
@@ -56,6 +70,7 @@ public class PartnerService {
             p.createdAt = clock.instant();
             p.updatedAt = p.createdAt;
             return partners.persist(p)
+                    .call(saved -> audit(saved, "REGISTERED", null, actor, null))
                     .call(saved -> outbox.publish(new PartnerRegistered(saved.id, saved.legalName, brn, saved.category)));
         });
     }
@@ -70,5 +85,96 @@ public class PartnerService {
     public Uni<Partner> get(String id) {
         return partners.findById(id)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("partner", id));
+    }
+
+    /** PENDING -> ACTIVE: creates the partner's OIDC client; the secret is in the answer, and nowhere else. */
+    @WithTransaction
+    public Uni<Transition> activate(String id, String actor, String reason) {
+        return load(id).chain(p -> {
+            require(p, "activate", PartnerStatus.PENDING);
+            return credentials.issue(p.id).chain(c -> {
+                p.clientId = c.clientId();
+                return move(p, PartnerStatus.ACTIVE, "ACTIVATED", actor, reason, new PartnerActivated(p.id, c.clientId(), actor, reason))
+                        .map(saved -> new Transition(saved, c));
+            });
+        });
+    }
+
+    /** ACTIVE -> SUSPENDED: the ledger refuses the partner's earnings and redemptions as soon as it reads the event. */
+    @WithTransaction
+    public Uni<Transition> suspend(String id, String actor, String reason) {
+        return load(id).chain(p -> {
+            require(p, "suspend", PartnerStatus.ACTIVE);
+            return move(p, PartnerStatus.SUSPENDED, "SUSPENDED", actor, reason, new PartnerSuspended(p.id, actor, reason))
+                    .map(saved -> new Transition(saved, null));
+        });
+    }
+
+    /** SUSPENDED -> ACTIVE. */
+    @WithTransaction
+    public Uni<Transition> reinstate(String id, String actor, String reason) {
+        return load(id).chain(p -> {
+            require(p, "reinstate", PartnerStatus.SUSPENDED);
+            return move(p, PartnerStatus.ACTIVE, "REINSTATED", actor, reason, new PartnerReinstated(p.id, actor, reason))
+                    .map(saved -> new Transition(saved, null));
+        });
+    }
+
+    /** Any status but OFFBOARDED -> OFFBOARDED: the client is disabled; the data stays for settlement. */
+    @WithTransaction
+    public Uni<Transition> offboard(String id, String actor, String reason) {
+        return load(id).chain(p -> {
+            require(p, "offboard", PartnerStatus.PENDING, PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED);
+            Uni<Void> disable = p.clientId == null ? Uni.createFrom().voidItem() : credentials.disable(p.clientId);
+            return disable.chain(() -> move(p, PartnerStatus.OFFBOARDED, "OFFBOARDED", actor, reason,
+                    new PartnerOffboarded(p.id, actor, reason))).map(saved -> new Transition(saved, null));
+        });
+    }
+
+    /** A new client secret (ACTIVE or SUSPENDED partners); the old one stops working at once. */
+    @WithTransaction
+    public Uni<Transition> rotateCredentials(String id, String actor, String reason) {
+        return load(id).chain(p -> {
+            require(p, "rotate the credentials of", PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED);
+            return credentials.rotate(p.clientId).chain(c -> audit(p, "CREDENTIALS_ROTATED", p.status, actor, reason)
+                    .replaceWith(new Transition(p, c)));
+        });
+    }
+
+    @WithSession
+    public Uni<List<PartnerAudit>> history(String id) {
+        return load(id).chain(p -> PartnerAudit.<PartnerAudit>find("partnerId = ?1 order by at, id", id).list());
+    }
+
+    private Uni<Partner> load(String id) {
+        return partners.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("partner", id));
+    }
+
+    private static void require(Partner p, String action, PartnerStatus... allowed) {
+        for (PartnerStatus s : allowed) {
+            if (p.status == s) {
+                return;
+            }
+        }
+        throw ProblemException.conflict("invalid-transition", "cannot " + action + " a partner that is " + p.status);
+    }
+
+    private Uni<Partner> move(Partner p, PartnerStatus to, String action, String actor, String reason, DomainEvent event) {
+        PartnerStatus from = p.status;
+        p.status = to;
+        p.updatedAt = clock.instant();
+        return partners.persist(p).call(saved -> audit(saved, action, from, actor, reason)).call(saved -> outbox.publish(event));
+    }
+
+    private Uni<PartnerAudit> audit(Partner p, String action, PartnerStatus before, String actor, String reason) {
+        PartnerAudit a = new PartnerAudit();
+        a.partnerId = p.id;
+        a.action = action;
+        a.statusBefore = before == null ? null : before.name();
+        a.statusAfter = p.status.name();
+        a.actor = actor;
+        a.reason = reason;
+        a.at = clock.instant();
+        return a.persist();
     }
 }
