@@ -142,8 +142,13 @@ public class KeycloakPartnerCredentials implements PartnerCredentials {
     }
 
     private Uni<String> call(HttpRequest request, int expected) {
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .map(r -> {
+        // The JDK client completes on its own threads; Hibernate Reactive must continue on the caller's Vert.x context.
+        return Uni.createFrom().deferred(() -> {
+            io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+            Uni<HttpResponse<String>> response = Uni.createFrom().completionStage(() -> http.sendAsync(request,
+                    HttpResponse.BodyHandlers.ofString()));
+            return context == null ? response : response.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        }).map(r -> {
                     if (r.statusCode() != expected) {
                         throw new IllegalStateException("identity provider answered " + r.statusCode() + " to "
                                 + request.method() + " " + request.uri().getPath() + ": " + r.body());
