@@ -9,6 +9,7 @@ import io.pointmesh.events.partner.MileageProgramPublished;
 import io.pointmesh.events.partner.PartnerEvent;
 import io.pointmesh.events.partner.PartnerLifecycle;
 import io.pointmesh.events.partner.PartnerRegistered;
+import io.pointmesh.events.partner.RateOverrides;
 import io.pointmesh.events.partner.StoreClosed;
 import io.pointmesh.events.partner.StoreOpened;
 import io.pointmesh.ledger.service.Ledger;
@@ -23,8 +24,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Keeps the ledger's copy of partners, stores, earn rules, campaigns and mileage programs current
@@ -71,7 +70,7 @@ public class PartnerEventsConsumer {
             Sql.update(c, "INSERT INTO earn_rule (partner_id, version, base_rate, store_rates, category_rates, minimum_purchase, "
                             + "per_transaction_cap, pending_days, validity_months, backdating_days, effective_from) "
                             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    r.partnerId(), r.version(), r.baseRate(), rates(r.storeRates()), rates(r.categoryRates()),
+                    r.partnerId(), r.version(), r.baseRate(), RateOverrides.toText(r.storeRates()), RateOverrides.toText(r.categoryRates()),
                     r.minimumPurchase() == null ? BigDecimal.ZERO : r.minimumPurchase(), r.perTransactionCap(), r.pendingDays(),
                     r.validityMonths(), r.backdatingDays(), r.effectiveFrom());
         } else if (data instanceof CampaignPublished k) {
@@ -100,11 +99,5 @@ public class PartnerEventsConsumer {
                         status.get(), event.time(), event.subject());
             }
         }
-    }
-
-    /** Rate overrides as "key=rate" lines. */
-    static String rates(Map<String, BigDecimal> rates) {
-        return rates == null ? "" : rates.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().toPlainString())
-                .collect(Collectors.joining("\n"));
     }
 }

@@ -1,5 +1,6 @@
 package io.pointmesh.ledger.repository;
 
+import io.pointmesh.events.partner.RateOverrides;
 import io.pointmesh.platform.sql.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -7,7 +8,6 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,8 +50,8 @@ public class DirectoryRepository {
     /** The newest rule version in force at {@code at} (effective-dated history). */
     public Optional<EarnRule> ruleAt(Connection c, String partnerId, Instant at) throws SQLException {
         return Sql.one(c, "SELECT * FROM earn_rule WHERE partner_id = ? AND effective_from <= ? ORDER BY effective_from DESC, version DESC LIMIT 1",
-                rs -> new EarnRule(rs.getInt("version"), rs.getBigDecimal("base_rate"), rates(rs.getString("store_rates")),
-                        rates(rs.getString("category_rates")), rs.getBigDecimal("minimum_purchase"),
+                rs -> new EarnRule(rs.getInt("version"), rs.getBigDecimal("base_rate"), RateOverrides.fromText(rs.getString("store_rates")),
+                        RateOverrides.fromText(rs.getString("category_rates")), rs.getBigDecimal("minimum_purchase"),
                         rs.getObject("per_transaction_cap", Long.class), rs.getInt("pending_days"), rs.getInt("validity_months"),
                         rs.getInt("backdating_days"), Sql.instant(rs, "effective_from")), partnerId, at);
     }
@@ -80,16 +80,5 @@ public class DirectoryRepository {
         return Sql.one(c, "SELECT * FROM mileage_program WHERE partner_id = ?", rs -> new MileageProgram(rs.getString("partner_id"),
                 rs.getString("program_code"), rs.getBigDecimal("miles_per_point"), rs.getLong("minimum_points"),
                 rs.getLong("step_points")), partnerId);
-    }
-
-    static Map<String, BigDecimal> rates(String text) {
-        Map<String, BigDecimal> rates = new HashMap<>();
-        for (String line : text.split("\n")) {
-            int eq = line.lastIndexOf('=');
-            if (eq > 0) {
-                rates.put(line.substring(0, eq), new BigDecimal(line.substring(eq + 1)));
-            }
-        }
-        return rates;
     }
 }

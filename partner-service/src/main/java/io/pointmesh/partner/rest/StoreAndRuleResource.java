@@ -1,0 +1,120 @@
+package io.pointmesh.partner.rest;
+
+import io.pointmesh.events.partner.StoreChannel;
+import io.pointmesh.partner.service.StoreAndRuleService;
+import io.pointmesh.partner.service.StoreAndRuleService.EarnRule;
+import io.pointmesh.partner.service.StoreAndRuleService.Store;
+import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.Roles;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+@Path("/partners/v1/partners/{partnerId}")
+@Tag(name = "stores and earn rules", description = "A partner's stores and its effective-dated earn rules")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class StoreAndRuleResource {
+
+    public record StoreRequest(
+            @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9-]{0,31}", message = "letters, digits and dashes, at most 32") String code,
+            @NotBlank @Size(max = 100) String name,
+            @NotNull StoreChannel channel,
+            @Size(max = 60) String region) {
+    }
+
+    public record EarnRuleRequest(
+            @NotNull BigDecimal baseRate,
+            Map<String, BigDecimal> storeRates,
+            Map<String, BigDecimal> categoryRates,
+            @DecimalMin("0") BigDecimal minimumPurchase,
+            @Min(1) Long perTransactionCap,
+            @Min(0) @Max(90) Integer pendingDays,
+            @Min(1) @Max(120) Integer validityMonths,
+            @Min(0) @Max(90) Integer backdatingDays,
+            Instant effectiveFrom) {
+    }
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    StoreAndRuleService service;
+
+    @POST
+    @Path("/stores")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "Open a store (code unique within the partner): the partner itself or an operator")
+    public Uni<RestResponse<Store>> openStore(@PathParam("partnerId") String partnerId, @Valid @NotNull StoreRequest body) {
+        caller.requirePartnerOrOperator(partnerId);
+        return service.openStore(partnerId, body.code(), body.name().strip(), body.channel(), body.region())
+                .map(s -> RestResponse.ResponseBuilder.<Store>created(URI.create("/partners/v1/partners/" + partnerId + "/stores/" + s.code()))
+                        .entity(s).build());
+    }
+
+    @POST
+    @Path("/stores/{code}/closure")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Close a store (it stays on record); closing a closed store changes nothing")
+    public Uni<Store> closeStore(@PathParam("partnerId") String partnerId, @PathParam("code") String code) {
+        caller.requirePartnerOrOperator(partnerId);
+        return service.closeStore(partnerId, code);
+    }
+
+    @GET
+    @Path("/stores")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "The partner's stores, open and closed")
+    public Uni<List<Store>> stores(@PathParam("partnerId") String partnerId) {
+        caller.requirePartnerOrOperator(partnerId);
+        return service.stores(partnerId);
+    }
+
+    @PUT
+    @Path("/earn-rules")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Publish a new earn rule version (operator, under the partner's contract): baseRate 0.001-0.1, "
+            + "pendingDays, validityMonths, effectiveFrom (default now, never in the past)")
+    public Uni<EarnRule> publishRule(@PathParam("partnerId") String partnerId, @Valid @NotNull EarnRuleRequest body) {
+        EarnRule rule = new EarnRule(0, body.baseRate(), body.storeRates(), body.categoryRates(), body.minimumPurchase(),
+                body.perTransactionCap(), body.pendingDays() == null ? 0 : body.pendingDays(),
+                body.validityMonths() == null ? 60 : body.validityMonths(), body.backdatingDays() == null ? 30 : body.backdatingDays(),
+                body.effectiveFrom(), null, null);
+        return service.publishRule(partnerId, rule, caller.actor());
+    }
+
+    @GET
+    @Path("/earn-rules")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "Every earn rule version of the partner, oldest first")
+    public Uni<List<EarnRule>> rules(@PathParam("partnerId") String partnerId) {
+        caller.requirePartnerOrOperator(partnerId);
+        return service.rules(partnerId);
+    }
+}

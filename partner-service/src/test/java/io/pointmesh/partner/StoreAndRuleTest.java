@@ -1,0 +1,82 @@
+package io.pointmesh.partner;
+
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import static io.pointmesh.testing.TestEvents.kafka;
+import static io.pointmesh.testing.TestEvents.topic;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Stores (the partner's own to manage) and earn rule versions (the operator's to publish), each announced by event. */
+@QuarkusTest
+@WithTestResource(PointmeshTestResource.class)
+class StoreAndRuleTest {
+
+    @Test
+    void aPartnerOpensAndClosesItsOwnStoresOnly() {
+        String id = PartnerLifecycleTest.register();
+        String stores = "/partners/v1/partners/" + id + "/stores";
+        Map<String, Object> store = Map.of("code", "GN-01", "name", "Gangnam", "channel", "OFFLINE", "region", "Seoul");
+        given().auth().oauth2(TestTokens.partner(id)).contentType(ContentType.JSON).body(store).post(stores)
+                .then().statusCode(201).body("code", is("GN-01"), "open", is(true));
+        given().auth().oauth2(TestTokens.partner(id)).contentType(ContentType.JSON).body(store).post(stores)
+                .then().statusCode(409).body("code", is("duplicate-store"));
+        given().auth().oauth2(TestTokens.partner("someone-else")).contentType(ContentType.JSON).body(store).post(stores)
+                .then().statusCode(403);
+        given().auth().oauth2(TestTokens.partner(id)).contentType(ContentType.JSON)
+                .body(Map.of("code", "bad code!", "name", "", "channel", "MOON")).post(stores).then().statusCode(400);
+        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
+                .body(Map.of("code", "WEB", "name", "Online shop", "channel", "ONLINE")).post(stores).then().statusCode(201);
+        given().auth().oauth2(TestTokens.partner(id)).post(stores + "/GN-01/closure").then().statusCode(200).body("open", is(false));
+        given().auth().oauth2(TestTokens.partner(id)).post(stores + "/NOPE/closure").then().statusCode(404);
+        given().auth().oauth2(TestTokens.partner(id)).get(stores).then().statusCode(200)
+                .body("code", contains("GN-01", "WEB"), "open", contains(false, true));
+        given().auth().oauth2(TestTokens.partner("someone-else")).get(stores).then().statusCode(403);
+        try (KafkaTestClient kafka = kafka()) {
+            var events = kafka.readAll(topic("partner.events"), r -> id.equals(r.key()), Duration.ofSeconds(10));
+            assertEquals(List.of("partner.registered", "partner.store-opened", "partner.store-opened", "partner.store-closed"),
+                    events.stream().map(r -> new String(r.headers().lastHeader("ce_type").value())).toList());
+        }
+    }
+
+    @Test
+    void operatorsPublishEarnRuleVersionsThatNeverChangeThePast() {
+        String id = PartnerLifecycleTest.register();
+        String rules = "/partners/v1/partners/" + id + "/earn-rules";
+        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("baseRate", 0.2)).put(rules)
+                .then().statusCode(400).body("code", is("validation-failed"));
+        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.01, "effectiveFrom", Instant.now().minus(1, ChronoUnit.DAYS).toString())).put(rules)
+                .then().statusCode(400);
+        given().auth().oauth2(TestTokens.partner(id)).contentType(ContentType.JSON).body(Map.of("baseRate", 0.05)).put(rules)
+                .then().statusCode(403);
+        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.01, "pendingDays", 7, "validityMonths", 60, "storeRates", Map.of("GN-01", 0.02))).put(rules)
+                .then().statusCode(200).body("version", is(1), "pendingDays", is(7));
+        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.015, "effectiveFrom", Instant.now().plus(30, ChronoUnit.DAYS).toString())).put(rules)
+                .then().statusCode(200).body("version", is(2), "validityMonths", is(60), "backdatingDays", is(30));
+        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("baseRate", 0.02)).put(rules)
+                .then().statusCode(409).body("code", is("rule-out-of-order"));
+        given().auth().oauth2(TestTokens.partner(id)).get(rules).then().statusCode(200)
+                .body("version", contains(1, 2), "[0].storeRates.GN-01", is(0.02f));
+        try (KafkaTestClient kafka = kafka()) {
+            assertEquals(2, kafka.count(topic("partner.events"),
+                    r -> id.equals(r.key()) && r.value().contains("partner.earn-rule-published"), Duration.ofSeconds(10)));
+        }
+    }
+}
