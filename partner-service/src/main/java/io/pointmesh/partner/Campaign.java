@@ -1,0 +1,69 @@
+package io.pointmesh.partner;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import io.pointmesh.events.partner.BonusKind;
+import io.pointmesh.events.partner.CampaignTarget;
+import io.pointmesh.events.partner.FundedBy;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** A partner's (or the network's) bonus campaign. */
+@Entity
+@Table(name = "campaign")
+public class Campaign extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    @Column(name = "partner_id")
+    public String partnerId;
+
+    public String name;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "bonus_kind")
+    public BonusKind bonusKind;
+
+    public BigDecimal multiplier;
+
+    @Column(name = "fixed_points")
+    public long fixedPoints;
+
+    @Column(name = "starts_at")
+    public Instant startsAt;
+
+    @Column(name = "ends_at")
+    public Instant endsAt;
+
+    @Enumerated(EnumType.STRING)
+    public CampaignTarget target;
+
+    @Column(name = "target_value")
+    public String targetValue;
+
+    @Column(name = "budget_points")
+    public long budgetPoints;
+
+    @Column(name = "treatment_share")
+    public BigDecimal treatmentShare;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "funded_by")
+    public FundedBy fundedBy;
+
+    @Column(name = "created_by")
+    public String createdBy;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "ended_at")
+    public Instant endedAt;
+}

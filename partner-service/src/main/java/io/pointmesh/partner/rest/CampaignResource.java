@@ -1,0 +1,127 @@
+package io.pointmesh.partner.rest;
+
+import io.pointmesh.events.partner.BonusKind;
+import io.pointmesh.events.partner.CampaignTarget;
+import io.pointmesh.events.partner.FundedBy;
+import io.pointmesh.partner.Campaign;
+import io.pointmesh.partner.service.CampaignService;
+import io.pointmesh.partner.service.CampaignService.CampaignCommand;
+import io.pointmesh.partner.service.CampaignService.MileageProgram;
+import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.Roles;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+@Path("/partners/v1/partners/{partnerId}")
+@Tag(name = "campaigns", description = "Bonus campaigns with budgets and A/B splits; mileage programs")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class CampaignResource {
+
+    public record CampaignRequest(
+            @NotBlank @Size(max = 120) String name,
+            @NotNull BonusKind bonusKind,
+            BigDecimal multiplier,
+            @Min(1) Long fixedPoints,
+            @NotNull Instant startsAt,
+            @NotNull Instant endsAt,
+            CampaignTarget target,
+            @Size(max = 40) String targetValue,
+            @Min(0) Long budgetPoints,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") BigDecimal treatmentShare,
+            FundedBy fundedBy) {
+    }
+
+    public record EndRequest(@Size(max = 500) String reason) {
+    }
+
+    public record MileageProgramRequest(
+            @NotBlank @Size(max = 40) String programCode,
+            @NotNull @DecimalMin(value = "0", inclusive = false) BigDecimal milesPerPoint,
+            @NotNull @Min(1) Long minimumPoints,
+            @NotNull @Min(1) Long stepPoints) {
+    }
+
+    @RegisterForReflection
+    public record CampaignView(String campaignId, String partnerId, String name, BonusKind bonusKind, BigDecimal multiplier,
+                               long fixedPoints, Instant startsAt, Instant endsAt, CampaignTarget target, String targetValue,
+                               long budgetPoints, BigDecimal treatmentShare, FundedBy fundedBy, Instant endedAt) {
+        static CampaignView of(Campaign c) {
+            return new CampaignView(c.id, c.partnerId, c.name, c.bonusKind, c.multiplier, c.fixedPoints, c.startsAt, c.endsAt, c.target,
+                    c.targetValue, c.budgetPoints, c.treatmentShare, c.fundedBy, c.endedAt);
+        }
+    }
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    CampaignService campaigns;
+
+    @POST
+    @Path("/campaigns")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "Create a campaign: bonus (MULTIPLIER with multiplier, or FIXED with fixedPoints), period, target "
+            + "(EVERYONE, GRADE, SEGMENT with targetValue), budgetPoints (0 = none), treatmentShare (A/B), fundedBy")
+    public Uni<RestResponse<CampaignView>> create(@PathParam("partnerId") String partnerId, @Valid @NotNull CampaignRequest body) {
+        caller.requirePartnerOrOperator(partnerId);
+        CampaignCommand cmd = new CampaignCommand(body.name(), body.bonusKind(), body.multiplier(), body.fixedPoints(), body.startsAt(),
+                body.endsAt(), body.target(), body.targetValue(), body.budgetPoints(), body.treatmentShare(), body.fundedBy());
+        return campaigns.create(partnerId, cmd, caller.isOperator(), caller.actor())
+                .map(c -> RestResponse.ResponseBuilder.<CampaignView>created(
+                        URI.create("/partners/v1/partners/" + partnerId + "/campaigns/" + c.id)).entity(CampaignView.of(c)).build());
+    }
+
+    @GET
+    @Path("/campaigns")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "The partner's campaigns")
+    public Uni<List<CampaignView>> list(@PathParam("partnerId") String partnerId) {
+        caller.requirePartnerOrOperator(partnerId);
+        return campaigns.list(partnerId).map(list -> list.stream().map(CampaignView::of).toList());
+    }
+
+    @POST
+    @Path("/campaigns/{campaignId}/end")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "End a campaign early; ending an ended campaign changes nothing")
+    public Uni<CampaignView> end(@PathParam("partnerId") String partnerId, @PathParam("campaignId") String campaignId,
+                                 @Valid EndRequest body) {
+        caller.requirePartnerOrOperator(partnerId);
+        return campaigns.end(partnerId, campaignId, body == null ? null : body.reason()).map(CampaignView::of);
+    }
+
+    @PUT
+    @Path("/mileage-program")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Set a mileage partner's conversion terms: milesPerPoint, minimumPoints, stepPoints")
+    public Uni<MileageProgram> mileageProgram(@PathParam("partnerId") String partnerId, @Valid @NotNull MileageProgramRequest body) {
+        return campaigns.publishMileageProgram(partnerId, new MileageProgram(partnerId, body.programCode(), body.milesPerPoint(),
+                body.minimumPoints(), body.stepPoints()), caller.actor());
+    }
+}

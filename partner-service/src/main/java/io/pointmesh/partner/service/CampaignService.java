@@ -1,0 +1,148 @@
+package io.pointmesh.partner.service;
+
+import io.pointmesh.events.Grade;
+import io.pointmesh.events.Segment;
+import io.pointmesh.events.partner.BonusKind;
+import io.pointmesh.events.partner.CampaignEnded;
+import io.pointmesh.events.partner.CampaignPublished;
+import io.pointmesh.events.partner.CampaignTarget;
+import io.pointmesh.events.partner.FundedBy;
+import io.pointmesh.events.partner.MileageProgramPublished;
+import io.pointmesh.partner.Campaign;
+import io.pointmesh.partner.PartnerStatus;
+import io.pointmesh.partner.repository.PartnerRepository;
+import io.pointmesh.platform.outbox.Outbox;
+import io.pointmesh.platform.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** Campaigns (partner-funded by the partner or an operator; network-funded by operators only) and mileage programs. */
+@ApplicationScoped
+public class CampaignService {
+
+    public record CampaignCommand(String name, BonusKind bonusKind, BigDecimal multiplier, Long fixedPoints,
+                                  java.time.Instant startsAt, java.time.Instant endsAt, CampaignTarget target, String targetValue,
+                                  Long budgetPoints, BigDecimal treatmentShare, FundedBy fundedBy) {
+    }
+
+    public record MileageProgram(String partnerId, String programCode, BigDecimal milesPerPoint, long minimumPoints, long stepPoints) {
+    }
+
+    @Inject
+    PartnerRepository partners;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    Clock clock;
+
+    @WithTransaction
+    public Uni<Campaign> create(String partnerId, CampaignCommand cmd, boolean byOperator, String actor) {
+        FundedBy fundedBy = cmd.fundedBy() == null ? FundedBy.PARTNER : cmd.fundedBy();
+        if (fundedBy == FundedBy.NETWORK && !byOperator) {
+            return Uni.createFrom().failure(ProblemException.forbidden("network-funding", "only operators fund campaigns from the network"));
+        }
+        if (cmd.bonusKind() == BonusKind.MULTIPLIER && (cmd.multiplier() == null || cmd.multiplier().compareTo(BigDecimal.ONE) <= 0
+                || cmd.multiplier().compareTo(BigDecimal.TEN) > 0)) {
+            return Uni.createFrom().failure(ProblemException.invalidField("multiplier", "a multiplier campaign needs a multiplier above 1, at most 10"));
+        }
+        if (cmd.bonusKind() == BonusKind.FIXED && (cmd.fixedPoints() == null || cmd.fixedPoints() <= 0)) {
+            return Uni.createFrom().failure(ProblemException.invalidField("fixedPoints", "a fixed campaign needs positive fixedPoints"));
+        }
+        if (!cmd.endsAt().isAfter(cmd.startsAt())) {
+            return Uni.createFrom().failure(ProblemException.invalidField("endsAt", "after startsAt"));
+        }
+        CampaignTarget target = cmd.target() == null ? CampaignTarget.EVERYONE : cmd.target();
+        String targetValue = target == CampaignTarget.EVERYONE ? null : cmd.targetValue();
+        if (target == CampaignTarget.GRADE && !isOneOf(targetValue, Grade.values())
+                || target == CampaignTarget.SEGMENT && !isOneOf(targetValue, Segment.values())) {
+            return Uni.createFrom().failure(ProblemException.invalidField("targetValue", "a grade (" + Arrays.toString(Grade.values())
+                    + ") or a segment (" + Arrays.toString(Segment.values()) + ") matching the target"));
+        }
+        return partners.findById(partnerId).onItem().ifNull().failWith(() -> ProblemException.notFound("partner", partnerId))
+                .chain(p -> {
+                    if (p.status != PartnerStatus.ACTIVE) {
+                        return Uni.createFrom().failure(ProblemException.conflict("partner-not-active", "campaigns need an ACTIVE partner"));
+                    }
+                    Campaign c = new Campaign();
+                    c.id = UUID.randomUUID().toString();
+                    c.partnerId = partnerId;
+                    c.name = cmd.name().strip();
+                    c.bonusKind = cmd.bonusKind();
+                    c.multiplier = cmd.bonusKind() == BonusKind.MULTIPLIER ? cmd.multiplier() : null;
+                    c.fixedPoints = cmd.bonusKind() == BonusKind.FIXED ? cmd.fixedPoints() : 0;
+                    c.startsAt = cmd.startsAt();
+                    c.endsAt = cmd.endsAt();
+                    c.target = target;
+                    c.targetValue = targetValue;
+                    c.budgetPoints = cmd.budgetPoints() == null ? 0 : cmd.budgetPoints();
+                    c.treatmentShare = cmd.treatmentShare() == null ? BigDecimal.ONE : cmd.treatmentShare();
+                    c.fundedBy = fundedBy;
+                    c.createdBy = actor;
+                    c.createdAt = clock.instant();
+                    return c.<Campaign>persist().call(saved -> outbox.publish(new CampaignPublished(c.id, partnerId, c.name, c.bonusKind,
+                            c.multiplier, c.fixedPoints, c.startsAt, c.endsAt, c.target, c.targetValue, c.budgetPoints, c.treatmentShare,
+                            c.fundedBy)));
+                });
+    }
+
+    @WithTransaction
+    public Uni<Campaign> end(String partnerId, String campaignId, String reason) {
+        return campaign(partnerId, campaignId).chain(c -> {
+            if (c.endedAt != null) {
+                return Uni.createFrom().item(c);
+            }
+            c.endedAt = clock.instant();
+            return c.<Campaign>persist().call(saved -> outbox.publish(new CampaignEnded(c.id, partnerId, reason)));
+        });
+    }
+
+    @WithSession
+    public Uni<List<Campaign>> list(String partnerId) {
+        return Campaign.<Campaign>find("partnerId = ?1 order by startsAt, id", partnerId).list();
+    }
+
+    private Uni<Campaign> campaign(String partnerId, String campaignId) {
+        return Campaign.<Campaign>findById(campaignId).map(c -> {
+            if (c == null || !c.partnerId.equals(partnerId)) {
+                throw ProblemException.notFound("campaign", campaignId);
+            }
+            return c;
+        });
+    }
+
+    /** The conversion terms of a mileage partner (operators); each change is an event the ledger converts with. */
+    @WithTransaction
+    public Uni<MileageProgram> publishMileageProgram(String partnerId, MileageProgram program, String actor) {
+        return partners.findById(partnerId).onItem().ifNull().failWith(() -> ProblemException.notFound("partner", partnerId))
+                .chain(p -> Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO mileage_program (partner_id, program_code, "
+                                        + "miles_per_point, minimum_points, step_points, updated_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                                        + "ON CONFLICT (partner_id) DO UPDATE SET program_code = EXCLUDED.program_code, "
+                                        + "miles_per_point = EXCLUDED.miles_per_point, minimum_points = EXCLUDED.minimum_points, "
+                                        + "step_points = EXCLUDED.step_points, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at")
+                                .setParameter(1, partnerId).setParameter(2, program.programCode()).setParameter(3, program.milesPerPoint())
+                                .setParameter(4, program.minimumPoints()).setParameter(5, program.stepPoints()).setParameter(6, actor)
+                                .setParameter(7, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)).executeUpdate()))
+                .chain(() -> outbox.publish(new MileageProgramPublished(partnerId, program.programCode(), program.milesPerPoint(),
+                        program.minimumPoints(), program.stepPoints())))
+                .replaceWith(new MileageProgram(partnerId, program.programCode(), program.milesPerPoint(), program.minimumPoints(),
+                        program.stepPoints()));
+    }
+
+    private static boolean isOneOf(String value, Enum<?>[] values) {
+        return value != null && Arrays.stream(values).anyMatch(v -> v.name().equals(value));
+    }
+}
