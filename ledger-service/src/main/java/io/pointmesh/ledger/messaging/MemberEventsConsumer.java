@@ -13,7 +13,6 @@ import io.pointmesh.events.member.MemberSuspended;
 import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.platform.inbox.EventInbox;
 import io.pointmesh.platform.sql.Sql;
-import io.pointmesh.platform.sql.Transactions;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,21 +35,18 @@ public class MemberEventsConsumer {
     EventInbox inbox;
 
     @Inject
-    Transactions transactions;
-
-    @Inject
     Ledger ledger;
 
     @Incoming("member-events")
     @Blocking
     public void onMemberEvent(String json) {
-        inbox.consumeWithJdbc(transactions, MEMBERS, json, this::apply);
+        inbox.consumeWithJdbc(MEMBERS, json, this::apply);
     }
 
     @Incoming("analytics-events")
     @Blocking
     public void onAnalyticsEvent(String json) {
-        inbox.consumeWithJdbc(transactions, ANALYTICS, json, this::apply);
+        inbox.consumeWithJdbc(ANALYTICS, json, this::apply);
     }
 
     void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {

@@ -15,7 +15,6 @@ import io.pointmesh.events.partner.StoreOpened;
 import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.platform.inbox.EventInbox;
 import io.pointmesh.platform.sql.Sql;
-import io.pointmesh.platform.sql.Transactions;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,15 +37,12 @@ public class PartnerEventsConsumer {
     EventInbox inbox;
 
     @Inject
-    Transactions transactions;
-
-    @Inject
     Ledger ledger;
 
     @Incoming("partner-events")
     @Blocking
     public void onEvent(String json) {
-        inbox.consumeWithJdbc(transactions, CONSUMER, json, this::apply);
+        inbox.consumeWithJdbc(CONSUMER, json, this::apply);
     }
 
     void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {

@@ -52,6 +52,10 @@ public class EventInbox {
     @Inject
     MeterRegistry registry;
 
+    // Resolved on first use: only services whose consumers write with JDBC need it.
+    @Inject
+    jakarta.enterprise.inject.Instance<Transactions> transactions;
+
     /** What became of one delivered record. */
     public enum Outcome { APPLIED, DUPLICATE, SKIPPED }
 
@@ -99,7 +103,7 @@ public class EventInbox {
      * The same, blocking, for handlers that write with JDBC (call it from a {@code @Blocking}
      * consumer method). Retries like the reactive variants, then throws for the dead-letter topic.
      */
-    public Outcome consumeWithJdbc(Transactions transactions, String consumer, String json, JdbcHandler handler) {
+    public Outcome consumeWithJdbc(String consumer, String json, JdbcHandler handler) {
         Optional<EventEnvelope<DomainEvent>> decoded = decode(consumer, json);
         if (decoded.isEmpty()) {
             return Outcome.SKIPPED;
@@ -108,7 +112,7 @@ public class EventInbox {
         Duration wait = RETRY_FIRST;
         for (int attempt = 0; ; attempt++) {
             try {
-                Outcome outcome = transactions.run(conn -> {
+                Outcome outcome = transactions.get().run(conn -> {
                     try (PreparedStatement claim = conn.prepareStatement(CLAIM + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                         claim.setString(1, consumer);
                         claim.setString(2, event.id());
