@@ -49,6 +49,12 @@ public class PostingRepository {
                 .orElse(null);
     }
 
+    /** Like {@link #lockMember}, but answers null at once when another transaction holds the row (for jobs). */
+    public MemberBalance tryLockMember(Connection c, String memberId) throws SQLException {
+        return Sql.one(c, "SELECT * FROM member_balance WHERE member_id = ? FOR UPDATE SKIP LOCKED", PostingRepository::balance,
+                memberId).orElse(null);
+    }
+
     /** Locks two members in a fixed order (by id), so two transfers between them cannot deadlock. */
     public MemberBalance[] lockMembers(Connection c, String first, String second) throws SQLException {
         boolean inOrder = first.compareTo(second) < 0;

@@ -7,7 +7,6 @@ import io.pointmesh.ledger.config.LedgerConfig;
 import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.DirectoryRepository.EarnRule;
 import io.pointmesh.ledger.repository.DirectoryRepository.MemberView;
-import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
 import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
 import io.pointmesh.ledger.service.Ledger.BonusOffer;
@@ -54,16 +53,13 @@ public class EarnService {
     DirectoryRepository directory;
 
     @Inject
-    OperationRepository operations;
-
-    @Inject
     MemberResolver members;
 
     @Inject
     LedgerConfig config;
 
     public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd) {
-        requireText("partnerTxId", cmd.partnerTxId(), 64);
+        Idempotency.requireText("partnerTxId", cmd.partnerTxId(), 64);
         if (cmd.amount() == null) {
             throw ProblemException.invalidField("amount", "required");
         }
@@ -74,18 +70,15 @@ public class EarnService {
             throw ProblemException.invalidField("occurredAt", "required");
         }
         String hash = RequestHash.of(cmd.cardNumber(), cmd.memberId(), cmd.storeCode(), cmd.amount(), cmd.currency(), cmd.occurredAt());
-        return run(() -> transactions.run(c -> {
-            var existing = operations.findEarning(c, partnerId, cmd.partnerTxId());
-            if (existing.isPresent()) {
-                // A retry is answered from what was stored, whatever changed since (rules, status).
-                return ledger.earn(c, posting(partnerId, cmd, hash, existing.get().memberId(), BigDecimal.ONE, 0, List.of(), null, null));
-            }
-            return ledger.earn(c, price(c, partnerId, cmd, hash));
-        }), () -> transactions.run(c -> ledger.earn(c, posting(partnerId, cmd, hash, null, BigDecimal.ONE, 0, List.of(), null, null))));
+        return Idempotency.firstWins(() -> transactions.run(c -> {
+            // A retry is answered from what was stored, whatever changed since (rules, statuses).
+            var retry = ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash);
+            return retry.isPresent() ? retry.get() : ledger.earn(c, price(c, partnerId, cmd, hash));
+        }), () -> transactions.run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash).orElseThrow()));
     }
 
     private Ledger.EarnPosting price(Connection c, String partnerId, EarnCommand cmd, String hash) throws SQLException {
-        members.requireActivePartner(c, partnerId);
+        String category = members.requireActivePartner(c, partnerId).category();
         members.requireOpenStore(c, partnerId, cmd.storeCode());
         MemberView member = members.activeMember(c, cmd.cardNumber(), cmd.memberId());
         validateAmount(cmd.amount(), cmd.currency());
@@ -100,7 +93,6 @@ public class EarnService {
             throw ProblemException.unprocessable("occurred-too-long-ago", "Purchase too old",
                     "purchases older than " + backdating + " days cannot earn");
         }
-        String category = directory.partner(c, partnerId).map(DirectoryRepository.PartnerView::category).orElse(null);
         BigDecimal rate = rule.storeRates().getOrDefault(cmd.storeCode(),
                 category == null ? rule.baseRate() : rule.categoryRates().getOrDefault(category, rule.baseRate()));
         long base = PointsCalculation.basePoints(cmd.amount(), rate, rule.minimumPurchase(), rule.perTransactionCap());
@@ -159,30 +151,12 @@ public class EarnService {
     }
 
     public Outcome<ReversalRow> reverse(String partnerId, UUID earningId, String partnerTxId, BigDecimal refundAmount) {
-        requireText("partnerTxId", partnerTxId, 64);
+        Idempotency.requireText("partnerTxId", partnerTxId, 64);
         if (refundAmount == null || refundAmount.signum() <= 0) {
             throw ProblemException.invalidField("amount", "the refunded purchase amount, positive");
         }
         String hash = RequestHash.of(earningId, refundAmount);
         Transactions.Work<Outcome<ReversalRow>> work = c -> ledger.reverseEarning(c, partnerId, earningId, partnerTxId, hash, refundAmount);
-        return run(() -> transactions.run(work), () -> transactions.run(work));
-    }
-
-    static void requireText(String field, String value, int max) {
-        if (value == null || value.isBlank()) {
-            throw ProblemException.invalidField(field, "required");
-        }
-        if (value.length() > max) {
-            throw ProblemException.invalidField(field, "at most " + max + " characters");
-        }
-    }
-
-    /** Runs the posting; if a concurrent twin won the idempotency key, answers with the twin's result. */
-    static <T> T run(java.util.function.Supplier<T> attempt, java.util.function.Supplier<T> replay) {
-        try {
-            return attempt.get();
-        } catch (Ledger.DuplicateRequest twinCommitted) {
-            return replay.get();
-        }
+        return Idempotency.firstWins(() -> transactions.run(work), () -> transactions.run(work));
     }
 }

@@ -99,6 +99,9 @@ public class Ledger {
     public record Outcome<T>(T result, boolean replayed) {
     }
 
+    /** A cutoff past every lot's expiry: a forfeit empties them all. */
+    private static final Instant AFTER_EVERY_LOT = Instant.parse("9999-12-31T00:00:00Z");
+
     private final PostingRepository postings;
     private final OperationRepository operations;
     private final Clock clock;
@@ -132,12 +135,21 @@ public class Ledger {
         if (m == null) {
             throw ProblemException.unprocessable("unknown-member", "Unknown member", "no account for member " + memberId);
         }
-        long matured = postings.matureDue(c, memberId, now);
+        bringUpToDate(c, m, now);
+        return m;
+    }
+
+    /** For a member whose row this transaction has locked: what the clock did since the last posting. */
+    private void bringUpToDate(Connection c, MemberBalance m, Instant now) throws SQLException {
+        long matured = postings.matureDue(c, m.memberId, now);
         m.pending -= matured;
         m.available += matured;
-        expireLocked(c, m, now);
+        long expired = empty(c, m, now, TransferKind.EXPIRY, now);
+        if (expired > 0) {
+            m.expired += expired;
+            events.publish(c, new PointsExpired(m.memberId, expired, now));
+        }
         settleDebt(c, m, now);
-        return m;
     }
 
     /** Invariant I5: debt > 0 only while nothing is available, so any available point repays debt first. */
@@ -150,9 +162,13 @@ public class Ledger {
         }
     }
 
-    private long expireLocked(Connection c, MemberBalance m, Instant now) throws SQLException {
+    /**
+     * Moves what remains in the member's lots due by {@code cutoff} to breakage (expiry, or a
+     * forfeit with a cutoff beyond every lot); answers how many points went.
+     */
+    private long empty(Connection c, MemberBalance m, Instant cutoff, TransferKind kind, Instant now) throws SQLException {
         long total = 0;
-        for (Taken t : postings.emptyLots(c, m.memberId, now)) {
+        for (Taken t : postings.emptyLots(c, m.memberId, cutoff)) {
             if (t.matured()) {
                 m.available -= t.points();
             } else {
@@ -160,11 +176,7 @@ public class Ledger {
             }
             total += t.points();
         }
-        if (total > 0) {
-            m.expired += total;
-            postings.transfer(c, m.account(), Accounts.BREAKAGE, total, TransferKind.EXPIRY, UUID.randomUUID(), null, m.shard(), now);
-            events.publish(c, new PointsExpired(m.memberId, total, now));
-        }
+        postings.transfer(c, m.account(), Accounts.BREAKAGE, total, kind, UUID.randomUUID(), null, m.shard(), now);
         return total;
     }
 
@@ -176,12 +188,35 @@ public class Ledger {
         postings.openPartnerAccounts(c, partnerId);
     }
 
+    // ------------------------------------------------------------------ retries
+
+    /** The stored answer to a retried earn request; 409 if its key was used for a different request; empty if new. */
+    public Optional<Outcome<EarningRow>> replayEarning(Connection c, String partnerId, String partnerTxId, String requestHash)
+            throws SQLException {
+        Optional<EarningRow> stored = operations.findEarning(c, partnerId, partnerTxId);
+        return stored.isEmpty() ? Optional.empty()
+                : Optional.of(replay(stored.get(), stored.get().requestHash(), requestHash, partnerTxId));
+    }
+
+    public Optional<Outcome<RedemptionRow>> replayHold(Connection c, String partnerId, String partnerTxId, String requestHash)
+            throws SQLException {
+        Optional<RedemptionRow> stored = operations.findRedemption(c, partnerId, partnerTxId);
+        return stored.isEmpty() ? Optional.empty()
+                : Optional.of(replay(stored.get(), stored.get().requestHash(), requestHash, partnerTxId));
+    }
+
+    public Optional<Outcome<MemberOperationRow>> replayMemberOperation(Connection c, String memberId, String kind, String key,
+                                                                       String requestHash) throws SQLException {
+        Optional<MemberOperationRow> stored = operations.findMemberOperation(c, memberId, kind, key);
+        return stored.isEmpty() ? Optional.empty() : Optional.of(replay(stored.get(), stored.get().requestHash(), requestHash, key));
+    }
+
     // ------------------------------------------------------------------ earn
 
     public Outcome<EarningRow> earn(Connection c, EarnPosting p) throws SQLException {
-        Optional<EarningRow> existing = operations.findEarning(c, p.partnerId(), p.partnerTxId());
-        if (existing.isPresent()) {
-            return replay(existing.get(), existing.get().requestHash(), p.requestHash(), p.partnerTxId());
+        Optional<Outcome<EarningRow>> retry = replayEarning(c, p.partnerId(), p.partnerTxId(), p.requestHash());
+        if (retry.isPresent()) {
+            return retry.get();
         }
         Instant now = now();
         MemberBalance m = lockForPosting(c, p.memberId(), now);
@@ -356,9 +391,9 @@ public class Ledger {
 
     public Outcome<RedemptionRow> hold(Connection c, String partnerId, String partnerTxId, String requestHash, String memberId,
                                        String storeCode, long points) throws SQLException {
-        Optional<RedemptionRow> existing = operations.findRedemption(c, partnerId, partnerTxId);
-        if (existing.isPresent()) {
-            return replay(existing.get(), existing.get().requestHash(), requestHash, partnerTxId);
+        Optional<Outcome<RedemptionRow>> retry = replayHold(c, partnerId, partnerTxId, requestHash);
+        if (retry.isPresent()) {
+            return retry.get();
         }
         Instant now = now();
         MemberBalance m = lockForPosting(c, memberId, now);
@@ -466,10 +501,6 @@ public class Ledger {
         return row;
     }
 
-    public boolean hasRedemption(Connection c, String partnerId, String partnerTxId) throws SQLException {
-        return operations.findRedemption(c, partnerId, partnerTxId).isPresent();
-    }
-
     public RedemptionRow redemption(Connection c, String partnerId, UUID redemptionId) throws SQLException {
         return visibleRedemption(c, partnerId, redemptionId);
     }
@@ -517,9 +548,9 @@ public class Ledger {
 
     public Outcome<MemberOperationRow> gift(Connection c, String memberId, String recipientId, long points, String key,
                                             String requestHash) throws SQLException {
-        Optional<MemberOperationRow> existing = operations.findMemberOperation(c, memberId, "GIFT", key);
-        if (existing.isPresent()) {
-            return replay(existing.get(), existing.get().requestHash(), requestHash, key);
+        Optional<Outcome<MemberOperationRow>> retry = replayMemberOperation(c, memberId, "GIFT", key, requestHash);
+        if (retry.isPresent()) {
+            return retry.get();
         }
         if (recipientId.equals(memberId)) {
             throw ProblemException.unprocessable("self-gift", "Gift to oneself", "a gift goes to another member's card");
@@ -542,8 +573,8 @@ public class Ledger {
                     "gifts are at most " + policy.giftDailyMaxPoints() + " points a day; " + today + " given today");
         }
         // Both rows are locked now; bring both up to date before spending.
-        refreshLocked(c, giver, now);
-        refreshLocked(c, receiver, now);
+        bringUpToDate(c, giver, now);
+        bringUpToDate(c, receiver, now);
         requireSpendable(giver, points);
         UUID id = UUID.randomUUID();
         List<Draw> draws = postings.drawFifo(c, memberId, points, id, "GIFT", now);
@@ -572,20 +603,11 @@ public class Ledger {
         return byExpiry.entrySet().stream().map(e -> new Draw(0, e.getValue(), e.getKey())).toList();
     }
 
-    /** What lockForPosting does after the lock, for rows locked with lockMembers. */
-    private void refreshLocked(Connection c, MemberBalance m, Instant now) throws SQLException {
-        long matured = postings.matureDue(c, m.memberId, now);
-        m.pending -= matured;
-        m.available += matured;
-        expireLocked(c, m, now);
-        settleDebt(c, m, now);
-    }
-
     public Outcome<MemberOperationRow> convert(Connection c, String memberId, String mileagePartnerId, long points, long miles,
                                                String key, String requestHash) throws SQLException {
-        Optional<MemberOperationRow> existing = operations.findMemberOperation(c, memberId, "CONVERSION", key);
-        if (existing.isPresent()) {
-            return replay(existing.get(), existing.get().requestHash(), requestHash, key);
+        Optional<Outcome<MemberOperationRow>> retry = replayMemberOperation(c, memberId, "CONVERSION", key, requestHash);
+        if (retry.isPresent()) {
+            return retry.get();
         }
         Instant now = now();
         MemberBalance m = lockForPosting(c, memberId, now);
@@ -611,9 +633,9 @@ public class Ledger {
      */
     public Outcome<MemberOperationRow> adjust(Connection c, String memberId, long points, String reason, String actor, String key,
                                               String requestHash) throws SQLException {
-        Optional<MemberOperationRow> existing = operations.findMemberOperation(c, memberId, "ADJUSTMENT", key);
-        if (existing.isPresent()) {
-            return replay(existing.get(), existing.get().requestHash(), requestHash, key);
+        Optional<Outcome<MemberOperationRow>> retry = replayMemberOperation(c, memberId, "ADJUSTMENT", key, requestHash);
+        if (retry.isPresent()) {
+            return retry.get();
         }
         Instant now = now();
         MemberBalance m = lockForPosting(c, memberId, now);
@@ -649,17 +671,8 @@ public class Ledger {
         for (RedemptionRow r : operations.heldRedemptions(c, memberId)) {
             release(c, m, operations.lockRedemption(c, r.id()), VoidReason.VOIDED, now);
         }
-        long total = 0;
-        for (Taken t : postings.emptyLots(c, memberId, Instant.parse("9999-12-31T00:00:00Z"))) {
-            if (t.matured()) {
-                m.available -= t.points();
-            } else {
-                m.pending -= t.points();
-            }
-            total += t.points();
-        }
+        long total = empty(c, m, AFTER_EVERY_LOT, TransferKind.FORFEIT, now);
         if (total > 0) {
-            postings.transfer(c, m.account(), Accounts.BREAKAGE, total, TransferKind.FORFEIT, UUID.randomUUID(), null, m.shard(), now);
             events.publish(c, new PointsForfeited(memberId, total));
         }
         postings.saveMember(c, m, now);
@@ -670,17 +683,12 @@ public class Ledger {
 
     /** Expires the member's due lots; false when another transaction holds the member (try later). */
     public boolean expireMember(Connection c, String memberId) throws SQLException {
-        MemberBalance m = Sql.one(c, "SELECT member_id FROM member_balance WHERE member_id = ? FOR UPDATE SKIP LOCKED",
-                rs -> rs.getString(1), memberId).isPresent() ? postings.lockMember(c, memberId) : null;
+        MemberBalance m = postings.tryLockMember(c, memberId);
         if (m == null) {
             return false;
         }
         Instant now = now();
-        long matured = postings.matureDue(c, memberId, now);
-        m.pending -= matured;
-        m.available += matured;
-        expireLocked(c, m, now);
-        settleDebt(c, m, now);
+        bringUpToDate(c, m, now);
         postings.saveMember(c, m, now);
         return true;
     }

@@ -30,23 +30,31 @@ public class MemberPointsService {
     DirectoryRepository directory;
 
     public Outcome<MemberOperationRow> gift(String memberId, String recipientCardNumber, Long points, String idempotencyKey) {
-        EarnService.requireText("recipientCardNumber", recipientCardNumber, 64);
+        Idempotency.requireText("recipientCardNumber", recipientCardNumber, 64);
         requirePositive(points);
         String key = keyOrNew(idempotencyKey);
         String hash = RequestHash.of(recipientCardNumber, points);
-        return EarnService.run(() -> transactions.run(c -> {
+        return Idempotency.firstWins(() -> transactions.run(c -> {
+            var retry = ledger.replayMemberOperation(c, memberId, "GIFT", key, hash);
+            if (retry.isPresent()) {
+                return retry.get();
+            }
             members.activeMember(c, null, memberId);
             String recipient = members.activeMember(c, recipientCardNumber, null).memberId();
             return ledger.gift(c, memberId, recipient, points, key, hash);
-        }), () -> transactions.run(c -> ledger.gift(c, memberId, "", points, key, hash)));
+        }), () -> transactions.run(c -> ledger.replayMemberOperation(c, memberId, "GIFT", key, hash).orElseThrow()));
     }
 
     public Outcome<MemberOperationRow> convert(String memberId, String mileagePartnerId, Long points, String idempotencyKey) {
-        EarnService.requireText("mileagePartnerId", mileagePartnerId, 64);
+        Idempotency.requireText("mileagePartnerId", mileagePartnerId, 64);
         requirePositive(points);
         String key = keyOrNew(idempotencyKey);
         String hash = RequestHash.of(mileagePartnerId, points);
-        return EarnService.run(() -> transactions.run(c -> {
+        return Idempotency.firstWins(() -> transactions.run(c -> {
+            var retry = ledger.replayMemberOperation(c, memberId, "CONVERSION", key, hash);
+            if (retry.isPresent()) {
+                return retry.get();
+            }
             members.activeMember(c, null, memberId);
             var program = directory.mileageProgram(c, mileagePartnerId).orElseThrow(() -> ProblemException.unprocessable(
                     "unknown-mileage-partner", "Unknown mileage partner", "no mileage program for partner " + mileagePartnerId));
@@ -57,18 +65,18 @@ public class MemberPointsService {
             }
             long miles = BigDecimal.valueOf(points).multiply(program.milesPerPoint()).setScale(0, RoundingMode.FLOOR).longValueExact();
             return ledger.convert(c, memberId, mileagePartnerId, points, miles, key, hash);
-        }), () -> transactions.run(c -> ledger.convert(c, memberId, mileagePartnerId, points, 0, key, hash)));
+        }), () -> transactions.run(c -> ledger.replayMemberOperation(c, memberId, "CONVERSION", key, hash).orElseThrow()));
     }
 
     public Outcome<MemberOperationRow> adjust(String actor, String memberId, Long points, String reason, String idempotencyKey) {
-        EarnService.requireText("memberId", memberId, 64);
+        Idempotency.requireText("memberId", memberId, 64);
         if (points == null || points == 0) {
             throw ProblemException.invalidField("points", "a signed, non-zero number of points");
         }
-        EarnService.requireText("reason", reason, 500);
+        Idempotency.requireText("reason", reason, 500);
         String key = keyOrNew(idempotencyKey);
         String hash = RequestHash.of(memberId, points, reason);
-        return EarnService.run(() -> transactions.run(c -> {
+        return Idempotency.firstWins(() -> transactions.run(c -> {
             directory.member(c, memberId).orElseThrow(() -> ProblemException.unprocessable("unknown-member", "Unknown member",
                     "no member " + memberId));
             return ledger.adjust(c, memberId, points, reason.strip(), actor, key, hash);

@@ -43,13 +43,14 @@ public class MemberResolver {
     }
 
     /** The partner must be ACTIVE in the ledger's directory (suspension arrives by event). */
-    public void requireActivePartner(Connection c, String partnerId) throws SQLException {
+    public DirectoryRepository.PartnerView requireActivePartner(Connection c, String partnerId) throws SQLException {
         var partner = directory.partner(c, partnerId);
         if (partner.isEmpty() || !"ACTIVE".equals(partner.get().status())) {
             throw ProblemException.unprocessable("partner-not-active", "Partner not active",
                     "partner " + partnerId + " is " + partner.map(p -> p.status().toLowerCase()).orElse("unknown")
                             + " and may not earn or redeem");
         }
+        return partner.get();
     }
 
     public void requireOpenStore(Connection c, String partnerId, String storeCode) throws SQLException {

@@ -27,20 +27,21 @@ public class RedemptionService {
     MemberResolver members;
 
     public Outcome<RedemptionRow> hold(String partnerId, HoldCommand cmd) {
-        EarnService.requireText("partnerTxId", cmd.partnerTxId(), 64);
+        Idempotency.requireText("partnerTxId", cmd.partnerTxId(), 64);
         if (cmd.points() == null || cmd.points() <= 0) {
             throw ProblemException.invalidField("points", "a positive number of points");
         }
         String hash = RequestHash.of(cmd.cardNumber(), cmd.memberId(), cmd.storeCode(), cmd.points());
-        return EarnService.run(() -> transactions.run(c -> {
-            if (ledger.hasRedemption(c, partnerId, cmd.partnerTxId())) {
-                return ledger.hold(c, partnerId, cmd.partnerTxId(), hash, null, cmd.storeCode(), cmd.points());
+        return Idempotency.firstWins(() -> transactions.run(c -> {
+            var retry = ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash);
+            if (retry.isPresent()) {
+                return retry.get();
             }
             members.requireActivePartner(c, partnerId);
             members.requireOpenStore(c, partnerId, cmd.storeCode());
             String memberId = members.activeMember(c, cmd.cardNumber(), cmd.memberId()).memberId();
             return ledger.hold(c, partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.points());
-        }), () -> transactions.run(c -> ledger.hold(c, partnerId, cmd.partnerTxId(), hash, null, cmd.storeCode(), cmd.points())));
+        }), () -> transactions.run(c -> ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash).orElseThrow()));
     }
 
     public Outcome<RedemptionRow> capture(String partnerId, UUID id, Long points) {
@@ -58,8 +59,8 @@ public class RedemptionService {
     }
 
     public Outcome<RedemptionRow> reverse(String partnerId, UUID id, String partnerTxId) {
-        EarnService.requireText("partnerTxId", partnerTxId, 64);
-        return EarnService.run(() -> transactions.run(c -> ledger.reverseRedemption(c, partnerId, id, partnerTxId)),
+        Idempotency.requireText("partnerTxId", partnerTxId, 64);
+        return Idempotency.firstWins(() -> transactions.run(c -> ledger.reverseRedemption(c, partnerId, id, partnerTxId)),
                 () -> transactions.run(c -> ledger.reverseRedemption(c, partnerId, id, partnerTxId)));
     }
 

@@ -69,12 +69,17 @@ public class StatementService {
         }
         Instant now = ledger.now();
         // What the clock did since the last posting (the jobs or the next posting will write it).
-        long dueMatured = Sql.scalarLong(c, "SELECT coalesce(sum(remaining), 0) FROM lot WHERE member_id = ? AND NOT matured "
-                + "AND available_at <= ? AND expires_at > ?", memberId, now, now);
-        long expiredAvailable = Sql.scalarLong(c, "SELECT coalesce(sum(remaining), 0) FROM lot WHERE member_id = ? AND remaining > 0 "
-                + "AND matured AND expires_at <= ?", memberId, now);
-        long expiredPending = Sql.scalarLong(c, "SELECT coalesce(sum(remaining), 0) FROM lot WHERE member_id = ? AND remaining > 0 "
-                + "AND NOT matured AND expires_at <= ?", memberId, now);
+        record Drift(long dueMatured, long expiredAvailable, long expiredPending) {
+        }
+        Drift drift = Sql.one(c, "SELECT "
+                        + "coalesce(sum(remaining) FILTER (WHERE NOT matured AND available_at <= ? AND expires_at > ?), 0), "
+                        + "coalesce(sum(remaining) FILTER (WHERE matured AND expires_at <= ?), 0), "
+                        + "coalesce(sum(remaining) FILTER (WHERE NOT matured AND expires_at <= ?), 0) "
+                        + "FROM lot WHERE member_id = ? AND remaining > 0 AND (NOT matured OR expires_at <= ?)",
+                rs -> new Drift(rs.getLong(1), rs.getLong(2), rs.getLong(3)), now, now, now, now, memberId, now).orElseThrow();
+        long dueMatured = drift.dueMatured();
+        long expiredAvailable = drift.expiredAvailable();
+        long expiredPending = drift.expiredPending();
         long available = m.available - expiredAvailable + dueMatured;
         long pending = m.pending - expiredPending - dueMatured;
         long repay = Math.min(m.debt, available);
