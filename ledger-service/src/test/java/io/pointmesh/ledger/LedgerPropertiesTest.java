@@ -55,7 +55,7 @@ class LedgerPropertiesTest {
         ds.setPassword("ledger");
         Flyway.configure().dataSource(ds).locations("classpath:db/platform", "classpath:db/migration").load().migrate();
         transactions = new Transactions(ds);
-        ledger = new Ledger(new PostingRepository(), new OperationRepository(), clock, (c, e) -> { },
+        ledger = new Ledger(new PostingRepository(), new OperationRepository(), clock, (c, e, postedAt) -> { },
                 new Ledger.Policy(Duration.ofMinutes(15), 100, 60, 50_000, 100_000, 30, ZoneId.of("Asia/Seoul")));
     }
 

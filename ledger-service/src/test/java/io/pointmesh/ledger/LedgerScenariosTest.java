@@ -43,6 +43,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The ledger's operations through its REST API, on the real database and broker, including the known bug classes. */
@@ -352,6 +353,26 @@ class LedgerScenariosTest {
                         "pointsRedemptionReversed", is(0));
         given().auth().oauth2(TestTokens.partner(partner)).get("/ledger/v1/partners/" + partner + "/totals?from=yesterday")
                 .then().statusCode(400);
+    }
+
+    /** Settlement cuts periods by the events' time: it must be the postings' own time, not a later clock read. */
+    @Test
+    void eventsCarryThePostingTimeAndTheNetworksShare() throws SQLException {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        String e = earn(partner, member, "100000").statusCode(201).extract().path("earningId");
+        String r = reverse(partner, e, "50000").statusCode(201).extract().path("reversalId");
+        for (String ref : List.of(e, r)) {
+            List<String> found = rows("SELECT (o.payload::jsonb->>'time')::timestamptz = t.posted_at FROM outbox_event o, transfer t "
+                    + "WHERE o.event_type IN ('ledger.points-earned', 'ledger.earning-reversed') AND t.ref::text = '" + ref + "' "
+                    + "AND '" + ref + "' IN (o.payload::jsonb->'data'->>'earningId', o.payload::jsonb->'data'->>'reversalId') "
+                    + "AND o.event_type = CASE WHEN t.kind = 'EARN' THEN 'ledger.points-earned' ELSE 'ledger.earning-reversed' END");
+            assertFalse(found.isEmpty(), "the event and its postings are found");
+            assertTrue(found.stream().allMatch("t"::equals), "event time equals posted_at for " + ref);
+        }
+        List<String> shares = rows("SELECT payload::jsonb->'data'->>'networkFundedPoints' FROM outbox_event WHERE event_type = "
+                + "'ledger.points-earned' AND payload::jsonb->'data'->>'earningId' = '" + e + "'");
+        assertEquals(List.of("0"), shares, "no network campaign and no grade: the partner funds every point");
     }
 
     private long countExpiryTransfers(String member) {

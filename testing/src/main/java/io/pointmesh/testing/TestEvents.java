@@ -43,6 +43,13 @@ public final class TestEvents {
         return value;
     }
 
+    /** Sends a new envelope of the event, with {@code time} as when it happened (a ledger posting's time, say). */
+    public static String publishAt(KafkaTestClient kafka, DomainEvent event, Instant time) {
+        String value = CODEC.encode(CODEC.wrap(event, time));
+        redeliver(kafka, event, value);
+        return value;
+    }
+
     /** Sends an already-published record value again, as Kafka does on redelivery. */
     public static void redeliver(KafkaTestClient kafka, DomainEvent event, String value) {
         kafka.send(topic(EventCatalog.of(event.getClass()).topic().topicName()), event.aggregateId(), value);

@@ -3,7 +3,11 @@ package io.pointmesh.events.ledger;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.math.BigDecimal;
 
-/** A purchase was (partly) refunded: points taken back in proportion; {@code debtIncurred} of them were already spent. */
+/**
+ * A purchase was (partly) refunded: points taken back in proportion; {@code debtIncurred} of them
+ * were already spent. {@code networkFundedPoints} of them go back to the network, the rest to the
+ * partner's issuance.
+ */
 @RegisterForReflection
 public record EarningReversed(
         String reversalId,
@@ -13,7 +17,8 @@ public record EarningReversed(
         String partnerTxId,
         BigDecimal refundAmount,
         long points,
-        long debtIncurred) implements LedgerEvent {
+        long debtIncurred,
+        long networkFundedPoints) implements LedgerEvent {
 
     @Override
     public String aggregateId() {

@@ -5,7 +5,11 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
-/** A purchase earned points; they become available at {@code availableAt}. */
+/**
+ * A purchase earned points; they become available at {@code availableAt}. Of {@code points},
+ * {@code networkFundedPoints} (network campaigns' bonuses and the grade bonus) are paid by the
+ * network; the rest is issued by the partner (what its settlement charges).
+ */
 @RegisterForReflection
 public record PointsEarned(
         String earningId,
@@ -21,7 +25,8 @@ public record PointsEarned(
         List<Bonus> bonuses,
         BigDecimal gradeMultiplier,
         Instant availableAt,
-        Instant expiresAt) implements LedgerEvent {
+        Instant expiresAt,
+        long networkFundedPoints) implements LedgerEvent {
 
     @Override
     public String aggregateId() {

@@ -70,7 +70,8 @@ public class Ledger {
     /** Where the postings' events go: the transactional outbox in the service. */
     @FunctionalInterface
     public interface EventSink {
-        void publish(Connection transaction, DomainEvent event) throws SQLException;
+        /** {@code postedAt}: the postings' time, which becomes the event's time. */
+        void publish(Connection transaction, DomainEvent event, Instant postedAt) throws SQLException;
     }
 
     /** The ledger's configurable rules (see LedgerConfig for the defaults and keys). */
@@ -147,7 +148,7 @@ public class Ledger {
         long expired = empty(c, m, now, TransferKind.EXPIRY, now);
         if (expired > 0) {
             m.expired += expired;
-            events.publish(c, new PointsExpired(m.memberId, expired, now));
+            events.publish(c, new PointsExpired(m.memberId, expired, now), now);
         }
         settleDebt(c, m, now);
     }
@@ -234,7 +235,7 @@ public class Ledger {
                 if (points > 0) {
                     Sql.update(c, "UPDATE campaign SET spent_points = spent_points + ? WHERE campaign_id = ?", points, offer.campaignId());
                     if (spent + points == offer.budgetPoints()) {
-                        events.publish(c, new CampaignBudgetExhausted(offer.campaignId(), offer.partnerId(), offer.budgetPoints()));
+                        events.publish(c, new CampaignBudgetExhausted(offer.campaignId(), offer.partnerId(), offer.budgetPoints()), now);
                     }
                 }
             }
@@ -282,7 +283,7 @@ public class Ledger {
         postings.saveMember(c, m, now);
         events.publish(c, new PointsEarned(p.earningId().toString(), p.memberId(), p.partnerId(), p.storeCode(), p.partnerTxId(),
                 p.amount(), p.currency(), p.occurredAt(), points.total(), points.basePoints(), row.bonuses(),
-                p.gradeMultiplier(), p.availableAt(), p.expiresAt()));
+                p.gradeMultiplier(), p.availableAt(), p.expiresAt(), points.networkPoints()), now);
         return new Outcome<>(row, false);
     }
 
@@ -313,7 +314,7 @@ public class Ledger {
             postings.saveMember(c, other, now);
             referrerPoints = bonus;
         }
-        events.publish(c, new ReferralBonusPaid(member.memberId, referrer.get(), bonus, referrerPoints, earningId.toString()));
+        events.publish(c, new ReferralBonusPaid(member.memberId, referrer.get(), bonus, referrerPoints, earningId.toString()), now);
     }
 
     /** Credits a new available lot expiring after the default validity (bonuses, positive adjustments). */
@@ -383,7 +384,7 @@ public class Ledger {
         }
         postings.saveMember(c, m, now);
         events.publish(c, new EarningReversed(reversalId.toString(), earningId.toString(), m.memberId, partnerId, partnerTxId,
-                refundAmount, points, debt));
+                refundAmount, points, debt, networkShare), now);
         return new Outcome<>(row, false);
     }
 
@@ -410,7 +411,7 @@ public class Ledger {
             throw new DuplicateRequest();
         }
         postings.saveMember(c, m, now);
-        events.publish(c, new RedemptionHeld(id.toString(), memberId, partnerId, storeCode, partnerTxId, points, row.expiresAt()));
+        events.publish(c, new RedemptionHeld(id.toString(), memberId, partnerId, storeCode, partnerTxId, points, row.expiresAt()), now);
         return new Outcome<>(row, false);
     }
 
@@ -457,7 +458,7 @@ public class Ledger {
         settleDebt(c, m, now);
         RedemptionRow captured = operations.updateRedemption(c, redemptionId, RedemptionStatus.CAPTURED, points, now);
         postings.saveMember(c, m, now);
-        events.publish(c, new RedemptionCaptured(redemptionId.toString(), m.memberId, partnerId, r.storeCode(), points, released));
+        events.publish(c, new RedemptionCaptured(redemptionId.toString(), m.memberId, partnerId, r.storeCode(), points, released), now);
         return new Outcome<>(captured, false);
     }
 
@@ -497,7 +498,7 @@ public class Ledger {
         settleDebt(c, m, now);
         RedemptionStatus status = reason == VoidReason.LAPSED ? RedemptionStatus.LAPSED : RedemptionStatus.VOIDED;
         RedemptionRow row = operations.updateRedemption(c, r.id(), status, 0, now);
-        events.publish(c, new RedemptionVoided(r.id().toString(), m.memberId, r.partnerId(), r.points(), reason));
+        events.publish(c, new RedemptionVoided(r.id().toString(), m.memberId, r.partnerId(), r.points(), reason), now);
         return row;
     }
 
@@ -540,7 +541,7 @@ public class Ledger {
         }
         RedemptionRow reversed = operations.updateRedemption(c, redemptionId, RedemptionStatus.REVERSED, r.captured(), now);
         postings.saveMember(c, m, now);
-        events.publish(c, new RedemptionReversed(reversalId.toString(), redemptionId.toString(), m.memberId, partnerId, r.captured()));
+        events.publish(c, new RedemptionReversed(reversalId.toString(), redemptionId.toString(), m.memberId, partnerId, r.captured()), now);
         return new Outcome<>(reversed, false);
     }
 
@@ -593,7 +594,7 @@ public class Ledger {
         }
         postings.saveMember(c, giver, now);
         postings.saveMember(c, receiver, now);
-        events.publish(c, new PointsGifted(id.toString(), memberId, recipientId, points));
+        events.publish(c, new PointsGifted(id.toString(), memberId, recipientId, points), now);
         return new Outcome<>(row, false);
     }
 
@@ -623,7 +624,7 @@ public class Ledger {
             throw new DuplicateRequest();
         }
         postings.saveMember(c, m, now);
-        events.publish(c, new PointsConverted(id.toString(), memberId, mileagePartnerId, points, miles));
+        events.publish(c, new PointsConverted(id.toString(), memberId, mileagePartnerId, points, miles), now);
         return new Outcome<>(row, false);
     }
 
@@ -657,7 +658,7 @@ public class Ledger {
             throw new DuplicateRequest();
         }
         postings.saveMember(c, m, now);
-        events.publish(c, new PointsAdjusted(id.toString(), memberId, points, reason, actor));
+        events.publish(c, new PointsAdjusted(id.toString(), memberId, points, reason, actor), now);
         return new Outcome<>(row, false);
     }
 
@@ -673,7 +674,7 @@ public class Ledger {
         }
         long total = empty(c, m, AFTER_EVERY_LOT, TransferKind.FORFEIT, now);
         if (total > 0) {
-            events.publish(c, new PointsForfeited(memberId, total));
+            events.publish(c, new PointsForfeited(memberId, total), now);
         }
         postings.saveMember(c, m, now);
         return total;
@@ -713,7 +714,7 @@ public class Ledger {
         }
         for (var member : byMember.entrySet()) {
             for (var day : member.getValue().entrySet()) {
-                events.publish(c, new PointsExpiring(member.getKey(), day.getValue(), day.getKey()));
+                events.publish(c, new PointsExpiring(member.getKey(), day.getValue(), day.getKey()), now);
             }
         }
         return due.size();

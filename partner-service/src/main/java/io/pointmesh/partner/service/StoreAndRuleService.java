@@ -20,11 +20,12 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import static io.pointmesh.partner.repository.NativeValues.instant;
+import static io.pointmesh.partner.repository.NativeValues.offset;
 
 /** A partner's stores (opened and closed, never deleted) and its effective-dated earn rule versions. */
 @ApplicationScoped
@@ -181,25 +182,5 @@ public class StoreAndRuleService {
 
     private static Map<String, BigDecimal> sorted(Map<String, BigDecimal> m) {
         return m == null ? Map.of() : new TreeMap<>(m);
-    }
-
-    private static OffsetDateTime offset(Instant t) {
-        return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
-    }
-
-    private static Instant instant(Object o) {
-        if (o == null) {
-            return null;
-        }
-        if (o instanceof Instant i) {
-            return i;
-        }
-        if (o instanceof OffsetDateTime t) {
-            return t.toInstant();
-        }
-        if (o instanceof java.sql.Timestamp t) {
-            return t.toInstant();
-        }
-        return Instant.parse(o.toString());
     }
 }

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -73,10 +74,19 @@ public class Outbox {
      * for services whose writes are plain SQL on blocking threads.
      */
     public EventEnvelope<DomainEvent> publish(Connection transaction, DomainEvent event) throws SQLException {
+        return publish(transaction, event, clock.instant());
+    }
+
+    /**
+     * The same, with the time the fact happened given by the caller: the ledger passes its posting
+     * time, so an event's {@code time} and the postings' {@code posted_at} are the same instant and
+     * a period cut by either holds the same facts.
+     */
+    public EventEnvelope<DomainEvent> publish(Connection transaction, DomainEvent event, Instant time) throws SQLException {
         if (transaction.getAutoCommit()) {
             throw new IllegalStateException("Outbox.publish needs a connection inside a transaction (autocommit off)");
         }
-        EventEnvelope<DomainEvent> envelope = codec.wrap(event, clock.instant());
+        EventEnvelope<DomainEvent> envelope = codec.wrap(event, time);
         EventDefinition def = EventCatalog.of(event.getClass());
         try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?)")) {
             insert.setObject(1, UUID.fromString(envelope.id()));

@@ -1,0 +1,64 @@
+package io.pointmesh.partner.messaging;
+
+import io.pointmesh.events.DomainEvent;
+import io.pointmesh.events.EventEnvelope;
+import io.pointmesh.events.ledger.EarningReversed;
+import io.pointmesh.events.ledger.PointsConverted;
+import io.pointmesh.events.ledger.PointsEarned;
+import io.pointmesh.events.ledger.RedemptionCaptured;
+import io.pointmesh.events.ledger.RedemptionReversed;
+import io.pointmesh.partner.service.SettlementService;
+import io.pointmesh.partner.service.SettlementService.Fact;
+import io.pointmesh.platform.inbox.EventInbox;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Records, from ledger.events, every posting that a partner's settlement counts, as a fact at the
+ * ledger's own posting time (the event's time). Only these five events move points between a
+ * member and a partner's issuance or redemption account, the network's promotion account for a
+ * partner's purchase, or a mileage partner's conversion: the same postings the ledger's partner
+ * totals sum.
+ */
+@ApplicationScoped
+public class LedgerEventsConsumer {
+
+    static final String CONSUMER = "partner.settlement";
+
+    @Inject
+    EventInbox inbox;
+
+    @Inject
+    SettlementService settlement;
+
+    @Incoming("ledger-events")
+    public Uni<Void> onEvent(String json) {
+        return inbox.consume(CONSUMER, json, this::apply).replaceWithVoid();
+    }
+
+    Uni<Void> apply(EventEnvelope<DomainEvent> event) {
+        Fact fact = factOf(event);
+        return fact == null ? Uni.createFrom().voidItem() : settlement.record(fact);
+    }
+
+    /** The settlement fact an event stands for, or null for events settlement does not count. */
+    static Fact factOf(EventEnvelope<DomainEvent> event) {
+        DomainEvent data = event.data();
+        if (data instanceof PointsEarned e && e.points() > 0) {
+            return new Fact("earn:" + e.earningId(), e.partnerId(), event.time(),
+                    e.points() - e.networkFundedPoints(), 0, e.networkFundedPoints(), 0, 0, 0, 0);
+        } else if (data instanceof EarningReversed r && r.points() > 0) {
+            return new Fact("earn-reversal:" + r.reversalId(), r.partnerId(), event.time(),
+                    0, r.points() - r.networkFundedPoints(), 0, r.networkFundedPoints(), 0, 0, 0);
+        } else if (data instanceof RedemptionCaptured c && c.points() > 0) {
+            return new Fact("redemption:" + c.redemptionId(), c.partnerId(), event.time(), 0, 0, 0, 0, c.points(), 0, 0);
+        } else if (data instanceof RedemptionReversed r && r.points() > 0) {
+            return new Fact("redemption-reversal:" + r.reversalId(), r.partnerId(), event.time(), 0, 0, 0, 0, 0, r.points(), 0);
+        } else if (data instanceof PointsConverted c && c.points() > 0) {
+            return new Fact("conversion:" + c.conversionId(), c.mileagePartnerId(), event.time(), 0, 0, 0, 0, 0, 0, c.points());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,118 @@
+package io.pointmesh.partner.rest;
+
+import io.pointmesh.partner.SettlementStatement;
+import io.pointmesh.partner.service.SettlementService;
+import io.pointmesh.platform.csv.Csv;
+import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.Roles;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * Settlement statements: JSON by default, CSV on {@code Accept: text/csv}. Partners read their
+ * own; operators read all and close statements on demand (the monthly close: {@link SettlementRunResource}).
+ */
+@Path("/partners/v1/partners/{partnerId}/settlements")
+@Tag(name = "settlement", description = "Per-partner settlement statements built from the ledger's postings")
+@Produces({MediaType.APPLICATION_JSON, Csv.MEDIA_TYPE})
+@Consumes(MediaType.APPLICATION_JSON)
+public class SettlementResource {
+
+    public record CloseRequest(@NotNull LocalDate periodStart, @NotNull LocalDate periodEnd) {
+    }
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    SettlementService settlement;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    io.pointmesh.partner.config.SettlementConfig config;
+
+    @Context
+    HttpHeaders headers;
+
+    @GET
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "The partner's closed statements, oldest first (CSV with Accept: text/csv)")
+    public Uni<Response> list(@PathParam("partnerId") String partnerId) {
+        caller.requirePartnerOrOperator(partnerId);
+        return settlement.statements(partnerId).map(list -> answer("settlements-" + partnerId, list, list));
+    }
+
+    @GET
+    @Path("/preview")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "The statement a period would close as now (status OPEN; nothing stored). Default: this month so far")
+    public Uni<Response> preview(@PathParam("partnerId") String partnerId, @QueryParam("periodStart") String periodStart,
+                                 @QueryParam("periodEnd") String periodEnd) {
+        caller.requirePartnerOrOperator(partnerId);
+        LocalDate today = LocalDate.now(clock.withZone(config.zone()));
+        LocalDate start = periodStart == null ? today.withDayOfMonth(1) : date("periodStart", periodStart);
+        LocalDate end = periodEnd == null ? today : date("periodEnd", periodEnd);
+        return settlement.preview(partnerId, start, end)
+                .map(st -> answer("settlement-" + partnerId + "-" + start + "-" + end, List.of(st), st));
+    }
+
+    @GET
+    @Path("/{statementId}")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "One closed statement (CSV with Accept: text/csv)")
+    public Uni<Response> one(@PathParam("partnerId") String partnerId, @PathParam("statementId") String statementId) {
+        caller.requirePartnerOrOperator(partnerId);
+        return settlement.statement(partnerId, statementId).map(st -> answer("settlement-" + statementId, List.of(st), st));
+    }
+
+    @POST
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Close the partner's statement for a period on demand (periodEnd inclusive); the period must have ended")
+    public Uni<Response> close(@PathParam("partnerId") String partnerId, @Valid @NotNull CloseRequest body) {
+        return settlement.close(partnerId, body.periodStart(), body.periodEnd(), caller.actor())
+                .map(st -> Response.created(URI.create("/partners/v1/partners/" + partnerId + "/settlements/" + st.statementId()))
+                        .type(MediaType.APPLICATION_JSON_TYPE).entity(st).build());
+    }
+
+    /** {@code json}: the JSON answer (one statement or the list); CSV has a row per statement either way. */
+    private Response answer(String fileName, List<SettlementStatement> statements, Object json) {
+        if (Csv.wanted(headers)) {
+            return Csv.response(fileName + ".csv", SettlementStatement.CSV_COLUMNS,
+                    statements.stream().map(SettlementStatement::csvValues).toList());
+        }
+        return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private static LocalDate date(String field, String value) {
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalidField(field, "an ISO date (YYYY-MM-DD)");
+        }
+    }
+}

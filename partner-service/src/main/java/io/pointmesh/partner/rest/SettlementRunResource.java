@@ -1,0 +1,57 @@
+package io.pointmesh.partner.rest;
+
+import io.pointmesh.partner.SettlementStatement;
+import io.pointmesh.partner.service.SettlementService;
+import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.Roles;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Objects;
+
+/** The network-wide settlement run: operators close a month for every partner at once. */
+@Path("/partners/v1/settlements")
+@Tag(name = "settlement")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SettlementRunResource {
+
+    public record MonthlyCloseRequest(@NotNull @Pattern(regexp = "\\d{4}-\\d{2}", message = "a month as YYYY-MM") String month) {
+    }
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    SettlementService settlement;
+
+    @POST
+    @Path("/monthly-close")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Close a month for every activated partner (what the hourly job does once a month has ended); "
+            + "answers the statements closed now")
+    public Uni<List<SettlementStatement>> closeMonth(@Valid @NotNull MonthlyCloseRequest body) {
+        YearMonth month;
+        try {
+            month = YearMonth.parse(body.month());
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalidField("month", "a month as YYYY-MM");
+        }
+        return settlement.closeMonth(month, caller.actor()).map(list -> list.stream().filter(Objects::nonNull).toList());
+    }
+}
