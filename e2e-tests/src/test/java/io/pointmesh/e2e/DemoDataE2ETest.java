@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * scripts/demo-data (what {@code ./pointmesh up --demo} runs) onboards the demo coalition through
  * the real APIs, and what it writes works: every partner's client credentials give a partner
  * token that reads its own record and stores, and the ledger has learned every partner by event.
- * Run twice, it keeps what exists and hands out working (rotated) secrets. It writes into a
+ * Run twice, it keeps what exists and hands out working (rotated) secrets. Its members (12 here)
+ * are Keycloak users who joined through member-service, and the sign-ins it writes work. It writes into a
  * scratch copy of local.json's directory, never into the developer's .pointmesh.
  */
 class DemoDataE2ETest {
@@ -38,6 +39,7 @@ class DemoDataE2ETest {
         LocalStack stack = LocalStack.connect();
         Path home = Files.createTempDirectory("pointmesh-demo");
         Files.writeString(home.resolve("local.json"), new ObjectMapper().writeValueAsString(stack.localJson()));
+        Files.copy(LocalInfra.stateDir().resolve("secrets.env"), home.resolve("secrets.env"));
 
         JsonNode first = run(home);
         JsonNode second = run(home);
@@ -62,6 +64,15 @@ class DemoDataE2ETest {
         }
         assertTrue(categories.containsAll(Set.of("fuel", "convenience-store", "online-shopping", "cinema", "airline")), categories.toString());
         assertTrue(second.findValuesAsText("mileageProgram").contains("SKYMILES"));
+
+        // members: Keycloak users who joined with their own tokens; their sign-ins work
+        JsonNode members = new ObjectMapper().readTree(home.resolve("members.json").toFile());
+        assertEquals(12, members.size(), members.toString());
+        for (JsonNode m : members) {
+            String token = stack.memberToken(m.path("username").asText(), m.path("password").asText());
+            given().auth().oauth2(token).get(stack.url("member") + "/members/v1/me").then().statusCode(200)
+                    .body("memberId", is(m.path("memberId").asText()), "card.cardNumber", is(m.path("cardNumber").asText()));
+        }
     }
 
     private static JsonNode run(Path home) throws IOException, InterruptedException {
@@ -69,6 +80,7 @@ class DemoDataE2ETest {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .directory(LocalInfra.repositoryRoot().toFile());
         p.environment().put("POINTMESH_HOME", home.toString());
+        p.environment().put("POINTMESH_DEMO_MEMBERS", "12");
         Process process = p.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), "demo-data finished");

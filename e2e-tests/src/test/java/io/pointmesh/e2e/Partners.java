@@ -23,6 +23,25 @@ final class Partners {
                 .then().statusCode(201).extract().path("partnerId");
     }
 
+    /** An active partner with its real Keycloak credentials, one store and a 1 % earn rule available at once. */
+    record ActivePartner(String partnerId, String token, String storeCode) {
+    }
+
+    static ActivePartner active(LocalStack stack, String operatorToken) {
+        String partnerId = register(stack, operatorToken);
+        String partners = stack.url("partner") + "/partners/v1/partners/" + partnerId;
+        var activation = given().auth().oauth2(operatorToken).contentType(ContentType.JSON).body(Map.of("reason", "e2e"))
+                .post(partners + "/activation").then().statusCode(200).extract();
+        String token = stack.clientToken(activation.path("clientId"), activation.path("clientSecret"));
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("code", "GN-001", "name", "Gangnam", "channel", "OFFLINE", "region", "Seoul"))
+                .post(partners + "/stores").then().statusCode(201);
+        given().auth().oauth2(operatorToken).contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.01, "pendingDays", 0, "validityMonths", 60))
+                .put(partners + "/earn-rules").then().statusCode(200);
+        return new ActivePartner(partnerId, token, "GN-001");
+    }
+
     static String randomBusinessRegistrationNumber() {
         return io.pointmesh.testing.TestData.businessRegistrationNumber();
     }

@@ -38,18 +38,10 @@ class SettlementE2ETest {
     void aStatementEqualsTheLedgersTotalsToThePoint() {
         LocalStack stack = LocalStack.connect();
         String operator = stack.operatorToken();
-        String partnerId = Partners.register(stack, operator);
+        Partners.ActivePartner partner = Partners.active(stack, operator);
+        String partnerId = partner.partnerId();
+        String token = partner.token();
         String partners = stack.url("partner") + "/partners/v1/partners/" + partnerId;
-        var activation = given().auth().oauth2(operator).contentType(ContentType.JSON).body(Map.of("reason", "e2e settlement"))
-                .post(partners + "/activation").then().statusCode(200).extract();
-        String token = stack.clientToken(activation.path("clientId"), activation.path("clientSecret"));
-
-        given().auth().oauth2(token).contentType(ContentType.JSON)
-                .body(Map.of("code", "GN-001", "name", "Gangnam", "channel", "OFFLINE", "region", "Seoul"))
-                .post(partners + "/stores").then().statusCode(201);
-        given().auth().oauth2(operator).contentType(ContentType.JSON)
-                .body(Map.of("baseRate", 0.01, "pendingDays", 0, "validityMonths", 60))
-                .put(partners + "/earn-rules").then().statusCode(200);
         given().auth().oauth2(token).contentType(ContentType.JSON).body(campaign("Double points", "MULTIPLIER", null))
                 .post(partners + "/campaigns").then().statusCode(201);
         given().auth().oauth2(operator).contentType(ContentType.JSON).body(campaign("Network welcome", "FIXED", "NETWORK"))

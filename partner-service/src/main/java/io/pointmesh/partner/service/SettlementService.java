@@ -25,10 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import static io.pointmesh.partner.repository.NativeValues.date;
-import static io.pointmesh.partner.repository.NativeValues.instant;
-import static io.pointmesh.partner.repository.NativeValues.number;
-import static io.pointmesh.partner.repository.NativeValues.offset;
+import static io.pointmesh.platform.sql.NativeValues.date;
+import static io.pointmesh.platform.sql.NativeValues.instant;
+import static io.pointmesh.platform.sql.NativeValues.number;
+import static io.pointmesh.platform.sql.NativeValues.offset;
 
 /**
  * Settlement statements per partner, built from the ledger's events (see V5__settlement.sql for

@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static io.pointmesh.partner.repository.NativeValues.instant;
-import static io.pointmesh.partner.repository.NativeValues.offset;
+import static io.pointmesh.platform.sql.NativeValues.instant;
+import static io.pointmesh.platform.sql.NativeValues.offset;
 
 /** A partner's stores (opened and closed, never deleted) and its effective-dated earn rule versions. */
 @ApplicationScoped

@@ -88,6 +88,21 @@ public class ProblemMappers {
         return respond(403, "forbidden", "Forbidden", "the token does not allow this operation", uri, null);
     }
 
+    /**
+     * A unique or check constraint caught what a service's own checks let through (two identical
+     * requests racing): a conflict, and nothing was written.
+     */
+    @ServerExceptionMapper
+    public Response persistence(jakarta.persistence.PersistenceException e, UriInfo uri) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException c) {
+                return respond(409, "conflict", "Conflict", "the request conflicts with the current state"
+                        + (c.getConstraintName() == null ? "" : " (" + c.getConstraintName() + ")"), uri, null);
+            }
+        }
+        return unexpected(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
         String id = java.util.UUID.randomUUID().toString();

@@ -1,11 +1,11 @@
-package io.pointmesh.partner.repository;
+package io.pointmesh.platform.sql;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** Conversions between Java values and what native SQL queries take and give back. */
+/** Conversions between Java values and what native SQL queries (Hibernate Reactive) take and give back. */
 public final class NativeValues {
 
     private NativeValues() {

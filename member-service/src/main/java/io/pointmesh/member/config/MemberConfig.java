@@ -1,0 +1,31 @@
+package io.pointmesh.member.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.ZoneId;
+import java.util.Map;
+
+/** member-service's terms (keys {@code pointmesh.member.*}, settable by environment). */
+@ConfigMapping(prefix = "pointmesh.member")
+public interface MemberConfig {
+
+    /** The network's card prefix: the first digits of every card number (then random digits, then a Luhn check digit). */
+    @WithDefault("9410")
+    String cardPrefix();
+
+    /** How many members one member may refer in a calendar year (in {@link #zone()}). */
+    @WithDefault("20")
+    int referralYearlyLimit();
+
+    /** Where a year begins for the referral limit, and a birth year is judged. */
+    @WithDefault("Asia/Seoul")
+    ZoneId zone();
+
+    /** The youngest age at which one may join. */
+    @WithDefault("14")
+    int minimumAge();
+
+    /** What each grade gives besides its earn multiplier, shown to members ("; " between benefits). */
+    Map<String, String> gradeBenefits();
+}

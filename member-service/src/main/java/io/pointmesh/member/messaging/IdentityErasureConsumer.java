@@ -1,0 +1,32 @@
+package io.pointmesh.member.messaging;
+
+import io.pointmesh.events.member.MemberLeft;
+import io.pointmesh.member.service.IdentityAccounts;
+import io.pointmesh.platform.inbox.EventInbox;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * A member who left loses their identity account too (where their name and e-mail also live).
+ * Driven by member-service's own {@code member.left} event, so a Keycloak outage only delays it:
+ * the inbox retries, then parks the event on the dead-letter topic for an operator.
+ */
+@ApplicationScoped
+public class IdentityErasureConsumer {
+
+    static final String CONSUMER = "member.identity-erasure";
+
+    @Inject
+    EventInbox inbox;
+
+    @Inject
+    IdentityAccounts accounts;
+
+    @Incoming("member-events")
+    public Uni<Void> onEvent(String json) {
+        return inbox.consume(CONSUMER, json, event -> event.data() instanceof MemberLeft left
+                ? accounts.delete(left.memberId()) : Uni.createFrom().voidItem()).replaceWithVoid();
+    }
+}

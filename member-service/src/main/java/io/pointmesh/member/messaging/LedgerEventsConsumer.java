@@ -1,0 +1,82 @@
+package io.pointmesh.member.messaging;
+
+import io.pointmesh.events.DomainEvent;
+import io.pointmesh.events.EventEnvelope;
+import io.pointmesh.events.ledger.PointsEarned;
+import io.pointmesh.events.ledger.PointsExpiring;
+import io.pointmesh.events.ledger.RedemptionCaptured;
+import io.pointmesh.events.ledger.ReferralBonusPaid;
+import io.pointmesh.member.Notification;
+import io.pointmesh.member.Notification.Kind;
+import io.pointmesh.member.service.NotificationService;
+import io.pointmesh.platform.inbox.EventInbox;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.pointmesh.platform.sql.NativeValues.offset;
+
+/**
+ * From ledger.events: the members' inbox (earned, redeemed, about to expire, referral paid) and
+ * referral completion. Each notification is keyed by its event, so a redelivery adds nothing; the
+ * push goes out after the inbox row committed.
+ */
+@ApplicationScoped
+public class LedgerEventsConsumer {
+
+    static final String CONSUMER = "member.inbox";
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneId.of("Asia/Seoul"));
+
+    @Inject
+    EventInbox inbox;
+
+    @Inject
+    NotificationService notifications;
+
+    @Incoming("ledger-events")
+    public Uni<Void> onEvent(String json) {
+        List<Notification> added = new ArrayList<>();
+        return inbox.consume(CONSUMER, json, event -> apply(event, added)).invoke(() -> notifications.push(added)).replaceWithVoid();
+    }
+
+    Uni<Void> apply(EventEnvelope<DomainEvent> event, List<Notification> added) {
+        DomainEvent data = event.data();
+        added.clear(); // a retried delivery starts over
+        String source = event.id();
+        if (data instanceof PointsEarned e && e.points() > 0) {
+            return notifications.add(e.memberId(), Kind.POINTS_EARNED, "You earned " + e.points() + " points",
+                    e.points() + " points for a purchase of " + e.amount().toPlainString() + " " + e.currency()
+                            + (e.availableAt().isAfter(event.time()) ? "; you can use them from " + DAY.format(e.availableAt()) : ""),
+                    e.points(), source).invoke(added::add).replaceWithVoid();
+        }
+        if (data instanceof RedemptionCaptured r && r.points() > 0) {
+            return notifications.add(r.memberId(), Kind.POINTS_REDEEMED, "You used " + r.points() + " points",
+                    r.points() + " points paid for a purchase", r.points(), source).invoke(added::add).replaceWithVoid();
+        }
+        if (data instanceof PointsExpiring x && x.points() > 0) {
+            return notifications.add(x.memberId(), Kind.POINTS_EXPIRING, x.points() + " points expire soon",
+                    x.points() + " points expire on " + DAY.format(x.expiresAt()) + "; use or convert them before then",
+                    x.points(), source).invoke(added::add).replaceWithVoid();
+        }
+        if (data instanceof ReferralBonusPaid p) {
+            return Panache.getSession().chain(s -> s.createNativeQuery(
+                            "UPDATE referral SET completed_at = ?1 WHERE referred_id = ?2 AND completed_at IS NULL")
+                    .setParameter(1, offset(event.time())).setParameter(2, p.memberId()).executeUpdate())
+                    .chain(() -> notifications.add(p.memberId(), Kind.REFERRAL_COMPLETED, "Welcome bonus: " + p.memberPoints() + " points",
+                            "your first purchase completed your referral", p.memberPoints(), source + ":" + p.memberId()))
+                    .invoke(added::add)
+                    .chain(() -> notifications.add(p.referrerMemberId(), Kind.REFERRAL_COMPLETED, "Referral bonus: " + p.referrerPoints()
+                            + " points", "a member you referred made their first purchase", p.referrerPoints(),
+                            source + ":" + p.referrerMemberId()))
+                    .invoke(added::add).replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
+    }
+}

@@ -1,0 +1,49 @@
+package io.pointmesh.member.rest;
+
+import io.pointmesh.member.Card;
+import io.pointmesh.member.MemberStatus;
+import io.pointmesh.member.rest.MemberViews.CardHolderView;
+import io.pointmesh.member.rest.MemberViews.SharedDetails;
+import io.pointmesh.member.service.MembershipService;
+import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.Roles;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Cards at the point of sale. */
+@Path("/members/v1/cards")
+@Tag(name = "cards", description = "Card lookup for partners' POS")
+@Produces(MediaType.APPLICATION_JSON)
+public class CardResource {
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    MembershipService membership;
+
+    @GET
+    @Path("/{cardNumber}")
+    @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
+    @Operation(summary = "A card at the POS: member id, status, grade, and only what the member shares with this partner. "
+            + "A blocked card answers cardStatus BLOCKED and nothing of its member")
+    public Uni<CardHolderView> card(@PathParam("cardNumber") String cardNumber) {
+        return membership.cardHolder(cardNumber).map(h -> {
+            if (Card.BLOCKED.equals(h.card().status) || h.member().status == MemberStatus.LEFT) {
+                return new CardHolderView(h.card().cardNumber, Card.BLOCKED, null, null, null, null);
+            }
+            var m = h.member();
+            boolean shares = h.consent() != null && caller.isPartner() && h.consent().sharesWith(caller.partnerId());
+            SharedDetails shared = shares ? new SharedDetails(m.name, m.mobileNumber, m.email, m.birthYear, m.gender, m.region) : null;
+            return new CardHolderView(h.card().cardNumber, h.card().status, m.id, m.status.name(), m.grade, shared);
+        });
+    }
+}

@@ -1,0 +1,167 @@
+package io.pointmesh.member.rest;
+
+import io.pointmesh.member.Member;
+import io.pointmesh.member.config.GradeTerms;
+import io.pointmesh.member.config.MemberConfig;
+import io.pointmesh.member.rest.MemberViews.CardView;
+import io.pointmesh.member.rest.MemberViews.ConsentChangeView;
+import io.pointmesh.member.rest.MemberViews.ConsentView;
+import io.pointmesh.member.rest.MemberViews.GradeView;
+import io.pointmesh.member.rest.MemberViews.NotificationView;
+import io.pointmesh.member.rest.MemberViews.Profile;
+import io.pointmesh.member.rest.MemberViews.ProgressView;
+import io.pointmesh.member.service.ConsentService;
+import io.pointmesh.member.service.MembershipService;
+import io.pointmesh.member.service.MembershipService.JoinCommand;
+import io.pointmesh.member.service.MembershipService.Standing;
+import io.pointmesh.member.service.NotificationService;
+import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.Roles;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The signed-in member (role member, through the mobile card app): joining, the card, consent, the inbox, leaving. */
+@Path("/members/v1/me")
+@Tag(name = "me", description = "The mobile card app's member")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.MEMBER)
+public class MeResource {
+
+    public record JoinRequest(
+            @NotBlank @Size(max = 100) String name,
+            @NotBlank @Pattern(regexp = "\\+[1-9][0-9]{7,14}", message = "an E.164 number, e.g. +821012345678") String mobileNumber,
+            @NotBlank @Email @Size(max = 254) String email,
+            Integer birthYear,
+            @Pattern(regexp = "F|M|X", message = "F, M or X") String gender,
+            @Size(max = 60) String region,
+            @Size(max = 20) String referralCode) {
+    }
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    MembershipService membership;
+
+    @Inject
+    ConsentService consents;
+
+    @Inject
+    NotificationService notifications;
+
+    @Inject
+    GradeTerms grades;
+
+    @Inject
+    MemberConfig config;
+
+    @POST
+    @Operation(summary = "Join the network: one card is issued (16 digits, Luhn); a referral code is optional")
+    public Uni<RestResponse<Profile>> join(@Valid @NotNull JoinRequest body) {
+        return membership.join(caller.subject(), new JoinCommand(body.name(), body.mobileNumber(), body.email(), body.birthYear(),
+                        body.gender(), body.region(), body.referralCode()))
+                .chain(m -> membership.standing(m.id))
+                .map(s -> RestResponse.ResponseBuilder.<Profile>created(URI.create("/members/v1/me")).entity(profile(s)).build());
+    }
+
+    @GET
+    @Operation(summary = "The profile, card, grade with its benefits, and the progress to the next grade")
+    public Uni<Profile> me() {
+        return membership.standing(caller.subject()).map(this::profile);
+    }
+
+    @POST
+    @Path("/card/replacement")
+    @Operation(summary = "Lost card: block the old number and issue a new one; the points stay")
+    public Uni<CardView> replaceCard() {
+        return membership.replaceCard(caller.subject()).map(CardView::of);
+    }
+
+    @GET
+    @Path("/consents")
+    @Operation(summary = "Consent choices and their history")
+    public Uni<ConsentView> consents() {
+        return membership.me(caller.subject()).chain(m -> consent(m.id));
+    }
+
+    @PUT
+    @Path("/consents")
+    @Operation(summary = "Change consent: any of marketingSms, marketingEmail, marketingPush, personalization, "
+            + "shareWithAllPartners (booleans), sharedPartnerIds (a list); keys not given keep their value")
+    public Uni<ConsentView> changeConsents(@NotNull Map<String, Object> body) {
+        return membership.me(caller.subject()).chain(m -> consents.change(m.id, body).chain(() -> consent(m.id)));
+    }
+
+    @GET
+    @Path("/notifications")
+    @Operation(summary = "The in-app inbox, newest first")
+    public Uni<List<NotificationView>> inbox(@QueryParam("unread") @DefaultValue("false") boolean unread,
+                                             @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+                                             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
+        return membership.me(caller.subject()).chain(m -> notifications.inbox(m.id, unread, offset, limit))
+                .map(l -> l.stream().map(NotificationView::of).toList());
+    }
+
+    @POST
+    @Path("/notifications/{id}/read")
+    @Operation(summary = "Mark a notification read")
+    public Uni<NotificationView> read(@PathParam("id") UUID id) {
+        return notifications.markRead(caller.subject(), id).map(NotificationView::of);
+    }
+
+    @DELETE
+    @Operation(summary = "Leave the network for good: personal data erased everywhere, remaining points forfeited")
+    public Uni<RestResponse<Void>> leave() {
+        return membership.leave(caller.subject()).map(ignored -> RestResponse.noContent());
+    }
+
+    private Uni<ConsentView> consent(String memberId) {
+        return consents.current(memberId).chain(c -> consents.history(memberId)
+                .map(h -> ConsentView.of(c, h.stream().map(x -> new ConsentChangeView(x.changedAt(), x.choices())).toList())));
+    }
+
+    private Profile profile(Standing s) {
+        Member m = s.member();
+        String next = MemberViews.nextGrade(m.grade);
+        BigDecimal spend = m.netSpend12Months == null ? BigDecimal.ZERO : m.netSpend12Months;
+        BigDecimal from = next == null ? null : s.thresholds().get(next);
+        ProgressView progress = next == null ? null
+                : new ProgressView(next, spend, from, from == null ? null : from.subtract(spend).max(BigDecimal.ZERO));
+        String benefits = config.gradeBenefits().getOrDefault(m.grade, "");
+        GradeView grade = new GradeView(m.grade, grades.multipliers().getOrDefault(m.grade, BigDecimal.ONE),
+                benefits.isBlank() ? List.of() : Arrays.stream(benefits.split(";\\s*")).toList(), m.gradeAsOf, m.netSpend12Months);
+        return new Profile(m.id, m.name, m.mobileNumber, m.email, m.birthYear, m.gender, m.region, m.status.name(), m.joinedAt,
+                m.referralCode, CardView.of(s.card()), grade, progress, m.segment);
+    }
+}

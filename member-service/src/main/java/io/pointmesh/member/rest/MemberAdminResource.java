@@ -1,0 +1,67 @@
+package io.pointmesh.member.rest;
+
+import io.pointmesh.member.rest.MemberViews.MemberSummary;
+import io.pointmesh.member.service.MembershipService;
+import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.Roles;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+/** Operators: finding members, suspending and reinstating them. */
+@Path("/members/v1/members")
+@Tag(name = "members", description = "Operators' member administration")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.OPERATOR)
+public class MemberAdminResource {
+
+    public record ReasonRequest(@NotBlank @Size(max = 500) String reason) {
+    }
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    MembershipService membership;
+
+    @GET
+    @Operation(summary = "Find members by mobile number or card number (exactly) or name (a part of it)")
+    public Uni<List<MemberSummary>> search(@QueryParam("q") @Size(max = 100) String query,
+                                           @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
+        return membership.search(query, limit).map(l -> l.stream().map(MemberSummary::of).toList());
+    }
+
+    @POST
+    @Path("/{memberId}/suspension")
+    @Operation(summary = "Suspend a member (no earning, no redeeming), with a reason")
+    public Uni<MemberSummary> suspend(@PathParam("memberId") String memberId, @Valid @NotNull ReasonRequest body) {
+        return membership.suspend(memberId, caller.actor(), body.reason()).map(MemberSummary::of);
+    }
+
+    @POST
+    @Path("/{memberId}/reinstatement")
+    @Operation(summary = "Lift a suspension, with a reason")
+    public Uni<MemberSummary> reinstate(@PathParam("memberId") String memberId, @Valid @NotNull ReasonRequest body) {
+        return membership.reinstate(memberId, caller.actor(), body.reason()).map(MemberSummary::of);
+    }
+}

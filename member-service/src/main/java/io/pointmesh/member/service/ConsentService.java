@@ -1,0 +1,163 @@
+package io.pointmesh.member.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pointmesh.member.Consent;
+import io.pointmesh.platform.outbox.Outbox;
+import io.pointmesh.platform.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.pointmesh.platform.sql.NativeValues.instant;
+import static io.pointmesh.platform.sql.NativeValues.offset;
+
+/**
+ * Consent: marketing by channel, personalization, sharing with partners (all, or some). Every
+ * change is kept with its time and published whole ({@code member.consent-changed}) in the same
+ * transaction, so every service learns it at once.
+ */
+@ApplicationScoped
+public class ConsentService {
+
+    /** One past change: the complete choices after it. */
+    public record Change(Instant changedAt, Map<String, Object> choices) {
+    }
+
+    static final int MAX_SHARED_PARTNERS = 100;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    ObjectMapper json;
+
+    /** A new member's consent: everything refused until they say otherwise. */
+    Uni<Void> start(String memberId, Instant now) {
+        Consent c = new Consent();
+        c.memberId = memberId;
+        c.updatedAt = now;
+        return c.persist().chain(() -> Panache.getSession().chain(s -> s.flush())).chain(() -> record(c)).chain(() -> outbox.publish(c.event())).replaceWithVoid();
+    }
+
+    @WithSession
+    public Uni<Consent> current(String memberId) {
+        return Consent.<Consent>findById(memberId).onItem().ifNull().failWith(() -> ProblemException.notFound("consent", memberId));
+    }
+
+    /**
+     * Applies the keys given (the others keep their value). Unknown keys and wrong types are
+     * refused before anything changes.
+     */
+    @WithTransaction
+    public Uni<Consent> change(String memberId, Map<String, Object> changes) {
+        if (changes == null || changes.isEmpty()) {
+            return Uni.createFrom().failure(ProblemException.badRequest("no-consent-change",
+                    "give at least one of " + Consent.KEYS));
+        }
+        for (Map.Entry<String, Object> e : changes.entrySet()) {
+            if (!Consent.KEYS.contains(e.getKey())) {
+                return Uni.createFrom().failure(ProblemException.invalidField(e.getKey(), "not a consent key; the keys are " + Consent.KEYS));
+            }
+            boolean list = e.getKey().equals("sharedPartnerIds");
+            if (list ? !(e.getValue() instanceof List<?> l && l.stream().allMatch(ConsentService::isPartnerId)
+                    && l.size() <= MAX_SHARED_PARTNERS) : !(e.getValue() instanceof Boolean)) {
+                return Uni.createFrom().failure(ProblemException.invalidField(e.getKey(), list
+                        ? "a list of at most " + MAX_SHARED_PARTNERS + " partner ids" : "true or false"));
+            }
+        }
+        Instant now = clock.instant();
+        return Consent.<Consent>findById(memberId, LockModeType.PESSIMISTIC_WRITE)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("consent", memberId))
+                .chain(c -> {
+                    changes.forEach((key, value) -> apply(c, key, value));
+                    c.updatedAt = now;
+                    return record(c).chain(() -> outbox.publish(c.event())).replaceWith(c);
+                });
+    }
+
+    private static boolean isPartnerId(Object o) {
+        return o instanceof String s && s.matches("[A-Za-z0-9-]{1,64}");
+    }
+
+    private static void apply(Consent c, String key, Object value) {
+        switch (key) {
+            case "marketingSms" -> c.marketingSms = (Boolean) value;
+            case "marketingEmail" -> c.marketingEmail = (Boolean) value;
+            case "marketingPush" -> c.marketingPush = (Boolean) value;
+            case "personalization" -> c.personalization = (Boolean) value;
+            case "shareWithAllPartners" -> c.shareWithAllPartners = (Boolean) value;
+            case "sharedPartnerIds" -> {
+                Set<String> ids = new LinkedHashSet<>();
+                ((List<?>) value).forEach(id -> ids.add((String) id));
+                c.shareWith(ids);
+            }
+            default -> throw new IllegalArgumentException(key);
+        }
+    }
+
+    /** The member's consent history, oldest first. */
+    @WithSession
+    public Uni<List<Change>> history(String memberId) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                        "SELECT changed_at, choices FROM consent_change WHERE member_id = ?1 ORDER BY id", Object[].class)
+                .setParameter(1, memberId).getResultList())
+                .map(rows -> {
+                    List<Change> out = new ArrayList<>();
+                    for (Object[] r : rows) {
+                        out.add(new Change(instant(r[0]), read((String) r[1])));
+                    }
+                    return out;
+                });
+    }
+
+    /** Leaving: the choices and their history go with the person. */
+    Uni<Void> erase(String memberId) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("DELETE FROM consent_change WHERE member_id = ?1")
+                        .setParameter(1, memberId).executeUpdate())
+                .chain(() -> Consent.deleteById(memberId)).replaceWithVoid();
+    }
+
+    public static Map<String, Object> choices(Consent c) {
+        return Map.of("marketingSms", c.marketingSms, "marketingEmail", c.marketingEmail, "marketingPush", c.marketingPush,
+                "personalization", c.personalization, "shareWithAllPartners", c.shareWithAllPartners,
+                "sharedPartnerIds", c.sharedPartners());
+    }
+
+    private Uni<Void> record(Consent c) {
+        String choices;
+        try {
+            choices = json.writeValueAsString(choices(c));
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                        "INSERT INTO consent_change (member_id, changed_at, choices) VALUES (?1, ?2, ?3)")
+                .setParameter(1, c.memberId).setParameter(2, offset(c.updatedAt)).setParameter(3, choices).executeUpdate())
+                .replaceWithVoid();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> read(String text) {
+        try {
+            return json.readValue(text, Map.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable consent record", e);
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package io.pointmesh.member.service;
+
+import io.pointmesh.events.member.CardReplaced;
+import io.pointmesh.events.member.MemberJoined;
+import io.pointmesh.events.member.MemberLeft;
+import io.pointmesh.events.member.MemberReferred;
+import io.pointmesh.events.member.MemberReinstated;
+import io.pointmesh.events.member.MemberSuspended;
+import io.pointmesh.member.Card;
+import io.pointmesh.member.CardNumber;
+import io.pointmesh.member.Consent;
+import io.pointmesh.member.Member;
+import io.pointmesh.member.MemberStatus;
+import io.pointmesh.member.config.MemberConfig;
+import io.pointmesh.platform.outbox.Outbox;
+import io.pointmesh.platform.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Year;
+import java.util.List;
+import java.util.Locale;
+
+import static io.pointmesh.platform.sql.NativeValues.offset;
+
+/**
+ * Joining, the card, suspension and leaving. Every change is one transaction with its events in
+ * the outbox: a join writes the member, the card, the initial consent and the referral, or nothing.
+ */
+@ApplicationScoped
+public class MembershipService {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    // no 0/O or 1/I: codes are read aloud and typed from screens
+    private static final String CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    /** What a person gives when joining (validated for shape by the REST layer, for sense here). */
+    public record JoinCommand(String name, String mobileNumber, String email, Integer birthYear, String gender, String region,
+                              String referralCode) {
+    }
+
+    @Inject
+    MemberConfig config;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    ConsentService consents;
+
+    @WithTransaction
+    public Uni<Member> join(String subject, JoinCommand cmd) {
+        int thisYear = Year.now(clock.withZone(config.zone())).getValue();
+        if (cmd.birthYear() != null && (cmd.birthYear() < thisYear - 120 || cmd.birthYear() > thisYear - config.minimumAge())) {
+            return Uni.createFrom().failure(ProblemException.invalidField("birthYear", "between " + (thisYear - 120) + " and "
+                    + (thisYear - config.minimumAge()) + " (members are at least " + config.minimumAge() + ")"));
+        }
+        Instant now = clock.instant();
+        return Member.<Member>findById(subject)
+                .chain(existing -> {
+                    if (existing != null) {
+                        return Uni.createFrom().failure(existing.status == MemberStatus.LEFT
+                                ? ProblemException.conflict("account-left", "this account left the network; joining again needs a new account")
+                                : ProblemException.conflict("already-joined", "this account is already a member"));
+                    }
+                    return Member.count("mobileNumber", cmd.mobileNumber());
+                })
+                .chain(sameMobile -> sameMobile > 0
+                        ? Uni.createFrom().failure(ProblemException.conflict("duplicate-mobile-number",
+                        "another member already has this mobile number"))
+                        : referrer(cmd, now))
+                .chain(referrer -> newReferralCode().chain(code -> {
+                    Member m = new Member();
+                    m.id = subject;
+                    m.subject = subject;
+                    m.name = cmd.name().strip();
+                    m.mobileNumber = cmd.mobileNumber();
+                    m.email = cmd.email() == null ? null : cmd.email().strip().toLowerCase(Locale.ROOT);
+                    m.birthYear = cmd.birthYear();
+                    m.gender = cmd.gender();
+                    m.region = cmd.region();
+                    m.referralCode = code;
+                    m.referredBy = referrer == null ? null : referrer.id;
+                    m.status = MemberStatus.ACTIVE;
+                    m.grade = "GENERAL";
+                    m.joinedAt = now;
+                    m.updatedAt = now;
+                    Card card = newCard(subject, now);
+                    return m.<Member>persist().call(card::persist).call(() -> consents.start(subject, now))
+                            .call(() -> referrer == null ? Uni.createFrom().voidItem() : recordReferral(subject, referrer.id, now))
+                            .call(() -> outbox.publish(new MemberJoined(subject, card.cardNumber, code, m.referredBy, m.birthYear, m.gender,
+                                    m.region)))
+                            .call(() -> referrer == null ? Uni.createFrom().voidItem()
+                                    : outbox.publish(new MemberReferred(subject, referrer.id)))
+                            .call(() -> Panache.getSession().chain(s -> s.flush()));
+                }));
+    }
+
+    /**
+     * The referrer behind a code, if any, with the rules: the code exists and its member is active,
+     * it is not the joiner's own (the same phone or e-mail under another account), and the referrer
+     * is under the yearly limit (their row is locked, so concurrent joins count one after another).
+     * Loops cannot form: a referral is only made when joining, to someone who joined before.
+     */
+    private Uni<Member> referrer(JoinCommand cmd, Instant now) {
+        if (cmd.referralCode() == null || cmd.referralCode().isBlank()) {
+            return Uni.createFrom().nullItem();
+        }
+        String code = cmd.referralCode().strip().toUpperCase(Locale.ROOT);
+        return Member.<Member>find("referralCode", code).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+                .chain(referrer -> {
+                    if (referrer == null || referrer.status != MemberStatus.ACTIVE) {
+                        return Uni.createFrom().failure(ProblemException.unprocessable("unknown-referral-code", "Unknown referral code",
+                                "no active member has the referral code " + code));
+                    }
+                    if (referrer.mobileNumber.equals(cmd.mobileNumber())
+                            || referrer.email != null && referrer.email.equalsIgnoreCase(cmd.email())) {
+                        return Uni.createFrom().failure(ProblemException.unprocessable("self-referral", "Self-referral",
+                                "a member cannot refer themselves"));
+                    }
+                    Instant yearStart = Year.now(clock.withZone(config.zone())).atDay(1).atStartOfDay(config.zone()).toInstant();
+                    return Panache.getSession().chain(s -> s.createNativeQuery(
+                                    "SELECT count(*) FROM referral WHERE referrer_id = ?1 AND referred_at >= ?2", Long.class)
+                            .setParameter(1, referrer.id).setParameter(2, offset(yearStart)).getSingleResult())
+                            .map(count -> {
+                                if (count >= config.referralYearlyLimit()) {
+                                    throw ProblemException.unprocessable("referral-limit-reached", "Referral limit reached",
+                                            "this referrer has referred " + config.referralYearlyLimit()
+                                                    + " members this year; join without the code");
+                                }
+                                return referrer;
+                            });
+                });
+    }
+
+    private Uni<Void> recordReferral(String referred, String referrer, Instant now) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                        "INSERT INTO referral (referred_id, referrer_id, referred_at) VALUES (?1, ?2, ?3)")
+                .setParameter(1, referred).setParameter(2, referrer).setParameter(3, offset(now)).executeUpdate()).replaceWithVoid();
+    }
+
+    /** A fresh referral code; a collision (1 in 32^8 per member) draws again. */
+    private Uni<String> newReferralCode() {
+        StringBuilder code = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            code.append(CODE_ALPHABET.charAt(RANDOM.nextInt(CODE_ALPHABET.length())));
+        }
+        return Member.count("referralCode", code.toString()).chain(n -> n == 0 ? Uni.createFrom().item(code.toString()) : newReferralCode());
+    }
+
+    /** A new card number; the primary key catches the (1 in 10^11) collision and the request can be repeated. */
+    private Card newCard(String memberId, Instant now) {
+        Card card = new Card();
+        card.cardNumber = CardNumber.generate(config.cardPrefix());
+        card.memberId = memberId;
+        card.status = Card.ACTIVE;
+        card.issuedAt = now;
+        return card;
+    }
+
+    /** The signed-in member (any status but LEFT). */
+    @WithSession
+    public Uni<Member> me(String subject) {
+        return Member.<Member>findById(subject).map(m -> {
+            if (m == null || m.status == MemberStatus.LEFT) {
+                throw new ProblemException(404, "not-joined", "Not a member yet",
+                        "this account has not joined the network: POST /members/v1/me", null);
+            }
+            return m;
+        });
+    }
+
+    @WithSession
+    public Uni<Card> activeCard(String memberId) {
+        return Card.<Card>find("memberId = ?1 and status = ?2", memberId, Card.ACTIVE).firstResult();
+    }
+
+    /** Lost card: the old number is blocked and a new one issued; the points stay (the ledger follows by event). */
+    @WithTransaction
+    public Uni<Card> replaceCard(String subject) {
+        Instant now = clock.instant();
+        return me(subject).chain(m -> Card.<Card>find("memberId = ?1 and status = ?2", m.id, Card.ACTIVE)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+                .chain(old -> {
+                    old.block(now);
+                    Card card = newCard(m.id, now);
+                    // the old card's block is flushed before the new ACTIVE card (one active card per member)
+                    return Panache.getSession().chain(s -> s.flush()).chain(() -> card.<Card>persist())
+                            .call(() -> outbox.publish(new CardReplaced(m.id, old.cardNumber, card.cardNumber)));
+                }));
+    }
+
+    /**
+     * Leaving for good: personal data erased here (profile, consent history, inbox), cards blocked,
+     * and {@code member.left} makes every other service erase what it holds; the ledger forfeits the
+     * remaining points. The identity account is removed by {@code IdentityErasureConsumer}.
+     */
+    @WithTransaction
+    public Uni<Void> leave(String subject) {
+        Instant now = clock.instant();
+        return me(subject).chain(m -> {
+            m.erase(now);
+            return Card.update("status = ?1, blockedAt = ?2 where memberId = ?3 and status = ?4", Card.BLOCKED, now, m.id, Card.ACTIVE)
+                    .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery("DELETE FROM notification WHERE member_id = ?1")
+                            .setParameter(1, m.id).executeUpdate()))
+                    .chain(() -> consents.erase(m.id))
+                    .chain(() -> outbox.publish(new MemberLeft(m.id)))
+                    .replaceWithVoid();
+        });
+    }
+
+    @WithTransaction
+    public Uni<Member> suspend(String memberId, String actor, String reason) {
+        return transition(memberId, MemberStatus.ACTIVE, MemberStatus.SUSPENDED, "SUSPENDED", actor, reason)
+                .call(m -> outbox.publish(new MemberSuspended(m.id, actor, reason)));
+    }
+
+    @WithTransaction
+    public Uni<Member> reinstate(String memberId, String actor, String reason) {
+        return transition(memberId, MemberStatus.SUSPENDED, MemberStatus.ACTIVE, "REINSTATED", actor, reason)
+                .call(m -> outbox.publish(new MemberReinstated(m.id, actor, reason)));
+    }
+
+    private Uni<Member> transition(String memberId, MemberStatus from, MemberStatus to, String action, String actor, String reason) {
+        Instant now = clock.instant();
+        return Member.<Member>findById(memberId, LockModeType.PESSIMISTIC_WRITE).chain(m -> {
+            if (m == null || m.status == MemberStatus.LEFT) {
+                return Uni.createFrom().failure(ProblemException.notFound("member", memberId));
+            }
+            if (m.status != from) {
+                return Uni.createFrom().failure(ProblemException.conflict("invalid-transition", "the member is " + m.status));
+            }
+            m.status = to;
+            m.updatedAt = now;
+            return Panache.getSession().chain(s -> s.createNativeQuery(
+                            "INSERT INTO member_audit (member_id, action, actor, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)")
+                    .setParameter(1, memberId).setParameter(2, action).setParameter(3, actor).setParameter(4, reason)
+                    .setParameter(5, offset(now)).executeUpdate()).replaceWith(m);
+        });
+    }
+
+    /** Operators: by mobile number or card number exactly, or by a part of the name. */
+    @WithSession
+    public Uni<List<Member>> search(String query, int limit) {
+        if (query == null || query.isBlank()) {
+            return Member.<Member>find("status <> ?1 order by joinedAt desc, id", MemberStatus.LEFT).range(0, limit - 1).list();
+        }
+        String q = query.strip();
+        return Member.<Member>find("status <> ?1 and (mobileNumber = ?2 or id in (select c.memberId from Card c where c.cardNumber = ?2) "
+                                + "or lower(name) like ?3) order by joinedAt desc, id", MemberStatus.LEFT, q,
+                        "%" + q.toLowerCase(Locale.ROOT).replace("%", "\\%").replace("_", "\\_") + "%")
+                .range(0, limit - 1).list();
+    }
+
+    /** A card as a partner's POS sees it: the card and its member, if the card is known. */
+    public record CardHolder(Card card, Member member, Consent consent) {
+    }
+
+    @WithSession
+    public Uni<CardHolder> cardHolder(String cardNumber) {
+        if (!CardNumber.isValid(cardNumber)) {
+            return Uni.createFrom().failure(ProblemException.invalidField("cardNumber", "16 digits with a valid check digit"));
+        }
+        return Card.<Card>findById(cardNumber).chain(card -> {
+            if (card == null) {
+                return Uni.createFrom().failure(ProblemException.notFound("card", cardNumber));
+            }
+            return Member.<Member>findById(card.memberId).chain(m -> Consent.<Consent>findById(card.memberId)
+                    .map(c -> new CardHolder(card, m, c)));
+        });
+    }
+
+    /** The member with their active card and the network's latest grade thresholds (grade -> minimum net spend). */
+    public record Standing(Member member, Card card, java.util.Map<String, java.math.BigDecimal> thresholds) {
+    }
+
+    @WithSession
+    public Uni<Standing> standing(String subject) {
+        return me(subject).chain(m -> activeCard(m.id).chain(card -> Panache.getSession().chain(s -> s.createNativeQuery(
+                        "SELECT grade, minimum_net_spend FROM grade_threshold", Object[].class).getResultList())
+                .map(rows -> {
+                    java.util.Map<String, java.math.BigDecimal> thresholds = new java.util.HashMap<>();
+                    rows.forEach(r -> thresholds.put((String) r[0], (java.math.BigDecimal) r[1]));
+                    return new Standing(m, card, thresholds);
+                })));
+    }
+
+    /** Today's date where the network runs (for ages and years). */
+    public LocalDate today() {
+        return LocalDate.now(clock.withZone(config.zone()));
+    }
+}

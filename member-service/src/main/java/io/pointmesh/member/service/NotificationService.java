@@ -1,0 +1,87 @@
+package io.pointmesh.member.service;
+
+import io.pointmesh.member.Notification;
+import io.pointmesh.platform.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static io.pointmesh.platform.sql.NativeValues.offset;
+
+/** The in-app inbox: what members should know, written from events, then pushed. */
+@ApplicationScoped
+public class NotificationService {
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    PushSender push;
+
+    /**
+     * Adds a notification in the caller's transaction, for a member who is here and has not left;
+     * one per {@code source}. Answers the notification when it was new (to push after commit), else null.
+     */
+    public Uni<Notification> add(String memberId, Notification.Kind kind, String title, String body, Long points, String source) {
+        Notification n = new Notification();
+        n.id = UUID.randomUUID();
+        n.memberId = memberId;
+        n.kind = kind.name();
+        n.title = title;
+        n.body = body;
+        n.points = points;
+        n.source = source;
+        n.createdAt = clock.instant();
+        return Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO notification (id, member_id, kind, title, body, points, "
+                                + "source, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE EXISTS (SELECT 1 FROM member WHERE id = ?2 "
+                                + "AND status <> 'LEFT') ON CONFLICT (source) DO NOTHING")
+                        .setParameter(1, n.id).setParameter(2, memberId).setParameter(3, n.kind).setParameter(4, title)
+                        .setParameter(5, body).setParameter(6, points).setParameter(7, source).setParameter(8, offset(n.createdAt))
+                        .executeUpdate())
+                .map(inserted -> inserted == 1 ? n : null);
+    }
+
+    /** Delivers what was added, once its transaction committed; a failing sender never undoes the inbox. */
+    public void push(List<Notification> added) {
+        for (Notification n : added) {
+            if (n != null) {
+                try {
+                    push.send(n);
+                } catch (RuntimeException e) {
+                    org.jboss.logging.Logger.getLogger(NotificationService.class)
+                            .warnf("push of notification %s failed: %s (it stays in the inbox)", n.id, e.toString());
+                }
+            }
+        }
+    }
+
+    @WithSession
+    public Uni<List<Notification>> inbox(String memberId, boolean unreadOnly, int offset, int limit) {
+        return (unreadOnly
+                ? Notification.<Notification>find("memberId = ?1 and readAt is null order by createdAt desc, id", memberId)
+                : Notification.<Notification>find("memberId = ?1 order by createdAt desc, id", memberId))
+                .range(offset, offset + limit - 1).list();
+    }
+
+    @WithTransaction
+    public Uni<Notification> markRead(String memberId, UUID id) {
+        Instant now = clock.instant();
+        return Notification.<Notification>findById(id).map(n -> {
+            if (n == null || !n.memberId.equals(memberId)) {
+                throw ProblemException.notFound("notification", id.toString());
+            }
+            if (n.readAt == null) {
+                n.readAt = now;
+            }
+            return n;
+        });
+    }
+}

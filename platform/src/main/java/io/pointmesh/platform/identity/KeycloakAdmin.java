@@ -1,0 +1,113 @@
+package io.pointmesh.platform.identity;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Keycloak's admin REST API, as the service's own confidential client (client credentials; its
+ * service account holds the realm-management roles the service needs: partner-service manages
+ * clients, member-service users). Configuration: {@code pointmesh.keycloak.url}, {@code .realm},
+ * {@code .admin-client-id}, {@code .admin-client-secret}.
+ *
+ * <p>Answers complete on the caller's Vert.x context, so Hibernate Reactive can go on after them.
+ */
+@ApplicationScoped
+public class KeycloakAdmin {
+
+    @ConfigProperty(name = "pointmesh.keycloak.url", defaultValue = "http://127.0.0.1:8180")
+    String keycloakUrl;
+
+    @ConfigProperty(name = "pointmesh.keycloak.realm", defaultValue = "pointmesh")
+    String realm;
+
+    @ConfigProperty(name = "pointmesh.keycloak.admin-client-id", defaultValue = "none")
+    String adminClientId;
+
+    @ConfigProperty(name = "pointmesh.keycloak.admin-client-secret")
+    Optional<String> adminClientSecret;
+
+    @Inject
+    ObjectMapper json;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** An access token of the service's admin client. */
+    public Uni<String> token() {
+        String secret = adminClientSecret.filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
+                "pointmesh.keycloak.admin-client-secret is not set: this service cannot use the identity provider's admin API"));
+        String form = "grant_type=client_credentials&client_id=" + encode(adminClientId) + "&client_secret=" + encode(secret);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(keycloakUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        return call(request, Set.of(200)).map(body -> read(body).path("access_token").asText());
+    }
+
+    /** GET on a path under {@code /admin/realms/<realm>}. */
+    public Uni<JsonNode> get(String token, String path) {
+        return call(admin(token, path).GET().build(), Set.of(200)).map(this::read);
+    }
+
+    /** A JSON request on a path under {@code /admin/realms/<realm>}; any other status than {@code expected} fails. */
+    public Uni<String> send(String token, String method, String path, Object body, Integer... expected) {
+        try {
+            HttpRequest request = admin(token, path).header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
+            return call(request, Set.of(expected));
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    /** DELETE on a path under {@code /admin/realms/<realm>}; what is already gone counts as deleted. */
+    public Uni<Void> delete(String token, String path) {
+        return call(admin(token, path).DELETE().build(), Set.of(204, 404)).replaceWithVoid();
+    }
+
+    public static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private HttpRequest.Builder admin(String token, String path) {
+        return HttpRequest.newBuilder(URI.create(keycloakUrl + "/admin/realms/" + realm + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token);
+    }
+
+    private Uni<String> call(HttpRequest request, Set<Integer> expected) {
+        // The JDK client completes on its own threads; the caller may need its Vert.x context back.
+        return Uni.createFrom().deferred(() -> {
+            io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+            Uni<HttpResponse<String>> response = Uni.createFrom().completionStage(() -> http.sendAsync(request,
+                    HttpResponse.BodyHandlers.ofString()));
+            return context == null ? response : response.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        }).map(r -> {
+            if (!expected.contains(r.statusCode())) {
+                throw new IllegalStateException("identity provider answered " + r.statusCode() + " to "
+                        + request.method() + " " + request.uri().getPath() + ": " + r.body());
+            }
+            return r.body();
+        });
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable answer from the identity provider", e);
+        }
+    }
+}
