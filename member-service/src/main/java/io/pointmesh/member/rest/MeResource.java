@@ -54,7 +54,6 @@ import java.util.UUID;
 @Path("/members/v1/me")
 @Tag(name = "me", description = "The mobile card app's member")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.MEMBER)
 public class MeResource {
 
@@ -87,6 +86,7 @@ public class MeResource {
     MemberConfig config;
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Join the network: one card is issued (16 digits, Luhn); a referral code is optional")
     public Uni<RestResponse<Profile>> join(@Valid @NotNull JoinRequest body) {
         return membership.join(caller.subject(), new JoinCommand(body.name(), body.mobileNumber(), body.email(), body.birthYear(),
@@ -117,6 +117,7 @@ public class MeResource {
 
     @PUT
     @Path("/consents")
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change consent: any of marketingSms, marketingEmail, marketingPush, personalization, "
             + "shareWithAllPartners (booleans), sharedPartnerIds (a list); keys not given keep their value")
     public Uni<ConsentView> changeConsents(@NotNull Map<String, Object> body) {

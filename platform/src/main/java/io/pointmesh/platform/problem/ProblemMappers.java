@@ -60,6 +60,12 @@ public class ProblemMappers {
         return respond(400, "malformed-body", "Malformed request body", detail, uri, errors);
     }
 
+    // quarkus-rest-jackson maps this subtype itself (plain JSON); ours must be at least as specific.
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        return unreadable(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
