@@ -85,7 +85,9 @@ class MemberJourneyE2ETest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(operator)
                 .get(ledger + "/accounts/" + leaver.subject + "/balance").then().statusCode(200).body("available", is(0)));
         // and the identity account is gone: the person can no longer sign in
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(401, leaver.signInStatus(stack)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(!stack.userExists(leaver.username), "account deleted"));
+        assertEquals(400, leaver.signInStatus(stack), "Keycloak: invalid_grant");
+        assertTrue(stack.userExists(referrer.username));
         given().auth().oauth2(referrer.token).get(members + "/me").then().statusCode(200);
     }
 

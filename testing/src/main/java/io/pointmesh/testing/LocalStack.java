@@ -86,6 +86,17 @@ public final class LocalStack {
         return username;
     }
 
+    /** Whether the pointmesh realm has a user of this name (through the admin API). */
+    public boolean userExists(String username) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(keycloakUrl() + "/admin/realms/" + realm() + "/users?exact=true&username="
+                        + java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + adminToken()).GET().build());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("cannot look up user " + username + ": " + r.statusCode() + " " + r.body());
+        }
+        return !r.body().strip().equals("[]");
+    }
+
     /** A new member account with a random name and password; answers its token. */
     public String newMemberToken() {
         String name = "e2e-" + UUID.randomUUID().toString().substring(0, 12);
