@@ -95,6 +95,9 @@ class CardAndConsentTest {
         try (KafkaTestClient kafka = kafka()) {
             kafka.await(topic("member.events"), r -> r.key().equals(member) && r.value().contains("member.consent-changed")
                     && r.value().contains("\"personalization\":true"), Duration.ofSeconds(10));
+            // demographics follow once personalization is allowed (analytics holds them only under consent)
+            kafka.await(topic("member.events"), r -> r.key().equals(member) && r.value().contains("member.profile-changed")
+                    && r.value().contains("\"birthYear\":1990"), Duration.ofSeconds(10));
         }
     }
 }

@@ -2,7 +2,9 @@ package io.pointmesh.member.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pointmesh.events.member.MemberProfileChanged;
 import io.pointmesh.member.Consent;
+import io.pointmesh.member.Member;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -85,9 +87,16 @@ public class ConsentService {
         return Consent.<Consent>findById(memberId, LockModeType.PESSIMISTIC_WRITE)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("consent", memberId))
                 .chain(c -> {
+                    boolean personalizationBefore = c.personalization;
                     changes.forEach((key, value) -> apply(c, key, value));
                     c.updatedAt = now;
-                    return record(c).chain(() -> outbox.publish(c.event())).replaceWith(c);
+                    return record(c).chain(() -> outbox.publish(c.event()))
+                            // demographics reach analytics only under consent: when it is given, they follow
+                            .call(() -> !personalizationBefore && c.personalization
+                                    ? Member.<Member>findById(memberId).chain(m -> outbox.publish(
+                                    new MemberProfileChanged(memberId, m.birthYear, m.gender, m.region)))
+                                    : Uni.createFrom().voidItem())
+                            .replaceWith(c);
                 });
     }
 
