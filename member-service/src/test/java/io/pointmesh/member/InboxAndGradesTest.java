@@ -61,8 +61,8 @@ class InboxAndGradesTest {
             publish(kafka, new RedemptionCaptured(UUID.randomUUID().toString(), member, "partner-1", "S1", 100, 0));
             publish(kafka, new PointsExpiring(member, 40, now.plus(20, ChronoUnit.DAYS)));
             publish(kafka, new GradeChanged(member, Grade.GENERAL, Grade.LOYAL, LocalDate.now(), new BigDecimal("820000")));
-            publish(kafka, new GradeThresholdsPublished(LocalDate.now(), Map.of(Grade.VVIP, new BigDecimal("5000000"),
-                    Grade.VIP, new BigDecimal("2000000"), Grade.LOYAL, new BigDecimal("800000"))));
+            publish(kafka, new GradeThresholdsPublished(LocalDate.now(), Map.of("VVIP", new BigDecimal("5000000"),
+                    "VIP", new BigDecimal("2000000"), "LOYAL", new BigDecimal("800000"))));
         }
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(token).get(inbox(member)).then()
                 .statusCode(200).body("$", hasSize(4),

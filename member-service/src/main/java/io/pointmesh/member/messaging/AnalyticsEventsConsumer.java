@@ -64,7 +64,7 @@ public class AnalyticsEventsConsumer {
                                     "INSERT INTO grade_threshold (grade, minimum_net_spend, as_of) VALUES (?1, ?2, ?3) ON CONFLICT (grade) "
                                             + "DO UPDATE SET minimum_net_spend = EXCLUDED.minimum_net_spend, as_of = EXCLUDED.as_of "
                                             + "WHERE grade_threshold.as_of <= EXCLUDED.as_of")
-                            .setParameter(1, e.getKey().name()).setParameter(2, e.getValue()).setParameter(3, t.asOf()).executeUpdate()))
+                            .setParameter(1, e.getKey()).setParameter(2, e.getValue()).setParameter(3, t.asOf()).executeUpdate()))
                     .collect().last().replaceWithVoid();
         }
         return Uni.createFrom().voidItem();

@@ -1,0 +1,130 @@
+package io.pointmesh.analytics;
+
+import org.apache.commons.math3.analysis.MultivariateFunction;
+import org.apache.commons.math3.optim.InitialGuess;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.MaxIter;
+import org.apache.commons.math3.optim.PointValuePair;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
+import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex;
+import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
+import org.apache.commons.math3.special.Gamma;
+
+import java.util.List;
+
+/**
+ * The BG/NBD model of Fader, Hardie and Lee ("Counting Your Customers the Easy Way", Marketing
+ * Science 24(2), 2005): while alive, a customer buys as a Poisson process with rate lambda ~
+ * Gamma(r, alpha); after each purchase they drop out with probability p ~ Beta(a, b). Fitted by
+ * maximum likelihood over each customer's (x, t_x, T): repeat purchases, time of the last one,
+ * and time since the first, all in the same unit (weeks here).
+ *
+ * <p>The optimisation is commons-math3's Nelder-Mead simplex over the logs of the four
+ * parameters (so they stay positive), restarted from its own optimum until the likelihood stops
+ * improving. Model scores are doubles: they are probabilities and expectations, never money.
+ */
+public final class BgNbd {
+
+    /** One customer's summary. */
+    public record Customer(int x, double tx, double t) {
+    }
+
+    /** Customers with the same summary, counted once (CDNOW's 2,357 rows have far fewer distinct ones). */
+    public record Group(Customer customer, long count) {
+    }
+
+    public record Params(double r, double alpha, double a, double b, double logLikelihood) {
+    }
+
+    private BgNbd() {
+    }
+
+    /** The log-likelihood of one customer (eq. 6 of the paper, as a log-sum-exp for stability). */
+    public static double logLikelihood(double r, double alpha, double a, double b, Customer c) {
+        int x = c.x();
+        double a1 = Gamma.logGamma(r + x) - Gamma.logGamma(r) + r * Math.log(alpha);
+        double a2 = Gamma.logGamma(a + b) + Gamma.logGamma(b + x) - Gamma.logGamma(b) - Gamma.logGamma(a + b + x);
+        double a3 = -(r + x) * Math.log(alpha + c.t());
+        if (x == 0) {
+            return a1 + a2 + a3;
+        }
+        double a4 = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + c.tx());
+        double max = Math.max(a3, a4);
+        return a1 + a2 + max + Math.log(Math.exp(a3 - max) + Math.exp(a4 - max));
+    }
+
+    public static double logLikelihood(double r, double alpha, double a, double b, List<Group> groups) {
+        double sum = 0;
+        for (Group g : groups) {
+            sum += g.count() * logLikelihood(r, alpha, a, b, g.customer());
+        }
+        return sum;
+    }
+
+    /** Maximum-likelihood parameters. */
+    public static Params fit(List<Group> groups) {
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("no customers to fit");
+        }
+        MultivariateFunction ll = p -> {
+            double value = logLikelihood(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), Math.exp(p[3]), groups);
+            return Double.isFinite(value) ? value : -1e300;
+        };
+        SimplexOptimizer optimizer = new SimplexOptimizer(1e-12, 1e-12);
+        double[] start = {0, 0, 0, 0}; // r = alpha = a = b = 1
+        PointValuePair best = null;
+        for (int round = 0; round < 20; round++) {
+            PointValuePair found = optimizer.optimize(new MaxEval(100_000), new MaxIter(100_000), new ObjectiveFunction(ll),
+                    GoalType.MAXIMIZE, new InitialGuess(start), new NelderMeadSimplex(4, 0.5));
+            boolean improved = best == null || found.getValue() > best.getValue() + 1e-9;
+            if (best == null || found.getValue() > best.getValue()) {
+                best = found;
+            }
+            if (!improved) {
+                break;
+            }
+            start = best.getPoint();
+        }
+        double[] p = best.getPoint();
+        return new Params(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), Math.exp(p[3]), best.getValue());
+    }
+
+    /** P(alive | x, t_x, T) (eq. 12 of the paper's technical note). */
+    public static double probabilityAlive(Params p, Customer c) {
+        if (c.x() == 0) {
+            return 1.0;
+        }
+        double ratio = Math.exp((p.r() + c.x()) * (Math.log(p.alpha() + c.t()) - Math.log(p.alpha() + c.tx())));
+        return 1.0 / (1.0 + p.a() / (p.b() + c.x() - 1) * ratio);
+    }
+
+    /** Expected purchases in the next {@code t} time units (eq. 10). */
+    public static double expectedPurchases(Params p, Customer c, double t) {
+        double r = p.r();
+        double alpha = p.alpha();
+        double a = p.a();
+        double b = p.b();
+        int x = c.x();
+        double z = t / (alpha + c.t() + t);
+        double hyp = hypergeometric2F1(r + x, b + x, a + b + x - 1, z);
+        double first = (a + b + x - 1) / (a - 1);
+        double second = 1 - Math.pow((alpha + c.t()) / (alpha + c.t() + t), r + x) * hyp;
+        double denominator = 1 + (x > 0 ? a / (b + x - 1) * Math.pow((alpha + c.t()) / (alpha + c.tx()), r + x) : 0);
+        return first * second / denominator;
+    }
+
+    /** Gauss's hypergeometric series, for |z| < 1. */
+    static double hypergeometric2F1(double a, double b, double c, double z) {
+        double term = 1;
+        double sum = 1;
+        for (int n = 0; n < 100_000; n++) {
+            term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z;
+            sum += term;
+            if (Math.abs(term) < 1e-15 * Math.abs(sum)) {
+                return sum;
+            }
+        }
+        return sum;
+    }
+}
