@@ -1,0 +1,44 @@
+package io.pointmesh.analytics.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.ZoneId;
+
+/** Marketing definitions (keys {@code pointmesh.analytics.*}; every threshold is described in docs/analytics.md). */
+@ConfigMapping(prefix = "pointmesh.analytics")
+public interface AnalyticsConfig {
+
+    /** Where a purchase's day, week and month are counted. */
+    @WithDefault("Asia/Seoul")
+    ZoneId zone();
+
+    Segments segments();
+
+    /** Strategic segment thresholds, in days before {@code asOf}. */
+    interface Segments {
+        /** A first purchase at most this long ago: NEW. */
+        @WithDefault("90")
+        int newDays();
+
+        /** A last purchase at most this long ago: ACTIVE (or NEW, or REACTIVATED). */
+        @WithDefault("90")
+        int activeDays();
+
+        /** A last purchase more than activeDays and at most this long ago: DORMANT; longer: CHURNED. */
+        @WithDefault("180")
+        int churnDays();
+
+        /** A recent purchase after a silence at least this long: REACTIVATED. */
+        @WithDefault("180")
+        int reactivationGapDays();
+    }
+
+    /** The smallest group an aggregate about other partners' customers may describe. */
+    @WithDefault("10")
+    int minimumGroup();
+
+    /** How often grades, segments and churn scores are recomputed (as of today). */
+    @WithDefault("24h")
+    String recomputeEvery();
+}

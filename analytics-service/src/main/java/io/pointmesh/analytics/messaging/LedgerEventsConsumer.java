@@ -1,0 +1,61 @@
+package io.pointmesh.analytics.messaging;
+
+import io.pointmesh.analytics.config.AnalyticsConfig;
+import io.pointmesh.analytics.repository.FactRepository;
+import io.pointmesh.events.DomainEvent;
+import io.pointmesh.events.EventEnvelope;
+import io.pointmesh.events.ledger.Bonus;
+import io.pointmesh.events.ledger.EarningReversed;
+import io.pointmesh.events.ledger.PointsEarned;
+import io.pointmesh.events.ledger.RedemptionCaptured;
+import io.pointmesh.events.ledger.RedemptionReversed;
+import io.pointmesh.platform.inbox.EventInbox;
+import io.pointmesh.platform.sql.Sql;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/** Purchases, refunds and redemptions from ledger.events, once each, with the features they change. */
+@ApplicationScoped
+public class LedgerEventsConsumer {
+
+    static final String CONSUMER = "analytics.facts";
+
+    @Inject
+    EventInbox inbox;
+
+    @Inject
+    FactRepository facts;
+
+    @Inject
+    AnalyticsConfig config;
+
+    @Incoming("ledger-events")
+    @Blocking
+    public void onEvent(String json) {
+        inbox.consumeWithJdbc(CONSUMER, json, this::apply);
+    }
+
+    void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {
+        DomainEvent data = event.data();
+        if (data instanceof PointsEarned e) {
+            facts.recordPurchase(c, UUID.fromString(e.earningId()), e.memberId(), e.partnerId(), e.storeCode(), e.amount(), e.currency(),
+                    e.occurredAt(), e.occurredAt().atZone(config.zone()).toLocalDate(), e.points(),
+                    e.bonuses() == null ? java.util.List.of() : e.bonuses().stream().map(Bonus::campaignId).toList());
+        } else if (data instanceof EarningReversed r) {
+            facts.recordRefund(c, UUID.fromString(r.earningId()), r.refundAmount());
+        } else if (data instanceof RedemptionCaptured r) {
+            Sql.update(c, "INSERT INTO redemption_fact (redemption_id, member_id, partner_id, store_code, points, captured_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", UUID.fromString(r.redemptionId()), r.memberId(),
+                    r.partnerId(), r.storeCode(), r.points(), event.time());
+        } else if (data instanceof RedemptionReversed r) {
+            Sql.update(c, "UPDATE redemption_fact SET reversed_points = least(points, reversed_points + ?) WHERE redemption_id = ?",
+                    r.points(), UUID.fromString(r.redemptionId()));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.pointmesh.analytics.service;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+/** The daily recomputation as of today: grades, segments, churn scores (also on demand: POST /analytics/v1/scores/recompute). */
+@ApplicationScoped
+public class ScoringJobs {
+
+    private static final Logger LOG = Logger.getLogger(ScoringJobs.class);
+
+    @Inject
+    Scoring scoring;
+
+    @Scheduled(every = "${pointmesh.analytics.recompute-every:24h}", delayed = "${pointmesh.analytics.recompute-delay:5m}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void recompute() {
+        var today = scoring.today();
+        var grades = scoring.regrade(today);
+        var segments = scoring.resegment(today);
+        var churn = scoring.fitChurn(today);
+        LOG.infof("recomputed as of %s: %d ranked, %d grade changes; %d segment changes; %d churn scores", today, grades.ranked(),
+                grades.changed(), segments.changed(), churn.scored());
+    }
+}

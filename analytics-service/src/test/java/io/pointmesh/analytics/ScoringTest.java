@@ -1,0 +1,149 @@
+package io.pointmesh.analytics;
+
+import io.pointmesh.events.ledger.EarningReversed;
+import io.pointmesh.events.ledger.PointsEarned;
+import io.pointmesh.events.member.ConsentChanged;
+import io.pointmesh.events.member.MemberJoined;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.LocalInfra;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestEvents;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.pointmesh.testing.TestEvents.kafka;
+import static io.pointmesh.testing.TestEvents.publish;
+import static io.pointmesh.testing.TestEvents.topic;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * From ledger and member events to grades, segments and churn scores, against the real database
+ * and broker: each purchase counted once, refunds reducing spend, the grade cut-offs exactly as
+ * defined, every segment rule, and the changes published.
+ */
+@QuarkusTest
+@WithTestResource(PointmeshTestResource.class)
+class ScoringTest {
+
+    static final ZoneId ZONE = ZoneId.of("Asia/Seoul");
+
+    static Instant daysAgo(LocalDate asOf, int days) {
+        return asOf.minusDays(days).atTime(12, 0).atZone(ZONE).toInstant();
+    }
+
+    static PointsEarned purchase(String member, String partner, String amount, Instant at) {
+        return new PointsEarned(UUID.randomUUID().toString(), member, partner, "S1", UUID.randomUUID().toString(), new BigDecimal(amount),
+                "KRW", at, 10, 10, List.of(), BigDecimal.ONE, at, at.plusSeconds(86400L * 1800), 0);
+    }
+
+    static long count(String sql) throws SQLException {
+        String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/pointmesh_analytics_test";
+        try (Connection c = DriverManager.getConnection(url, "analytics", "analytics"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void purchasesBecomeGradesSegmentsAndChurnScores() throws Exception {
+        LocalDate asOf = LocalDate.now(ZONE);
+        String partner = "p-" + UUID.randomUUID();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> spenders = new ArrayList<>();
+        try (KafkaTestClient kafka = kafka()) {
+            // 20 members who spend 10,000 x i in the window; member 20 is then refunded down to 15,000
+            for (int i = 1; i <= 20; i++) {
+                String m = run + "-spender-" + String.format("%02d", i);
+                spenders.add(m);
+                publish(kafka, new MemberJoined(m, "card-" + m, "R" + i, null, 1980 + i, "F", "Seoul"));
+                publish(kafka, new ConsentChanged(m, false, false, false, true, false, List.of()));
+                PointsEarned p = purchase(m, partner, String.valueOf(10_000 * i), daysAgo(asOf, 30));
+                String value = publish(kafka, p);
+                TestEvents.redeliver(kafka, p, value); // counted once
+                if (i == 20) {
+                    publish(kafka, new EarningReversed(UUID.randomUUID().toString(), p.earningId(), m, partner, "refund", new BigDecimal("185000"),
+                            9, 0, 0));
+                }
+            }
+            // segment cases (each joined long ago)
+            Map<String, int[]> cases = Map.of(
+                    "churned", new int[]{200}, "dormant", new int[]{100}, "new", new int[]{10},
+                    "reactivated", new int[]{300, 5}, "active", new int[]{150, 30}, "prospective", new int[]{});
+            for (Map.Entry<String, int[]> e : cases.entrySet()) {
+                String m = run + "-" + e.getKey();
+                publish(kafka, new MemberJoined(m, "card-" + m, "R" + m, null, null, null, null));
+                for (int days : e.getValue()) {
+                    publish(kafka, purchase(m, partner, "5000", daysAgo(asOf, days)));
+                }
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM purchase_fact WHERE partner_id = '" + partner + "'") == 27
+                && count("SELECT count(*) FROM purchase_fact WHERE refunded > 0 AND partner_id = '" + partner + "'") == 1
+                && count("SELECT count(*) FROM member_dim WHERE member_id LIKE '" + run + "%'") == 26);
+        assertEquals(15_000, count("SELECT net_spend FROM member_features WHERE member_id = '" + run + "-spender-20'"));
+        assertEquals(1, count("SELECT purchases FROM member_features WHERE member_id = '" + run + "-spender-19'"));
+
+        var result = given().auth().oauth2(TestTokens.operator()).post("/analytics/v1/scores/recompute?asOf=" + asOf).then()
+                .statusCode(200).extract().jsonPath();
+        // everyone who purchased in the window is ranked (this run's 25, and any other test's)
+        long ranked = result.getLong("grades.ranked");
+        assertEquals(ranked, count("SELECT count(DISTINCT member_id) FROM member_day WHERE day > DATE '" + asOf.minusMonths(12)
+                + "' AND day <= DATE '" + asOf + "'"));
+        assertEquals((long) Math.ceil(ranked * 0.05), result.getLong("grades.counts.VVIP"));
+        assertEquals((long) Math.ceil(ranked * 0.20) - (long) Math.ceil(ranked * 0.05), result.getLong("grades.counts.VIP"));
+
+        // the biggest spender after refunds: member 19 (190,000), not 20 (15,000)
+        String op = TestTokens.operator();
+        given().auth().oauth2(op).get("/analytics/v1/members/" + run + "-spender-19/scores").then().statusCode(200).body("grade", is("VVIP"));
+        given().auth().oauth2(op).get("/analytics/v1/members/" + run + "-spender-20/scores").then().statusCode(200).body("grade", is("GENERAL"));
+        for (Map.Entry<String, String> e : Map.of("churned", "CHURNED", "dormant", "DORMANT", "new", "NEW", "reactivated", "REACTIVATED",
+                "active", "ACTIVE", "prospective", "PROSPECTIVE").entrySet()) {
+            given().auth().oauth2(op).get("/analytics/v1/members/" + run + "-" + e.getKey() + "/scores").then().statusCode(200)
+                    .body("segment", is(e.getValue()));
+        }
+        double pAlive = given().auth().oauth2(op).get("/analytics/v1/members/" + run + "-reactivated/scores").then()
+                .extract().jsonPath().getDouble("pAlive");
+        assertTrue(pAlive > 0 && pAlive <= 1, "P(alive) " + pAlive);
+
+        try (KafkaTestClient kafka = kafka()) {
+            kafka.await(topic("analytics.events"), r -> r.key().equals(run + "-spender-19") && r.value().contains("analytics.grade-changed")
+                    && r.value().contains("\"grade\":\"VVIP\""), Duration.ofSeconds(10));
+            kafka.await(topic("analytics.events"), r -> r.value().contains("analytics.grade-thresholds-published"), Duration.ofSeconds(10));
+            kafka.await(topic("analytics.events"), r -> r.key().equals(run + "-churned") && r.value().contains("\"segment\":\"CHURNED\""),
+                    Duration.ofSeconds(10));
+        }
+        // a second run as of the same day changes nothing
+        given().auth().oauth2(op).post("/analytics/v1/scores/recompute?asOf=" + asOf).then().statusCode(200)
+                .body("grades.changed", is(0), "segments.changed", is(0));
+
+        // the partner's riskiest customers: only members who allow personalization, and only its own
+        given().auth().oauth2(TestTokens.partner(partner)).get("/analytics/v1/partners/" + partner + "/churn-risk?limit=50").then()
+                .statusCode(200).body("size()", is(20), "[0].rank", is(1));
+        given().auth().oauth2(TestTokens.partner("someone-else")).get("/analytics/v1/partners/" + partner + "/churn-risk").then()
+                .statusCode(403);
+        given().auth().oauth2(TestTokens.partner(partner)).post("/analytics/v1/scores/recompute").then().statusCode(403);
+        given().auth().oauth2(op).post("/analytics/v1/scores/recompute?asOf=yesterday").then().statusCode(400);
+    }
+}
