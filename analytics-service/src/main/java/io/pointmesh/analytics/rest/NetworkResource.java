@@ -1,5 +1,15 @@
 package io.pointmesh.analytics.rest;
 
+import io.pointmesh.analytics.service.ReportService;
+import io.pointmesh.platform.csv.Csv;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
 import io.pointmesh.analytics.PartnerDimension;
 import io.pointmesh.platform.security.Roles;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -22,6 +32,24 @@ public class NetworkResource {
 
     /** The network at a glance. */
     public record NetworkSummary(long partners, Map<String, Long> partnersByStatus) {
+    }
+
+    @Inject
+    ReportService reports;
+
+    @Context
+    HttpHeaders headers;
+
+    @GET
+    @Path("/reports/{kind}")
+    @RolesAllowed(Roles.OPERATOR)
+    @Blocking
+    @Produces({MediaType.APPLICATION_JSON, Csv.MEDIA_TYPE})
+    @Operation(summary = "Network-wide members, transactions or stores report (operators); JSON, or CSV with Accept: text/csv")
+    public Response report(@PathParam("kind") String kind, @QueryParam("from") String from, @QueryParam("to") String to,
+                           @QueryParam("asOf") String asOf) {
+        return ReportAnswers.answer(headers, reports.report(null, ReportAnswers.kind(kind), ReportAnswers.date("from", from),
+                ReportAnswers.date("to", to), ReportAnswers.date("asOf", asOf)));
     }
 
     @GET

@@ -1,0 +1,87 @@
+package io.pointmesh.analytics.rest;
+
+import io.pointmesh.analytics.service.ReportService;
+import io.pointmesh.platform.csv.Csv;
+import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.Roles;
+import io.pointmesh.platform.sql.Sql;
+import io.pointmesh.platform.sql.Transactions;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A partner's own analytics: reports about its customers and its churn-risk ranking (the partner itself, or operators). */
+@Path("/analytics/v1/partners/{partnerId}")
+@Tag(name = "partner analytics", description = "Database marketing for one partner")
+@Produces({MediaType.APPLICATION_JSON, Csv.MEDIA_TYPE})
+@Blocking
+public class PartnerAnalyticsResource {
+
+    public record AtRisk(int rank, String memberId, double pAlive, double expectedPurchases90d, String grade, String segment,
+                         String lastPurchaseAt) {
+    }
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    ReportService reports;
+
+    @Inject
+    Transactions transactions;
+
+    @Context
+    HttpHeaders headers;
+
+    @GET
+    @Path("/reports/{kind}")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "members, transactions or stores: purchases in [from, to) (default the 12 months up to asOf), scores as of asOf "
+            + "(default today); JSON, or CSV with Accept: text/csv")
+    public Response report(@PathParam("partnerId") String partnerId, @PathParam("kind") String kind, @QueryParam("from") String from,
+                           @QueryParam("to") String to, @QueryParam("asOf") String asOf) {
+        caller.requirePartnerOrOperator(partnerId);
+        return ReportAnswers.answer(headers, reports.report(partnerId, ReportAnswers.kind(kind), ReportAnswers.date("from", from),
+                ReportAnswers.date("to", to), ReportAnswers.date("asOf", asOf)));
+    }
+
+    @GET
+    @Path("/churn-risk")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The partner's customers most likely to have lapsed, riskiest first (members who allow personalization only)")
+    public List<AtRisk> churnRisk(@PathParam("partnerId") String partnerId,
+                                  @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        caller.requirePartnerOrOperator(partnerId);
+        return transactions.run(c -> {
+            List<AtRisk> out = new ArrayList<>();
+            for (Object[] r : Sql.list(c, "SELECT mp.member_id, s.p_alive, s.expected_90d, d.grade, d.segment, mp.last_at FROM member_partner mp "
+                            + "JOIN churn_score s USING (member_id) JOIN member_dim d USING (member_id) "
+                            + "WHERE mp.partner_id = ? AND d.personalization AND d.status = 'ACTIVE' "
+                            + "ORDER BY s.p_alive, s.expected_90d, mp.member_id LIMIT ?",
+                    rs -> new Object[]{rs.getString(1), rs.getDouble(2), rs.getDouble(3), rs.getString(4), rs.getString(5),
+                            rs.getObject(6, OffsetDateTime.class).toInstant().toString()}, partnerId, limit)) {
+                out.add(new AtRisk(out.size() + 1, (String) r[0], (Double) r[1], (Double) r[2], (String) r[3], (String) r[4], (String) r[5]));
+            }
+            return out;
+        });
+    }
+}

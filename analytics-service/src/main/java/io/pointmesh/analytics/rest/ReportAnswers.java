@@ -1,0 +1,48 @@
+package io.pointmesh.analytics.rest;
+
+import io.pointmesh.analytics.service.ReportService;
+import io.pointmesh.platform.csv.Csv;
+import io.pointmesh.platform.problem.ProblemException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/** How report endpoints read their parameters and answer: JSON, or CSV (section, label, metric, value) on Accept: text/csv. */
+final class ReportAnswers {
+
+    static final String[] CSV_COLUMNS = {"section", "label", "metric", "value"};
+
+    private ReportAnswers() {
+    }
+
+    static ReportService.Kind kind(String kind) {
+        try {
+            return ReportService.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("report", kind + " (the reports are members, transactions, stores)");
+        }
+    }
+
+    static LocalDate date(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalidField(field, "an ISO date (YYYY-MM-DD)");
+        }
+    }
+
+    static Response answer(HttpHeaders headers, ReportService.Report report) {
+        if (Csv.wanted(headers)) {
+            return Csv.response(report.scope() + "-" + report.kind() + "-" + report.asOf() + ".csv", CSV_COLUMNS,
+                    report.rows().stream().map(r -> new Object[]{r.section(), r.label(), r.metric(), r.value()}).toList());
+        }
+        return Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+}

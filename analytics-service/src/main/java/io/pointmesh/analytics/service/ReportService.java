@@ -1,0 +1,249 @@
+package io.pointmesh.analytics.service;
+
+import io.pointmesh.analytics.config.AnalyticsConfig;
+import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.sql.Sql;
+import io.pointmesh.platform.sql.Transactions;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reports for a partner (its own customers) or the network (operators), over purchases in
+ * [from, to) and scores as of {@code asOf}. Every figure is a row (section, label, metric, value):
+ * the same rows make the JSON, the CSV and the dashboard's charts. Aggregates about people that
+ * could single someone out (demographics, other partners' customers) cover at least
+ * {@code pointmesh.analytics.minimum-group} members; smaller groups are reported as suppressed
+ * (value null). Demographics count only members who allow personalization.
+ */
+@ApplicationScoped
+public class ReportService {
+
+    public enum Kind { MEMBERS, TRANSACTIONS, STORES }
+
+    @RegisterForReflection
+    public record Row(String section, String label, String metric, BigDecimal value) {
+    }
+
+    @RegisterForReflection
+    public record Report(String kind, String scope, LocalDate from, LocalDate to, LocalDate asOf, int minimumGroup, List<Row> rows) {
+    }
+
+    /** Where and when: a partner (or null for the network) and the window. */
+    record Scope(String partnerId, Instant from, Instant to, LocalDate asOf) {
+        String purchases(String alias) {
+            return alias + ".occurred_at >= ? AND " + alias + ".occurred_at < ?" + (partnerId == null ? "" : " AND " + alias + ".partner_id = ?");
+        }
+
+        Object[] params(Object... before) {
+            List<Object> out = new ArrayList<>(List.of(before));
+            out.add(from);
+            out.add(to);
+            if (partnerId != null) {
+                out.add(partnerId);
+            }
+            return out.toArray();
+        }
+    }
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    AnalyticsConfig config;
+
+    @Inject
+    Scoring scoring;
+
+    public Report report(String partnerId, Kind kind, LocalDate from, LocalDate to, LocalDate asOf) {
+        LocalDate end = asOf != null ? asOf : to != null ? to.minusDays(1) : scoring.today();
+        LocalDate toDate = to != null ? to : end.plusDays(1);
+        LocalDate fromDate = from != null ? from : toDate.minusMonths(12);
+        if (!fromDate.isBefore(toDate)) {
+            throw ProblemException.invalidField("from", "before to");
+        }
+        if (fromDate.plusYears(5).isBefore(toDate)) {
+            throw ProblemException.invalidField("from", "a report covers at most five years");
+        }
+        Scope scope = new Scope(partnerId, fromDate.atStartOfDay(config.zone()).toInstant(), toDate.atStartOfDay(config.zone()).toInstant(), end);
+        List<Row> rows = transactions.run(c -> switch (kind) {
+            case MEMBERS -> members(c, scope);
+            case TRANSACTIONS -> transactions(c, scope);
+            case STORES -> stores(c, scope);
+        });
+        return new Report(kind.name().toLowerCase(), partnerId == null ? "network" : partnerId, fromDate, toDate, end, config.minimumGroup(), rows);
+    }
+
+    // ---------------------------------------------------------------- members
+
+    private List<Row> members(Connection c, Scope s) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        int k = config.minimumGroup();
+        Sql.update(c, "CREATE TEMP TABLE customers ON COMMIT DROP AS SELECT p.member_id, count(*) AS purchases, sum(p.amount - p.refunded) AS spend, "
+                + "max(p.occurred_at) AS last_at FROM purchase_fact p WHERE " + s.purchases("p") + " GROUP BY p.member_id", s.params());
+        long customers = Sql.scalarLong(c, "SELECT count(*) FROM customers");
+        rows.add(row("summary", "customers", "members", customers));
+        Instant activeSince = s.asOf().minusDays(config.segments().activeDays()).atStartOfDay(config.zone()).toInstant();
+        rows.add(row("summary", "active", "members", Sql.scalarLong(c, "SELECT count(*) FROM customers WHERE last_at >= ?", activeSince)));
+
+        // demographics: consenting customers only, small groups suppressed
+        String consenting = "FROM customers x JOIN member_dim d USING (member_id) WHERE d.personalization AND d.status <> 'LEFT'";
+        grouped(c, rows, "gender", "SELECT coalesce(d.gender, 'unknown'), count(*) " + consenting + " GROUP BY 1 ORDER BY 1", k);
+        grouped(c, rows, "age", "SELECT CASE WHEN d.birth_year IS NULL THEN 'unknown' ELSE ((" + s.asOf().getYear()
+                + " - d.birth_year) / 10 * 10)::text || 's' END, count(*) " + consenting + " GROUP BY 1 ORDER BY 1", k);
+        grouped(c, rows, "region", "SELECT coalesce(d.region, 'unknown'), count(*) " + consenting + " GROUP BY 1 ORDER BY 1", k);
+
+        // grades, segments (as last computed), churned and at risk
+        grouped(c, rows, "grade", "SELECT coalesce(d.grade, 'GENERAL'), count(*) FROM customers x LEFT JOIN member_dim d USING (member_id) "
+                + "GROUP BY 1 ORDER BY 1", 0);
+        grouped(c, rows, "segment", "SELECT coalesce(d.segment, 'UNKNOWN'), count(*) FROM customers x LEFT JOIN member_dim d USING (member_id) "
+                + "GROUP BY 1 ORDER BY 1", 0);
+        rows.add(row("risk", "churned", "members", Sql.scalarLong(c, "SELECT count(*) FROM customers x JOIN member_dim d USING (member_id) "
+                + "WHERE d.segment = 'CHURNED'")));
+        rows.add(row("risk", "at-risk", "members", Sql.scalarLong(c, "SELECT count(*) FROM customers x JOIN churn_score s USING (member_id) "
+                + "JOIN member_dim d USING (member_id) WHERE s.p_alive < 0.5 AND d.segment IS DISTINCT FROM 'CHURNED'")));
+
+        // RFM within the window: quintile scores (recency inverted: the most recent get 5), ties by member id
+        Sql.update(c, "CREATE TEMP TABLE rfm ON COMMIT DROP AS SELECT member_id, ntile(5) OVER (ORDER BY last_at, member_id) AS r, "
+                + "ntile(5) OVER (ORDER BY purchases, member_id) AS f, ntile(5) OVER (ORDER BY spend, member_id) AS m FROM customers");
+        for (String score : List.of("r", "f", "m")) {
+            for (Object[] r : Sql.list(c, "SELECT " + score + ", count(*) FROM rfm GROUP BY 1 ORDER BY 1",
+                    rs -> new Object[]{rs.getInt(1), rs.getLong(2)})) {
+                rows.add(row("rfm-" + score, String.valueOf(r[0]), "members", (Long) r[1]));
+            }
+        }
+        for (Object[] r : Sql.list(c, "SELECT r, f, count(*) FROM rfm GROUP BY 1, 2 ORDER BY 1, 2",
+                rs -> new Object[]{rs.getInt(1), rs.getInt(2), rs.getLong(3)})) {
+            rows.add(row("rfm-rf", r[0] + "" + r[1], "members", (Long) r[2]));
+        }
+        for (Object[] r : Sql.list(c, "SELECT r * 100 + f * 10 + m, count(*) FROM rfm GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
+                rs -> new Object[]{rs.getInt(1), rs.getLong(2)})) {
+            rows.add(row("rfm-code", String.valueOf(r[0]), "members", (Long) r[1]));
+        }
+
+        // purchase cycle: days between a customer's consecutive purchases (in this scope)
+        for (Object[] r : Sql.list(c, "WITH g AS (SELECT p.day - lag(p.day) OVER (PARTITION BY p.member_id ORDER BY p.occurred_at) AS gap "
+                        + "FROM purchase_fact p WHERE " + s.purchases("p") + ") SELECT CASE WHEN gap <= 7 THEN '0-7' WHEN gap <= 14 THEN '8-14' "
+                        + "WHEN gap <= 30 THEN '15-30' WHEN gap <= 60 THEN '31-60' WHEN gap <= 90 THEN '61-90' WHEN gap <= 180 THEN '91-180' "
+                        + "ELSE '181+' END, min(gap), count(*) FROM g WHERE gap IS NOT NULL GROUP BY 1 ORDER BY 2",
+                rs -> new Object[]{rs.getString(1), rs.getLong(3)}, s.params())) {
+            rows.add(row("purchase-cycle", (String) r[0], "intervals", (Long) r[1]));
+        }
+        return rows;
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    private List<Row> transactions(Connection c, Scope s) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        int k = config.minimumGroup();
+        for (String unit : List.of("day", "week", "month")) {
+            for (Object[] r : Sql.list(c, "SELECT to_char(date_trunc('" + unit + "', p.day), 'YYYY-MM-DD'), sum(p.amount - p.refunded), count(*), "
+                            + "count(DISTINCT p.member_id) FROM purchase_fact p WHERE " + s.purchases("p") + " GROUP BY 1 ORDER BY 1",
+                    rs -> new Object[]{rs.getString(1), rs.getBigDecimal(2), rs.getLong(3), rs.getLong(4)}, s.params())) {
+                rows.add(new Row("sales-by-" + unit, (String) r[0], "sales", (BigDecimal) r[1]));
+                rows.add(row("sales-by-" + unit, (String) r[0], "purchases", (Long) r[2]));
+                rows.add(row("sales-by-" + unit, (String) r[0], "customers", (Long) r[3]));
+            }
+        }
+        // retention: the share of last month's customers who bought again this month
+        for (Object[] r : Sql.list(c, "WITH m AS (SELECT DISTINCT p.member_id, date_trunc('month', p.day)::date AS month FROM purchase_fact p WHERE "
+                        + s.purchases("p") + ") SELECT to_char(cur.month, 'YYYY-MM'), count(DISTINCT prev.member_id), "
+                        + "count(DISTINCT prev.member_id) FILTER (WHERE again.member_id IS NOT NULL) FROM (SELECT DISTINCT month FROM m) cur "
+                        + "JOIN m prev ON prev.month = (cur.month - interval '1 month')::date "
+                        + "LEFT JOIN m again ON again.member_id = prev.member_id AND again.month = cur.month GROUP BY cur.month ORDER BY cur.month",
+                rs -> new Object[]{rs.getString(1), rs.getLong(2), rs.getLong(3)}, s.params())) {
+            long base = (Long) r[1];
+            rows.add(row("retention", (String) r[0], "previous-customers", base));
+            rows.add(new Row("retention", (String) r[0], "rate", base == 0 ? null
+                    : BigDecimal.valueOf((Long) r[2]).divide(BigDecimal.valueOf(base), 4, java.math.RoundingMode.HALF_UP)));
+        }
+        if (s.partnerId() != null) {
+            // cross-partner propensity: of this partner's customers, the share who also bought at another partner, and the lift
+            // over that partner's reach among all purchasing members; groups under the minimum are suppressed
+            for (Object[] r : Sql.list(c, "WITH mine AS (SELECT DISTINCT p.member_id FROM purchase_fact p WHERE " + s.purchases("p") + "), "
+                            + "other AS (SELECT DISTINCT q.member_id, q.partner_id FROM purchase_fact q WHERE q.occurred_at >= ? AND q.occurred_at < ? "
+                            + "AND q.partner_id <> ?), everyone AS (SELECT count(DISTINCT member_id) AS n FROM purchase_fact WHERE occurred_at >= ? "
+                            + "AND occurred_at < ?) SELECT o.partner_id, coalesce(pd.legal_name, o.partner_id), count(*) FILTER (WHERE mi.member_id IS NOT NULL), "
+                            + "count(*), (SELECT count(*) FROM mine), (SELECT n FROM everyone) FROM other o LEFT JOIN mine mi USING (member_id) "
+                            + "LEFT JOIN partner_dim pd ON pd.partner_id = o.partner_id GROUP BY o.partner_id, pd.legal_name ORDER BY 3 DESC, 1",
+                    rs -> new Object[]{rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)},
+                    s.from(), s.to(), s.partnerId(), s.from(), s.to(), s.partnerId(), s.from(), s.to())) {
+                long both = (Long) r[2];
+                long theirs = (Long) r[3];
+                long mine = (Long) r[4];
+                long everyone = (Long) r[5];
+                String label = (String) r[1];
+                if (both < k) {
+                    rows.add(new Row("cross-partner", label, "suppressed", null));
+                    continue;
+                }
+                BigDecimal share = BigDecimal.valueOf(both).divide(BigDecimal.valueOf(mine), 4, java.math.RoundingMode.HALF_UP);
+                BigDecimal reach = BigDecimal.valueOf(theirs).divide(BigDecimal.valueOf(everyone), 6, java.math.RoundingMode.HALF_UP);
+                rows.add(row("cross-partner", label, "shared-customers", both));
+                rows.add(new Row("cross-partner", label, "share", share));
+                rows.add(new Row("cross-partner", label, "lift", share.divide(reach, 2, java.math.RoundingMode.HALF_UP)));
+            }
+        }
+        // day of week (1 = Monday) x hour of day, in the analytics zone
+        for (Object[] r : Sql.list(c, "SELECT extract(isodow FROM p.occurred_at AT TIME ZONE '" + config.zone() + "')::int, "
+                        + "extract(hour FROM p.occurred_at AT TIME ZONE '" + config.zone() + "')::int, count(*) FROM purchase_fact p WHERE "
+                        + s.purchases("p") + " GROUP BY 1, 2 ORDER BY 1, 2",
+                rs -> new Object[]{rs.getInt(1), rs.getInt(2), rs.getLong(3)}, s.params())) {
+            rows.add(row("day-hour", r[0] + "-" + String.format("%02d", (Integer) r[1]), "purchases", (Long) r[2]));
+        }
+        return rows;
+    }
+
+    // ---------------------------------------------------------------- stores
+
+    private List<Row> stores(Connection c, Scope s) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        int k = config.minimumGroup();
+        for (Object[] r : Sql.list(c, "SELECT p.partner_id || '/' || p.store_code, coalesce(max(sd.name), p.store_code), sum(p.amount - p.refunded), "
+                        + "count(*), count(DISTINCT p.member_id), count(DISTINCT p.member_id) FILTER (WHERE d.personalization), "
+                        + "count(DISTINCT p.member_id) FILTER (WHERE d.personalization AND d.gender = 'F'), "
+                        + "avg(" + s.asOf().getYear() + " - d.birth_year) FILTER (WHERE d.personalization) "
+                        + "FROM purchase_fact p LEFT JOIN store_dim sd ON sd.partner_id = p.partner_id AND sd.store_code = p.store_code "
+                        + "LEFT JOIN member_dim d ON d.member_id = p.member_id WHERE " + s.purchases("p") + " GROUP BY p.partner_id, p.store_code ORDER BY 3 DESC, 1",
+                rs -> new Object[]{rs.getString(1), rs.getString(2), rs.getBigDecimal(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                        rs.getLong(7), rs.getBigDecimal(8)}, s.params())) {
+            String label = (String) r[0] + " " + r[1];
+            BigDecimal sales = (BigDecimal) r[2];
+            long purchases = (Long) r[3];
+            rows.add(new Row("stores", label, "sales", sales));
+            rows.add(row("stores", label, "purchases", purchases));
+            rows.add(row("stores", label, "customers", (Long) r[4]));
+            rows.add(new Row("stores", label, "average-basket", sales.divide(BigDecimal.valueOf(purchases), 0, java.math.RoundingMode.HALF_UP)));
+            long consenting = (Long) r[5];
+            if (consenting < k) {
+                rows.add(new Row("stores", label, "profile-suppressed", null));
+            } else {
+                rows.add(new Row("stores", label, "share-female", BigDecimal.valueOf((Long) r[6])
+                        .divide(BigDecimal.valueOf(consenting), 4, java.math.RoundingMode.HALF_UP)));
+                rows.add(new Row("stores", label, "average-age", r[7] == null ? null : ((BigDecimal) r[7]).setScale(1, java.math.RoundingMode.HALF_UP)));
+            }
+        }
+        return rows;
+    }
+
+    private static Row row(String section, String label, String metric, long value) {
+        return new Row(section, label, metric, BigDecimal.valueOf(value));
+    }
+
+    /** (label, count) groups; a group under {@code minimum} is reported as suppressed. */
+    private static void grouped(Connection c, List<Row> rows, String section, String sql, int minimum) throws SQLException {
+        for (Object[] r : Sql.list(c, sql, rs -> new Object[]{rs.getString(1), rs.getLong(2)})) {
+            long n = (Long) r[1];
+            rows.add(n < minimum ? new Row(section, (String) r[0], "suppressed", null) : row(section, (String) r[0], "members", n));
+        }
+    }
+}
