@@ -1,0 +1,64 @@
+package io.pointmesh.analytics.rest;
+
+import io.pointmesh.analytics.service.CampaignResults;
+import io.pointmesh.analytics.service.Offers;
+import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.Roles;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+/** Campaign A/B results, and the next best offers at a partner's POS. */
+@Path("/analytics/v1")
+@Tag(name = "campaigns", description = "Campaign results and next best offers")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class CampaignAnalyticsResource {
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    CampaignResults results;
+
+    @Inject
+    Offers offers;
+
+    @GET
+    @Path("/campaigns/{campaignId}/results")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "Treatment against control: purchase rate, spend per member, redemption rate, with 95 % intervals and p-values")
+    public CampaignResults.Results results(@PathParam("campaignId") String campaignId) {
+        String owner = results.partnerOf(campaignId);
+        if (!caller.isOperator() && (owner == null || !owner.equals(caller.partnerId()))) {
+            throw ProblemException.forbidden("not-your-campaign", "the campaign is not this partner's");
+        }
+        return results.results(campaignId);
+    }
+
+    @GET
+    @Path("/offers")
+    @RolesAllowed(Roles.PARTNER)
+    @Operation(summary = "Up to three ranked offers for the card's member at this partner (frequency-capped, consent respected)")
+    public List<Offers.Offer> offers(@QueryParam("cardNumber") String cardNumber, @QueryParam("partnerId") String partnerId) {
+        if (cardNumber == null || cardNumber.isBlank()) {
+            throw ProblemException.invalidField("cardNumber", "required");
+        }
+        if (partnerId == null || partnerId.isBlank()) {
+            throw ProblemException.invalidField("partnerId", "required");
+        }
+        caller.requirePartnerOrOperator(partnerId);
+        return offers.offers(cardNumber, partnerId);
+    }
+}
