@@ -81,6 +81,10 @@ class ReportTest {
         assertEquals(12, value(members, "region", "Seoul", "members"));
         assertEquals(14, members.getList("rows.findAll { it.section == 'rfm-r' }.value", Integer.class).stream().mapToInt(Integer::intValue).sum());
         assertEquals(14, value(members, "purchase-cycle", "15-30", "intervals"));
+        // vintage: all 14 joined this month
+        String cohort = java.time.YearMonth.from(asOf) + "+0";
+        assertEquals(14, value(members, "vintage", cohort, "members"));
+        assertTrue(members.getDouble("rows.find { it.section == 'vintage' && it.label == '" + cohort + "' && it.metric == 'average-balance' }.value") > 0);
 
         JsonPath tx = given().auth().oauth2(token).get(base + "transactions?asOf=" + asOf).then().statusCode(200).extract().jsonPath();
         assertEquals(14 * 30000, tx.getList("rows.findAll { it.section == 'sales-by-month' && it.metric == 'sales' }.value", Integer.class)

@@ -46,7 +46,7 @@ public class LedgerEventsConsumer {
         if (data instanceof PointsEarned e) {
             facts.recordPurchase(c, UUID.fromString(e.earningId()), e.memberId(), e.partnerId(), e.storeCode(), e.amount(), e.currency(),
                     e.occurredAt(), e.occurredAt().atZone(config.zone()).toLocalDate(), e.points(),
-                    e.bonuses() == null ? java.util.List.of() : e.bonuses().stream().map(Bonus::campaignId).toList());
+                    e.bonuses() == null ? java.util.List.of() : e.bonuses().stream().map(Bonus::campaignId).toList(), event.time());
         } else if (data instanceof EarningReversed r) {
             facts.recordRefund(c, UUID.fromString(r.earningId()), r.refundAmount());
         } else if (data instanceof RedemptionCaptured r) {

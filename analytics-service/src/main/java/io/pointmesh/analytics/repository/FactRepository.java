@@ -22,11 +22,12 @@ public class FactRepository {
 
     /** A purchase as the ledger reported it. Answers false when it was already recorded. */
     public boolean recordPurchase(Connection c, UUID earningId, String memberId, String partnerId, String storeCode, BigDecimal amount,
-                                  String currency, Instant occurredAt, LocalDate day, long points, List<String> campaignIds)
-            throws SQLException {
+                                  String currency, Instant occurredAt, LocalDate day, long points, List<String> campaignIds,
+                                  Instant postedAt) throws SQLException {
         int inserted = Sql.update(c, "INSERT INTO purchase_fact (earning_id, member_id, partner_id, store_code, amount, currency, "
-                        + "occurred_at, day, points, campaign_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                earningId, memberId, partnerId, storeCode, amount, currency, occurredAt, day, points, String.join(",", campaignIds));
+                        + "occurred_at, day, points, campaign_ids, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                earningId, memberId, partnerId, storeCode, amount, currency, occurredAt, day, points, String.join(",", campaignIds),
+                postedAt);
         if (inserted == 0) {
             return false;
         }

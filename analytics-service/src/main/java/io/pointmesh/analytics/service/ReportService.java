@@ -137,7 +137,49 @@ public class ReportService {
                 rs -> new Object[]{rs.getString(1), rs.getLong(3)}, s.params())) {
             rows.add(row("purchase-cycle", (String) r[0], "intervals", (Long) r[1]));
         }
+        vintage(c, s, rows);
         return rows;
+    }
+
+    /**
+     * Monthly join cohorts (of the partner's customers, or of every member for the network), for up
+     * to 24 months since joining: the share with a purchase in that month, and the average points
+     * balance at its end (points earned minus points redeemed; expiry, gifts and adjustments are
+     * the ledger's and not counted). Cohorts under the minimum group are suppressed.
+     */
+    private void vintage(Connection c, Scope s, List<Row> rows) throws SQLException {
+        String zone = config.zone().getId();
+        String population = s.partnerId() == null ? "member_dim d" : "member_dim d JOIN customers x USING (member_id)";
+        String asOf = "DATE '" + s.asOf() + "'";
+        Sql.update(c, "CREATE TEMP TABLE cohort ON COMMIT DROP AS SELECT d.member_id, date_trunc('month', d.joined_at AT TIME ZONE '" + zone
+                + "')::date AS cohort FROM " + population + " WHERE d.status <> 'LEFT' AND (d.joined_at AT TIME ZONE '" + zone + "')::date <= " + asOf);
+        List<Object[]> cells = Sql.list(c, "WITH sizes AS (SELECT cohort, count(*) AS n FROM cohort GROUP BY cohort), "
+                        + "grid AS (SELECT z.cohort, z.n, k, (z.cohort + make_interval(months => k))::date AS month FROM sizes z, "
+                        + "generate_series(0, 23) AS k WHERE (z.cohort + make_interval(months => k))::date <= " + asOf + "), "
+                        + "act AS (SELECT DISTINCT md.member_id, date_trunc('month', md.day)::date AS month FROM member_day md JOIN cohort USING (member_id) "
+                        + "WHERE md.day <= " + asOf + "), "
+                        + "pts AS (SELECT member_id, date_trunc('month', day)::date AS month, sum(points) AS p FROM purchase_fact JOIN cohort USING (member_id) "
+                        + "WHERE day <= " + asOf + " GROUP BY 1, 2 UNION ALL SELECT member_id, date_trunc('month', captured_at AT TIME ZONE '" + zone
+                        + "')::date, -sum(points - reversed_points) FROM redemption_fact JOIN cohort USING (member_id) GROUP BY 1, 2) "
+                        + "SELECT to_char(g.cohort, 'YYYY-MM'), g.k, g.n, "
+                        + "(SELECT count(*) FROM act a JOIN cohort h USING (member_id) WHERE h.cohort = g.cohort AND a.month = g.month), "
+                        + "(SELECT coalesce(sum(p.p), 0) FROM pts p JOIN cohort h USING (member_id) WHERE h.cohort = g.cohort AND p.month <= g.month) "
+                        + "FROM grid g ORDER BY 1, 2",
+                rs -> new Object[]{rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getBigDecimal(5)});
+        int k = config.minimumGroup();
+        for (Object[] cell : cells) {
+            String label = cell[0] + "+" + cell[1];
+            long n = (Long) cell[2];
+            if (n < k && s.partnerId() != null) {
+                rows.add(new Row("vintage", label, "suppressed", null));
+                continue;
+            }
+            rows.add(row("vintage", label, "members", n));
+            rows.add(new Row("vintage", label, "active-share", BigDecimal.valueOf((Long) cell[3])
+                    .divide(BigDecimal.valueOf(n), 4, java.math.RoundingMode.HALF_UP)));
+            rows.add(new Row("vintage", label, "average-balance", ((BigDecimal) cell[4])
+                    .divide(BigDecimal.valueOf(n), 1, java.math.RoundingMode.HALF_UP)));
+        }
     }
 
     // ---------------------------------------------------------------- transactions

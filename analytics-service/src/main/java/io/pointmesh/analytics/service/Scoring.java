@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -97,10 +96,8 @@ public class Scoring {
                     rs -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4)}, asOf, asOf);
             Sql.update(c, "UPDATE member_dim SET grade_as_of = ? WHERE status <> 'LEFT' AND (grade_as_of IS NULL OR grade_as_of < ?)",
                     asOf, asOf);
-            for (Object[] ch : changes) {
-                outbox.publish(c, new GradeChanged((String) ch[0], Grade.valueOf((String) ch[1]), Grade.valueOf((String) ch[2]), asOf,
-                        (BigDecimal) ch[3]));
-            }
+            outbox.publishAll(c, changes.stream().map(ch -> new GradeChanged((String) ch[0], Grade.valueOf((String) ch[1]),
+                    Grade.valueOf((String) ch[2]), asOf, (BigDecimal) ch[3])).toList());
             if (!thresholds.isEmpty()) {
                 outbox.publish(c, new GradeThresholdsPublished(asOf, thresholds));
             }
@@ -138,58 +135,65 @@ public class Scoring {
                             + "WHERE (d2.segment_as_of IS NULL OR d2.segment_as_of <= ?) AND d2.segment IS DISTINCT FROM s.segment) x "
                             + "WHERE d.member_id = x.member_id RETURNING x.member_id, x.previous, x.segment",
                     rs -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3)}, asOf, asOf);
-            for (Object[] ch : changes) {
-                outbox.publish(c, new SegmentChanged((String) ch[0], ch[1] == null ? null : Segment.valueOf((String) ch[1]),
-                        Segment.valueOf((String) ch[2]), asOf));
-            }
+            outbox.publishAll(c, changes.stream().map(ch -> new SegmentChanged((String) ch[0], ch[1] == null ? null
+                    : Segment.valueOf((String) ch[1]), Segment.valueOf((String) ch[2]), asOf)).toList());
             return new SegmentRun(asOf, counts.values().stream().mapToLong(Long::longValue).sum(), changes.size(), counts);
         });
     }
 
+    /** At most this many customers are fitted (a deterministic sample by member id); every customer is scored. */
+    static final long FIT_SAMPLE = 20_000;
+
     /**
-     * Fits BG/NBD to every purchasing member's history up to the date (x = purchase days - 1,
-     * t_x and T in weeks from the first purchase day) and scores each member: P(alive) and the
-     * expected purchase days in the next 90 days.
+     * Fits BG/NBD to the purchasing members' histories up to the date (x = purchase days - 1,
+     * t_x and T in whole weeks from the first purchase day), on a deterministic sample of at most
+     * {@link #FIT_SAMPLE} customers when there are more (the parameters describe the population;
+     * a sample of that size pins them down), and scores every member: P(alive) and the expected
+     * purchase days in the next 90 days. Members with the same (x, t_x, T) share one computation.
      */
     public ChurnRun fitChurn(LocalDate asOf) {
         return transactions.run(c -> {
-            String summary = "SELECT member_id, count(*) - 1 AS x, max(day) - min(day) AS tx_days, DATE '" + asOf + "' - min(day) AS t_days "
+            String summary = "SELECT member_id, count(*) - 1 AS x, (max(day) - min(day)) / 7 AS tx_w, (DATE '" + asOf + "' - min(day)) / 7 AS t_w "
                     + "FROM member_day WHERE day <= DATE '" + asOf + "' GROUP BY member_id";
-            Sql.update(c, "CREATE TEMP TABLE churn_input ON COMMIT DROP AS SELECT x, tx_days, t_days, count(*) AS n FROM (" + summary
-                    + ") s GROUP BY x, tx_days, t_days");
-            List<BgNbd.Group> groups = new ArrayList<>();
-            Map<String, BgNbd.Customer> keys = new LinkedHashMap<>();
-            for (Object[] r : Sql.list(c, "SELECT x, tx_days, t_days, n FROM churn_input",
-                    rs -> new Object[]{rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getLong(4)})) {
-                BgNbd.Customer customer = new BgNbd.Customer((Integer) r[0], (Integer) r[1] / 7.0, (Integer) r[2] / 7.0);
-                groups.add(new BgNbd.Group(customer, (Long) r[3]));
-                keys.put(r[0] + ":" + r[1] + ":" + r[2], customer);
-            }
-            if (groups.isEmpty()) {
+            Sql.update(c, "CREATE TEMP TABLE churn_summary ON COMMIT DROP AS " + summary);
+            long customers = Sql.scalarLong(c, "SELECT count(*) FROM churn_summary");
+            if (customers == 0) {
                 return new ChurnRun(asOf, null, 0, 0);
             }
+            long buckets = Math.max(1, (customers + FIT_SAMPLE - 1) / FIT_SAMPLE);
+            List<BgNbd.Group> groups = Sql.list(c, "SELECT x, tx_w, t_w, count(*) FROM churn_summary WHERE abs(hashtext(member_id)) % ? = 0 "
+                            + "GROUP BY 1, 2, 3", rs -> new BgNbd.Group(new BgNbd.Customer(rs.getInt(1), rs.getInt(2), rs.getInt(3)), rs.getLong(4)),
+                    buckets);
+            if (groups.isEmpty()) {
+                groups = Sql.list(c, "SELECT x, tx_w, t_w, count(*) FROM churn_summary GROUP BY 1, 2, 3",
+                        rs -> new BgNbd.Group(new BgNbd.Customer(rs.getInt(1), rs.getInt(2), rs.getInt(3)), rs.getLong(4)));
+            }
             BgNbd.Params params = BgNbd.fit(groups);
-            Sql.update(c, "CREATE TEMP TABLE churn_by_summary (x INT, tx_days INT, t_days INT, p_alive DOUBLE PRECISION, "
+            Sql.update(c, "CREATE TEMP TABLE churn_by_summary (x INT, tx_w INT, t_w INT, p_alive DOUBLE PRECISION, "
                     + "expected_90d DOUBLE PRECISION) ON COMMIT DROP");
+            List<int[]> keys = Sql.list(c, "SELECT DISTINCT x, tx_w, t_w FROM churn_summary", rs -> new int[]{rs.getInt(1), rs.getInt(2), rs.getInt(3)});
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO churn_by_summary VALUES (?, ?, ?, ?, ?)")) {
-                for (Map.Entry<String, BgNbd.Customer> e : keys.entrySet()) {
-                    String[] k = e.getKey().split(":");
-                    insert.setInt(1, Integer.parseInt(k[0]));
-                    insert.setInt(2, Integer.parseInt(k[1]));
-                    insert.setInt(3, Integer.parseInt(k[2]));
-                    insert.setDouble(4, BgNbd.probabilityAlive(params, e.getValue()));
-                    insert.setDouble(5, BgNbd.expectedPurchases(params, e.getValue(), 90 / 7.0));
+                int batch = 0;
+                for (int[] k : keys) {
+                    BgNbd.Customer customer = new BgNbd.Customer(k[0], k[1], k[2]);
+                    insert.setInt(1, k[0]);
+                    insert.setInt(2, k[1]);
+                    insert.setInt(3, k[2]);
+                    insert.setDouble(4, BgNbd.probabilityAlive(params, customer));
+                    insert.setDouble(5, BgNbd.expectedPurchases(params, customer, 90 / 7.0));
                     insert.addBatch();
+                    if (++batch % 5000 == 0) {
+                        insert.executeBatch();
+                    }
                 }
                 insert.executeBatch();
             }
-            long customers = groups.stream().mapToLong(BgNbd.Group::count).sum();
             Sql.update(c, "INSERT INTO churn_fit (as_of, r, alpha, a, b, log_likelihood, customers, fitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                             + "ON CONFLICT (as_of) DO UPDATE SET r = EXCLUDED.r, alpha = EXCLUDED.alpha, a = EXCLUDED.a, b = EXCLUDED.b, "
                             + "log_likelihood = EXCLUDED.log_likelihood, customers = EXCLUDED.customers, fitted_at = EXCLUDED.fitted_at",
                     asOf, params.r(), params.alpha(), params.a(), params.b(), params.logLikelihood(), customers, Instant.now(clock));
             long scored = Sql.update(c, "INSERT INTO churn_score (member_id, as_of, p_alive, expected_90d) "
-                    + "SELECT s.member_id, ?, b.p_alive, b.expected_90d FROM (" + summary + ") s JOIN churn_by_summary b USING (x, tx_days, t_days) "
+                    + "SELECT s.member_id, ?, b.p_alive, b.expected_90d FROM churn_summary s JOIN churn_by_summary b USING (x, tx_w, t_w) "
                     + "ON CONFLICT (member_id) DO UPDATE SET as_of = EXCLUDED.as_of, p_alive = EXCLUDED.p_alive, "
                     + "expected_90d = EXCLUDED.expected_90d WHERE churn_score.as_of <= EXCLUDED.as_of", asOf);
             return new ChurnRun(asOf, params, customers, scored);

@@ -78,6 +78,37 @@ public class Outbox {
     }
 
     /**
+     * Many events at once (a recomputation that changes many members), as one JDBC batch in the
+     * caller's transaction: the same rows as {@link #publish(Connection, DomainEvent)} one by one.
+     */
+    public void publishAll(Connection transaction, java.util.Collection<? extends DomainEvent> events) throws SQLException {
+        if (transaction.getAutoCommit()) {
+            throw new IllegalStateException("Outbox.publishAll needs a connection inside a transaction (autocommit off)");
+        }
+        Instant now = clock.instant();
+        try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?)")) {
+            int pending = 0;
+            for (DomainEvent event : events) {
+                EventEnvelope<DomainEvent> envelope = codec.wrap(event, now);
+                EventDefinition def = EventCatalog.of(event.getClass());
+                insert.setObject(1, UUID.fromString(envelope.id()));
+                insert.setString(2, def.topic().topicName());
+                insert.setString(3, event.aggregateId());
+                insert.setString(4, def.type());
+                insert.setString(5, codec.encode(envelope));
+                insert.addBatch();
+                if (++pending == 1000) {
+                    insert.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                insert.executeBatch();
+            }
+        }
+    }
+
+    /**
      * The same, with the time the fact happened given by the caller: the ledger passes its posting
      * time, so an event's {@code time} and the postings' {@code posted_at} are the same instant and
      * a period cut by either holds the same facts.
