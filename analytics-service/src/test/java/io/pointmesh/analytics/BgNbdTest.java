@@ -1,11 +1,8 @@
 package io.pointmesh.analytics;
 
-import io.pointmesh.testing.LocalInfra;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BgNbdTest {
 
     static List<BgNbd.Group> cdnow() throws IOException {
-        Path file = LocalInfra.repositoryRoot().resolve("../shared/datasets/cdnow/cdnow_customers_summary.csv").normalize();
         Map<BgNbd.Customer, Long> counts = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(file);
+        List<String> lines;
+        try (var in = BgNbdTest.class.getResourceAsStream("/cdnow/cdnow_customers_summary.csv")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
             BgNbd.Customer c = new BgNbd.Customer((int) Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]));
