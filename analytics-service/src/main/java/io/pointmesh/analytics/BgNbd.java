@@ -1,6 +1,8 @@
 package io.pointmesh.analytics;
 
 import org.apache.commons.math3.analysis.MultivariateFunction;
+import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.exception.TooManyIterationsException;
 import org.apache.commons.math3.optim.InitialGuess;
 import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.MaxIter;
@@ -67,17 +69,32 @@ public final class BgNbd {
         if (groups.isEmpty()) {
             throw new IllegalArgumentException("no customers to fit");
         }
+        // the best point ever evaluated: what is kept if the optimiser runs out of evaluations on a ridge
+        PointValuePair[] seen = new PointValuePair[1];
         MultivariateFunction ll = p -> {
             double value = logLikelihood(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), Math.exp(p[3]), groups);
-            return Double.isFinite(value) ? value : -1e300;
+            value = Double.isFinite(value) ? value : -1e300;
+            if (seen[0] == null || value > seen[0].getValue()) {
+                seen[0] = new PointValuePair(p.clone(), value);
+            }
+            return value;
         };
-        SimplexOptimizer optimizer = new SimplexOptimizer(1e-12, 1e-12);
+        SimplexOptimizer optimizer = new SimplexOptimizer(1e-10, 1e-9);
         double[] start = {0, 0, 0, 0}; // r = alpha = a = b = 1
         PointValuePair best = null;
-        for (int round = 0; round < 20; round++) {
-            PointValuePair found = optimizer.optimize(new MaxEval(100_000), new MaxIter(100_000), new ObjectiveFunction(ll),
-                    GoalType.MAXIMIZE, new InitialGuess(start), new NelderMeadSimplex(4, 0.5));
-            boolean improved = best == null || found.getValue() > best.getValue() + 1e-9;
+        // A few restarts from the last optimum: Nelder-Mead can stall on a ridge; a restart with a fresh
+        // simplex moves on, and once a restart gains (relatively) nothing the optimum is found.
+        for (int round = 0; round < 6; round++) {
+            PointValuePair found;
+            try {
+                found = optimizer.optimize(new MaxEval(20_000), new MaxIter(20_000), new ObjectiveFunction(ll),
+                        GoalType.MAXIMIZE, new InitialGuess(start), new NelderMeadSimplex(4, 0.5));
+            } catch (TooManyEvaluationsException | TooManyIterationsException e) {
+                // a ridge the data cannot resolve (e.g. no dropout at all: b grows without bound): keep the best so far
+                best = seen[0];
+                break;
+            }
+            boolean improved = best == null || found.getValue() > best.getValue() + 1e-9 * Math.abs(best.getValue());
             if (best == null || found.getValue() > best.getValue()) {
                 best = found;
             }
