@@ -1,0 +1,92 @@
+package io.pointmesh.analytics;
+
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Every endpoint of analytics-service by who may call it (a partner only its own data), checked
+ * against the OpenAPI document so a new endpoint without a row here fails.
+ */
+@QuarkusTest
+@WithTestResource(PointmeshTestResource.class)
+class AnalyticsAccessTest {
+
+    record Endpoint(String method, String path, Set<String> allowed) {
+    }
+
+    static final String MINE = "partner-mine";
+
+    static List<Endpoint> endpoints() {
+        Set<String> own = Set.of("operator", "partner");
+        Set<String> ops = Set.of("operator");
+        return List.of(
+                new Endpoint("GET", "/analytics/v1/network/summary", ops),
+                new Endpoint("GET", "/analytics/v1/network/reports/{kind}", ops),
+                new Endpoint("POST", "/analytics/v1/scores/recompute", ops),
+                new Endpoint("GET", "/analytics/v1/members/{memberId}/scores", ops),
+                new Endpoint("GET", "/analytics/v1/partners/{partnerId}/reports/{kind}", own),
+                new Endpoint("GET", "/analytics/v1/partners/{partnerId}/churn-risk", own),
+                new Endpoint("GET", "/analytics/v1/campaigns/{campaignId}/results", own),
+                new Endpoint("GET", "/analytics/v1/offers", Set.of("partner")));
+    }
+
+    static int call(Endpoint e, String token, String partnerId) {
+        var req = given();
+        if (token != null) {
+            req = req.auth().oauth2(token);
+        }
+        String path = e.path().replace("{kind}", "members").replace("{memberId}", "nobody").replace("{partnerId}", partnerId)
+                .replace("{campaignId}", "no-campaign") + (e.path().endsWith("/offers") ? "?cardNumber=x&partnerId=" + partnerId : "")
+                + (e.path().endsWith("recompute") ? "?asOf=2020-01-01" : "");
+        return req.request(e.method(), path).then().extract().statusCode();
+    }
+
+    @Test
+    void everyEndpointAnswersOnlyWhomItShould() {
+        Map<String, String> tokens = Map.of("operator", TestTokens.operator(), "partner", TestTokens.partner(MINE),
+                "member", TestTokens.member("m-access"), "none", TestTokens.noRole());
+        for (Endpoint e : endpoints()) {
+            String what = e.method() + " " + e.path();
+            assertEquals(401, call(e, null, MINE), what + " without a token");
+            tokens.forEach((role, token) -> {
+                int status = call(e, token, MINE);
+                if (e.allowed().contains(role)) {
+                    // a campaign that does not exist is 404 before ownership can be judged
+                    assertFalse(status == 401 || (status == 403 && !e.path().contains("campaigns")), what + " as " + role + ": " + status);
+                } else {
+                    assertEquals(403, status, what + " as " + role);
+                }
+            });
+            if (e.path().contains("{partnerId}") || e.path().endsWith("/offers")) {
+                assertEquals(403, call(e, TestTokens.partner("partner-other"), MINE), what + " as another partner");
+            }
+        }
+    }
+
+    @Test
+    void theTableCoversEveryEndpointOfTheService() {
+        Map<String, Object> paths = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath().getMap("paths");
+        Set<String> published = new TreeSet<>();
+        paths.forEach((path, operations) -> ((Map<?, ?>) operations).keySet().forEach(method -> {
+            String m = method.toString().toUpperCase();
+            if (Set.of("GET", "POST", "PUT", "DELETE", "PATCH").contains(m)) {
+                published.add(m + " " + path);
+            }
+        }));
+        Set<String> tested = new TreeSet<>();
+        endpoints().forEach(e -> tested.add(e.method() + " " + e.path()));
+        assertEquals(published, tested);
+    }
+}
