@@ -12,6 +12,7 @@ import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
 import io.pointmesh.ledger.service.Ledger.BonusOffer;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,6 +60,18 @@ public class EarnService {
     LedgerConfig config;
 
     public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd) {
+        return earn(partnerId, cmd, null);
+    }
+
+    /**
+     * {@code importAudit}: the import call this purchase comes with, or null for live earning. An
+     * imported purchase is history brought by a partner joining the network (operators only, see
+     * ImportService): exempt from the back-dating window, earned at the base grade (the member's
+     * grade at the time is not known), and linked to its import in the same transaction; everything
+     * else as live earning, under the rules and campaigns in force at the purchase's time.
+     */
+    public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd, UUID importAudit) {
+        boolean imported = importAudit != null;
         Idempotency.requireText("partnerTxId", cmd.partnerTxId(), 64);
         if (cmd.amount() == null) {
             throw ProblemException.invalidField("amount", "required");
@@ -73,11 +86,18 @@ public class EarnService {
         return Idempotency.firstWins(() -> transactions.run(c -> {
             // A retry is answered from what was stored, whatever changed since (rules, statuses).
             var retry = ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash);
-            return retry.isPresent() ? retry.get() : ledger.earn(c, price(c, partnerId, cmd, hash));
+            if (retry.isPresent()) {
+                return retry.get();
+            }
+            Outcome<EarningRow> earned = ledger.earn(c, price(c, partnerId, cmd, hash, imported));
+            if (imported) {
+                Sql.update(c, "INSERT INTO earning_import_item (earning_id, import) VALUES (?, ?)", earned.result().id(), importAudit);
+            }
+            return earned;
         }), () -> transactions.run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash).orElseThrow()));
     }
 
-    private Ledger.EarnPosting price(Connection c, String partnerId, EarnCommand cmd, String hash) throws SQLException {
+    private Ledger.EarnPosting price(Connection c, String partnerId, EarnCommand cmd, String hash, boolean imported) throws SQLException {
         String category = members.requireActivePartner(c, partnerId).category();
         members.requireOpenStore(c, partnerId, cmd.storeCode());
         MemberView member = members.activeMember(c, cmd.cardNumber(), cmd.memberId());
@@ -89,7 +109,7 @@ public class EarnService {
         EarnRule rule = directory.ruleAt(c, partnerId, cmd.occurredAt()).orElseThrow(() -> ProblemException.unprocessable(
                 "no-earn-rule", "No earn rule", "partner " + partnerId + " had no earn rule in force at " + cmd.occurredAt()));
         int backdating = rule.backdatingDays() > 0 ? rule.backdatingDays() : config.defaultBackdatingDays();
-        if (cmd.occurredAt().isBefore(now.minus(Duration.ofDays(backdating)))) {
+        if (!imported && cmd.occurredAt().isBefore(now.minus(Duration.ofDays(backdating)))) {
             throw ProblemException.unprocessable("occurred-too-long-ago", "Purchase too old",
                     "purchases older than " + backdating + " days cannot earn");
         }
@@ -110,7 +130,7 @@ public class EarnService {
                         campaign.budgetPoints()));
             }
         }
-        BigDecimal multiplier = config.gradeMultipliers().getOrDefault(member.grade(), BigDecimal.ONE);
+        BigDecimal multiplier = imported ? BigDecimal.ONE : config.gradeMultipliers().getOrDefault(member.grade(), BigDecimal.ONE);
         ZoneId zone = ZoneId.of(config.zone());
         Instant availableAt = cmd.occurredAt().plus(Duration.ofDays(rule.pendingDays()));
         Instant expiresAt = ZonedDateTime.ofInstant(cmd.occurredAt(), zone).plusMonths(rule.validityMonths()).toInstant();
