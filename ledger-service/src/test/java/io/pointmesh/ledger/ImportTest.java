@@ -75,6 +75,18 @@ class ImportTest {
     }
 
     @Test
+    void historyIsNotAFirstPurchaseForTheReferralBonus() throws SQLException {
+        String partner = LedgerFixture.partner();
+        String referrer = LedgerFixture.member();
+        String referred = LedgerFixture.member(referrer);
+        importBatch(TestTokens.operator(), partner, "referral-history", List.of(purchase(UUID.randomUUID().toString(), referred, "10000",
+                Instant.now().minus(300, ChronoUnit.DAYS)))).statusCode(200).body("earned", is(1));
+        assertEquals(List.of("0"), rows("SELECT count(*) FROM referral_bonus WHERE member_id = '" + referred + "'"));
+        earn(partner, referred, "10000").statusCode(201);
+        assertEquals(List.of("1"), rows("SELECT count(*) FROM referral_bonus WHERE member_id = '" + referred + "'"));
+    }
+
+    @Test
     void onlyOperatorsImportAndBadBatchesAreRefused() {
         String partner = LedgerFixture.partner();
         String member = LedgerFixture.member();

@@ -150,7 +150,7 @@ class LedgerPropertiesTest {
                 UUID id = UUID.randomUUID();
                 transactions.run(c -> ledger.earn(c, new Ledger.EarnPosting(id, partner, id.toString(), "h", members.get(e.member()),
                         "S", BigDecimal.valueOf(e.points() * 100), "KRW", now, e.points(), List.of(), BigDecimal.ONE,
-                        now.plus(Duration.ofDays(e.pendingDays())), now.plus(Duration.ofDays(e.validityDays())))));
+                        now.plus(Duration.ofDays(e.pendingDays())), now.plus(Duration.ofDays(e.validityDays())), false)));
                 earnings.add(id);
             } else if (op instanceof Hold h) {
                 var r = transactions.run(c -> ledger.hold(c, partner, UUID.randomUUID().toString(), "h", members.get(h.member()),

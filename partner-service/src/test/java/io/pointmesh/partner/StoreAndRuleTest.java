@@ -59,23 +59,28 @@ class StoreAndRuleTest {
         String rules = "/partners/v1/partners/" + id + "/earn-rules";
         given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("baseRate", 0.2)).put(rules)
                 .then().statusCode(400).body("code", is("validation-failed"));
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
-                .body(Map.of("baseRate", 0.01, "effectiveFrom", Instant.now().minus(1, ChronoUnit.DAYS).toString())).put(rules)
-                .then().statusCode(400);
         given().auth().oauth2(TestTokens.partner(id)).contentType(ContentType.JSON).body(Map.of("baseRate", 0.05)).put(rules)
                 .then().statusCode(403);
+        // the first version may start in the past: the contract its imported purchase history earns under
+        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.01, "effectiveFrom", "1997-01-01T00:00:00Z")).put(rules)
+                .then().statusCode(200).body("version", is(1));
+        // later versions never reach back
+        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.01, "effectiveFrom", Instant.now().minus(1, ChronoUnit.DAYS).toString())).put(rules)
+                .then().statusCode(400).body("errors[0].field", is("effectiveFrom"));
         given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
                 .body(Map.of("baseRate", 0.01, "pendingDays", 7, "validityMonths", 60, "storeRates", Map.of("GN-01", 0.02))).put(rules)
-                .then().statusCode(200).body("version", is(1), "pendingDays", is(7));
+                .then().statusCode(200).body("version", is(2), "pendingDays", is(7));
         given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
                 .body(Map.of("baseRate", 0.015, "effectiveFrom", Instant.now().plus(30, ChronoUnit.DAYS).toString())).put(rules)
-                .then().statusCode(200).body("version", is(2), "validityMonths", is(60), "backdatingDays", is(30));
+                .then().statusCode(200).body("version", is(3), "validityMonths", is(60), "backdatingDays", is(30));
         given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("baseRate", 0.02)).put(rules)
                 .then().statusCode(409).body("code", is("rule-out-of-order"));
         given().auth().oauth2(TestTokens.partner(id)).get(rules).then().statusCode(200)
-                .body("version", contains(1, 2), "[0].storeRates.GN-01", is(0.02f));
+                .body("version", contains(1, 2, 3), "[1].storeRates.GN-01", is(0.02f));
         try (KafkaTestClient kafka = kafka()) {
-            assertEquals(2, kafka.count(topic("partner.events"),
+            assertEquals(3, kafka.count(topic("partner.events"),
                     r -> id.equals(r.key()) && r.value().contains("partner.earn-rule-published"), Duration.ofSeconds(10)));
         }
     }

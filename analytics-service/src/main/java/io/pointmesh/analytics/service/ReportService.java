@@ -160,7 +160,8 @@ public class ReportService {
                         + "WHERE md.day <= " + asOf + "), "
                         + "pts AS (SELECT member_id, date_trunc('month', day)::date AS month, sum(points) AS p FROM purchase_fact JOIN cohort USING (member_id) "
                         + "WHERE day <= " + asOf + " GROUP BY 1, 2 UNION ALL SELECT member_id, date_trunc('month', captured_at AT TIME ZONE '" + zone
-                        + "')::date, -sum(points - reversed_points) FROM redemption_fact JOIN cohort USING (member_id) GROUP BY 1, 2) "
+                        + "')::date, -sum(points - reversed_points) FROM redemption_fact JOIN cohort USING (member_id) "
+                        + "WHERE (captured_at AT TIME ZONE '" + zone + "')::date <= " + asOf + " GROUP BY 1, 2) "
                         + "SELECT to_char(g.cohort, 'YYYY-MM'), g.k, g.n, "
                         + "(SELECT count(*) FROM act a JOIN cohort h USING (member_id) WHERE h.cohort = g.cohort AND a.month = g.month), "
                         + "(SELECT coalesce(sum(p.p), 0) FROM pts p JOIN cohort h USING (member_id) WHERE h.cohort = g.cohort AND p.month <= g.month) "

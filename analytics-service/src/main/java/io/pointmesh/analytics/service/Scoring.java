@@ -74,8 +74,12 @@ public class Scoring {
         return GRADES.replace("?1", "DATE '" + asOf.minusMonths(12) + "'").replace("?2", "DATE '" + asOf + "'");
     }
 
+    /** One recomputation at a time across replicas (and the job against an operator's request). */
+    static final String ONE_AT_A_TIME = "SELECT pg_advisory_xact_lock(7460723155)";
+
     public GradeRun regrade(LocalDate asOf) {
         return transactions.run(c -> {
+            Sql.one(c, ONE_AT_A_TIME, rs -> null);
             Sql.update(c, "CREATE TEMP TABLE grade_now ON COMMIT DROP AS " + gradesAsOf(asOf));
             Map<String, Long> counts = new TreeMap<>();
             Map<String, BigDecimal> thresholds = new TreeMap<>();
@@ -124,6 +128,7 @@ public class Scoring {
 
     public SegmentRun resegment(LocalDate asOf) {
         return transactions.run(c -> {
+            Sql.one(c, ONE_AT_A_TIME, rs -> null);
             Sql.update(c, "CREATE TEMP TABLE segment_now ON COMMIT DROP AS " + segmentsAsOf(asOf));
             Map<String, Long> counts = new TreeMap<>();
             for (Object[] r : Sql.list(c, "SELECT segment, count(*) FROM segment_now GROUP BY segment",
@@ -135,6 +140,9 @@ public class Scoring {
                             + "WHERE (d2.segment_as_of IS NULL OR d2.segment_as_of <= ?) AND d2.segment IS DISTINCT FROM s.segment) x "
                             + "WHERE d.member_id = x.member_id RETURNING x.member_id, x.previous, x.segment",
                     rs -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3)}, asOf, asOf);
+            // every member computed now carries this date, changed or not, so an older computation cannot win later
+            Sql.update(c, "UPDATE member_dim d SET segment_as_of = ? FROM segment_now s WHERE d.member_id = s.member_id "
+                    + "AND (d.segment_as_of IS NULL OR d.segment_as_of < ?)", asOf, asOf);
             outbox.publishAll(c, changes.stream().map(ch -> new SegmentChanged((String) ch[0], ch[1] == null ? null
                     : Segment.valueOf((String) ch[1]), Segment.valueOf((String) ch[2]), asOf)).toList());
             return new SegmentRun(asOf, counts.values().stream().mapToLong(Long::longValue).sum(), changes.size(), counts);
@@ -153,6 +161,7 @@ public class Scoring {
      */
     public ChurnRun fitChurn(LocalDate asOf) {
         return transactions.run(c -> {
+            Sql.one(c, ONE_AT_A_TIME, rs -> null);
             String summary = "SELECT member_id, count(*) - 1 AS x, (max(day) - min(day)) / 7 AS tx_w, (DATE '" + asOf + "' - min(day)) / 7 AS t_w "
                     + "FROM member_day WHERE day <= DATE '" + asOf + "' GROUP BY member_id";
             Sql.update(c, "CREATE TEMP TABLE churn_summary ON COMMIT DROP AS " + summary);
@@ -161,7 +170,7 @@ public class Scoring {
                 return new ChurnRun(asOf, null, 0, 0);
             }
             long buckets = Math.max(1, (customers + FIT_SAMPLE - 1) / FIT_SAMPLE);
-            List<BgNbd.Group> groups = Sql.list(c, "SELECT x, tx_w, t_w, count(*) FROM churn_summary WHERE abs(hashtext(member_id)) % ? = 0 "
+            List<BgNbd.Group> groups = Sql.list(c, "SELECT x, tx_w, t_w, count(*) FROM churn_summary WHERE abs(hashtext(member_id)::bigint) % ? = 0 "
                             + "GROUP BY 1, 2, 3", rs -> new BgNbd.Group(new BgNbd.Customer(rs.getInt(1), rs.getInt(2), rs.getInt(3)), rs.getLong(4)),
                     buckets);
             if (groups.isEmpty()) {

@@ -66,8 +66,9 @@ public class EarnService {
     /**
      * {@code importAudit}: the import call this purchase comes with, or null for live earning. An
      * imported purchase is history brought by a partner joining the network (operators only, see
-     * ImportService): exempt from the back-dating window, earned at the base grade (the member's
-     * grade at the time is not known), and linked to its import in the same transaction; everything
+     * ImportService): exempt from the back-dating window, earned at the base grade and without
+     * grade- or segment-targeted campaigns (the member's standing at the time is not known), paying
+     * no referral bonus, and linked to its import in the same transaction; everything
      * else as live earning, under the rules and campaigns in force at the purchase's time.
      */
     public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd, UUID importAudit) {
@@ -119,6 +120,10 @@ public class EarnService {
 
         List<BonusOffer> offers = new ArrayList<>();
         for (var campaign : directory.campaignsAt(c, partnerId, cmd.occurredAt())) {
+            // an imported purchase's grade and segment at the time are unknown: targeted campaigns do not apply to it
+            if (imported && !"EVERYONE".equals(campaign.target())) {
+                continue;
+            }
             if (!targets(campaign, member) || !CampaignAssignment.inTreatment(campaign.campaignId(), member.memberId(),
                     campaign.treatmentShare())) {
                 continue;
@@ -134,7 +139,7 @@ public class EarnService {
         ZoneId zone = ZoneId.of(config.zone());
         Instant availableAt = cmd.occurredAt().plus(Duration.ofDays(rule.pendingDays()));
         Instant expiresAt = ZonedDateTime.ofInstant(cmd.occurredAt(), zone).plusMonths(rule.validityMonths()).toInstant();
-        return posting(partnerId, cmd, hash, member.memberId(), multiplier, base, offers, availableAt, expiresAt);
+        return posting(partnerId, cmd, hash, member.memberId(), multiplier, base, offers, availableAt, expiresAt, imported);
     }
 
     private static boolean targets(DirectoryRepository.Campaign campaign, MemberView member) {
@@ -146,9 +151,9 @@ public class EarnService {
     }
 
     private Ledger.EarnPosting posting(String partnerId, EarnCommand cmd, String hash, String memberId, BigDecimal multiplier,
-                                       long base, List<BonusOffer> offers, Instant availableAt, Instant expiresAt) {
+                                       long base, List<BonusOffer> offers, Instant availableAt, Instant expiresAt, boolean imported) {
         return new Ledger.EarnPosting(UUID.randomUUID(), partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.amount(),
-                cmd.currency(), cmd.occurredAt(), base, offers, multiplier, availableAt, expiresAt);
+                cmd.currency(), cmd.occurredAt(), base, offers, multiplier, availableAt, expiresAt, imported);
     }
 
     void validateAmount(BigDecimal amount, String currency) {

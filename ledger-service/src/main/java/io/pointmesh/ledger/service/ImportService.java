@@ -74,7 +74,12 @@ public class ImportService {
                         null, null));
             } catch (ProblemException e) {
                 rejected++;
-                results.add(new ItemResult(cmd.partnerTxId(), "REJECTED", null, null, e.code(), e.getMessage()));
+                results.add(new ItemResult(cmd == null ? null : cmd.partnerTxId(), "REJECTED", null, null, e.code(), e.getMessage()));
+            } catch (RuntimeException e) {
+                // not the purchase's fault (the database away, say): reported, and safe to send again
+                rejected++;
+                results.add(new ItemResult(cmd == null ? null : cmd.partnerTxId(), "REJECTED", null, null, "failed",
+                        "not imported: " + e.getClass().getSimpleName() + "; sending the batch again is safe"));
             }
         }
         int e = earned;

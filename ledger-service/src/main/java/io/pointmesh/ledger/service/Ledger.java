@@ -89,7 +89,8 @@ public class Ledger {
     /** An earn request, resolved and priced by EarnService. */
     public record EarnPosting(UUID earningId, String partnerId, String partnerTxId, String requestHash, String memberId,
                               String storeCode, BigDecimal amount, String currency, Instant occurredAt, long basePoints,
-                              List<BonusOffer> bonuses, BigDecimal gradeMultiplier, Instant availableAt, Instant expiresAt) {
+                              List<BonusOffer> bonuses, BigDecimal gradeMultiplier, Instant availableAt, Instant expiresAt,
+                              boolean imported) {
     }
 
     /** A campaign bonus offered to this purchase; the budget may cut it. */
@@ -279,7 +280,10 @@ public class Ledger {
         if (!operations.insertEarning(c, row)) {
             throw new DuplicateRequest();
         }
-        payReferralBonus(c, m, p.earningId(), now);
+        if (!p.imported()) {
+            // history from before a referral is not the referred member's first purchase in the network
+            payReferralBonus(c, m, p.earningId(), now);
+        }
         postings.saveMember(c, m, now);
         events.publish(c, new PointsEarned(p.earningId().toString(), p.memberId(), p.partnerId(), p.storeCode(), p.partnerTxId(),
                 p.amount(), p.currency(), p.occurredAt(), points.total(), points.basePoints(), row.bonuses(),

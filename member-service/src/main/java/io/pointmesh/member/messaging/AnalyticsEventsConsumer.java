@@ -65,7 +65,11 @@ public class AnalyticsEventsConsumer {
                                             + "DO UPDATE SET minimum_net_spend = EXCLUDED.minimum_net_spend, as_of = EXCLUDED.as_of "
                                             + "WHERE grade_threshold.as_of <= EXCLUDED.as_of")
                             .setParameter(1, e.getKey()).setParameter(2, e.getValue()).setParameter(3, t.asOf()).executeUpdate()))
-                    .collect().last().replaceWithVoid();
+                    .collect().last()
+                    // a grade this computation did not reach (too few members) has no threshold any more
+                    .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery("DELETE FROM grade_threshold WHERE as_of < ?1")
+                            .setParameter(1, t.asOf()).executeUpdate()))
+                    .replaceWithVoid();
         }
         return Uni.createFrom().voidItem();
     }

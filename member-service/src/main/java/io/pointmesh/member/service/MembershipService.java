@@ -100,8 +100,8 @@ public class MembershipService {
                     Card card = newCard(subject, now);
                     return m.<Member>persist().call(card::persist).call(() -> consents.start(subject, now))
                             .call(() -> referrer == null ? Uni.createFrom().voidItem() : recordReferral(subject, referrer.id, now))
-                            .call(() -> outbox.publish(new MemberJoined(subject, card.cardNumber, code, m.referredBy, m.birthYear, m.gender,
-                                    m.region)))
+                            // demographics travel only once the member allows personalization (member.profile-changed)
+                            .call(() -> outbox.publish(new MemberJoined(subject, card.cardNumber, code, m.referredBy, null, null, null)))
                             .call(() -> referrer == null ? Uni.createFrom().voidItem()
                                     : outbox.publish(new MemberReferred(subject, referrer.id)))
                             .call(() -> Panache.getSession().chain(s -> s.flush()));
@@ -194,6 +194,11 @@ public class MembershipService {
         return me(subject).chain(m -> Card.<Card>find("memberId = ?1 and status = ?2", m.id, Card.ACTIVE)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
                 .chain(old -> {
+                    if (old == null) {
+                        // a concurrent replacement blocked it first
+                        return Uni.createFrom().failure(ProblemException.conflict("card-replaced",
+                                "the card was just replaced; GET /members/v1/me shows the new one"));
+                    }
                     old.block(now);
                     Card card = newCard(m.id, now);
                     // the old card's block is flushed before the new ACTIVE card (one active card per member)
@@ -210,7 +215,12 @@ public class MembershipService {
     @WithTransaction
     public Uni<Void> leave(String subject) {
         Instant now = clock.instant();
-        return me(subject).chain(m -> {
+        // the member row is locked first: an inbox write racing the leave waits for it, then sees LEFT
+        return Member.<Member>findById(subject, LockModeType.PESSIMISTIC_WRITE).chain(m -> {
+            if (m == null || m.status == MemberStatus.LEFT) {
+                return Uni.createFrom().failure(new ProblemException(404, "not-joined", "Not a member yet",
+                        "this account has not joined the network: POST /members/v1/me", null));
+            }
             m.erase(now);
             return Card.update("status = ?1, blockedAt = ?2 where memberId = ?3 and status = ?4", Card.BLOCKED, now, m.id, Card.ACTIVE)
                     .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery("DELETE FROM notification WHERE member_id = ?1")

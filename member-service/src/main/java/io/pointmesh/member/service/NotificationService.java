@@ -42,7 +42,7 @@ public class NotificationService {
         n.createdAt = clock.instant();
         return Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO notification (id, member_id, kind, title, body, points, "
                                 + "source, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE EXISTS (SELECT 1 FROM member WHERE id = ?2 "
-                                + "AND status <> 'LEFT') ON CONFLICT (source) DO NOTHING")
+                                + "AND status <> 'LEFT' FOR SHARE) ON CONFLICT (source) DO NOTHING")
                         .setParameter(1, n.id).setParameter(2, memberId).setParameter(3, n.kind).setParameter(4, title)
                         .setParameter(5, body).setParameter(6, points).setParameter(7, source).setParameter(8, offset(n.createdAt))
                         .executeUpdate())

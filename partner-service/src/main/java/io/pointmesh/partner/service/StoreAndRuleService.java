@@ -121,10 +121,14 @@ public class StoreAndRuleService {
         }
         Instant now = clock.instant();
         Instant effective = rule.effectiveFrom() == null ? now : rule.effectiveFrom();
-        if (effective.isBefore(now.minus(Duration.ofMinutes(5)))) {
-            return Uni.createFrom().failure(ProblemException.invalidField("effectiveFrom", "may not be in the past: history is never edited"));
-        }
+        boolean past = effective.isBefore(now.minus(Duration.ofMinutes(5)));
         return livePartner(partnerId).chain(() -> rules(partnerId)).chain(existing -> {
+            // History is never edited: only a partner's first version may start in the past (the
+            // contract under which the purchase history it brings along is imported).
+            if (past && !existing.isEmpty()) {
+                return Uni.createFrom().failure(ProblemException.invalidField("effectiveFrom",
+                        "may not be in the past: history is never edited (only a first version may start earlier)"));
+            }
             if (!existing.isEmpty() && effective.isBefore(existing.get(existing.size() - 1).effectiveFrom())) {
                 return Uni.createFrom().failure(ProblemException.conflict("rule-out-of-order",
                         "a new version cannot take effect before version " + existing.get(existing.size() - 1).version()));
