@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,13 +35,11 @@ public class AnalyticsEventsConsumer {
 
     @Incoming("analytics-events")
     public Uni<Void> onEvent(String json) {
-        List<Notification> added = new ArrayList<>();
-        return inbox.consume(CONSUMER, json, event -> apply(event, added)).invoke(() -> notifications.push(added)).replaceWithVoid();
+        return notifications.consumeAndPush(inbox, CONSUMER, json, this::apply);
     }
 
     Uni<Void> apply(EventEnvelope<DomainEvent> event, List<Notification> added) {
         DomainEvent data = event.data();
-        added.clear(); // a retried delivery starts over
         if (data instanceof GradeChanged g) {
             return Panache.getSession().chain(s -> s.createNativeQuery("UPDATE member SET grade = ?1, net_spend_12m = ?2, grade_as_of = ?3 "
                                     + "WHERE id = ?4 AND status <> 'LEFT' AND (grade_as_of IS NULL OR grade_as_of <= ?3)")

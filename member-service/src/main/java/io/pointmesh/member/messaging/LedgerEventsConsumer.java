@@ -18,7 +18,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.pointmesh.platform.sql.NativeValues.offset;
@@ -42,13 +41,11 @@ public class LedgerEventsConsumer {
 
     @Incoming("ledger-events")
     public Uni<Void> onEvent(String json) {
-        List<Notification> added = new ArrayList<>();
-        return inbox.consume(CONSUMER, json, event -> apply(event, added)).invoke(() -> notifications.push(added)).replaceWithVoid();
+        return notifications.consumeAndPush(inbox, CONSUMER, json, this::apply);
     }
 
     Uni<Void> apply(EventEnvelope<DomainEvent> event, List<Notification> added) {
         DomainEvent data = event.data();
-        added.clear(); // a retried delivery starts over
         String source = event.id();
         if (data instanceof PointsEarned e && e.points() > 0) {
             return notifications.add(e.memberId(), Kind.POINTS_EARNED, "You earned " + e.points() + " points",

@@ -7,10 +7,14 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.pointmesh.events.DomainEvent;
+import io.pointmesh.events.EventEnvelope;
+import io.pointmesh.platform.inbox.EventInbox;
 import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -49,8 +53,26 @@ public class NotificationService {
                 .map(inserted -> inserted == 1 ? n : null);
     }
 
+    /** A handler that adds notifications (through {@link #add}) to the list it is given. */
+    @FunctionalInterface
+    public interface Notifier {
+        Uni<Void> apply(EventEnvelope<DomainEvent> event, List<Notification> added);
+    }
+
+    /**
+     * Consumes one event idempotently through the inbox and pushes the notifications its handler
+     * added, after they committed. A retried delivery starts from an empty list.
+     */
+    public Uni<Void> consumeAndPush(EventInbox inbox, String consumer, String json, Notifier handler) {
+        List<Notification> added = new ArrayList<>();
+        return inbox.consume(consumer, json, event -> {
+            added.clear();
+            return handler.apply(event, added);
+        }).invoke(() -> push(added)).replaceWithVoid();
+    }
+
     /** Delivers what was added, once its transaction committed; a failing sender never undoes the inbox. */
-    public void push(List<Notification> added) {
+    void push(List<Notification> added) {
         for (Notification n : added) {
             if (n != null) {
                 try {
