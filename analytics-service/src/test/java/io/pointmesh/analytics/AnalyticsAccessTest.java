@@ -29,11 +29,17 @@ class AnalyticsAccessTest {
 
     static final String MINE = "partner-mine";
 
+    /** The dashboard's login settings: public, they name a public client only. */
+    static final String ANYONE = "anyone";
+
     static List<Endpoint> endpoints() {
         Set<String> own = Set.of("operator", "partner");
         Set<String> ops = Set.of("operator");
         return List.of(
+                new Endpoint("GET", "/analytics/v1/dashboard/config", Set.of(ANYONE)),
                 new Endpoint("GET", "/analytics/v1/network/summary", ops),
+                new Endpoint("GET", "/analytics/v1/network/partners", ops),
+                new Endpoint("GET", "/analytics/v1/campaigns", own),
                 new Endpoint("GET", "/analytics/v1/network/reports/{kind}", ops),
                 new Endpoint("POST", "/analytics/v1/scores/recompute", ops),
                 new Endpoint("GET", "/analytics/v1/members/{memberId}/scores", ops),
@@ -50,7 +56,7 @@ class AnalyticsAccessTest {
         }
         String path = e.path().replace("{kind}", "members").replace("{memberId}", "nobody").replace("{partnerId}", partnerId)
                 .replace("{campaignId}", "no-campaign") + (e.path().endsWith("/offers") ? "?cardNumber=x&partnerId=" + partnerId : "")
-                + (e.path().endsWith("recompute") ? "?asOf=2020-01-01" : "");
+                + (e.path().endsWith("recompute") ? "?asOf=2020-01-01" : "") + (e.path().endsWith("/campaigns") ? "?partnerId=" + partnerId : "");
         return req.request(e.method(), path).then().extract().statusCode();
     }
 
@@ -60,6 +66,10 @@ class AnalyticsAccessTest {
                 "member", TestTokens.member("m-access"), "none", TestTokens.noRole());
         for (Endpoint e : endpoints()) {
             String what = e.method() + " " + e.path();
+            if (e.allowed().contains(ANYONE)) {
+                assertEquals(200, call(e, null, MINE), what + " without a token");
+                continue;
+            }
             assertEquals(401, call(e, null, MINE), what + " without a token");
             tokens.forEach((role, token) -> {
                 int status = call(e, token, MINE);
@@ -70,7 +80,7 @@ class AnalyticsAccessTest {
                     assertEquals(403, status, what + " as " + role);
                 }
             });
-            if (e.path().contains("{partnerId}") || e.path().endsWith("/offers")) {
+            if (e.path().contains("{partnerId}") || e.path().endsWith("/offers") || e.path().endsWith("/campaigns")) {
                 assertEquals(403, call(e, TestTokens.partner("partner-other"), MINE), what + " as another partner");
             }
         }

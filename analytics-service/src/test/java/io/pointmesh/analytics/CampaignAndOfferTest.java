@@ -22,6 +22,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import static io.pointmesh.analytics.ScoringTest.count;
@@ -93,6 +94,14 @@ class CampaignAndOfferTest {
         given().auth().oauth2(TestTokens.partner(shop)).get("/analytics/v1/campaigns/" + network + "/results").then().statusCode(403);
         given().auth().oauth2(TestTokens.operator()).get("/analytics/v1/campaigns/" + network + "/results").then().statusCode(200);
         given().auth().oauth2(TestTokens.operator()).get("/analytics/v1/campaigns/no-such/results").then().statusCode(404);
+
+        // the listing the dashboard picks campaigns from: a partner its own, operators any partner's or the network's
+        List<String> own = given().auth().oauth2(TestTokens.partner(shop)).get("/analytics/v1/campaigns").then().statusCode(200)
+                .extract().jsonPath().getList("campaignId", String.class);
+        assertEquals(Set.of(half, vvipOnly), Set.copyOf(own));
+        assertEquals(List.of(network), given().auth().oauth2(TestTokens.operator()).get("/analytics/v1/campaigns?partnerId=network").then()
+                .statusCode(200).extract().jsonPath().getList("findAll { it.campaignId.endsWith('" + run + "') }.campaignId", String.class));
+        given().auth().oauth2(TestTokens.partner(shop)).get("/analytics/v1/campaigns?partnerId=other").then().statusCode(403);
 
         // segments as of today: one purchase five days ago makes these members NEW, so the network campaign applies
         given().auth().oauth2(TestTokens.operator()).post("/analytics/v1/scores/recompute?asOf=" + LocalDate.now(ScoringTest.ZONE))

@@ -81,6 +81,8 @@ class ReportTest {
         assertEquals(12, value(members, "region", "Seoul", "members"));
         assertEquals(14, members.getList("rows.findAll { it.section == 'rfm-r' }.value", Integer.class).stream().mapToInt(Integer::intValue).sum());
         assertEquals(14, value(members, "purchase-cycle", "15-30", "intervals"));
+        // segment flows: none was a member a year ago; all bought for the first time within the last month
+        assertEquals(14, value(members, "segment-flow", "NONE>NEW", "members"));
         // vintage: all 14 joined this month
         String cohort = java.time.YearMonth.from(asOf) + "+0";
         assertEquals(14, value(members, "vintage", cohort, "members"));

@@ -73,10 +73,54 @@ public final class LocalStack {
 
     /** Creates a Keycloak user in the pointmesh realm through the admin API; returns the user name. */
     public String createUser(String username, String password, String email) {
+        return createUser(username, password, email, Map.of());
+    }
+
+    /**
+     * A partner's or the operator's staff account for the dashboard: a user with the realm role
+     * {@code partner} (and the admin-only {@code partner_id} attribute, which the dashboard client
+     * puts in the token) or {@code operator}.
+     */
+    public String createStaffUser(String username, String password, String realmRole, String partnerId) {
+        createUser(username, password, username + "@staff.example.com", partnerId == null ? Map.of() : Map.of("partner_id", partnerId));
         String admin = adminToken();
-        String body = "{\"username\":\"" + username + "\",\"enabled\":true,\"email\":\"" + email + "\",\"emailVerified\":true,"
-                + "\"firstName\":\"Test\",\"lastName\":\"Member\","
-                + "\"credentials\":[{\"type\":\"password\",\"value\":\"" + password + "\",\"temporary\":false}]}";
+        String realmAdmin = keycloakUrl() + "/admin/realms/" + realm();
+        try {
+            JsonNode user = JSON.readTree(send(HttpRequest.newBuilder(URI.create(realmAdmin + "/users?exact=true&username="
+                    + URLEncoder.encode(username, StandardCharsets.UTF_8))).header("Authorization", "Bearer " + admin).GET().build()).body()).get(0);
+            String role = send(HttpRequest.newBuilder(URI.create(realmAdmin + "/roles/" + realmRole)).header("Authorization", "Bearer " + admin)
+                    .GET().build()).body();
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(realmAdmin + "/users/" + user.path("id").asText() + "/role-mappings/realm"))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("[" + role + "]")).build());
+            if (r.statusCode() != 204) {
+                throw new IllegalStateException("cannot give " + username + " the role " + realmRole + ": " + r.statusCode() + " " + r.body());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return username;
+    }
+
+    private String createUser(String username, String password, String email, Map<String, String> attributes) {
+        String admin = adminToken();
+        Map<String, Object> user = new java.util.LinkedHashMap<>();
+        user.put("username", username);
+        user.put("enabled", true);
+        user.put("email", email);
+        user.put("emailVerified", true);
+        user.put("firstName", "Test");
+        user.put("lastName", "Member");
+        user.put("credentials", java.util.List.of(Map.of("type", "password", "value", password, "temporary", false)));
+        Map<String, java.util.List<String>> attrs = new java.util.TreeMap<>();
+        attributes.forEach((k, v) -> attrs.put(k, java.util.List.of(v)));
+        user.put("attributes", attrs);
+        String body;
+        try {
+            body = JSON.writeValueAsString(user);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(keycloakUrl() + "/admin/realms/" + realm() + "/users"))
                 .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());

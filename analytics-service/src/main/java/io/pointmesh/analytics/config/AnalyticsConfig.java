@@ -34,6 +34,17 @@ public interface AnalyticsConfig {
         int reactivationGapDays();
     }
 
+    Dashboard dashboard();
+
+    /** The dashboard's login: a public OIDC client (authorization code with PKCE) in the network's realm. */
+    interface Dashboard {
+        @WithDefault("pointmesh-dashboard")
+        String clientId();
+
+        /** The realm's URL as browsers reach it (default: pointmesh.oidc.url, as the services reach it). */
+        java.util.Optional<String> oidcUrl();
+    }
+
     /** The smallest group an aggregate about other partners' customers may describe. */
     @WithDefault("10")
     int minimumGroup();

@@ -36,6 +36,21 @@ public class CampaignAnalyticsResource {
     Offers offers;
 
     @GET
+    @Path("/campaigns")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "Campaigns, newest first: a partner's own; operators every campaign or one partner's (partnerId; "
+            + "partnerId=network for the network's own)")
+    public List<CampaignResults.Summary> campaigns(@QueryParam("partnerId") String partnerId) {
+        if (caller.isOperator()) {
+            return results.campaigns(partnerId);
+        }
+        if (partnerId != null && !partnerId.equals(caller.partnerId())) {
+            throw ProblemException.forbidden("other-partner", "a partner may only read its own data");
+        }
+        return results.campaigns(caller.partnerId());
+    }
+
+    @GET
     @Path("/campaigns/{campaignId}/results")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "Treatment against control: purchase rate, spend per member, redemption rate, with 95 % intervals and p-values")

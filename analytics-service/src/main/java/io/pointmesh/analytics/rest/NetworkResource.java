@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -50,6 +51,20 @@ public class NetworkResource {
                            @QueryParam("asOf") String asOf) {
         return ReportAnswers.answer(headers, reports.report(null, ReportAnswers.kind(kind), ReportAnswers.date("from", from),
                 ReportAnswers.date("to", to), ReportAnswers.date("asOf", asOf)));
+    }
+
+    /** A partner, as the dashboard's partner picker shows it. */
+    public record PartnerEntry(String partnerId, String name, String category, String status) {
+    }
+
+    @GET
+    @Path("/partners")
+    @RolesAllowed(Roles.OPERATOR)
+    @WithSession
+    @Operation(summary = "The network's partners, by name (operators)")
+    public Uni<List<PartnerEntry>> partners() {
+        return PartnerDimension.<PartnerDimension>list("order by legalName, partnerId")
+                .map(all -> all.stream().map(p -> new PartnerEntry(p.partnerId, p.legalName, p.category, p.status)).toList());
     }
 
     @GET

@@ -30,11 +30,27 @@ public class CampaignResults {
                           Uplift.Rates purchaseRate, Uplift.Means spendPerMember, Uplift.Rates redemptionRate) {
     }
 
+    /** A campaign as the dashboard lists it. */
+    @RegisterForReflection
+    public record Summary(String campaignId, String partnerId, String name, String bonusKind, Instant startsAt, Instant endsAt,
+                          String target, BigDecimal treatmentShare) {
+    }
+
     @Inject
     Transactions transactions;
 
     @Inject
     Clock clock;
+
+    /** Campaigns newest first: every one (partnerId null), the network's own ("network"), or one partner's. */
+    public List<Summary> campaigns(String partnerId) {
+        String where = partnerId == null ? "" : "network".equals(partnerId) ? " WHERE partner_id IS NULL" : " WHERE partner_id = ?";
+        Object[] params = partnerId == null || "network".equals(partnerId) ? new Object[0] : new Object[]{partnerId};
+        return transactions.run(c -> Sql.list(c, "SELECT campaign_id, partner_id, name, bonus_kind, starts_at, ends_at, target, treatment_share "
+                        + "FROM campaign_dim" + where + " ORDER BY starts_at DESC, campaign_id LIMIT 200",
+                rs -> new Summary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
+                        rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getBigDecimal(8)), params));
+    }
 
     /** The campaign's partner (null for a network campaign), or 404. */
     public String partnerOf(String campaignId) {

@@ -106,6 +106,11 @@ public class ReportService {
                 + "GROUP BY 1 ORDER BY 1", 0);
         grouped(c, rows, "segment", "SELECT coalesce(d.segment, 'UNKNOWN'), count(*) FROM customers x LEFT JOIN member_dim d USING (member_id) "
                 + "GROUP BY 1 ORDER BY 1", 0);
+        // segment flows: each customer's segment the day before the window against as of asOf ("NONE": not yet a member)
+        LocalDate before = s.from().atZone(config.zone()).toLocalDate().minusDays(1);
+        grouped(c, rows, "segment-flow", "SELECT coalesce(b.segment, 'NONE') || '>' || coalesce(a.segment, 'NONE'), count(*) FROM customers x "
+                + "LEFT JOIN (" + scoring.segmentsAsOf(before) + ") b USING (member_id) LEFT JOIN (" + scoring.segmentsAsOf(s.asOf())
+                + ") a USING (member_id) GROUP BY 1 ORDER BY 1", 0);
         rows.add(row("risk", "churned", "members", Sql.scalarLong(c, "SELECT count(*) FROM customers x JOIN member_dim d USING (member_id) "
                 + "WHERE d.segment = 'CHURNED'")));
         rows.add(row("risk", "at-risk", "members", Sql.scalarLong(c, "SELECT count(*) FROM customers x JOIN churn_score s USING (member_id) "
@@ -151,8 +156,11 @@ public class ReportService {
         String zone = config.zone().getId();
         String population = s.partnerId() == null ? "member_dim d" : "member_dim d JOIN customers x USING (member_id)";
         String asOf = "DATE '" + s.asOf() + "'";
-        Sql.update(c, "CREATE TEMP TABLE cohort ON COMMIT DROP AS SELECT d.member_id, date_trunc('month', d.joined_at AT TIME ZONE '" + zone
-                + "')::date AS cohort FROM " + population + " WHERE d.status <> 'LEFT' AND (d.joined_at AT TIME ZONE '" + zone + "')::date <= " + asOf);
+        // member since: joining, or the first purchase if earlier (imported history predates the join)
+        String since = "(least(d.joined_at, f.first_purchase_at) AT TIME ZONE '" + zone + "')";
+        Sql.update(c, "CREATE TEMP TABLE cohort ON COMMIT DROP AS SELECT d.member_id, date_trunc('month', " + since
+                + ")::date AS cohort FROM " + population + " LEFT JOIN member_features f USING (member_id) WHERE d.status <> 'LEFT' AND "
+                + since + "::date <= " + asOf);
         List<Object[]> cells = Sql.list(c, "WITH sizes AS (SELECT cohort, count(*) AS n FROM cohort GROUP BY cohort), "
                         + "grid AS (SELECT z.cohort, z.n, k, (z.cohort + make_interval(months => k))::date AS month FROM sizes z, "
                         + "generate_series(0, 23) AS k WHERE (z.cohort + make_interval(months => k))::date <= " + asOf + "), "

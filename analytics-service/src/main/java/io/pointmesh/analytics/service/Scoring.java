@@ -123,7 +123,9 @@ public class Scoring {
                 + "WHEN f.prev IS NOT NULL AND f.last - f.prev >= " + s.reactivationGapDays() + " THEN 'REACTIVATED' "
                 + "ELSE 'ACTIVE' END AS segment "
                 + "FROM member_dim d LEFT JOIN f USING (member_id) "
-                + "WHERE d.status <> 'LEFT' AND d.joined_at < (DATE '" + asOf + "' + 1)::timestamp AT TIME ZONE '" + config.zone() + "'";
+                // a member by then: joined, or already buying (history a partner brought with its customers predates the join)
+                + "WHERE d.status <> 'LEFT' AND (f.member_id IS NOT NULL OR d.joined_at < (DATE '" + asOf + "' + 1)::timestamp AT TIME ZONE '"
+                + config.zone() + "')";
     }
 
     public SegmentRun resegment(LocalDate asOf) {

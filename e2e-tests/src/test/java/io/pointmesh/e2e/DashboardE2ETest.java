@@ -1,0 +1,164 @@
+package io.pointmesh.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pointmesh.events.member.MemberJoined;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.LocalInfra;
+import io.pointmesh.testing.LocalStack;
+import io.pointmesh.testing.TestEvents;
+import io.pointmesh.testing.browser.HeadlessChromium;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The analytics dashboard in a real headless Chromium: a partner's staff member signs in through
+ * Keycloak's login page (authorization code with PKCE), and every chart draws the partner's own
+ * data; the page's token cannot read another partner; an operator sees the network and can pick
+ * the partner. The data comes from the real flow: the partner earns through the ledger's API, and
+ * analytics learns it from ledger.events.
+ */
+class DashboardE2ETest {
+
+    static final int MEMBERS = 16;
+    static final List<String> CHARTS = List.of("chart-sales", "chart-grades", "chart-rfm", "chart-segments", "chart-dayhour",
+            "chart-stores", "chart-cohorts", "chart-uplift");
+
+    @Test
+    void staffSignInAndEveryChartDrawsTheirData() throws Exception {
+        LocalStack stack = LocalStack.connect();
+        String operator = stack.operatorToken();
+        Partners.ActivePartner partner = Partners.active(stack, operator);
+        String partnerId = partner.partnerId();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(partner.token()).contentType(ContentType.JSON)
+                .body(Map.of("name", "Dashboard A/B " + run, "bonusKind", "FIXED", "fixedPoints", 100, "treatmentShare", 0.5,
+                        "startsAt", Instant.now().minus(1, ChronoUnit.MINUTES).toString(),
+                        "endsAt", Instant.now().plus(1, ChronoUnit.DAYS).toString()))
+                .post(stack.url("partner") + "/partners/v1/partners/" + partnerId + "/campaigns").then().statusCode(201);
+
+        List<String> members = new ArrayList<>();
+        try (KafkaTestClient kafka = new KafkaTestClient(LocalInfra.kafkaBootstrap())) {
+            for (int i = 0; i < MEMBERS; i++) {
+                String member = UUID.randomUUID().toString();
+                members.add(member);
+                kafka.send("member.events", member, TestEvents.encode(new MemberJoined(member, "9400" + member.substring(0, 12),
+                        "R" + member.substring(0, 7), null, 1980 + i, i % 2 == 0 ? "F" : "M", "Seoul")));
+            }
+        }
+        // 1 to 3 purchases each, of different sizes, so that RFM, grades and stores have something to rank
+        String earnings = stack.url("ledger") + "/ledger/v1/earnings";
+        for (int i = 0; i < MEMBERS; i++) {
+            for (int k = 0; k <= i % 3; k++) {
+                Map<String, Object> body = Map.of("partnerTxId", UUID.randomUUID().toString(), "memberId", members.get(i),
+                        "storeCode", partner.storeCode(), "amount", 10000 + 5000 * i + 1000 * k, "currency", "KRW",
+                        "occurredAt", Instant.now().toString());
+                // the ledger learns each member from member.events: retry until it has
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> given().auth()
+                        .oauth2(partner.token()).contentType(ContentType.JSON).body(body).post(earnings).then().extract().statusCode() == 201);
+            }
+        }
+        int purchases = MEMBERS / 3 * 6 + (MEMBERS % 3 >= 1 ? 1 : 0) + (MEMBERS % 3 >= 2 ? 2 : 0);
+        String report = stack.url("analytics") + "/analytics/v1/partners/" + partnerId + "/reports/transactions";
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> given().auth().oauth2(partner.token())
+                .get(report).then().statusCode(200).extract().jsonPath()
+                .getList("rows.findAll { it.section == 'sales-by-day' && it.metric == 'purchases' }.value", Integer.class)
+                .stream().mapToInt(Integer::intValue).sum() == purchases);
+        given().auth().oauth2(operator).post(stack.url("analytics") + "/analytics/v1/scores/recompute").then().statusCode(200);
+
+        String staff = "staff-" + run;
+        String password = staff + "-Pw1!";
+        stack.createStaffUser(staff, password, "partner", partnerId);
+        String boss = "ops-" + run;
+        stack.createStaffUser(boss, boss + "-Pw1!", "operator", null);
+        String dashboard = stack.url("analytics") + "/dashboard/";
+
+        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+            try {
+                signIn(browser, dashboard, staff, password);
+                JsonNode charts = chartsDrawn(browser);
+                for (String id : CHARTS) {
+                    JsonNode chart = charts.get(id);
+                    assertEquals("ready", chart.path("state").asText(), id + " " + chart);
+                    assertTrue(chart.path("points").asInt() > 0, id + " " + chart);
+                    assertEquals(chart.path("points").asInt(), chart.path("marks").asInt(), id + ": every data point is drawn");
+                }
+                // the figures are this partner's: its customers, and every one of them graded once
+                assertEquals(String.valueOf(MEMBERS), browser.eval("document.querySelector('#kpis .kpi b').textContent").asText());
+                assertEquals(MEMBERS, browser.eval("[...document.querySelectorAll('#chart-grades .mark title')]"
+                        + ".reduce((sum, t) => sum + Number(t.textContent.split(': ')[1]), 0)").asInt());
+                assertEquals(MEMBERS, browser.eval("[...document.querySelectorAll('#chart-rfm .mark title')]"
+                        + ".reduce((sum, t) => sum + Number(t.textContent.split(': ')[1]), 0)").asInt());
+                assertEquals(purchases, browser.eval("[...document.querySelectorAll('#chart-dayhour .mark title')]"
+                        + ".reduce((sum, t) => sum + Number(t.textContent.split(': ')[1]), 0)").asInt());
+                assertEquals("[\"" + partnerId + "\"]", browser.eval("JSON.stringify([...document.querySelectorAll('#scope option')]"
+                        + ".map(o => o.value))").asText(), "a partner's staff sees only its own partner");
+                // the page's token is the person's own: another partner's data is refused by the API
+                assertEquals("a partner may only read its own data", browser.eval("Auth.api('/analytics/v1/partners/someone-else/reports/members')"
+                        + ".then(() => 'allowed', e => e.message)").asText());
+                browser.screenshot(Path.of("target", "dashboard-partner.png"));  // for people to look at
+            } catch (AssertionError | RuntimeException e) {
+                browser.screenshot(Path.of("target", "dashboard-partner-failure.png"));
+                throw e;
+            }
+        }
+
+        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+            try {
+                signIn(browser, dashboard, boss, boss + "-Pw1!");
+                JsonNode network = chartsDrawn(browser);
+                assertEquals("network", browser.eval("document.getElementById('scope').value").asText());
+                for (String id : List.of("chart-sales", "chart-grades", "chart-rfm", "chart-dayhour", "chart-stores")) {
+                    assertEquals("ready", network.get(id).path("state").asText(), id + " " + network.get(id));
+                }
+                // the operator picks the partner: the same figures as its own staff saw
+                browser.eval("document.getElementById('scope').value = '" + partnerId + "'; "
+                        + "document.getElementById('controls').requestSubmit(); true");
+                browser.waitFor("document.getElementById('status').textContent", v -> v.asText().contains("E2E Partner")
+                        && !v.asText().startsWith("Loading"), Duration.ofSeconds(60));
+                chartsDrawn(browser);
+                assertEquals(String.valueOf(MEMBERS), browser.eval("document.querySelector('#kpis .kpi b').textContent").asText());
+                browser.screenshot(Path.of("target", "dashboard-operator.png"));
+            } catch (AssertionError | RuntimeException e) {
+                browser.screenshot(Path.of("target", "dashboard-operator-failure.png"));
+                throw e;
+            }
+        }
+    }
+
+    /** Opens the dashboard, which sends the browser to Keycloak's login page; signs in there. */
+    static void signIn(HeadlessChromium browser, String dashboard, String username, String password) {
+        browser.navigate(dashboard);
+        browser.waitFor("document.getElementById('kc-login') !== null", JsonNode::asBoolean, Duration.ofSeconds(30));
+        browser.eval("document.getElementById('username').value = '" + username + "'; "
+                + "document.getElementById('password').value = '" + password + "'; document.getElementById('kc-login').click(); true");
+        browser.waitFor("location.href.startsWith('" + dashboard + "') && !location.search.includes('code=') "
+                + "&& document.getElementById('user').textContent.includes('" + username + "')", JsonNode::asBoolean, Duration.ofSeconds(30));
+    }
+
+    /** Waits until no chart is loading any more; answers each chart's state, data points and drawn marks by id. */
+    static JsonNode chartsDrawn(HeadlessChromium browser) {
+        return browser.waitFor("Object.fromEntries([...document.querySelectorAll('.chart')].map(f => [f.id, {state: f.dataset.state, "
+                + "points: Number(f.dataset.points || 0), marks: f.querySelectorAll('svg .mark').length}]))", v -> {
+                    for (JsonNode chart : v) {
+                        if ("loading".equals(chart.path("state").asText())) {
+                            return false;
+                        }
+                    }
+                    return v.size() == CHARTS.size();
+                }, Duration.ofSeconds(60));
+    }
+}
