@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.LocalStack;
+import io.pointmesh.testing.browser.HeadlessChromium;
+import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -11,11 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -41,8 +47,10 @@ class DemoDataE2ETest {
         Files.writeString(home.resolve("local.json"), new ObjectMapper().writeValueAsString(stack.localJson()));
         Files.copy(LocalInfra.stateDir().resolve("secrets.env"), home.resolve("secrets.env"));
 
-        JsonNode first = run(home);
-        JsonNode second = run(home);
+        Run firstRun = run(home);
+        Run secondRun = run(home);
+        JsonNode first = firstRun.partners();
+        JsonNode second = secondRun.partners();
         assertEquals(5, second.size(), second.toString());
         Set<String> categories = new HashSet<>();
         for (int i = 0; i < second.size(); i++) {
@@ -73,9 +81,63 @@ class DemoDataE2ETest {
             given().auth().oauth2(token).get(stack.url("member") + "/members/v1/me").then().statusCode(200)
                     .body("memberId", is(m.path("memberId").asText()), "card.cardNumber", is(m.path("cardNumber").asText()));
         }
+
+        // a year of purchase history through the ledger's import, once: the second run finds it all there
+        long imported = firstRun.figure("purchases imported: (\\d+) earned");
+        assertTrue(imported >= 12, firstRun.output());
+        assertEquals(0, firstRun.figure("earned, \\d+ already there, (\\d+) rejected"), firstRun.output());
+        assertEquals(imported, secondRun.figure("earned, (\\d+) already there"), secondRun.output());
+        assertEquals(0, secondRun.figure("purchases imported: (\\d+) earned"), secondRun.output());
+        long today = firstRun.figure("(\\d+) purchases today under the live campaigns");
+        // analytics learns every one of them from ledger.events, spread over the year
+        String operator = stack.operatorToken();
+        LocalDate since = LocalDate.now(ZoneId.of("Asia/Seoul")).minusMonths(13);
+        Set<String> months = new HashSet<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            long seen = 0;
+            months.clear();
+            for (JsonNode p : second) {
+                JsonPath tx = given().auth().oauth2(operator).get(stack.url("analytics") + "/analytics/v1/partners/" + p.path("partnerId").asText()
+                        + "/reports/transactions?from=" + since).then().statusCode(200).extract().jsonPath();
+                seen += tx.getList("rows.findAll { it.section == 'sales-by-day' && it.metric == 'purchases' }.value", Long.class).stream()
+                        .mapToLong(Long::longValue).sum();
+                months.addAll(tx.getList("rows.findAll { it.section == 'sales-by-month' }.label", String.class));
+            }
+            assertEquals(imported + today, seen);
+        });
+        assertTrue(months.size() >= 6, "the history spans the year: " + months);
+
+        // the dashboard's staff sign-ins: a partner's staff sees that partner only
+        JsonNode dashboard = new ObjectMapper().readTree(home.resolve("dashboard.json").toFile());
+        assertEquals(6, dashboard.path("users").size(), dashboard.toString());
+        JsonNode convenience = null;
+        for (JsonNode u : dashboard.path("users")) {
+            if (u.path("username").asText().equals("staff-convenience-store")) {
+                convenience = u;
+            }
+        }
+        String dailyMart = second.get(1).path("partnerId").asText();
+        assertEquals(dailyMart, convenience.path("partnerId").asText(), dashboard.toString());
+        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+            DashboardE2ETest.signIn(browser, dashboard.path("url").asText(), convenience.path("username").asText(),
+                    convenience.path("password").asText());
+            DashboardE2ETest.chartsDrawn(browser);
+            assertEquals("[\"" + dailyMart + "\"]", browser.eval("JSON.stringify([...document.querySelectorAll('#scope option')].map(o => o.value))")
+                    .asText());
+            assertEquals("ready", browser.eval("document.getElementById('chart-sales').dataset.state").asText());
+        }
     }
 
-    private static JsonNode run(Path home) throws IOException, InterruptedException {
+    record Run(JsonNode partners, String output) {
+        /** A number the script printed: the first match of the pattern's group 1. */
+        long figure(String pattern) {
+            Matcher m = Pattern.compile(pattern).matcher(output);
+            assertTrue(m.find(), pattern + " in " + output);
+            return Long.parseLong(m.group(1).replace(",", ""));
+        }
+    }
+
+    private static Run run(Path home) throws IOException, InterruptedException {
         ProcessBuilder p = new ProcessBuilder(LocalInfra.repositoryRoot().resolve("scripts/demo-data").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .directory(LocalInfra.repositoryRoot().toFile());
@@ -85,6 +147,6 @@ class DemoDataE2ETest {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), "demo-data finished");
         assertEquals(0, process.exitValue(), out);
-        return new ObjectMapper().readTree(home.resolve("partners.json").toFile());
+        return new Run(new ObjectMapper().readTree(home.resolve("partners.json").toFile()), out);
     }
 }
