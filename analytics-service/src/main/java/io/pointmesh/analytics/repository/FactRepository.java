@@ -20,6 +20,24 @@ import java.util.UUID;
 @ApplicationScoped
 public class FactRepository {
 
+    /**
+     * Ingestion holds this advisory lock shared, a regrade rolling the grade window forward holds
+     * it exclusively: so no fact is added to the summary's 12-month spend by the old window while
+     * the window moves past it (see Scoring#rollWindow).
+     */
+    public static final long WINDOW_LOCK = 7460723156L;
+
+    /** The date the members' 12-month spend (member_features.spend_12m) is as of, if any. */
+    static Optional<LocalDate> window(Connection c) throws SQLException {
+        Sql.one(c, "SELECT pg_advisory_xact_lock_shared(" + WINDOW_LOCK + ")", rs -> null);
+        return Sql.one(c, "SELECT as_of FROM scoring_state WHERE kind = 'window'", rs -> rs.getObject(1, LocalDate.class));
+    }
+
+    /** Whether a purchase day counts in the 12-month window up to {@code asOf}: (asOf - 12 months, asOf]. */
+    public static boolean inWindow(LocalDate day, LocalDate asOf) {
+        return day.isAfter(asOf.minusMonths(12)) && !day.isAfter(asOf);
+    }
+
     /** A purchase as the ledger reported it. Answers false when it was already recorded. */
     public boolean recordPurchase(Connection c, UUID earningId, String memberId, String partnerId, String storeCode, BigDecimal amount,
                                   String currency, Instant occurredAt, LocalDate day, long points, List<String> campaignIds,
@@ -45,13 +63,24 @@ public class FactRepository {
                     + "last_at = greatest(last_at, ?) WHERE member_id = ? AND partner_id = ?", amount, occurredAt, occurredAt, memberId,
                     partnerId);
         }
+        boolean counts = window(c).map(w -> inWindow(day, w)).orElse(false);
+        // the summary: a new purchase day after the last makes the last the one before it; an
+        // earlier one (a late or back-dated purchase) may become the one before the last
         Sql.update(c, "INSERT INTO member_features (member_id, first_purchase_at, last_purchase_at, purchases, purchase_days, net_spend, "
-                        + "partners) VALUES (?, ?, ?, 1, 1, ?, 1) ON CONFLICT (member_id) DO UPDATE SET "
+                        + "partners, first_day, last_day, prev_day, spend_12m, days_12m) VALUES (?, ?, ?, 1, 1, ?, 1, ?, ?, NULL, ?, ?) "
+                        + "ON CONFLICT (member_id) DO UPDATE SET "
                         + "first_purchase_at = least(member_features.first_purchase_at, EXCLUDED.first_purchase_at), "
                         + "last_purchase_at = greatest(member_features.last_purchase_at, EXCLUDED.last_purchase_at), "
                         + "purchases = member_features.purchases + 1, purchase_days = member_features.purchase_days + ?, "
-                        + "net_spend = member_features.net_spend + EXCLUDED.net_spend, partners = member_features.partners + ?",
-                memberId, occurredAt, occurredAt, amount, newDay ? 1 : 0, newPartner ? 1 : 0);
+                        + "net_spend = member_features.net_spend + EXCLUDED.net_spend, partners = member_features.partners + ?, "
+                        + "first_day = least(member_features.first_day, EXCLUDED.first_day), "
+                        + "last_day = greatest(member_features.last_day, EXCLUDED.last_day), "
+                        + "prev_day = CASE WHEN NOT ? THEN member_features.prev_day "
+                        + "WHEN EXCLUDED.last_day > member_features.last_day THEN member_features.last_day "
+                        + "ELSE greatest(member_features.prev_day, EXCLUDED.last_day) END, "
+                        + "spend_12m = member_features.spend_12m + EXCLUDED.spend_12m, days_12m = member_features.days_12m + ?",
+                memberId, occurredAt, occurredAt, amount, day, day, counts ? amount : BigDecimal.ZERO, counts ? 1 : 0,
+                newDay ? 1 : 0, newPartner ? 1 : 0, newDay, counts && newDay ? 1 : 0);
         return true;
     }
 
@@ -67,6 +96,9 @@ public class FactRepository {
         Sql.update(c, "UPDATE member_day SET net_spend = net_spend - ? WHERE member_id = ? AND day = ?", refund, memberId, purchase.get()[2]);
         Sql.update(c, "UPDATE member_partner SET net_spend = net_spend - ? WHERE member_id = ? AND partner_id = ?", refund, memberId,
                 purchase.get()[1]);
-        Sql.update(c, "UPDATE member_features SET net_spend = net_spend - ? WHERE member_id = ?", refund, memberId);
+        LocalDate day = (LocalDate) purchase.get()[2];
+        boolean counts = window(c).map(w -> inWindow(day, w)).orElse(false);
+        Sql.update(c, "UPDATE member_features SET net_spend = net_spend - ?, spend_12m = spend_12m - ? WHERE member_id = ?", refund,
+                counts ? refund : BigDecimal.ZERO, memberId);
     }
 }

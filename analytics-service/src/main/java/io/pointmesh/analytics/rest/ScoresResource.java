@@ -54,7 +54,8 @@ public class ScoresResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "A member's grade, segment and churn scores as last computed")
     public MemberScores memberScores(@PathParam("memberId") String memberId) {
-        return transactions.run(c -> Sql.one(c, "SELECT d.grade, d.grade_as_of, d.segment, s.p_alive, s.expected_90d, s.as_of "
+        return transactions.run(c -> Sql.one(c, "SELECT d.grade, greatest(d.grade_as_of, (SELECT as_of FROM scoring_state WHERE kind = 'grades')), d.segment, "
+                                + "s.p_alive, s.expected_90d, s.as_of "
                                 + "FROM member_dim d LEFT JOIN churn_score s USING (member_id) WHERE d.member_id = ?",
                         rs -> new MemberScores(memberId, rs.getString(1), rs.getObject(2, LocalDate.class), rs.getString(3),
                                 (Double) rs.getObject(4), (Double) rs.getObject(5), rs.getObject(6, LocalDate.class)), memberId))
