@@ -198,42 +198,37 @@ public class Scoring {
         return (System.nanoTime() - nanos) / 1_000_000;
     }
 
-    /** Each member's strategic segment as of the date (see docs/analytics.md), as a query. */
+    /** Each member's strategic segment as of the date (see docs/analytics.md), as a query over every member-day. */
     public String segmentsAsOf(LocalDate asOf) {
-        AnalyticsConfig.Segments s = config.segments();
-        return "WITH w AS (SELECT member_id, day, lag(day) OVER (PARTITION BY member_id ORDER BY day) AS prev, "
-                + "min(day) OVER (PARTITION BY member_id) AS first FROM member_day WHERE day <= DATE '" + asOf + "'), "
-                + "f AS (SELECT DISTINCT ON (member_id) member_id, first, day AS last, prev FROM w ORDER BY member_id, day DESC) "
-                + "SELECT d.member_id, CASE "
-                + "WHEN f.member_id IS NULL THEN 'PROSPECTIVE' "
-                + "WHEN f.last <= DATE '" + asOf + "' - " + s.churnDays() + " THEN 'CHURNED' "
-                + "WHEN f.last <= DATE '" + asOf + "' - " + s.activeDays() + " THEN 'DORMANT' "
-                + "WHEN f.first > DATE '" + asOf + "' - " + s.newDays() + " THEN 'NEW' "
-                + "WHEN f.prev IS NOT NULL AND f.last - f.prev >= " + s.reactivationGapDays() + " THEN 'REACTIVATED' "
-                + "ELSE 'ACTIVE' END AS segment "
-                + "FROM member_dim d LEFT JOIN f USING (member_id) "
-                // a member by then: joined, or already buying (history a partner brought with its customers predates the join)
-                + "WHERE d.status <> 'LEFT' AND (f.member_id IS NOT NULL OR d.joined_at < (DATE '" + asOf + "' + 1)::timestamp AT TIME ZONE '"
-                + config.zone() + "')";
+        return segments(asOf, "SELECT DISTINCT ON (member_id) member_id, first, day AS last, prev FROM (SELECT member_id, day, "
+                + "lag(day) OVER (PARTITION BY member_id ORDER BY day) AS prev, min(day) OVER (PARTITION BY member_id) AS first "
+                + "FROM member_day WHERE day <= DATE '" + asOf + "') w ORDER BY member_id, day DESC");
     }
 
     /**
-     * The same segments as {@link #segmentsAsOf}, from the per-member summary (first, last and
-     * second-to-last purchase days): one row per member instead of every member-day. Valid when no
-     * purchase day is after the date ({@link #summaryCurrent}).
+     * The same segments from the per-member summary (first, last and second-to-last purchase
+     * days): one row per member instead of every member-day. Valid when no purchase day is after
+     * the date ({@link #summaryCurrent}).
      */
     String segmentsFromSummary(LocalDate asOf) {
+        return segments(asOf, "SELECT member_id, first_day AS first, last_day AS last, prev_day AS prev FROM member_features "
+                + "WHERE first_day IS NOT NULL");
+    }
+
+    /** The segment rules, in order, over each purchasing member's (first, last, prev) purchase days as of the date. */
+    private String segments(LocalDate asOf, String days) {
         AnalyticsConfig.Segments s = config.segments();
         String day = "DATE '" + asOf + "'";
         return "SELECT d.member_id, CASE "
-                + "WHEN f.first_day IS NULL THEN 'PROSPECTIVE' "
-                + "WHEN f.last_day <= " + day + " - " + s.churnDays() + " THEN 'CHURNED' "
-                + "WHEN f.last_day <= " + day + " - " + s.activeDays() + " THEN 'DORMANT' "
-                + "WHEN f.first_day > " + day + " - " + s.newDays() + " THEN 'NEW' "
-                + "WHEN f.prev_day IS NOT NULL AND f.last_day - f.prev_day >= " + s.reactivationGapDays() + " THEN 'REACTIVATED' "
+                + "WHEN f.member_id IS NULL THEN 'PROSPECTIVE' "
+                + "WHEN f.last <= " + day + " - " + s.churnDays() + " THEN 'CHURNED' "
+                + "WHEN f.last <= " + day + " - " + s.activeDays() + " THEN 'DORMANT' "
+                + "WHEN f.first > " + day + " - " + s.newDays() + " THEN 'NEW' "
+                + "WHEN f.prev IS NOT NULL AND f.last - f.prev >= " + s.reactivationGapDays() + " THEN 'REACTIVATED' "
                 + "ELSE 'ACTIVE' END AS segment "
-                + "FROM member_dim d LEFT JOIN member_features f USING (member_id) "
-                + "WHERE d.status <> 'LEFT' AND (f.first_day IS NOT NULL OR d.joined_at < (" + day + " + 1)::timestamp AT TIME ZONE '"
+                + "FROM member_dim d LEFT JOIN (" + days + ") f USING (member_id) "
+                // a member by then: joined, or already buying (history a partner brought with its customers predates the join)
+                + "WHERE d.status <> 'LEFT' AND (f.member_id IS NOT NULL OR d.joined_at < (" + day + " + 1)::timestamp AT TIME ZONE '"
                 + config.zone() + "')";
     }
 
