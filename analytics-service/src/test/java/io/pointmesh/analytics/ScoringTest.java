@@ -138,6 +138,15 @@ class ScoringTest {
         given().auth().oauth2(op).post("/analytics/v1/scores/recompute?asOf=" + asOf).then().statusCode(200)
                 .body("grades.changed", is(0), "segments.changed", is(0));
 
+        // a report on a past date shows that date's segments, not the stored (today's) ones: 190 days ago the
+        // "churned" member had bought 10 days before (NEW) and the "reactivated" one 110 days before (DORMANT)
+        var past = given().auth().oauth2(TestTokens.partner(partner)).get("/analytics/v1/partners/" + partner + "/reports/members?from="
+                + asOf.minusDays(400) + "&asOf=" + asOf.minusDays(190)).then().statusCode(200).extract().jsonPath();
+        assertEquals(2, past.getLong("rows.find { it.section == 'summary' && it.label == 'customers' }.value"));
+        assertEquals(1, past.getLong("rows.find { it.section == 'segment' && it.label == 'NEW' }.value"));
+        assertEquals(1, past.getLong("rows.find { it.section == 'segment' && it.label == 'DORMANT' }.value"));
+        assertEquals(0, past.getLong("rows.find { it.section == 'risk' && it.label == 'churned' }.value"));
+
         // the partner's riskiest customers: only members who allow personalization, and only its own
         given().auth().oauth2(TestTokens.partner(partner)).get("/analytics/v1/partners/" + partner + "/churn-risk?limit=50").then()
                 .statusCode(200).body("size()", is(20), "[0].rank", is(1));

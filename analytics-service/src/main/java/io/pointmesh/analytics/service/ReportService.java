@@ -101,20 +101,24 @@ public class ReportService {
                 + " - d.birth_year) / 10 * 10)::text || 's' END, count(*) " + consenting + " GROUP BY 1 ORDER BY 1", k);
         grouped(c, rows, "region", "SELECT coalesce(d.region, 'unknown'), count(*) " + consenting + " GROUP BY 1 ORDER BY 1", k);
 
-        // grades, segments (as last computed), churned and at risk
-        grouped(c, rows, "grade", "SELECT coalesce(d.grade, 'GENERAL'), count(*) FROM customers x LEFT JOIN member_dim d USING (member_id) "
-                + "GROUP BY 1 ORDER BY 1", 0);
-        grouped(c, rows, "segment", "SELECT coalesce(d.segment, 'UNKNOWN'), count(*) FROM customers x LEFT JOIN member_dim d USING (member_id) "
-                + "GROUP BY 1 ORDER BY 1", 0);
+        // grades and segments: as stored when asOf is the latest computation's date or later, else computed as of asOf
+        // (a report on a past date shows that date's grades, e.g. the CDNOW replay as of 1998-06-30)
+        boolean stored = Sql.scalarLong(c, "SELECT count(*) FROM scoring_state WHERE kind IN ('grades', 'segments') AND as_of <= ?",
+                s.asOf()) == 2;
+        Sql.update(c, "CREATE TEMP TABLE scores_at ON COMMIT DROP AS " + (stored
+                ? "SELECT x.member_id, d.grade, d.segment FROM customers x LEFT JOIN member_dim d USING (member_id)"
+                : "SELECT x.member_id, g.grade, sg.segment FROM customers x LEFT JOIN (" + Scoring.gradesAsOf(s.asOf()) + ") g USING (member_id) "
+                + "LEFT JOIN (" + scoring.segmentsAsOf(s.asOf()) + ") sg USING (member_id)"));
+        grouped(c, rows, "grade", "SELECT coalesce(grade, 'GENERAL'), count(*) FROM scores_at GROUP BY 1 ORDER BY 1", 0);
+        grouped(c, rows, "segment", "SELECT coalesce(segment, 'UNKNOWN'), count(*) FROM scores_at GROUP BY 1 ORDER BY 1", 0);
         // segment flows: each customer's segment the day before the window against as of asOf ("NONE": not yet a member)
         LocalDate before = s.from().atZone(config.zone()).toLocalDate().minusDays(1);
         grouped(c, rows, "segment-flow", "SELECT coalesce(b.segment, 'NONE') || '>' || coalesce(a.segment, 'NONE'), count(*) FROM customers x "
                 + "LEFT JOIN (" + scoring.segmentsAsOf(before) + ") b USING (member_id) LEFT JOIN (" + scoring.segmentsAsOf(s.asOf())
                 + ") a USING (member_id) GROUP BY 1 ORDER BY 1", 0);
-        rows.add(row("risk", "churned", "members", Sql.scalarLong(c, "SELECT count(*) FROM customers x JOIN member_dim d USING (member_id) "
-                + "WHERE d.segment = 'CHURNED'")));
-        rows.add(row("risk", "at-risk", "members", Sql.scalarLong(c, "SELECT count(*) FROM customers x JOIN churn_score s USING (member_id) "
-                + "JOIN member_dim d USING (member_id) WHERE s.p_alive < 0.5 AND d.segment IS DISTINCT FROM 'CHURNED'")));
+        rows.add(row("risk", "churned", "members", Sql.scalarLong(c, "SELECT count(*) FROM scores_at WHERE segment = 'CHURNED'")));
+        rows.add(row("risk", "at-risk", "members", Sql.scalarLong(c, "SELECT count(*) FROM scores_at x JOIN churn_score s USING (member_id) "
+                + "WHERE s.p_alive < 0.5 AND x.segment IS DISTINCT FROM 'CHURNED'")));
 
         // RFM within the window: quintile scores (recency inverted: the most recent get 5), ties by member id
         Sql.update(c, "CREATE TEMP TABLE rfm ON COMMIT DROP AS SELECT member_id, ntile(5) OVER (ORDER BY last_at, member_id) AS r, "
