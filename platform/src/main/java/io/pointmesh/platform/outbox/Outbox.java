@@ -89,13 +89,7 @@ public class Outbox {
         try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?)")) {
             int pending = 0;
             for (DomainEvent event : events) {
-                EventEnvelope<DomainEvent> envelope = codec.wrap(event, now);
-                EventDefinition def = EventCatalog.of(event.getClass());
-                insert.setObject(1, UUID.fromString(envelope.id()));
-                insert.setString(2, def.topic().topicName());
-                insert.setString(3, event.aggregateId());
-                insert.setString(4, def.type());
-                insert.setString(5, codec.encode(envelope));
+                bind(insert, event, codec.wrap(event, now));
                 insert.addBatch();
                 if (++pending == 1000) {
                     insert.executeBatch();
@@ -118,15 +112,20 @@ public class Outbox {
             throw new IllegalStateException("Outbox.publish needs a connection inside a transaction (autocommit off)");
         }
         EventEnvelope<DomainEvent> envelope = codec.wrap(event, time);
-        EventDefinition def = EventCatalog.of(event.getClass());
         try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?)")) {
-            insert.setObject(1, UUID.fromString(envelope.id()));
-            insert.setString(2, def.topic().topicName());
-            insert.setString(3, event.aggregateId());
-            insert.setString(4, def.type());
-            insert.setString(5, codec.encode(envelope));
+            bind(insert, event, envelope);
             insert.executeUpdate();
         }
         return envelope;
+    }
+
+    /** One outbox row's values: id, topic, key (the aggregate), type, the encoded envelope. */
+    private void bind(PreparedStatement insert, DomainEvent event, EventEnvelope<DomainEvent> envelope) throws SQLException {
+        EventDefinition def = EventCatalog.of(event.getClass());
+        insert.setObject(1, UUID.fromString(envelope.id()));
+        insert.setString(2, def.topic().topicName());
+        insert.setString(3, event.aggregateId());
+        insert.setString(4, def.type());
+        insert.setString(5, codec.encode(envelope));
     }
 }
