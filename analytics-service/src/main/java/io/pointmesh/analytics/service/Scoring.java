@@ -106,15 +106,15 @@ public class Scoring {
      * the days in (A0, A] and takes away those in (A0 - 12 months, A - 12 months] (days in both
      * ranges cancel: they were in neither window), under the exclusive lock, so no fact is missed or
      * counted twice. The first time the window is built from every member-day. A date before the
-     * window leaves it alone. Answers whether the summary is now as of {@code asOf}.
+     * window leaves it alone (the regrade then ranks from every member-day).
      */
-    boolean rollWindow(LocalDate asOf) {
-        return transactions.run(c -> {
+    void rollWindow(LocalDate asOf) {
+        transactions.run(c -> {
             Sql.one(c, ONE_AT_A_TIME, rs -> null);
             Sql.one(c, "SELECT pg_advisory_xact_lock(" + FactRepository.WINDOW_LOCK + ")", rs -> null);
             Optional<LocalDate> window = Sql.one(c, "SELECT as_of FROM scoring_state WHERE kind = 'window'", rs -> rs.getObject(1, LocalDate.class));
             if (window.isPresent() && window.get().isAfter(asOf)) {
-                return false;
+                return null;
             }
             if (window.isEmpty()) {
                 Sql.update(c, "UPDATE member_features SET spend_12m = 0, days_12m = 0 WHERE spend_12m <> 0 OR days_12m <> 0");
@@ -134,7 +134,7 @@ public class Scoring {
             }
             Sql.update(c, "INSERT INTO scoring_state (kind, as_of) VALUES ('window', ?) ON CONFLICT (kind) DO UPDATE SET as_of = EXCLUDED.as_of",
                     asOf);
-            return true;
+            return null;
         });
     }
 
