@@ -116,7 +116,12 @@ class DemoDataE2ETest {
                 convenience = u;
             }
         }
-        String dailyMart = second.get(1).path("partnerId").asText();
+        String dailyMart = null;
+        for (JsonNode p : second) {
+            if (p.path("category").asText().equals("convenience-store")) {
+                dailyMart = p.path("partnerId").asText();
+            }
+        }
         assertEquals(dailyMart, convenience.path("partnerId").asText(), dashboard.toString());
         try (HeadlessChromium browser = HeadlessChromium.launch()) {
             DashboardE2ETest.signIn(browser, dashboard.path("url").asText(), convenience.path("username").asText(),
