@@ -69,8 +69,13 @@ class SettlementE2ETest {
         given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body(Map.of("partnerTxId", UUID.randomUUID().toString(), "amount", 30000))
                 .post(ledger + "/earnings/" + earningId[0] + "/reversals").then().statusCode(201);
-        String hold = given().auth().oauth2(token).contentType(ContentType.JSON)
+        // the partner alone cannot spend by member id; an operator's support hold can, with a reason
+        given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body(Map.of("partnerTxId", UUID.randomUUID().toString(), "memberId", member, "storeCode", "GN-001", "points", 500))
+                .post(ledger + "/redemptions").then().statusCode(403);
+        String hold = given().auth().oauth2(operator).contentType(ContentType.JSON)
+                .body(Map.of("partnerTxId", UUID.randomUUID().toString(), "memberId", member, "partnerId", partnerId,
+                        "storeCode", "GN-001", "points", 500, "reason", "settlement e2e: the member paid by phone"))
                 .post(ledger + "/redemptions").then().statusCode(201).extract().path("redemptionId");
         given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("points", 400))
                 .post(ledger + "/redemptions/" + hold + "/capture").then().statusCode(200);

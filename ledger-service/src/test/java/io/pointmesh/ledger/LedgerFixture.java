@@ -89,9 +89,33 @@ final class LedgerFixture {
         return hold(partnerId, memberId, points, UUID.randomUUID().toString());
     }
 
+    /** The member's payment code per hold transaction id: a retried hold presents the same code, as a POS would. */
+    private static final Map<String, String> CODES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A hold with the member's say-so: a one-time payment code from the member's own token. */
     static ValidatableResponse hold(String partnerId, String memberId, long points, String txId) {
+        String code = CODES.computeIfAbsent(txId, t -> paymentCode(memberId));
         return given().auth().oauth2(TestTokens.partner(partnerId)).contentType("application/json")
-                .body(Map.of("partnerTxId", txId, "memberId", memberId, "storeCode", STORE, "points", points))
+                .body(Map.of("partnerTxId", txId, "paymentCode", code, "storeCode", STORE, "points", points))
+                .post("/ledger/v1/redemptions").then();
+    }
+
+    /** A one-time payment code, as the member's app asks for it. */
+    static String paymentCode(String memberId) {
+        return given().auth().oauth2(TestTokens.member(memberId)).post("/ledger/v1/me/payment-codes")
+                .then().statusCode(201).extract().path("code");
+    }
+
+    /** Sets the member's spending PIN, as the app does. */
+    static void setPin(String memberId, String pin) {
+        given().auth().oauth2(TestTokens.member(memberId)).contentType("application/json").body(Map.of("pin", pin))
+                .put("/ledger/v1/me/pin").then().statusCode(204);
+    }
+
+    static ValidatableResponse holdWithPin(String partnerId, String cardNumber, String pin, long points) {
+        return given().auth().oauth2(TestTokens.partner(partnerId)).contentType("application/json")
+                .body(Map.of("partnerTxId", UUID.randomUUID().toString(), "cardNumber", cardNumber, "pin", pin, "storeCode", STORE,
+                        "points", points))
                 .post("/ledger/v1/redemptions").then();
     }
 

@@ -154,7 +154,7 @@ class LedgerPropertiesTest {
                 earnings.add(id);
             } else if (op instanceof Hold h) {
                 var r = transactions.run(c -> ledger.hold(c, partner, UUID.randomUUID().toString(), "h", members.get(h.member()),
-                        "S", h.points()));
+                        "S", h.points(), Ledger.HoldAuthorization.PAYMENT_CODE));
                 holds.add(r.result().id());
                 return r.result().id();
             } else if (op instanceof Capture k && k.hold() < holds.size()) {

@@ -15,7 +15,7 @@ import java.util.UUID;
 public class Notification extends PanacheEntityBase {
 
     /** What a notification is about. */
-    public enum Kind { POINTS_EARNED, POINTS_REDEEMED, POINTS_EXPIRING, GRADE_CHANGED, REFERRAL_COMPLETED }
+    public enum Kind { POINTS_EARNED, POINTS_REDEEMED, POINTS_EXPIRING, GRADE_CHANGED, REFERRAL_COMPLETED, SPENDING_LOCKED }
 
     @Id
     public UUID id;

@@ -5,6 +5,7 @@ import io.pointmesh.events.analytics.GradeChanged;
 import io.pointmesh.events.analytics.GradeThresholdsPublished;
 import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.PointsExpiring;
+import io.pointmesh.events.ledger.SpendingLocked;
 import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -60,21 +61,22 @@ class InboxAndGradesTest {
             TestEvents.redeliver(kafka, earned, value);
             publish(kafka, new RedemptionCaptured(UUID.randomUUID().toString(), member, "partner-1", "S1", 100, 0));
             publish(kafka, new PointsExpiring(member, 40, now.plus(20, ChronoUnit.DAYS)));
+            publish(kafka, new SpendingLocked(member, 5, now.plus(15, ChronoUnit.MINUTES)));
             publish(kafka, new GradeChanged(member, Grade.GENERAL, Grade.LOYAL, LocalDate.now(), new BigDecimal("820000")));
             publish(kafka, new GradeThresholdsPublished(LocalDate.now(), Map.of("VVIP", new BigDecimal("5000000"),
                     "VIP", new BigDecimal("2000000"), "LOYAL", new BigDecimal("800000"))));
         }
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(token).get(inbox(member)).then()
-                .statusCode(200).body("$", hasSize(4),
-                        "kind", hasItems("POINTS_EARNED", "POINTS_REDEEMED", "POINTS_EXPIRING", "GRADE_CHANGED")));
+                .statusCode(200).body("$", hasSize(5),
+                        "kind", hasItems("POINTS_EARNED", "POINTS_REDEEMED", "POINTS_EXPIRING", "SPENDING_LOCKED", "GRADE_CHANGED")));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> me(member).body("progress.nextGradeFrom", is(2000000)));
         me(member).statusCode(200).body("grade.name", is("LOYAL"), "grade.earnMultiplier", is(1.1f), "grade.netSpend12Months", is(820000),
                 "progress.nextGrade", is("VIP"), "progress.remaining", is(1180000));
-        assertEquals(4, pushed.sent.stream().filter(n -> n.memberId.equals(member)).count(), "each pushed once");
+        assertEquals(5, pushed.sent.stream().filter(n -> n.memberId.equals(member)).count(), "each pushed once");
 
         String id = given().auth().oauth2(token).get(inbox(member)).then().extract().path("find { it.kind == 'POINTS_EARNED' }.id");
         given().auth().oauth2(token).post(inbox(member) + "/" + id + "/read").then().statusCode(200).body("readAt", notNullValue());
-        given().auth().oauth2(token).queryParam("unread", true).get(inbox(member)).then().body("$", hasSize(3));
+        given().auth().oauth2(token).queryParam("unread", true).get(inbox(member)).then().body("$", hasSize(4));
         // another member's notification is not theirs to read
         given().auth().oauth2(TestTokens.member(joined())).post(inbox(member) + "/" + id + "/read").then().statusCode(404);
     }

@@ -107,6 +107,38 @@ class PartnerAccessTest {
         }
     }
 
+    /**
+     * Staff sign-ins (no points:write scope) are read-only on every endpoint; a suspended partner's
+     * tokens, integration and staff alike, get nothing within seconds, reads included.
+     */
+    @Test
+    void staffAreReadOnlyAndASuspendedPartnerGetsNothing() {
+        String mine = PartnerLifecycleTest.register();
+        PartnerLifecycleTest.transition(mine, "activation", "go").statusCode(200);
+        String staff = TestTokens.partnerStaff(mine);
+        for (Endpoint e : endpoints()) {
+            String what = e.method() + " " + e.path();
+            int status = call(e, staff, mine);
+            if (!e.method().equals("GET")) {
+                assertEquals(403, status, what + " as staff: read-only");
+            } else if (e.who() == Who.PARTNER_OR_OPERATOR) {
+                assertFalse(status == 401 || status == 403, what + " as staff answered " + status);
+            }
+        }
+        PartnerLifecycleTest.transition(mine, "suspension", "unpaid").statusCode(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                given().auth().oauth2(TestTokens.partner(mine)).get("/partners/v1/partners/" + mine).then().statusCode(403)
+                        .body("code", org.hamcrest.Matchers.is("partner-not-active")));
+        for (Endpoint e : endpoints()) {
+            String what = e.method() + " " + e.path();
+            assertEquals(403, call(e, TestTokens.partner(mine), mine), what + " as the suspended partner");
+            assertEquals(403, call(e, staff, mine), what + " as the suspended partner's staff");
+        }
+        PartnerLifecycleTest.transition(mine, "reinstatement", "paid").statusCode(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                given().auth().oauth2(TestTokens.partner(mine)).get("/partners/v1/partners/" + mine).then().statusCode(200));
+    }
+
     @Test
     void theTableCoversEveryEndpointOfTheService() {
         Set<String> tested = new TreeSet<>();

@@ -71,6 +71,50 @@ public final class LocalStack {
                 "username", username, "password", password, "scope", "openid")));
     }
 
+    /**
+     * A staff member's token as the dashboard gets it: authorization code with PKCE through
+     * Keycloak's real login page (the form is fetched, filled in and posted, as a browser would).
+     */
+    public String staffToken(String username, String password) {
+        String clientId = "pointmesh-dashboard";
+        String redirect = local.path("dashboard").path("url").asText(url("analytics") + "/dashboard/");
+        try {
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            String verifier = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+            String auth = keycloakUrl() + "/realms/" + realm() + "/protocol/openid-connect/auth?" + form(Map.of("client_id", clientId,
+                    "response_type", "code", "scope", "openid", "redirect_uri", redirect, "state", UUID.randomUUID().toString(),
+                    "code_challenge", challenge, "code_challenge_method", "S256"));
+            HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(auth)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher action = java.util.regex.Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|"
+                    + "<form[^>]*action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"").matcher(page.body());
+            if (page.statusCode() != 200 || !action.find()) {
+                throw new IllegalStateException("no login form at " + auth + ": " + page.statusCode());
+            }
+            String postTo = (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&");
+            HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(postTo))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username, "password", password, "credentialId", ""))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            String location = login.headers().firstValue("Location").orElse("");
+            java.util.regex.Matcher code = java.util.regex.Pattern.compile("[?&]code=([^&]+)").matcher(location);
+            if (login.statusCode() != 302 || !code.find()) {
+                throw new IllegalStateException("the login page did not sign " + username + " in: " + login.statusCode());
+            }
+            return token(form(Map.of("grant_type", "authorization_code", "client_id", clientId, "redirect_uri", redirect,
+                    "code", java.net.URLDecoder.decode(code.group(1), StandardCharsets.UTF_8), "code_verifier", verifier)));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Creates a Keycloak user in the pointmesh realm through the admin API; returns the user name. */
     public String createUser(String username, String password, String email) {
         return createUser(username, password, email, Map.of());

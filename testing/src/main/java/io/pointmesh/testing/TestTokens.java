@@ -22,8 +22,16 @@ public final class TestTokens {
         return token("operator-" + UUID.randomUUID(), List.of("operator"), Map.of());
     }
 
+    /** A partner's integration client (client credentials): carries the {@code points:write} scope. */
     public static String partner(String partnerId) {
-        return token("service-account-" + partnerId, List.of("partner"), Map.of("partner_id", partnerId));
+        return token("service-account-" + partnerId, List.of("partner"), Map.of("partner_id", partnerId,
+                "scope", "profile email points:write"));
+    }
+
+    /** A partner's staff sign-in (dashboard, console): role partner and the partner_id claim, no write scope. */
+    public static String partnerStaff(String partnerId) {
+        return token("staff-" + UUID.randomUUID(), List.of("partner"), Map.of("partner_id", partnerId,
+                "scope", "openid profile email", "azp", "pointmesh-dashboard"));
     }
 
     /** A member of the mobile app; {@code subject} is their identity-provider account. */

@@ -1,5 +1,6 @@
 package io.pointmesh.ledger.config;
 
+import io.pointmesh.ledger.repository.AuthorizationRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.ledger.service.Ledger;
@@ -23,6 +24,12 @@ public class LedgerBeans {
     @Singleton
     OperationRepository operations() {
         return new OperationRepository();
+    }
+
+    @Produces
+    @Singleton
+    AuthorizationRepository authorizations() {
+        return new AuthorizationRepository();
     }
 
     @Produces

@@ -53,6 +53,36 @@ public interface LedgerConfig {
     @WithDefault("Asia/Seoul")
     String zone();
 
+    /** Wrong spending PINs in a row that lock spending with the PIN (at every partner). */
+    @WithDefault("5")
+    int pinMaxAttempts();
+
+    /** How long spending with the PIN stays locked after too many wrong PINs. */
+    @WithDefault("15M")
+    Duration pinLock();
+
+    /** How long a one-time payment code from the member's app is valid. */
+    @WithDefault("3M")
+    Duration paymentCodeTtl();
+
+    /** Unused, unexpired payment codes one member may hold at once. */
+    @WithDefault("5")
+    int paymentCodeMaxLive();
+
+    /** Failed spending proofs (wrong PINs, unknown/expired/used codes) one partner may make per window before 429. */
+    @WithDefault("20")
+    int proofFailuresPerPartner();
+
+    @WithDefault("10M")
+    Duration proofFailuresWindow();
+
+    /** Card balance lookups one partner may make per window before 429. */
+    @WithDefault("600")
+    int cardLookupsPerPartner();
+
+    @WithDefault("1M")
+    Duration cardLookupsWindow();
+
     /** Batch size of the scheduled jobs (lapse, mature, expire, notice). */
     @WithDefault("500")
     int jobBatchSize();

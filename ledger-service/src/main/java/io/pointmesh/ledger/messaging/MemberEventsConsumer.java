@@ -11,6 +11,7 @@ import io.pointmesh.events.member.MemberLeft;
 import io.pointmesh.events.member.MemberReinstated;
 import io.pointmesh.events.member.MemberSuspended;
 import io.pointmesh.ledger.service.Ledger;
+import io.pointmesh.ledger.service.SpendingAuthorization;
 import io.pointmesh.platform.inbox.EventInbox;
 import io.pointmesh.platform.sql.Sql;
 import io.smallrye.common.annotation.Blocking;
@@ -36,6 +37,9 @@ public class MemberEventsConsumer {
 
     @Inject
     Ledger ledger;
+
+    @Inject
+    SpendingAuthorization spending;
 
     @Incoming("member-events")
     @Blocking
@@ -70,6 +74,7 @@ public class MemberEventsConsumer {
             Sql.update(c, "UPDATE member_directory SET status = 'LEFT' WHERE member_id = ?", l.memberId());
             Sql.update(c, "UPDATE card SET status = 'BLOCKED' WHERE member_id = ?", l.memberId());
             ledger.forfeit(c, l.memberId());
+            spending.forget(c, l.memberId());
         } else if (data instanceof GradeChanged g) {
             Sql.update(c, "UPDATE member_directory SET grade = ? WHERE member_id = ?", g.grade().name(), g.memberId());
         } else if (data instanceof SegmentChanged s) {

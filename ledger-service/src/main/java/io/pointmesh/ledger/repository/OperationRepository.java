@@ -150,6 +150,13 @@ public class OperationRepository {
                 r.status().name(), r.expiresAt(), r.createdAt(), r.updatedAt()) == 1;
     }
 
+    /** How the hold was authorized (invariant I14: every redemption has this row, checked at commit). */
+    public void insertRedemptionAuthorization(Connection c, UUID redemptionId, String method, String actor, String reason)
+            throws SQLException {
+        Sql.update(c, "INSERT INTO redemption_authorization (redemption_id, method, actor, reason) VALUES (?, ?, ?, ?)",
+                redemptionId, method, actor, reason);
+    }
+
     public RedemptionRow updateRedemption(Connection c, UUID id, RedemptionStatus status, long captured, Instant now) throws SQLException {
         return Sql.one(c, "UPDATE redemption SET status = ?, captured = ?, updated_at = ? WHERE id = ? RETURNING *",
                 OperationRepository::redemption, status.name(), captured, now, id).orElseThrow();

@@ -1,6 +1,9 @@
 package io.pointmesh.ledger.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.ledger.service.MemberPointsService;
+import io.pointmesh.ledger.service.SpendingAuthorization;
 import io.pointmesh.ledger.service.StatementService;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
@@ -12,12 +15,16 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -36,6 +43,16 @@ public class MeResource {
     public record ConversionRequest(String mileagePartnerId, Long points) {
     }
 
+    public record PinRequest(String pin, String currentPin) {
+        @Override
+        public String toString() {
+            return "PinRequest[***]";
+        }
+    }
+
+    public record PaymentCodeRequest(Long maxPoints) {
+    }
+
     @Inject
     Caller caller;
 
@@ -44,6 +61,44 @@ public class MeResource {
 
     @Inject
     MemberPointsService points;
+
+    @Inject
+    SpendingAuthorization authorization;
+
+    @Inject
+    ObjectMapper json;
+
+    @GET
+    @Path("/pin")
+    @Operation(summary = "Whether a spending PIN is set, and whether spending with it is locked (never the PIN)")
+    public SpendingAuthorization.PinStatus pin() {
+        return authorization.pinStatus(caller.subject());
+    }
+
+    @PUT
+    @Path("/pin")
+    @Operation(summary = "Set or change the spending PIN (4 to 6 digits, not trivial); currentPin is required once one is set. "
+            + "Stored only as an Argon2id hash")
+    public Response setPin(PinRequest body) {
+        if (body == null) {
+            throw ProblemException.badRequest("missing-body", "a PIN request body is required");
+        }
+        authorization.setPin(caller.subject(), body.pin(), body.currentPin());
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/payment-codes")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "A one-time payment code (16 digits, shown as a barcode or QR) that lets one partner hold up to maxPoints "
+            + "(optional) within its validity (3 minutes by default)")
+    public Response paymentCode(@RequestBody(content = @Content(schema = @Schema(implementation = PaymentCodeRequest.class)))
+                                String body) throws JsonProcessingException {
+        // The body is optional (no body: no limit), so it is read here rather than by the framework.
+        PaymentCodeRequest request = body == null || body.isBlank() ? null : json.readValue(body, PaymentCodeRequest.class);
+        var issued = authorization.issuePaymentCode(caller.subject(), request == null ? null : request.maxPoints());
+        return Response.status(201).entity(issued).header("Cache-Control", "no-store").build();
+    }
 
     @GET
     @Path("/balance")

@@ -31,10 +31,19 @@ import java.util.UUID;
 @Path("/ledger/v1/redemptions")
 @Tag(name = "redemptions", description = "Paying with points at the POS: hold, then capture or void")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed(Roles.PARTNER)
 public class RedemptionResource {
 
-    public record HoldRequest(String partnerTxId, String cardNumber, String memberId, String storeCode, Long points) {
+    /**
+     * The member's say-so is {@code cardNumber} + {@code pin}, or {@code paymentCode}. {@code memberId},
+     * {@code partnerId} and {@code reason} are for operators' support cases only.
+     */
+    public record HoldRequest(String partnerTxId, String cardNumber, String pin, String paymentCode, String memberId,
+                              String storeCode, Long points, String partnerId, String reason) {
+        @Override
+        public String toString() {
+            // never let the PIN or the code reach a log line
+            return "HoldRequest[partnerTxId=" + partnerTxId + ", storeCode=" + storeCode + ", points=" + points + "]";
+        }
     }
 
     public record CaptureRequest(Long points) {
@@ -54,26 +63,35 @@ public class RedemptionResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Hold points for a payment (status HELD until capture, void, or the hold timeout). Idempotent on partnerTxId.")
+    @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
+    @Operation(summary = "Hold points for a payment (status HELD until capture, void, or the hold timeout). Idempotent on partnerTxId. "
+            + "Needs the member's say-so: cardNumber with the member's spending pin, or the paymentCode from the member's app "
+            + "(403 member-authorization-required, wrong-pin, invalid-payment-code; 423 spending-locked after 5 wrong PINs; "
+            + "429 rate-limited after too many failed proofs). Operators may hold by memberId with partnerId and a reason (audited).")
     public Response hold(HoldRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a hold request body is required");
         }
-        var outcome = redemptions.hold(caller.partnerId(),
-                new HoldCommand(body.partnerTxId(), body.cardNumber(), body.memberId(), body.storeCode(), body.points()));
+        var command = new HoldCommand(body.partnerTxId(), body.cardNumber(), body.pin(), body.paymentCode(), body.memberId(),
+                body.storeCode(), body.points());
+        var outcome = caller.isOperator()
+                ? redemptions.holdForMember(caller.actor(), body.partnerId(), body.reason(), command)
+                : redemptions.hold(caller.partnerId(), command);
         return Views.created(outcome, Views.RedemptionView.of(outcome.result()),
                 URI.create("/ledger/v1/redemptions/" + outcome.result().id()));
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One of the partner's redemptions")
+    @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
+    @Operation(summary = "One of the partner's redemptions (operators: any)")
     public Views.RedemptionView get(@PathParam("id") UUID id) {
-        return Views.RedemptionView.of(redemptions.get(caller.partnerId(), id));
+        return Views.RedemptionView.of(redemptions.get(caller.isOperator() ? null : caller.partnerId(), id));
     }
 
     @POST
     @Path("/{id}/capture")
+    @RolesAllowed(Roles.PARTNER)
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Capture the held points, or fewer (the rest goes back); repeating the same capture is harmless")
     public Response capture(@PathParam("id") UUID id,
@@ -90,14 +108,16 @@ public class RedemptionResource {
 
     @POST
     @Path("/{id}/void")
-    @Operation(summary = "Release the held points; repeating it is harmless")
+    @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
+    @Operation(summary = "Release the held points; repeating it is harmless (operators: any hold, e.g. one they placed)")
     public Response voidHold(@PathParam("id") UUID id) {
-        var outcome = redemptions.voidHold(caller.partnerId(), id);
+        var outcome = redemptions.voidHold(caller.isOperator() ? null : caller.partnerId(), id);
         return Views.ok(outcome, Views.RedemptionView.of(outcome.result()));
     }
 
     @POST
     @Path("/{id}/reversals")
+    @RolesAllowed(Roles.PARTNER)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Cancel a captured redemption: the points go back to the member with their original expiry")
     public Response reverse(@PathParam("id") UUID id, ReversalRequest body) {

@@ -1,5 +1,7 @@
 package io.pointmesh.ledger.service;
 
+import io.pointmesh.ledger.config.LedgerConfig;
+import io.pointmesh.platform.security.RateLimiter;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,7 +19,15 @@ public class CardLookup {
     @Inject
     StatementService statements;
 
+    @Inject
+    RateLimiter limiter;
+
+    @Inject
+    LedgerConfig config;
+
+    /** Rate-limited per partner (429): card numbers are not to be enumerated. */
     public long availableOnCard(String partnerId, String cardNumber) {
+        limiter.acquire("card lookups", partnerId, new RateLimiter.Limit(config.cardLookupsPerPartner(), config.cardLookupsWindow()));
         return transactions.run(c -> {
             members.requireActivePartner(c, partnerId);
             String memberId = members.activeMember(c, cardNumber, null).memberId();

@@ -97,6 +97,20 @@ public class Ledger {
     public record BonusOffer(String campaignId, String partnerId, long points, boolean networkFunded, long budgetPoints) {
     }
 
+    /**
+     * The member's say-so for a hold (docs/ledger.md, "Spending authorization"): {@code PIN} (card and
+     * spending PIN), {@code PAYMENT_CODE} (a one-time code from the member's app), or {@code OPERATOR}
+     * (a support case: the operator and a reason are recorded).
+     */
+    public record HoldAuthorization(String method, String actor, String reason) {
+        public static final HoldAuthorization PIN = new HoldAuthorization("PIN", null, null);
+        public static final HoldAuthorization PAYMENT_CODE = new HoldAuthorization("PAYMENT_CODE", null, null);
+
+        public static HoldAuthorization operator(String actor, String reason) {
+            return new HoldAuthorization("OPERATOR", actor, reason);
+        }
+    }
+
     /** An operation's stored result and whether this request only replayed it. */
     public record Outcome<T>(T result, boolean replayed) {
     }
@@ -395,7 +409,7 @@ public class Ledger {
     // ------------------------------------------------------------------ redemption: hold, capture, void
 
     public Outcome<RedemptionRow> hold(Connection c, String partnerId, String partnerTxId, String requestHash, String memberId,
-                                       String storeCode, long points) throws SQLException {
+                                       String storeCode, long points, HoldAuthorization authorization) throws SQLException {
         Optional<Outcome<RedemptionRow>> retry = replayHold(c, partnerId, partnerTxId, requestHash);
         if (retry.isPresent()) {
             return retry.get();
@@ -414,6 +428,7 @@ public class Ledger {
         if (!operations.insertRedemption(c, row)) {
             throw new DuplicateRequest();
         }
+        operations.insertRedemptionAuthorization(c, id, authorization.method(), authorization.actor(), authorization.reason());
         postings.saveMember(c, m, now);
         events.publish(c, new RedemptionHeld(id.toString(), memberId, partnerId, storeCode, partnerTxId, points, row.expiresAt()), now);
         return new Outcome<>(row, false);

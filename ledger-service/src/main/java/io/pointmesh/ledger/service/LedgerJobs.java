@@ -31,12 +31,16 @@ public class LedgerJobs {
     @Inject
     LedgerConfig config;
 
+    @Inject
+    SpendingAuthorization spending;
+
     @Scheduled(every = "${pointmesh.ledger.jobs-interval:10s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void runAll() {
         try {
             lapseHolds();
             matureAndExpire();
             noticeExpiring();
+            spending.purgeExpiredCodes();
         } catch (RuntimeException e) {
             LOG.warnf("ledger jobs failed, will retry: %s", e.toString());
         }

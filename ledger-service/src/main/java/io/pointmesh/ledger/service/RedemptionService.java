@@ -14,7 +14,13 @@ import java.util.UUID;
 @ApplicationScoped
 public class RedemptionService {
 
-    public record HoldCommand(String partnerTxId, String cardNumber, String memberId, String storeCode, Long points) {
+    /**
+     * A hold request. The member's say-so is one of: {@code cardNumber} + {@code pin}, or
+     * {@code paymentCode}; only an operator may name {@code memberId} (with {@code partnerId} and a
+     * {@code reason}), for a support case.
+     */
+    public record HoldCommand(String partnerTxId, String cardNumber, String pin, String paymentCode, String memberId,
+                              String storeCode, Long points) {
     }
 
     @Inject
@@ -26,12 +32,64 @@ public class RedemptionService {
     @Inject
     MemberResolver members;
 
+    @Inject
+    SpendingAuthorization authorization;
+
+    /** A partner's hold: the card and the member's PIN, or the member's one-time payment code. */
     public Outcome<RedemptionRow> hold(String partnerId, HoldCommand cmd) {
-        Idempotency.requireText("partnerTxId", cmd.partnerTxId(), 64);
-        if (cmd.points() == null || cmd.points() <= 0) {
-            throw ProblemException.invalidField("points", "a positive number of points");
+        validate(cmd);
+        boolean byCode = present(cmd.paymentCode());
+        boolean byCard = present(cmd.cardNumber());
+        if (present(cmd.memberId()) || byCode == byCard) {
+            throw new ProblemException(403, "member-authorization-required", "The member's say-so is required",
+                    "points leave a member only with the member's say-so: give cardNumber with the member's pin, or the "
+                            + "paymentCode from the member's app (memberId alone is for operators' support cases)", null);
         }
-        String hash = RequestHash.of(cmd.cardNumber(), cmd.memberId(), cmd.storeCode(), cmd.points());
+        if (byCard && !present(cmd.pin())) {
+            throw new ProblemException(403, "member-authorization-required", "The member's say-so is required",
+                    "a card number alone never spends: send the member's spending pin with it, or a paymentCode", null);
+        }
+        if (byCode && present(cmd.pin())) {
+            throw ProblemException.invalidField("pin", "not used with a paymentCode");
+        }
+        // A payment code is single use: its fingerprint, not the code, goes into the request hash; the PIN never does.
+        String hash = RequestHash.of(cmd.cardNumber(), null, byCode ? SpendingAuthorization.hashCode(cmd.paymentCode()) : null,
+                cmd.storeCode(), cmd.points());
+        var replay = transactions.run(c -> ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash));
+        if (replay.isPresent()) {
+            return replay.get();
+        }
+        authorization.requireProofBudget(partnerId);
+        if (byCard) {
+            String memberId = transactions.run(c -> {
+                members.requireActivePartner(c, partnerId);
+                members.requireOpenStore(c, partnerId, cmd.storeCode());
+                return members.activeMember(c, cmd.cardNumber(), null).memberId();
+            });
+            authorization.verifyPin(partnerId, memberId, cmd.pin());
+            return place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.PIN);
+        }
+        return place(partnerId, cmd, hash, cmd.paymentCode(), Ledger.HoldAuthorization.PAYMENT_CODE);
+    }
+
+    /** An operator's hold for a support case: by member id, at a partner's store, with a reason; audited. */
+    public Outcome<RedemptionRow> holdForMember(String operator, String partnerId, String reason, HoldCommand cmd) {
+        validate(cmd);
+        if (!present(partnerId)) {
+            throw ProblemException.invalidField("partnerId", "the partner whose store the points are spent at");
+        }
+        if (!present(cmd.memberId())) {
+            throw ProblemException.invalidField("memberId", "required for an operator's hold");
+        }
+        if (reason == null || reason.isBlank() || reason.length() > 500) {
+            throw ProblemException.invalidField("reason", "why the operator spends for the member (1 to 500 characters)");
+        }
+        String hash = RequestHash.of(null, cmd.memberId(), null, cmd.storeCode(), cmd.points());
+        return place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.operator(operator, reason.strip()));
+    }
+
+    private Outcome<RedemptionRow> place(String partnerId, HoldCommand cmd, String hash, String paymentCode,
+                                         Ledger.HoldAuthorization how) {
         return Idempotency.firstWins(() -> transactions.run(c -> {
             var retry = ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash);
             if (retry.isPresent()) {
@@ -39,9 +97,35 @@ public class RedemptionService {
             }
             members.requireActivePartner(c, partnerId);
             members.requireOpenStore(c, partnerId, cmd.storeCode());
+            if (paymentCode != null) {
+                var code = authorization.lockUsableCode(c, paymentCode, cmd.points(), ledger.now());
+                if (code == null) {
+                    // a twin of this request that used the code committed while we waited for its lock
+                    var twin = ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash);
+                    if (twin.isPresent()) {
+                        return twin.get();
+                    }
+                    throw authorization.invalidCode(partnerId);
+                }
+                String memberId = members.activeMember(c, null, code.memberId()).memberId();
+                var held = ledger.hold(c, partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.points(), how);
+                authorization.useCode(c, code, held.result().id());
+                return held;
+            }
             String memberId = members.activeMember(c, cmd.cardNumber(), cmd.memberId()).memberId();
-            return ledger.hold(c, partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.points());
+            return ledger.hold(c, partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.points(), how);
         }), () -> transactions.run(c -> ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash).orElseThrow()));
+    }
+
+    private static void validate(HoldCommand cmd) {
+        Idempotency.requireText("partnerTxId", cmd.partnerTxId(), 64);
+        if (cmd.points() == null || cmd.points() <= 0) {
+            throw ProblemException.invalidField("points", "a positive number of points");
+        }
+    }
+
+    private static boolean present(String s) {
+        return s != null && !s.isBlank();
     }
 
     public Outcome<RedemptionRow> capture(String partnerId, UUID id, Long points) {

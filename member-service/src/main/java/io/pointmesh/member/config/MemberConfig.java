@@ -26,6 +26,13 @@ public interface MemberConfig {
     @WithDefault("14")
     int minimumAge();
 
+    /** Card lookups one partner may make per {@link #cardLookupsWindow()} before 429 (cards are not to be enumerated). */
+    @WithDefault("600")
+    int cardLookupsPerPartner();
+
+    @WithDefault("1M")
+    java.time.Duration cardLookupsWindow();
+
     /** What each grade gives besides its earn multiplier, shown to members ("; " between benefits). */
     Map<String, String> gradeBenefits();
 }

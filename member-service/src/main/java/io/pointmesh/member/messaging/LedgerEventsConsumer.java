@@ -6,6 +6,7 @@ import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.PointsExpiring;
 import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.ReferralBonusPaid;
+import io.pointmesh.events.ledger.SpendingLocked;
 import io.pointmesh.member.Notification;
 import io.pointmesh.member.Notification.Kind;
 import io.pointmesh.member.service.NotificationService;
@@ -23,7 +24,7 @@ import java.util.List;
 import static io.pointmesh.platform.sql.NativeValues.offset;
 
 /**
- * From ledger.events: the members' inbox (earned, redeemed, about to expire, referral paid) and
+ * From ledger.events: the members' inbox (earned, redeemed, about to expire, referral paid, spending locked) and
  * referral completion. Each notification is keyed by its event, so a redelivery adds nothing; the
  * push goes out after the inbox row committed.
  */
@@ -32,6 +33,7 @@ public class LedgerEventsConsumer {
 
     static final String CONSUMER = "member.inbox";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneId.of("Asia/Seoul"));
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.of("Asia/Seoul"));
 
     @Inject
     EventInbox inbox;
@@ -61,6 +63,12 @@ public class LedgerEventsConsumer {
             return notifications.add(x.memberId(), Kind.POINTS_EXPIRING, x.points() + " points expire soon",
                     x.points() + " points expire on " + DAY.format(x.expiresAt()) + "; use or convert them before then",
                     x.points(), source).invoke(added::add).replaceWithVoid();
+        }
+        if (data instanceof SpendingLocked l) {
+            return notifications.add(l.memberId(), Kind.SPENDING_LOCKED, "Spending with your PIN is locked",
+                    l.failedAttempts() + " wrong PINs were entered in a row at a till; spending with your PIN is locked until "
+                            + TIME.format(l.lockedUntil()) + ". If this was not you, change your PIN in the app; payment codes "
+                            + "from the app still work", null, source).invoke(added::add).replaceWithVoid();
         }
         if (data instanceof ReferralBonusPaid p) {
             return Panache.getSession().chain(s -> s.createNativeQuery(

@@ -5,7 +5,9 @@ import io.pointmesh.member.MemberStatus;
 import io.pointmesh.member.rest.MemberViews.CardHolderView;
 import io.pointmesh.member.rest.MemberViews.SharedDetails;
 import io.pointmesh.member.service.MembershipService;
+import io.pointmesh.member.config.MemberConfig;
 import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.RateLimiter;
 import io.pointmesh.platform.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -30,12 +32,22 @@ public class CardResource {
     @Inject
     MembershipService membership;
 
+    @Inject
+    RateLimiter limiter;
+
+    @Inject
+    MemberConfig config;
+
     @GET
     @Path("/{cardNumber}")
     @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
-    @Operation(summary = "A card at the POS: member id, status, grade, and only what the member shares with this partner. "
+    @Operation(summary = "A card at the POS (rate-limited per partner: 429 with Retry-After): member id, status, grade, and only what the member shares with this partner. "
             + "A blocked card answers cardStatus BLOCKED and nothing of its member")
     public Uni<CardHolderView> card(@PathParam("cardNumber") String cardNumber) {
+        if (caller.isPartner() && !caller.isOperator()) {
+            limiter.acquire("card lookups", caller.partnerId(),
+                    new RateLimiter.Limit(config.cardLookupsPerPartner(), config.cardLookupsWindow()));
+        }
         return membership.cardHolder(cardNumber).map(h -> {
             if (Card.BLOCKED.equals(h.card().status) || h.member().status == MemberStatus.LEFT) {
                 return new CardHolderView(h.card().cardNumber, Card.BLOCKED, null, null, null, null);

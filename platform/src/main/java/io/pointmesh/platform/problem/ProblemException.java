@@ -15,17 +15,35 @@ public class ProblemException extends RuntimeException {
     private final String code;
     private final String title;
     private final List<Problem.FieldError> errors;
+    /** Seconds the caller should wait before trying again (a Retry-After header), or 0. */
+    private final long retryAfterSeconds;
 
     public ProblemException(Response.Status status, String code, String title, String detail) {
         this(status.getStatusCode(), code, title, detail, null);
     }
 
     public ProblemException(int status, String code, String title, String detail, List<Problem.FieldError> errors) {
+        this(status, code, title, detail, errors, 0);
+    }
+
+    private ProblemException(int status, String code, String title, String detail, List<Problem.FieldError> errors,
+                             long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
         this.title = title;
         this.errors = errors;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 429: the caller is slowed down; it may try again after {@code retryAfterSeconds}. */
+    public static ProblemException tooManyRequests(String code, String detail, long retryAfterSeconds) {
+        return new ProblemException(429, code, "Too many requests", detail, null, Math.max(1, retryAfterSeconds));
+    }
+
+    /** 423: the resource is locked for a while (e.g. spending after wrong PINs); try again after {@code retryAfterSeconds}. */
+    public static ProblemException locked(String code, String detail, long retryAfterSeconds) {
+        return new ProblemException(423, code, "Locked", detail, null, Math.max(1, retryAfterSeconds));
     }
 
     public static ProblemException badRequest(String code, String detail) {
@@ -67,5 +85,9 @@ public class ProblemException extends RuntimeException {
 
     public List<Problem.FieldError> errors() {
         return errors;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

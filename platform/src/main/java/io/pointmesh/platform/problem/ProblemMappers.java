@@ -31,7 +31,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(e.status(), e.code(), e.title(), e.getMessage(), uri, e.errors());
+        Response response = respond(e.status(), e.code(), e.title(), e.getMessage(), uri, e.errors());
+        if (e.retryAfterSeconds() > 0) {
+            response.getHeaders().putSingle("Retry-After", String.valueOf(e.retryAfterSeconds()));
+        }
+        return response;
     }
 
     @ServerExceptionMapper

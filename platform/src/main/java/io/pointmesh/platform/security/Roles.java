@@ -8,6 +8,12 @@ public final class Roles {
     public static final String PARTNER = "partner";
     /** The network's platform team. */
     public static final String OPERATOR = "operator";
+    /**
+     * The OAuth scope that lets a partner's token change anything (earn, reverse, hold, capture,
+     * void, and every other non-GET request); granted by the realm to partners' integration
+     * clients only, never to staff sign-ins. Enforced for every service by {@link PartnerAccessFilter}.
+     */
+    public static final String POINTS_WRITE_SCOPE = "points:write";
 
     private Roles() {
     }

@@ -1,0 +1,46 @@
+package io.pointmesh.member.messaging;
+
+import io.pointmesh.events.DomainEvent;
+import io.pointmesh.events.EventEnvelope;
+import io.pointmesh.events.partner.PartnerEvent;
+import io.pointmesh.events.partner.PartnerLifecycle;
+import io.pointmesh.platform.inbox.EventInbox;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import static io.pointmesh.platform.sql.NativeValues.offset;
+
+/**
+ * From partner.events: only each partner's lifecycle status, which decides whether its tokens are
+ * served (a suspended partner's POS must not look up cards). Events of one partner arrive in order
+ * (keyed by partner id); a redelivery changes nothing.
+ */
+@ApplicationScoped
+public class PartnerEventsConsumer {
+
+    static final String CONSUMER = "member.partner-access";
+
+    @Inject
+    EventInbox inbox;
+
+    @Incoming("partner-events")
+    public Uni<Void> onEvent(String json) {
+        return inbox.consume(CONSUMER, json, this::apply).replaceWithVoid();
+    }
+
+    Uni<Void> apply(EventEnvelope<DomainEvent> event) {
+        if (!(event.data() instanceof PartnerEvent p)) {
+            return Uni.createFrom().voidItem();
+        }
+        return PartnerLifecycle.statusAfter(p)
+                .map(status -> Panache.getSession().chain(s -> s.createNativeQuery(
+                                "INSERT INTO partner_access (partner_id, status, updated_at) VALUES (?1, ?2, ?3) "
+                                        + "ON CONFLICT (partner_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at")
+                        .setParameter(1, p.aggregateId()).setParameter(2, status).setParameter(3, offset(event.time()))
+                        .executeUpdate()).replaceWithVoid())
+                .orElse(Uni.createFrom().voidItem());
+    }
+}

@@ -1,0 +1,91 @@
+package io.pointmesh.platform.security;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which partners are barred right now (suspended or offboarded), for {@link PartnerAccessFilter}.
+ *
+ * <p>Each service answers from its own database with one query, {@code pointmesh.partner-access.barred-query}
+ * (the partner ids that may not call it), which it keeps current from partner.events. Every instance
+ * reloads the set every {@code pointmesh.partner-access.refresh} (2 s), so a suspension stops a
+ * partner's tokens, integration and staff alike, within seconds on every instance, not at token
+ * expiry. Checking is a lookup in memory: the filter never waits for the database.
+ */
+@ApplicationScoped
+public class PartnerAccess {
+
+    private static final Logger LOG = Logger.getLogger(PartnerAccess.class);
+
+    @Inject
+    Pool pool;
+
+    @ConfigProperty(name = "pointmesh.partner-access.barred-query")
+    Optional<String> barredQuery;
+
+    private volatile Set<String> barred = Set.of();
+    private volatile boolean loaded;
+
+    void onStart(@Observes StartupEvent start) {
+        if (barredQuery.isPresent()) {
+            // Refuse nothing wrongly and admit nobody barred: load once before serving.
+            refresh().await().atMost(Duration.ofSeconds(30));
+        }
+    }
+
+    @Scheduled(every = "${pointmesh.partner-access.refresh:2s}", delayed = "2s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refresh() {
+        if (barredQuery.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.query(barredQuery.get()).execute()
+                .invoke(rows -> {
+                    Set<String> ids = new HashSet<>();
+                    for (Row row : rows) {
+                        ids.add(row.getString(0));
+                    }
+                    barred = Set.copyOf(ids);
+                    loaded = true;
+                })
+                .onFailure().invoke(e -> LOG.warnf("partner access not refreshed (keeping the last set): %s", e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** The partner is suspended or offboarded (as far as this service has heard). */
+    public boolean isBarred(String partnerId) {
+        return barred.contains(partnerId);
+    }
+
+    /** This instance heard of a suspension or offboarding itself: bar at once, before the next refresh. */
+    public void bar(String partnerId) {
+        Set<String> next = new HashSet<>(barred);
+        next.add(partnerId);
+        barred = Set.copyOf(next);
+    }
+
+    /** This instance heard of a reinstatement itself. */
+    public void unbar(String partnerId) {
+        Set<String> next = new HashSet<>(barred);
+        next.remove(partnerId);
+        barred = Set.copyOf(next);
+    }
+
+    public boolean loaded() {
+        return loaded || barredQuery.isEmpty();
+    }
+}

@@ -1,0 +1,80 @@
+package io.pointmesh.platform.security;
+
+import io.pointmesh.platform.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Slows a caller down (429 with Retry-After) once it has used up a budget within a fixed window:
+ * card lookups per partner, and failed spending proofs (wrong PINs, unknown payment codes) per
+ * partner. Counts live in this instance's memory: with N instances a partner gets at most N times
+ * the budget, which the budgets allow for (docs/security.md, "Brute force"); what must hold across
+ * instances and restarts (a member's PIN lock) lives in the database instead.
+ */
+@ApplicationScoped
+public class RateLimiter {
+
+    /** At most {@code max} events per {@code window}. */
+    public record Limit(int max, Duration window) {
+    }
+
+    private record Window(long startMillis, int count) {
+    }
+
+    private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public RateLimiter() {
+        this(Clock.systemUTC());
+    }
+
+    RateLimiter(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Counts one call of {@code key} in {@code bucket}; refuses it (429) past the limit. */
+    public void acquire(String bucket, String key, Limit limit) {
+        long now = clock.millis();
+        Window w = count(bucket, key, limit, now);
+        if (w.count > limit.max()) {
+            throw refused(bucket, w, now, limit);
+        }
+    }
+
+    /** Refuses (429) while {@code key} has used up its budget of failures in {@code bucket}; counts nothing. */
+    public void requireBudget(String bucket, String key, Limit limit) {
+        long now = clock.millis();
+        Window w = current(windows.get(bucket + '\u0000' + key), now, limit);
+        if (w != null && w.count >= limit.max()) {
+            throw refused(bucket, w, now, limit);
+        }
+    }
+
+    /** Counts one failure of {@code key} in {@code bucket} (see {@link #requireBudget}). */
+    public void recordFailure(String bucket, String key, Limit limit) {
+        count(bucket, key, limit, clock.millis());
+    }
+
+    private Window count(String bucket, String key, Limit limit, long now) {
+        Window w = windows.compute(bucket + '\u0000' + key, (k, old) -> current(old, now, limit) == null
+                ? new Window(now, 1) : new Window(old.startMillis, old.count + 1));
+        if (windows.size() > 100_000) {
+            // bounded memory: windows older than an hour are over whatever their limit
+            windows.entrySet().removeIf(e -> now - e.getValue().startMillis > Duration.ofHours(1).toMillis());
+        }
+        return w;
+    }
+
+    private static Window current(Window w, long now, Limit limit) {
+        return w == null || now - w.startMillis >= limit.window().toMillis() ? null : w;
+    }
+
+    private static ProblemException refused(String bucket, Window w, long now, Limit limit) {
+        long wait = (w.startMillis + limit.window().toMillis() - now + 999) / 1000;
+        return ProblemException.tooManyRequests("rate-limited",
+                "too many " + bucket + " from this partner; try again in " + Math.max(1, wait) + " s", wait);
+    }
+}
