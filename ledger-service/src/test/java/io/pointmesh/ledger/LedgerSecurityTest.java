@@ -70,4 +70,20 @@ class LedgerSecurityTest {
         given().auth().oauth2(TestTokens.operator()).get("/ledger/v1/accounts/" + member + "/entries")
                 .then().statusCode(200).body("entries.size()", is(1));
     }
+
+    @Test
+    void theOperatorRoleCountsOnlyFromTheOperatorsOwnClients() {
+        String member = LedgerFixture.member();
+        // a client made by partner-service (or anyone managing clients) with a hardcoded operator role
+        for (String client : List.of("partner-" + UUID.randomUUID(), "pointmesh-mobile")) {
+            given().auth().oauth2(TestTokens.operatorRoleFromClient(client)).get("/ledger/v1/accounts/" + member + "/balance")
+                    .then().statusCode(403);
+            given().auth().oauth2(TestTokens.operatorRoleFromClient(client)).contentType("application/json")
+                    .body(Map.of("memberId", member, "points", 1000, "reason", "free points")).header("Idempotency-Key", "k")
+                    .post("/ledger/v1/adjustments").then().statusCode(403);
+        }
+        balance(member).body("available", is(0));
+        given().auth().oauth2(TestTokens.operatorRoleFromClient("pointmesh-dashboard")).get("/ledger/v1/accounts/" + member + "/balance")
+                .then().statusCode(200);
+    }
 }

@@ -18,8 +18,14 @@ public final class TestTokens {
     private TestTokens() {
     }
 
+    /** The operators' client (client credentials); only its tokens (and the dashboard's) count as operator. */
     public static String operator() {
-        return token("operator-" + UUID.randomUUID(), List.of("operator"), Map.of());
+        return token("operator-" + UUID.randomUUID(), List.of("operator"), Map.of("azp", "pointmesh-operator"));
+    }
+
+    /** A token that claims the operator role but was issued to another client (say, one a partner-service mistake made). */
+    public static String operatorRoleFromClient(String clientId) {
+        return token("operator-" + UUID.randomUUID(), List.of("operator"), Map.of("azp", clientId));
     }
 
     /** A partner's integration client (client credentials): carries the {@code points:write} scope. */

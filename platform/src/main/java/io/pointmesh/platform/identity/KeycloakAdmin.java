@@ -19,10 +19,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Keycloak's admin REST API, as the service's own confidential client (client credentials; its
- * service account holds the realm-management roles the service needs: partner-service manages
- * clients, member-service users). Configuration: {@code pointmesh.keycloak.url}, {@code .realm},
- * {@code .admin-client-id}, {@code .admin-client-secret}.
+ * Keycloak's admin REST API, as the service's own confidential client (client credentials).
+ * Its service account is a delegated administrator of the realm, with least privilege: no
+ * realm-management role beyond {@code query-clients} / {@code query-users}, and the realm's
+ * fine-grained admin permissions (v2) for the rest: partner-service views and manages clients but
+ * none of the realm's own (the operator's secret is out of its reach), member-service manages
+ * users and may map only the realm role {@code member} (deploy/keycloak/pointmesh-realm.json,
+ * docs/deploy.md "Identity: least privilege"). What the realm cannot express, the callers guard.
+ * Configuration: {@code pointmesh.keycloak.url}, {@code .realm}, {@code .admin-client-id},
+ * {@code .admin-client-secret}.
  *
  * <p>Answers complete on the caller's Vert.x context, so Hibernate Reactive can go on after them.
  */
@@ -62,6 +67,20 @@ public class KeycloakAdmin {
         return call(admin(token, path).GET().build(), Set.of(200)).map(this::read);
     }
 
+    /** GET on a path under {@code /admin/realms/<realm>}; empty when it is not there (404). */
+    public Uni<Optional<JsonNode>> find(String token, String path) {
+        HttpRequest request = admin(token, path).GET().build();
+        return exchange(request).map(r -> {
+            if (r.statusCode() == 404) {
+                return Optional.<JsonNode>empty();
+            }
+            if (r.statusCode() != 200) {
+                throw refused(request, r);
+            }
+            return Optional.of(read(r.body()));
+        });
+    }
+
     /** A JSON request on a path under {@code /admin/realms/<realm>}; any other status than {@code expected} fails. */
     public Uni<String> send(String token, String method, String path, Object body, Integer... expected) {
         try {
@@ -88,19 +107,27 @@ public class KeycloakAdmin {
     }
 
     private Uni<String> call(HttpRequest request, Set<Integer> expected) {
+        return exchange(request).map(r -> {
+            if (!expected.contains(r.statusCode())) {
+                throw refused(request, r);
+            }
+            return r.body();
+        });
+    }
+
+    private Uni<HttpResponse<String>> exchange(HttpRequest request) {
         // The JDK client completes on its own threads; the caller may need its Vert.x context back.
         return Uni.createFrom().deferred(() -> {
             io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
             Uni<HttpResponse<String>> response = Uni.createFrom().completionStage(() -> http.sendAsync(request,
                     HttpResponse.BodyHandlers.ofString()));
             return context == null ? response : response.emitOn(task -> context.runOnContext(ignored -> task.run()));
-        }).map(r -> {
-            if (!expected.contains(r.statusCode())) {
-                throw new IllegalStateException("identity provider answered " + r.statusCode() + " to "
-                        + request.method() + " " + request.uri().getPath() + ": " + r.body());
-            }
-            return r.body();
         });
+    }
+
+    private static IllegalStateException refused(HttpRequest request, HttpResponse<String> r) {
+        return new IllegalStateException("identity provider answered " + r.statusCode() + " to "
+                + request.method() + " " + request.uri().getPath() + ": " + r.body());
     }
 
     private JsonNode read(String body) {
