@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.LocalStack;
 import io.pointmesh.testing.browser.HeadlessChromium;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,9 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,6 +83,29 @@ class DemoDataE2ETest {
             String token = stack.memberToken(m.path("username").asText(), m.path("password").asText());
             given().auth().oauth2(token).get(stack.url("member") + "/members/v1/me").then().statusCode(200)
                     .body("memberId", is(m.path("memberId").asText()), "card.cardNumber", is(m.path("cardNumber").asText()));
+            // the spending PIN written beside the sign-in is the one the ledger holds
+            assertTrue(m.path("pin").asText().matches("[0-9]{6}"), m.toString());
+            given().auth().oauth2(token).get(stack.url("ledger") + "/ledger/v1/me/pin").then().statusCode(200).body("set", is(true));
+        }
+        JsonNode shop = second.get(0);
+        String shopToken = stack.clientToken(shop.path("clientId").asText(), shop.path("clientSecret").asText());
+        JsonNode buyer = members.get(0);
+        String wrong = buyer.path("pin").asText().equals("135792") ? "246813" : "135792";
+        for (String pin : List.of(wrong, buyer.path("pin").asText())) {
+            var hold = given().auth().oauth2(shopToken).contentType(ContentType.JSON)
+                    .body(Map.of("partnerTxId", UUID.randomUUID().toString(), "cardNumber", buyer.path("cardNumber").asText(), "pin", pin,
+                            "storeCode", shop.path("stores").get(0).asText(), "points", 1))
+                    .post(stack.url("ledger") + "/ledger/v1/redemptions").then().extract();
+            if (pin.equals(wrong)) {
+                assertEquals(403, hold.statusCode(), hold.body().asString());
+            } else {
+                // the right PIN is accepted (a member without a spendable point gets 422, never 403)
+                assertTrue(hold.statusCode() == 201 || hold.statusCode() == 422, hold.body().asString());
+                if (hold.statusCode() == 201) {
+                    given().auth().oauth2(shopToken).post(stack.url("ledger") + "/ledger/v1/redemptions/"
+                            + hold.path("redemptionId") + "/void").then().statusCode(200);
+                }
+            }
         }
 
         // a year of purchase history through the ledger's import, once: the second run finds it all there

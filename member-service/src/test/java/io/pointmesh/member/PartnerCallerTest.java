@@ -30,7 +30,7 @@ class PartnerCallerTest {
     @Test
     void aSuspendedPartnerLooksUpNoCardWithinSeconds() {
         String partner = "p-" + UUID.randomUUID();
-        String card = me(joined()).extract().path("cardNumber");
+        String card = me(joined()).extract().path("card.cardNumber");
         try (KafkaTestClient kafka = kafka()) {
             publish(kafka, new PartnerActivated(partner, "partner-" + partner, "op", "signed"));
         }
@@ -52,7 +52,7 @@ class PartnerCallerTest {
     @Test
     void cardLookupsAreRateLimitedPerPartner() {
         String partner = "p-" + UUID.randomUUID();
-        String card = me(joined()).extract().path("cardNumber");
+        String card = me(joined()).extract().path("card.cardNumber");
         for (int i = 0; i < 60; i++) {
             given().auth().oauth2(TestTokens.partner(partner)).get("/members/v1/cards/" + card).then().statusCode(200);
         }
