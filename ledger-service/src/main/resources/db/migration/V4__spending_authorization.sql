@@ -46,3 +46,14 @@ END $$;
 
 CREATE CONSTRAINT TRIGGER redemption_authorized AFTER INSERT ON redemption
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION redemption_is_authorized();
+
+-- A forgotten PIN: an operator removes it after checking who is calling (support), with a reason;
+-- the member then sets a new one in the app. Every reset is kept here.
+CREATE TABLE spending_pin_reset (
+    id       BIGSERIAL   PRIMARY KEY,
+    member_id TEXT       NOT NULL,
+    actor    TEXT        NOT NULL,
+    reason   TEXT        NOT NULL CHECK (length(trim(reason)) > 0),
+    reset_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX spending_pin_reset_member ON spending_pin_reset (member_id, reset_at);

@@ -68,7 +68,9 @@
         note: `${Charts.fmt.format(num(stores, "stores", r.label, "customers"))} customers` }))));
       draw("chart-cohorts", plot => cohorts(plot, members));
       status(`${scope.selectedOptions[0].text}: purchases ${members.from} to ${members.to}, scores as of ${members.asOf}` +
-        ` (groups under ${members.minimumGroup} people are suppressed)`);
+        (members.noiseEpsilon != null
+          ? ` (groups under ${members.minimumGroup} people are left out; counts about people beyond your own records carry privacy noise)`
+          : ` (groups under ${members.minimumGroup} people are suppressed)`));
       await uplift(id);
     } catch (e) {
       status(e.message, true);

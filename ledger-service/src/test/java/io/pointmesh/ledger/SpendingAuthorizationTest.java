@@ -163,6 +163,29 @@ class SpendingAuthorizationTest {
     }
 
     @Test
+    void anOperatorResetsAForgottenPinWithAReasonAndIsRecorded() {
+        Setup s = funded();
+        setPin(s.member(), "4831");
+        for (int i = 0; i < 5; i++) {
+            holdWithPin(s.partner(), card(s.member()), "1357", 100);
+        }
+        holdWithPin(s.partner(), card(s.member()), "4831", 100).statusCode(423);
+        String reset = "/ledger/v1/accounts/" + s.member() + "/pin-reset";
+        given().auth().oauth2(TestTokens.operator()).contentType("application/json").body(Map.of()).post(reset).then().statusCode(400);
+        given().auth().oauth2(TestTokens.partner(s.partner())).contentType("application/json").body(Map.of("reason", "x"))
+                .post(reset).then().statusCode(403);
+        given().auth().oauth2(TestTokens.member(s.member())).contentType("application/json").body(Map.of("reason", "x"))
+                .post(reset).then().statusCode(403);
+        given().auth().oauth2(TestTokens.operator()).contentType("application/json")
+                .body(Map.of("reason", "ticket 77: identity checked by phone")).post(reset).then().statusCode(204);
+        given().auth().oauth2(TestTokens.member(s.member())).get("/ledger/v1/me/pin").then().body("set", is(false));
+        assertEquals(1L, (long) transactions.run(c -> Sql.scalarLong(c, "SELECT count(*) FROM spending_pin_reset WHERE member_id = ? "
+                + "AND reason = 'ticket 77: identity checked by phone' AND actor LIKE 'operator-%'", s.member())));
+        setPin(s.member(), "5920");
+        holdWithPin(s.partner(), card(s.member()), "5920", 100).statusCode(201);
+    }
+
+    @Test
     void aPaymentCodeIsSingleUseBoundToItsMemberAndExpires() {
         Setup s = funded();
         String code = paymentCode(s.member());

@@ -45,9 +45,31 @@ public interface AnalyticsConfig {
         java.util.Optional<String> oidcUrl();
     }
 
-    /** The smallest group an aggregate about other partners' customers may describe. */
+    /**
+     * k: the fewest distinct members a row a partner sees may describe (docs/privacy.md). Rows about
+     * fewer are left out of partners' reports; operators' reports suppress only demographic groups,
+     * store profiles and other partners' shared customers under it.
+     */
     @WithDefault("10")
     int minimumGroup();
+
+    /** The shortest window (days) a partner's report may cover; shorter is refused (400). */
+    @WithDefault("7")
+    int minimumWindowDays();
+
+    /**
+     * Epsilon of the discrete Laplace noise added to each count a partner sees that its own purchase
+     * records do not already tell it (demographics, grades, segments, flows, risk, cross-partner
+     * reach, store profiles): P(noise = x) proportional to exp(-epsilon |x|).
+     */
+    @WithDefault("0.5")
+    double noiseEpsilon();
+
+    /**
+     * The key the noise is derived from (HMAC-SHA256); the same on every instance so that a report
+     * answers the same noise wherever it is asked. Unset: a random key per process.
+     */
+    java.util.Optional<String> noiseSecret();
 
     /** How often grades, segments and churn scores are recomputed (as of today). */
     @WithDefault("24h")

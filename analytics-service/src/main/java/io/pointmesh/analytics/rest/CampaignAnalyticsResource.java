@@ -59,7 +59,7 @@ public class CampaignAnalyticsResource {
         if (!caller.isOperator() && (owner == null || !owner.equals(caller.partnerId()))) {
             throw ProblemException.forbidden("not-your-campaign", "the campaign is not this partner's");
         }
-        return results.results(campaignId);
+        return results.results(campaignId, !caller.isOperator());
     }
 
     @GET

@@ -48,6 +48,9 @@ public class PartnerAnalyticsResource {
     @Inject
     Transactions transactions;
 
+    @Inject
+    io.pointmesh.analytics.config.AnalyticsConfig config;
+
     @Context
     HttpHeaders headers;
 
@@ -59,20 +62,29 @@ public class PartnerAnalyticsResource {
     public Response report(@PathParam("partnerId") String partnerId, @PathParam("kind") String kind, @QueryParam("from") String from,
                            @QueryParam("to") String to, @QueryParam("asOf") String asOf) {
         caller.requirePartnerOrOperator(partnerId);
+        // a partner sees its report as docs/privacy.md says (whole weeks, groups of at least k, noise); operators every figure
         return ReportAnswers.answer(headers, reports.report(partnerId, ReportAnswers.kind(kind), ReportAnswers.date("from", from),
-                ReportAnswers.date("to", to), ReportAnswers.date("asOf", asOf)));
+                ReportAnswers.date("to", to), ReportAnswers.date("asOf", asOf), !caller.isOperator()));
     }
 
     @GET
     @Path("/churn-risk")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The partner's customers most likely to have lapsed, riskiest first (members who allow personalization only)")
+    @Operation(summary = "The partner's customers most likely to have lapsed, riskiest first (members who allow personalization only; "
+            + "a partner gets the list only when at least minimum-group such customers are ranked)")
     public List<AtRisk> churnRisk(@PathParam("partnerId") String partnerId,
                                   @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         caller.requirePartnerOrOperator(partnerId);
         return transactions.run(c -> {
             List<AtRisk> out = new ArrayList<>();
+            // the one member-level output: personalization is what these members consented to; a partner with fewer than k
+            // of them gets nothing, so the list is never about a handful of people
+            if (!caller.isOperator() && Sql.scalarLong(c, "SELECT count(*) FROM member_partner mp JOIN churn_score s USING (member_id) "
+                    + "JOIN member_dim d USING (member_id) WHERE mp.partner_id = ? AND d.personalization AND d.status = 'ACTIVE'", partnerId)
+                    < config.minimumGroup()) {
+                return out;
+            }
             for (Object[] r : Sql.list(c, "SELECT mp.member_id, s.p_alive, s.expected_90d, d.grade, d.segment, mp.last_at FROM member_partner mp "
                             + "JOIN churn_score s USING (member_id) JOIN member_dim d USING (member_id) "
                             + "WHERE mp.partner_id = ? AND d.personalization AND d.status = 'ACTIVE' "

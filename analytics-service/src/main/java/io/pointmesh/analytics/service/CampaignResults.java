@@ -42,6 +42,9 @@ public class CampaignResults {
     @Inject
     Clock clock;
 
+    @Inject
+    io.pointmesh.analytics.config.AnalyticsConfig config;
+
     /** Campaigns newest first: every one (partnerId null), the network's own ("network"), or one partner's. */
     public List<Summary> campaigns(String partnerId) {
         String where = partnerId == null ? "" : "network".equals(partnerId) ? " WHERE partner_id IS NULL" : " WHERE partner_id = ?";
@@ -59,7 +62,16 @@ public class CampaignResults {
                 .stream().findFirst().orElseThrow(() -> ProblemException.notFound("campaign", campaignId)).orElse(null);
     }
 
+    /** The results as operators see them. */
     public Results results(String campaignId) {
+        return results(campaignId, false);
+    }
+
+    /**
+     * The results; {@code partnerView}: as the campaign's partner sees them, the statistics only when
+     * each arm holds at least k ({@code minimum-group}) members (null otherwise; docs/privacy.md).
+     */
+    public Results results(String campaignId, boolean partnerView) {
         return transactions.run(c -> {
             Object[] k = Sql.one(c, "SELECT partner_id, name, starts_at, least(ends_at, coalesce(ended_at, ends_at)), target, target_value, "
                             + "treatment_share FROM campaign_dim WHERE campaign_id = ?",
@@ -98,6 +110,12 @@ public class CampaignResults {
                             + "WHERE d.status <> 'LEFT' AND d.joined_at < ?" + targetFilter,
                     rs -> new Object[]{rs.getString(1), rs.getBigDecimal(2), rs.getBoolean(3), rs.getBoolean(4)}, params.toArray());
             BigDecimal share = (BigDecimal) k[6];
+            if (partnerView) {
+                long treated = members.stream().filter(m -> CampaignAssignment.inTreatment(campaignId, (String) m[0], share)).count();
+                if (treated < config.minimumGroup() || members.size() - treated < config.minimumGroup()) {
+                    return new Results(campaignId, partnerId, (String) k[1], from, to, share, null, null, null);
+                }
+            }
             List<Double> spendT = new ArrayList<>();
             List<Double> spendC = new ArrayList<>();
             long buyT = 0, buyC = 0, burnT = 0, burnC = 0;

@@ -38,6 +38,11 @@ public class AuthorizationRepository {
                 failedAttempts, lockedUntil, now, memberId);
     }
 
+    public void recordPinReset(Connection c, String memberId, String actor, String reason, Instant now) throws SQLException {
+        Sql.update(c, "INSERT INTO spending_pin_reset (member_id, actor, reason, reset_at) VALUES (?, ?, ?, ?)",
+                memberId, actor, reason, now);
+    }
+
     public int deletePin(Connection c, String memberId) throws SQLException {
         return Sql.update(c, "DELETE FROM spending_pin WHERE member_id = ?", memberId);
     }

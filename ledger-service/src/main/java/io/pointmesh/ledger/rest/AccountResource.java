@@ -33,6 +33,9 @@ public class AccountResource {
     public record AdjustmentRequest(String memberId, Long points, String reason) {
     }
 
+    public record PinResetRequest(String reason) {
+    }
+
     /** What a partner's POS may see of a card: the points it can spend now. */
     public record CardBalance(String cardNumber, long available) {
     }
@@ -48,6 +51,19 @@ public class AccountResource {
 
     @Inject
     io.pointmesh.ledger.service.CardLookup cards;
+
+    @Inject
+    io.pointmesh.ledger.service.SpendingAuthorization authorization;
+
+    @POST
+    @Path("/accounts/{memberId}/pin-reset")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Support: remove a member's forgotten spending PIN and its lock, with a reason (recorded with the operator); "
+            + "the member then sets a new one in the app")
+    public Response resetPin(@PathParam("memberId") String memberId, PinResetRequest body) {
+        authorization.resetPin(caller.actor(), memberId, body == null ? null : body.reason());
+        return Response.noContent().build();
+    }
 
     @GET
     @Path("/accounts/{memberId}/balance")

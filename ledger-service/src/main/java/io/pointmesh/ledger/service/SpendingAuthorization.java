@@ -103,6 +103,22 @@ public class SpendingAuthorization {
         }
     }
 
+    /** Support: removes a forgotten PIN (and its lock) with a reason; the member sets a new one in the app. */
+    public void resetPin(String actor, String memberId, String reason) {
+        if (reason == null || reason.isBlank() || reason.length() > 500) {
+            throw ProblemException.invalidField("reason", "why the PIN is reset (1 to 500 characters)");
+        }
+        Instant now = now();
+        transactions.run(c -> {
+            members.activeMember(c, null, memberId);
+            if (repository.deletePin(c, memberId) == 0) {
+                throw ProblemException.conflict("pin-not-set", "member " + memberId + " has no spending PIN");
+            }
+            repository.recordPinReset(c, memberId, actor, reason.strip(), now);
+            return null;
+        });
+    }
+
     /**
      * Checks the card holder's PIN for a hold; a wrong PIN is counted (and may lock spending) and
      * committed before the refusal is thrown. Nothing else is written.

@@ -1,0 +1,74 @@
+package io.pointmesh.platform.security;
+
+import io.pointmesh.platform.problem.ProblemException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RateLimiterTest {
+
+    /** A clock the test moves. */
+    static final class Hand extends Clock {
+        Instant now = Instant.parse("2026-11-25T00:00:00Z");
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    static final RateLimiter.Limit THREE_A_MINUTE = new RateLimiter.Limit(3, Duration.ofMinutes(1));
+
+    @Test
+    void callsPastTheLimitAreRefusedUntilTheWindowEndsPerKey() {
+        Hand clock = new Hand();
+        RateLimiter limiter = new RateLimiter(clock);
+        for (int i = 0; i < 3; i++) {
+            limiter.acquire("card lookups", "p1", THREE_A_MINUTE);
+        }
+        ProblemException refused = assertThrows(ProblemException.class, () -> limiter.acquire("card lookups", "p1", THREE_A_MINUTE));
+        assertEquals(429, refused.status());
+        assertEquals(60, refused.retryAfterSeconds());
+        assertDoesNotThrow(() -> limiter.acquire("card lookups", "p2", THREE_A_MINUTE), "another partner");
+        assertDoesNotThrow(() -> limiter.acquire("other bucket", "p1", THREE_A_MINUTE), "another bucket");
+        clock.now = clock.now.plusSeconds(45);
+        assertEquals(15, assertThrows(ProblemException.class, () -> limiter.acquire("card lookups", "p1", THREE_A_MINUTE))
+                .retryAfterSeconds());
+        clock.now = clock.now.plusSeconds(15);
+        assertDoesNotThrow(() -> limiter.acquire("card lookups", "p1", THREE_A_MINUTE), "a new window");
+    }
+
+    @Test
+    void onlyFailuresSpendAFailureBudget() {
+        Hand clock = new Hand();
+        RateLimiter limiter = new RateLimiter(clock);
+        for (int i = 0; i < 100; i++) {
+            limiter.requireBudget("failed proofs", "p1", THREE_A_MINUTE);  // successes cost nothing
+        }
+        for (int i = 0; i < 3; i++) {
+            limiter.recordFailure("failed proofs", "p1", THREE_A_MINUTE);
+        }
+        ProblemException refused = assertThrows(ProblemException.class, () -> limiter.requireBudget("failed proofs", "p1", THREE_A_MINUTE));
+        assertTrue(refused.retryAfterSeconds() > 0);
+        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        assertDoesNotThrow(() -> limiter.requireBudget("failed proofs", "p1", THREE_A_MINUTE));
+    }
+}
