@@ -86,6 +86,24 @@ class AnalyticsAccessTest {
         }
     }
 
+    /** Staff sign-ins read reports but write nothing, and cannot act at the till (offers record what was shown). */
+    @Test
+    void staffSignInsAreReadOnly() {
+        String staff = TestTokens.partnerStaff(MINE);
+        for (Endpoint e : endpoints()) {
+            if (!e.allowed().contains("partner")) {
+                continue;
+            }
+            String what = e.method() + " " + e.path();
+            int status = call(e, staff, MINE);
+            if (!e.method().equals("GET") || e.path().endsWith("/offers")) {
+                assertEquals(403, status, what + " as staff");
+            } else {
+                assertFalse(status == 401 || (status == 403 && !e.path().contains("campaigns")), what + " as staff: " + status);
+            }
+        }
+    }
+
     @Test
     void theTableCoversEveryEndpointOfTheService() {
         Set<String> tested = new TreeSet<>();

@@ -23,8 +23,11 @@ class AnalyticsServiceIT {
         PackagedService.isReadyAndDocumented("analytics-service");
         PackagedService.refusesWithoutToken("GET", "/analytics/v1/network/reports/members");
         String partner = TestTokens.partner("it-partner");
-        given().auth().oauth2(partner).get("/analytics/v1/partners/it-partner/reports/members?asOf=2026-01-31").then().statusCode(200)
-                .body("kind", is("members"), "rows.section", hasItem("summary"));
+        // operators see every row; the partner, with no customers, sees none (no group of 10: docs/privacy.md)
+        given().auth().oauth2(TestTokens.operator()).get("/analytics/v1/partners/it-partner/reports/members?asOf=2026-01-31").then()
+                .statusCode(200).body("kind", is("members"), "rows.section", hasItem("summary"));
+        given().auth().oauth2(partner).get("/analytics/v1/partners/it-partner/reports/members").then().statusCode(200)
+                .body("kind", is("members"), "rows", org.hamcrest.Matchers.empty());
         given().auth().oauth2(partner).accept("text/csv").get("/analytics/v1/partners/it-partner/reports/transactions").then()
                 .statusCode(200).body(startsWith("section,label,metric,value"));
         PackagedService.problem(given().auth().oauth2(partner).get("/analytics/v1/partners/it-partner/reports/nonsense").then(), 404);

@@ -180,6 +180,9 @@ class PrivacyTest {
         assertTrue(revealed < seen.size(), "differences " + seen + " are the truth " + truth);
         // and asking again answers the same noise, so repeating a report cannot average it away
         assertEquals(rows(b), rows(report(token, "members", weekA, weekB.plusWeeks(1))));
+        // nor does padding the window with empty weeks before or after: it is the same report, with the same noise
+        assertEquals(rows(b), rows(report(token, "members", weekA.minusWeeks(5), weekB.plusWeeks(1))));
+        assertEquals(rows(b), rows(report(token, "members", weekA.minusWeeks(2), weekB.plusWeeks(3))));
     }
 
     /** The derived rows (section/label to value) of a report. */

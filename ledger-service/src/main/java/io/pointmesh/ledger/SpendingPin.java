@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A member's spending PIN (OK Cashbag's point password): 4 to 6 digits, not trivial, kept only as
@@ -28,6 +30,13 @@ public final class SpendingPin {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
+    /**
+     * Argon2id takes 19 MiB per hash: at most this many run at once (a quarter of the heap), so a
+     * flood of PIN requests queues instead of exhausting memory; a request that waits too long is
+     * answered 503 with Retry-After.
+     */
+    private static final Semaphore MEMORY = new Semaphore((int) Math.max(2,
+            Runtime.getRuntime().maxMemory() / 4 / (MEMORY_KIB * 1024L)), true);
 
     private SpendingPin() {
     }
@@ -95,6 +104,22 @@ public final class SpendingPin {
     }
 
     private static byte[] argon2(String pin, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+        try {
+            if (!MEMORY.tryAcquire(5, TimeUnit.SECONDS)) {
+                throw ProblemException.unavailable("busy", "too many PIN checks at once; try again", 1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        try {
+            return argon2Now(pin, salt, memoryKib, iterations, parallelism, length);
+        } finally {
+            MEMORY.release();
+        }
+    }
+
+    private static byte[] argon2Now(String pin, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(memoryKib).withIterations(iterations).withParallelism(parallelism).withSalt(salt).build());

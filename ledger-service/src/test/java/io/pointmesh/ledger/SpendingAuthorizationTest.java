@@ -243,6 +243,31 @@ class SpendingAuthorizationTest {
     }
 
     @Test
+    void guessingPinsAcrossManyCardsInParallelIsBoundedByThePartnersBudget() throws Exception {
+        String partner = LedgerFixture.partner();
+        List<String> cards = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String member = LedgerFixture.member();
+            setPin(member, "4831");
+            cards.add(card(member));
+        }
+        // one wrong guess per card (so no member's own lock ever fires), all at once
+        var statuses = LedgerConcurrencyTest.race(30, i -> holdWithPin(partner, cards.get(i), "1357", 1).extract().statusCode());
+        assertEquals(20, statuses.stream().filter(st -> st == 403).count(), statuses.toString());
+        assertEquals(10, statuses.stream().filter(st -> st == 429).count(), statuses.toString());
+    }
+
+    @Test
+    void holdsTellAGuesserNothingAboutCardNumbers() {
+        Setup s = funded();
+        // unknown, and a real card with a malformed PIN: the PIN is checked before any card is looked up
+        holdWith(s.partner(), Map.of("cardNumber", "no-such-card", "pin", "4831")).statusCode(403).body("code", is("card-not-usable"))
+                .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(s.member())));
+        holdWith(s.partner(), Map.of("cardNumber", "no-such-card", "pin", "x")).statusCode(400);
+        holdWith(s.partner(), Map.of("cardNumber", card(s.member()), "pin", "x")).statusCode(400);
+    }
+
+    @Test
     void operatorsHoldByMemberIdOnlyWithAReasonAndAreRecorded() {
         Setup s = funded();
         Map<String, Object> body = new HashMap<>(Map.of("partnerTxId", UUID.randomUUID().toString(), "memberId", s.member(),

@@ -57,6 +57,10 @@ public interface AnalyticsConfig {
     @WithDefault("7")
     int minimumWindowDays();
 
+    /** Different reports (kind, window, scores' date) one partner may ask for per day; repeats are free. */
+    @WithDefault("200")
+    int distinctReportsPerDay();
+
     /**
      * Epsilon of the discrete Laplace noise added to each count a partner sees that its own purchase
      * records do not already tell it (demographics, grades, segments, flows, risk, cross-partner

@@ -4,6 +4,7 @@ import io.pointmesh.analytics.service.CampaignResults;
 import io.pointmesh.analytics.service.Offers;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
+import io.pointmesh.platform.security.RateLimiter;
 import io.pointmesh.platform.security.Roles;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -35,6 +36,13 @@ public class CampaignAnalyticsResource {
     @Inject
     Offers offers;
 
+    @Inject
+    RateLimiter limiter;
+
+    /** Offer lookups (each a card lookup) one partner may make per minute before 429. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pointmesh.analytics.offer-lookups-per-minute", defaultValue = "600")
+    int offerLookupsPerMinute;
+
     @GET
     @Path("/campaigns")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
@@ -65,8 +73,11 @@ public class CampaignAnalyticsResource {
     @GET
     @Path("/offers")
     @RolesAllowed(Roles.PARTNER)
-    @Operation(summary = "Up to three ranked offers for the card's member at this partner (frequency-capped, consent respected)")
+    @Operation(summary = "Up to three ranked offers for the card's member at this partner (frequency-capped, consent respected); "
+            + "the partner's integration client only (showing an offer counts against the member's cap); rate-limited per partner (429)")
     public List<Offers.Offer> offers(@QueryParam("cardNumber") String cardNumber, @QueryParam("partnerId") String partnerId) {
+        caller.requireIntegrationClient();
+        limiter.acquire("offer lookups", caller.partnerId(), new RateLimiter.Limit(offerLookupsPerMinute, java.time.Duration.ofMinutes(1)));
         if (cardNumber == null || cardNumber.isBlank()) {
             throw ProblemException.invalidField("cardNumber", "required");
         }

@@ -101,6 +101,22 @@ public class ReportService {
             }
             fromDate = fromDate.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
             toDate = toDate.with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
+            // ...and no wider than the weeks the partner has purchases in: windows padded with empty
+            // weeks are the same report (the same noise), so asking many of them averages nothing away
+            LocalDate[] span = purchaseWeeks(partnerId);
+            if (span != null) {
+                fromDate = fromDate.isBefore(span[0]) ? span[0] : fromDate;
+                toDate = toDate.isAfter(span[1]) ? span[1] : toDate;
+            }
+            if (!fromDate.isBefore(toDate)) {
+                fromDate = toDate.minusWeeks(1);  // no purchases in the window: an empty week, nobody in it
+            }
+            if (asOf != null) {
+                // scores as of a week's end only: a handful of distinct past reports, not one per day
+                end = asOf.with(TemporalAdjusters.nextOrSame(DayOfWeek.SUNDAY));
+                end = end.isAfter(scoring.today()) ? scoring.today() : end;
+            }
+            requireReportBudget(partnerId, kind + "|" + fromDate + "|" + toDate + "|" + end);
             if (asOf == null && to != null) {
                 // scores as of the widened window's last day (not after today): the same for every window widened alike
                 LocalDate last = toDate.minusDays(1);
@@ -121,6 +137,38 @@ public class ReportService {
         });
         return new Report(kind.name().toLowerCase(), partnerId == null ? "network" : partnerId, fromDate, toDate, end, config.minimumGroup(),
                 partnerView ? config.noiseEpsilon() : null, rows);
+    }
+
+    /** Monday of the partner's first purchase week, and the Monday after its last; null when it has none. */
+    private LocalDate[] purchaseWeeks(String partnerId) {
+        return transactions.run(c -> Sql.one(c, "SELECT min(day), max(day) FROM purchase_fact WHERE partner_id = ?",
+                rs -> rs.getObject(1) == null ? null : new LocalDate[]{
+                        rs.getObject(1, LocalDate.class).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)),
+                        rs.getObject(2, LocalDate.class).plusDays(1).with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY))},
+                partnerId).orElse(null));
+    }
+
+    /** Distinct reports each partner asked for today (per instance): each new one spends the day's budget; repeats are free. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<String>> reportsToday = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile LocalDate reportsDay;
+
+    /**
+     * A partner may ask at most {@code pointmesh.analytics.distinct-reports-per-day} different reports a
+     * day (429): the noise of each is fresh, so an unbounded number of different windows could be
+     * averaged; the budget bounds it (docs/privacy.md).
+     */
+    private void requireReportBudget(String partnerId, String report) {
+        LocalDate today = scoring.today();
+        if (!today.equals(reportsDay)) {
+            reportsToday.clear();
+            reportsDay = today;
+        }
+        java.util.Set<String> asked = reportsToday.computeIfAbsent(partnerId, p -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+        if (!asked.contains(report) && asked.size() >= config.distinctReportsPerDay()) {
+            throw ProblemException.tooManyRequests("report-budget-spent", "this partner asked for " + asked.size()
+                    + " different reports today; the same reports can be asked again, new ones tomorrow", 3600);
+        }
+        asked.add(report);
     }
 
     /** The set of customers a report covers, as a hash: the noise changes whenever it does (one more customer: new noise everywhere). */

@@ -61,6 +61,10 @@ public interface LedgerConfig {
     @WithDefault("15M")
     Duration pinLock();
 
+    /** PIN set or change attempts one member may make per hour. */
+    @WithDefault("10")
+    int pinChangesPerMember();
+
     /** How long a one-time payment code from the member's app is valid. */
     @WithDefault("3M")
     Duration paymentCodeTtl();

@@ -42,6 +42,22 @@ public class MemberResolver {
         return member;
     }
 
+    /**
+     * The member a card at the till belongs to, if that card can pay: one answer (403
+     * {@code card-not-usable}) for an unknown card, a blocked card and a member who may not spend,
+     * with nothing of the member in it, so that holds tell a guesser nothing about card numbers.
+     */
+    public String spendingMember(Connection c, String cardNumber) throws SQLException {
+        var card = directory.card(c, cardNumber).filter(k -> "ACTIVE".equals(k.status()));
+        var member = card.isEmpty() ? java.util.Optional.<MemberView>empty() : directory.member(c, card.get().memberId())
+                .filter(m -> "ACTIVE".equals(m.status()));
+        if (member.isEmpty()) {
+            throw new ProblemException(403, "card-not-usable", "Card cannot pay",
+                    "this card cannot pay with points (unknown, blocked, or its member may not spend)", null);
+        }
+        return member.get().memberId();
+    }
+
     /** The partner must be ACTIVE in the ledger's directory (suspension arrives by event). */
     public DirectoryRepository.PartnerView requireActivePartner(Connection c, String partnerId) throws SQLException {
         var partner = directory.partner(c, partnerId);

@@ -52,6 +52,9 @@ public class RedemptionService {
         if (byCode && present(cmd.pin())) {
             throw ProblemException.invalidField("pin", "not used with a paymentCode");
         }
+        if (byCard) {
+            SpendingAuthorization.requirePinFormat(cmd.pin());  // before any card is looked up
+        }
         // A payment code is single use: its fingerprint, not the code, goes into the request hash; the PIN never does.
         String hash = RequestHash.of(cmd.cardNumber(), null, byCode ? SpendingAuthorization.hashCode(cmd.paymentCode()) : null,
                 cmd.storeCode(), cmd.points());
@@ -59,18 +62,37 @@ public class RedemptionService {
         if (replay.isPresent()) {
             return replay.get();
         }
-        authorization.requireProofBudget(partnerId);
-        if (byCard) {
-            String memberId = transactions.run(c -> {
-                members.requireActivePartner(c, partnerId);
-                members.requireOpenStore(c, partnerId, cmd.storeCode());
-                return members.activeMember(c, cmd.cardNumber(), null).memberId();
-            });
-            authorization.verifyPin(partnerId, memberId, cmd.pin());
-            return place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.PIN);
+        // One attempt of the partner's budget of failed proofs is taken now and given back only if the
+        // proof held: an unknown or blocked card, a wrong or missing PIN, a bad code all count, so a
+        // partner can neither guess PINs across cards nor enumerate cards through holds.
+        authorization.reserveProofAttempt(partnerId);
+        try {
+            Outcome<RedemptionRow> held;
+            if (byCard) {
+                String memberId = transactions.run(c -> {
+                    members.requireActivePartner(c, partnerId);
+                    members.requireOpenStore(c, partnerId, cmd.storeCode());
+                    return members.spendingMember(c, cmd.cardNumber());
+                });
+                authorization.verifyPin(memberId, cmd.pin());
+                authorization.proofSucceeded(partnerId);
+                held = place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.PIN);
+            } else {
+                held = place(partnerId, cmd, hash, cmd.paymentCode(), Ledger.HoldAuthorization.PAYMENT_CODE);
+                authorization.proofSucceeded(partnerId);
+            }
+            return held;
+        } catch (ProblemException refused) {
+            if (!PROOF_FAILURES.contains(refused.code())) {
+                authorization.proofSucceeded(partnerId);  // refused for another reason (points, store): not a guess
+            }
+            throw refused;
         }
-        return place(partnerId, cmd, hash, cmd.paymentCode(), Ledger.HoldAuthorization.PAYMENT_CODE);
     }
+
+    /** Refusals that count as a failed proof against the presenting partner. */
+    private static final java.util.Set<String> PROOF_FAILURES = java.util.Set.of("wrong-pin", "spending-locked", "pin-not-set",
+            "invalid-payment-code", "card-not-usable");
 
     /** An operator's hold for a support case: by member id, at a partner's store, with a reason; audited. */
     public Outcome<RedemptionRow> holdForMember(String operator, String partnerId, String reason, HoldCommand cmd) {
@@ -105,7 +127,7 @@ public class RedemptionService {
                     if (twin.isPresent()) {
                         return twin.get();
                     }
-                    throw authorization.invalidCode(partnerId);
+                    throw authorization.invalidCode();
                 }
                 String memberId = members.activeMember(c, null, code.memberId()).memberId();
                 var held = ledger.hold(c, partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.points(), how);

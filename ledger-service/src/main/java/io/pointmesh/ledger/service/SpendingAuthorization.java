@@ -78,10 +78,13 @@ public class SpendingAuthorization {
                 .orElse(new PinStatus(false, 0, null)));
     }
 
-    /** Sets the PIN; when one is set, {@code currentPin} must match it (a wrong one counts like any wrong PIN). */
+    /**
+     * Sets the PIN; when one is set, {@code currentPin} must match it (a wrong one counts like any
+     * wrong PIN). At most {@code pin-changes-per-member} attempts per hour (each costs two Argon2 hashes).
+     */
     public void setPin(String memberId, String pin, String currentPin) {
         SpendingPin.requireAcceptable("pin", pin);
-        String hash = SpendingPin.hash(pin);
+        limiter.acquire("PIN changes", memberId, new RateLimiter.Limit(config.pinChangesPerMember(), Duration.ofHours(1)));
         Instant now = now();
         ProblemException refused = transactions.run(c -> {
             members.activeMember(c, null, memberId);
@@ -95,7 +98,8 @@ public class SpendingAuthorization {
                     return wrong;
                 }
             }
-            repository.savePin(c, memberId, hash, now);
+            // hashed only once the current PIN matched: a wrong one costs one hash, not two
+            repository.savePin(c, memberId, SpendingPin.hash(pin), now);
             return null;
         });
         if (refused != null) {
@@ -123,11 +127,8 @@ public class SpendingAuthorization {
      * Checks the card holder's PIN for a hold; a wrong PIN is counted (and may lock spending) and
      * committed before the refusal is thrown. Nothing else is written.
      */
-    public void verifyPin(String partnerId, String memberId, String pin) {
-        requireProofBudget(partnerId);
-        if (pin == null || !pin.matches("[0-9]{4,6}")) {
-            throw ProblemException.invalidField("pin", "the member's 4 to 6 digit spending PIN");
-        }
+    public void verifyPin(String memberId, String pin) {
+        requirePinFormat(pin);
         Instant now = now();
         ProblemException refused = transactions.run(c -> {
             var row = repository.lockPin(c, memberId);
@@ -138,10 +139,14 @@ public class SpendingAuthorization {
             return check(c, row.get(), pin, now);
         });
         if (refused != null) {
-            if ("wrong-pin".equals(refused.code()) || "spending-locked".equals(refused.code())) {
-                limiter.recordFailure(FAILED_PROOFS, partnerId, proofLimit());
-            }
             throw refused;
+        }
+    }
+
+    /** 400 for anything but 4 to 6 digits, before any card is looked up. */
+    public static void requirePinFormat(String pin) {
+        if (pin == null || !pin.matches("[0-9]{4,6}")) {
+            throw ProblemException.invalidField("pin", "the member's 4 to 6 digit spending PIN");
         }
     }
 
@@ -210,9 +215,8 @@ public class SpendingAuthorization {
         return row.orElse(null);
     }
 
-    /** Refuses a code that cannot pay, counting the failure against the partner. */
-    public ProblemException invalidCode(String partnerId) {
-        limiter.recordFailure(FAILED_PROOFS, partnerId, proofLimit());
+    /** The refusal of a code that cannot pay (the caller's reserved proof attempt stays spent). */
+    public ProblemException invalidCode() {
         return new ProblemException(403, "invalid-payment-code", "Invalid payment code",
                 "the payment code is unknown, expired or already used; ask the member for a new one", null);
     }
@@ -223,11 +227,17 @@ public class SpendingAuthorization {
         }
     }
 
-    /** 429 while the partner has used up its budget of failed proofs. */
-    public void requireProofBudget(String partnerId) {
-        if (partnerId != null) {
-            limiter.requireBudget(FAILED_PROOFS, partnerId, proofLimit());
-        }
+    /**
+     * Takes one attempt from the partner's budget of failed proofs before the proof is checked (429
+     * when none is left); {@link #proofSucceeded} gives it back. Reserving first means parallel
+     * attempts cannot all pass the check and fail together.
+     */
+    public void reserveProofAttempt(String partnerId) {
+        limiter.reserve(FAILED_PROOFS, partnerId, proofLimit());
+    }
+
+    public void proofSucceeded(String partnerId) {
+        limiter.refund(FAILED_PROOFS, partnerId, proofLimit());
     }
 
     /** What a member who leaves leaves behind here: nothing. */

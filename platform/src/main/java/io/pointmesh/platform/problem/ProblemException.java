@@ -41,6 +41,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(429, code, "Too many requests", detail, null, Math.max(1, retryAfterSeconds));
     }
 
+    /** 503: a dependency or a resource is busy or down, not the caller's fault; try again after {@code retryAfterSeconds}. */
+    public static ProblemException unavailable(String code, String detail, long retryAfterSeconds) {
+        return new ProblemException(503, code, "Service unavailable", detail, null, Math.max(1, retryAfterSeconds));
+    }
+
     /** 423: the resource is locked for a while (e.g. spending after wrong PINs); try again after {@code retryAfterSeconds}. */
     public static ProblemException locked(String code, String detail, long retryAfterSeconds) {
         return new ProblemException(423, code, "Locked", detail, null, Math.max(1, retryAfterSeconds));

@@ -49,6 +49,17 @@ public class Caller {
         return identity.hasRole(Roles.PARTNER);
     }
 
+    /**
+     * For the few reads that act at the till (they record what the member was shown): only the
+     * partner's integration client, with {@value Roles#POINTS_WRITE_SCOPE}; a staff sign-in is refused.
+     */
+    public void requireIntegrationClient() {
+        if (!PartnerAccessFilter.hasScope(token, Roles.POINTS_WRITE_SCOPE)) {
+            throw ProblemException.forbidden("read-only-credentials",
+                    "only the partner's integration client (scope " + Roles.POINTS_WRITE_SCOPE + ") may do this");
+        }
+    }
+
     /** Operators may read any partner's data; a partner only its own. */
     public void requirePartnerOrOperator(String partnerId) {
         if (!isOperator() && !(isPartner() && partnerId.equals(partnerId()))) {

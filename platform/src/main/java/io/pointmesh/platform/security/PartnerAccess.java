@@ -41,7 +41,8 @@ public class PartnerAccess {
 
     void onStart(@Observes StartupEvent start) {
         if (barredQuery.isPresent()) {
-            // Refuse nothing wrongly and admit nobody barred: load once before serving.
+            // Load once before serving; if the database is not there yet, readiness stays down
+            // (PartnerAccessReadiness) until a refresh succeeds.
             refresh().await().atMost(Duration.ofSeconds(30));
         }
     }
@@ -85,6 +86,7 @@ public class PartnerAccess {
         barred = Set.copyOf(next);
     }
 
+    /** Whether the barred set has been loaded at least once (readiness). */
     public boolean loaded() {
         return loaded || barredQuery.isEmpty();
     }

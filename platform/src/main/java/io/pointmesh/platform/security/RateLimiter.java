@@ -44,6 +44,36 @@ public class RateLimiter {
         }
     }
 
+    /**
+     * Takes one attempt from {@code key}'s budget of failures before the attempt is made, atomically
+     * (so parallel attempts cannot all pass a check that only reads); refuses (429) when none is
+     * left. Give it back with {@link #refund} when the attempt succeeds.
+     */
+    public void reserve(String bucket, String key, Limit limit) {
+        long now = clock.millis();
+        boolean[] over = {false};
+        Window w = windows.compute(bucket + '\u0000' + key, (k, old) -> {
+            Window current = current(old, now, limit);
+            if (current != null && current.count >= limit.max()) {
+                over[0] = true;
+                return current;
+            }
+            return current == null ? new Window(now, 1) : new Window(current.startMillis, current.count + 1);
+        });
+        if (over[0]) {
+            throw refused(bucket, w, now, limit);
+        }
+    }
+
+    /** Gives back an attempt {@link #reserve} took, when it turned out not to be a failure. */
+    public void refund(String bucket, String key, Limit limit) {
+        long now = clock.millis();
+        windows.computeIfPresent(bucket + '\u0000' + key, (k, old) -> {
+            Window current = current(old, now, limit);
+            return current == null || current.count <= 1 ? null : new Window(current.startMillis, current.count - 1);
+        });
+    }
+
     /** Refuses (429) while {@code key} has used up its budget of failures in {@code bucket}; counts nothing. */
     public void requireBudget(String bucket, String key, Limit limit) {
         long now = clock.millis();

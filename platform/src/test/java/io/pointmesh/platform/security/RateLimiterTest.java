@@ -71,4 +71,36 @@ class RateLimiterTest {
         clock.now = clock.now.plus(Duration.ofMinutes(1));
         assertDoesNotThrow(() -> limiter.requireBudget("failed proofs", "p1", THREE_A_MINUTE));
     }
+
+    @Test
+    void parallelAttemptsCannotOvertakeTheBudget() throws Exception {
+        RateLimiter limiter = new RateLimiter(new Hand());
+        RateLimiter.Limit twenty = new RateLimiter.Limit(20, Duration.ofMinutes(10));
+        java.util.concurrent.atomic.AtomicInteger passed = new java.util.concurrent.atomic.AtomicInteger();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < 200; i++) {
+            pool.submit(() -> {
+                start.await();
+                try {
+                    limiter.reserve("failed proofs", "p1", twenty);  // every attempt is a failure: never refunded
+                    passed.incrementAndGet();
+                } catch (ProblemException refused) {
+                    // slowed down
+                }
+                return null;
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(20, passed.get());
+        // a success gives its attempt back
+        RateLimiter other = new RateLimiter(new Hand());
+        for (int i = 0; i < 100; i++) {
+            other.reserve("failed proofs", "p2", twenty);
+            other.refund("failed proofs", "p2", twenty);
+        }
+        assertDoesNotThrow(() -> other.reserve("failed proofs", "p2", twenty));
+    }
 }
