@@ -84,8 +84,7 @@ public final class LocalStack {
             String verifier = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                     java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-            HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
-                    .followRedirects(HttpClient.Redirect.NEVER).build();
+            HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
             String auth = keycloakUrl() + "/realms/" + realm() + "/protocol/openid-connect/auth?" + form(Map.of("client_id", clientId,
                     "response_type", "code", "scope", "openid", "redirect_uri", redirect, "state", UUID.randomUUID().toString(),
                     "code_challenge", challenge, "code_challenge_method", "S256"));
@@ -96,8 +95,12 @@ public final class LocalStack {
                 throw new IllegalStateException("no login form at " + auth + ": " + page.statusCode());
             }
             String postTo = (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&");
+            // Keycloak marks its session cookies Secure; a browser sends them to 127.0.0.1 over plain HTTP
+            // (a secure context), Java's cookie manager would not: they are sent back by hand, as a browser does
+            String cookies = page.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
+                    .collect(Collectors.joining("; "));
             HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(postTo))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookies)
                     .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username, "password", password, "credentialId", ""))))
                     .build(), HttpResponse.BodyHandlers.ofString());
             String location = login.headers().firstValue("Location").orElse("");
