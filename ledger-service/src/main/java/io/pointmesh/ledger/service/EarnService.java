@@ -110,7 +110,7 @@ public class EarnService {
         EarnRule rule = directory.ruleAt(c, partnerId, cmd.occurredAt()).orElseThrow(() -> ProblemException.unprocessable(
                 "no-earn-rule", "No earn rule", "partner " + partnerId + " had no earn rule in force at " + cmd.occurredAt()));
         int backdating = rule.backdatingDays();  // 0 means none: only purchases of the last few minutes earn
-        if (!imported && cmd.occurredAt().isBefore(now.minus(Duration.ofDays(backdating)))) {
+        if (!imported && cmd.occurredAt().isBefore(now.minus(Duration.ofDays(backdating)).minus(CLOCK_SKEW))) {
             throw ProblemException.unprocessable("occurred-too-long-ago", "Purchase too old",
                     "purchases older than " + backdating + " days cannot earn");
         }
