@@ -58,7 +58,7 @@ class ScoringTest {
     }
 
     static long count(String sql) throws SQLException {
-        String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/pointmesh_analytics_test";
+        String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/" + io.pointmesh.testing.PointmeshTestResource.testDatabase("analytics");
         try (Connection c = DriverManager.getConnection(url, "analytics", "analytics"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             rs.next();

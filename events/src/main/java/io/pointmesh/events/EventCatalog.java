@@ -35,6 +35,7 @@ import io.pointmesh.events.ledger.RedemptionHeld;
 import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.events.ledger.RedemptionVoided;
 import io.pointmesh.events.ledger.ReferralBonusPaid;
+import io.pointmesh.events.ledger.ReferralBonusReversed;
 import io.pointmesh.events.ledger.SpendingLocked;
 import io.pointmesh.events.analytics.GradeChanged;
 import io.pointmesh.events.analytics.GradeThresholdsPublished;
@@ -88,6 +89,7 @@ public final class EventCatalog {
             def("ledger.redemption-reversed", 1, Topic.LEDGER, RedemptionReversed.class),
             def("ledger.redemption-voided", 1, Topic.LEDGER, RedemptionVoided.class),
             def("ledger.referral-bonus-paid", 1, Topic.LEDGER, ReferralBonusPaid.class),
+            def("ledger.referral-bonus-reversed", 1, Topic.LEDGER, ReferralBonusReversed.class),
             def("ledger.spending-locked", 1, Topic.LEDGER, SpendingLocked.class),
             def("analytics.grade-changed", 1, Topic.ANALYTICS, GradeChanged.class),
             def("analytics.grade-thresholds-published", 1, Topic.ANALYTICS, GradeThresholdsPublished.class),

@@ -72,6 +72,26 @@ public final class PointsCalculation {
         return proportion(earningPoints, amount, refundedAfter) - proportion(earningPoints, amount, refundedBefore);
     }
 
+    /**
+     * The network's part of a reversal step: the network's share of everything reversed so far,
+     * floor(cumulative points x networkPoints / earningPoints), after minus before. Cumulative, so
+     * split refunds that add up to the purchase give back exactly the network's points and exactly
+     * the partner's (a per-step share, clipped to the step, would over-credit the partner).
+     */
+    public static long networkReversalPoints(long earningPoints, long networkPoints, BigDecimal amount, BigDecimal refundedBefore,
+                                             BigDecimal refundedAfter) {
+        if (earningPoints <= 0 || networkPoints <= 0) {
+            return 0;
+        }
+        return networkShareOf(proportion(earningPoints, amount, refundedAfter), earningPoints, networkPoints)
+                - networkShareOf(proportion(earningPoints, amount, refundedBefore), earningPoints, networkPoints);
+    }
+
+    private static long networkShareOf(long reversed, long earningPoints, long networkPoints) {
+        return BigDecimal.valueOf(reversed).multiply(BigDecimal.valueOf(networkPoints))
+                .divide(BigDecimal.valueOf(earningPoints), 0, RoundingMode.FLOOR).longValueExact();
+    }
+
     static long proportion(long points, BigDecimal amount, BigDecimal refunded) {
         if (refunded.compareTo(amount) >= 0) {
             return points;

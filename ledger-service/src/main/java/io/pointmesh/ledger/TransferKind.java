@@ -25,5 +25,7 @@ public enum TransferKind {
     /** network adjustment <-> member */
     ADJUSTMENT,
     /** member -> network breakage, when a member leaves */
-    FORFEIT
+    FORFEIT,
+    /** member -> network promotion: a referral bonus taken back when the first purchase was refunded in full */
+    REFERRAL_REVERSAL
 }

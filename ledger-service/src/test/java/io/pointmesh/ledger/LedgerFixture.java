@@ -40,12 +40,17 @@ final class LedgerFixture {
     }
 
     static String partner(BigDecimal rate, int pendingDays) {
+        return partner(rate, pendingDays, 60, 30, BigDecimal.ZERO);
+    }
+
+    /** An active partner whose one rule has these terms (as partner.events carries them, unchecked by partner-service). */
+    static String partner(BigDecimal rate, int pendingDays, int validityMonths, int backdatingDays, BigDecimal minimumPurchase) {
         String id = UUID.randomUUID().toString();
         try (KafkaTestClient kafka = kafka()) {
             publish(kafka, new PartnerRegistered(id, "Partner " + id.substring(0, 6), "120-81-47521", "mart"));
             publish(kafka, new StoreOpened(id, STORE, "Main store", StoreChannel.OFFLINE, "Seoul"));
-            publish(kafka, new EarnRulePublished(id, 1, rate, Map.of(), Map.of(), BigDecimal.ZERO, null, pendingDays, 60, 30,
-                    Instant.parse("2020-01-01T00:00:00Z")));
+            publish(kafka, new EarnRulePublished(id, 1, rate, Map.of(), Map.of(), minimumPurchase, null, pendingDays, validityMonths,
+                    backdatingDays, Instant.parse("2020-01-01T00:00:00Z")));
             publish(kafka, new MileageProgramPublished(id, "MILES", new BigDecimal("0.5"), 1000, 100));
             // last: events of one partner are applied in order, so ACTIVE means all of the above are in
             publish(kafka, new PartnerActivated(id, "partner-" + id, "op", "contract signed"));

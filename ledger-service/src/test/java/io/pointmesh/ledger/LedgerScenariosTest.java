@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(PointmeshTestResource.class)
 class LedgerScenariosTest {
 
-    static final String DB = "pointmesh_ledger_test";
+    static final String DB = io.pointmesh.testing.PointmeshTestResource.testDatabase("ledger");
 
     @Inject
     MovableClock clock;

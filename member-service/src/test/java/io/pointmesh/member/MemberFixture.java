@@ -60,7 +60,7 @@ final class MemberFixture {
     }
 
     static List<String> rows(String sql) throws SQLException {
-        String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/pointmesh_member_test";
+        String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/" + io.pointmesh.testing.PointmeshTestResource.testDatabase("member");
         try (Connection c = DriverManager.getConnection(url, "member", "member"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             List<String> out = new ArrayList<>();

@@ -261,7 +261,7 @@ class SettlementTest {
     }
 
     private static void sql(String statement) throws SQLException {
-        String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/pointmesh_partner_test";
+        String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/" + io.pointmesh.testing.PointmeshTestResource.testDatabase("partner");
         try (Connection c = DriverManager.getConnection(url, "partner", "partner"); Statement s = c.createStatement()) {
             s.executeUpdate(statement);
         }

@@ -61,6 +61,13 @@ class StoreAndRuleTest {
                 .then().statusCode(400).body("code", is("validation-failed"));
         given().auth().oauth2(TestTokens.partner(id)).contentType(ContentType.JSON).body(Map.of("baseRate", 0.05)).put(rules)
                 .then().statusCode(403);
+        // terms the ledger could not post: points available after they expire, or expired at birth
+        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.01, "pendingDays", 60, "validityMonths", 1)).put(rules)
+                .then().statusCode(400).body("errors[0].field", is("pendingDays"));
+        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.01, "backdatingDays", 30, "validityMonths", 1)).put(rules)
+                .then().statusCode(400).body("errors[0].field", is("backdatingDays"));
         // the first version may start in the past: the contract its imported purchase history earns under
         given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
                 .body(Map.of("baseRate", 0.01, "effectiveFrom", "1997-01-01T00:00:00Z")).put(rules)

@@ -26,7 +26,7 @@ public class PointmeshTestResource implements QuarkusTestResourceLifecycleManage
     public Map<String, String> start() {
         LocalInfra.ensureRunning();
         String service = serviceName();
-        String database = "pointmesh_" + service + "_test";
+        String database = testDatabase(service);
         LocalInfra.recreateDatabase(database, service);
 
         Map<String, String> config = new HashMap<>(oidc.start());
@@ -47,5 +47,15 @@ public class PointmeshTestResource implements QuarkusTestResourceLifecycleManage
     static String serviceName() {
         return ConfigProvider.getConfig().getOptionalValue("pointmesh.service", String.class)
                 .orElseGet(() -> Path.of("").toAbsolutePath().getFileName().toString().replace("-service", ""));
+    }
+
+    /**
+     * The component tests' database of a service: {@code pointmesh_<service>_test}, plus
+     * {@code POINTMESH_TEST_DB_SUFFIX} when set, so that two test runs on one machine (two
+     * checkouts) never recreate each other's database.
+     */
+    public static String testDatabase(String service) {
+        String suffix = System.getenv("POINTMESH_TEST_DB_SUFFIX");
+        return "pointmesh_" + service + "_test" + (suffix == null ? "" : suffix.replaceAll("[^a-z0-9_]", ""));
     }
 }

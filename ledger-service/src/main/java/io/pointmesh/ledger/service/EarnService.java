@@ -109,8 +109,8 @@ public class EarnService {
         }
         EarnRule rule = directory.ruleAt(c, partnerId, cmd.occurredAt()).orElseThrow(() -> ProblemException.unprocessable(
                 "no-earn-rule", "No earn rule", "partner " + partnerId + " had no earn rule in force at " + cmd.occurredAt()));
-        int backdating = rule.backdatingDays() > 0 ? rule.backdatingDays() : config.defaultBackdatingDays();
-        if (!imported && cmd.occurredAt().isBefore(now.minus(Duration.ofDays(backdating)))) {
+        int backdating = rule.backdatingDays();  // 0 means none: only purchases of the last few minutes earn
+        if (!imported && cmd.occurredAt().isBefore(now.minus(Duration.ofDays(backdating)).minus(CLOCK_SKEW))) {
             throw ProblemException.unprocessable("occurred-too-long-ago", "Purchase too old",
                     "purchases older than " + backdating + " days cannot earn");
         }
@@ -139,6 +139,12 @@ public class EarnService {
         ZoneId zone = ZoneId.of(config.zone());
         Instant availableAt = cmd.occurredAt().plus(Duration.ofDays(rule.pendingDays()));
         Instant expiresAt = ZonedDateTime.ofInstant(cmd.occurredAt(), zone).plusMonths(rule.validityMonths()).toInstant();
+        if (availableAt.isAfter(expiresAt)) {
+            // a rule version partner-service no longer accepts (pending period past the validity)
+            throw ProblemException.unprocessable("rule-cannot-earn", "Earn rule cannot earn",
+                    "rule version " + rule.version() + " makes points available after they expire (pending "
+                            + rule.pendingDays() + " days, validity " + rule.validityMonths() + " months)");
+        }
         return posting(partnerId, cmd, hash, member.memberId(), multiplier, base, offers, availableAt, expiresAt, imported);
     }
 

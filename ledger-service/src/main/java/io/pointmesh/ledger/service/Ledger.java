@@ -16,6 +16,7 @@ import io.pointmesh.events.ledger.RedemptionHeld;
 import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.events.ledger.RedemptionVoided;
 import io.pointmesh.events.ledger.ReferralBonusPaid;
+import io.pointmesh.events.ledger.ReferralBonusReversed;
 import io.pointmesh.events.ledger.VoidReason;
 import io.pointmesh.ledger.Accounts;
 import io.pointmesh.ledger.MemberBalance;
@@ -155,17 +156,54 @@ public class Ledger {
         return m;
     }
 
-    /** For a member whose row this transaction has locked: what the clock did since the last posting. */
+    /**
+     * Locks a member who is to receive points: refused (422) if they left the network, as read once
+     * their row is locked, so a {@code member.left} that forfeited everything while this request
+     * waited for the lock is seen, and nothing is credited to a forgotten member.
+     */
+    MemberBalance lockForCredit(Connection c, String memberId, Instant now) throws SQLException {
+        MemberBalance m = lockForPosting(c, memberId, now);
+        requireNotLeft(c, memberId);
+        return m;
+    }
+
+    private static boolean hasLeft(Connection c, String memberId) throws SQLException {
+        return Sql.one(c, "SELECT status FROM member_directory WHERE member_id = ?", rs -> rs.getString(1), memberId)
+                .map("LEFT"::equals).orElse(false);
+    }
+
+    private static void requireNotLeft(Connection c, String memberId) throws SQLException {
+        if (hasLeft(c, memberId)) {
+            throw ProblemException.unprocessable("member-not-active", "Member not active", "the member left the network");
+        }
+    }
+
+    /**
+     * For a member whose row this transaction has locked: what the clock did since the last posting.
+     * Whatever changed is saved at once, so every path that locks a member (a replayed capture or
+     * void, a lapse that finds nothing to do) commits lots and breakdown together (I9, checked at
+     * commit by the lot_consistent trigger).
+     */
     private void bringUpToDate(Connection c, MemberBalance m, Instant now) throws SQLException {
         long matured = postings.matureDue(c, m.memberId, now);
         m.pending -= matured;
         m.available += matured;
+        long expired = expireDue(c, m, now);
+        long debtBefore = m.debt;
+        settleDebt(c, m, now);
+        if (matured > 0 || expired > 0 || m.debt != debtBefore) {
+            postings.saveMember(c, m, now);
+        }
+    }
+
+    /** Empties the member's lots due by now into breakage and tells of it; answers how many points went. */
+    private long expireDue(Connection c, MemberBalance m, Instant now) throws SQLException {
         long expired = empty(c, m, now, TransferKind.EXPIRY, now);
         if (expired > 0) {
             m.expired += expired;
             events.publish(c, new PointsExpired(m.memberId, expired, now), now);
         }
-        settleDebt(c, m, now);
+        return expired;
     }
 
     /** Invariant I5: debt > 0 only while nothing is available, so any available point repays debt first. */
@@ -235,7 +273,7 @@ public class Ledger {
             return retry.get();
         }
         Instant now = now();
-        MemberBalance m = lockForPosting(c, p.memberId(), now);
+        MemberBalance m = lockForCredit(c, p.memberId(), now);
 
         // Campaign budgets: locked in campaign-id order (no deadlock between two earnings), and
         // never granted past (the CHECK on campaign.spent_points backs this up).
@@ -245,12 +283,16 @@ public class Ledger {
         for (BonusOffer offer : offers) {
             long points = offer.points();
             if (offer.budgetPoints() > 0) {
-                long spent = Sql.scalarLong(c, "SELECT spent_points FROM campaign WHERE campaign_id = ? FOR UPDATE", offer.campaignId());
-                points = Math.max(0, Math.min(points, offer.budgetPoints() - spent));
+                // the budget as it is now, under the lock: it may have changed since the offer was priced
+                long[] row = Sql.one(c, "SELECT spent_points, budget_points FROM campaign WHERE campaign_id = ? FOR UPDATE",
+                        rs -> new long[]{rs.getLong(1), rs.getLong(2)}, offer.campaignId()).orElse(new long[]{0, 0});
+                long spent = row[0];
+                long budget = row[1];
+                points = Math.max(0, Math.min(points, budget - spent));
                 if (points > 0) {
                     Sql.update(c, "UPDATE campaign SET spent_points = spent_points + ? WHERE campaign_id = ?", points, offer.campaignId());
-                    if (spent + points == offer.budgetPoints()) {
-                        events.publish(c, new CampaignBudgetExhausted(offer.campaignId(), offer.partnerId(), offer.budgetPoints()), now);
+                    if (spent + points == budget) {
+                        events.publish(c, new CampaignBudgetExhausted(offer.campaignId(), offer.partnerId(), budget), now);
                     }
                 }
             }
@@ -282,6 +324,10 @@ public class Ledger {
             m.lifetimeEarned += points.total();
             if (matured) {
                 m.available += points.total();
+                if (!p.expiresAt().isAfter(now)) {
+                    // born expired (history imported from long ago): to breakage at once, never repaying debt
+                    expireDue(c, m, now);
+                }
                 settleDebt(c, m, now);
             } else {
                 m.pending += points.total();
@@ -294,8 +340,9 @@ public class Ledger {
         if (!operations.insertEarning(c, row)) {
             throw new DuplicateRequest();
         }
-        if (!p.imported()) {
-            // history from before a referral is not the referred member's first purchase in the network
+        if (!p.imported() && points.total() > 0) {
+            // history from before a referral is not the referred member's first purchase in the network,
+            // nor is a purchase that earned nothing
             payReferralBonus(c, m, p.earningId(), now);
         }
         postings.saveMember(c, m, now);
@@ -324,15 +371,60 @@ public class Ledger {
         UUID ref = UUID.randomUUID();
         credit(c, member, bonus, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, now);
         long referrerPoints = 0;
-        boolean referrerActive = Sql.one(c, "SELECT status FROM member_directory WHERE member_id = ?", rs -> rs.getString(1),
-                referrer.get()).map("ACTIVE"::equals).orElse(false);
-        MemberBalance other = referrerActive ? lockForPosting(c, referrer.get(), now) : null;
-        if (other != null) {
+        // the referrer's status is read once their row is locked (a racing member.left is seen)
+        MemberBalance other = postings.lockMember(c, referrer.get());
+        boolean referrerActive = other != null && Sql.one(c, "SELECT status FROM member_directory WHERE member_id = ?",
+                rs -> rs.getString(1), referrer.get()).map("ACTIVE"::equals).orElse(false);
+        if (referrerActive) {
+            bringUpToDate(c, other, now);
             credit(c, other, bonus, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, now);
             postings.saveMember(c, other, now);
             referrerPoints = bonus;
         }
+        Sql.update(c, "UPDATE referral_bonus SET member_points = ?, referrer_points = ? WHERE member_id = ?", bonus, referrerPoints,
+                member.memberId);
         events.publish(c, new ReferralBonusPaid(member.memberId, referrer.get(), bonus, referrerPoints, earningId.toString()), now);
+    }
+
+    /**
+     * The purchase that paid a referral bonus was refunded in full: the bonus is taken back from
+     * both members (available points first, the rest as debt), once (referral_bonus.reversed_at).
+     * The referred member's row is locked by the caller; the referrer's is locked after it, as when paid.
+     */
+    private void takeBackReferralBonus(Connection c, MemberBalance member, UUID earningId, Instant now) throws SQLException {
+        Optional<long[]> paid = Sql.one(c, "UPDATE referral_bonus SET reversed_at = ? WHERE member_id = ? AND earning_id = ? "
+                        + "AND reversed_at IS NULL RETURNING coalesce(member_points, 0), coalesce(referrer_points, 0)",
+                rs -> new long[]{rs.getLong(1), rs.getLong(2)}, now, member.memberId, earningId);
+        if (paid.isEmpty()) {
+            return;
+        }
+        String referrer = Sql.one(c, "SELECT referrer_id FROM referral_bonus WHERE member_id = ?", rs -> rs.getString(1),
+                member.memberId).orElseThrow();
+        UUID ref = UUID.randomUUID();
+        debit(c, member, paid.get()[0], ref, now);
+        if (paid.get()[1] > 0) {
+            MemberBalance other = postings.lockMember(c, referrer);
+            if (other != null) {
+                bringUpToDate(c, other, now);
+                debit(c, other, paid.get()[1], ref, now);
+                postings.saveMember(c, other, now);
+            }
+        }
+        events.publish(c, new ReferralBonusReversed(member.memberId, referrer, paid.get()[0], paid.get()[1], earningId.toString()), now);
+    }
+
+    /** Takes points back to the promotion account: from available points (oldest expiry first), the rest as debt. */
+    private void debit(Connection c, MemberBalance m, long points, UUID ref, Instant now) throws SQLException {
+        if (points <= 0) {
+            return;
+        }
+        long fromAvailable = Math.min(points, m.available);
+        if (fromAvailable > 0) {
+            postings.drawFifo(c, m.memberId, fromAvailable, ref, "REFERRAL_REVERSAL", now);
+            m.available -= fromAvailable;
+        }
+        m.debt += points - fromAvailable;
+        postings.transfer(c, m.account(), Accounts.PROMOTION, points, TransferKind.REFERRAL_REVERSAL, ref, null, m.shard(), now);
     }
 
     /** Credits a new available lot expiring after the default validity (bonuses, positive adjustments). */
@@ -364,8 +456,8 @@ public class Ledger {
                     "refunds would total " + refundedAfter.toPlainString() + " of a purchase of " + e.amount().toPlainString());
         }
         long points = PointsCalculation.reversalPoints(e.points(), e.amount(), e.refundedAmount(), refundedAfter);
-        long networkShare = Math.min(points,
-                PointsCalculation.reversalPoints(e.networkPoints(), e.amount(), e.refundedAmount(), refundedAfter));
+        long networkShare = PointsCalculation.networkReversalPoints(e.points(), e.networkPoints(), e.amount(), e.refundedAmount(),
+                refundedAfter);
         UUID reversalId = UUID.randomUUID();
         long debt = 0;
         if (points > 0) {
@@ -396,6 +488,9 @@ public class Ledger {
                     m.shard(), now);
         }
         operations.recordRefund(c, earningId, refundAmount, points);
+        if (refundedAfter.compareTo(e.amount()) == 0) {
+            takeBackReferralBonus(c, m, earningId, now);
+        }
         ReversalRow row = new ReversalRow(reversalId, earningId, partnerId, partnerTxId, requestHash, refundAmount, points, debt, now);
         if (!operations.insertEarningReversal(c, row)) {
             throw new DuplicateRequest();
@@ -561,6 +656,10 @@ public class Ledger {
         RedemptionRow reversed = operations.updateRedemption(c, redemptionId, RedemptionStatus.REVERSED, r.captured(), now);
         postings.saveMember(c, m, now);
         events.publish(c, new RedemptionReversed(reversalId.toString(), redemptionId.toString(), m.memberId, partnerId, r.captured()), now);
+        if (hasLeft(c, m.memberId)) {
+            // the member left while the purchase stood: what comes back is forfeited like the rest
+            forfeit(c, m.memberId);
+        }
         return new Outcome<>(reversed, false);
     }
 
@@ -595,6 +694,7 @@ public class Ledger {
         // Both rows are locked now; bring both up to date before spending.
         bringUpToDate(c, giver, now);
         bringUpToDate(c, receiver, now);
+        requireNotLeft(c, recipientId);
         requireSpendable(giver, points);
         UUID id = UUID.randomUUID();
         List<Draw> draws = postings.drawFifo(c, memberId, points, id, "GIFT", now);
@@ -658,7 +758,7 @@ public class Ledger {
             return retry.get();
         }
         Instant now = now();
-        MemberBalance m = lockForPosting(c, memberId, now);
+        MemberBalance m = lockForCredit(c, memberId, now);
         UUID id = UUID.randomUUID();
         if (points > 0) {
             credit(c, m, points, "ADJUSTMENT", id, Accounts.ADJUSTMENT, TransferKind.ADJUSTMENT, null, now);

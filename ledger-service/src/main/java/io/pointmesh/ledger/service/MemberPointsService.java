@@ -1,5 +1,6 @@
 package io.pointmesh.ledger.service;
 
+import io.pointmesh.ledger.PointLimits;
 import io.pointmesh.ledger.RequestHash;
 import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.OperationRepository.MemberOperationRow;
@@ -70,9 +71,7 @@ public class MemberPointsService {
 
     public Outcome<MemberOperationRow> adjust(String actor, String memberId, Long points, String reason, String idempotencyKey) {
         Idempotency.requireText("memberId", memberId, 64);
-        if (points == null || points == 0) {
-            throw ProblemException.invalidField("points", "a signed, non-zero number of points");
-        }
+        PointLimits.requireSignedNonZero("points", points);
         Idempotency.requireText("reason", reason, 500);
         String key = keyOrNew(idempotencyKey);
         String hash = RequestHash.of(memberId, points, reason);
@@ -84,9 +83,7 @@ public class MemberPointsService {
     }
 
     private static void requirePositive(Long points) {
-        if (points == null || points <= 0) {
-            throw ProblemException.invalidField("points", "a positive number of points");
-        }
+        PointLimits.requirePositive("points", points);
     }
 
     /** Without an Idempotency-Key header every request is new (the client gave up on safe retries). */

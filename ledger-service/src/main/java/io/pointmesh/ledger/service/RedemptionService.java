@@ -1,5 +1,6 @@
 package io.pointmesh.ledger.service;
 
+import io.pointmesh.ledger.PointLimits;
 import io.pointmesh.ledger.RequestHash;
 import io.pointmesh.ledger.repository.OperationRepository.RedemptionRow;
 import io.pointmesh.ledger.service.Ledger.Outcome;
@@ -141,9 +142,7 @@ public class RedemptionService {
 
     private static void validate(HoldCommand cmd) {
         Idempotency.requireText("partnerTxId", cmd.partnerTxId(), 64);
-        if (cmd.points() == null || cmd.points() <= 0) {
-            throw ProblemException.invalidField("points", "a positive number of points");
-        }
+        PointLimits.requirePositive("points", cmd.points());
     }
 
     private static boolean present(String s) {
@@ -151,8 +150,8 @@ public class RedemptionService {
     }
 
     public Outcome<RedemptionRow> capture(String partnerId, UUID id, Long points) {
-        if (points != null && points <= 0) {
-            throw ProblemException.invalidField("points", "a positive number of points, at most the held amount");
+        if (points != null) {
+            PointLimits.requirePositive("points", points);
         }
         return transactions.run(c -> {
             members.requireActivePartner(c, partnerId);

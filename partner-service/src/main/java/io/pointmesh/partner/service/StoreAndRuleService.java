@@ -119,6 +119,17 @@ public class StoreAndRuleService {
                 return Uni.createFrom().failure(ProblemException.invalidField("storeRates", "every override between 0.001 and 0.1"));
             }
         }
+        // the ledger must be able to post every purchase the rule accepts: points available before
+        // they expire, and a back-dated purchase's points not expired at birth (a month: 28 days at least)
+        int shortestValidityDays = rule.validityMonths() * 28;
+        if (rule.pendingDays() >= shortestValidityDays) {
+            return Uni.createFrom().failure(ProblemException.invalidField("pendingDays",
+                    "shorter than the validity (" + rule.validityMonths() + " months: under " + shortestValidityDays + " days)"));
+        }
+        if (rule.backdatingDays() >= shortestValidityDays) {
+            return Uni.createFrom().failure(ProblemException.invalidField("backdatingDays",
+                    "shorter than the validity (" + rule.validityMonths() + " months: under " + shortestValidityDays + " days)"));
+        }
         Instant now = clock.instant();
         Instant effective = rule.effectiveFrom() == null ? now : rule.effectiveFrom();
         boolean past = effective.isBefore(now.minus(Duration.ofMinutes(5)));

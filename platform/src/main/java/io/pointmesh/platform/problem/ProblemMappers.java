@@ -78,8 +78,7 @@ public class ProblemMappers {
         }
         Response.Status.Family family = Response.Status.Family.familyOf(status);
         if (family != Response.Status.Family.CLIENT_ERROR) {
-            LOG.errorf(e, "%s %s failed", uri.getPath(), status);
-            return respond(status, "internal-error", "Internal error", "the request could not be completed", uri, null);
+            return unexpected(e, uri);
         }
         Response.StatusType type = Response.Status.fromStatusCode(status);
         String title = type != null ? type.getReasonPhrase() : "Client error";
@@ -113,11 +112,46 @@ public class ProblemMappers {
         return unexpected(e, uri);
     }
 
+    /**
+     * Anything else. A dependency that is down (the database, its pool) is not a bug: 503 with
+     * Retry-After, so that clients retry. Every other failure is a bug: 500, logged as
+     * "unexpected failure" with the reference the answer carries (./pointmesh test fails on any).
+     */
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
+        if (dependencyDown(e)) {
+            LOG.warnf("%s: a dependency is unavailable (%s)", uri == null ? "" : uri.getPath(), e.toString());
+            Response r = respond(503, "unavailable", "Service unavailable",
+                    "a dependency of the service is unavailable; retry shortly", uri, null);
+            r.getHeaders().putSingle("Retry-After", "5");
+            return r;
+        }
         String id = java.util.UUID.randomUUID().toString();
-        LOG.errorf(e, "unexpected failure %s on %s", id, uri.getPath());
+        LOG.errorf(e, "unexpected failure %s on %s", id, uri == null ? "" : uri.getPath());
         return respond(500, "internal-error", "Internal error", "unexpected failure, reference " + id, uri, null);
+    }
+
+    /** The database (or its pool) cannot be reached: connection refused or lost, server shutting down, pool exhausted. */
+    static boolean dependencyDown(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException || t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P") || s.getSQLState().startsWith("53"))) {
+                return true;
+            }
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("Acquisition timeout") || message.contains("Connection refused")
+                    || message.contains("Connection is closed") || message.contains("connection has been closed")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static Response respond(int status, String code, String title, String detail, UriInfo uri,
