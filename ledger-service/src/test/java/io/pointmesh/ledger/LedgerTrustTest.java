@@ -157,4 +157,20 @@ class LedgerTrustTest {
                 .body("pointsIssued", is(5), "pointsIssuedReversed", is(5), "networkFundedPoints", is(2),
                         "networkFundedReversed", is(2));
     }
+
+    @Test
+    void pointsRestoredPastTheirExpiryRepayNoDebt() {
+        String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0, 1, 90, BigDecimal.ZERO);
+        String member = LedgerFixture.member();
+        // points that expire ten minutes from now (a purchase a month ago, less ten minutes, under a 1-month validity)
+        Instant occurred = java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Seoul")).minusMonths(1).plusMinutes(10).toInstant();
+        earn(partner, member, "100000", UUID.randomUUID().toString(), occurred).statusCode(201).body("points", is(1000));
+        String id = hold(partner, member, 1000).statusCode(201).extract().path("redemptionId");
+        given().auth().oauth2(TestTokens.operator()).contentType("application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(Map.of("memberId", member, "points", -300, "reason", "correction")).post("/ledger/v1/adjustments").then().statusCode(201);
+        clock.advance(Duration.ofMinutes(12));
+        voidHold(partner, id).statusCode(200);
+        // the 1000 points went back into a lot that had expired: they expire, and the debt stays
+        balance(member).body("available", is(0), "debt", is(300), "expired", is(1000), "held", is(0));
+    }
 }

@@ -449,6 +449,11 @@ public class Ledger {
                 .orElseThrow(() -> ProblemException.notFound("earning", earningId.toString()));
         Instant now = now();
         MemberBalance m = lockForPosting(c, seen.memberId(), now);
+        // a twin that held the lock before us committed meanwhile: its answer is ours
+        existing = operations.findEarningReversal(c, partnerId, partnerTxId);
+        if (existing.isPresent()) {
+            return replay(existing.get(), existing.get().requestHash(), requestHash, partnerTxId);
+        }
         EarningRow e = operations.lockEarning(c, earningId);
         BigDecimal refundedAfter = e.refundedAmount().add(refundAmount);
         if (refundedAfter.compareTo(e.amount()) > 0) {
@@ -511,6 +516,10 @@ public class Ledger {
         }
         Instant now = now();
         MemberBalance m = lockForPosting(c, memberId, now);
+        retry = replayHold(c, partnerId, partnerTxId, requestHash);  // a twin committed while we waited for the lock
+        if (retry.isPresent()) {
+            return retry.get();
+        }
         requireSpendable(m, points);
         UUID id = UUID.randomUUID();
         // The hold takes its points out of the lots now, so nothing (expiry, another spend) can
@@ -566,6 +575,7 @@ public class Ledger {
         postings.restore(c, redemptionId, released);
         m.held -= r.points();
         m.available += released;
+        expireDue(c, m, now);
         m.spent += points;
         postings.transfer(c, m.account(), Accounts.redemption(partnerId), points, TransferKind.REDEMPTION, redemptionId,
                 partnerId, m.shard(), now);
@@ -609,6 +619,7 @@ public class Ledger {
         postings.restore(c, r.id(), r.points());
         m.held -= r.points();
         m.available += r.points();
+        expireDue(c, m, now);  // points back in a lot that expired meanwhile expire now: they never repay debt
         settleDebt(c, m, now);
         RedemptionStatus status = reason == VoidReason.LAPSED ? RedemptionStatus.LAPSED : RedemptionStatus.VOIDED;
         RedemptionRow row = operations.updateRedemption(c, r.id(), status, 0, now);
@@ -638,6 +649,13 @@ public class Ledger {
         RedemptionRow seen = visibleRedemption(c, partnerId, redemptionId);
         Instant now = now();
         MemberBalance m = lockForPosting(c, seen.memberId(), now);
+        twin = operations.findRedemptionReversal(c, partnerId, partnerTxId);  // committed while we waited for the lock
+        if (twin.isPresent()) {
+            if (!twin.get().equals(redemptionId)) {
+                throw ProblemException.conflict("idempotency-key-reused", "partnerTxId " + partnerTxId + " was used for another request");
+            }
+            return new Outcome<>(operations.findRedemption(c, redemptionId).orElseThrow(), true);
+        }
         RedemptionRow r = operations.lockRedemption(c, redemptionId);
         if (r.status() != RedemptionStatus.CAPTURED) {
             throw ProblemException.conflict("redemption-not-captured", "redemption " + redemptionId + " is " + r.status());
@@ -648,6 +666,7 @@ public class Ledger {
         m.spent -= r.captured();
         postings.transfer(c, Accounts.redemption(partnerId), m.account(), r.captured(), TransferKind.REDEMPTION_REVERSAL,
                 redemptionId, partnerId, m.shard(), now);
+        expireDue(c, m, now);
         settleDebt(c, m, now);
         UUID reversalId = UUID.randomUUID();
         if (!operations.insertRedemptionReversal(c, reversalId, redemptionId, partnerId, partnerTxId, r.captured(), now)) {
@@ -683,6 +702,10 @@ public class Ledger {
         MemberBalance receiver = both[1];
         if (giver == null || receiver == null) {
             throw ProblemException.unprocessable("unknown-member", "Unknown member", "no account for the giver or the recipient");
+        }
+        retry = replayMemberOperation(c, memberId, "GIFT", key, requestHash);  // a twin committed while we waited for the locks
+        if (retry.isPresent()) {
+            return retry.get();
         }
         Instant dayStart = ZonedDateTime.ofInstant(now, policy.zone()).truncatedTo(ChronoUnit.DAYS).toInstant();
         long today = Sql.scalarLong(c, "SELECT coalesce(sum(points), 0) FROM member_operation WHERE member_id = ? AND kind = 'GIFT' "
@@ -731,6 +754,10 @@ public class Ledger {
         }
         Instant now = now();
         MemberBalance m = lockForPosting(c, memberId, now);
+        retry = replayMemberOperation(c, memberId, "CONVERSION", key, requestHash);  // a twin committed while we waited for the lock
+        if (retry.isPresent()) {
+            return retry.get();
+        }
         requireSpendable(m, points);
         UUID id = UUID.randomUUID();
         postings.drawFifo(c, memberId, points, id, "CONVERSION", now);

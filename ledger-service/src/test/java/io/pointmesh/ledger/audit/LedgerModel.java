@@ -1,0 +1,813 @@
+package io.pointmesh.ledger.audit;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A reference model of the ledger in plain Java (docs/ledger.md, "Model" and "Rules"): no database,
+ * no SQL, no code shared with the service. The auditor (LedgerAuditorTest) runs the same operations
+ * on the real ledger and on this model and compares every answer and the whole state after each step.
+ *
+ * <p>State as the ledger stores it: a member's breakdown and lots are brought up to date (matured,
+ * expired, debt repaid) when a posting locks the member or a job runs, not by the clock alone;
+ * {@link #effective} gives what the balance API answers (everything the clock made due applied).
+ *
+ * <p>Every operation answers an {@link Answer}: "OK", "REPLAYED" (a retry answered from what was
+ * stored) or a problem code; a refused operation changes nothing (callers apply it to a {@link #copy}
+ * and keep the copy only when it was not refused, as a rolled-back transaction would).
+ */
+public final class LedgerModel {
+
+    /** The configuration the model and the real ledger are given. */
+    public record Config(Duration holdTimeout, long referralBonus, int defaultValidityMonths, long giftMax, long giftDailyMax,
+                         ZoneId zone, Map<String, BigDecimal> gradeMultipliers) {
+    }
+
+    public record Rule(BigDecimal baseRate, Map<String, BigDecimal> storeRates, Map<String, BigDecimal> categoryRates,
+                       BigDecimal minimumPurchase, Long cap, int pendingDays, int validityMonths, int backdatingDays) {
+    }
+
+    public record Campaign(String id, String partnerId, boolean multiplier, BigDecimal factor, long fixedPoints, String targetGrade,
+                           long budget, boolean networkFunded) {
+    }
+
+    public record Program(BigDecimal milesPerPoint, long minimum, long step) {
+    }
+
+    /** What an operation answered: outcome, and its numbers (points, debt or miles, status). */
+    public record Answer(String outcome, long points, long second, String status) {
+        static Answer ok(long points, long second) {
+            return new Answer("OK", points, second, null);
+        }
+
+        static Answer refused(String code) {
+            return new Answer(code, 0, 0, null);
+        }
+
+        public boolean refused() {
+            return !outcome.equals("OK") && !outcome.equals("REPLAYED");
+        }
+
+        Answer replayed() {
+            return new Answer("REPLAYED", points, second, status);
+        }
+    }
+
+    public static final class Lot {
+        public final int seq;
+        public final String memberId;
+        public final String source;
+        public final long points;
+        public long remaining;
+        public final Instant availableAt;
+        public final Instant expiresAt;
+        public boolean matured;
+
+        Lot(int seq, String memberId, String source, long points, Instant availableAt, Instant expiresAt, boolean matured) {
+            this.seq = seq;
+            this.memberId = memberId;
+            this.source = source;
+            this.points = points;
+            this.remaining = points;
+            this.availableAt = availableAt;
+            this.expiresAt = expiresAt;
+            this.matured = matured;
+        }
+
+        Lot copy() {
+            Lot l = new Lot(seq, memberId, source, points, availableAt, expiresAt, matured);
+            l.remaining = remaining;
+            return l;
+        }
+
+        @Override
+        public String toString() {
+            return source + " " + remaining + "/" + points + " avail " + availableAt + " exp " + expiresAt + (matured ? " matured" : "");
+        }
+    }
+
+    public static final class Member {
+        public final String id;
+        public final String grade;
+        public final String referredBy;
+        public String status = "ACTIVE";
+        public boolean earnedOnce;
+        public long available, pending, held, debt, lifetimeEarned, spent, expired;
+
+        Member(String id, String grade, String referredBy) {
+            this.id = id;
+            this.grade = grade;
+            this.referredBy = referredBy;
+        }
+
+        Member copy() {
+            Member m = new Member(id, grade, referredBy);
+            m.status = status;
+            m.earnedOnce = earnedOnce;
+            m.available = available;
+            m.pending = pending;
+            m.held = held;
+            m.debt = debt;
+            m.lifetimeEarned = lifetimeEarned;
+            m.spent = spent;
+            m.expired = expired;
+            return m;
+        }
+
+        public List<Long> breakdown() {
+            return List.of(available, pending, held, debt, lifetimeEarned, spent, expired);
+        }
+    }
+
+    public static final class Partner {
+        public final String id;
+        public final String category;
+        public final Rule rule;
+        public final Program program;
+        public String status = "ACTIVE";
+        /** issued, issuedReversed, networkFunded, networkFundedReversed, redeemed, redemptionReversed, converted */
+        public long[] totals = new long[7];
+
+        Partner(String id, String category, Rule rule, Program program) {
+            this.id = id;
+            this.category = category;
+            this.rule = rule;
+            this.program = program;
+        }
+
+        Partner copy() {
+            Partner p = new Partner(id, category, rule, program);
+            p.status = status;
+            p.totals = totals.clone();
+            return p;
+        }
+    }
+
+    record Earning(String key, String partnerId, String memberId, String store, BigDecimal amount, Instant occurredAt, long points,
+                   long networkPoints, Integer lotSeq, BigDecimal refunded) {
+    }
+
+    public static final class Redemption {
+        public final String key, partnerId, memberId, store;
+        public final long points;
+        public String status = "HELD";
+        public long captured;
+        public final Instant expiresAt;
+
+        Redemption(String key, String partnerId, String memberId, String store, long points, Instant expiresAt) {
+            this.key = key;
+            this.partnerId = partnerId;
+            this.memberId = memberId;
+            this.store = store;
+            this.points = points;
+            this.expiresAt = expiresAt;
+        }
+
+        Redemption copy() {
+            Redemption r = new Redemption(key, partnerId, memberId, store, points, expiresAt);
+            r.status = status;
+            r.captured = captured;
+            return r;
+        }
+    }
+
+    /** Points a spend took from a lot; restorable ones (holds) may go back. */
+    static final class Draw {
+        final int lotSeq;
+        long points;
+        boolean restored;
+
+        Draw(int lotSeq, long points) {
+            this.lotSeq = lotSeq;
+            this.points = points;
+        }
+    }
+
+    record Referral(String memberId, String referrerId, String earningKey, long memberPoints, long referrerPoints, boolean reversed) {
+    }
+
+    record MemberOp(String kind, String memberId, String key, String body, Answer answer, Instant postedAt, long points) {
+    }
+
+    record Reversal(String earningKey, BigDecimal refund, Answer answer) {
+    }
+
+    private final Config config;
+    public Instant now;
+    public final Map<String, Member> members = new LinkedHashMap<>();
+    public final Map<String, Partner> partners = new LinkedHashMap<>();
+    public final Map<String, Campaign> campaigns = new TreeMap<>();
+    public final Map<String, Long> campaignSpent = new TreeMap<>();
+    final List<Lot> lots = new ArrayList<>();
+    final Map<String, Earning> earnings = new LinkedHashMap<>();      // partner|txId
+    final Map<String, Redemption> redemptions = new LinkedHashMap<>(); // partner|txId
+    final Map<String, List<Draw>> holdDraws = new LinkedHashMap<>();   // redemption key
+    final Map<String, Reversal> reversals = new LinkedHashMap<>();     // partner|txId
+    final Map<String, String> redemptionReversals = new LinkedHashMap<>(); // partner|txId -> redemption key
+    final Map<String, Referral> referrals = new LinkedHashMap<>();     // referred member
+    final List<MemberOp> memberOps = new ArrayList<>();
+
+    public LedgerModel(Config config, Instant now) {
+        this.config = config;
+        this.now = now;
+    }
+
+    public LedgerModel copy() {
+        LedgerModel m = new LedgerModel(config, now);
+        members.forEach((k, v) -> m.members.put(k, v.copy()));
+        partners.forEach((k, v) -> m.partners.put(k, v.copy()));
+        m.campaigns.putAll(campaigns);
+        m.campaignSpent.putAll(campaignSpent);
+        lots.forEach(l -> m.lots.add(l.copy()));
+        m.earnings.putAll(earnings);
+        redemptions.forEach((k, v) -> m.redemptions.put(k, v.copy()));
+        holdDraws.forEach((k, v) -> m.holdDraws.put(k, new ArrayList<>(v.stream().map(d -> {
+            Draw c = new Draw(d.lotSeq, d.points);
+            c.restored = d.restored;
+            return c;
+        }).toList())));
+        m.reversals.putAll(reversals);
+        m.redemptionReversals.putAll(redemptionReversals);
+        m.referrals.putAll(referrals);
+        m.memberOps.addAll(memberOps);
+        return m;
+    }
+
+    // ------------------------------------------------------------------ setup
+
+    public void addPartner(String id, String category, Rule rule, Program program) {
+        partners.put(id, new Partner(id, category, rule, program));
+    }
+
+    public void addCampaign(Campaign c) {
+        campaigns.put(c.id(), c);
+        campaignSpent.put(c.id(), 0L);
+    }
+
+    public void addMember(String id, String grade, String referredBy) {
+        members.put(id, new Member(id, grade, referredBy));
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    public List<Lot> lotsOf(String memberId) {
+        return lots.stream().filter(l -> l.memberId.equals(memberId)).toList();
+    }
+
+    public Redemption redemption(String partnerId, String txId) {
+        return redemptions.get(partnerId + "|" + txId);
+    }
+
+    public List<Redemption> allRedemptions() {
+        return List.copyOf(redemptions.values());
+    }
+
+    public boolean hasEarning(String partnerId, String txId) {
+        return earnings.containsKey(partnerId + "|" + txId);
+    }
+
+    /** What the balance API answers: the stored state with everything the clock made due applied. */
+    public Map<String, List<Long>> effective() {
+        LedgerModel m = copy();
+        Map<String, List<Long>> out = new LinkedHashMap<>();
+        for (Member member : m.members.values()) {
+            m.bringUpToDate(member);
+            out.put(member.id, member.breakdown());
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ lots and the clock
+
+    private Lot newLot(String memberId, String source, long points, Instant availableAt, Instant expiresAt, boolean matured) {
+        Lot l = new Lot(lots.size(), memberId, source, points, availableAt, expiresAt, matured);
+        lots.add(l);
+        return l;
+    }
+
+    /** A posting locks the member: due lots mature, due lots expire, available points repay debt. */
+    void bringUpToDate(Member m) {
+        for (Lot l : lotsOf(m.id)) {
+            if (!l.matured && !l.availableAt.isAfter(now)) {
+                l.matured = true;
+                m.pending -= l.remaining;
+                m.available += l.remaining;
+            }
+        }
+        expireDue(m);
+        settleDebt(m);
+    }
+
+    private void expireDue(Member m) {
+        for (Lot l : lotsOf(m.id)) {
+            if (l.remaining > 0 && !l.expiresAt.isAfter(now)) {
+                if (l.matured) {
+                    m.available -= l.remaining;
+                } else {
+                    m.pending -= l.remaining;
+                }
+                m.expired += l.remaining;
+                l.remaining = 0;
+            }
+        }
+    }
+
+    private void settleDebt(Member m) {
+        long repay = Math.min(m.debt, m.available);
+        if (repay > 0) {
+            drawFifo(m, repay);
+            m.available -= repay;
+            m.debt -= repay;
+        }
+    }
+
+    /** Oldest expiry first (then oldest lot), from matured lots. */
+    private List<Draw> drawFifo(Member m, long points) {
+        List<Lot> order = lotsOf(m.id).stream().filter(l -> l.matured && l.remaining > 0)
+                .sorted(Comparator.comparing((Lot l) -> l.expiresAt).thenComparingInt(l -> l.seq)).toList();
+        List<Draw> draws = new ArrayList<>();
+        long left = points;
+        for (Lot l : order) {
+            if (left == 0) {
+                break;
+            }
+            long take = Math.min(left, l.remaining);
+            l.remaining -= take;
+            left -= take;
+            draws.add(new Draw(l.seq, take));
+        }
+        if (left > 0) {
+            throw new IllegalStateException("model: lots do not cover " + points);
+        }
+        return draws;
+    }
+
+    /** Points of a spend go back to the lots they came from, latest expiry first. */
+    private void restore(String ref, long points) {
+        List<Draw> open = holdDraws.getOrDefault(ref, List.of()).stream().filter(d -> !d.restored)
+                .sorted(Comparator.comparing((Draw d) -> lots.get(d.lotSeq).expiresAt).thenComparingInt(d -> d.lotSeq).reversed())
+                .toList();
+        long left = points;
+        for (Draw d : open) {
+            if (left == 0) {
+                break;
+            }
+            long back = Math.min(left, d.points);
+            lots.get(d.lotSeq).remaining += back;
+            if (back == d.points) {
+                d.restored = true;
+            } else {
+                d.points -= back;
+            }
+            left -= back;
+        }
+    }
+
+    private void credit(Member m, long points, String source) {
+        Instant expires = ZonedDateTime.ofInstant(now, config.zone()).plusMonths(config.defaultValidityMonths()).toInstant();
+        newLot(m.id, source, points, now, expires, true);
+        m.available += points;
+        settleDebt(m);
+    }
+
+    private void debit(Member m, long points) {
+        if (points <= 0) {
+            return;
+        }
+        long fromAvailable = Math.min(points, m.available);
+        if (fromAvailable > 0) {
+            drawFifo(m, fromAvailable);
+            m.available -= fromAvailable;
+        }
+        m.debt += points - fromAvailable;
+    }
+
+    /** The jobs: holds past their time lapse (oldest first), then every member with due lots is brought up to date. */
+    public void runJobs() {
+        redemptions.values().stream().filter(r -> r.status.equals("HELD") && !r.expiresAt.isAfter(now))
+                .sorted(Comparator.comparing(r -> r.expiresAt)).toList().forEach(r -> {
+                    Member m = members.get(r.memberId);
+                    bringUpToDate(m);
+                    release(m, r, "LAPSED");
+                });
+        for (Member m : members.values()) {
+            bringUpToDate(m);
+        }
+    }
+
+    // ------------------------------------------------------------------ earn
+
+    public static long floor(BigDecimal x) {
+        return x.setScale(0, RoundingMode.FLOOR).longValueExact();
+    }
+
+    public Answer earn(String partnerId, String txId, String memberId, String store, BigDecimal amount, Instant occurredAt) {
+        Earning stored = earnings.get(partnerId + "|" + txId);
+        if (stored != null) {
+            boolean same = stored.memberId().equals(memberId) && stored.store().equals(store) && stored.amount().compareTo(amount) == 0
+                    && stored.occurredAt().equals(occurredAt);
+            return same ? new Answer("REPLAYED", stored.points(), 0, null) : Answer.refused("idempotency-key-reused");
+        }
+        Partner p = partners.get(partnerId);
+        if (!p.status.equals("ACTIVE")) {
+            return Answer.refused("partner-not-active");
+        }
+        Member m = members.get(memberId);
+        if (!m.status.equals("ACTIVE")) {
+            return Answer.refused("member-not-active");
+        }
+        Rule rule = p.rule;
+        if (occurredAt.isBefore(now.minus(Duration.ofDays(rule.backdatingDays())))) {
+            return Answer.refused("occurred-too-long-ago");
+        }
+        BigDecimal rate = rule.storeRates().containsKey(store) ? rule.storeRates().get(store)
+                : rule.categoryRates().getOrDefault(p.category, rule.baseRate());
+        long base = amount.compareTo(rule.minimumPurchase()) < 0 ? 0 : floor(amount.multiply(rate));
+        if (rule.cap() != null) {
+            base = Math.min(base, rule.cap());
+        }
+        Instant availableAt = occurredAt.plus(Duration.ofDays(rule.pendingDays()));
+        Instant expiresAt = ZonedDateTime.ofInstant(occurredAt, config.zone()).plusMonths(rule.validityMonths()).toInstant();
+        bringUpToDate(m);
+        long partnerPoints = base;
+        long networkBonus = 0;
+        for (Campaign c : campaigns.values()) {   // in campaign-id order
+            if (!c.partnerId().equals(partnerId) || (c.targetGrade() != null && !c.targetGrade().equalsIgnoreCase(m.grade))) {
+                continue;
+            }
+            long bonus = c.multiplier() ? (c.factor().compareTo(BigDecimal.ONE) <= 0 ? 0
+                    : floor(BigDecimal.valueOf(base).multiply(c.factor().subtract(BigDecimal.ONE)))) : Math.max(0, c.fixedPoints());
+            if (bonus <= 0 || base <= 0) {
+                continue;
+            }
+            if (c.budget() > 0) {
+                long spent = campaignSpent.get(c.id());
+                bonus = Math.max(0, Math.min(bonus, c.budget() - spent));
+                campaignSpent.put(c.id(), spent + bonus);
+            }
+            if (c.networkFunded()) {
+                networkBonus += bonus;
+            } else {
+                partnerPoints += bonus;
+            }
+        }
+        long subtotal = partnerPoints + networkBonus;
+        BigDecimal multiplier = config.gradeMultipliers().getOrDefault(m.grade, BigDecimal.ONE);
+        long total = floor(BigDecimal.valueOf(subtotal).multiply(multiplier));
+        long network = networkBonus + (total - subtotal);
+        Integer lotSeq = null;
+        if (total > 0) {
+            boolean matured = !availableAt.isAfter(now);
+            lotSeq = newLot(memberId, "EARN", total, availableAt, expiresAt, matured).seq;
+            p.totals[0] += partnerPoints;
+            p.totals[2] += network;
+            m.lifetimeEarned += total;
+            if (matured) {
+                m.available += total;
+                if (!expiresAt.isAfter(now)) {
+                    expireDue(m);
+                }
+                settleDebt(m);
+            } else {
+                m.pending += total;
+            }
+        }
+        earnings.put(partnerId + "|" + txId, new Earning(txId, partnerId, memberId, store, amount, occurredAt, total, network, lotSeq,
+                BigDecimal.ZERO));
+        if (total > 0 && !m.earnedOnce) {
+            m.earnedOnce = true;
+            payReferral(m, partnerId + "|" + txId);
+        }
+        return Answer.ok(total, 0);
+    }
+
+    private void payReferral(Member m, String earningKey) {
+        String referrerId = m.referredBy;
+        if (referrerId == null || config.referralBonus() <= 0 || referrerId.equals(m.id) || referrals.containsKey(m.id)) {
+            return;
+        }
+        long bonus = config.referralBonus();
+        credit(m, bonus, "REFERRAL");
+        Member referrer = members.get(referrerId);
+        long referrerPoints = 0;
+        if (referrer != null && referrer.status.equals("ACTIVE")) {
+            bringUpToDate(referrer);
+            credit(referrer, bonus, "REFERRAL");
+            referrerPoints = bonus;
+        }
+        referrals.put(m.id, new Referral(m.id, referrerId, earningKey, bonus, referrerPoints, false));
+    }
+
+    public static long proportion(long points, BigDecimal amount, BigDecimal refunded) {
+        if (refunded.compareTo(amount) >= 0) {
+            return points;
+        }
+        return floor(BigDecimal.valueOf(points).multiply(refunded).divide(amount, 0, RoundingMode.FLOOR));
+    }
+
+    public Answer reverseEarning(String partnerId, String txId, String earningPartnerId, String earningTxId, BigDecimal refund) {
+        String earningKey = earningPartnerId + "|" + earningTxId;
+        Reversal stored = reversals.get(partnerId + "|" + txId);
+        if (stored != null) {
+            return stored.earningKey().equals(earningKey) && stored.refund().compareTo(refund) == 0
+                    ? stored.answer().replayed() : Answer.refused("idempotency-key-reused");
+        }
+        Earning e = earnings.get(earningKey);
+        if (e == null || !e.partnerId().equals(partnerId)) {
+            return Answer.refused("not-found");
+        }
+        Member m = members.get(e.memberId());
+        bringUpToDate(m);
+        BigDecimal after = e.refunded().add(refund);
+        if (after.compareTo(e.amount()) > 0) {
+            return Answer.refused("refund-exceeds-purchase");
+        }
+        long points = proportion(e.points(), e.amount(), after) - proportion(e.points(), e.amount(), e.refunded());
+        long network = 0;
+        if (e.points() > 0 && e.networkPoints() > 0) {
+            network = floor(BigDecimal.valueOf(proportion(e.points(), e.amount(), after) * e.networkPoints())
+                    .divide(BigDecimal.valueOf(e.points()), 0, RoundingMode.FLOOR))
+                    - floor(BigDecimal.valueOf(proportion(e.points(), e.amount(), e.refunded()) * e.networkPoints())
+                    .divide(BigDecimal.valueOf(e.points()), 0, RoundingMode.FLOOR));
+        }
+        long debt = 0;
+        if (points > 0) {
+            long left = points;
+            if (e.lotSeq() != null) {
+                Lot own = lots.get(e.lotSeq());
+                long take = Math.min(left, own.remaining);
+                own.remaining -= take;
+                if (own.matured) {
+                    m.available -= take;
+                } else {
+                    m.pending -= take;
+                }
+                left -= take;
+            }
+            long fromOthers = Math.min(left, m.available);
+            if (fromOthers > 0) {
+                drawFifo(m, fromOthers);
+                m.available -= fromOthers;
+                left -= fromOthers;
+            }
+            debt = left;
+            m.debt += debt;
+            m.lifetimeEarned -= points;
+            Partner p = partners.get(partnerId);
+            p.totals[1] += points - network;
+            p.totals[3] += network;
+        }
+        earnings.put(earningKey, new Earning(e.key(), e.partnerId(), e.memberId(), e.store(), e.amount(), e.occurredAt(), e.points(),
+                e.networkPoints(), e.lotSeq(), after));
+        if (after.compareTo(e.amount()) == 0) {
+            Referral r = referrals.get(m.id);
+            if (r != null && r.earningKey().equals(earningKey) && !r.reversed()) {
+                referrals.put(m.id, new Referral(r.memberId(), r.referrerId(), r.earningKey(), r.memberPoints(), r.referrerPoints(), true));
+                debit(m, r.memberPoints());
+                if (r.referrerPoints() > 0) {
+                    Member referrer = members.get(r.referrerId());
+                    bringUpToDate(referrer);
+                    debit(referrer, r.referrerPoints());
+                }
+            }
+        }
+        Answer answer = Answer.ok(points, debt);
+        reversals.put(partnerId + "|" + txId, new Reversal(earningKey, refund, answer));
+        return answer;
+    }
+
+    // ------------------------------------------------------------------ redemption
+
+    /** An operator's hold (support case) by member id. */
+    public Answer hold(String partnerId, String txId, String memberId, String store, long points) {
+        Redemption stored = redemptions.get(partnerId + "|" + txId);
+        if (stored != null) {
+            return stored.memberId.equals(memberId) && stored.store.equals(store) && stored.points == points
+                    ? new Answer("REPLAYED", stored.points, 0, null) : Answer.refused("idempotency-key-reused");
+        }
+        if (!partners.get(partnerId).status.equals("ACTIVE")) {
+            return Answer.refused("partner-not-active");
+        }
+        Member m = members.get(memberId);
+        if (!m.status.equals("ACTIVE")) {
+            return Answer.refused("member-not-active");
+        }
+        bringUpToDate(m);
+        Answer refused = spendable(m, points);
+        if (refused != null) {
+            return refused;
+        }
+        String key = partnerId + "|" + txId;
+        holdDraws.put(key, drawFifo(m, points));
+        m.available -= points;
+        m.held += points;
+        redemptions.put(key, new Redemption(key, partnerId, memberId, store, points, now.plus(config.holdTimeout())));
+        return new Answer("OK", points, 0, "HELD");
+    }
+
+    private static Answer spendable(Member m, long points) {
+        if (m.debt > 0) {
+            return Answer.refused("debt-outstanding");
+        }
+        if (m.available < points) {
+            return Answer.refused("insufficient-points");
+        }
+        return null;
+    }
+
+    /** {@code requested} null: all held points. */
+    public Answer capture(String callerPartnerId, Redemption r, Long requested) {
+        if (!partners.get(callerPartnerId).status.equals("ACTIVE")) {
+            return Answer.refused("partner-not-active");
+        }
+        if (!r.partnerId.equals(callerPartnerId)) {
+            return Answer.refused("not-found");
+        }
+        Member m = members.get(r.memberId);
+        bringUpToDate(m);
+        long points = requested == null ? r.points : requested;
+        if (r.status.equals("CAPTURED") && (requested == null || r.captured == requested)) {
+            return new Answer("REPLAYED", r.captured, 0, r.status);
+        }
+        if (r.status.equals("HELD") && !r.expiresAt.isAfter(now)) {
+            release(m, r, "LAPSED");
+            return new Answer("hold-lapsed", 0, 0, "LAPSED");
+        }
+        if (!r.status.equals("HELD")) {
+            return Answer.refused("redemption-not-held");
+        }
+        if (points <= 0 || points > r.points) {
+            return Answer.refused("invalid-capture");
+        }
+        restore(r.key, r.points - points);
+        m.held -= r.points;
+        m.available += r.points - points;
+        m.spent += points;
+        partners.get(r.partnerId).totals[4] += points;
+        expireDue(m);  // points back in a lot that expired meanwhile expire: they never repay debt
+        settleDebt(m);
+        r.status = "CAPTURED";
+        r.captured = points;
+        return new Answer("OK", points, 0, "CAPTURED");
+    }
+
+    public Answer voidHold(String callerPartnerId, Redemption r) {
+        if (!r.partnerId.equals(callerPartnerId)) {
+            return Answer.refused("not-found");
+        }
+        Member m = members.get(r.memberId);
+        bringUpToDate(m);
+        if (r.status.equals("VOIDED") || r.status.equals("LAPSED")) {
+            return new Answer("REPLAYED", 0, 0, r.status);
+        }
+        if (!r.status.equals("HELD")) {
+            return Answer.refused("redemption-not-held");
+        }
+        release(m, r, "VOIDED");
+        return new Answer("OK", 0, 0, "VOIDED");
+    }
+
+    private void release(Member m, Redemption r, String status) {
+        restore(r.key, r.points);
+        m.held -= r.points;
+        m.available += r.points;
+        expireDue(m);
+        settleDebt(m);
+        r.status = status;
+        r.captured = 0;
+    }
+
+    public Answer reverseRedemption(String callerPartnerId, Redemption r, String txId) {
+        String twin = redemptionReversals.get(callerPartnerId + "|" + txId);
+        if (twin != null) {
+            return twin.equals(r.key) ? new Answer("REPLAYED", r.captured, 0, r.status) : Answer.refused("idempotency-key-reused");
+        }
+        if (!r.partnerId.equals(callerPartnerId)) {
+            return Answer.refused("not-found");
+        }
+        Member m = members.get(r.memberId);
+        bringUpToDate(m);
+        if (!r.status.equals("CAPTURED")) {
+            return Answer.refused("redemption-not-captured");
+        }
+        restore(r.key, r.captured);
+        m.available += r.captured;
+        m.spent -= r.captured;
+        partners.get(r.partnerId).totals[5] += r.captured;
+        expireDue(m);
+        settleDebt(m);
+        redemptionReversals.put(callerPartnerId + "|" + txId, r.key);
+        r.status = "REVERSED";
+        return new Answer("OK", r.captured, 0, "REVERSED");
+    }
+
+    // ------------------------------------------------------------------ member operations
+
+    private MemberOp memberOp(String kind, String memberId, String key) {
+        return memberOps.stream().filter(o -> o.kind().equals(kind) && o.memberId().equals(memberId) && o.key().equals(key))
+                .findFirst().orElse(null);
+    }
+
+    public Answer gift(String giverId, String recipientId, long points, String key) {
+        String body = recipientId + "|" + points;
+        MemberOp stored = memberOp("GIFT", giverId, key);
+        if (stored != null) {
+            return stored.body().equals(body) ? stored.answer().replayed() : Answer.refused("idempotency-key-reused");
+        }
+        Member giver = members.get(giverId);
+        Member receiver = members.get(recipientId);
+        if (!giver.status.equals("ACTIVE") || !receiver.status.equals("ACTIVE")) {
+            return Answer.refused("member-not-active");
+        }
+        if (giverId.equals(recipientId)) {
+            return Answer.refused("self-gift");
+        }
+        if (points > config.giftMax()) {
+            return Answer.refused("gift-limit");
+        }
+        Instant dayStart = ZonedDateTime.ofInstant(now, config.zone()).truncatedTo(ChronoUnit.DAYS).toInstant();
+        long today = memberOps.stream().filter(o -> o.kind().equals("GIFT") && o.memberId().equals(giverId)
+                && !o.postedAt().isBefore(dayStart)).mapToLong(MemberOp::points).sum();
+        if (today + points > config.giftDailyMax()) {
+            return Answer.refused("gift-daily-limit");
+        }
+        bringUpToDate(giver);
+        bringUpToDate(receiver);
+        Answer refused = spendable(giver, points);
+        if (refused != null) {
+            return refused;
+        }
+        List<Draw> draws = drawFifo(giver, points);
+        giver.available -= points;
+        giver.spent += points;
+        Map<Instant, Long> byExpiry = new LinkedHashMap<>();
+        draws.forEach(d -> byExpiry.merge(lots.get(d.lotSeq).expiresAt, d.points, Long::sum));
+        byExpiry.forEach((expires, p) -> newLot(recipientId, "GIFT", p, now, expires, true));
+        receiver.available += points;
+        settleDebt(receiver);
+        Answer answer = Answer.ok(points, 0);
+        memberOps.add(new MemberOp("GIFT", giverId, key, body, answer, now, points));
+        return answer;
+    }
+
+    public Answer convert(String memberId, String mileagePartnerId, long points, String key) {
+        String body = mileagePartnerId + "|" + points;
+        MemberOp stored = memberOp("CONVERSION", memberId, key);
+        if (stored != null) {
+            return stored.body().equals(body) ? stored.answer().replayed() : Answer.refused("idempotency-key-reused");
+        }
+        Member m = members.get(memberId);
+        if (!m.status.equals("ACTIVE")) {
+            return Answer.refused("member-not-active");
+        }
+        Partner p = partners.get(mileagePartnerId);
+        if (!p.status.equals("ACTIVE")) {
+            return Answer.refused("partner-not-active");
+        }
+        if (points < p.program.minimum() || points % p.program.step() != 0) {
+            return Answer.refused("invalid-conversion");
+        }
+        long miles = floor(BigDecimal.valueOf(points).multiply(p.program.milesPerPoint()));
+        bringUpToDate(m);
+        Answer refused = spendable(m, points);
+        if (refused != null) {
+            return refused;
+        }
+        drawFifo(m, points);
+        m.available -= points;
+        m.spent += points;
+        p.totals[6] += points;
+        Answer answer = Answer.ok(points, miles);
+        memberOps.add(new MemberOp("CONVERSION", memberId, key, body, answer, now, points));
+        return answer;
+    }
+
+    public Answer adjust(String memberId, long points, String reason, String key) {
+        String body = memberId + "|" + points + "|" + reason;
+        MemberOp stored = memberOp("ADJUSTMENT", memberId, key);
+        if (stored != null) {
+            return stored.body().equals(body) ? stored.answer().replayed() : Answer.refused("idempotency-key-reused");
+        }
+        Member m = members.get(memberId);
+        bringUpToDate(m);
+        if (points > 0) {
+            credit(m, points, "ADJUSTMENT");
+        } else {
+            debit(m, -points);
+        }
+        Answer answer = Answer.ok(points, 0);
+        memberOps.add(new MemberOp("ADJUSTMENT", memberId, key, body, answer, now, points));
+        return answer;
+    }
+}
