@@ -72,20 +72,6 @@ public class PartnerAccess {
         return barred.contains(partnerId);
     }
 
-    /** This instance heard of a suspension or offboarding itself: bar at once, before the next refresh. */
-    public void bar(String partnerId) {
-        Set<String> next = new HashSet<>(barred);
-        next.add(partnerId);
-        barred = Set.copyOf(next);
-    }
-
-    /** This instance heard of a reinstatement itself. */
-    public void unbar(String partnerId) {
-        Set<String> next = new HashSet<>(barred);
-        next.remove(partnerId);
-        barred = Set.copyOf(next);
-    }
-
     /** Whether the barred set has been loaded at least once (readiness). */
     public boolean loaded() {
         return loaded || barredQuery.isEmpty();

@@ -74,20 +74,6 @@ public class RateLimiter {
         });
     }
 
-    /** Refuses (429) while {@code key} has used up its budget of failures in {@code bucket}; counts nothing. */
-    public void requireBudget(String bucket, String key, Limit limit) {
-        long now = clock.millis();
-        Window w = current(windows.get(bucket + '\u0000' + key), now, limit);
-        if (w != null && w.count >= limit.max()) {
-            throw refused(bucket, w, now, limit);
-        }
-    }
-
-    /** Counts one failure of {@code key} in {@code bucket} (see {@link #requireBudget}). */
-    public void recordFailure(String bucket, String key, Limit limit) {
-        count(bucket, key, limit, clock.millis());
-    }
-
     private Window count(String bucket, String key, Limit limit, long now) {
         Window w = windows.compute(bucket + '\u0000' + key, (k, old) -> current(old, now, limit) == null
                 ? new Window(now, 1) : new Window(old.startMillis, old.count + 1));

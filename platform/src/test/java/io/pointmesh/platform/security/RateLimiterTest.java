@@ -60,16 +60,17 @@ class RateLimiterTest {
     void onlyFailuresSpendAFailureBudget() {
         Hand clock = new Hand();
         RateLimiter limiter = new RateLimiter(clock);
-        for (int i = 0; i < 100; i++) {
-            limiter.requireBudget("failed proofs", "p1", THREE_A_MINUTE);  // successes cost nothing
+        for (int i = 0; i < 100; i++) {  // successes give their attempt back
+            limiter.reserve("failed proofs", "p1", THREE_A_MINUTE);
+            limiter.refund("failed proofs", "p1", THREE_A_MINUTE);
         }
         for (int i = 0; i < 3; i++) {
-            limiter.recordFailure("failed proofs", "p1", THREE_A_MINUTE);
+            limiter.reserve("failed proofs", "p1", THREE_A_MINUTE);
         }
-        ProblemException refused = assertThrows(ProblemException.class, () -> limiter.requireBudget("failed proofs", "p1", THREE_A_MINUTE));
+        ProblemException refused = assertThrows(ProblemException.class, () -> limiter.reserve("failed proofs", "p1", THREE_A_MINUTE));
         assertTrue(refused.retryAfterSeconds() > 0);
         clock.now = clock.now.plus(Duration.ofMinutes(1));
-        assertDoesNotThrow(() -> limiter.requireBudget("failed proofs", "p1", THREE_A_MINUTE));
+        assertDoesNotThrow(() -> limiter.reserve("failed proofs", "p1", THREE_A_MINUTE));
     }
 
     @Test
