@@ -17,7 +17,6 @@ import io.pointmesh.ledger.service.StatementService;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
-import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.PointmeshTestResource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -27,7 +26,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
@@ -104,13 +102,7 @@ class LedgerAuditorTest {
 
     @BeforeContainer
     static void database() {
-        LocalInfra.ensureRunning();
-        LocalInfra.recreateDatabase(DB, "ledger");
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL("jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/" + DB);
-        ds.setUser("ledger");
-        ds.setPassword("ledger");
-        Flyway.configure().dataSource(ds).locations("classpath:db/platform", "classpath:db/migration").load().migrate();
+        PGSimpleDataSource ds = ScratchLedgerDatabase.migrated(DB);
         transactions = new Transactions(new Pool(ds, 4));
         ledger = new Ledger(new PostingRepository(), new OperationRepository(), clock, (c, e, postedAt) -> { },
                 new Ledger.Policy(CONFIG.holdTimeout(), CONFIG.referralBonus(), CONFIG.defaultValidityMonths(), CONFIG.giftMax(),

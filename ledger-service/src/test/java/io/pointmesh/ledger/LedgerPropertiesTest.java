@@ -6,7 +6,6 @@ import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
-import io.pointmesh.testing.LocalInfra;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -14,7 +13,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.math.BigDecimal;
@@ -47,13 +45,7 @@ class LedgerPropertiesTest {
 
     @BeforeContainer
     static void database() {
-        LocalInfra.ensureRunning();
-        LocalInfra.recreateDatabase(DB, "ledger");
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL("jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/" + DB);
-        ds.setUser("ledger");
-        ds.setPassword("ledger");
-        Flyway.configure().dataSource(ds).locations("classpath:db/platform", "classpath:db/migration").load().migrate();
+        PGSimpleDataSource ds = ScratchLedgerDatabase.migrated(DB);
         transactions = new Transactions(ds);
         ledger = new Ledger(new PostingRepository(), new OperationRepository(), clock, (c, e, postedAt) -> { },
                 new Ledger.Policy(Duration.ofMinutes(15), 100, 60, 50_000, 100_000, 30, ZoneId.of("Asia/Seoul")));
