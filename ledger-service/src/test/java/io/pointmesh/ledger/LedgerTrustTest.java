@@ -35,6 +35,12 @@ class LedgerTrustTest {
     @Inject
     MovableClock clock;
 
+    @Inject
+    io.pointmesh.ledger.service.Ledger ledger;
+
+    @Inject
+    io.pointmesh.platform.sql.Transactions transactions;
+
     @AfterEach
     void invariantsHoldAndTimeIsBack() {
         clock.reset();
@@ -172,5 +178,24 @@ class LedgerTrustTest {
         voidHold(partner, id).statusCode(200);
         // the 1000 points went back into a lot that had expired: they expire, and the debt stays
         balance(member).body("available", is(0), "debt", is(300), "expired", is(1000), "held", is(0));
+    }
+
+    @Test
+    void aBudgetThatShrankSincePricingCutsTheBonusInsteadOfFailing() throws Exception {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        String campaign = "shrinking-" + UUID.randomUUID();
+        // the campaign as it is now: a budget of 100, 90 of it spent (the offer below was priced when it was 1,000)
+        transactions.run(c -> io.pointmesh.platform.sql.Sql.update(c, "INSERT INTO campaign (campaign_id, partner_id, name, bonus_kind, "
+                + "fixed_points, starts_at, ends_at, target, budget_points, treatment_share, funded_by, spent_points) VALUES (?, ?, 'x', "
+                + "'FIXED', 50, now() - interval '1 day', now() + interval '1 day', 'EVERYONE', 100, 1, 'PARTNER', 90)", campaign, partner));
+        var posting = new io.pointmesh.ledger.service.Ledger.EarnPosting(UUID.randomUUID(), partner, UUID.randomUUID().toString(), "h",
+                member, STORE, new BigDecimal("10000"), "KRW", Instant.now(), 100,
+                java.util.List.of(new io.pointmesh.ledger.service.Ledger.BonusOffer(campaign, partner, 50, false, 1000)),
+                BigDecimal.ONE, Instant.now(), Instant.now().plus(1000, ChronoUnit.DAYS), false);
+        var earned = transactions.run(c -> ledger.earn(c, posting));
+        org.junit.jupiter.api.Assertions.assertEquals(110, earned.result().points(), "the bonus is cut to what the budget has left");
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("100"),
+                LedgerScenariosTest.rows("SELECT spent_points FROM campaign WHERE campaign_id = '" + campaign + "'"));
     }
 }
