@@ -210,6 +210,21 @@ public final class HeadlessChromium implements AutoCloseable {
         Files.write(file, Base64.getDecoder().decode(r.path("data").asText()));
     }
 
+    /**
+     * Removes the temporary profile. Chromium's helper processes may still be renaming files in it
+     * as it goes, so a file vanishing during the walk is expected, not a failure.
+     */
+    private void deleteProfile() {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                return;
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // a file went away under the walk: try again; a profile left behind is harmless
+            }
+        }
+    }
+
     @Override
     public void close() {
         try {
@@ -223,11 +238,7 @@ public final class HeadlessChromium implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a temporary profile left behind is harmless
-            }
+            deleteProfile();
         }
     }
 }
