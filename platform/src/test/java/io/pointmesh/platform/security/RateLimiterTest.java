@@ -1,12 +1,11 @@
 package io.pointmesh.platform.security;
 
 import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,31 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RateLimiterTest {
 
-    /** A clock the test moves. */
-    static final class Hand extends Clock {
-        Instant now = Instant.parse("2026-11-25T00:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
+    static final Instant START = Instant.parse("2026-11-25T00:00:00Z");
 
     static final RateLimiter.Limit THREE_A_MINUTE = new RateLimiter.Limit(3, Duration.ofMinutes(1));
 
     @Test
     void callsPastTheLimitAreRefusedUntilTheWindowEndsPerKey() {
-        Hand clock = new Hand();
+        TestClock clock = TestClock.stoppedAt(START);
         RateLimiter limiter = new RateLimiter(clock);
         for (int i = 0; i < 3; i++) {
             limiter.acquire("card lookups", "p1", THREE_A_MINUTE);
@@ -49,16 +30,16 @@ class RateLimiterTest {
         assertEquals(60, refused.retryAfterSeconds());
         assertDoesNotThrow(() -> limiter.acquire("card lookups", "p2", THREE_A_MINUTE), "another partner");
         assertDoesNotThrow(() -> limiter.acquire("other bucket", "p1", THREE_A_MINUTE), "another bucket");
-        clock.now = clock.now.plusSeconds(45);
+        clock.advance(Duration.ofSeconds(45));
         assertEquals(15, assertThrows(ProblemException.class, () -> limiter.acquire("card lookups", "p1", THREE_A_MINUTE))
                 .retryAfterSeconds());
-        clock.now = clock.now.plusSeconds(15);
+        clock.advance(Duration.ofSeconds(15));
         assertDoesNotThrow(() -> limiter.acquire("card lookups", "p1", THREE_A_MINUTE), "a new window");
     }
 
     @Test
     void onlyFailuresSpendAFailureBudget() {
-        Hand clock = new Hand();
+        TestClock clock = TestClock.stoppedAt(START);
         RateLimiter limiter = new RateLimiter(clock);
         for (int i = 0; i < 100; i++) {  // successes give their attempt back
             limiter.reserve("failed proofs", "p1", THREE_A_MINUTE);
@@ -69,13 +50,13 @@ class RateLimiterTest {
         }
         ProblemException refused = assertThrows(ProblemException.class, () -> limiter.reserve("failed proofs", "p1", THREE_A_MINUTE));
         assertTrue(refused.retryAfterSeconds() > 0);
-        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         assertDoesNotThrow(() -> limiter.reserve("failed proofs", "p1", THREE_A_MINUTE));
     }
 
     @Test
     void parallelAttemptsCannotOvertakeTheBudget() throws Exception {
-        RateLimiter limiter = new RateLimiter(new Hand());
+        RateLimiter limiter = new RateLimiter(TestClock.stoppedAt(START));
         RateLimiter.Limit twenty = new RateLimiter.Limit(20, Duration.ofMinutes(10));
         java.util.concurrent.atomic.AtomicInteger passed = new java.util.concurrent.atomic.AtomicInteger();
         var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
@@ -97,7 +78,7 @@ class RateLimiterTest {
         assertTrue(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(20, passed.get());
         // a success gives its attempt back
-        RateLimiter other = new RateLimiter(new Hand());
+        RateLimiter other = new RateLimiter(TestClock.stoppedAt(START));
         for (int i = 0; i < 100; i++) {
             other.reserve("failed proofs", "p2", twenty);
             other.refund("failed proofs", "p2", twenty);
