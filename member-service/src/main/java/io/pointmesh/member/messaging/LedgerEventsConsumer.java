@@ -9,9 +9,9 @@ import io.pointmesh.events.ledger.ReferralBonusPaid;
 import io.pointmesh.events.ledger.SpendingLocked;
 import io.pointmesh.member.Notification;
 import io.pointmesh.member.Notification.Kind;
+import io.pointmesh.member.repository.ReferralRepository;
 import io.pointmesh.member.service.NotificationService;
 import io.pointmesh.platform.inbox.EventInbox;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,8 +20,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-
-import static io.pointmesh.platform.sql.NativeValues.offset;
 
 /**
  * From ledger.events: the members' inbox (earned, redeemed, about to expire, referral paid, spending locked) and
@@ -40,6 +38,9 @@ public class LedgerEventsConsumer {
 
     @Inject
     NotificationService notifications;
+
+    @Inject
+    ReferralRepository referrals;
 
     @Incoming("ledger-events")
     public Uni<Void> onEvent(String json) {
@@ -71,9 +72,7 @@ public class LedgerEventsConsumer {
                             + "from the app still work", null, source).invoke(added::add).replaceWithVoid();
         }
         if (data instanceof ReferralBonusPaid p) {
-            return Panache.getSession().chain(s -> s.createNativeQuery(
-                            "UPDATE referral SET completed_at = ?1 WHERE referred_id = ?2 AND completed_at IS NULL")
-                    .setParameter(1, offset(event.time())).setParameter(2, p.memberId()).executeUpdate())
+            return referrals.complete(p.memberId(), event.time())
                     .chain(() -> notifications.add(p.memberId(), Kind.REFERRAL_COMPLETED, "Welcome bonus: " + p.memberPoints() + " points",
                             "your first purchase completed your referral", p.memberPoints(), source + ":" + p.memberId()))
                     .invoke(added::add)

@@ -4,14 +4,12 @@ import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventEnvelope;
 import io.pointmesh.events.partner.PartnerEvent;
 import io.pointmesh.events.partner.PartnerLifecycle;
+import io.pointmesh.member.repository.PartnerAccessRepository;
 import io.pointmesh.platform.inbox.EventInbox;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-
-import static io.pointmesh.platform.sql.NativeValues.offset;
 
 /**
  * From partner.events: only each partner's lifecycle status, which decides whether its tokens are
@@ -26,6 +24,9 @@ public class PartnerEventsConsumer {
     @Inject
     EventInbox inbox;
 
+    @Inject
+    PartnerAccessRepository partnerAccess;
+
     @Incoming("partner-events")
     public Uni<Void> onEvent(String json) {
         return inbox.consume(CONSUMER, json, this::apply).replaceWithVoid();
@@ -36,11 +37,7 @@ public class PartnerEventsConsumer {
             return Uni.createFrom().voidItem();
         }
         return PartnerLifecycle.statusAfter(p)
-                .map(status -> Panache.getSession().chain(s -> s.createNativeQuery(
-                                "INSERT INTO partner_access (partner_id, status, updated_at) VALUES (?1, ?2, ?3) "
-                                        + "ON CONFLICT (partner_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at")
-                        .setParameter(1, p.aggregateId()).setParameter(2, status).setParameter(3, offset(event.time()))
-                        .executeUpdate()).replaceWithVoid())
+                .map(status -> partnerAccess.upsert(p.aggregateId(), status, event.time()).replaceWithVoid())
                 .orElse(Uni.createFrom().voidItem());
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.events.member.MemberProfileChanged;
 import io.pointmesh.member.Consent;
 import io.pointmesh.member.Member;
+import io.pointmesh.member.repository.ConsentHistoryRepository;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -22,9 +23,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static io.pointmesh.platform.sql.NativeValues.instant;
-import static io.pointmesh.platform.sql.NativeValues.offset;
 
 /**
  * Consent: marketing by channel, personalization, sharing with partners (all, or some). Every
@@ -48,6 +46,9 @@ public class ConsentService {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    ConsentHistoryRepository consentHistory;
 
     /** A new member's consent: everything refused until they say otherwise. */
     Uni<Void> start(String memberId, Instant now) {
@@ -123,23 +124,18 @@ public class ConsentService {
     /** The member's consent history, oldest first. */
     @WithSession
     public Uni<List<Change>> history(String memberId) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                        "SELECT changed_at, choices FROM consent_change WHERE member_id = ?1 ORDER BY id", Object[].class)
-                .setParameter(1, memberId).getResultList())
-                .map(rows -> {
-                    List<Change> out = new ArrayList<>();
-                    for (Object[] r : rows) {
-                        out.add(new Change(instant(r[0]), read((String) r[1])));
-                    }
-                    return out;
-                });
+        return consentHistory.byMember(memberId).map(entries -> {
+            List<Change> out = new ArrayList<>();
+            for (ConsentHistoryRepository.Entry e : entries) {
+                out.add(new Change(e.changedAt(), read(e.choices())));
+            }
+            return out;
+        });
     }
 
     /** Leaving: the choices and their history go with the person. */
     Uni<Void> erase(String memberId) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("DELETE FROM consent_change WHERE member_id = ?1")
-                        .setParameter(1, memberId).executeUpdate())
-                .chain(() -> Consent.deleteById(memberId)).replaceWithVoid();
+        return consentHistory.deleteByMember(memberId).chain(() -> Consent.deleteById(memberId)).replaceWithVoid();
     }
 
     public static Map<String, Object> choices(Consent c) {
@@ -155,10 +151,7 @@ public class ConsentService {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                        "INSERT INTO consent_change (member_id, changed_at, choices) VALUES (?1, ?2, ?3)")
-                .setParameter(1, c.memberId).setParameter(2, offset(c.updatedAt)).setParameter(3, choices).executeUpdate())
-                .replaceWithVoid();
+        return consentHistory.append(c.memberId, c.updatedAt, choices).replaceWithVoid();
     }
 
     @SuppressWarnings("unchecked")

@@ -12,6 +12,10 @@ import io.pointmesh.member.Consent;
 import io.pointmesh.member.Member;
 import io.pointmesh.member.MemberStatus;
 import io.pointmesh.member.config.MemberConfig;
+import io.pointmesh.member.repository.GradeRepository;
+import io.pointmesh.member.repository.MemberAuditRepository;
+import io.pointmesh.member.repository.NotificationRepository;
+import io.pointmesh.member.repository.ReferralRepository;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -29,8 +33,6 @@ import java.time.LocalDate;
 import java.time.Year;
 import java.util.List;
 import java.util.Locale;
-
-import static io.pointmesh.platform.sql.NativeValues.offset;
 
 /**
  * Joining, the card, suspension and leaving. Every change is one transaction with its events in
@@ -59,6 +61,18 @@ public class MembershipService {
 
     @Inject
     ConsentService consents;
+
+    @Inject
+    ReferralRepository referrals;
+
+    @Inject
+    NotificationRepository notifications;
+
+    @Inject
+    MemberAuditRepository audit;
+
+    @Inject
+    GradeRepository grades;
 
     @WithTransaction
     public Uni<Member> join(String subject, JoinCommand cmd) {
@@ -131,9 +145,7 @@ public class MembershipService {
                                 "a member cannot refer themselves"));
                     }
                     Instant yearStart = Year.now(clock.withZone(config.zone())).atDay(1).atStartOfDay(config.zone()).toInstant();
-                    return Panache.getSession().chain(s -> s.createNativeQuery(
-                                    "SELECT count(*) FROM referral WHERE referrer_id = ?1 AND referred_at >= ?2", Long.class)
-                            .setParameter(1, referrer.id).setParameter(2, offset(yearStart)).getSingleResult())
+                    return referrals.countSince(referrer.id, yearStart)
                             .map(count -> {
                                 if (count >= config.referralYearlyLimit()) {
                                     throw ProblemException.unprocessable("referral-limit-reached", "Referral limit reached",
@@ -146,9 +158,7 @@ public class MembershipService {
     }
 
     private Uni<Void> recordReferral(String referred, String referrer, Instant now) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                        "INSERT INTO referral (referred_id, referrer_id, referred_at) VALUES (?1, ?2, ?3)")
-                .setParameter(1, referred).setParameter(2, referrer).setParameter(3, offset(now)).executeUpdate()).replaceWithVoid();
+        return referrals.insert(referred, referrer, now).replaceWithVoid();
     }
 
     /** A fresh referral code; a collision (1 in 32^8 per member) draws again. */
@@ -223,8 +233,7 @@ public class MembershipService {
             }
             m.erase(now);
             return Card.update("status = ?1, blockedAt = ?2 where memberId = ?3 and status = ?4", Card.BLOCKED, now, m.id, Card.ACTIVE)
-                    .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery("DELETE FROM notification WHERE member_id = ?1")
-                            .setParameter(1, m.id).executeUpdate()))
+                    .chain(() -> notifications.deleteByMember(m.id))
                     .chain(() -> consents.erase(m.id))
                     .chain(() -> outbox.publish(new MemberLeft(m.id)))
                     .replaceWithVoid();
@@ -254,10 +263,7 @@ public class MembershipService {
             }
             m.status = to;
             m.updatedAt = now;
-            return Panache.getSession().chain(s -> s.createNativeQuery(
-                            "INSERT INTO member_audit (member_id, action, actor, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)")
-                    .setParameter(1, memberId).setParameter(2, action).setParameter(3, actor).setParameter(4, reason)
-                    .setParameter(5, offset(now)).executeUpdate()).replaceWith(m);
+            return audit.insert(memberId, action, actor, reason, now).replaceWith(m);
         });
     }
 
@@ -298,13 +304,8 @@ public class MembershipService {
 
     @WithSession
     public Uni<Standing> standing(String subject) {
-        return me(subject).chain(m -> activeCard(m.id).chain(card -> Panache.getSession().chain(s -> s.createNativeQuery(
-                        "SELECT grade, minimum_net_spend FROM grade_threshold", Object[].class).getResultList())
-                .map(rows -> {
-                    java.util.Map<String, java.math.BigDecimal> thresholds = new java.util.HashMap<>();
-                    rows.forEach(r -> thresholds.put((String) r[0], (java.math.BigDecimal) r[1]));
-                    return new Standing(m, card, thresholds);
-                })));
+        return me(subject).chain(m -> activeCard(m.id).chain(card -> grades.thresholds()
+                .map(thresholds -> new Standing(m, card, thresholds))));
     }
 
     /** Today's date where the network runs (for ages and years). */

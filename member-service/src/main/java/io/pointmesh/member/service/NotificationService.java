@@ -1,8 +1,8 @@
 package io.pointmesh.member.service;
 
 import io.pointmesh.member.Notification;
+import io.pointmesh.member.repository.NotificationRepository;
 import io.pointmesh.platform.problem.ProblemException;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import static io.pointmesh.platform.sql.NativeValues.offset;
-
 /** The in-app inbox: what members should know, written from events, then pushed. */
 @ApplicationScoped
 public class NotificationService {
@@ -29,6 +27,9 @@ public class NotificationService {
 
     @Inject
     PushSender push;
+
+    @Inject
+    NotificationRepository notifications;
 
     /**
      * Adds a notification in the caller's transaction, for a member who is here and has not left;
@@ -44,13 +45,7 @@ public class NotificationService {
         n.points = points;
         n.source = source;
         n.createdAt = clock.instant();
-        return Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO notification (id, member_id, kind, title, body, points, "
-                                + "source, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE EXISTS (SELECT 1 FROM member WHERE id = ?2 "
-                                + "AND status <> 'LEFT' FOR SHARE) ON CONFLICT (source) DO NOTHING")
-                        .setParameter(1, n.id).setParameter(2, memberId).setParameter(3, n.kind).setParameter(4, title)
-                        .setParameter(5, body).setParameter(6, points).setParameter(7, source).setParameter(8, offset(n.createdAt))
-                        .executeUpdate())
-                .map(inserted -> inserted == 1 ? n : null);
+        return notifications.insertForPresentMember(n).map(inserted -> inserted == 1 ? n : null);
     }
 
     /** A handler that adds notifications (through {@link #add}) to the list it is given. */

@@ -7,8 +7,8 @@ import io.pointmesh.events.ledger.PointsConverted;
 import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
+import io.pointmesh.partner.SettlementFact;
 import io.pointmesh.partner.service.SettlementService;
-import io.pointmesh.partner.service.SettlementService.Fact;
 import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,25 +39,25 @@ public class LedgerEventsConsumer {
     }
 
     Uni<Void> apply(EventEnvelope<DomainEvent> event) {
-        Fact fact = factOf(event);
+        SettlementFact fact = factOf(event);
         return fact == null ? Uni.createFrom().voidItem() : settlement.record(fact);
     }
 
     /** The settlement fact an event stands for, or null for events settlement does not count. */
-    static Fact factOf(EventEnvelope<DomainEvent> event) {
+    static SettlementFact factOf(EventEnvelope<DomainEvent> event) {
         DomainEvent data = event.data();
         if (data instanceof PointsEarned e && e.points() > 0) {
-            return new Fact("earn:" + e.earningId(), e.partnerId(), event.time(),
+            return new SettlementFact("earn:" + e.earningId(), e.partnerId(), event.time(),
                     e.points() - e.networkFundedPoints(), 0, e.networkFundedPoints(), 0, 0, 0, 0);
         } else if (data instanceof EarningReversed r && r.points() > 0) {
-            return new Fact("earn-reversal:" + r.reversalId(), r.partnerId(), event.time(),
+            return new SettlementFact("earn-reversal:" + r.reversalId(), r.partnerId(), event.time(),
                     0, r.points() - r.networkFundedPoints(), 0, r.networkFundedPoints(), 0, 0, 0);
         } else if (data instanceof RedemptionCaptured c && c.points() > 0) {
-            return new Fact("redemption:" + c.redemptionId(), c.partnerId(), event.time(), 0, 0, 0, 0, c.points(), 0, 0);
+            return new SettlementFact("redemption:" + c.redemptionId(), c.partnerId(), event.time(), 0, 0, 0, 0, c.points(), 0, 0);
         } else if (data instanceof RedemptionReversed r && r.points() > 0) {
-            return new Fact("redemption-reversal:" + r.reversalId(), r.partnerId(), event.time(), 0, 0, 0, 0, 0, r.points(), 0);
+            return new SettlementFact("redemption-reversal:" + r.reversalId(), r.partnerId(), event.time(), 0, 0, 0, 0, 0, r.points(), 0);
         } else if (data instanceof PointsConverted c && c.points() > 0) {
-            return new Fact("conversion:" + c.conversionId(), c.mileagePartnerId(), event.time(), 0, 0, 0, 0, 0, 0, c.points());
+            return new SettlementFact("conversion:" + c.conversionId(), c.mileagePartnerId(), event.time(), 0, 0, 0, 0, 0, 0, c.points());
         }
         return null;
     }

@@ -1,9 +1,9 @@
 package io.pointmesh.partner.rest;
 
 import io.pointmesh.events.partner.StoreChannel;
+import io.pointmesh.partner.EarnRule;
+import io.pointmesh.partner.Store;
 import io.pointmesh.partner.service.StoreAndRuleService;
-import io.pointmesh.partner.service.StoreAndRuleService.EarnRule;
-import io.pointmesh.partner.service.StoreAndRuleService.Store;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
 import io.smallrye.mutiny.Uni;

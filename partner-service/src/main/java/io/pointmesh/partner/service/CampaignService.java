@@ -9,11 +9,12 @@ import io.pointmesh.events.partner.CampaignTarget;
 import io.pointmesh.events.partner.FundedBy;
 import io.pointmesh.events.partner.MileageProgramPublished;
 import io.pointmesh.partner.Campaign;
+import io.pointmesh.partner.MileageProgram;
 import io.pointmesh.partner.PartnerStatus;
+import io.pointmesh.partner.repository.MileageProgramRepository;
 import io.pointmesh.partner.repository.PartnerRepository;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.problem.ProblemException;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -22,8 +23,6 @@ import jakarta.inject.Inject;
 
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -37,11 +36,11 @@ public class CampaignService {
                                   Long budgetPoints, BigDecimal treatmentShare, FundedBy fundedBy) {
     }
 
-    public record MileageProgram(String partnerId, String programCode, BigDecimal milesPerPoint, long minimumPoints, long stepPoints) {
-    }
-
     @Inject
     PartnerRepository partners;
+
+    @Inject
+    MileageProgramRepository mileagePrograms;
 
     @Inject
     Outbox outbox;
@@ -128,14 +127,7 @@ public class CampaignService {
     @WithTransaction
     public Uni<MileageProgram> publishMileageProgram(String partnerId, MileageProgram program, String actor) {
         return partners.findById(partnerId).onItem().ifNull().failWith(() -> ProblemException.notFound("partner", partnerId))
-                .chain(p -> Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO mileage_program (partner_id, program_code, "
-                                        + "miles_per_point, minimum_points, step_points, updated_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                                        + "ON CONFLICT (partner_id) DO UPDATE SET program_code = EXCLUDED.program_code, "
-                                        + "miles_per_point = EXCLUDED.miles_per_point, minimum_points = EXCLUDED.minimum_points, "
-                                        + "step_points = EXCLUDED.step_points, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at")
-                                .setParameter(1, partnerId).setParameter(2, program.programCode()).setParameter(3, program.milesPerPoint())
-                                .setParameter(4, program.minimumPoints()).setParameter(5, program.stepPoints()).setParameter(6, actor)
-                                .setParameter(7, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC)).executeUpdate()))
+                .chain(p -> mileagePrograms.upsert(partnerId, program, actor, clock.instant()))
                 .chain(() -> outbox.publish(new MileageProgramPublished(partnerId, program.programCode(), program.milesPerPoint(),
                         program.minimumPoints(), program.stepPoints())))
                 .replaceWith(new MileageProgram(partnerId, program.programCode(), program.milesPerPoint(), program.minimumPoints(),

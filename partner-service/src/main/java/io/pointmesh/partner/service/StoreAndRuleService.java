@@ -1,15 +1,17 @@
 package io.pointmesh.partner.service;
 
 import io.pointmesh.events.partner.EarnRulePublished;
-import io.pointmesh.events.partner.RateOverrides;
 import io.pointmesh.events.partner.StoreChannel;
 import io.pointmesh.events.partner.StoreClosed;
 import io.pointmesh.events.partner.StoreOpened;
+import io.pointmesh.partner.EarnRule;
 import io.pointmesh.partner.PartnerStatus;
+import io.pointmesh.partner.Store;
+import io.pointmesh.partner.repository.EarnRuleRepository;
 import io.pointmesh.partner.repository.PartnerRepository;
+import io.pointmesh.partner.repository.StoreRepository;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.problem.ProblemException;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -24,9 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static io.pointmesh.platform.sql.NativeValues.instant;
-import static io.pointmesh.platform.sql.NativeValues.offset;
-
 /** A partner's stores (opened and closed, never deleted) and its effective-dated earn rule versions. */
 @ApplicationScoped
 public class StoreAndRuleService {
@@ -35,18 +34,14 @@ public class StoreAndRuleService {
     static final BigDecimal MIN_RATE = new BigDecimal("0.001");
     static final BigDecimal MAX_RATE = new BigDecimal("0.1");
 
-    public record Store(String partnerId, String code, String name, StoreChannel channel, String region, boolean open,
-                        Instant openedAt, Instant closedAt) {
-    }
-
-    public record EarnRule(int version, BigDecimal baseRate, Map<String, BigDecimal> storeRates,
-                           Map<String, BigDecimal> categoryRates, BigDecimal minimumPurchase, Long perTransactionCap,
-                           int pendingDays, int validityMonths, int backdatingDays, Instant effectiveFrom, String publishedBy,
-                           Instant publishedAt) {
-    }
-
     @Inject
     PartnerRepository partners;
+
+    @Inject
+    StoreRepository storeRepository;
+
+    @Inject
+    EarnRuleRepository ruleRepository;
 
     @Inject
     Outbox outbox;
@@ -56,11 +51,7 @@ public class StoreAndRuleService {
 
     @WithTransaction
     public Uni<Store> openStore(String partnerId, String code, String name, StoreChannel channel, String region) {
-        return livePartner(partnerId).chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                        "INSERT INTO store (partner_id, code, name, channel, region, open, opened_at) VALUES (?1, ?2, ?3, ?4, ?5, true, ?6) "
-                                + "ON CONFLICT DO NOTHING")
-                .setParameter(1, partnerId).setParameter(2, code).setParameter(3, name).setParameter(4, channel.name())
-                .setParameter(5, region).setParameter(6, offset(clock.instant())).executeUpdate()))
+        return livePartner(partnerId).chain(() -> storeRepository.insertOpen(partnerId, code, name, channel, region, clock.instant()))
                 .chain(inserted -> inserted == 0
                         ? Uni.createFrom().failure(ProblemException.conflict("duplicate-store", "partner " + partnerId
                         + " already has a store " + code))
@@ -70,9 +61,7 @@ public class StoreAndRuleService {
 
     @WithTransaction
     public Uni<Store> closeStore(String partnerId, String code) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                        "UPDATE store SET open = false, closed_at = ?1 WHERE partner_id = ?2 AND code = ?3 AND open")
-                .setParameter(1, offset(clock.instant())).setParameter(2, partnerId).setParameter(3, code).executeUpdate())
+        return storeRepository.close(partnerId, code, clock.instant())
                 .chain(updated -> updated == 0 ? store(partnerId, code).replaceWith(0) : outbox.publish(new StoreClosed(partnerId, code)).replaceWith(1))
                 .chain(() -> store(partnerId, code));
     }
@@ -80,29 +69,12 @@ public class StoreAndRuleService {
     @WithSession
     public Uni<List<Store>> stores(String partnerId) {
         return partners.findById(partnerId).onItem().ifNull().failWith(() -> ProblemException.notFound("partner", partnerId))
-                .chain(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                                "SELECT partner_id, code, name, channel, region, open, opened_at, closed_at FROM store WHERE partner_id = ?1 ORDER BY code",
-                                Object[].class)
-                        .setParameter(1, partnerId).getResultList()))
-                .map(rows -> rows.stream().map(StoreAndRuleService::store).toList());
+                .chain(() -> storeRepository.byPartner(partnerId));
     }
 
     private Uni<Store> store(String partnerId, String code) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                        "SELECT partner_id, code, name, channel, region, open, opened_at, closed_at FROM store WHERE partner_id = ?1 AND code = ?2",
-                        Object[].class)
-                .setParameter(1, partnerId).setParameter(2, code).getResultList())
-                .map(rows -> {
-                    if (rows.isEmpty()) {
-                        throw ProblemException.notFound("store", partnerId + "/" + code);
-                    }
-                    return store(rows.get(0));
-                });
-    }
-
-    private static Store store(Object[] r) {
-        return new Store((String) r[0], (String) r[1], (String) r[2], StoreChannel.valueOf((String) r[3]), (String) r[4],
-                (Boolean) r[5], instant(r[6]), instant(r[7]));
+        return storeRepository.find(partnerId, code)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("store", partnerId + "/" + code));
     }
 
     /**
@@ -148,14 +120,7 @@ public class StoreAndRuleService {
             EarnRule v = new EarnRule(version, rule.baseRate(), sorted(rule.storeRates()), sorted(rule.categoryRates()),
                     rule.minimumPurchase() == null ? BigDecimal.ZERO : rule.minimumPurchase(), rule.perTransactionCap(),
                     rule.pendingDays(), rule.validityMonths(), rule.backdatingDays(), effective, actor, now);
-            return Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO earn_rule (partner_id, version, base_rate, store_rates, "
-                                    + "category_rates, minimum_purchase, per_transaction_cap, pending_days, validity_months, backdating_days, "
-                                    + "effective_from, published_by, published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
-                            .setParameter(1, partnerId).setParameter(2, version).setParameter(3, v.baseRate())
-                            .setParameter(4, RateOverrides.toText(v.storeRates())).setParameter(5, RateOverrides.toText(v.categoryRates()))
-                            .setParameter(6, v.minimumPurchase()).setParameter(7, v.perTransactionCap()).setParameter(8, v.pendingDays())
-                            .setParameter(9, v.validityMonths()).setParameter(10, v.backdatingDays()).setParameter(11, offset(effective))
-                            .setParameter(12, actor).setParameter(13, offset(now)).executeUpdate())
+            return ruleRepository.insert(partnerId, v)
                     .chain(() -> outbox.publish(new EarnRulePublished(partnerId, version, v.baseRate(), v.storeRates(), v.categoryRates(),
                             v.minimumPurchase(), v.perTransactionCap(), v.pendingDays(), v.validityMonths(), v.backdatingDays(), effective)))
                     .replaceWith(v);
@@ -164,14 +129,7 @@ public class StoreAndRuleService {
 
     @WithSession
     public Uni<List<EarnRule>> rules(String partnerId) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("SELECT version, base_rate, store_rates, category_rates, minimum_purchase, "
-                                + "per_transaction_cap, pending_days, validity_months, backdating_days, effective_from, published_by, published_at "
-                                + "FROM earn_rule WHERE partner_id = ?1 ORDER BY version", Object[].class)
-                        .setParameter(1, partnerId).getResultList())
-                .map(rows -> rows.stream().map(r -> new EarnRule(((Number) r[0]).intValue(), (BigDecimal) r[1], RateOverrides.fromText((String) r[2]),
-                        RateOverrides.fromText((String) r[3]), (BigDecimal) r[4], r[5] == null ? null : ((Number) r[5]).longValue(),
-                        ((Number) r[6]).intValue(), ((Number) r[7]).intValue(), ((Number) r[8]).intValue(), instant(r[9]),
-                        (String) r[10], instant(r[11]))).toList());
+        return ruleRepository.byPartner(partnerId);
     }
 
     /** Stores and rules belong to partners that are not offboarded. */

@@ -7,9 +7,6 @@ import io.pointmesh.events.EventCodec;
 import io.pointmesh.events.EventEnvelope;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -21,7 +18,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -45,9 +41,6 @@ public class EventInbox {
 
     @Inject
     EventCodec codec;
-
-    @Inject
-    Pool pool;
 
     @Inject
     MeterRegistry registry;
@@ -80,19 +73,6 @@ public class EventInbox {
                 .orElseGet(() -> Uni.createFrom().item(Outcome.SKIPPED));
     }
 
-    /** The same, for handlers that write with SQL: the handler gets the transaction's connection. */
-    public Uni<Outcome> consumeWithSql(String consumer, String json,
-                                       BiFunction<SqlConnection, EventEnvelope<DomainEvent>, Uni<Void>> handler) {
-        return decode(consumer, json).map(event -> pool.withTransaction(conn -> conn
-                        .preparedQuery(CLAIM + "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                        .execute(Tuple.of(consumer, event.id(), event.type()))
-                        .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(Outcome.DUPLICATE)
-                                : handler.apply(conn, event).replaceWith(Outcome.APPLIED)))
-                .onFailure().retry().withBackOff(RETRY_FIRST, RETRY_MAX).atMost(RETRIES)
-                .invoke(outcome -> count(consumer, event.type(), outcome)))
-                .orElseGet(() -> Uni.createFrom().item(Outcome.SKIPPED));
-    }
-
     /** A handler that writes with blocking JDBC on the transaction's connection. */
     @FunctionalInterface
     public interface JdbcHandler {
@@ -101,7 +81,7 @@ public class EventInbox {
 
     /**
      * The same, blocking, for handlers that write with JDBC (call it from a {@code @Blocking}
-     * consumer method). Retries like the reactive variants, then throws for the dead-letter topic.
+     * consumer method). Retries like {@link #consume}, then throws for the dead-letter topic.
      */
     public Outcome consumeWithJdbc(String consumer, String json, JdbcHandler handler) {
         Optional<EventEnvelope<DomainEvent>> decoded = decode(consumer, json);

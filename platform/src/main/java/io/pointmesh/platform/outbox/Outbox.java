@@ -7,8 +7,6 @@ import io.pointmesh.events.EventDefinition;
 import io.pointmesh.events.EventEnvelope;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -53,19 +51,6 @@ public class Outbox {
                         .setParameter("type", def.type())
                         .setParameter("payload", codec.encode(envelope))
                         .executeUpdate())
-                .replaceWith(envelope);
-    }
-
-    /**
-     * Adds the event through a reactive SQL connection on which the caller has begun a
-     * transaction (for services that write with SQL rather than Hibernate).
-     */
-    public Uni<EventEnvelope<DomainEvent>> publish(SqlClient transaction, DomainEvent event) {
-        EventEnvelope<DomainEvent> envelope = codec.wrap(event, clock.instant());
-        EventDefinition def = EventCatalog.of(event.getClass());
-        return transaction.preparedQuery(INSERT + "VALUES ($1, $2, $3, $4, $5)")
-                .execute(Tuple.of(UUID.fromString(envelope.id()), def.topic().topicName(), event.aggregateId(),
-                        def.type(), codec.encode(envelope)))
                 .replaceWith(envelope);
     }
 

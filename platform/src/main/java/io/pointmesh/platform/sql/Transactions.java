@@ -86,9 +86,5 @@ public final class Transactions {
         public DatabaseException(SQLException cause) {
             super(cause.getMessage(), cause);
         }
-
-        public String sqlState() {
-            return ((SQLException) getCause()).getSQLState();
-        }
     }
 }
