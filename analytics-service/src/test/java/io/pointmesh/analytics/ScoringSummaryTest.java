@@ -1,6 +1,7 @@
 package io.pointmesh.analytics;
 
 import io.pointmesh.analytics.repository.FactRepository;
+import io.pointmesh.analytics.repository.ScoringRepository;
 import io.pointmesh.analytics.service.Scoring;
 import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
@@ -42,6 +43,9 @@ class ScoringSummaryTest {
 
     @Inject
     Scoring scoring;
+
+    @Inject
+    ScoringRepository scores;
 
     @Inject
     FactRepository facts;
@@ -144,7 +148,10 @@ class ScoringSummaryTest {
     }
 
     private Map<String, String> referenceGrades(String run, LocalDate asOf) {
-        Map<String, String> ranked = strings("SELECT member_id, grade FROM (" + Scoring.gradesAsOf(asOf) + ") g WHERE member_id LIKE ?", run + "%");
+        List<Object> params = new ArrayList<>(List.of(scores.gradeShares()));
+        params.add(run + "%");
+        Map<String, String> ranked = strings("SELECT member_id, grade FROM (" + ScoringRepository.gradesAsOf(asOf) + ") g WHERE member_id LIKE ?",
+                params.toArray());
         Map<String, String> all = new TreeMap<>(strings("SELECT member_id, 'GENERAL' FROM member_dim WHERE member_id LIKE ?", run + "%"));
         all.putAll(ranked);
         return all;
@@ -155,7 +162,7 @@ class ScoringSummaryTest {
     }
 
     private Map<String, String> referenceSegments(String run, LocalDate asOf) {
-        return strings("SELECT member_id, segment FROM (" + scoring.segmentsAsOf(asOf) + ") s WHERE member_id LIKE ?", run + "%");
+        return strings("SELECT member_id, segment FROM (" + scores.segmentsAsOf(asOf) + ") s WHERE member_id LIKE ?", run + "%");
     }
 
     private Map<String, String> storedSegments(String run) {
