@@ -98,7 +98,7 @@ public class ReportRepository {
 
     /**
      * Each customer's grade and segment into the temporary table scores_at (member_id, grade,
-     * segment): as stored, or computed as of the date.
+     * segment): as stored, or computed as of the date (grades with the configured cut-offs).
      */
     public void collectScores(Connection c, LocalDate asOf, boolean stored) throws SQLException {
         if (stored) {

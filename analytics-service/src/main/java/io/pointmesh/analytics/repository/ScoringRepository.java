@@ -40,8 +40,8 @@ public class ScoringRepository {
 
     /**
      * Members with a purchase in the 12 months up to {@code asOf}, ranked by net spend in them
-     * (descending, ties by member id): rank <= ceil(5 % of N) VVIP, <= ceil(20 % of N) VIP,
-     * <= ceil(40 % of N) LOYAL, the rest GENERAL. Members who left are not ranked. {@code spend}
+     * (descending, ties by member id): rank <= ceil(vvip-share x N) VVIP, <= ceil(vip-share x N) VIP,
+     * <= ceil(loyal-share x N) LOYAL, the rest GENERAL. Members who left are not ranked. {@code spend}
      * answers (member_id, s) for every member with a purchase in the window. Parameters: the three
      * shares, in that order ({@link #gradeShares()}).
      */
@@ -66,9 +66,10 @@ public class ScoringRepository {
         return ranking(spendFromHistory(asOf));
     }
 
-    /** The grade cut-offs (VVIP, VIP, LOYAL), as the ranking's parameters. */
+    /** The grade cut-offs (pointmesh.analytics.grades.*), as the ranking's parameters. */
     public Object[] gradeShares() {
-        return new Object[]{new BigDecimal("0.05"), new BigDecimal("0.20"), new BigDecimal("0.40")};
+        AnalyticsConfig.Grades g = config.grades();
+        return new Object[]{g.vvipShare(), g.vipShare(), g.loyalShare()};
     }
 
     /** Waits for any other recomputation to end (the lock is held until this transaction ends). */
@@ -133,7 +134,7 @@ public class ScoringRepository {
 
     /**
      * Ranks the members as of the date into the temporary table grade_now (member_id, s, grade),
-     * from the summary or from every member-day.
+     * from the summary or from every member-day, with the configured cut-offs.
      */
     public void rankGrades(Connection c, LocalDate asOf, boolean fromSummary) throws SQLException {
         Sql.update(c, "CREATE TEMP TABLE grade_now ON COMMIT DROP AS " + ranking(fromSummary ? SPEND_FROM_SUMMARY : spendFromHistory(asOf)),

@@ -10,7 +10,9 @@ import io.pointmesh.events.analytics.GradeThresholdsPublished;
 import io.pointmesh.events.analytics.SegmentChanged;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.sql.Transactions;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.math.BigDecimal;
@@ -59,6 +61,20 @@ public class Scoring {
 
     @Inject
     Clock clock;
+
+    /** Refuses to start with grade cut-offs out of order (pointmesh.analytics.grades.*). */
+    void checkGradeShares(@Observes StartupEvent start) {
+        requireOrdered(config.grades());
+    }
+
+    /** 0 < vvip-share < vip-share < loyal-share <= 1, or IllegalStateException. */
+    public static void requireOrdered(AnalyticsConfig.Grades g) {
+        if (g.vvipShare().signum() <= 0 || g.vvipShare().compareTo(g.vipShare()) >= 0 || g.vipShare().compareTo(g.loyalShare()) >= 0
+                || g.loyalShare().compareTo(BigDecimal.ONE) > 0) {
+            throw new IllegalStateException("pointmesh.analytics.grades.*: 0 < vvip-share < vip-share < loyal-share <= 1 is required, not "
+                    + g.vvipShare() + ", " + g.vipShare() + ", " + g.loyalShare());
+        }
+    }
 
     public LocalDate today() {
         return LocalDate.now(clock.withZone(config.zone()));
