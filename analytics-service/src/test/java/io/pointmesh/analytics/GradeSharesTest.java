@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import static io.pointmesh.analytics.ScoringTest.ZONE;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,20 +45,18 @@ class GradeSharesTest {
         }
     }
 
-    static final ZoneId ZONE = ZoneId.of("Asia/Seoul");
-
     @Inject
-    Scoring scoring;
+    Transactions transactions;
 
     @Inject
     FactRepository facts;
 
     @Inject
-    Transactions transactions;
+    Scoring scoring;
 
     @AfterEach
     void forgetTheFutureWindow() {
-        transactions.run(c -> Sql.update(c, "DELETE FROM scoring_state"));
+        ScoringSummaryTest.forgetScoringDates(transactions);
     }
 
     @Test

@@ -55,7 +55,14 @@ class ScoringSummaryTest {
 
     @AfterEach
     void forgetTheFutureWindow() {
-        // the next test's recomputation as of today builds its window afresh and may store its results
+        forgetScoringDates(transactions);
+    }
+
+    /**
+     * After a test that computed scores as of a date in the future: the next test's recomputation as
+     * of today builds its window afresh and may store its results.
+     */
+    static void forgetScoringDates(Transactions transactions) {
         transactions.run(c -> Sql.update(c, "DELETE FROM scoring_state"));
     }
 
