@@ -1,6 +1,7 @@
 package io.pointmesh.analytics;
 
 import io.pointmesh.analytics.repository.FactRepository;
+import io.pointmesh.analytics.repository.ScoringRepository;
 import io.pointmesh.analytics.service.Scoring;
 import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
@@ -44,6 +45,9 @@ class ScoringSummaryTest {
     Scoring scoring;
 
     @Inject
+    ScoringRepository scores;
+
+    @Inject
     FactRepository facts;
 
     @Inject
@@ -51,7 +55,14 @@ class ScoringSummaryTest {
 
     @AfterEach
     void forgetTheFutureWindow() {
-        // the next test's recomputation as of today builds its window afresh and may store its results
+        forgetScoringDates(transactions);
+    }
+
+    /**
+     * After a test that computed scores as of a date in the future: the next test's recomputation as
+     * of today builds its window afresh and may store its results.
+     */
+    static void forgetScoringDates(Transactions transactions) {
         transactions.run(c -> Sql.update(c, "DELETE FROM scoring_state"));
     }
 
@@ -144,7 +155,10 @@ class ScoringSummaryTest {
     }
 
     private Map<String, String> referenceGrades(String run, LocalDate asOf) {
-        Map<String, String> ranked = strings("SELECT member_id, grade FROM (" + Scoring.gradesAsOf(asOf) + ") g WHERE member_id LIKE ?", run + "%");
+        List<Object> params = new ArrayList<>(List.of(scores.gradeShares()));
+        params.add(run + "%");
+        Map<String, String> ranked = strings("SELECT member_id, grade FROM (" + ScoringRepository.gradesAsOf(asOf) + ") g WHERE member_id LIKE ?",
+                params.toArray());
         Map<String, String> all = new TreeMap<>(strings("SELECT member_id, 'GENERAL' FROM member_dim WHERE member_id LIKE ?", run + "%"));
         all.putAll(ranked);
         return all;
@@ -155,7 +169,7 @@ class ScoringSummaryTest {
     }
 
     private Map<String, String> referenceSegments(String run, LocalDate asOf) {
-        return strings("SELECT member_id, segment FROM (" + scoring.segmentsAsOf(asOf) + ") s WHERE member_id LIKE ?", run + "%");
+        return strings("SELECT member_id, segment FROM (" + scores.segmentsAsOf(asOf) + ") s WHERE member_id LIKE ?", run + "%");
     }
 
     private Map<String, String> storedSegments(String run) {

@@ -3,6 +3,7 @@ package io.pointmesh.analytics.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.math.BigDecimal;
 import java.time.ZoneId;
 
 /** Marketing definitions (keys {@code pointmesh.analytics.*}; every threshold is described in docs/analytics.md). */
@@ -12,6 +13,25 @@ public interface AnalyticsConfig {
     /** Where a purchase's day, week and month are counted. */
     @WithDefault("Asia/Seoul")
     ZoneId zone();
+
+    Grades grades();
+
+    /**
+     * The grade cut-offs: the share of the members ranked by 12-month net spend (the top first)
+     * that reaches each grade, rank <= ceil(share x N); the rest are GENERAL. Checked at start:
+     * 0 < vvip-share < vip-share < loyal-share <= 1. (The earn multiplier each grade gets is the
+     * ledger's: pointmesh.ledger.grade-multipliers.*.)
+     */
+    interface Grades {
+        @WithDefault("0.05")
+        BigDecimal vvipShare();
+
+        @WithDefault("0.20")
+        BigDecimal vipShare();
+
+        @WithDefault("0.40")
+        BigDecimal loyalShare();
+    }
 
     Segments segments();
 

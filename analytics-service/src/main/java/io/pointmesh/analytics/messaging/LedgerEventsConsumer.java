@@ -10,7 +10,6 @@ import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.platform.inbox.EventInbox;
-import io.pointmesh.platform.sql.Sql;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -50,12 +49,9 @@ public class LedgerEventsConsumer {
         } else if (data instanceof EarningReversed r) {
             facts.recordRefund(c, UUID.fromString(r.earningId()), r.refundAmount());
         } else if (data instanceof RedemptionCaptured r) {
-            Sql.update(c, "INSERT INTO redemption_fact (redemption_id, member_id, partner_id, store_code, points, captured_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", UUID.fromString(r.redemptionId()), r.memberId(),
-                    r.partnerId(), r.storeCode(), r.points(), event.time());
+            facts.recordRedemption(c, UUID.fromString(r.redemptionId()), r.memberId(), r.partnerId(), r.storeCode(), r.points(), event.time());
         } else if (data instanceof RedemptionReversed r) {
-            Sql.update(c, "UPDATE redemption_fact SET reversed_points = least(points, reversed_points + ?) WHERE redemption_id = ?",
-                    r.points(), UUID.fromString(r.redemptionId()));
+            facts.recordRedemptionReversal(c, UUID.fromString(r.redemptionId()), r.points());
         }
     }
 }

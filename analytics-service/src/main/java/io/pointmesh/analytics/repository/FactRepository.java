@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * Facts and the features derived from them, written together in the consumer's transaction: a
  * purchase adds to its member-day, member-partner and member summary; a refund takes its amount
- * back from the same rows (reversals reduce spend).
+ * back from the same rows (reversals reduce spend). Redemptions, and the points given back of them.
  */
 @ApplicationScoped
 public class FactRepository {
@@ -100,5 +100,18 @@ public class FactRepository {
         boolean counts = window(c).map(w -> inWindow(day, w)).orElse(false);
         Sql.update(c, "UPDATE member_features SET net_spend = net_spend - ?, spend_12m = spend_12m - ? WHERE member_id = ?", refund,
                 counts ? refund : BigDecimal.ZERO, memberId);
+    }
+
+    /** A redemption captured (once). */
+    public void recordRedemption(Connection c, UUID redemptionId, String memberId, String partnerId, String storeCode, long points,
+                                 Instant capturedAt) throws SQLException {
+        Sql.update(c, "INSERT INTO redemption_fact (redemption_id, member_id, partner_id, store_code, points, captured_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", redemptionId, memberId, partnerId, storeCode, points, capturedAt);
+    }
+
+    /** Points of a redemption given back (never more than it took). */
+    public void recordRedemptionReversal(Connection c, UUID redemptionId, long points) throws SQLException {
+        Sql.update(c, "UPDATE redemption_fact SET reversed_points = least(points, reversed_points + ?) WHERE redemption_id = ?",
+                points, redemptionId);
     }
 }

@@ -1,5 +1,6 @@
 package io.pointmesh.analytics.rest;
 
+import io.pointmesh.analytics.repository.CampaignRepository;
 import io.pointmesh.analytics.service.CampaignResults;
 import io.pointmesh.analytics.service.Offers;
 import io.pointmesh.platform.problem.ProblemException;
@@ -48,7 +49,7 @@ public class CampaignAnalyticsResource {
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "Campaigns, newest first: a partner's own; operators every campaign or one partner's (partnerId; "
             + "partnerId=network for the network's own)")
-    public List<CampaignResults.Summary> campaigns(@QueryParam("partnerId") String partnerId) {
+    public List<CampaignRepository.Summary> campaigns(@QueryParam("partnerId") String partnerId) {
         if (caller.isOperator()) {
             return results.campaigns(partnerId);
         }

@@ -10,10 +10,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
-import io.pointmesh.analytics.PartnerDimension;
+import io.pointmesh.analytics.repository.PartnerDimensionRepository;
 import io.pointmesh.platform.security.Roles;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.smallrye.mutiny.Uni;
+import io.pointmesh.platform.sql.Transactions;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,7 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 @Path("/analytics/v1/network")
 @Tag(name = "network", description = "Network-wide figures for operators")
@@ -37,6 +35,12 @@ public class NetworkResource {
 
     @Inject
     ReportService reports;
+
+    @Inject
+    PartnerDimensionRepository partners;
+
+    @Inject
+    Transactions transactions;
 
     @Context
     HttpHeaders headers;
@@ -60,30 +64,20 @@ public class NetworkResource {
     @GET
     @Path("/partners")
     @RolesAllowed(Roles.OPERATOR)
-    @WithSession
+    @Blocking
     @Operation(summary = "The network's partners, by name (operators)")
-    public Uni<List<PartnerEntry>> partners() {
-        return PartnerDimension.<PartnerDimension>list("order by legalName, partnerId")
-                .map(all -> all.stream().map(p -> new PartnerEntry(p.partnerId, p.legalName, p.category, p.status)).toList());
+    public List<PartnerEntry> partners() {
+        return transactions.run(partners::partners).stream()
+                .map(p -> new PartnerEntry(p.partnerId(), p.legalName(), p.category(), p.status())).toList();
     }
 
     @GET
     @Path("/summary")
     @RolesAllowed(Roles.OPERATOR)
-    @WithSession
+    @Blocking
     @Operation(summary = "The network at a glance (operators)")
-    public Uni<NetworkSummary> summary() {
-        return PartnerDimension.getSession().chain(s -> s
-                .createQuery("select p.status, count(p) from PartnerDimension p group by p.status", Object[].class)
-                .getResultList())
-                .map(rows -> {
-                    Map<String, Long> byStatus = new TreeMap<>();
-                    long total = 0;
-                    for (Object[] row : rows) {
-                        byStatus.put((String) row[0], (Long) row[1]);
-                        total += (Long) row[1];
-                    }
-                    return new NetworkSummary(total, byStatus);
-                });
+    public NetworkSummary summary() {
+        Map<String, Long> byStatus = transactions.run(partners::countByStatus);
+        return new NetworkSummary(byStatus.values().stream().mapToLong(Long::longValue).sum(), byStatus);
     }
 }

@@ -1,10 +1,10 @@
 package io.pointmesh.analytics.rest;
 
+import io.pointmesh.analytics.repository.ScoringRepository;
 import io.pointmesh.analytics.service.ReportService;
 import io.pointmesh.platform.csv.Csv;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
-import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,6 +46,9 @@ public class PartnerAnalyticsResource {
 
     @Inject
     Transactions transactions;
+
+    @Inject
+    ScoringRepository scores;
 
     @Inject
     io.pointmesh.analytics.config.AnalyticsConfig config;
@@ -80,17 +82,10 @@ public class PartnerAnalyticsResource {
             List<AtRisk> out = new ArrayList<>();
             // the one member-level output: personalization is what these members consented to; a partner with fewer than k
             // of them gets nothing, so the list is never about a handful of people
-            if (!caller.isOperator() && Sql.scalarLong(c, "SELECT count(*) FROM member_partner mp JOIN churn_score s USING (member_id) "
-                    + "JOIN member_dim d USING (member_id) WHERE mp.partner_id = ? AND d.personalization AND d.status = 'ACTIVE'", partnerId)
-                    < config.minimumGroup()) {
+            if (!caller.isOperator() && scores.scoredConsentingCustomers(c, partnerId) < config.minimumGroup()) {
                 return out;
             }
-            for (Object[] r : Sql.list(c, "SELECT mp.member_id, s.p_alive, s.expected_90d, d.grade, d.segment, mp.last_at FROM member_partner mp "
-                            + "JOIN churn_score s USING (member_id) JOIN member_dim d USING (member_id) "
-                            + "WHERE mp.partner_id = ? AND d.personalization AND d.status = 'ACTIVE' "
-                            + "ORDER BY s.p_alive, s.expected_90d, mp.member_id LIMIT ?",
-                    rs -> new Object[]{rs.getString(1), rs.getDouble(2), rs.getDouble(3), rs.getString(4), rs.getString(5),
-                            rs.getObject(6, OffsetDateTime.class).toInstant().toString()}, partnerId, limit)) {
+            for (Object[] r : scores.riskiestConsentingCustomers(c, partnerId, limit)) {
                 out.add(new AtRisk(out.size() + 1, (String) r[0], (Double) r[1], (Double) r[2], (String) r[3], (String) r[4], (String) r[5]));
             }
             return out;

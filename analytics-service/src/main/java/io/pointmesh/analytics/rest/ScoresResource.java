@@ -1,9 +1,10 @@
 package io.pointmesh.analytics.rest;
 
+import io.pointmesh.analytics.repository.ScoringRepository;
+import io.pointmesh.analytics.repository.ScoringRepository.MemberScores;
 import io.pointmesh.analytics.service.Scoring;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Roles;
-import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -30,12 +31,11 @@ public class ScoresResource {
     public record Recomputed(Scoring.GradeRun grades, Scoring.SegmentRun segments, Scoring.ChurnRun churn) {
     }
 
-    public record MemberScores(String memberId, String grade, java.time.LocalDate gradeAsOf, String segment, Double pAlive,
-                               Double expectedPurchases90d, LocalDate churnAsOf) {
-    }
-
     @Inject
     Scoring scoring;
+
+    @Inject
+    ScoringRepository scores;
 
     @Inject
     Transactions transactions;
@@ -54,11 +54,6 @@ public class ScoresResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "A member's grade, segment and churn scores as last computed")
     public MemberScores memberScores(@PathParam("memberId") String memberId) {
-        return transactions.run(c -> Sql.one(c, "SELECT d.grade, greatest(d.grade_as_of, (SELECT as_of FROM scoring_state WHERE kind = 'grades')), d.segment, "
-                                + "s.p_alive, s.expected_90d, s.as_of "
-                                + "FROM member_dim d LEFT JOIN churn_score s USING (member_id) WHERE d.member_id = ?",
-                        rs -> new MemberScores(memberId, rs.getString(1), rs.getObject(2, LocalDate.class), rs.getString(3),
-                                (Double) rs.getObject(4), (Double) rs.getObject(5), rs.getObject(6, LocalDate.class)), memberId))
-                .orElseThrow(() -> ProblemException.notFound("member", memberId));
+        return transactions.run(c -> scores.memberScores(c, memberId)).orElseThrow(() -> ProblemException.notFound("member", memberId));
     }
 }

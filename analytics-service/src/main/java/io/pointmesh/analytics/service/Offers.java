@@ -1,9 +1,11 @@
 package io.pointmesh.analytics.service;
 
 import io.pointmesh.analytics.config.AnalyticsConfig;
+import io.pointmesh.analytics.repository.OfferRepository;
+import io.pointmesh.analytics.repository.OfferRepository.Candidate;
+import io.pointmesh.analytics.repository.OfferRepository.CardMember;
 import io.pointmesh.events.partner.CampaignAssignment;
 import io.pointmesh.platform.problem.ProblemException;
-import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,12 +43,11 @@ public class Offers {
                         long fixedPoints, Instant endsAt, BigDecimal score) {
     }
 
-    record Candidate(String campaignId, String partnerId, String name, String bonusKind, BigDecimal multiplier, long fixedPoints,
-                     Instant endsAt, String target, String targetValue, BigDecimal share) {
-    }
-
     @Inject
     Transactions transactions;
+
+    @Inject
+    OfferRepository repository;
 
     @Inject
     Clock clock;
@@ -58,35 +59,20 @@ public class Offers {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, config.zone());
         return transactions.run(c -> {
-            Object[] member = Sql.one(c, "SELECT d.member_id, d.grade, d.segment, d.personalization, d.status FROM card_dim k "
-                                    + "JOIN member_dim d USING (member_id) WHERE k.card_number = ? AND k.active",
-                            rs -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5)}, cardNumber)
-                    .orElseThrow(() -> ProblemException.notFound("card", cardNumber));
-            String memberId = (String) member[0];
-            if (!"ACTIVE".equals(member[4])) {
+            CardMember member = repository.memberOfActiveCard(c, cardNumber).orElseThrow(() -> ProblemException.notFound("card", cardNumber));
+            String memberId = member.memberId();
+            if (!"ACTIVE".equals(member.status())) {
                 return List.of();
             }
-            boolean personalized = (Boolean) member[3];
-            List<Candidate> live = Sql.list(c, "SELECT campaign_id, partner_id, name, bonus_kind, multiplier, fixed_points, ends_at, target, "
-                            + "target_value, treatment_share FROM campaign_dim k WHERE (partner_id = ? OR partner_id IS NULL) AND starts_at <= ? "
-                            + "AND ends_at > ? AND ended_at IS NULL AND NOT EXISTS (SELECT 1 FROM offer_shown s WHERE s.member_id = ? "
-                            + "AND s.campaign_id = k.campaign_id AND s.day = ?)",
-                    rs -> new Candidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBigDecimal(5), rs.getLong(6),
-                            Sql.instant(rs, "ends_at"), rs.getString(8), rs.getString(9), rs.getBigDecimal(10)),
-                    partnerId, now, now, memberId, today);
-            Map<String, BigDecimal> basket = new java.util.HashMap<>();
-            if (personalized) {
-                for (Object[] r : Sql.list(c, "SELECT partner_id, net_spend / purchases FROM member_partner WHERE member_id = ? AND purchases > 0",
-                        rs -> new Object[]{rs.getString(1), rs.getBigDecimal(2)}, memberId)) {
-                    basket.put((String) r[0], (BigDecimal) r[1]);
-                }
-            }
+            boolean personalized = member.personalization();
+            List<Candidate> live = repository.liveCampaignsNotShown(c, partnerId, now, memberId, today);
+            Map<String, BigDecimal> basket = personalized ? repository.averageBaskets(c, memberId) : Map.of();
             List<Offer> ranked = new ArrayList<>();
             live.stream()
-                    .filter(k -> matches(k, (String) member[1], (String) member[2]))
+                    .filter(k -> matches(k, member.grade(), member.segment()))
                     .filter(k -> personalized || "EVERYONE".equals(k.target()))
                     .filter(k -> CampaignAssignment.inTreatment(k.campaignId(), memberId, k.share()))
-                    .map(k -> Map.entry(k, personalized ? score(k, partnerId, basket, (String) member[2]) : BigDecimal.ZERO))
+                    .map(k -> Map.entry(k, personalized ? score(k, partnerId, basket, member.segment()) : BigDecimal.ZERO))
                     .sorted(Comparator.<Map.Entry<Candidate, BigDecimal>, BigDecimal>comparing(Map.Entry::getValue).reversed()
                             .thenComparing(e -> e.getKey().endsAt()).thenComparing(e -> e.getKey().campaignId()))
                     .limit(MAX_OFFERS)
@@ -96,8 +82,7 @@ public class Offers {
                                 k.fixedPoints(), k.endsAt(), e.getValue()));
                     });
             for (Offer o : ranked) {
-                Sql.update(c, "INSERT INTO offer_shown (member_id, campaign_id, day) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                        memberId, o.campaignId(), today);
+                repository.shown(c, memberId, o.campaignId(), today);
             }
             return ranked;
         });
