@@ -31,6 +31,7 @@ import static io.pointmesh.testing.TestEvents.kafka;
 import static io.pointmesh.testing.TestEvents.publish;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
@@ -71,6 +72,8 @@ class InboxAndGradesTest {
                         "kind", hasItems("POINTS_EARNED", "POINTS_REDEEMED", "POINTS_EXPIRING", "SPENDING_LOCKED", "GRADE_CHANGED")));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> me(member).body("progress.nextGradeFrom", is(2000000)));
         me(member).statusCode(200).body("grade.name", is("LOYAL"), "grade.earnMultiplier", is(1.1f), "grade.netSpend12Months", is(820000),
+                // the points line is the multiplier the ledger applies, not a second copy of it
+                "grade.benefits", contains("1.1x points on every purchase"),
                 "progress.nextGrade", is("VIP"), "progress.remaining", is(1180000));
         assertEquals(5, pushed.sent.stream().filter(n -> n.memberId.equals(member)).count(), "each pushed once");
 
@@ -90,6 +93,7 @@ class InboxAndGradesTest {
         }
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(TestTokens.member(member))
                 .get(inbox(member)).then().body("$", hasSize(1)));
-        me(member).body("grade.name", is("VIP"), "grade.earnMultiplier", is(1.2f));
+        me(member).body("grade.name", is("VIP"), "grade.earnMultiplier", is(1.2f),
+                "grade.benefits", contains("1.2x points on every purchase", "birthday bonus"));
     }
 }

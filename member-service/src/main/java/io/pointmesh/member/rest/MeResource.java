@@ -1,7 +1,7 @@
 package io.pointmesh.member.rest;
 
 import io.pointmesh.member.Member;
-import io.pointmesh.member.config.GradeTerms;
+import io.pointmesh.platform.config.GradeTerms;
 import io.pointmesh.member.config.MemberConfig;
 import io.pointmesh.member.rest.MemberViews.CardView;
 import io.pointmesh.member.rest.MemberViews.ConsentChangeView;
@@ -45,6 +45,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import java.math.BigDecimal;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -159,9 +160,16 @@ public class MeResource {
         BigDecimal from = next == null ? null : s.thresholds().get(next);
         ProgressView progress = next == null ? null
                 : new ProgressView(next, spend, from, from == null ? null : from.subtract(spend).max(BigDecimal.ZERO));
-        String benefits = config.gradeBenefits().getOrDefault(m.grade, "");
-        GradeView grade = new GradeView(m.grade, grades.multipliers().getOrDefault(m.grade, BigDecimal.ONE),
-                benefits.isBlank() ? List.of() : Arrays.stream(benefits.split(";\\s*")).toList(), m.gradeAsOf, m.netSpend12Months);
+        BigDecimal multiplier = grades.multipliers().getOrDefault(m.grade, BigDecimal.ONE);
+        // the points line comes from the multiplier the ledger applies, so the two never disagree
+        List<String> benefits = new ArrayList<>();
+        benefits.add(multiplier.compareTo(BigDecimal.ONE) == 0 ? "points on every purchase at every partner"
+                : multiplier.stripTrailingZeros().toPlainString() + "x points on every purchase");
+        String perks = config.gradeBenefits().getOrDefault(m.grade, "");
+        if (!perks.isBlank()) {
+            benefits.addAll(Arrays.asList(perks.split(";\\s*")));
+        }
+        GradeView grade = new GradeView(m.grade, multiplier, List.copyOf(benefits), m.gradeAsOf, m.netSpend12Months);
         return new Profile(m.id, m.name, m.mobileNumber, m.email, m.birthYear, m.gender, m.region, m.status.name(), m.joinedAt,
                 m.referralCode, CardView.of(s.card()), grade, progress, m.segment);
     }
