@@ -54,7 +54,7 @@ public class EarnService {
     DirectoryRepository directory;
 
     @Inject
-    MemberResolver members;
+    ParticipantCheck participants;
 
     @Inject
     LedgerConfig config;
@@ -99,9 +99,9 @@ public class EarnService {
     }
 
     private Ledger.EarnPosting price(Connection c, String partnerId, EarnCommand cmd, String hash, boolean imported) throws SQLException {
-        String category = members.requireActivePartner(c, partnerId).category();
-        members.requireOpenStore(c, partnerId, cmd.storeCode());
-        MemberView member = members.activeMember(c, cmd.cardNumber(), cmd.memberId());
+        String category = participants.requireActivePartner(c, partnerId).category();
+        participants.requireOpenStore(c, partnerId, cmd.storeCode());
+        MemberView member = participants.activeMember(c, cmd.cardNumber(), cmd.memberId());
         validateAmount(cmd.amount(), cmd.currency());
         Instant now = ledger.now();
         if (cmd.occurredAt().isAfter(now.plus(CLOCK_SKEW))) {

@@ -19,12 +19,13 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * The ledger's reads. None sums a member's history: the balance is one row plus the few lots
- * whose state the clock changed since the last posting (matured or expired, not yet processed)
- * and the lots expiring within the notice period; entries are read by index from a cursor.
+ * The ledger's reads: a member's balance and entries, a partner's totals. None sums a member's
+ * history: the balance is one row plus the few lots whose state the clock changed since the last
+ * posting (matured or expired, not yet processed) and the lots expiring within the notice period;
+ * entries are read by index from a cursor.
  */
 @ApplicationScoped
-public class StatementService {
+public class AccountQueryService {
 
     @RegisterForReflection
     public record Expiring(LocalDate date, long points) {
