@@ -4,7 +4,9 @@ import io.pointmesh.events.partner.RateOverrides;
 import io.pointmesh.ledger.audit.LedgerModel;
 import io.pointmesh.ledger.audit.LedgerModel.Answer;
 import io.pointmesh.ledger.config.LedgerConfig;
+import io.pointmesh.ledger.repository.AccountQueryRepository;
 import io.pointmesh.ledger.repository.DirectoryRepository;
+import io.pointmesh.ledger.repository.ImportRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.ledger.service.AccountQueryService;
@@ -110,13 +112,15 @@ class LedgerAuditorTest {
         LedgerConfig config = config();
         DirectoryRepository directory = new DirectoryRepository();
         ParticipantCheck participants = wire(new ParticipantCheck(), Map.of("directory", directory));
-        earn = wire(new EarnService(), Map.of("transactions", transactions, "ledger", ledger, "directory", directory, "participants", participants,
-                "config", config));
+        earn = wire(new EarnService(), Map.of("transactions", transactions, "ledger", ledger, "directory", directory,
+                "participants", participants, "imports", new ImportRepository(), "config", config));
         redemptions = wire(new RedemptionService(), Map.of("transactions", transactions, "ledger", ledger, "participants", participants));
         memberPoints = wire(new MemberPointsService(), Map.of("transactions", transactions, "ledger", ledger, "participants", participants,
                 "directory", directory));
-        jobs = wire(new LedgerJobs(), Map.of("transactions", transactions, "ledger", ledger, "config", config));
-        accounts = wire(new AccountQueryService(), Map.of("transactions", transactions, "postings", new PostingRepository(), "ledger", ledger));
+        jobs = wire(new LedgerJobs(), Map.of("transactions", transactions, "ledger", ledger, "postings", new PostingRepository(),
+                "operations", new OperationRepository(), "config", config));
+        accounts = wire(new AccountQueryService(), Map.of("transactions", transactions, "postings", new PostingRepository(),
+                "queries", new AccountQueryRepository(), "ledger", ledger));
         started = System.nanoTime();
     }
 

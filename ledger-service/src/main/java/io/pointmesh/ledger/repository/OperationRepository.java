@@ -33,6 +33,10 @@ public class OperationRepository {
                                 Instant createdAt, Instant updatedAt) {
     }
 
+    /** A hold past its time, for the lapse job. */
+    public record DueHold(UUID redemptionId, String memberId) {
+    }
+
     public record MemberOperationRow(UUID id, String memberId, String kind, String idempotencyKey, String requestHash,
                                      String counterparty, long points, Long miles, String reason, String actor, Instant postedAt) {
     }
@@ -136,6 +140,13 @@ public class OperationRepository {
 
     public RedemptionRow lockRedemption(Connection c, UUID id) throws SQLException {
         return Sql.one(c, "SELECT * FROM redemption WHERE id = ? FOR UPDATE", OperationRepository::redemption, id).orElseThrow();
+    }
+
+    /** Up to {@code limit} holds whose time ran out by {@code now}, the oldest first. */
+    public List<DueHold> dueHolds(Connection c, Instant now, int limit) throws SQLException {
+        return Sql.list(c, "SELECT id, member_id FROM redemption WHERE status = 'HELD' "
+                + "AND expires_at <= ? ORDER BY expires_at LIMIT ?", rs -> new DueHold(rs.getObject(1, UUID.class), rs.getString(2)),
+                now, limit);
     }
 
     public List<RedemptionRow> heldRedemptions(Connection c, String memberId) throws SQLException {

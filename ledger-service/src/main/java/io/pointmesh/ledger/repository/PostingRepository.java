@@ -103,6 +103,14 @@ public class PostingRepository {
                 memberId, source, ref, points, points, earnedAt, availableAt, expiresAt, matured).orElseThrow();
     }
 
+    /** Up to {@code limit} members of each kind with lots due by {@code now}: to expire, or to mature. */
+    public List<String> membersWithDueLots(Connection c, Instant now, int limit) throws SQLException {
+        return Sql.list(c, "SELECT member_id FROM ("
+                        + "(SELECT member_id FROM lot WHERE remaining > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?) UNION "
+                        + "(SELECT member_id FROM lot WHERE NOT matured AND available_at <= ? ORDER BY available_at LIMIT ?)) due",
+                rs -> rs.getString(1), now, limit, now, limit);
+    }
+
     /** Pending lots whose time has come become available; answers how many points matured. */
     public long matureDue(Connection c, String memberId, Instant now) throws SQLException {
         return Sql.scalarLong(c, "WITH due AS (UPDATE lot SET matured = true WHERE member_id = ? AND NOT matured "

@@ -1,5 +1,6 @@
 package io.pointmesh.ledger.rest;
 
+import io.pointmesh.ledger.repository.AccountQueryRepository;
 import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.service.AccountQueryService;
 import io.pointmesh.platform.problem.ProblemException;
@@ -55,7 +56,7 @@ public class PartnerDirectoryResource {
     @GET
     @Path("/{partnerId}/totals")
     @Operation(summary = "Points issued, redeemed and reversed at the partner in [from, to): what settlement is built from")
-    public AccountQueryService.PartnerTotals totals(@PathParam("partnerId") String partnerId, @QueryParam("from") String from,
+    public AccountQueryRepository.PartnerTotals totals(@PathParam("partnerId") String partnerId, @QueryParam("from") String from,
                                                  @QueryParam("to") String to) {
         caller.requirePartnerOrOperator(partnerId);
         return accounts.totals(partnerId, instant("from", from), instant("to", to));

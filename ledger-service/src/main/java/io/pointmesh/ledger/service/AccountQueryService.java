@@ -2,9 +2,13 @@ package io.pointmesh.ledger.service;
 
 import io.pointmesh.ledger.Accounts;
 import io.pointmesh.ledger.MemberBalance;
+import io.pointmesh.ledger.repository.AccountQueryRepository;
+import io.pointmesh.ledger.repository.AccountQueryRepository.Drift;
+import io.pointmesh.ledger.repository.AccountQueryRepository.Entry;
+import io.pointmesh.ledger.repository.AccountQueryRepository.Expiring;
+import io.pointmesh.ledger.repository.AccountQueryRepository.PartnerTotals;
 import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.platform.problem.ProblemException;
-import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,7 +19,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 
 /**
@@ -28,26 +31,12 @@ import java.util.List;
 public class AccountQueryService {
 
     @RegisterForReflection
-    public record Expiring(LocalDate date, long points) {
-    }
-
-    @RegisterForReflection
     public record Balance(String memberId, long available, long pending, long held, long debt, long lifetimeEarned, long spent,
                           long expired, List<Expiring> expiringSoon, Instant asOf) {
     }
 
     @RegisterForReflection
-    public record Entry(long entryId, String kind, long points, String ref, String partnerId, Instant postedAt) {
-    }
-
-    @RegisterForReflection
     public record EntryPage(List<Entry> entries, String nextCursor) {
-    }
-
-    @RegisterForReflection
-    public record PartnerTotals(String partnerId, Instant from, Instant to, long pointsIssued, long pointsIssuedReversed,
-                                long networkFundedPoints, long networkFundedReversed, long pointsRedeemed,
-                                long pointsRedemptionReversed, long pointsConverted) {
     }
 
     @Inject
@@ -55,6 +44,9 @@ public class AccountQueryService {
 
     @Inject
     PostingRepository postings;
+
+    @Inject
+    AccountQueryRepository queries;
 
     @Inject
     Ledger ledger;
@@ -70,14 +62,7 @@ public class AccountQueryService {
         }
         Instant now = ledger.now();
         // What the clock did since the last posting (the jobs or the next posting will write it).
-        record Drift(long dueMatured, long expiredAvailable, long expiredPending) {
-        }
-        Drift drift = Sql.one(c, "SELECT "
-                        + "coalesce(sum(remaining) FILTER (WHERE NOT matured AND available_at <= ? AND expires_at > ?), 0), "
-                        + "coalesce(sum(remaining) FILTER (WHERE matured AND expires_at <= ?), 0), "
-                        + "coalesce(sum(remaining) FILTER (WHERE NOT matured AND expires_at <= ?), 0) "
-                        + "FROM lot WHERE member_id = ? AND remaining > 0 AND (NOT matured OR expires_at <= ?)",
-                rs -> new Drift(rs.getLong(1), rs.getLong(2), rs.getLong(3)), now, now, now, now, memberId, now).orElseThrow();
+        Drift drift = queries.drift(c, memberId, now);
         long dueMatured = drift.dueMatured();
         long expiredAvailable = drift.expiredAvailable();
         long expiredPending = drift.expiredPending();
@@ -85,9 +70,7 @@ public class AccountQueryService {
         long pending = m.pending - expiredPending - dueMatured;
         long repay = Math.min(m.debt, available);
         var zone = ledger.policy().zone();
-        List<Expiring> soon = Sql.list(c, "SELECT (expires_at AT TIME ZONE ?)::date AS day, sum(remaining) FROM lot "
-                        + "WHERE member_id = ? AND remaining > 0 AND matured AND expires_at > ? AND expires_at <= ? GROUP BY 1 ORDER BY 1",
-                rs -> new Expiring(rs.getObject(1, LocalDate.class), rs.getLong(2)), zone.getId(), memberId, now,
+        List<Expiring> soon = queries.expiringSoon(c, memberId, zone, now,
                 now.plus(Duration.ofDays(ledger.policy().expiryNoticeDays())));
         return new Balance(memberId, available - repay, pending, m.held, m.debt - repay, m.lifetimeEarned, m.spent,
                 m.expired + expiredAvailable + expiredPending, soon, now);
@@ -108,14 +91,7 @@ public class AccountQueryService {
             if (postings.readMember(c, memberId) == null) {
                 throw ProblemException.notFound("account", memberId);
             }
-            // Two index range scans (debit side, credit side), merged: O(page), whatever the history.
-            List<Entry> entries = Sql.list(c, "SELECT id, kind, amount, ref, partner_id, posted_at FROM ("
-                            + "(SELECT id, kind, amount, ref, partner_id, posted_at FROM transfer WHERE credit_account = ? AND id < ? ORDER BY id DESC LIMIT ?) "
-                            + "UNION ALL "
-                            + "(SELECT id, kind, -amount, ref, partner_id, posted_at FROM transfer WHERE debit_account = ? AND id < ? ORDER BY id DESC LIMIT ?)"
-                            + ") e ORDER BY id DESC LIMIT ?",
-                    rs -> new Entry(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                            Sql.instant(rs, "posted_at")), account, before, limit, account, before, limit, limit);
+            List<Entry> entries = queries.entries(c, account, before, limit);
             String next = entries.size() == limit ? String.valueOf(entries.get(entries.size() - 1).entryId()) : null;
             return new EntryPage(entries, next);
         });
@@ -125,20 +101,6 @@ public class AccountQueryService {
         if (from == null || to == null || !from.isBefore(to)) {
             throw ProblemException.invalidField("from", "from and to are required, from before to (ISO-8601 instants)");
         }
-        String issuance = Accounts.issuance(partnerId);
-        String redemption = Accounts.redemption(partnerId);
-        return transactions.run(c -> Sql.one(c, "SELECT "
-                        + "coalesce(sum(amount) FILTER (WHERE debit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE debit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE debit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0) "
-                        + "FROM transfer WHERE partner_id = ? AND posted_at >= ? AND posted_at < ?",
-                rs -> new PartnerTotals(partnerId, from, to, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7)),
-                issuance, issuance, Accounts.PROMOTION, Accounts.PROMOTION, redemption, redemption, Accounts.CONVERSION,
-                partnerId, from, to).orElseThrow());
+        return transactions.run(c -> queries.partnerTotals(c, partnerId, from, to));
     }
 }

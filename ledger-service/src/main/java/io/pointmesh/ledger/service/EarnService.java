@@ -7,12 +7,12 @@ import io.pointmesh.ledger.config.LedgerConfig;
 import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.DirectoryRepository.EarnRule;
 import io.pointmesh.ledger.repository.DirectoryRepository.MemberView;
+import io.pointmesh.ledger.repository.ImportRepository;
 import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
 import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
 import io.pointmesh.ledger.service.Ledger.BonusOffer;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import io.pointmesh.platform.problem.ProblemException;
-import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -57,6 +57,9 @@ public class EarnService {
     ParticipantCheck participants;
 
     @Inject
+    ImportRepository imports;
+
+    @Inject
     LedgerConfig config;
 
     public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd) {
@@ -92,7 +95,7 @@ public class EarnService {
             }
             Outcome<EarningRow> earned = ledger.earn(c, price(c, partnerId, cmd, hash, imported));
             if (imported) {
-                Sql.update(c, "INSERT INTO earning_import_item (earning_id, import) VALUES (?, ?)", earned.result().id(), importAudit);
+                imports.linkEarning(c, earned.result().id(), importAudit);
             }
             return earned;
         }), () -> transactions.run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash).orElseThrow()));
