@@ -9,6 +9,7 @@ import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.ImportRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.PostingRepository;
+import io.pointmesh.ledger.repository.ReferralRepository;
 import io.pointmesh.ledger.service.AccountQueryService;
 import io.pointmesh.ledger.service.EarnService;
 import io.pointmesh.ledger.service.Ledger;
@@ -106,7 +107,8 @@ class LedgerAuditorTest {
     static void database() {
         PGSimpleDataSource ds = ScratchLedgerDatabase.migrated(DB);
         transactions = new Transactions(new Pool(ds, 4));
-        ledger = new Ledger(new PostingRepository(), new OperationRepository(), clock, (c, e, postedAt) -> { },
+        ledger = new Ledger(new PostingRepository(), new OperationRepository(), new DirectoryRepository(), new ReferralRepository(),
+                clock, (c, e, postedAt) -> { },
                 new Ledger.Policy(CONFIG.holdTimeout(), CONFIG.referralBonus(), CONFIG.defaultValidityMonths(), CONFIG.giftMax(),
                         CONFIG.giftDailyMax(), 30, CONFIG.zone()));
         LedgerConfig config = config();

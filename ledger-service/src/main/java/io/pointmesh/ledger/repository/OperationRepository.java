@@ -198,6 +198,12 @@ public class OperationRepository {
                 OperationRepository::memberOperation, memberId, kind, key);
     }
 
+    /** Points the member gave as gifts since {@code since} (the daily limit). */
+    public long giftedSince(Connection c, String memberId, Instant since) throws SQLException {
+        return Sql.scalarLong(c, "SELECT coalesce(sum(points), 0) FROM member_operation WHERE member_id = ? AND kind = 'GIFT' "
+                + "AND posted_at >= ?", memberId, since);
+    }
+
     public boolean insertMemberOperation(Connection c, MemberOperationRow o) throws SQLException {
         return Sql.update(c, "INSERT INTO member_operation (id, member_id, kind, idempotency_key, request_hash, counterparty, points, "
                         + "miles, reason, actor, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "

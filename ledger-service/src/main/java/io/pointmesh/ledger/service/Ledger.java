@@ -24,16 +24,20 @@ import io.pointmesh.ledger.PointsCalculation;
 import io.pointmesh.ledger.PointsCalculation.GrantedBonus;
 import io.pointmesh.ledger.RedemptionStatus;
 import io.pointmesh.ledger.TransferKind;
+import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
 import io.pointmesh.ledger.repository.OperationRepository.MemberOperationRow;
 import io.pointmesh.ledger.repository.OperationRepository.RedemptionRow;
 import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
 import io.pointmesh.ledger.repository.PostingRepository;
+import io.pointmesh.ledger.repository.PostingRepository.CampaignBudget;
 import io.pointmesh.ledger.repository.PostingRepository.Draw;
+import io.pointmesh.ledger.repository.PostingRepository.ExpiryNotice;
 import io.pointmesh.ledger.repository.PostingRepository.Taken;
+import io.pointmesh.ledger.repository.ReferralRepository;
+import io.pointmesh.ledger.repository.ReferralRepository.PaidBonus;
 import io.pointmesh.platform.problem.ProblemException;
-import io.pointmesh.platform.sql.Sql;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -121,13 +125,18 @@ public class Ledger {
 
     private final PostingRepository postings;
     private final OperationRepository operations;
+    private final DirectoryRepository directory;
+    private final ReferralRepository referrals;
     private final Clock clock;
     private final EventSink events;
     private final Policy policy;
 
-    public Ledger(PostingRepository postings, OperationRepository operations, Clock clock, EventSink events, Policy policy) {
+    public Ledger(PostingRepository postings, OperationRepository operations, DirectoryRepository directory,
+                  ReferralRepository referrals, Clock clock, EventSink events, Policy policy) {
         this.postings = postings;
         this.operations = operations;
+        this.directory = directory;
+        this.referrals = referrals;
         this.clock = clock;
         this.events = events;
         this.policy = policy;
@@ -167,12 +176,11 @@ public class Ledger {
         return m;
     }
 
-    private static boolean hasLeft(Connection c, String memberId) throws SQLException {
-        return Sql.one(c, "SELECT status FROM member_directory WHERE member_id = ?", rs -> rs.getString(1), memberId)
-                .map("LEFT"::equals).orElse(false);
+    private boolean hasLeft(Connection c, String memberId) throws SQLException {
+        return directory.memberStatus(c, memberId).map("LEFT"::equals).orElse(false);
     }
 
-    private static void requireNotLeft(Connection c, String memberId) throws SQLException {
+    private void requireNotLeft(Connection c, String memberId) throws SQLException {
         if (hasLeft(c, memberId)) {
             throw ProblemException.unprocessable("member-not-active", "Member not active", "the member left the network");
         }
@@ -284,13 +292,12 @@ public class Ledger {
             long points = offer.points();
             if (offer.budgetPoints() > 0) {
                 // the budget as it is now, under the lock: it may have changed since the offer was priced
-                long[] row = Sql.one(c, "SELECT spent_points, budget_points FROM campaign WHERE campaign_id = ? FOR UPDATE",
-                        rs -> new long[]{rs.getLong(1), rs.getLong(2)}, offer.campaignId()).orElse(new long[]{0, 0});
-                long spent = row[0];
-                long budget = row[1];
+                CampaignBudget row = postings.lockCampaignBudget(c, offer.campaignId()).orElse(new CampaignBudget(0, 0));
+                long spent = row.spentPoints();
+                long budget = row.budgetPoints();
                 points = Math.max(0, Math.min(points, budget - spent));
                 if (points > 0) {
-                    Sql.update(c, "UPDATE campaign SET spent_points = spent_points + ? WHERE campaign_id = ?", points, offer.campaignId());
+                    postings.spendCampaignBudget(c, offer.campaignId(), points);
                     if (spent + points == budget) {
                         events.publish(c, new CampaignBudgetExhausted(offer.campaignId(), offer.partnerId(), budget), now);
                     }
@@ -358,14 +365,12 @@ public class Ledger {
 
     /** The first earning of a referred member pays both members the referral bonus, once (referral_bonus's key). */
     private void payReferralBonus(Connection c, MemberBalance member, UUID earningId, Instant now) throws SQLException {
-        Optional<String> referrer = Sql.one(c, "UPDATE member_directory SET first_earning_id = ? WHERE member_id = ? "
-                + "AND first_earning_id IS NULL RETURNING referred_by", rs -> rs.getString(1), earningId, member.memberId);
+        Optional<String> referrer = referrals.claimFirstEarning(c, member.memberId, earningId);
         long bonus = policy.referralBonusPoints();
         if (referrer.isEmpty() || bonus <= 0 || referrer.get().equals(member.memberId)) {
             return;
         }
-        if (Sql.update(c, "INSERT INTO referral_bonus (member_id, referrer_id, earning_id, paid_at) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT DO NOTHING", member.memberId, referrer.get(), earningId, now) == 0) {
+        if (!referrals.insertBonus(c, member.memberId, referrer.get(), earningId, now)) {
             return;
         }
         UUID ref = UUID.randomUUID();
@@ -373,16 +378,14 @@ public class Ledger {
         long referrerPoints = 0;
         // the referrer's status is read once their row is locked (a racing member.left is seen)
         MemberBalance other = postings.lockMember(c, referrer.get());
-        boolean referrerActive = other != null && Sql.one(c, "SELECT status FROM member_directory WHERE member_id = ?",
-                rs -> rs.getString(1), referrer.get()).map("ACTIVE"::equals).orElse(false);
+        boolean referrerActive = other != null && directory.memberStatus(c, referrer.get()).map("ACTIVE"::equals).orElse(false);
         if (referrerActive) {
             bringUpToDate(c, other, now);
             credit(c, other, bonus, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, now);
             postings.saveMember(c, other, now);
             referrerPoints = bonus;
         }
-        Sql.update(c, "UPDATE referral_bonus SET member_points = ?, referrer_points = ? WHERE member_id = ?", bonus, referrerPoints,
-                member.memberId);
+        referrals.recordPaid(c, member.memberId, bonus, referrerPoints);
         events.publish(c, new ReferralBonusPaid(member.memberId, referrer.get(), bonus, referrerPoints, earningId.toString()), now);
     }
 
@@ -392,25 +395,23 @@ public class Ledger {
      * The referred member's row is locked by the caller; the referrer's is locked after it, as when paid.
      */
     private void takeBackReferralBonus(Connection c, MemberBalance member, UUID earningId, Instant now) throws SQLException {
-        Optional<long[]> paid = Sql.one(c, "UPDATE referral_bonus SET reversed_at = ? WHERE member_id = ? AND earning_id = ? "
-                        + "AND reversed_at IS NULL RETURNING coalesce(member_points, 0), coalesce(referrer_points, 0)",
-                rs -> new long[]{rs.getLong(1), rs.getLong(2)}, now, member.memberId, earningId);
+        Optional<PaidBonus> paid = referrals.markReversed(c, member.memberId, earningId, now);
         if (paid.isEmpty()) {
             return;
         }
-        String referrer = Sql.one(c, "SELECT referrer_id FROM referral_bonus WHERE member_id = ?", rs -> rs.getString(1),
-                member.memberId).orElseThrow();
+        String referrer = referrals.referrer(c, member.memberId).orElseThrow();
         UUID ref = UUID.randomUUID();
-        debit(c, member, paid.get()[0], ref, now);
-        if (paid.get()[1] > 0) {
+        debit(c, member, paid.get().memberPoints(), ref, now);
+        if (paid.get().referrerPoints() > 0) {
             MemberBalance other = postings.lockMember(c, referrer);
             if (other != null) {
                 bringUpToDate(c, other, now);
-                debit(c, other, paid.get()[1], ref, now);
+                debit(c, other, paid.get().referrerPoints(), ref, now);
                 postings.saveMember(c, other, now);
             }
         }
-        events.publish(c, new ReferralBonusReversed(member.memberId, referrer, paid.get()[0], paid.get()[1], earningId.toString()), now);
+        events.publish(c, new ReferralBonusReversed(member.memberId, referrer, paid.get().memberPoints(), paid.get().referrerPoints(),
+                earningId.toString()), now);
     }
 
     /** Takes points back to the promotion account: from available points (oldest expiry first), the rest as debt. */
@@ -708,8 +709,7 @@ public class Ledger {
             return retry.get();
         }
         Instant dayStart = ZonedDateTime.ofInstant(now, policy.zone()).truncatedTo(ChronoUnit.DAYS).toInstant();
-        long today = Sql.scalarLong(c, "SELECT coalesce(sum(points), 0) FROM member_operation WHERE member_id = ? AND kind = 'GIFT' "
-                + "AND posted_at >= ?", memberId, dayStart);
+        long today = operations.giftedSince(c, memberId, dayStart);
         if (today + points > policy.giftDailyMaxPoints()) {
             throw ProblemException.unprocessable("gift-daily-limit", "Daily gift limit",
                     "gifts are at most " + policy.giftDailyMaxPoints() + " points a day; " + today + " given today");
@@ -847,14 +847,9 @@ public class Ledger {
     public int noticeExpiring(Connection c, int limit) throws SQLException {
         Instant now = now();
         Instant horizon = now.plus(Duration.ofDays(policy.expiryNoticeDays()));
-        record Due(String memberId, long points, Instant expiresAt) {
-        }
-        List<Due> due = Sql.list(c, "UPDATE lot SET expiry_notified = true WHERE id IN (SELECT id FROM lot WHERE remaining > 0 "
-                        + "AND NOT expiry_notified AND expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED) "
-                        + "RETURNING member_id, remaining, expires_at",
-                rs -> new Due(rs.getString(1), rs.getLong(2), Sql.instant(rs, "expires_at")), horizon, limit);
+        List<ExpiryNotice> due = postings.markExpiryNotices(c, horizon, limit);
         Map<String, Map<Instant, Long>> byMember = new LinkedHashMap<>();
-        for (Due d : due) {
+        for (ExpiryNotice d : due) {
             Instant day = ZonedDateTime.ofInstant(d.expiresAt(), policy.zone()).truncatedTo(ChronoUnit.DAYS).toInstant();
             byMember.computeIfAbsent(d.memberId(), k -> new LinkedHashMap<>()).merge(day, d.points(), Long::sum);
         }
