@@ -4,16 +4,19 @@ import io.pointmesh.events.partner.RateOverrides;
 import io.pointmesh.ledger.audit.LedgerModel;
 import io.pointmesh.ledger.audit.LedgerModel.Answer;
 import io.pointmesh.ledger.config.LedgerConfig;
+import io.pointmesh.ledger.repository.AccountQueryRepository;
 import io.pointmesh.ledger.repository.DirectoryRepository;
+import io.pointmesh.ledger.repository.ImportRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.PostingRepository;
+import io.pointmesh.ledger.repository.ReferralRepository;
+import io.pointmesh.ledger.service.AccountQueryService;
 import io.pointmesh.ledger.service.EarnService;
 import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.ledger.service.LedgerJobs;
 import io.pointmesh.ledger.service.MemberPointsService;
-import io.pointmesh.ledger.service.MemberResolver;
+import io.pointmesh.ledger.service.ParticipantCheck;
 import io.pointmesh.ledger.service.RedemptionService;
-import io.pointmesh.ledger.service.StatementService;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
@@ -56,7 +59,7 @@ import java.util.stream.Stream;
 
 /**
  * The auditor (docs/ledger.md, "The auditor"): random operations run on the real ledger services
- * (EarnService, RedemptionService, MemberPointsService, LedgerJobs, StatementService and Ledger, on
+ * (EarnService, RedemptionService, MemberPointsService, LedgerJobs, AccountQueryService and Ledger, on
  * the real schema of PostgreSQL, no container) and on {@link LedgerModel}, a plain-Java reference
  * model. After every step the service's answer must be the model's (outcome, points, debt, miles,
  * status), and the whole state must agree: every member's stored breakdown and lots (remaining per
@@ -87,7 +90,7 @@ class LedgerAuditorTest {
     static RedemptionService redemptions;
     static MemberPointsService memberPoints;
     static LedgerJobs jobs;
-    static StatementService statements;
+    static AccountQueryService accounts;
     static Instant tryStart = START;
     static final ExecutorService twins = Executors.newFixedThreadPool(2);
     static long steps;
@@ -104,19 +107,22 @@ class LedgerAuditorTest {
     static void database() {
         PGSimpleDataSource ds = ScratchLedgerDatabase.migrated(DB);
         transactions = new Transactions(new Pool(ds, 4));
-        ledger = new Ledger(new PostingRepository(), new OperationRepository(), clock, (c, e, postedAt) -> { },
+        ledger = new Ledger(new PostingRepository(), new OperationRepository(), new DirectoryRepository(), new ReferralRepository(),
+                clock, (c, e, postedAt) -> { },
                 new Ledger.Policy(CONFIG.holdTimeout(), CONFIG.referralBonus(), CONFIG.defaultValidityMonths(), CONFIG.giftMax(),
                         CONFIG.giftDailyMax(), 30, CONFIG.zone()));
         LedgerConfig config = config();
         DirectoryRepository directory = new DirectoryRepository();
-        MemberResolver resolver = wire(new MemberResolver(), Map.of("directory", directory));
-        earn = wire(new EarnService(), Map.of("transactions", transactions, "ledger", ledger, "directory", directory, "members", resolver,
-                "config", config));
-        redemptions = wire(new RedemptionService(), Map.of("transactions", transactions, "ledger", ledger, "members", resolver));
-        memberPoints = wire(new MemberPointsService(), Map.of("transactions", transactions, "ledger", ledger, "members", resolver,
+        ParticipantCheck participants = wire(new ParticipantCheck(), Map.of("directory", directory));
+        earn = wire(new EarnService(), Map.of("transactions", transactions, "ledger", ledger, "directory", directory,
+                "participants", participants, "imports", new ImportRepository(), "config", config));
+        redemptions = wire(new RedemptionService(), Map.of("transactions", transactions, "ledger", ledger, "participants", participants));
+        memberPoints = wire(new MemberPointsService(), Map.of("transactions", transactions, "ledger", ledger, "participants", participants,
                 "directory", directory));
-        jobs = wire(new LedgerJobs(), Map.of("transactions", transactions, "ledger", ledger, "config", config));
-        statements = wire(new StatementService(), Map.of("transactions", transactions, "postings", new PostingRepository(), "ledger", ledger));
+        jobs = wire(new LedgerJobs(), Map.of("transactions", transactions, "ledger", ledger, "postings", new PostingRepository(),
+                "operations", new OperationRepository(), "config", config));
+        accounts = wire(new AccountQueryService(), Map.of("transactions", transactions, "postings", new PostingRepository(),
+                "queries", new AccountQueryRepository(), "ledger", ledger));
         started = System.nanoTime();
     }
 
@@ -769,7 +775,7 @@ class LedgerAuditorTest {
                 return null;
             });
             for (String partner : partners) {
-                var t = statements.totals(partner, Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("9999-12-31T00:00:00Z"));
+                var t = accounts.totals(partner, Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("9999-12-31T00:00:00Z"));
                 List<Long> got = List.of(t.pointsIssued(), t.pointsIssuedReversed(), t.networkFundedPoints(), t.networkFundedReversed(),
                         t.pointsRedeemed(), t.pointsRedemptionReversed(), t.pointsConverted());
                 List<Long> expected = java.util.Arrays.stream(model.partners.get(partner).totals).boxed().toList();
@@ -780,7 +786,7 @@ class LedgerAuditorTest {
             }
             Map<String, List<Long>> effective = model.effective();
             for (String member : members) {
-                var b = statements.balance(member);
+                var b = accounts.balance(member);
                 List<Long> got = List.of(b.available(), b.pending(), b.held(), b.debt(), b.lifetimeEarned(), b.spent(), b.expired());
                 if (!got.equals(effective.get(member))) {
                     diffs.add(member + " balance API: ledger " + got + ", model " + effective.get(member));

@@ -1,7 +1,9 @@
 package io.pointmesh.ledger;
 
+import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.PostingRepository;
+import io.pointmesh.ledger.repository.ReferralRepository;
 import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Sql;
@@ -47,7 +49,8 @@ class LedgerPropertiesTest {
     static void database() {
         PGSimpleDataSource ds = ScratchLedgerDatabase.migrated(DB);
         transactions = new Transactions(ds);
-        ledger = new Ledger(new PostingRepository(), new OperationRepository(), clock, (c, e, postedAt) -> { },
+        ledger = new Ledger(new PostingRepository(), new OperationRepository(), new DirectoryRepository(), new ReferralRepository(),
+                clock, (c, e, postedAt) -> { },
                 new Ledger.Policy(Duration.ofMinutes(15), 100, 60, 50_000, 100_000, 30, ZoneId.of("Asia/Seoul")));
     }
 

@@ -1,8 +1,10 @@
 package io.pointmesh.ledger.config;
 
 import io.pointmesh.ledger.repository.AuthorizationRepository;
+import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.PostingRepository;
+import io.pointmesh.ledger.repository.ReferralRepository;
 import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.platform.outbox.Outbox;
 import jakarta.enterprise.inject.Produces;
@@ -34,8 +36,15 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    Ledger ledger(PostingRepository postings, OperationRepository operations, Clock clock, Outbox outbox, LedgerConfig config) {
-        return new Ledger(postings, operations, clock, outbox::publish, policy(config));
+    ReferralRepository referrals() {
+        return new ReferralRepository();
+    }
+
+    @Produces
+    @Singleton
+    Ledger ledger(PostingRepository postings, OperationRepository operations, DirectoryRepository directory, ReferralRepository referrals,
+                  Clock clock, Outbox outbox, LedgerConfig config) {
+        return new Ledger(postings, operations, directory, referrals, clock, outbox::publish, policy(config));
     }
 
     public static Ledger.Policy policy(LedgerConfig config) {

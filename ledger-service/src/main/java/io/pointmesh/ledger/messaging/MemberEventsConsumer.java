@@ -10,10 +10,10 @@ import io.pointmesh.events.member.MemberJoined;
 import io.pointmesh.events.member.MemberLeft;
 import io.pointmesh.events.member.MemberReinstated;
 import io.pointmesh.events.member.MemberSuspended;
+import io.pointmesh.ledger.repository.MemberDirectoryRepository;
 import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.ledger.service.SpendingAuthorization;
 import io.pointmesh.platform.inbox.EventInbox;
-import io.pointmesh.platform.sql.Sql;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,6 +36,9 @@ public class MemberEventsConsumer {
     EventInbox inbox;
 
     @Inject
+    MemberDirectoryRepository directory;
+
+    @Inject
     Ledger ledger;
 
     @Inject
@@ -56,36 +59,34 @@ public class MemberEventsConsumer {
     void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {
         DomainEvent data = event.data();
         if (data instanceof MemberJoined j) {
-            Sql.update(c, "INSERT INTO member_directory (member_id, status, referred_by, joined_at) VALUES (?, 'ACTIVE', ?, ?) "
-                    + "ON CONFLICT DO NOTHING", j.memberId(), j.referredByMemberId(), event.time());
+            directory.addMember(c, j.memberId(), j.referredByMemberId(), event.time());
             ledger.openMemberAccount(c, j.memberId());
             issue(c, j.memberId(), j.cardNumber());
         } else if (data instanceof CardIssued i) {
             issue(c, i.memberId(), i.cardNumber());
         } else if (data instanceof CardReplaced r) {
-            Sql.update(c, "UPDATE card SET status = 'BLOCKED' WHERE card_number = ?", r.blockedCardNumber());
+            directory.blockCard(c, r.blockedCardNumber());
             issue(c, r.memberId(), r.cardNumber());
         } else if (data instanceof MemberSuspended s) {
-            Sql.update(c, "UPDATE member_directory SET status = 'SUSPENDED' WHERE member_id = ? AND status = 'ACTIVE'", s.memberId());
+            directory.suspend(c, s.memberId());
         } else if (data instanceof MemberReinstated r) {
-            Sql.update(c, "UPDATE member_directory SET status = 'ACTIVE' WHERE member_id = ? AND status = 'SUSPENDED'", r.memberId());
+            directory.reinstate(c, r.memberId());
         } else if (data instanceof MemberLeft l) {
             // The entries stay under the (anonymous) member id; the remaining points go to breakage.
-            Sql.update(c, "UPDATE member_directory SET status = 'LEFT' WHERE member_id = ?", l.memberId());
-            Sql.update(c, "UPDATE card SET status = 'BLOCKED' WHERE member_id = ?", l.memberId());
+            directory.markLeft(c, l.memberId());
+            directory.blockCards(c, l.memberId());
             ledger.forfeit(c, l.memberId());
             spending.forget(c, l.memberId());
         } else if (data instanceof GradeChanged g) {
-            Sql.update(c, "UPDATE member_directory SET grade = ? WHERE member_id = ?", g.grade().name(), g.memberId());
+            directory.setGrade(c, g.memberId(), g.grade().name());
         } else if (data instanceof SegmentChanged s) {
-            Sql.update(c, "UPDATE member_directory SET segment = ? WHERE member_id = ?", s.segment().name(), s.memberId());
+            directory.setSegment(c, s.memberId(), s.segment().name());
         }
     }
 
-    private static void issue(Connection c, String memberId, String cardNumber) throws SQLException {
+    private void issue(Connection c, String memberId, String cardNumber) throws SQLException {
         if (cardNumber != null) {
-            Sql.update(c, "INSERT INTO card (card_number, member_id, status) VALUES (?, ?, 'ACTIVE') ON CONFLICT DO NOTHING",
-                    cardNumber, memberId);
+            directory.issueCard(c, cardNumber, memberId);
         }
     }
 }

@@ -71,6 +71,11 @@ public class DirectoryRepository {
                 rs -> new MemberView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), memberId);
     }
 
+    /** The member's status alone (read by postings once they hold the member's row lock). */
+    public Optional<String> memberStatus(Connection c, String memberId) throws SQLException {
+        return Sql.one(c, "SELECT status FROM member_directory WHERE member_id = ?", rs -> rs.getString(1), memberId);
+    }
+
     public Optional<CardView> card(Connection c, String cardNumber) throws SQLException {
         return Sql.one(c, "SELECT card_number, member_id, status FROM card WHERE card_number = ?",
                 rs -> new CardView(rs.getString(1), rs.getString(2), rs.getString(3)), cardNumber);

@@ -33,6 +33,10 @@ public class OperationRepository {
                                 Instant createdAt, Instant updatedAt) {
     }
 
+    /** A hold past its time, for the lapse job. */
+    public record DueHold(UUID redemptionId, String memberId) {
+    }
+
     public record MemberOperationRow(UUID id, String memberId, String kind, String idempotencyKey, String requestHash,
                                      String counterparty, long points, Long miles, String reason, String actor, Instant postedAt) {
     }
@@ -138,6 +142,13 @@ public class OperationRepository {
         return Sql.one(c, "SELECT * FROM redemption WHERE id = ? FOR UPDATE", OperationRepository::redemption, id).orElseThrow();
     }
 
+    /** Up to {@code limit} holds whose time ran out by {@code now}, the oldest first. */
+    public List<DueHold> dueHolds(Connection c, Instant now, int limit) throws SQLException {
+        return Sql.list(c, "SELECT id, member_id FROM redemption WHERE status = 'HELD' "
+                + "AND expires_at <= ? ORDER BY expires_at LIMIT ?", rs -> new DueHold(rs.getObject(1, UUID.class), rs.getString(2)),
+                now, limit);
+    }
+
     public List<RedemptionRow> heldRedemptions(Connection c, String memberId) throws SQLException {
         return Sql.list(c, "SELECT * FROM redemption WHERE member_id = ? AND status = 'HELD'", OperationRepository::redemption, memberId);
     }
@@ -185,6 +196,12 @@ public class OperationRepository {
     public Optional<MemberOperationRow> findMemberOperation(Connection c, String memberId, String kind, String key) throws SQLException {
         return Sql.one(c, "SELECT * FROM member_operation WHERE member_id = ? AND kind = ? AND idempotency_key = ?",
                 OperationRepository::memberOperation, memberId, kind, key);
+    }
+
+    /** Points the member gave as gifts since {@code since} (the daily limit). */
+    public long giftedSince(Connection c, String memberId, Instant since) throws SQLException {
+        return Sql.scalarLong(c, "SELECT coalesce(sum(points), 0) FROM member_operation WHERE member_id = ? AND kind = 'GIFT' "
+                + "AND posted_at >= ?", memberId, since);
     }
 
     public boolean insertMemberOperation(Connection c, MemberOperationRow o) throws SQLException {

@@ -12,11 +12,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The SQL of postings: member rows, transfers, lots and draws. Every method runs on the caller's
- * transaction; callers hold the member's row lock ({@link #lockMember}) before touching its lots.
+ * The SQL of postings: member rows, transfers, lots and draws, campaign budgets. Every method runs
+ * on the caller's transaction; callers hold the member's row lock ({@link #lockMember}) before
+ * touching its lots (the jobs' batch reads excepted).
  */
 public class PostingRepository {
 
@@ -26,6 +28,14 @@ public class PostingRepository {
 
     /** A lot's remaining points that expired (or were forfeited), and whether they were available. */
     public record Taken(long points, boolean matured, Instant expiresAt) {
+    }
+
+    /** A campaign's budget and what it granted so far. */
+    public record CampaignBudget(long spentPoints, long budgetPoints) {
+    }
+
+    /** A lot's remaining points that will expire soon, now marked as told. */
+    public record ExpiryNotice(String memberId, long points, Instant expiresAt) {
     }
 
     public void openMemberAccount(Connection c, String memberId) throws SQLException {
@@ -86,6 +96,20 @@ public class PostingRepository {
                 m.available, m.pending, m.held, m.debt, m.lifetimeEarned, m.spent, m.expired, now, m.memberId);
     }
 
+    /**
+     * Locks the campaign's budget row for the rest of the transaction (I11: a bonus is granted
+     * against the budget as it is now, not as it was when the offer was priced).
+     */
+    public Optional<CampaignBudget> lockCampaignBudget(Connection c, String campaignId) throws SQLException {
+        return Sql.one(c, "SELECT spent_points, budget_points FROM campaign WHERE campaign_id = ? FOR UPDATE",
+                rs -> new CampaignBudget(rs.getLong(1), rs.getLong(2)), campaignId);
+    }
+
+    /** Adds a granted bonus to the campaign's spent points (the CHECK on spent_points backs the budget up). */
+    public void spendCampaignBudget(Connection c, String campaignId, long points) throws SQLException {
+        Sql.update(c, "UPDATE campaign SET spent_points = spent_points + ? WHERE campaign_id = ?", points, campaignId);
+    }
+
     /** Inserts a transfer; the database's transfer_post trigger moves both balances in the same statement. */
     public void transfer(Connection c, String debit, String credit, long amount, TransferKind kind, UUID ref,
                          String partnerId, int shard, Instant now) throws SQLException {
@@ -101,6 +125,14 @@ public class PostingRepository {
         return Sql.one(c, "INSERT INTO lot (member_id, source, ref, points, remaining, earned_at, available_at, expires_at, matured) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", rs -> rs.getLong(1),
                 memberId, source, ref, points, points, earnedAt, availableAt, expiresAt, matured).orElseThrow();
+    }
+
+    /** Up to {@code limit} members of each kind with lots due by {@code now}: to expire, or to mature. */
+    public List<String> membersWithDueLots(Connection c, Instant now, int limit) throws SQLException {
+        return Sql.list(c, "SELECT member_id FROM ("
+                        + "(SELECT member_id FROM lot WHERE remaining > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?) UNION "
+                        + "(SELECT member_id FROM lot WHERE NOT matured AND available_at <= ? ORDER BY available_at LIMIT ?)) due",
+                rs -> rs.getString(1), now, limit, now, limit);
     }
 
     /** Pending lots whose time has come become available; answers how many points matured. */
@@ -197,6 +229,17 @@ public class PostingRepository {
             left -= back;
         }
         return points - left;
+    }
+
+    /**
+     * Marks up to {@code limit} lots with points expiring by {@code horizon} as told, soonest first,
+     * and answers them. SKIP LOCKED: instances share the work and never wait on a lot a posting holds.
+     */
+    public List<ExpiryNotice> markExpiryNotices(Connection c, Instant horizon, int limit) throws SQLException {
+        return Sql.list(c, "UPDATE lot SET expiry_notified = true WHERE id IN (SELECT id FROM lot WHERE remaining > 0 "
+                        + "AND NOT expiry_notified AND expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED) "
+                        + "RETURNING member_id, remaining, expires_at",
+                rs -> new ExpiryNotice(rs.getString(1), rs.getLong(2), Sql.instant(rs, "expires_at")), horizon, limit);
     }
 
     /**

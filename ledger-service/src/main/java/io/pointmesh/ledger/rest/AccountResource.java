@@ -1,7 +1,7 @@
 package io.pointmesh.ledger.rest;
 
 import io.pointmesh.ledger.service.MemberPointsService;
-import io.pointmesh.ledger.service.StatementService;
+import io.pointmesh.ledger.service.AccountQueryService;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -44,7 +44,7 @@ public class AccountResource {
     Caller caller;
 
     @Inject
-    StatementService statements;
+    AccountQueryService accounts;
 
     @Inject
     MemberPointsService points;
@@ -69,17 +69,17 @@ public class AccountResource {
     @Path("/accounts/{memberId}/balance")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "A member's balance (operators)")
-    public StatementService.Balance balance(@PathParam("memberId") String memberId) {
-        return statements.balance(memberId);
+    public AccountQueryService.Balance balance(@PathParam("memberId") String memberId) {
+        return accounts.balance(memberId);
     }
 
     @GET
     @Path("/accounts/{memberId}/entries")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "A member's entries, newest first, cursor-paged (operators)")
-    public StatementService.EntryPage entries(@PathParam("memberId") String memberId, @QueryParam("cursor") String cursor,
+    public AccountQueryService.EntryPage entries(@PathParam("memberId") String memberId, @QueryParam("cursor") String cursor,
                                               @QueryParam("limit") @DefaultValue("50") int limit) {
-        return statements.entries(memberId, cursor, limit);
+        return accounts.entries(memberId, cursor, limit);
     }
 
     @POST

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.ledger.service.MemberPointsService;
 import io.pointmesh.ledger.service.SpendingAuthorization;
-import io.pointmesh.ledger.service.StatementService;
+import io.pointmesh.ledger.service.AccountQueryService;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -57,7 +57,7 @@ public class MeResource {
     Caller caller;
 
     @Inject
-    StatementService statements;
+    AccountQueryService accounts;
 
     @Inject
     MemberPointsService points;
@@ -103,15 +103,15 @@ public class MeResource {
     @GET
     @Path("/balance")
     @Operation(summary = "Available, pending, held, debt, lifetime earned, spent, expired, and what expires in the next 30 days")
-    public StatementService.Balance balance() {
-        return statements.balance(caller.subject());
+    public AccountQueryService.Balance balance() {
+        return accounts.balance(caller.subject());
     }
 
     @GET
     @Path("/entries")
     @Operation(summary = "The account's entries, newest first, cursor-paged (pass nextCursor back as cursor)")
-    public StatementService.EntryPage entries(@QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("50") int limit) {
-        return statements.entries(caller.subject(), cursor, limit);
+    public AccountQueryService.EntryPage entries(@QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("50") int limit) {
+        return accounts.entries(caller.subject(), cursor, limit);
     }
 
     @POST

@@ -1,7 +1,8 @@
 package io.pointmesh.ledger.rest;
 
+import io.pointmesh.ledger.repository.AccountQueryRepository;
 import io.pointmesh.ledger.repository.DirectoryRepository;
-import io.pointmesh.ledger.service.StatementService;
+import io.pointmesh.ledger.service.AccountQueryService;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -40,7 +41,7 @@ public class PartnerDirectoryResource {
     DirectoryRepository directory;
 
     @Inject
-    StatementService statements;
+    AccountQueryService accounts;
 
     @GET
     @Path("/{partnerId}")
@@ -55,10 +56,10 @@ public class PartnerDirectoryResource {
     @GET
     @Path("/{partnerId}/totals")
     @Operation(summary = "Points issued, redeemed and reversed at the partner in [from, to): what settlement is built from")
-    public StatementService.PartnerTotals totals(@PathParam("partnerId") String partnerId, @QueryParam("from") String from,
+    public AccountQueryRepository.PartnerTotals totals(@PathParam("partnerId") String partnerId, @QueryParam("from") String from,
                                                  @QueryParam("to") String to) {
         caller.requirePartnerOrOperator(partnerId);
-        return statements.totals(partnerId, instant("from", from), instant("to", to));
+        return accounts.totals(partnerId, instant("from", from), instant("to", to));
     }
 
     private static Instant instant(String field, String value) {

@@ -14,10 +14,10 @@ public class CardLookup {
     Transactions transactions;
 
     @Inject
-    MemberResolver members;
+    ParticipantCheck participants;
 
     @Inject
-    StatementService statements;
+    AccountQueryService accounts;
 
     @Inject
     RateLimiter limiter;
@@ -29,9 +29,9 @@ public class CardLookup {
     public long availableOnCard(String partnerId, String cardNumber) {
         limiter.acquire("card lookups", partnerId, new RateLimiter.Limit(config.cardLookupsPerPartner(), config.cardLookupsWindow()));
         return transactions.run(c -> {
-            members.requireActivePartner(c, partnerId);
-            String memberId = members.activeMember(c, cardNumber, null).memberId();
-            return statements.balance(c, memberId).available();
+            participants.requireActivePartner(c, partnerId);
+            String memberId = participants.activeMember(c, cardNumber, null).memberId();
+            return accounts.balance(c, memberId).available();
         });
     }
 }

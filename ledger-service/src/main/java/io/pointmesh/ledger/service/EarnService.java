@@ -7,12 +7,12 @@ import io.pointmesh.ledger.config.LedgerConfig;
 import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.DirectoryRepository.EarnRule;
 import io.pointmesh.ledger.repository.DirectoryRepository.MemberView;
+import io.pointmesh.ledger.repository.ImportRepository;
 import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
 import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
 import io.pointmesh.ledger.service.Ledger.BonusOffer;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import io.pointmesh.platform.problem.ProblemException;
-import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,7 +54,10 @@ public class EarnService {
     DirectoryRepository directory;
 
     @Inject
-    MemberResolver members;
+    ParticipantCheck participants;
+
+    @Inject
+    ImportRepository imports;
 
     @Inject
     LedgerConfig config;
@@ -92,16 +95,16 @@ public class EarnService {
             }
             Outcome<EarningRow> earned = ledger.earn(c, price(c, partnerId, cmd, hash, imported));
             if (imported) {
-                Sql.update(c, "INSERT INTO earning_import_item (earning_id, import) VALUES (?, ?)", earned.result().id(), importAudit);
+                imports.linkEarning(c, earned.result().id(), importAudit);
             }
             return earned;
         }), () -> transactions.run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash).orElseThrow()));
     }
 
     private Ledger.EarnPosting price(Connection c, String partnerId, EarnCommand cmd, String hash, boolean imported) throws SQLException {
-        String category = members.requireActivePartner(c, partnerId).category();
-        members.requireOpenStore(c, partnerId, cmd.storeCode());
-        MemberView member = members.activeMember(c, cmd.cardNumber(), cmd.memberId());
+        String category = participants.requireActivePartner(c, partnerId).category();
+        participants.requireOpenStore(c, partnerId, cmd.storeCode());
+        MemberView member = participants.activeMember(c, cmd.cardNumber(), cmd.memberId());
         validateAmount(cmd.amount(), cmd.currency());
         Instant now = ledger.now();
         if (cmd.occurredAt().isAfter(now.plus(CLOCK_SKEW))) {

@@ -1,10 +1,10 @@
 package io.pointmesh.ledger.service;
 
+import io.pointmesh.ledger.repository.ImportRepository;
 import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
 import io.pointmesh.ledger.service.EarnService.EarnCommand;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import io.pointmesh.platform.problem.ProblemException;
-import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,6 +43,9 @@ public class ImportService {
     @Inject
     Ledger ledger;
 
+    @Inject
+    ImportRepository imports;
+
     public ImportResult importEarnings(String partnerId, String importId, String actor, List<EarnCommand> purchases) {
         if (partnerId == null || partnerId.isBlank()) {
             throw ProblemException.invalidField("partnerId", "required");
@@ -55,8 +58,7 @@ public class ImportService {
         }
         // the audit row first: each earning links to it in its own transaction; the counts follow at the end
         UUID audit = UUID.randomUUID();
-        transactions.run(c -> Sql.update(c, "INSERT INTO earning_import (id, import_id, partner_id, actor, at, items, earned, replayed, "
-                + "rejected) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0)", audit, importId, partnerId, actor, ledger.now(), purchases.size()));
+        transactions.run(c -> imports.insertImport(c, audit, importId, partnerId, actor, ledger.now(), purchases.size()));
         List<ItemResult> results = new ArrayList<>();
         int earned = 0;
         int replayed = 0;
@@ -85,7 +87,7 @@ public class ImportService {
         int e = earned;
         int r = replayed;
         int x = rejected;
-        transactions.run(c -> Sql.update(c, "UPDATE earning_import SET earned = ?, replayed = ?, rejected = ? WHERE id = ?", e, r, x, audit));
+        transactions.run(c -> imports.recordCounts(c, audit, e, r, x));
         return new ImportResult(importId, audit.toString(), partnerId, purchases.size(), earned, replayed, rejected, results);
     }
 }

@@ -1,7 +1,9 @@
 package io.pointmesh.ledger.service;
 
 import io.pointmesh.ledger.config.LedgerConfig;
-import io.pointmesh.platform.sql.Sql;
+import io.pointmesh.ledger.repository.OperationRepository;
+import io.pointmesh.ledger.repository.OperationRepository.DueHold;
+import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.platform.sql.Transactions;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +11,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.List;
-import java.util.UUID;
 
 /**
  * What the clock does to the ledger: holds lapse, pending points mature, lots expire, members are
@@ -27,6 +28,12 @@ public class LedgerJobs {
 
     @Inject
     Ledger ledger;
+
+    @Inject
+    PostingRepository postings;
+
+    @Inject
+    OperationRepository operations;
 
     @Inject
     LedgerConfig config;
@@ -48,14 +55,10 @@ public class LedgerJobs {
 
     /** Holds past their time: answers how many lapsed. */
     public int lapseHolds() {
-        record Hold(UUID id, String memberId) {
-        }
-        List<Hold> due = transactions.run(c -> Sql.list(c, "SELECT id, member_id FROM redemption WHERE status = 'HELD' "
-                + "AND expires_at <= ? ORDER BY expires_at LIMIT ?", rs -> new Hold(rs.getObject(1, UUID.class), rs.getString(2)),
-                ledger.now(), config.jobBatchSize()));
+        List<DueHold> due = transactions.run(c -> operations.dueHolds(c, ledger.now(), config.jobBatchSize()));
         int lapsed = 0;
-        for (Hold h : due) {
-            if (transactions.run(c -> ledger.lapse(c, h.id(), h.memberId()))) {
+        for (DueHold h : due) {
+            if (transactions.run(c -> ledger.lapse(c, h.redemptionId(), h.memberId()))) {
                 lapsed++;
             }
         }
@@ -65,10 +68,7 @@ public class LedgerJobs {
     /** Members with lots due to mature or expire: answers how many members were brought up to date. */
     public int matureAndExpire() {
         var now = ledger.now();
-        List<String> members = transactions.run(c -> Sql.list(c, "SELECT member_id FROM ("
-                        + "(SELECT member_id FROM lot WHERE remaining > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?) UNION "
-                        + "(SELECT member_id FROM lot WHERE NOT matured AND available_at <= ? ORDER BY available_at LIMIT ?)) due",
-                rs -> rs.getString(1), now, config.jobBatchSize(), now, config.jobBatchSize()));
+        List<String> members = transactions.run(c -> postings.membersWithDueLots(c, now, config.jobBatchSize()));
         int done = 0;
         for (String member : members) {
             if (transactions.run(c -> ledger.expireMember(c, member))) {

@@ -25,7 +25,7 @@ public class MemberPointsService {
     Ledger ledger;
 
     @Inject
-    MemberResolver members;
+    ParticipantCheck participants;
 
     @Inject
     DirectoryRepository directory;
@@ -40,8 +40,8 @@ public class MemberPointsService {
             if (retry.isPresent()) {
                 return retry.get();
             }
-            members.activeMember(c, null, memberId);
-            String recipient = members.activeMember(c, recipientCardNumber, null).memberId();
+            participants.activeMember(c, null, memberId);
+            String recipient = participants.activeMember(c, recipientCardNumber, null).memberId();
             return ledger.gift(c, memberId, recipient, points, key, hash);
         }), () -> transactions.run(c -> ledger.replayMemberOperation(c, memberId, "GIFT", key, hash).orElseThrow()));
     }
@@ -56,10 +56,10 @@ public class MemberPointsService {
             if (retry.isPresent()) {
                 return retry.get();
             }
-            members.activeMember(c, null, memberId);
+            participants.activeMember(c, null, memberId);
             var program = directory.mileageProgram(c, mileagePartnerId).orElseThrow(() -> ProblemException.unprocessable(
                     "unknown-mileage-partner", "Unknown mileage partner", "no mileage program for partner " + mileagePartnerId));
-            members.requireActivePartner(c, mileagePartnerId);
+            participants.requireActivePartner(c, mileagePartnerId);
             if (points < program.minimumPoints() || points % program.stepPoints() != 0) {
                 throw ProblemException.unprocessable("invalid-conversion", "Invalid conversion", "convert at least "
                         + program.minimumPoints() + " points, in steps of " + program.stepPoints());

@@ -31,7 +31,7 @@ public class RedemptionService {
     Ledger ledger;
 
     @Inject
-    MemberResolver members;
+    ParticipantCheck participants;
 
     @Inject
     SpendingAuthorization authorization;
@@ -71,9 +71,9 @@ public class RedemptionService {
             Outcome<RedemptionRow> held;
             if (byCard) {
                 String memberId = transactions.run(c -> {
-                    members.requireActivePartner(c, partnerId);
-                    members.requireOpenStore(c, partnerId, cmd.storeCode());
-                    return members.spendingMember(c, cmd.cardNumber());
+                    participants.requireActivePartner(c, partnerId);
+                    participants.requireOpenStore(c, partnerId, cmd.storeCode());
+                    return participants.spendingMember(c, cmd.cardNumber());
                 });
                 authorization.verifyPin(memberId, cmd.pin());
                 authorization.proofSucceeded(partnerId);
@@ -118,8 +118,8 @@ public class RedemptionService {
             if (retry.isPresent()) {
                 return retry.get();
             }
-            members.requireActivePartner(c, partnerId);
-            members.requireOpenStore(c, partnerId, cmd.storeCode());
+            participants.requireActivePartner(c, partnerId);
+            participants.requireOpenStore(c, partnerId, cmd.storeCode());
             if (paymentCode != null) {
                 var code = authorization.lockUsableCode(c, paymentCode, cmd.points(), ledger.now());
                 if (code == null) {
@@ -130,12 +130,12 @@ public class RedemptionService {
                     }
                     throw authorization.invalidCode();
                 }
-                String memberId = members.activeMember(c, null, code.memberId()).memberId();
+                String memberId = participants.activeMember(c, null, code.memberId()).memberId();
                 var held = ledger.hold(c, partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.points(), how);
                 authorization.useCode(c, code, held.result().id());
                 return held;
             }
-            String memberId = members.activeMember(c, cmd.cardNumber(), cmd.memberId()).memberId();
+            String memberId = participants.activeMember(c, cmd.cardNumber(), cmd.memberId()).memberId();
             return ledger.hold(c, partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.points(), how);
         }), () -> transactions.run(c -> ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash).orElseThrow()));
     }
@@ -154,7 +154,7 @@ public class RedemptionService {
             PointLimits.requirePositive("points", points);
         }
         return transactions.run(c -> {
-            members.requireActivePartner(c, partnerId);
+            participants.requireActivePartner(c, partnerId);
             return ledger.capture(c, partnerId, id, points);
         });
     }

@@ -55,7 +55,7 @@ public class SpendingAuthorization {
     AuthorizationRepository repository;
 
     @Inject
-    MemberResolver members;
+    ParticipantCheck participants;
 
     @Inject
     Outbox outbox;
@@ -87,7 +87,7 @@ public class SpendingAuthorization {
         limiter.acquire("PIN changes", memberId, new RateLimiter.Limit(config.pinChangesPerMember(), Duration.ofHours(1)));
         Instant now = now();
         ProblemException refused = transactions.run(c -> {
-            members.activeMember(c, null, memberId);
+            participants.activeMember(c, null, memberId);
             var existing = repository.lockPin(c, memberId);
             if (existing.isPresent()) {
                 if (currentPin == null || currentPin.isBlank()) {
@@ -114,7 +114,7 @@ public class SpendingAuthorization {
         }
         Instant now = now();
         transactions.run(c -> {
-            members.activeMember(c, null, memberId);
+            participants.activeMember(c, null, memberId);
             if (repository.deletePin(c, memberId) == 0) {
                 throw ProblemException.conflict("pin-not-set", "member " + memberId + " has no spending PIN");
             }
@@ -190,7 +190,7 @@ public class SpendingAuthorization {
         Instant expiresAt = now.plus(config.paymentCodeTtl());
         String code = newCode();
         transactions.run(c -> {
-            members.activeMember(c, null, memberId);
+            participants.activeMember(c, null, memberId);
             if (repository.livePaymentCodes(c, memberId, now) >= config.paymentCodeMaxLive()) {
                 throw ProblemException.tooManyRequests("too-many-payment-codes", config.paymentCodeMaxLive()
                         + " payment codes are already valid; use one or let them expire", config.paymentCodeTtl().toSeconds());

@@ -9,9 +9,13 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** Finds the member a partner's request is about (by card at the POS, or by member id) and checks they may take part. */
+/**
+ * The parties of a request, checked against the ledger's directories before anything is posted: the
+ * member it is about (found by card at the POS, or by member id) must be active, the partner ACTIVE
+ * and the store open.
+ */
 @ApplicationScoped
-public class MemberResolver {
+public class ParticipantCheck {
 
     @Inject
     DirectoryRepository directory;

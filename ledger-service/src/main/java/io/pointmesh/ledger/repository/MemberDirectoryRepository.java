@@ -1,0 +1,57 @@
+package io.pointmesh.ledger.repository;
+
+import io.pointmesh.platform.sql.Sql;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * Writes the ledger's copy of members and cards as member.events and analytics.events tell it
+ * (reads are in {@link DirectoryRepository}). Every method runs on the caller's transaction.
+ */
+@ApplicationScoped
+public class MemberDirectoryRepository {
+
+    /** A member who joined, ACTIVE; a redelivered join changes nothing. */
+    public void addMember(Connection c, String memberId, String referredBy, Instant joinedAt) throws SQLException {
+        Sql.update(c, "INSERT INTO member_directory (member_id, status, referred_by, joined_at) VALUES (?, 'ACTIVE', ?, ?) "
+                + "ON CONFLICT DO NOTHING", memberId, referredBy, joinedAt);
+    }
+
+    public void suspend(Connection c, String memberId) throws SQLException {
+        Sql.update(c, "UPDATE member_directory SET status = 'SUSPENDED' WHERE member_id = ? AND status = 'ACTIVE'", memberId);
+    }
+
+    public void reinstate(Connection c, String memberId) throws SQLException {
+        Sql.update(c, "UPDATE member_directory SET status = 'ACTIVE' WHERE member_id = ? AND status = 'SUSPENDED'", memberId);
+    }
+
+    /** The member left the network: their status says so, whatever it was. */
+    public void markLeft(Connection c, String memberId) throws SQLException {
+        Sql.update(c, "UPDATE member_directory SET status = 'LEFT' WHERE member_id = ?", memberId);
+    }
+
+    public void setGrade(Connection c, String memberId, String grade) throws SQLException {
+        Sql.update(c, "UPDATE member_directory SET grade = ? WHERE member_id = ?", grade, memberId);
+    }
+
+    public void setSegment(Connection c, String memberId, String segment) throws SQLException {
+        Sql.update(c, "UPDATE member_directory SET segment = ? WHERE member_id = ?", segment, memberId);
+    }
+
+    /** A new card, ACTIVE; a redelivered issue changes nothing. */
+    public void issueCard(Connection c, String cardNumber, String memberId) throws SQLException {
+        Sql.update(c, "INSERT INTO card (card_number, member_id, status) VALUES (?, ?, 'ACTIVE') ON CONFLICT DO NOTHING",
+                cardNumber, memberId);
+    }
+
+    public void blockCard(Connection c, String cardNumber) throws SQLException {
+        Sql.update(c, "UPDATE card SET status = 'BLOCKED' WHERE card_number = ?", cardNumber);
+    }
+
+    public void blockCards(Connection c, String memberId) throws SQLException {
+        Sql.update(c, "UPDATE card SET status = 'BLOCKED' WHERE member_id = ?", memberId);
+    }
+}

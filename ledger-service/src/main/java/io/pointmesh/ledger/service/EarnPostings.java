@@ -1,0 +1,128 @@
+package io.pointmesh.ledger.service;
+
+import io.pointmesh.events.ledger.Bonus;
+import io.pointmesh.events.ledger.CampaignBudgetExhausted;
+import io.pointmesh.events.ledger.PointsEarned;
+import io.pointmesh.ledger.Accounts;
+import io.pointmesh.ledger.MemberBalance;
+import io.pointmesh.ledger.PointsCalculation;
+import io.pointmesh.ledger.PointsCalculation.GrantedBonus;
+import io.pointmesh.ledger.TransferKind;
+import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
+import io.pointmesh.ledger.repository.PostingRepository.CampaignBudget;
+import io.pointmesh.ledger.service.Ledger.BonusOffer;
+import io.pointmesh.ledger.service.Ledger.DuplicateRequest;
+import io.pointmesh.ledger.service.Ledger.EarnPosting;
+import io.pointmesh.ledger.service.Ledger.Outcome;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Earn: campaign budgets cut under their row locks (I11), the lot, the transfers from the partner's
+ * issuance and the network's promotion accounts, the earning's row (I7), and the referral bonus of
+ * a referred member's first earning.
+ */
+final class EarnPostings extends Postings {
+
+    private final ReferralBonusPostings referralBonuses;
+
+    EarnPostings(Context context, ReferralBonusPostings referralBonuses) {
+        super(context);
+        this.referralBonuses = referralBonuses;
+    }
+
+    Outcome<EarningRow> earn(Connection c, EarnPosting p) throws SQLException {
+        Optional<Outcome<EarningRow>> retry = replayEarning(c, p.partnerId(), p.partnerTxId(), p.requestHash());
+        if (retry.isPresent()) {
+            return retry.get();
+        }
+        Instant now = now();
+        MemberBalance m = lockForCredit(c, p.memberId(), now);
+
+        // Campaign budgets: locked in campaign-id order (no deadlock between two earnings), and
+        // never granted past (the CHECK on campaign.spent_points backs this up).
+        List<GrantedBonus> granted = new ArrayList<>();
+        List<BonusOffer> offers = new ArrayList<>(p.bonuses());
+        offers.sort(Comparator.comparing(BonusOffer::campaignId));
+        for (BonusOffer offer : offers) {
+            long points = offer.points();
+            if (offer.budgetPoints() > 0) {
+                // the budget as it is now, under the lock: it may have changed since the offer was priced
+                CampaignBudget row = postings.lockCampaignBudget(c, offer.campaignId()).orElse(new CampaignBudget(0, 0));
+                long spent = row.spentPoints();
+                long budget = row.budgetPoints();
+                points = Math.max(0, Math.min(points, budget - spent));
+                if (points > 0) {
+                    postings.spendCampaignBudget(c, offer.campaignId(), points);
+                    if (spent + points == budget) {
+                        events.publish(c, new CampaignBudgetExhausted(offer.campaignId(), offer.partnerId(), budget), now);
+                    }
+                }
+            }
+            if (points > 0) {
+                granted.add(new GrantedBonus(offer.campaignId(), points, offer.networkFunded()));
+            }
+        }
+        PointsCalculation.Result points = PointsCalculation.total(p.basePoints(), granted, p.gradeMultiplier());
+
+        Long lotId = null;
+        boolean matured = !p.availableAt().isAfter(now);
+        if (points.total() > 0) {
+            lotId = postings.insertLot(c, p.memberId(), "EARN", p.earningId(), points.total(), p.occurredAt(),
+                    p.availableAt(), p.expiresAt(), matured);
+            // Postings, always in this order: partner issuance rows before network promotion rows.
+            String issuance = Accounts.issuance(p.partnerId());
+            postings.transfer(c, issuance, m.account(), points.basePoints(), TransferKind.EARN, p.earningId(), p.partnerId(), m.shard(), now);
+            for (GrantedBonus b : granted) {
+                if (!b.networkFunded()) {
+                    postings.transfer(c, issuance, m.account(), b.points(), TransferKind.CAMPAIGN_BONUS, p.earningId(), p.partnerId(), m.shard(), now);
+                }
+            }
+            for (GrantedBonus b : granted) {
+                if (b.networkFunded()) {
+                    postings.transfer(c, Accounts.PROMOTION, m.account(), b.points(), TransferKind.CAMPAIGN_BONUS, p.earningId(), p.partnerId(), m.shard(), now);
+                }
+            }
+            postings.transfer(c, Accounts.PROMOTION, m.account(), points.gradeBonus(), TransferKind.GRADE_BONUS, p.earningId(), p.partnerId(), m.shard(), now);
+            m.lifetimeEarned += points.total();
+            if (matured) {
+                m.available += points.total();
+                if (!p.expiresAt().isAfter(now)) {
+                    // born expired (history imported from long ago): to breakage at once, never repaying debt
+                    expireDue(c, m, now);
+                }
+                settleDebt(c, m, now);
+            } else {
+                m.pending += points.total();
+            }
+        }
+        EarningRow row = new EarningRow(p.earningId(), p.partnerId(), p.partnerTxId(), p.requestHash(), p.memberId(),
+                p.storeCode(), p.amount(), p.currency(), p.occurredAt(), points.total(), points.basePoints(),
+                points.partnerPoints(), points.networkPoints(), bonuses(granted), p.gradeMultiplier(), points.gradeBonus(),
+                p.availableAt(), p.expiresAt(), lotId, BigDecimal.ZERO, 0, now);
+        if (!operations.insertEarning(c, row)) {
+            throw new DuplicateRequest();
+        }
+        if (!p.imported() && points.total() > 0) {
+            // history from before a referral is not the referred member's first purchase in the network,
+            // nor is a purchase that earned nothing
+            referralBonuses.pay(c, m, p.earningId(), now);
+        }
+        postings.saveMember(c, m, now);
+        events.publish(c, new PointsEarned(p.earningId().toString(), p.memberId(), p.partnerId(), p.storeCode(), p.partnerTxId(),
+                p.amount(), p.currency(), p.occurredAt(), points.total(), points.basePoints(), row.bonuses(),
+                p.gradeMultiplier(), p.availableAt(), p.expiresAt(), points.networkPoints()), now);
+        return new Outcome<>(row, false);
+    }
+
+    private static List<Bonus> bonuses(List<GrantedBonus> granted) {
+        return granted.stream().map(b -> new Bonus(b.campaignId(), b.points())).toList();
+    }
+}

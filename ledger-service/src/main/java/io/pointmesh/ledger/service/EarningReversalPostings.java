@@ -1,0 +1,102 @@
+package io.pointmesh.ledger.service;
+
+import io.pointmesh.events.ledger.EarningReversed;
+import io.pointmesh.ledger.Accounts;
+import io.pointmesh.ledger.MemberBalance;
+import io.pointmesh.ledger.PointsCalculation;
+import io.pointmesh.ledger.TransferKind;
+import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
+import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
+import io.pointmesh.ledger.repository.PostingRepository.Taken;
+import io.pointmesh.ledger.service.Ledger.DuplicateRequest;
+import io.pointmesh.ledger.service.Ledger.Outcome;
+import io.pointmesh.platform.problem.ProblemException;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A refund reverses part or all of an earning: the cumulative proportion of its points (I8), the
+ * network's share of them, taken from the earning's own lot first, then from available points, the
+ * rest as debt; a full refund also takes back the referral bonus it paid.
+ */
+final class EarningReversalPostings extends Postings {
+
+    private final ReferralBonusPostings referralBonuses;
+
+    EarningReversalPostings(Context context, ReferralBonusPostings referralBonuses) {
+        super(context);
+        this.referralBonuses = referralBonuses;
+    }
+
+    Outcome<ReversalRow> reverseEarning(Connection c, String partnerId, UUID earningId, String partnerTxId,
+                                        String requestHash, BigDecimal refundAmount) throws SQLException {
+        Optional<ReversalRow> existing = operations.findEarningReversal(c, partnerId, partnerTxId);
+        if (existing.isPresent()) {
+            return replay(existing.get(), existing.get().requestHash(), requestHash, partnerTxId);
+        }
+        EarningRow seen = operations.findEarning(c, earningId).filter(e -> e.partnerId().equals(partnerId))
+                .orElseThrow(() -> ProblemException.notFound("earning", earningId.toString()));
+        Instant now = now();
+        MemberBalance m = lockForPosting(c, seen.memberId(), now);
+        // a twin that held the lock before us committed meanwhile: its answer is ours
+        existing = operations.findEarningReversal(c, partnerId, partnerTxId);
+        if (existing.isPresent()) {
+            return replay(existing.get(), existing.get().requestHash(), requestHash, partnerTxId);
+        }
+        EarningRow e = operations.lockEarning(c, earningId);
+        BigDecimal refundedAfter = e.refundedAmount().add(refundAmount);
+        if (refundedAfter.compareTo(e.amount()) > 0) {
+            throw ProblemException.unprocessable("refund-exceeds-purchase", "Refund exceeds the purchase",
+                    "refunds would total " + refundedAfter.toPlainString() + " of a purchase of " + e.amount().toPlainString());
+        }
+        long points = PointsCalculation.reversalPoints(e.points(), e.amount(), e.refundedAmount(), refundedAfter);
+        long networkShare = PointsCalculation.networkReversalPoints(e.points(), e.networkPoints(), e.amount(), e.refundedAmount(),
+                refundedAfter);
+        UUID reversalId = UUID.randomUUID();
+        long debt = 0;
+        if (points > 0) {
+            // Take back from the earning's own lot first, then from other available points; what
+            // is left becomes debt (a reversal never fails for lack of points).
+            long left = points;
+            if (e.lotId() != null) {
+                Taken own = postings.takeFromLot(c, e.lotId(), left, reversalId, "EARN_REVERSAL", now);
+                if (own.matured()) {
+                    m.available -= own.points();
+                } else {
+                    m.pending -= own.points();
+                }
+                left -= own.points();
+            }
+            long fromOthers = Math.min(left, m.available);
+            if (fromOthers > 0) {
+                postings.drawFifo(c, m.memberId, fromOthers, reversalId, "EARN_REVERSAL", now);
+                m.available -= fromOthers;
+                left -= fromOthers;
+            }
+            debt = left;
+            m.debt += debt;
+            m.lifetimeEarned -= points;
+            postings.transfer(c, m.account(), Accounts.issuance(partnerId), points - networkShare, TransferKind.EARN_REVERSAL,
+                    reversalId, partnerId, m.shard(), now);
+            postings.transfer(c, m.account(), Accounts.PROMOTION, networkShare, TransferKind.EARN_REVERSAL, reversalId, partnerId,
+                    m.shard(), now);
+        }
+        operations.recordRefund(c, earningId, refundAmount, points);
+        if (refundedAfter.compareTo(e.amount()) == 0) {
+            referralBonuses.takeBack(c, m, earningId, now);
+        }
+        ReversalRow row = new ReversalRow(reversalId, earningId, partnerId, partnerTxId, requestHash, refundAmount, points, debt, now);
+        if (!operations.insertEarningReversal(c, row)) {
+            throw new DuplicateRequest();
+        }
+        postings.saveMember(c, m, now);
+        events.publish(c, new EarningReversed(reversalId.toString(), earningId.toString(), m.memberId, partnerId, partnerTxId,
+                refundAmount, points, debt, networkShare), now);
+        return new Outcome<>(row, false);
+    }
+}

@@ -1,0 +1,230 @@
+package io.pointmesh.ledger.service;
+
+import io.pointmesh.events.ledger.PointsExpired;
+import io.pointmesh.events.ledger.RedemptionVoided;
+import io.pointmesh.events.ledger.VoidReason;
+import io.pointmesh.ledger.Accounts;
+import io.pointmesh.ledger.MemberBalance;
+import io.pointmesh.ledger.RedemptionStatus;
+import io.pointmesh.ledger.TransferKind;
+import io.pointmesh.ledger.repository.DirectoryRepository;
+import io.pointmesh.ledger.repository.OperationRepository;
+import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
+import io.pointmesh.ledger.repository.OperationRepository.MemberOperationRow;
+import io.pointmesh.ledger.repository.OperationRepository.RedemptionRow;
+import io.pointmesh.ledger.repository.PostingRepository;
+import io.pointmesh.ledger.repository.PostingRepository.Taken;
+import io.pointmesh.ledger.repository.ReferralRepository;
+import io.pointmesh.ledger.service.Ledger.EventSink;
+import io.pointmesh.ledger.service.Ledger.Outcome;
+import io.pointmesh.ledger.service.Ledger.Policy;
+import io.pointmesh.platform.problem.ProblemException;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What every posting shares: the member's row lock and the breakdown brought up to date under it
+ * (I9), debt repaid first (I5), expiry, credits, a hold's points given back, and the answers to
+ * retries (I7). Each kind of posting is a subclass; {@link Ledger} is the entry point to all of
+ * them. Every method runs on the caller's transaction.
+ */
+abstract class Postings {
+
+    /** What every posting works with: the repositories, the clock, where events go and the policy. */
+    record Context(PostingRepository postings, OperationRepository operations, DirectoryRepository directory,
+                   ReferralRepository referrals, Clock clock, EventSink events, Policy policy) {
+
+        /** The postings' time (microseconds, as the database keeps it). */
+        Instant now() {
+            return clock.instant().truncatedTo(ChronoUnit.MICROS);
+        }
+    }
+
+    final PostingRepository postings;
+    final OperationRepository operations;
+    final DirectoryRepository directory;
+    final EventSink events;
+    final Policy policy;
+    private final Context context;
+
+    Postings(Context context) {
+        this.postings = context.postings();
+        this.operations = context.operations();
+        this.directory = context.directory();
+        this.events = context.events();
+        this.policy = context.policy();
+        this.context = context;
+    }
+
+    Instant now() {
+        return context.now();
+    }
+
+    // ------------------------------------------------------------------ member state
+
+    /**
+     * Locks the member and brings the balance up to now: due pending lots mature, due lots
+     * expire, and available points repay debt. Spends never see an expired or a pending point.
+     */
+    MemberBalance lockForPosting(Connection c, String memberId, Instant now) throws SQLException {
+        MemberBalance m = postings.lockMember(c, memberId);
+        if (m == null) {
+            throw ProblemException.unprocessable("unknown-member", "Unknown member", "no account for member " + memberId);
+        }
+        bringUpToDate(c, m, now);
+        return m;
+    }
+
+    /**
+     * Locks a member who is to receive points: refused (422) if they left the network, as read once
+     * their row is locked, so a {@code member.left} that forfeited everything while this request
+     * waited for the lock is seen, and nothing is credited to a forgotten member.
+     */
+    MemberBalance lockForCredit(Connection c, String memberId, Instant now) throws SQLException {
+        MemberBalance m = lockForPosting(c, memberId, now);
+        requireNotLeft(c, memberId);
+        return m;
+    }
+
+    boolean hasLeft(Connection c, String memberId) throws SQLException {
+        return directory.memberStatus(c, memberId).map("LEFT"::equals).orElse(false);
+    }
+
+    void requireNotLeft(Connection c, String memberId) throws SQLException {
+        if (hasLeft(c, memberId)) {
+            throw ProblemException.unprocessable("member-not-active", "Member not active", "the member left the network");
+        }
+    }
+
+    /**
+     * For a member whose row this transaction has locked: what the clock did since the last posting.
+     * Whatever changed is saved at once, so every path that locks a member (a replayed capture or
+     * void, a lapse that finds nothing to do) commits lots and breakdown together (I9, checked at
+     * commit by the lot_consistent trigger).
+     */
+    void bringUpToDate(Connection c, MemberBalance m, Instant now) throws SQLException {
+        long matured = postings.matureDue(c, m.memberId, now);
+        m.pending -= matured;
+        m.available += matured;
+        long expired = expireDue(c, m, now);
+        long debtBefore = m.debt;
+        settleDebt(c, m, now);
+        if (matured > 0 || expired > 0 || m.debt != debtBefore) {
+            postings.saveMember(c, m, now);
+        }
+    }
+
+    /** Empties the member's lots due by now into breakage and tells of it; answers how many points went. */
+    long expireDue(Connection c, MemberBalance m, Instant now) throws SQLException {
+        long expired = empty(c, m, now, TransferKind.EXPIRY, now);
+        if (expired > 0) {
+            m.expired += expired;
+            events.publish(c, new PointsExpired(m.memberId, expired, now), now);
+        }
+        return expired;
+    }
+
+    /** Invariant I5: debt > 0 only while nothing is available, so any available point repays debt first. */
+    void settleDebt(Connection c, MemberBalance m, Instant now) throws SQLException {
+        long repay = Math.min(m.debt, m.available);
+        if (repay > 0) {
+            postings.drawFifo(c, m.memberId, repay, UUID.randomUUID(), "DEBT_REPAYMENT", now);
+            m.available -= repay;
+            m.debt -= repay;
+        }
+    }
+
+    /**
+     * Moves what remains in the member's lots due by {@code cutoff} to breakage (expiry, or a
+     * forfeit with a cutoff beyond every lot); answers how many points went.
+     */
+    long empty(Connection c, MemberBalance m, Instant cutoff, TransferKind kind, Instant now) throws SQLException {
+        long total = 0;
+        for (Taken t : postings.emptyLots(c, m.memberId, cutoff)) {
+            if (t.matured()) {
+                m.available -= t.points();
+            } else {
+                m.pending -= t.points();
+            }
+            total += t.points();
+        }
+        postings.transfer(c, m.account(), Accounts.BREAKAGE, total, kind, UUID.randomUUID(), null, m.shard(), now);
+        return total;
+    }
+
+    /** Credits a new available lot expiring after the default validity (bonuses, positive adjustments). */
+    void credit(Connection c, MemberBalance m, long points, String source, UUID ref, String from, TransferKind kind,
+                String partnerId, Instant now) throws SQLException {
+        Instant expires = ZonedDateTime.ofInstant(now, policy.zone()).plusMonths(policy.defaultValidityMonths()).toInstant();
+        postings.insertLot(c, m.memberId, source, ref, points, now, now, expires, true);
+        postings.transfer(c, from, m.account(), points, kind, ref, partnerId, m.shard(), now);
+        m.available += points;
+        settleDebt(c, m, now);
+    }
+
+    /** A spend needs no debt and enough available points (invariant: available never goes negative). */
+    static void requireSpendable(MemberBalance m, long points) {
+        if (m.debt > 0) {
+            throw ProblemException.unprocessable("debt-outstanding", "Debt outstanding",
+                    "the account owes " + m.debt + " points from a reversal; later earnings repay it first");
+        }
+        if (m.available < points) {
+            throw ProblemException.unprocessable("insufficient-points", "Insufficient points",
+                    points + " points requested, " + m.available + " available");
+        }
+    }
+
+    /**
+     * Gives a hold's points back into the lots they came from (void, lapse, forfeit); restored
+     * points whose lot expired meanwhile expire at once and never repay debt.
+     */
+    RedemptionRow release(Connection c, MemberBalance m, RedemptionRow r, VoidReason reason, Instant now) throws SQLException {
+        postings.restore(c, r.id(), r.points());
+        m.held -= r.points();
+        m.available += r.points();
+        expireDue(c, m, now);  // points back in a lot that expired meanwhile expire now: they never repay debt
+        settleDebt(c, m, now);
+        RedemptionStatus status = reason == VoidReason.LAPSED ? RedemptionStatus.LAPSED : RedemptionStatus.VOIDED;
+        RedemptionRow row = operations.updateRedemption(c, r.id(), status, 0, now);
+        events.publish(c, new RedemptionVoided(r.id().toString(), m.memberId, r.partnerId(), r.points(), reason), now);
+        return row;
+    }
+
+    // ------------------------------------------------------------------ retries
+
+    /** The stored answer to a retried earn request; 409 if its key was used for a different request; empty if new. */
+    Optional<Outcome<EarningRow>> replayEarning(Connection c, String partnerId, String partnerTxId, String requestHash)
+            throws SQLException {
+        Optional<EarningRow> stored = operations.findEarning(c, partnerId, partnerTxId);
+        return stored.isEmpty() ? Optional.empty()
+                : Optional.of(replay(stored.get(), stored.get().requestHash(), requestHash, partnerTxId));
+    }
+
+    Optional<Outcome<RedemptionRow>> replayHold(Connection c, String partnerId, String partnerTxId, String requestHash)
+            throws SQLException {
+        Optional<RedemptionRow> stored = operations.findRedemption(c, partnerId, partnerTxId);
+        return stored.isEmpty() ? Optional.empty()
+                : Optional.of(replay(stored.get(), stored.get().requestHash(), requestHash, partnerTxId));
+    }
+
+    Optional<Outcome<MemberOperationRow>> replayMemberOperation(Connection c, String memberId, String kind, String key,
+                                                                String requestHash) throws SQLException {
+        Optional<MemberOperationRow> stored = operations.findMemberOperation(c, memberId, kind, key);
+        return stored.isEmpty() ? Optional.empty() : Optional.of(replay(stored.get(), stored.get().requestHash(), requestHash, key));
+    }
+
+    static <T> Outcome<T> replay(T stored, String storedHash, String requestHash, String key) {
+        if (!storedHash.equals(requestHash)) {
+            throw ProblemException.conflict("idempotency-key-reused",
+                    "'" + key + "' was already used for a different request; a retry must repeat the original exactly");
+        }
+        return new Outcome<>(stored, true);
+    }
+}

@@ -1,0 +1,94 @@
+package io.pointmesh.ledger.service;
+
+import io.pointmesh.events.ledger.ReferralBonusPaid;
+import io.pointmesh.events.ledger.ReferralBonusReversed;
+import io.pointmesh.ledger.Accounts;
+import io.pointmesh.ledger.MemberBalance;
+import io.pointmesh.ledger.TransferKind;
+import io.pointmesh.ledger.repository.ReferralRepository;
+import io.pointmesh.ledger.repository.ReferralRepository.PaidBonus;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The referral bonus: paid to both members by the referred member's first earning with points, and
+ * taken back when that purchase is refunded in full, once each (the referral_bonus row).
+ */
+final class ReferralBonusPostings extends Postings {
+
+    private final ReferralRepository referrals;
+
+    ReferralBonusPostings(Context context) {
+        super(context);
+        this.referrals = context.referrals();
+    }
+
+    /** The first earning of a referred member pays both members the referral bonus, once (referral_bonus's key). */
+    void pay(Connection c, MemberBalance member, UUID earningId, Instant now) throws SQLException {
+        Optional<String> referrer = referrals.claimFirstEarning(c, member.memberId, earningId);
+        long bonus = policy.referralBonusPoints();
+        if (referrer.isEmpty() || bonus <= 0 || referrer.get().equals(member.memberId)) {
+            return;
+        }
+        if (!referrals.insertBonus(c, member.memberId, referrer.get(), earningId, now)) {
+            return;
+        }
+        UUID ref = UUID.randomUUID();
+        credit(c, member, bonus, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, now);
+        long referrerPoints = 0;
+        // the referrer's status is read once their row is locked (a racing member.left is seen)
+        MemberBalance other = postings.lockMember(c, referrer.get());
+        boolean referrerActive = other != null && directory.memberStatus(c, referrer.get()).map("ACTIVE"::equals).orElse(false);
+        if (referrerActive) {
+            bringUpToDate(c, other, now);
+            credit(c, other, bonus, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, now);
+            postings.saveMember(c, other, now);
+            referrerPoints = bonus;
+        }
+        referrals.recordPaid(c, member.memberId, bonus, referrerPoints);
+        events.publish(c, new ReferralBonusPaid(member.memberId, referrer.get(), bonus, referrerPoints, earningId.toString()), now);
+    }
+
+    /**
+     * The purchase that paid a referral bonus was refunded in full: the bonus is taken back from
+     * both members (available points first, the rest as debt), once (referral_bonus.reversed_at).
+     * The referred member's row is locked by the caller; the referrer's is locked after it, as when paid.
+     */
+    void takeBack(Connection c, MemberBalance member, UUID earningId, Instant now) throws SQLException {
+        Optional<PaidBonus> paid = referrals.markReversed(c, member.memberId, earningId, now);
+        if (paid.isEmpty()) {
+            return;
+        }
+        String referrer = referrals.referrer(c, member.memberId).orElseThrow();
+        UUID ref = UUID.randomUUID();
+        debit(c, member, paid.get().memberPoints(), ref, now);
+        if (paid.get().referrerPoints() > 0) {
+            MemberBalance other = postings.lockMember(c, referrer);
+            if (other != null) {
+                bringUpToDate(c, other, now);
+                debit(c, other, paid.get().referrerPoints(), ref, now);
+                postings.saveMember(c, other, now);
+            }
+        }
+        events.publish(c, new ReferralBonusReversed(member.memberId, referrer, paid.get().memberPoints(), paid.get().referrerPoints(),
+                earningId.toString()), now);
+    }
+
+    /** Takes points back to the promotion account: from available points (oldest expiry first), the rest as debt. */
+    private void debit(Connection c, MemberBalance m, long points, UUID ref, Instant now) throws SQLException {
+        if (points <= 0) {
+            return;
+        }
+        long fromAvailable = Math.min(points, m.available);
+        if (fromAvailable > 0) {
+            postings.drawFifo(c, m.memberId, fromAvailable, ref, "REFERRAL_REVERSAL", now);
+            m.available -= fromAvailable;
+        }
+        m.debt += points - fromAvailable;
+        postings.transfer(c, m.account(), Accounts.PROMOTION, points, TransferKind.REFERRAL_REVERSAL, ref, null, m.shard(), now);
+    }
+}
