@@ -4,6 +4,7 @@ import io.pointmesh.events.partner.RateOverrides;
 import io.pointmesh.ledger.audit.LedgerModel;
 import io.pointmesh.ledger.audit.LedgerModel.Answer;
 import io.pointmesh.ledger.config.LedgerConfig;
+import io.pointmesh.platform.config.GradeTerms;
 import io.pointmesh.ledger.repository.AccountQueryRepository;
 import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.ImportRepository;
@@ -20,6 +21,7 @@ import io.pointmesh.ledger.service.RedemptionService;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
+import io.pointmesh.testing.TestClock;
 import io.pointmesh.testing.PointmeshTestResource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -84,7 +86,7 @@ class LedgerAuditorTest {
             Duration.ofDays(3), Duration.ofDays(10), Duration.ofDays(40), Duration.ofDays(75)};
 
     static Transactions transactions;
-    static final LedgerPropertiesTest.MutableClock clock = new LedgerPropertiesTest.MutableClock();
+    static final TestClock clock = TestClock.stoppedAt(Instant.parse("2026-01-01T00:00:00Z"));
     static Ledger ledger;
     static EarnService earn;
     static RedemptionService redemptions;
@@ -115,7 +117,8 @@ class LedgerAuditorTest {
         DirectoryRepository directory = new DirectoryRepository();
         ParticipantCheck participants = wire(new ParticipantCheck(), Map.of("directory", directory));
         earn = wire(new EarnService(), Map.of("transactions", transactions, "ledger", ledger, "directory", directory,
-                "participants", participants, "imports", new ImportRepository(), "config", config));
+                "participants", participants, "imports", new ImportRepository(), "config", config,
+                "grades", (GradeTerms) CONFIG::gradeMultipliers));
         redemptions = wire(new RedemptionService(), Map.of("transactions", transactions, "ledger", ledger, "participants", participants));
         memberPoints = wire(new MemberPointsService(), Map.of("transactions", transactions, "ledger", ledger, "participants", participants,
                 "directory", directory));
@@ -818,7 +821,6 @@ class LedgerAuditorTest {
     /** The configuration the services read, the values the model is given. */
     static LedgerConfig config() {
         InvocationHandler h = (proxy, method, args) -> switch (method.getName()) {
-            case "gradeMultipliers" -> CONFIG.gradeMultipliers();
             case "zone" -> CONFIG.zone().getId();
             case "currencies" -> List.of("KRW");
             case "maxPurchaseAmount" -> new BigDecimal("100000000");

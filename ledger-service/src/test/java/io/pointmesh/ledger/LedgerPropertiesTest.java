@@ -1,5 +1,6 @@
 package io.pointmesh.ledger;
 
+import io.pointmesh.testing.TestClock;
 import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.PostingRepository;
@@ -42,7 +43,7 @@ class LedgerPropertiesTest {
 
     static final String DB = "pointmesh_ledger_props";
     static Transactions transactions;
-    static MutableClock clock = new MutableClock();
+    static TestClock clock = TestClock.stoppedAt(Instant.parse("2026-01-01T00:00:00Z"));
     static Ledger ledger;
 
     @BeforeContainer
@@ -191,34 +192,6 @@ class LedgerPropertiesTest {
                 + "JOIN lot other ON other.member_id = drawn.member_id AND other.matured AND other.remaining > 0 "
                 + "AND other.expires_at < drawn.expires_at WHERE d.ref = '" + spend + "' AND NOT d.restored");
         assertTrue(violations == 0, "spend " + spend + " skipped an older lot");
-    }
-
-    /** A clock the property moves forward. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 
     static long count(String sql) {

@@ -3,6 +3,7 @@ package io.pointmesh.ledger;
 import io.pointmesh.events.member.MemberSuspended;
 import io.pointmesh.events.partner.PartnerSuspended;
 import io.pointmesh.ledger.service.LedgerJobs;
+import io.pointmesh.testing.TestClock;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -54,7 +55,7 @@ class LedgerScenariosTest {
     static final String DB = io.pointmesh.testing.PointmeshTestResource.testDatabase("ledger");
 
     @Inject
-    MovableClock clock;
+    TestClock clock;
 
     @Inject
     LedgerJobs jobs;

@@ -1,5 +1,6 @@
 package io.pointmesh.ledger;
 
+import io.pointmesh.testing.TestClock;
 import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
@@ -33,7 +34,7 @@ import static org.hamcrest.Matchers.is;
 class LedgerTrustTest {
 
     @Inject
-    MovableClock clock;
+    TestClock clock;
 
     @Inject
     io.pointmesh.ledger.service.Ledger ledger;

@@ -4,6 +4,7 @@ import io.pointmesh.events.partner.PartnerReinstated;
 import io.pointmesh.events.partner.PartnerSuspended;
 import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
+import io.pointmesh.testing.TestClock;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
@@ -48,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SpendingAuthorizationTest {
 
     @Inject
-    MovableClock clock;
+    TestClock clock;
 
     @Inject
     Transactions transactions;

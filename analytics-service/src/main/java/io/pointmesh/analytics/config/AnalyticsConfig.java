@@ -20,7 +20,7 @@ public interface AnalyticsConfig {
      * The grade cut-offs: the share of the members ranked by 12-month net spend (the top first)
      * that reaches each grade, rank <= ceil(share x N); the rest are GENERAL. Checked at start:
      * 0 < vvip-share < vip-share < loyal-share <= 1. (The earn multiplier each grade gets is the
-     * ledger's: pointmesh.ledger.grade-multipliers.*.)
+     * network's pointmesh.grades.multipliers.*, applied by the ledger.)
      */
     interface Grades {
         @WithDefault("0.05")

@@ -6,7 +6,6 @@ import io.smallrye.config.WithDefault;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /** The ledger's rules that operators may set (keys under pointmesh.ledger; env POINTMESH_LEDGER_...). */
 @ConfigMapping(prefix = "pointmesh.ledger")
@@ -45,9 +44,6 @@ public interface LedgerConfig {
     /** Currencies purchases may be reported in. */
     @WithDefault("KRW")
     List<String> currencies();
-
-    /** Earn multiplier per grade (from analytics' GradeChanged events); defaults in application.properties. */
-    Map<String, BigDecimal> gradeMultipliers();
 
     /** The time zone of "per day" limits and expiry dates. */
     @WithDefault("Asia/Seoul")

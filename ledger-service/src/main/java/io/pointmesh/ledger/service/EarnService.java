@@ -12,6 +12,7 @@ import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
 import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
 import io.pointmesh.ledger.service.Ledger.BonusOffer;
 import io.pointmesh.ledger.service.Ledger.Outcome;
+import io.pointmesh.platform.config.GradeTerms;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,6 +62,10 @@ public class EarnService {
 
     @Inject
     LedgerConfig config;
+
+    /** The network's grade multipliers (pointmesh.grades.multipliers.*), one key shared with member-service. */
+    @Inject
+    GradeTerms grades;
 
     public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd) {
         return earn(partnerId, cmd, null);
@@ -138,7 +143,7 @@ public class EarnService {
                         campaign.budgetPoints()));
             }
         }
-        BigDecimal multiplier = imported ? BigDecimal.ONE : config.gradeMultipliers().getOrDefault(member.grade(), BigDecimal.ONE);
+        BigDecimal multiplier = imported ? BigDecimal.ONE : grades.multipliers().getOrDefault(member.grade(), BigDecimal.ONE);
         ZoneId zone = ZoneId.of(config.zone());
         Instant availableAt = cmd.occurredAt().plus(Duration.ofDays(rule.pendingDays()));
         Instant expiresAt = ZonedDateTime.ofInstant(cmd.occurredAt(), zone).plusMonths(rule.validityMonths()).toInstant();
