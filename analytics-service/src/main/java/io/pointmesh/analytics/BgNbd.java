@@ -1,5 +1,6 @@
 package io.pointmesh.analytics;
 
+import java.util.List;
 import org.apache.commons.math3.analysis.MultivariateFunction;
 import org.apache.commons.math3.exception.TooManyEvaluationsException;
 import org.apache.commons.math3.exception.TooManyIterationsException;
@@ -12,8 +13,6 @@ import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
 import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.NelderMeadSimplex;
 import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
 import org.apache.commons.math3.special.Gamma;
-
-import java.util.List;
 
 /**
  * The BG/NBD model of Fader, Hardie and Lee ("Counting Your Customers the Easy Way", Marketing
@@ -29,18 +28,14 @@ import java.util.List;
 public final class BgNbd {
 
     /** One customer's summary. */
-    public record Customer(int x, double tx, double t) {
-    }
+    public record Customer(int x, double tx, double t) {}
 
     /** Customers with the same summary, counted once (CDNOW's 2,357 rows have far fewer distinct ones). */
-    public record Group(Customer customer, long count) {
-    }
+    public record Group(Customer customer, long count) {}
 
-    public record Params(double r, double alpha, double a, double b, double logLikelihood) {
-    }
+    public record Params(double r, double alpha, double a, double b, double logLikelihood) {}
 
-    private BgNbd() {
-    }
+    private BgNbd() {}
 
     /** The log-likelihood of one customer (eq. 6 of the paper, as a log-sum-exp for stability). */
     public static double logLikelihood(double r, double alpha, double a, double b, Customer c) {
@@ -87,8 +82,13 @@ public final class BgNbd {
         for (int round = 0; round < 6; round++) {
             PointValuePair found;
             try {
-                found = optimizer.optimize(new MaxEval(20_000), new MaxIter(20_000), new ObjectiveFunction(ll),
-                        GoalType.MAXIMIZE, new InitialGuess(start), new NelderMeadSimplex(4, 0.5));
+                found = optimizer.optimize(
+                        new MaxEval(20_000),
+                        new MaxIter(20_000),
+                        new ObjectiveFunction(ll),
+                        GoalType.MAXIMIZE,
+                        new InitialGuess(start),
+                        new NelderMeadSimplex(4, 0.5));
             } catch (TooManyEvaluationsException | TooManyIterationsException e) {
                 // a ridge the data cannot resolve (e.g. no dropout at all: b grows without bound): keep the best so far
                 best = seen[0];

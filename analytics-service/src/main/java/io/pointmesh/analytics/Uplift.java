@@ -14,21 +14,43 @@ public final class Uplift {
 
     private static final NormalDistribution NORMAL = new NormalDistribution();
 
-    private Uplift() {
-    }
+    private Uplift() {}
 
-    public record Rates(long treatmentMembers, long controlMembers, double treatment, double control, double difference, double ciLow,
-                        double ciHigh, double z, double pValue) {
-    }
+    public record Rates(
+            long treatmentMembers,
+            long controlMembers,
+            double treatment,
+            double control,
+            double difference,
+            double ciLow,
+            double ciHigh,
+            double z,
+            double pValue) {}
 
-    public record Means(long treatmentMembers, long controlMembers, double treatment, double control, double difference, double ciLow,
-                        double ciHigh, double t, double degreesOfFreedom, double pValue) {
-    }
+    public record Means(
+            long treatmentMembers,
+            long controlMembers,
+            double treatment,
+            double control,
+            double difference,
+            double ciLow,
+            double ciHigh,
+            double t,
+            double degreesOfFreedom,
+            double pValue) {}
 
     public static Rates rates(long successesT, long nT, long successesC, long nC) {
         if (nT == 0 || nC == 0) {
-            return new Rates(nT, nC, nT == 0 ? Double.NaN : (double) successesT / nT, nC == 0 ? Double.NaN : (double) successesC / nC,
-                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            return new Rates(
+                    nT,
+                    nC,
+                    nT == 0 ? Double.NaN : (double) successesT / nT,
+                    nC == 0 ? Double.NaN : (double) successesC / nC,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN);
         }
         double pT = (double) successesT / nT;
         double pC = (double) successesC / nC;
@@ -46,22 +68,33 @@ public final class Uplift {
         SummaryStatistics t = stats(treatment);
         SummaryStatistics c = stats(control);
         if (t.getN() < 2 || c.getN() < 2) {
-            return new Means(t.getN(), c.getN(), t.getMean(), c.getMean(), t.getMean() - c.getMean(), Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, Double.NaN);
+            return new Means(
+                    t.getN(),
+                    c.getN(),
+                    t.getMean(),
+                    c.getMean(),
+                    t.getMean() - c.getMean(),
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN);
         }
         double vT = t.getVariance() / t.getN();
         double vC = c.getVariance() / c.getN();
         double diff = t.getMean() - c.getMean();
         double se = Math.sqrt(vT + vC);
         if (se == 0) {
-            return new Means(t.getN(), c.getN(), t.getMean(), c.getMean(), diff, diff, diff, 0, Double.NaN, diff == 0 ? 1 : 0);
+            return new Means(
+                    t.getN(), c.getN(), t.getMean(), c.getMean(), diff, diff, diff, 0, Double.NaN, diff == 0 ? 1 : 0);
         }
         double df = (vT + vC) * (vT + vC) / (vT * vT / (t.getN() - 1) + vC * vC / (c.getN() - 1));
         TDistribution dist = new TDistribution(df);
         double tValue = diff / se;
         double p = 2 * (1 - dist.cumulativeProbability(Math.abs(tValue)));
         double margin = dist.inverseCumulativeProbability(0.975) * se;
-        return new Means(t.getN(), c.getN(), t.getMean(), c.getMean(), diff, diff - margin, diff + margin, tValue, df, p);
+        return new Means(
+                t.getN(), c.getN(), t.getMean(), c.getMean(), diff, diff - margin, diff + margin, tValue, df, p);
     }
 
     private static SummaryStatistics stats(double[] values) {

@@ -1,20 +1,19 @@
 package io.pointmesh.analytics;
 
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import io.pointmesh.testing.OpenApiEndpoints;
 import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every endpoint of analytics-service by who may call it (a partner only its own data), checked
@@ -24,8 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 @WithTestResource(PointmeshTestResource.class)
 class AnalyticsAccessTest {
 
-    record Endpoint(String method, String path, Set<String> allowed) {
-    }
+    record Endpoint(String method, String path, Set<String> allowed) {}
 
     static final String MINE = "partner-mine";
 
@@ -54,16 +52,28 @@ class AnalyticsAccessTest {
         if (token != null) {
             req = req.auth().oauth2(token);
         }
-        String path = e.path().replace("{kind}", "members").replace("{memberId}", "nobody").replace("{partnerId}", partnerId)
-                .replace("{campaignId}", "no-campaign") + (e.path().endsWith("/offers") ? "?cardNumber=x&partnerId=" + partnerId : "")
-                + (e.path().endsWith("recompute") ? "?asOf=2020-01-01" : "") + (e.path().endsWith("/campaigns") ? "?partnerId=" + partnerId : "");
+        String path = e.path()
+                        .replace("{kind}", "members")
+                        .replace("{memberId}", "nobody")
+                        .replace("{partnerId}", partnerId)
+                        .replace("{campaignId}", "no-campaign")
+                + (e.path().endsWith("/offers") ? "?cardNumber=x&partnerId=" + partnerId : "")
+                + (e.path().endsWith("recompute") ? "?asOf=2020-01-01" : "")
+                + (e.path().endsWith("/campaigns") ? "?partnerId=" + partnerId : "");
         return req.request(e.method(), path).then().extract().statusCode();
     }
 
     @Test
     void everyEndpointAnswersOnlyWhomItShould() {
-        Map<String, String> tokens = Map.of("operator", TestTokens.operator(), "partner", TestTokens.partner(MINE),
-                "member", TestTokens.member("m-access"), "none", TestTokens.noRole());
+        Map<String, String> tokens = Map.of(
+                "operator",
+                TestTokens.operator(),
+                "partner",
+                TestTokens.partner(MINE),
+                "member",
+                TestTokens.member("m-access"),
+                "none",
+                TestTokens.noRole());
         for (Endpoint e : endpoints()) {
             String what = e.method() + " " + e.path();
             if (e.allowed().contains(ANYONE)) {
@@ -75,12 +85,16 @@ class AnalyticsAccessTest {
                 int status = call(e, token, MINE);
                 if (e.allowed().contains(role)) {
                     // a campaign that does not exist is 404 before ownership can be judged
-                    assertFalse(status == 401 || (status == 403 && !e.path().contains("campaigns")), what + " as " + role + ": " + status);
+                    assertFalse(
+                            status == 401 || (status == 403 && !e.path().contains("campaigns")),
+                            what + " as " + role + ": " + status);
                 } else {
                     assertEquals(403, status, what + " as " + role);
                 }
             });
-            if (e.path().contains("{partnerId}") || e.path().endsWith("/offers") || e.path().endsWith("/campaigns")) {
+            if (e.path().contains("{partnerId}")
+                    || e.path().endsWith("/offers")
+                    || e.path().endsWith("/campaigns")) {
                 assertEquals(403, call(e, TestTokens.partner("partner-other"), MINE), what + " as another partner");
             }
         }
@@ -99,7 +113,9 @@ class AnalyticsAccessTest {
             if (!e.method().equals("GET") || e.path().endsWith("/offers")) {
                 assertEquals(403, status, what + " as staff");
             } else {
-                assertFalse(status == 401 || (status == 403 && !e.path().contains("campaigns")), what + " as staff: " + status);
+                assertFalse(
+                        status == 401 || (status == 403 && !e.path().contains("campaigns")),
+                        what + " as staff: " + status);
             }
         }
     }

@@ -1,15 +1,14 @@
 package io.pointmesh.analytics;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The golden test: fitted to the CDNOW sample's 39-week calibration summary, the model reproduces
@@ -21,11 +20,14 @@ class BgNbdTest {
         Map<BgNbd.Customer, Long> counts = new LinkedHashMap<>();
         List<String> lines;
         try (var in = BgNbdTest.class.getResourceAsStream("/cdnow/cdnow_customers_summary.csv")) {
-            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
         }
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
-            BgNbd.Customer c = new BgNbd.Customer((int) Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]));
+            BgNbd.Customer c = new BgNbd.Customer(
+                    (int) Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]));
             counts.merge(c, 1L, Long::sum);
         }
         List<BgNbd.Group> groups = new ArrayList<>();

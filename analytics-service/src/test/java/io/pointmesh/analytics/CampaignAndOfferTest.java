@@ -1,5 +1,16 @@
 package io.pointmesh.analytics;
 
+import static io.pointmesh.analytics.ScoringTest.count;
+import static io.pointmesh.analytics.ScoringTest.purchase;
+import static io.pointmesh.testing.TestEvents.kafka;
+import static io.pointmesh.testing.TestEvents.publish;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.pointmesh.events.member.ConsentChanged;
 import io.pointmesh.events.member.MemberJoined;
 import io.pointmesh.events.partner.BonusKind;
@@ -13,8 +24,6 @@ import io.pointmesh.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,17 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-
-import static io.pointmesh.analytics.ScoringTest.count;
-import static io.pointmesh.analytics.ScoringTest.purchase;
-import static io.pointmesh.testing.TestEvents.kafka;
-import static io.pointmesh.testing.TestEvents.publish;
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** A/B results of a campaign against its control group, and next best offers at the POS. */
 @QuarkusTest
@@ -54,15 +53,54 @@ class CampaignAndOfferTest {
         String quiet = run + "-quiet"; // declined personalization
         int[] purchases = {0};
         try (KafkaTestClient kafka = kafka()) {
-            publish(kafka, new CampaignPublished(half, shop, "500 points on your next visit", BonusKind.FIXED, null, 500,
-                    now.minus(30, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS), CampaignTarget.EVERYONE, null, 0, new BigDecimal("0.5"),
-                    FundedBy.PARTNER));
-            publish(kafka, new CampaignPublished(network, null, "Double points for newcomers", BonusKind.MULTIPLIER, new BigDecimal("2"), 0,
-                    now.minus(30, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS), CampaignTarget.SEGMENT, "NEW", 0, BigDecimal.ONE,
-                    FundedBy.NETWORK));
-            publish(kafka, new CampaignPublished(vvipOnly, shop, "VVIP lounge", BonusKind.FIXED, null, 2000,
-                    now.minus(30, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS), CampaignTarget.GRADE, "VVIP", 0, BigDecimal.ONE,
-                    FundedBy.PARTNER));
+            publish(
+                    kafka,
+                    new CampaignPublished(
+                            half,
+                            shop,
+                            "500 points on your next visit",
+                            BonusKind.FIXED,
+                            null,
+                            500,
+                            now.minus(30, ChronoUnit.DAYS),
+                            now.plus(30, ChronoUnit.DAYS),
+                            CampaignTarget.EVERYONE,
+                            null,
+                            0,
+                            new BigDecimal("0.5"),
+                            FundedBy.PARTNER));
+            publish(
+                    kafka,
+                    new CampaignPublished(
+                            network,
+                            null,
+                            "Double points for newcomers",
+                            BonusKind.MULTIPLIER,
+                            new BigDecimal("2"),
+                            0,
+                            now.minus(30, ChronoUnit.DAYS),
+                            now.plus(30, ChronoUnit.DAYS),
+                            CampaignTarget.SEGMENT,
+                            "NEW",
+                            0,
+                            BigDecimal.ONE,
+                            FundedBy.NETWORK));
+            publish(
+                    kafka,
+                    new CampaignPublished(
+                            vvipOnly,
+                            shop,
+                            "VVIP lounge",
+                            BonusKind.FIXED,
+                            null,
+                            2000,
+                            now.minus(30, ChronoUnit.DAYS),
+                            now.plus(30, ChronoUnit.DAYS),
+                            CampaignTarget.GRADE,
+                            "VVIP",
+                            0,
+                            BigDecimal.ONE,
+                            FundedBy.PARTNER));
             for (int i = 0; i < 40; i++) {
                 String m = run + "-" + i;
                 publish(kafka, new MemberJoined(m, "card-" + m, "R" + i, null, null, null, null));
@@ -77,35 +115,82 @@ class CampaignAndOfferTest {
             }
             publish(kafka, new MemberJoined(quiet, "card-" + quiet, "RQ", null, null, null, null));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM campaign_dim WHERE campaign_id LIKE '%" + run + "'") == 3
-                && count("SELECT count(*) FROM member_dim WHERE member_id LIKE '" + run + "%'") == 41
-                && count("SELECT count(*) FROM purchase_fact WHERE partner_id = '" + shop + "'") == purchases[0]);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> count("SELECT count(*) FROM campaign_dim WHERE campaign_id LIKE '%" + run + "'") == 3
+                        && count("SELECT count(*) FROM member_dim WHERE member_id LIKE '" + run + "%'") == 41
+                        && count("SELECT count(*) FROM purchase_fact WHERE partner_id = '" + shop + "'")
+                                == purchases[0]);
         assertTrue(treated.size() >= 10 && control.size() >= 10, treated.size() + " / " + control.size());
 
-        JsonPath results = given().auth().oauth2(TestTokens.partner(shop)).get("/analytics/v1/campaigns/" + half + "/results").then()
-                .statusCode(200).extract().jsonPath();
+        JsonPath results = given().auth()
+                .oauth2(TestTokens.partner(shop))
+                .get("/analytics/v1/campaigns/" + half + "/results")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         long population = count("SELECT count(*) FROM member_dim WHERE status <> 'LEFT'");
-        assertEquals(population, results.getLong("purchaseRate.treatmentMembers") + results.getLong("purchaseRate.controlMembers"));
+        assertEquals(
+                population,
+                results.getLong("purchaseRate.treatmentMembers") + results.getLong("purchaseRate.controlMembers"));
         assertTrue(results.getDouble("purchaseRate.treatment") > results.getDouble("purchaseRate.control"));
         assertTrue(results.getDouble("purchaseRate.pValue") < 0.05, results.prettify());
         assertTrue(results.getDouble("purchaseRate.ciLow") > 0, "the interval excludes no effect");
-        assertTrue(results.getDouble("spendPerMember.difference") > 0 && results.getDouble("spendPerMember.pValue") < 0.05);
-        given().auth().oauth2(TestTokens.partner("other")).get("/analytics/v1/campaigns/" + half + "/results").then().statusCode(403);
-        given().auth().oauth2(TestTokens.partner(shop)).get("/analytics/v1/campaigns/" + network + "/results").then().statusCode(403);
-        given().auth().oauth2(TestTokens.operator()).get("/analytics/v1/campaigns/" + network + "/results").then().statusCode(200);
-        given().auth().oauth2(TestTokens.operator()).get("/analytics/v1/campaigns/no-such/results").then().statusCode(404);
+        assertTrue(results.getDouble("spendPerMember.difference") > 0
+                && results.getDouble("spendPerMember.pValue") < 0.05);
+        given().auth()
+                .oauth2(TestTokens.partner("other"))
+                .get("/analytics/v1/campaigns/" + half + "/results")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner(shop))
+                .get("/analytics/v1/campaigns/" + network + "/results")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get("/analytics/v1/campaigns/" + network + "/results")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get("/analytics/v1/campaigns/no-such/results")
+                .then()
+                .statusCode(404);
 
         // the listing the dashboard picks campaigns from: a partner its own, operators any partner's or the network's
-        List<String> own = given().auth().oauth2(TestTokens.partner(shop)).get("/analytics/v1/campaigns").then().statusCode(200)
-                .extract().jsonPath().getList("campaignId", String.class);
+        List<String> own = given().auth()
+                .oauth2(TestTokens.partner(shop))
+                .get("/analytics/v1/campaigns")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("campaignId", String.class);
         assertEquals(Set.of(half, vvipOnly), Set.copyOf(own));
-        assertEquals(List.of(network), given().auth().oauth2(TestTokens.operator()).get("/analytics/v1/campaigns?partnerId=network").then()
-                .statusCode(200).extract().jsonPath().getList("findAll { it.campaignId.endsWith('" + run + "') }.campaignId", String.class));
-        given().auth().oauth2(TestTokens.partner(shop)).get("/analytics/v1/campaigns?partnerId=other").then().statusCode(403);
+        assertEquals(
+                List.of(network),
+                given().auth()
+                        .oauth2(TestTokens.operator())
+                        .get("/analytics/v1/campaigns?partnerId=network")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("findAll { it.campaignId.endsWith('" + run + "') }.campaignId", String.class));
+        given().auth()
+                .oauth2(TestTokens.partner(shop))
+                .get("/analytics/v1/campaigns?partnerId=other")
+                .then()
+                .statusCode(403);
 
         // segments as of today: one purchase five days ago makes these members NEW, so the network campaign applies
-        given().auth().oauth2(TestTokens.operator()).post("/analytics/v1/scores/recompute?asOf=" + LocalDate.now(ScoringTest.ZONE))
-                .then().statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post("/analytics/v1/scores/recompute?asOf=" + LocalDate.now(ScoringTest.ZONE))
+                .then()
+                .statusCode(200);
         String token = TestTokens.partner(shop);
         String offers = "/analytics/v1/offers?partnerId=" + shop + "&cardNumber=card-";
         // (all treated members spent the same, so the grade ranking may make some VVIP: take one who is not)
@@ -116,21 +201,49 @@ class CampaignAndOfferTest {
                 break;
             }
         }
-        given().auth().oauth2(token).get(offers + member).then().statusCode(200)
+        given().auth()
+                .oauth2(token)
+                .get(offers + member)
+                .then()
+                .statusCode(200)
                 .body("$", hasSize(2), "[0].campaignId", is(half), "[1].campaignId", is(network), "[0].rank", is(1));
         // once a day
         given().auth().oauth2(token).get(offers + member).then().statusCode(200).body("$", hasSize(0));
         // the control group never sees the campaign it is held out of
         String buyingControl = control.get(0);
-        List<String> controlOffers = given().auth().oauth2(token).get(offers + buyingControl).then().statusCode(200).extract().path("campaignId");
+        List<String> controlOffers = given().auth()
+                .oauth2(token)
+                .get(offers + buyingControl)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("campaignId");
         assertTrue(controlOffers.contains(network) && !controlOffers.contains(half), controlOffers.toString());
         // without the personalization consent: nothing behaviour-based (the network campaign targets a segment)
-        List<String> quietOffers = given().auth().oauth2(token).get(offers + quiet).then().statusCode(200).extract().path("campaignId");
+        List<String> quietOffers = given().auth()
+                .oauth2(token)
+                .get(offers + quiet)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("campaignId");
         assertTrue(quietOffers.stream().allMatch(half::equals), quietOffers.toString());
 
         given().auth().oauth2(token).get(offers + "nobody").then().statusCode(404);
-        given().auth().oauth2(token).get("/analytics/v1/offers?partnerId=" + shop).then().statusCode(400);
-        given().auth().oauth2(TestTokens.partner("other")).get(offers + treated.get(1)).then().statusCode(403);
-        given().auth().oauth2(TestTokens.member(treated.get(1))).get(offers + treated.get(1)).then().statusCode(403);
+        given().auth()
+                .oauth2(token)
+                .get("/analytics/v1/offers?partnerId=" + shop)
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.partner("other"))
+                .get(offers + treated.get(1))
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.member(treated.get(1)))
+                .get(offers + treated.get(1))
+                .then()
+                .statusCode(403);
     }
 }

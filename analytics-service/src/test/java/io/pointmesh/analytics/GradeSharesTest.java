@@ -1,5 +1,10 @@
 package io.pointmesh.analytics;
 
+import static io.pointmesh.analytics.ScoringTest.ZONE;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.pointmesh.analytics.config.AnalyticsConfig;
 import io.pointmesh.analytics.repository.FactRepository;
 import io.pointmesh.analytics.service.Scoring;
@@ -11,20 +16,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-
-import static io.pointmesh.analytics.ScoringTest.ZONE;
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The grade cut-offs are configuration (pointmesh.analytics.grades.*): with 10 %, 30 % and 60 %
@@ -40,8 +39,13 @@ class GradeSharesTest {
     public static class WiderGrades implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("pointmesh.analytics.grades.vvip-share", "0.10", "pointmesh.analytics.grades.vip-share", "0.30",
-                    "pointmesh.analytics.grades.loyal-share", "0.60");
+            return Map.of(
+                    "pointmesh.analytics.grades.vvip-share",
+                    "0.10",
+                    "pointmesh.analytics.grades.vip-share",
+                    "0.30",
+                    "pointmesh.analytics.grades.loyal-share",
+                    "0.60");
         }
     }
 
@@ -68,9 +72,24 @@ class GradeSharesTest {
             BigDecimal spend = BigDecimal.valueOf((i + 1) * 10_000L);
             LocalDate day = asOf.minusDays(30 + i);
             transactions.run(c -> {
-                Sql.update(c, "INSERT INTO member_dim (member_id, joined_at) VALUES (?, ?)", member, asOf.minusYears(2).atStartOfDay(ZONE).toInstant());
-                return facts.recordPurchase(c, UUID.randomUUID(), member, "shares-partner", "S1", spend, "KRW", day.atTime(12, 0).atZone(ZONE).toInstant(),
-                        day, 100, List.of(), day.atTime(12, 0).atZone(ZONE).toInstant());
+                Sql.update(
+                        c,
+                        "INSERT INTO member_dim (member_id, joined_at) VALUES (?, ?)",
+                        member,
+                        asOf.minusYears(2).atStartOfDay(ZONE).toInstant());
+                return facts.recordPurchase(
+                        c,
+                        UUID.randomUUID(),
+                        member,
+                        "shares-partner",
+                        "S1",
+                        spend,
+                        "KRW",
+                        day.atTime(12, 0).atZone(ZONE).toInstant(),
+                        day,
+                        100,
+                        List.of(),
+                        day.atTime(12, 0).atZone(ZONE).toInstant());
             });
         }
 
@@ -78,8 +97,11 @@ class GradeSharesTest {
 
         assertEquals(Map.of("VVIP", 1L, "VIP", 2L, "LOYAL", 3L, "GENERAL", 4L), grades.counts());
         Map<String, String> stored = new TreeMap<>();
-        transactions.run(c -> Sql.list(c, "SELECT member_id, grade FROM member_dim WHERE member_id LIKE ?",
-                rs -> stored.put(rs.getString(1), rs.getString(2)), run + "%"));
+        transactions.run(c -> Sql.list(
+                c,
+                "SELECT member_id, grade FROM member_dim WHERE member_id LIKE ?",
+                rs -> stored.put(rs.getString(1), rs.getString(2)),
+                run + "%"));
         Map<String, String> expected = new TreeMap<>();
         String[] byRank = {"VVIP", "VIP", "VIP", "LOYAL", "LOYAL", "LOYAL", "GENERAL", "GENERAL", "GENERAL", "GENERAL"};
         for (int rank = 0; rank < 10; rank++) {

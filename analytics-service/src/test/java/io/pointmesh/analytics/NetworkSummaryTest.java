@@ -1,5 +1,12 @@
 package io.pointmesh.analytics;
 
+import static io.pointmesh.testing.TestEvents.kafka;
+import static io.pointmesh.testing.TestEvents.publish;
+import static io.pointmesh.testing.TestEvents.redeliver;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+
 import io.pointmesh.events.partner.PartnerOffboarded;
 import io.pointmesh.events.partner.PartnerRegistered;
 import io.pointmesh.testing.KafkaTestClient;
@@ -7,17 +14,9 @@ import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.UUID;
-
-import static io.pointmesh.testing.TestEvents.kafka;
-import static io.pointmesh.testing.TestEvents.publish;
-import static io.pointmesh.testing.TestEvents.redeliver;
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PointmeshTestResource.class)
@@ -34,19 +33,32 @@ class NetworkSummaryTest {
             publish(kafka, new PartnerRegistered(b, "B", "220-81-62517", "cafe"));
             publish(kafka, new PartnerOffboarded(b, "op", "contract ended"));
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.operator())
-                .get("/analytics/v1/network/summary").then().statusCode(200)
-                .body("partners", is(before + 2), "partnersByStatus.OFFBOARDED", is(1)));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.operator())
+                        .get("/analytics/v1/network/summary")
+                        .then()
+                        .statusCode(200)
+                        .body("partners", is(before + 2), "partnersByStatus.OFFBOARDED", is(1)));
     }
 
     @Test
     void onlyOperatorsSeeNetworkFigures() {
         given().get("/analytics/v1/network/summary").then().statusCode(401);
-        given().auth().oauth2(TestTokens.partner("p")).get("/analytics/v1/network/summary").then().statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner("p"))
+                .get("/analytics/v1/network/summary")
+                .then()
+                .statusCode(403);
     }
 
     private static int partners() {
-        return given().auth().oauth2(TestTokens.operator()).get("/analytics/v1/network/summary")
-                .then().statusCode(200).extract().path("partners");
+        return given().auth()
+                .oauth2(TestTokens.operator())
+                .get("/analytics/v1/network/summary")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("partners");
     }
 }

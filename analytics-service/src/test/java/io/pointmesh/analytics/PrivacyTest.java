@@ -1,29 +1,5 @@
 package io.pointmesh.analytics;
 
-import io.pointmesh.events.member.ConsentChanged;
-import io.pointmesh.events.member.MemberJoined;
-import io.pointmesh.events.member.MemberProfileChanged;
-import io.pointmesh.events.partner.PartnerRegistered;
-import io.pointmesh.testing.KafkaTestClient;
-import io.pointmesh.testing.PointmeshTestResource;
-import io.pointmesh.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
-import java.time.DayOfWeek;
-import java.time.Duration;
-import java.time.LocalDate;
-import java.time.temporal.TemporalAdjusters;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-
 import static io.pointmesh.analytics.ScoringTest.ZONE;
 import static io.pointmesh.analytics.ScoringTest.count;
 import static io.pointmesh.analytics.ScoringTest.purchase;
@@ -36,6 +12,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pointmesh.events.member.ConsentChanged;
+import io.pointmesh.events.member.MemberJoined;
+import io.pointmesh.events.member.MemberProfileChanged;
+import io.pointmesh.events.partner.PartnerRegistered;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.temporal.TemporalAdjusters;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * docs/privacy.md against a curious partner, over real ingested events. A shop has 21 customers in
@@ -50,7 +49,8 @@ class PrivacyTest {
 
     static final int K = 10;
     /** Rows whose value counts members (or purchases, intervals by them): each a partner sees must be at least k. */
-    static final Set<String> COUNTS = Set.of("members", "customers", "purchases", "intervals", "shared-customers", "previous-customers");
+    static final Set<String> COUNTS =
+            Set.of("members", "customers", "purchases", "intervals", "shared-customers", "previous-customers");
     /** Rows the shop's own purchase records do not tell it: noisy for the partner. */
     static final Set<String> DERIVED = Set.of("gender", "age", "region", "grade", "segment", "segment-flow", "risk");
 
@@ -59,7 +59,9 @@ class PrivacyTest {
     final String rival = "rival-" + run;
     final String target = run + "-target";
     final String refuser = run + "-b20";
-    final LocalDate weekA = LocalDate.now(ZONE).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(4);
+    final LocalDate weekA = LocalDate.now(ZONE)
+            .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+            .minusWeeks(4);
     final LocalDate weekB = weekA.plusWeeks(1);
 
     @BeforeAll
@@ -71,30 +73,64 @@ class PrivacyTest {
                 publish(kafka, new MemberJoined(m, "c-" + m, "R" + i, null, 1990, "F", "Seoul"));
                 if (i < 20) { // b20 declines personalization
                     publish(kafka, new ConsentChanged(m, false, false, false, true, false, List.of()));
-                    publish(kafka, new MemberProfileChanged(m, 1990, i == 3 || i == 4 ? "M" : "F", i < 3 ? "Jeju" : "Seoul"));
+                    publish(
+                            kafka,
+                            new MemberProfileChanged(m, 1990, i == 3 || i == 4 ? "M" : "F", i < 3 ? "Jeju" : "Seoul"));
                 }
-                publish(kafka, purchase(m, shop, String.valueOf(10000 + 1000 * i), weekA.plusDays(2).atTime(12, 0).atZone(ZONE).toInstant()));
+                publish(
+                        kafka,
+                        purchase(
+                                m,
+                                shop,
+                                String.valueOf(10000 + 1000 * i),
+                                weekA.plusDays(2).atTime(12, 0).atZone(ZONE).toInstant()));
                 if (i < 3) {
-                    publish(kafka, purchase(m, rival, "5000", weekA.plusDays(3).atTime(12, 0).atZone(ZONE).toInstant()));
+                    publish(
+                            kafka,
+                            purchase(
+                                    m,
+                                    rival,
+                                    "5000",
+                                    weekA.plusDays(3).atTime(12, 0).atZone(ZONE).toInstant()));
                 }
             }
             publish(kafka, new MemberJoined(target, "c-" + target, "RT", null, 1990, "F", "Seoul"));
             publish(kafka, new ConsentChanged(target, false, false, false, true, false, List.of()));
             publish(kafka, new MemberProfileChanged(target, 1990, "F", "Seoul"));
-            publish(kafka, purchase(target, shop, "30000", weekB.plusDays(2).atTime(12, 0).atZone(ZONE).toInstant()));
+            publish(
+                    kafka,
+                    purchase(
+                            target,
+                            shop,
+                            "30000",
+                            weekB.plusDays(2).atTime(12, 0).atZone(ZONE).toInstant()));
             for (int i = 0; i < 12; i++) {
                 String m = run + "-r" + i;
                 publish(kafka, new MemberJoined(m, "c-" + m, "Q" + i, null, 1980, "M", "Busan"));
-                publish(kafka, purchase(m, rival, "7000", weekA.plusDays(4).atTime(12, 0).atZone(ZONE).toInstant()));
+                publish(
+                        kafka,
+                        purchase(
+                                m,
+                                rival,
+                                "7000",
+                                weekA.plusDays(4).atTime(12, 0).atZone(ZONE).toInstant()));
             }
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM purchase_fact WHERE member_id LIKE '" + run + "%'") == 37
-                && count("SELECT count(*) FROM member_dim WHERE member_id LIKE '" + run + "%' AND birth_year IS NOT NULL") == 21);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> count("SELECT count(*) FROM purchase_fact WHERE member_id LIKE '" + run + "%'") == 37
+                        && count("SELECT count(*) FROM member_dim WHERE member_id LIKE '" + run
+                                        + "%' AND birth_year IS NOT NULL")
+                                == 21);
     }
 
     JsonPath report(String token, String kind, LocalDate from, LocalDate to) {
-        return given().auth().oauth2(token).get("/analytics/v1/partners/" + shop + "/reports/" + kind + "?from=" + from + "&to=" + to)
-                .then().statusCode(200).extract().jsonPath();
+        return given().auth()
+                .oauth2(token)
+                .get("/analytics/v1/partners/" + shop + "/reports/" + kind + "?from=" + from + "&to=" + to)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     static List<Map<String, Object>> rows(JsonPath report) {
@@ -104,19 +140,39 @@ class PrivacyTest {
     @Test
     void aOneDayWindowIsRefusedAndAWeekOfOneCustomerShowsNothing() {
         String token = TestTokens.partner(shop);
-        String problem = given().auth().oauth2(token).get("/analytics/v1/partners/" + shop + "/reports/members?from=" + weekB.plusDays(2)
-                + "&to=" + weekB.plusDays(3)).then().statusCode(400).extract().asString();
+        String problem = given().auth()
+                .oauth2(token)
+                .get("/analytics/v1/partners/" + shop + "/reports/members?from=" + weekB.plusDays(2) + "&to="
+                        + weekB.plusDays(3))
+                .then()
+                .statusCode(400)
+                .extract()
+                .asString();
         assertTrue(problem.contains("at least 7 days"), problem);
         // week B: M alone. Every report answers, and no row at all (not even a labelled "suppressed" one)
         for (String kind : List.of("members", "transactions", "stores")) {
             JsonPath r = report(token, kind, weekB, weekB.plusWeeks(1));
             assertEquals(List.of(), rows(r), kind + " " + r.prettify());
-            String csv = given().auth().oauth2(token).accept("text/csv").get("/analytics/v1/partners/" + shop + "/reports/" + kind
-                    + "?from=" + weekB + "&to=" + weekB.plusWeeks(1)).then().statusCode(200).contentType(containsString("text/csv")).extract().asString();
+            String csv = given().auth()
+                    .oauth2(token)
+                    .accept("text/csv")
+                    .get("/analytics/v1/partners/" + shop + "/reports/" + kind + "?from=" + weekB + "&to="
+                            + weekB.plusWeeks(1))
+                    .then()
+                    .statusCode(200)
+                    .contentType(containsString("text/csv"))
+                    .extract()
+                    .asString();
             assertEquals("section,label,metric,value", csv.strip(), kind);
         }
         // the operator sees the week as it is: one customer
-        assertEquals(1, ReportTest.value(report(TestTokens.operator(), "members", weekB, weekB.plusWeeks(1)), "summary", "customers", "members"));
+        assertEquals(
+                1,
+                ReportTest.value(
+                        report(TestTokens.operator(), "members", weekB, weekB.plusWeeks(1)),
+                        "summary",
+                        "customers",
+                        "members"));
     }
 
     @Test
@@ -126,17 +182,30 @@ class PrivacyTest {
             JsonPath r = report(token, kind, weekA, weekB.plusWeeks(1));
             assertFalse(rows(r).isEmpty(), kind);
             for (Map<String, Object> row : rows(r)) {
-                assertTrue(row.get("value") != null && !"suppressed".equals(row.get("metric")) && !"profile-suppressed".equals(row.get("metric")),
+                assertTrue(
+                        row.get("value") != null
+                                && !"suppressed".equals(row.get("metric"))
+                                && !"profile-suppressed".equals(row.get("metric")),
                         "a left-out row is left out entirely: " + row);
                 if (COUNTS.contains((String) row.get("metric"))) {
                     assertTrue(((Number) row.get("value")).longValue() >= K, kind + ": " + row);
                 }
             }
-            String csv = given().auth().oauth2(token).accept("text/csv").get("/analytics/v1/partners/" + shop + "/reports/" + kind
-                    + "?from=" + weekA + "&to=" + weekB.plusWeeks(1)).then().statusCode(200).extract().asString();
+            String csv = given().auth()
+                    .oauth2(token)
+                    .accept("text/csv")
+                    .get("/analytics/v1/partners/" + shop + "/reports/" + kind + "?from=" + weekA + "&to="
+                            + weekB.plusWeeks(1))
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
             // 3 in Jeju, 2 men, 3 shared with the rival: not a trace of them, in JSON or CSV
-            assertTrue(rows(r).stream().noneMatch(row -> String.valueOf(row.get("label")).equals("Jeju")
-                    || String.valueOf(row.get("label")).contains("Rival Mart") || row.get("section").equals("gender") && "M".equals(row.get("label"))),
+            assertTrue(
+                    rows(r).stream()
+                            .noneMatch(row -> String.valueOf(row.get("label")).equals("Jeju")
+                                    || String.valueOf(row.get("label")).contains("Rival Mart")
+                                    || row.get("section").equals("gender") && "M".equals(row.get("label"))),
                     kind + " names a small group: " + r.prettify());
             for (String small : List.of("Jeju", "gender,M,", "Rival Mart")) {
                 assertFalse(csv.contains(small), kind + " CSV names " + small);
@@ -146,14 +215,19 @@ class PrivacyTest {
         JsonPath ops = report(TestTokens.operator(), "members", weekA, weekB.plusWeeks(1));
         assertEquals("suppressed", ReportTest.metric(ops, "region", "Jeju"));
         assertEquals(22, ReportTest.value(ops, "summary", "customers", "members"));
-        assertTrue(rows(ops).stream().anyMatch(row -> COUNTS.contains((String) row.get("metric")) && row.get("value") != null
-                && ((Number) row.get("value")).longValue() < K), "the exact report has small rows for the partner's view to leave out");
+        assertTrue(
+                rows(ops).stream()
+                        .anyMatch(row -> COUNTS.contains((String) row.get("metric"))
+                                && row.get("value") != null
+                                && ((Number) row.get("value")).longValue() < K),
+                "the exact report has small rows for the partner's view to leave out");
     }
 
     @Test
     void subtractingTwoWindowsDoesNotSingleOutTheMember() {
         String token = TestTokens.partner(shop);
-        // 1. two windows one day apart, the day of M's only purchase: both are widened to the same whole weeks, the same report
+        // 1. two windows one day apart, the day of M's only purchase: both are widened to the same whole weeks, the
+        // same report
         for (String kind : List.of("members", "transactions", "stores")) {
             JsonPath without = report(token, kind, weekA, weekB.plusDays(2));
             JsonPath with = report(token, kind, weekA, weekB.plusDays(3));
@@ -161,22 +235,30 @@ class PrivacyTest {
             assertEquals(rows(without), rows(with), kind + ": the day's difference is not visible");
         }
 
-        // 2. two aligned windows a week apart: the shop knows exactly who differs (its own records: 21 customers, then 22, M the
-        // only one new), and tries to read M's gender, age, region, grade and segment off the differences of the other rows
+        // 2. two aligned windows a week apart: the shop knows exactly who differs (its own records: 21 customers, then
+        // 22, M the
+        // only one new), and tries to read M's gender, age, region, grade and segment off the differences of the other
+        // rows
         JsonPath a = report(token, "members", weekA, weekB);
         JsonPath b = report(token, "members", weekA, weekB.plusWeeks(1));
         assertEquals(21, ReportTest.value(a, "summary", "customers", "members"));
         assertEquals(22, ReportTest.value(b, "summary", "customers", "members"));
-        // the truth, from the exact (operator) reports of the same windows: what each row's difference would be without noise
-        Map<String, Long> truth = diff(derived(report(TestTokens.operator(), "members", weekA, weekB)),
+        // the truth, from the exact (operator) reports of the same windows: what each row's difference would be without
+        // noise
+        Map<String, Long> truth = diff(
+                derived(report(TestTokens.operator(), "members", weekA, weekB)),
                 derived(report(TestTokens.operator(), "members", weekA, weekB.plusWeeks(1))));
         assertEquals(1L, truth.get("gender/F"), "M is a woman: an exact report would say so by a difference of one");
         assertEquals(1L, truth.get("region/Seoul"));
         Map<String, Long> seen = diff(derived(a), derived(b));
         assertTrue(seen.size() >= 4, "the rows are there to subtract: " + seen);
-        long revealed = seen.entrySet().stream().filter(e -> e.getValue().equals(truth.getOrDefault(e.getKey(), 0L))).count();
-        // each difference carries the difference of two independent noises (equal with probability 0.13 per row at epsilon 0.5):
-        // the attacker cannot tell which rows, if any, are exact; that all are (chance 0.13^rows) would be the attack succeeding
+        long revealed = seen.entrySet().stream()
+                .filter(e -> e.getValue().equals(truth.getOrDefault(e.getKey(), 0L)))
+                .count();
+        // each difference carries the difference of two independent noises (equal with probability 0.13 per row at
+        // epsilon 0.5):
+        // the attacker cannot tell which rows, if any, are exact; that all are (chance 0.13^rows) would be the attack
+        // succeeding
         assertTrue(revealed < seen.size(), "differences " + seen + " are the truth " + truth);
         // and asking again answers the same noise, so repeating a report cannot average it away
         assertEquals(rows(b), rows(report(token, "members", weekA, weekB.plusWeeks(1))));
@@ -210,9 +292,19 @@ class PrivacyTest {
     @Test
     void aMemberWithoutThePersonalizationConsentIsInNoPersonalizedRow() {
         String asOf = LocalDate.now(ZONE).toString();
-        given().auth().oauth2(TestTokens.operator()).post("/analytics/v1/scores/recompute?asOf=" + asOf).then().statusCode(200);
-        List<String> ranked = given().auth().oauth2(TestTokens.partner(shop)).get("/analytics/v1/partners/" + shop + "/churn-risk?limit=1000")
-                .then().statusCode(200).extract().jsonPath().getList("memberId", String.class);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post("/analytics/v1/scores/recompute?asOf=" + asOf)
+                .then()
+                .statusCode(200);
+        List<String> ranked = given().auth()
+                .oauth2(TestTokens.partner(shop))
+                .get("/analytics/v1/partners/" + shop + "/churn-risk?limit=1000")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("memberId", String.class);
         assertEquals(21, ranked.size(), "the 21 consenting customers: " + ranked);
         assertTrue(ranked.contains(target));
         assertFalse(ranked.contains(refuser), "the customer who declined personalization is not ranked");
@@ -226,21 +318,49 @@ class PrivacyTest {
     void aPartnerSeesItsOwnCustomersOnly() {
         String token = TestTokens.partner(shop);
         JsonPath members = report(token, "members", weekA, weekB.plusWeeks(1));
-        assertEquals(22, ReportTest.value(members, "summary", "customers", "members"), "the rival's 12 customers are not the shop's");
+        assertEquals(
+                22,
+                ReportTest.value(members, "summary", "customers", "members"),
+                "the rival's 12 customers are not the shop's");
         // no network balances or activity: the shop's cohorts are its own customers by their first purchase with it
         assertTrue(rows(members).stream().noneMatch(r -> "average-balance".equals(r.get("metric"))));
-        assertTrue(members.getList("rows.findAll { it.section == 'vintage' && it.metric == 'members' }.value", Integer.class)
-                .stream().allMatch(n -> n >= K && n <= 22));
+        assertTrue(
+                members
+                        .getList(
+                                "rows.findAll { it.section == 'vintage' && it.metric == 'members' }.value",
+                                Integer.class)
+                        .stream()
+                        .allMatch(n -> n >= K && n <= 22));
         JsonPath tx = report(token, "transactions", weekA, weekB.plusWeeks(1));
-        assertTrue(rows(tx).stream().noneMatch(r -> "cross-partner".equals(r.get("section"))), "3 shared customers are too few: " + tx.prettify());
+        assertTrue(
+                rows(tx).stream().noneMatch(r -> "cross-partner".equals(r.get("section"))),
+                "3 shared customers are too few: " + tx.prettify());
         JsonPath stores = report(token, "stores", weekA, weekB.plusWeeks(1));
-        assertTrue(rows(stores).stream().allMatch(r -> ((String) r.get("label")).startsWith(shop + "/")), stores.prettify());
+        assertTrue(
+                rows(stores).stream().allMatch(r -> ((String) r.get("label")).startsWith(shop + "/")),
+                stores.prettify());
         assertTrue(rows(stores).stream().noneMatch(r -> "average-age".equals(r.get("metric"))));
         // another partner's reports and the network's are refused
-        given().auth().oauth2(TestTokens.partner(rival)).get("/analytics/v1/partners/" + shop + "/reports/members").then().statusCode(403);
-        given().auth().oauth2(TestTokens.partnerStaff(rival)).get("/analytics/v1/partners/" + shop + "/churn-risk").then().statusCode(403);
-        given().auth().oauth2(token).get("/analytics/v1/network/reports/members").then().statusCode(403);
-        given().auth().oauth2(token).get("/analytics/v1/network/partners").then().statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner(rival))
+                .get("/analytics/v1/partners/" + shop + "/reports/members")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partnerStaff(rival))
+                .get("/analytics/v1/partners/" + shop + "/churn-risk")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(token)
+                .get("/analytics/v1/network/reports/members")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(token)
+                .get("/analytics/v1/network/partners")
+                .then()
+                .statusCode(403);
         assertNotEquals(0, rows(members).size());
     }
 }

@@ -1,5 +1,8 @@
 package io.pointmesh.analytics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.pointmesh.analytics.repository.FactRepository;
 import io.pointmesh.analytics.repository.ScoringRepository;
 import io.pointmesh.analytics.service.Scoring;
@@ -9,9 +12,6 @@ import io.pointmesh.testing.PointmeshTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -22,9 +22,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The fast regrade reads the per-member summary that ingestion keeps; it must agree with the
@@ -82,7 +81,10 @@ class ScoringSummaryTest {
         for (int i = 0; i < 40; i++) {
             String m = run + i;
             members.add(m);
-            transactions.run(c -> Sql.update(c, "INSERT INTO member_dim (member_id, joined_at) VALUES (?, ?)", m,
+            transactions.run(c -> Sql.update(
+                    c,
+                    "INSERT INTO member_dim (member_id, joined_at) VALUES (?, ?)",
+                    m,
                     start.minusDays(500).atStartOfDay(ZONE).toInstant()));
         }
         List<UUID> earnings = new ArrayList<>();
@@ -92,13 +94,26 @@ class ScoringSummaryTest {
             for (int k = 0; k < purchases; k++) {
                 String m = members.get(random.nextInt(members.size()));
                 // mostly up to the date; some late (long ago), some after it (the summary is then not current)
-                int offset = random.nextInt(10) == 0 ? -random.nextInt(700) : random.nextInt(12) == 0 ? 1 + random.nextInt(5) : -random.nextInt(120);
+                int offset = random.nextInt(10) == 0
+                        ? -random.nextInt(700)
+                        : random.nextInt(12) == 0 ? 1 + random.nextInt(5) : -random.nextInt(120);
                 LocalDate day = asOf.plusDays(offset);
                 UUID earning = UUID.randomUUID();
                 earnings.add(earning);
                 BigDecimal amount = BigDecimal.valueOf(1000 + random.nextInt(200_000));
-                transactions.run(c -> facts.recordPurchase(c, earning, m, "p-" + run, "S1", amount, "KRW",
-                        day.atTime(12, 0).atZone(ZONE).toInstant(), day, 10, List.of(), day.atTime(12, 0).atZone(ZONE).toInstant()));
+                transactions.run(c -> facts.recordPurchase(
+                        c,
+                        earning,
+                        m,
+                        "p-" + run,
+                        "S1",
+                        amount,
+                        "KRW",
+                        day.atTime(12, 0).atZone(ZONE).toInstant(),
+                        day,
+                        10,
+                        List.of(),
+                        day.atTime(12, 0).atZone(ZONE).toInstant()));
             }
             for (int k = 0; k < 3; k++) {
                 UUID earning = earnings.get(random.nextInt(earnings.size()));
@@ -109,13 +124,16 @@ class ScoringSummaryTest {
             }
             asOf = asOf.plusDays(random.nextInt(61));
             LocalDate date = asOf;
-            boolean current = transactions.run(c -> Sql.one(c, "SELECT max(day) FROM member_day", rs -> rs.getObject(1, LocalDate.class)))
-                    .map(d -> !d.isAfter(date)).orElse(true);
+            boolean current = transactions
+                    .run(c -> Sql.one(c, "SELECT max(day) FROM member_day", rs -> rs.getObject(1, LocalDate.class)))
+                    .map(d -> !d.isAfter(date))
+                    .orElse(true);
 
             Scoring.GradeRun grades = scoring.regrade(date);
             assertEquals("summary", grades.source(), "seed " + seed + ": the window moves forward");
             String where = "seed " + seed + ", step " + step + ", as of " + date;
-            assertEquals(referenceSpend(run, date), summarySpend(run), where + ": spend_12m and days_12m (invariant W)");
+            assertEquals(
+                    referenceSpend(run, date), summarySpend(run), where + ": spend_12m and days_12m (invariant W)");
             assertEquals(referenceDays(run), summaryDays(run), where + ": first, last and previous purchase day");
             assertEquals(referenceGrades(run, date), storedGrades(run), where + ": grades");
 
@@ -134,32 +152,43 @@ class ScoringSummaryTest {
     }
 
     private Map<String, String> referenceSpend(String run, LocalDate asOf) {
-        return strings("SELECT member_id, sum(net_spend)::numeric(20,2) || '/' || count(*) FROM member_day WHERE member_id LIKE ? "
-                + "AND day > ? AND day <= ? GROUP BY member_id", run + "%", asOf.minusMonths(12), asOf);
+        return strings(
+                "SELECT member_id, sum(net_spend)::numeric(20,2) || '/' || count(*) FROM member_day WHERE member_id LIKE ? "
+                        + "AND day > ? AND day <= ? GROUP BY member_id",
+                run + "%",
+                asOf.minusMonths(12),
+                asOf);
     }
 
     private Map<String, String> summarySpend(String run) {
-        return strings("SELECT member_id, spend_12m::numeric(20,2) || '/' || days_12m FROM member_features WHERE member_id LIKE ? AND (days_12m <> 0 OR spend_12m <> 0)",
+        return strings(
+                "SELECT member_id, spend_12m::numeric(20,2) || '/' || days_12m FROM member_features WHERE member_id LIKE ? AND (days_12m <> 0 OR spend_12m <> 0)",
                 run + "%");
     }
 
     private Map<String, String> referenceDays(String run) {
-        return strings("SELECT member_id, min(day) || '/' || max(day) || '/' || coalesce((SELECT max(d2.day)::text FROM member_day d2 "
-                + "WHERE d2.member_id = d.member_id AND d2.day < max(d.day)), '-') || '/' || count(*) FROM member_day d "
-                + "WHERE member_id LIKE ? GROUP BY member_id", run + "%");
+        return strings(
+                "SELECT member_id, min(day) || '/' || max(day) || '/' || coalesce((SELECT max(d2.day)::text FROM member_day d2 "
+                        + "WHERE d2.member_id = d.member_id AND d2.day < max(d.day)), '-') || '/' || count(*) FROM member_day d "
+                        + "WHERE member_id LIKE ? GROUP BY member_id",
+                run + "%");
     }
 
     private Map<String, String> summaryDays(String run) {
-        return strings("SELECT member_id, first_day || '/' || last_day || '/' || coalesce(prev_day::text, '-') || '/' || purchase_days "
-                + "FROM member_features WHERE member_id LIKE ?", run + "%");
+        return strings(
+                "SELECT member_id, first_day || '/' || last_day || '/' || coalesce(prev_day::text, '-') || '/' || purchase_days "
+                        + "FROM member_features WHERE member_id LIKE ?",
+                run + "%");
     }
 
     private Map<String, String> referenceGrades(String run, LocalDate asOf) {
         List<Object> params = new ArrayList<>(List.of(scores.gradeShares()));
         params.add(run + "%");
-        Map<String, String> ranked = strings("SELECT member_id, grade FROM (" + ScoringRepository.gradesAsOf(asOf) + ") g WHERE member_id LIKE ?",
+        Map<String, String> ranked = strings(
+                "SELECT member_id, grade FROM (" + ScoringRepository.gradesAsOf(asOf) + ") g WHERE member_id LIKE ?",
                 params.toArray());
-        Map<String, String> all = new TreeMap<>(strings("SELECT member_id, 'GENERAL' FROM member_dim WHERE member_id LIKE ?", run + "%"));
+        Map<String, String> all =
+                new TreeMap<>(strings("SELECT member_id, 'GENERAL' FROM member_dim WHERE member_id LIKE ?", run + "%"));
         all.putAll(ranked);
         return all;
     }
@@ -169,24 +198,36 @@ class ScoringSummaryTest {
     }
 
     private Map<String, String> referenceSegments(String run, LocalDate asOf) {
-        return strings("SELECT member_id, segment FROM (" + scores.segmentsAsOf(asOf) + ") s WHERE member_id LIKE ?", run + "%");
+        return strings(
+                "SELECT member_id, segment FROM (" + scores.segmentsAsOf(asOf) + ") s WHERE member_id LIKE ?",
+                run + "%");
     }
 
     private Map<String, String> storedSegments(String run) {
-        return strings("SELECT member_id, segment FROM member_dim WHERE member_id LIKE ? AND segment IS NOT NULL", run + "%");
+        return strings(
+                "SELECT member_id, segment FROM member_dim WHERE member_id LIKE ? AND segment IS NOT NULL", run + "%");
     }
 
     /** Each member's stored P(alive) is the model's for their (x, t_x, T) from every member-day up to the date. */
     private void assertChurnScores(String run, LocalDate asOf, BgNbd.Params params, String where) {
         Map<String, double[]> stored = new HashMap<>();
-        transactions.run(c -> Sql.list(c, "SELECT member_id, p_alive FROM churn_score WHERE member_id LIKE ?",
-                rs -> stored.put(rs.getString(1), new double[]{rs.getDouble(2)}), run + "%"));
-        List<Object[]> reference = transactions.run(c -> Sql.list(c, "SELECT member_id, count(*) - 1, (max(day) - min(day)) / 7, (? - min(day)) / 7 "
+        transactions.run(c -> Sql.list(
+                c,
+                "SELECT member_id, p_alive FROM churn_score WHERE member_id LIKE ?",
+                rs -> stored.put(rs.getString(1), new double[] {rs.getDouble(2)}),
+                run + "%"));
+        List<Object[]> reference = transactions.run(c -> Sql.list(
+                c,
+                "SELECT member_id, count(*) - 1, (max(day) - min(day)) / 7, (? - min(day)) / 7 "
                         + "FROM member_day WHERE member_id LIKE ? AND day <= ? GROUP BY member_id",
-                rs -> new Object[]{rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4)}, asOf, run + "%", asOf));
+                rs -> new Object[] {rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4)},
+                asOf,
+                run + "%",
+                asOf));
         assertEquals(reference.size(), stored.size(), where + ": every customer scored");
         for (Object[] r : reference) {
-            double expected = BgNbd.probabilityAlive(params, new BgNbd.Customer((Integer) r[1], (Integer) r[2], (Integer) r[3]));
+            double expected =
+                    BgNbd.probabilityAlive(params, new BgNbd.Customer((Integer) r[1], (Integer) r[2], (Integer) r[3]));
             double[] actual = stored.get((String) r[0]);
             assertTrue(actual != null && Math.abs(actual[0] - expected) < 1e-9, where + ": P(alive) of " + r[0]);
         }

@@ -1,10 +1,10 @@
 package io.pointmesh.analytics;
 
-import org.apache.commons.math3.stat.inference.TTest;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.commons.math3.stat.inference.TTest;
+import org.junit.jupiter.api.Test;
 
 /** The tests against worked values. */
 class UpliftTest {

@@ -1,5 +1,10 @@
 package io.pointmesh.e2e;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pointmesh.events.member.MemberJoined;
 import io.pointmesh.testing.KafkaTestClient;
@@ -8,8 +13,6 @@ import io.pointmesh.testing.LocalStack;
 import io.pointmesh.testing.TestEvents;
 import io.pointmesh.testing.browser.HeadlessChromium;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,11 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The analytics dashboard in a real headless Chromium: a partner's staff member signs in through
@@ -35,8 +34,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DashboardE2ETest {
 
     static final int MEMBERS = 16;
-    static final List<String> CHARTS = List.of("chart-sales", "chart-grades", "chart-rfm", "chart-segments", "chart-dayhour",
-            "chart-stores", "chart-cohorts", "chart-uplift");
+    static final List<String> CHARTS = List.of(
+            "chart-sales",
+            "chart-grades",
+            "chart-rfm",
+            "chart-segments",
+            "chart-dayhour",
+            "chart-stores",
+            "chart-cohorts",
+            "chart-uplift");
 
     @Test
     void staffSignInAndEveryChartDrawsTheirData() throws Exception {
@@ -45,19 +51,42 @@ class DashboardE2ETest {
         Partners.ActivePartner partner = Partners.active(stack, operator);
         String partnerId = partner.partnerId();
         String run = UUID.randomUUID().toString().substring(0, 8);
-        given().auth().oauth2(partner.token()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Dashboard A/B " + run, "bonusKind", "FIXED", "fixedPoints", 100, "treatmentShare", 0.5,
-                        "startsAt", Instant.now().minus(1, ChronoUnit.MINUTES).toString(),
-                        "endsAt", Instant.now().plus(1, ChronoUnit.DAYS).toString()))
-                .post(stack.url("partner") + "/partners/v1/partners/" + partnerId + "/campaigns").then().statusCode(201);
+        given().auth()
+                .oauth2(partner.token())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "Dashboard A/B " + run,
+                        "bonusKind",
+                        "FIXED",
+                        "fixedPoints",
+                        100,
+                        "treatmentShare",
+                        0.5,
+                        "startsAt",
+                        Instant.now().minus(1, ChronoUnit.MINUTES).toString(),
+                        "endsAt",
+                        Instant.now().plus(1, ChronoUnit.DAYS).toString()))
+                .post(stack.url("partner") + "/partners/v1/partners/" + partnerId + "/campaigns")
+                .then()
+                .statusCode(201);
 
         List<String> members = new ArrayList<>();
         try (KafkaTestClient kafka = new KafkaTestClient(LocalInfra.kafkaBootstrap())) {
             for (int i = 0; i < MEMBERS; i++) {
                 String member = UUID.randomUUID().toString();
                 members.add(member);
-                kafka.send("member.events", member, TestEvents.encode(new MemberJoined(member, "9400" + member.substring(0, 12),
-                        "R" + member.substring(0, 7), null, 1980 + i, i % 2 == 0 ? "F" : "M", "Seoul")));
+                kafka.send(
+                        "member.events",
+                        member,
+                        TestEvents.encode(new MemberJoined(
+                                member,
+                                "9400" + member.substring(0, 12),
+                                "R" + member.substring(0, 7),
+                                null,
+                                1980 + i,
+                                i % 2 == 0 ? "F" : "M",
+                                "Seoul")));
             }
         }
         // 1 to 3 purchases each, of different sizes, so that RFM, grades and stores have something to rank
@@ -66,21 +95,57 @@ class DashboardE2ETest {
         for (int i = 0; i < MEMBERS; i++) {
             for (int k = 0; k <= i % 3; k++) {
                 purchases++;
-                Map<String, Object> body = Map.of("partnerTxId", UUID.randomUUID().toString(), "memberId", members.get(i),
-                        "storeCode", partner.storeCode(), "amount", 10000 + 5000 * i + 1000 * k, "currency", "KRW",
-                        "occurredAt", Instant.now().toString());
+                Map<String, Object> body = Map.of(
+                        "partnerTxId",
+                        UUID.randomUUID().toString(),
+                        "memberId",
+                        members.get(i),
+                        "storeCode",
+                        partner.storeCode(),
+                        "amount",
+                        10000 + 5000 * i + 1000 * k,
+                        "currency",
+                        "KRW",
+                        "occurredAt",
+                        Instant.now().toString());
                 // the ledger learns each member from member.events: retry until it has
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> given().auth()
-                        .oauth2(partner.token()).contentType(ContentType.JSON).body(body).post(earnings).then().extract().statusCode() == 201);
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(300))
+                        .until(() -> given().auth()
+                                        .oauth2(partner.token())
+                                        .contentType(ContentType.JSON)
+                                        .body(body)
+                                        .post(earnings)
+                                        .then()
+                                        .extract()
+                                        .statusCode()
+                                == 201);
             }
         }
         int purchased = purchases;
         String report = stack.url("analytics") + "/analytics/v1/partners/" + partnerId + "/reports/transactions";
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> given().auth().oauth2(partner.token())
-                .get(report).then().statusCode(200).extract().jsonPath()
-                .getList("rows.findAll { it.section == 'sales-by-day' && it.metric == 'purchases' }.value", Integer.class)
-                .stream().mapToInt(Integer::intValue).sum() == purchased);
-        given().auth().oauth2(operator).post(stack.url("analytics") + "/analytics/v1/scores/recompute").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> given()
+                                .auth()
+                                .oauth2(partner.token())
+                                .get(report)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath()
+                                .getList(
+                                        "rows.findAll { it.section == 'sales-by-day' && it.metric == 'purchases' }.value",
+                                        Integer.class)
+                                .stream()
+                                .mapToInt(Integer::intValue)
+                                .sum()
+                        == purchased);
+        given().auth()
+                .oauth2(operator)
+                .post(stack.url("analytics") + "/analytics/v1/scores/recompute")
+                .then()
+                .statusCode(200);
 
         String staff = "staff-" + run;
         String password = staff + "-Pw1!";
@@ -98,28 +163,52 @@ class DashboardE2ETest {
                 for (String id : CHARTS) {
                     JsonNode chart = charts.get(id);
                     String state = chart.path("state").asText();
-                    assertTrue("ready".equals(state) || (mayBeEmpty.contains(id) && "empty".equals(state)), id + " " + chart);
+                    assertTrue(
+                            "ready".equals(state) || (mayBeEmpty.contains(id) && "empty".equals(state)),
+                            id + " " + chart);
                     if ("ready".equals(state)) {
                         assertTrue(chart.path("points").asInt() > 0, id + " " + chart);
                     }
-                    assertEquals(chart.path("points").asInt(), chart.path("marks").asInt(), id + ": every data point is drawn");
+                    assertEquals(
+                            chart.path("points").asInt(),
+                            chart.path("marks").asInt(),
+                            id + ": every data point is drawn");
                 }
                 // the figures are this partner's: its customers; no group under 10 members is drawn
-                assertEquals(String.valueOf(MEMBERS), browser.eval("document.querySelector('#kpis .kpi b').textContent").asText());
+                assertEquals(
+                        String.valueOf(MEMBERS),
+                        browser.eval("document.querySelector('#kpis .kpi b').textContent")
+                                .asText());
                 for (String id : List.of("chart-grades", "chart-rfm")) {
-                    assertTrue(browser.eval("[...document.querySelectorAll('#" + id + " .mark title')]"
-                            + ".every(t => Number(t.textContent.split(': ')[1]) >= 10)").asBoolean(), id + ": no group under 10 is drawn");
+                    assertTrue(
+                            browser.eval("[...document.querySelectorAll('#" + id + " .mark title')]"
+                                            + ".every(t => Number(t.textContent.split(': ')[1]) >= 10)")
+                                    .asBoolean(),
+                            id + ": no group under 10 is drawn");
                 }
-                assertEquals(0, browser.eval("document.querySelectorAll('#chart-rfm .mark').length").asInt(),
+                assertEquals(
+                        0,
+                        browser.eval("document.querySelectorAll('#chart-rfm .mark').length")
+                                .asInt(),
                         "16 customers in 25 RFM cells: none reaches 10");
-                assertEquals(purchased, browser.eval("[...document.querySelectorAll('#chart-dayhour .mark title')]"
-                        + ".reduce((sum, t) => sum + Number(t.textContent.split(': ')[1]), 0)").asInt());
-                assertEquals("[\"" + partnerId + "\"]", browser.eval("JSON.stringify([...document.querySelectorAll('#scope option')]"
-                        + ".map(o => o.value))").asText(), "a partner's staff sees only its own partner");
+                assertEquals(
+                        purchased,
+                        browser.eval("[...document.querySelectorAll('#chart-dayhour .mark title')]"
+                                        + ".reduce((sum, t) => sum + Number(t.textContent.split(': ')[1]), 0)")
+                                .asInt());
+                assertEquals(
+                        "[\"" + partnerId + "\"]",
+                        browser.eval("JSON.stringify([...document.querySelectorAll('#scope option')]"
+                                        + ".map(o => o.value))")
+                                .asText(),
+                        "a partner's staff sees only its own partner");
                 // the page's token is the person's own: another partner's data is refused by the API
-                assertEquals("a partner may only read its own data", browser.eval("Auth.api('/analytics/v1/partners/someone-else/reports/members')"
-                        + ".then(() => 'allowed', e => e.message)").asText());
-                browser.screenshot(Path.of("target", "dashboard-partner.png"));  // for people to look at
+                assertEquals(
+                        "a partner may only read its own data",
+                        browser.eval("Auth.api('/analytics/v1/partners/someone-else/reports/members')"
+                                        + ".then(() => 'allowed', e => e.message)")
+                                .asText());
+                browser.screenshot(Path.of("target", "dashboard-partner.png")); // for people to look at
             } catch (AssertionError | RuntimeException e) {
                 browser.screenshot(Path.of("target", "dashboard-partner-failure.png"));
                 throw e;
@@ -130,26 +219,42 @@ class DashboardE2ETest {
             try {
                 signIn(browser, dashboard, boss, boss + "-Pw1!");
                 JsonNode network = chartsDrawn(browser);
-                assertEquals("network", browser.eval("document.getElementById('scope').value").asText());
+                assertEquals(
+                        "network",
+                        browser.eval("document.getElementById('scope').value").asText());
                 for (String id : List.of("chart-sales", "chart-grades", "chart-rfm", "chart-dayhour", "chart-stores")) {
                     assertEquals("ready", network.get(id).path("state").asText(), id + " " + network.get(id));
                 }
                 // the operator picks the partner: the same figures as its own staff saw
                 browser.eval("document.getElementById('scope').value = '" + partnerId + "'; "
                         + "document.getElementById('controls').requestSubmit(); true");
-                browser.waitFor("document.getElementById('status').textContent", v -> v.asText().contains("E2E Partner")
-                        && !v.asText().startsWith("Loading"), Duration.ofSeconds(60));
+                browser.waitFor(
+                        "document.getElementById('status').textContent",
+                        v -> v.asText().contains("E2E Partner") && !v.asText().startsWith("Loading"),
+                        Duration.ofSeconds(60));
                 JsonNode picked = chartsDrawn(browser);
                 // operators see exact figures: every chart, every customer graded once
                 for (String id : CHARTS) {
                     assertEquals("ready", picked.get(id).path("state").asText(), id + " " + picked.get(id));
-                    assertEquals(picked.get(id).path("points").asInt(), picked.get(id).path("marks").asInt(), id);
+                    assertEquals(
+                            picked.get(id).path("points").asInt(),
+                            picked.get(id).path("marks").asInt(),
+                            id);
                 }
-                assertEquals(String.valueOf(MEMBERS), browser.eval("document.querySelector('#kpis .kpi b').textContent").asText());
-                assertEquals(MEMBERS, browser.eval("[...document.querySelectorAll('#chart-grades .mark title')]"
-                        + ".reduce((sum, t) => sum + Number(t.textContent.split(': ')[1]), 0)").asInt());
-                assertEquals(MEMBERS, browser.eval("[...document.querySelectorAll('#chart-rfm .mark title')]"
-                        + ".reduce((sum, t) => sum + Number(t.textContent.split(': ')[1]), 0)").asInt());
+                assertEquals(
+                        String.valueOf(MEMBERS),
+                        browser.eval("document.querySelector('#kpis .kpi b').textContent")
+                                .asText());
+                assertEquals(
+                        MEMBERS,
+                        browser.eval("[...document.querySelectorAll('#chart-grades .mark title')]"
+                                        + ".reduce((sum, t) => sum + Number(t.textContent.split(': ')[1]), 0)")
+                                .asInt());
+                assertEquals(
+                        MEMBERS,
+                        browser.eval("[...document.querySelectorAll('#chart-rfm .mark title')]"
+                                        + ".reduce((sum, t) => sum + Number(t.textContent.split(': ')[1]), 0)")
+                                .asInt());
                 browser.screenshot(Path.of("target", "dashboard-operator.png"));
             } catch (AssertionError | RuntimeException e) {
                 browser.screenshot(Path.of("target", "dashboard-operator-failure.png"));
@@ -163,21 +268,28 @@ class DashboardE2ETest {
         browser.navigate(dashboard);
         browser.waitFor("document.getElementById('kc-login') !== null", JsonNode::asBoolean, Duration.ofSeconds(30));
         browser.eval("document.getElementById('username').value = '" + username + "'; "
-                + "document.getElementById('password').value = '" + password + "'; document.getElementById('kc-login').click(); true");
-        browser.waitFor("location.href.startsWith('" + dashboard + "') && !location.search.includes('code=') "
-                + "&& document.getElementById('user').textContent.includes('" + username + "')", JsonNode::asBoolean, Duration.ofSeconds(30));
+                + "document.getElementById('password').value = '" + password
+                + "'; document.getElementById('kc-login').click(); true");
+        browser.waitFor(
+                "location.href.startsWith('" + dashboard + "') && !location.search.includes('code=') "
+                        + "&& document.getElementById('user').textContent.includes('" + username + "')",
+                JsonNode::asBoolean,
+                Duration.ofSeconds(30));
     }
 
     /** Waits until no chart is loading any more; answers each chart's state, data points and drawn marks by id. */
     static JsonNode chartsDrawn(HeadlessChromium browser) {
-        return browser.waitFor("Object.fromEntries([...document.querySelectorAll('.chart')].map(f => [f.id, {state: f.dataset.state, "
-                + "points: Number(f.dataset.points || 0), marks: f.querySelectorAll('svg .mark').length}]))", v -> {
+        return browser.waitFor(
+                "Object.fromEntries([...document.querySelectorAll('.chart')].map(f => [f.id, {state: f.dataset.state, "
+                        + "points: Number(f.dataset.points || 0), marks: f.querySelectorAll('svg .mark').length}]))",
+                v -> {
                     for (JsonNode chart : v) {
                         if ("loading".equals(chart.path("state").asText())) {
                             return false;
                         }
                     }
                     return v.size() == CHARTS.size();
-                }, Duration.ofSeconds(60));
+                },
+                Duration.ofSeconds(60));
     }
 }

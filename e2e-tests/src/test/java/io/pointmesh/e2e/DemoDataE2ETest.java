@@ -1,5 +1,12 @@
 package io.pointmesh.e2e;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.testing.LocalInfra;
@@ -7,8 +14,6 @@ import io.pointmesh.testing.LocalStack;
 import io.pointmesh.testing.browser.HeadlessChromium;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,13 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.hasItems;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * scripts/demo-data (what {@code ./pointmesh up --demo} runs) onboards the demo coalition through
@@ -58,52 +57,107 @@ class DemoDataE2ETest {
         Set<String> categories = new HashSet<>();
         for (int i = 0; i < second.size(); i++) {
             JsonNode p = second.get(i);
-            assertEquals(first.get(i).path("partnerId").asText(), p.path("partnerId").asText(), "a second run keeps the partner");
+            assertEquals(
+                    first.get(i).path("partnerId").asText(),
+                    p.path("partnerId").asText(),
+                    "a second run keeps the partner");
             categories.add(p.path("category").asText());
-            String token = stack.clientToken(p.path("clientId").asText(), p.path("clientSecret").asText());
-            String partners = stack.url("partner") + "/partners/v1/partners/" + p.path("partnerId").asText();
+            String token = stack.clientToken(
+                    p.path("clientId").asText(), p.path("clientSecret").asText());
+            String partners = stack.url("partner") + "/partners/v1/partners/"
+                    + p.path("partnerId").asText();
             given().auth().oauth2(token).get(partners).then().statusCode(200).body("status", is("ACTIVE"));
             List<String> codes = new ArrayList<>();
             p.path("stores").forEach(c -> codes.add(c.asText()));
             assertTrue(codes.size() >= 2, p.toString());
-            given().auth().oauth2(token).get(partners + "/stores").then().statusCode(200)
+            given().auth()
+                    .oauth2(token)
+                    .get(partners + "/stores")
+                    .then()
+                    .statusCode(200)
                     .body("code", hasItems(codes.toArray(new String[0])));
-            given().auth().oauth2(token).get(partners + "/earn-rules").then().statusCode(200).body("size()", is(1));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(token)
-                    .get(stack.url("ledger") + "/ledger/v1/partners/" + p.path("partnerId").asText()).then().statusCode(200)
-                    .body("status", is("ACTIVE")));
+            given().auth()
+                    .oauth2(token)
+                    .get(partners + "/earn-rules")
+                    .then()
+                    .statusCode(200)
+                    .body("size()", is(1));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> given().auth()
+                            .oauth2(token)
+                            .get(stack.url("ledger") + "/ledger/v1/partners/"
+                                    + p.path("partnerId").asText())
+                            .then()
+                            .statusCode(200)
+                            .body("status", is("ACTIVE")));
         }
-        assertTrue(categories.containsAll(Set.of("fuel", "convenience-store", "online-shopping", "cinema", "airline")), categories.toString());
+        assertTrue(
+                categories.containsAll(Set.of("fuel", "convenience-store", "online-shopping", "cinema", "airline")),
+                categories.toString());
         assertTrue(second.findValuesAsText("mileageProgram").contains("SKYMILES"));
 
         // members: Keycloak users who joined with their own tokens; their sign-ins work
-        JsonNode members = new ObjectMapper().readTree(home.resolve("members.json").toFile());
+        JsonNode members =
+                new ObjectMapper().readTree(home.resolve("members.json").toFile());
         assertEquals(12, members.size(), members.toString());
         for (JsonNode m : members) {
-            String token = stack.memberToken(m.path("username").asText(), m.path("password").asText());
-            given().auth().oauth2(token).get(stack.url("member") + "/members/v1/me").then().statusCode(200)
-                    .body("memberId", is(m.path("memberId").asText()), "card.cardNumber", is(m.path("cardNumber").asText()));
+            String token = stack.memberToken(
+                    m.path("username").asText(), m.path("password").asText());
+            given().auth()
+                    .oauth2(token)
+                    .get(stack.url("member") + "/members/v1/me")
+                    .then()
+                    .statusCode(200)
+                    .body(
+                            "memberId",
+                            is(m.path("memberId").asText()),
+                            "card.cardNumber",
+                            is(m.path("cardNumber").asText()));
             // the spending PIN written beside the sign-in is the one the ledger holds
             assertTrue(m.path("pin").asText().matches("[0-9]{6}"), m.toString());
-            given().auth().oauth2(token).get(stack.url("ledger") + "/ledger/v1/me/pin").then().statusCode(200).body("set", is(true));
+            given().auth()
+                    .oauth2(token)
+                    .get(stack.url("ledger") + "/ledger/v1/me/pin")
+                    .then()
+                    .statusCode(200)
+                    .body("set", is(true));
         }
         JsonNode shop = second.get(0);
-        String shopToken = stack.clientToken(shop.path("clientId").asText(), shop.path("clientSecret").asText());
+        String shopToken = stack.clientToken(
+                shop.path("clientId").asText(), shop.path("clientSecret").asText());
         JsonNode buyer = members.get(0);
         String wrong = buyer.path("pin").asText().equals("135792") ? "246813" : "135792";
         for (String pin : List.of(wrong, buyer.path("pin").asText())) {
-            var hold = given().auth().oauth2(shopToken).contentType(ContentType.JSON)
-                    .body(Map.of("partnerTxId", UUID.randomUUID().toString(), "cardNumber", buyer.path("cardNumber").asText(), "pin", pin,
-                            "storeCode", shop.path("stores").get(0).asText(), "points", 1))
-                    .post(stack.url("ledger") + "/ledger/v1/redemptions").then().extract();
+            var hold = given().auth()
+                    .oauth2(shopToken)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of(
+                            "partnerTxId",
+                            UUID.randomUUID().toString(),
+                            "cardNumber",
+                            buyer.path("cardNumber").asText(),
+                            "pin",
+                            pin,
+                            "storeCode",
+                            shop.path("stores").get(0).asText(),
+                            "points",
+                            1))
+                    .post(stack.url("ledger") + "/ledger/v1/redemptions")
+                    .then()
+                    .extract();
             if (pin.equals(wrong)) {
                 assertEquals(403, hold.statusCode(), hold.body().asString());
             } else {
                 // the right PIN is accepted (a member without a spendable point gets 422, never 403)
-                assertTrue(hold.statusCode() == 201 || hold.statusCode() == 422, hold.body().asString());
+                assertTrue(
+                        hold.statusCode() == 201 || hold.statusCode() == 422,
+                        hold.body().asString());
                 if (hold.statusCode() == 201) {
-                    given().auth().oauth2(shopToken).post(stack.url("ledger") + "/ledger/v1/redemptions/"
-                            + hold.path("redemptionId") + "/void").then().statusCode(200);
+                    given().auth()
+                            .oauth2(shopToken)
+                            .post(stack.url("ledger") + "/ledger/v1/redemptions/" + hold.path("redemptionId") + "/void")
+                            .then()
+                            .statusCode(200);
                 }
             }
         }
@@ -119,22 +173,37 @@ class DemoDataE2ETest {
         String operator = stack.operatorToken();
         LocalDate since = LocalDate.now(ZoneId.of("Asia/Seoul")).minusMonths(13);
         Set<String> months = new HashSet<>();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            long seen = 0;
-            months.clear();
-            for (JsonNode p : second) {
-                JsonPath tx = given().auth().oauth2(operator).get(stack.url("analytics") + "/analytics/v1/partners/" + p.path("partnerId").asText()
-                        + "/reports/transactions?from=" + since).then().statusCode(200).extract().jsonPath();
-                seen += tx.getList("rows.findAll { it.section == 'sales-by-day' && it.metric == 'purchases' }.value", Long.class).stream()
-                        .mapToLong(Long::longValue).sum();
-                months.addAll(tx.getList("rows.findAll { it.section == 'sales-by-month' }.label", String.class));
-            }
-            assertEquals(imported + today, seen);
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    long seen = 0;
+                    months.clear();
+                    for (JsonNode p : second) {
+                        JsonPath tx = given().auth()
+                                .oauth2(operator)
+                                .get(stack.url("analytics") + "/analytics/v1/partners/"
+                                        + p.path("partnerId").asText() + "/reports/transactions?from=" + since)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath();
+                        seen += tx
+                                .getList(
+                                        "rows.findAll { it.section == 'sales-by-day' && it.metric == 'purchases' }.value",
+                                        Long.class)
+                                .stream()
+                                .mapToLong(Long::longValue)
+                                .sum();
+                        months.addAll(
+                                tx.getList("rows.findAll { it.section == 'sales-by-month' }.label", String.class));
+                    }
+                    assertEquals(imported + today, seen);
+                });
         assertTrue(months.size() >= 6, "the history spans the year: " + months);
 
         // the dashboard's staff sign-ins: a partner's staff sees that partner only
-        JsonNode dashboard = new ObjectMapper().readTree(home.resolve("dashboard.json").toFile());
+        JsonNode dashboard =
+                new ObjectMapper().readTree(home.resolve("dashboard.json").toFile());
         assertEquals(6, dashboard.path("users").size(), dashboard.toString());
         JsonNode convenience = null;
         for (JsonNode u : dashboard.path("users")) {
@@ -150,13 +219,19 @@ class DemoDataE2ETest {
         }
         assertEquals(dailyMart, convenience.path("partnerId").asText(), dashboard.toString());
         try (HeadlessChromium browser = HeadlessChromium.launch()) {
-            DashboardE2ETest.signIn(browser, dashboard.path("url").asText(), convenience.path("username").asText(),
+            DashboardE2ETest.signIn(
+                    browser,
+                    dashboard.path("url").asText(),
+                    convenience.path("username").asText(),
                     convenience.path("password").asText());
             DashboardE2ETest.chartsDrawn(browser);
-            assertEquals("[\"" + dailyMart + "\"]", browser.eval("JSON.stringify([...document.querySelectorAll('#scope option')].map(o => o.value))")
-                    .asText());
+            assertEquals(
+                    "[\"" + dailyMart + "\"]",
+                    browser.eval("JSON.stringify([...document.querySelectorAll('#scope option')].map(o => o.value))")
+                            .asText());
             // 12 demo members here: a day's sales row needs 10 members to be shown to a partner (docs/privacy.md)
-            String sales = browser.eval("document.getElementById('chart-sales').dataset.state").asText();
+            String sales = browser.eval("document.getElementById('chart-sales').dataset.state")
+                    .asText();
             assertTrue(sales.equals("ready") || sales.equals("empty"), sales);
         }
     }
@@ -171,8 +246,10 @@ class DemoDataE2ETest {
     }
 
     private static Run run(Path home) throws IOException, InterruptedException {
-        ProcessBuilder p = new ProcessBuilder(LocalInfra.repositoryRoot().resolve("scripts/demo-data").toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE)
+        ProcessBuilder p = new ProcessBuilder(
+                        LocalInfra.repositoryRoot().resolve("scripts/demo-data").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .directory(LocalInfra.repositoryRoot().toFile());
         p.environment().put("POINTMESH_HOME", home.toString());
         p.environment().put("POINTMESH_DEMO_MEMBERS", "12");

@@ -1,10 +1,15 @@
 package io.pointmesh.e2e;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.LocalStack;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,13 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A member's life with real Keycloak accounts and tokens: two people sign up in the mobile app and
@@ -48,26 +47,68 @@ class MemberJourneyE2ETest {
         String ledger = stack.url("ledger") + "/ledger/v1";
 
         Person referrer = Person.signUp(stack);
-        String referrerCode = given().auth().oauth2(referrer.token).contentType(ContentType.JSON).body(referrer.joinBody(null))
-                .post(members + "/me").then().statusCode(201).body("memberId", is(referrer.subject)).extract().path("referralCode");
+        String referrerCode = given().auth()
+                .oauth2(referrer.token)
+                .contentType(ContentType.JSON)
+                .body(referrer.joinBody(null))
+                .post(members + "/me")
+                .then()
+                .statusCode(201)
+                .body("memberId", is(referrer.subject))
+                .extract()
+                .path("referralCode");
 
         Person leaver = Person.signUp(stack);
-        String card = given().auth().oauth2(leaver.token).contentType(ContentType.JSON).body(leaver.joinBody(referrerCode))
-                .post(members + "/me").then().statusCode(201).extract().path("card.cardNumber");
+        String card = given().auth()
+                .oauth2(leaver.token)
+                .contentType(ContentType.JSON)
+                .body(leaver.joinBody(referrerCode))
+                .post(members + "/me")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("card.cardNumber");
 
         // a purchase by card, once the ledger knows the partner and the card
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                given().auth().oauth2(partner.token()).contentType(ContentType.JSON)
-                        .body(Map.of("partnerTxId", "journey-" + leaver.subject, "cardNumber", card, "storeCode", partner.storeCode(),
-                                "amount", 50000, "currency", "KRW", "occurredAt", Instant.now().toString()))
-                        .post(ledger + "/earnings").then().statusCode(201));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(partner.token())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of(
+                                "partnerTxId",
+                                "journey-" + leaver.subject,
+                                "cardNumber",
+                                card,
+                                "storeCode",
+                                partner.storeCode(),
+                                "amount",
+                                50000,
+                                "currency",
+                                "KRW",
+                                "occurredAt",
+                                Instant.now().toString()))
+                        .post(ledger + "/earnings")
+                        .then()
+                        .statusCode(201));
         // the ledger paid the referral; member-service tells both in their inbox
         for (Person p : List.of(referrer, leaver)) {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(p.token).get(members + "/me/notifications")
-                    .then().statusCode(200).body("kind", hasItem("REFERRAL_COMPLETED")));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> given().auth()
+                            .oauth2(p.token)
+                            .get(members + "/me/notifications")
+                            .then()
+                            .statusCode(200)
+                            .body("kind", hasItem("REFERRAL_COMPLETED")));
         }
-        long balance = ((Number) given().auth().oauth2(leaver.token).get(ledger + "/me/balance").then().statusCode(200)
-                .extract().path("available")).longValue();
+        long balance = ((Number) given().auth()
+                        .oauth2(leaver.token)
+                        .get(ledger + "/me/balance")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("available"))
+                .longValue();
         assertTrue(balance > 500, "earned points and the referral bonus: " + balance);
         assertTrue(holds("member", leaver.email), "the scan finds what is there");
 
@@ -82,10 +123,16 @@ class MemberJourneyE2ETest {
             }
         });
         // the ledger forfeited the points to breakage, under the anonymous member id
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(operator)
-                .get(ledger + "/accounts/" + leaver.subject + "/balance").then().statusCode(200).body("available", is(0)));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(operator)
+                        .get(ledger + "/accounts/" + leaver.subject + "/balance")
+                        .then()
+                        .statusCode(200)
+                        .body("available", is(0)));
         // and the identity account is gone: the person can no longer sign in
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(!stack.userExists(leaver.username), "account deleted"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertTrue(!stack.userExists(leaver.username), "account deleted"));
         assertEquals(400, leaver.signInStatus(stack), "Keycloak: invalid_grant");
         assertTrue(stack.userExists(referrer.username));
         given().auth().oauth2(referrer.token).get(members + "/me").then().statusCode(200);
@@ -94,10 +141,12 @@ class MemberJourneyE2ETest {
     /** Whether any table of the service's database holds the text anywhere in a row. */
     static boolean holds(String service, String value) throws SQLException {
         String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/pointmesh_" + service;
-        try (Connection c = DriverManager.getConnection(url, service, service); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, service, service);
+                Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                    + "AND table_type = 'BASE TABLE'")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                            + "AND table_type = 'BASE TABLE'")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }
@@ -131,7 +180,8 @@ class MemberJourneyE2ETest {
             this.token = token;
             this.subject = subjectOf(token);
             this.name = "Journey " + UUID.randomUUID().toString().substring(0, 8);
-            this.mobileNumber = "+8210" + (10_000_000 + ThreadLocalRandom.current().nextInt(89_999_999));
+            this.mobileNumber =
+                    "+8210" + (10_000_000 + ThreadLocalRandom.current().nextInt(89_999_999));
             this.email = email;
         }
 
@@ -158,15 +208,25 @@ class MemberJourneyE2ETest {
         }
 
         int signInStatus(LocalStack stack) {
-            return given().contentType(ContentType.URLENC).formParam("grant_type", "password").formParam("client_id", "pointmesh-mobile")
-                    .formParam("username", username).formParam("password", password).formParam("scope", "openid")
-                    .post(stack.localJson().path("keycloak").path("tokenUrl").asText()).then().extract().statusCode();
+            return given().contentType(ContentType.URLENC)
+                    .formParam("grant_type", "password")
+                    .formParam("client_id", "pointmesh-mobile")
+                    .formParam("username", username)
+                    .formParam("password", password)
+                    .formParam("scope", "openid")
+                    .post(stack.localJson().path("keycloak").path("tokenUrl").asText())
+                    .then()
+                    .extract()
+                    .statusCode();
         }
 
         private static String subjectOf(String jwt) {
             String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
             try {
-                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload).path("sub").asText();
+                return new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(payload)
+                        .path("sub")
+                        .asText();
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -1,15 +1,14 @@
 package io.pointmesh.e2e;
 
-import io.pointmesh.testing.LocalStack;
-import io.restassured.http.ContentType;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
+
+import io.pointmesh.testing.LocalStack;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every service accepts the local Keycloak's real tokens: 401 without one, 403 with a token of
@@ -35,8 +34,17 @@ class SecuredEndpointsE2ETest {
         given().auth().oauth2(member).get(url).then().statusCode(403);
         given().auth().oauth2(operator).get(url).then().statusCode(200);
         // a member's own endpoint takes the member's token (not yet joined: a problem, not a 401/403)
-        given().auth().oauth2(member).get(stack.url("member") + "/members/v1/me").then().statusCode(404).body("code", is("not-joined"));
-        given().auth().oauth2(operator).get(stack.url("member") + "/members/v1/me").then().statusCode(403);
+        given().auth()
+                .oauth2(member)
+                .get(stack.url("member") + "/members/v1/me")
+                .then()
+                .statusCode(404)
+                .body("code", is("not-joined"));
+        given().auth()
+                .oauth2(operator)
+                .get(stack.url("member") + "/members/v1/me")
+                .then()
+                .statusCode(403);
     }
 
     @Test
@@ -54,8 +62,13 @@ class SecuredEndpointsE2ETest {
         String url = stack.url("ledger") + "/ledger/v1/partners/" + partnerId;
         given().get(url).then().statusCode(401);
         given().auth().oauth2(member).get(url).then().statusCode(403);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().auth().oauth2(operator).get(url).then().statusCode(200).body("status", is("PENDING")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(operator)
+                        .get(url)
+                        .then()
+                        .statusCode(200)
+                        .body("status", is("PENDING")));
     }
 
     @Test

@@ -1,26 +1,8 @@
 package io.pointmesh.events;
 
-import io.pointmesh.events.partner.CampaignEnded;
-import io.pointmesh.events.partner.CampaignPublished;
-import io.pointmesh.events.partner.EarnRulePublished;
-import io.pointmesh.events.partner.MileageProgramPublished;
-import io.pointmesh.events.partner.PartnerActivated;
-import io.pointmesh.events.partner.PartnerOffboarded;
-import io.pointmesh.events.partner.PartnerRegistered;
-import io.pointmesh.events.partner.PartnerReinstated;
-import io.pointmesh.events.partner.PartnerSuspended;
-import io.pointmesh.events.partner.SettlementClosed;
-import io.pointmesh.events.partner.StoreClosed;
-import io.pointmesh.events.partner.StoreOpened;
-import io.pointmesh.events.member.CardIssued;
-import io.pointmesh.events.member.CardReplaced;
-import io.pointmesh.events.member.ConsentChanged;
-import io.pointmesh.events.member.MemberJoined;
-import io.pointmesh.events.member.MemberLeft;
-import io.pointmesh.events.member.MemberProfileChanged;
-import io.pointmesh.events.member.MemberReferred;
-import io.pointmesh.events.member.MemberReinstated;
-import io.pointmesh.events.member.MemberSuspended;
+import io.pointmesh.events.analytics.GradeChanged;
+import io.pointmesh.events.analytics.GradeThresholdsPublished;
+import io.pointmesh.events.analytics.SegmentChanged;
 import io.pointmesh.events.ledger.CampaignBudgetExhausted;
 import io.pointmesh.events.ledger.EarningReversed;
 import io.pointmesh.events.ledger.PointsAdjusted;
@@ -37,10 +19,27 @@ import io.pointmesh.events.ledger.RedemptionVoided;
 import io.pointmesh.events.ledger.ReferralBonusPaid;
 import io.pointmesh.events.ledger.ReferralBonusReversed;
 import io.pointmesh.events.ledger.SpendingLocked;
-import io.pointmesh.events.analytics.GradeChanged;
-import io.pointmesh.events.analytics.GradeThresholdsPublished;
-import io.pointmesh.events.analytics.SegmentChanged;
-
+import io.pointmesh.events.member.CardIssued;
+import io.pointmesh.events.member.CardReplaced;
+import io.pointmesh.events.member.ConsentChanged;
+import io.pointmesh.events.member.MemberJoined;
+import io.pointmesh.events.member.MemberLeft;
+import io.pointmesh.events.member.MemberProfileChanged;
+import io.pointmesh.events.member.MemberReferred;
+import io.pointmesh.events.member.MemberReinstated;
+import io.pointmesh.events.member.MemberSuspended;
+import io.pointmesh.events.partner.CampaignEnded;
+import io.pointmesh.events.partner.CampaignPublished;
+import io.pointmesh.events.partner.EarnRulePublished;
+import io.pointmesh.events.partner.MileageProgramPublished;
+import io.pointmesh.events.partner.PartnerActivated;
+import io.pointmesh.events.partner.PartnerOffboarded;
+import io.pointmesh.events.partner.PartnerRegistered;
+import io.pointmesh.events.partner.PartnerReinstated;
+import io.pointmesh.events.partner.PartnerSuspended;
+import io.pointmesh.events.partner.SettlementClosed;
+import io.pointmesh.events.partner.StoreClosed;
+import io.pointmesh.events.partner.StoreOpened;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,8 +99,7 @@ public final class EventCatalog {
     private static final Map<Class<?>, EventDefinition> BY_CLASS =
             ALL.stream().collect(Collectors.toUnmodifiableMap(EventDefinition::javaType, Function.identity()));
 
-    private EventCatalog() {
-    }
+    private EventCatalog() {}
 
     public static Optional<EventDefinition> byType(String type) {
         return Optional.ofNullable(BY_TYPE.get(type));

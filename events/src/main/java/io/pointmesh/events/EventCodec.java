@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,8 +27,18 @@ public final class EventCodec {
     public <T extends DomainEvent> EventEnvelope<T> wrap(String id, T event, Instant time) {
         EventDefinition def = EventCatalog.of(event.getClass());
         String key = Objects.requireNonNull(event.aggregateId(), "aggregateId");
-        return new EventEnvelope<>(EventEnvelope.SPEC_VERSION, id, def.topic().source(), def.type(), time, key,
-                "application/json", def.dataSchema(), def.schemaVersion(), key, event);
+        return new EventEnvelope<>(
+                EventEnvelope.SPEC_VERSION,
+                id,
+                def.topic().source(),
+                def.type(),
+                time,
+                key,
+                "application/json",
+                def.dataSchema(),
+                def.schemaVersion(),
+                key,
+                event);
     }
 
     public String encode(EventEnvelope<?> envelope) {

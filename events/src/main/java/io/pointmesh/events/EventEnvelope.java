@@ -2,7 +2,6 @@ package io.pointmesh.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-
 import java.time.Instant;
 
 /**

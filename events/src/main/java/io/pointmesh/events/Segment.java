@@ -2,5 +2,10 @@ package io.pointmesh.events;
 
 /** Strategic segments (thresholds in docs/analytics.md). */
 public enum Segment {
-    NEW, ACTIVE, CHURNED, DORMANT, REACTIVATED, PROSPECTIVE
+    NEW,
+    ACTIVE,
+    CHURNED,
+    DORMANT,
+    REACTIVATED,
+    PROSPECTIVE
 }

@@ -1,13 +1,11 @@
 package io.pointmesh.events;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.pointmesh.events.partner.PartnerRegistered;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
-
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -20,32 +18,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 class EventCodecTest {
 
-    static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     final EventCodec codec = new EventCodec(MAPPER);
 
     @TestFactory
     Stream<DynamicTest> everyCatalogueEventSurvivesTheWire() {
-        return EventCatalog.ALL.stream().map(def -> DynamicTest.dynamicTest(def.type(), () -> {
-            DomainEvent event = sample(def.javaType());
-            EventEnvelope<DomainEvent> sent = codec.wrap(event, Instant.parse("2026-01-02T03:04:05Z"));
-            String json = codec.encode(sent);
+        return EventCatalog.ALL.stream()
+                .map(def -> DynamicTest.dynamicTest(def.type(), () -> {
+                    DomainEvent event = sample(def.javaType());
+                    EventEnvelope<DomainEvent> sent = codec.wrap(event, Instant.parse("2026-01-02T03:04:05Z"));
+                    String json = codec.encode(sent);
 
-            EventEnvelope<DomainEvent> received = codec.decode(json).orElseThrow();
+                    EventEnvelope<DomainEvent> received = codec.decode(json).orElseThrow();
 
-            assertEquals(sent, received);
-            assertEquals(def.type(), received.type());
-            assertEquals(def.topic().source(), received.source());
-            assertEquals(event.aggregateId(), received.subject());
-            assertEquals(event.aggregateId(), received.partitionkey());
-            assertTrue(json.contains("\"specversion\":\"1.0\""), json);
-            assertTrue(json.contains("\"dataschema\":\"urn:pointmesh:event:" + def.type() + ":v1\""), json);
-        }));
+                    assertEquals(sent, received);
+                    assertEquals(def.type(), received.type());
+                    assertEquals(def.topic().source(), received.source());
+                    assertEquals(event.aggregateId(), received.subject());
+                    assertEquals(event.aggregateId(), received.partitionkey());
+                    assertTrue(json.contains("\"specversion\":\"1.0\""), json);
+                    assertTrue(json.contains("\"dataschema\":\"urn:pointmesh:event:" + def.type() + ":v1\""), json);
+                }));
     }
 
     @Test
@@ -55,7 +56,8 @@ class EventCodecTest {
             assertTrue(types.add(def.type()), "duplicate type " + def.type());
             String owner = def.topic().topicName().replace(".events", "");
             assertTrue(def.type().startsWith(owner + "."), def.type() + " is not on its owner's topic");
-            assertTrue(def.javaType().getPackageName().endsWith("." + owner), def.javaType() + " is in the wrong package");
+            assertTrue(
+                    def.javaType().getPackageName().endsWith("." + owner), def.javaType() + " is in the wrong package");
         }
     }
 
@@ -63,7 +65,8 @@ class EventCodecTest {
     void anUnknownTypeOrNewerSchemaIsSkippedNotFailed() {
         String unknown = "{\"specversion\":\"1.0\",\"id\":\"e1\",\"type\":\"partner.something-new\",\"data\":{}}";
         assertEquals(Optional.empty(), codec.decode(unknown));
-        String newer = codec.encode(codec.wrap(new PartnerRegistered("p1", "A", "123-45-67890", "retail"), Instant.now()))
+        String newer = codec.encode(
+                        codec.wrap(new PartnerRegistered("p1", "A", "123-45-67890", "retail"), Instant.now()))
                 .replace("\"schemaversion\":1", "\"schemaversion\":2");
         assertEquals(Optional.empty(), codec.decode(newer));
     }
@@ -72,8 +75,10 @@ class EventCodecTest {
     void somethingThatIsNotAnEnvelopeIsAPoisonMessage() {
         assertThrows(EventCodec.MalformedEventException.class, () -> codec.decode("not json"));
         assertThrows(EventCodec.MalformedEventException.class, () -> codec.decode("{\"type\":\"partner.registered\"}"));
-        assertThrows(EventCodec.MalformedEventException.class,
-                () -> codec.decode("{\"id\":\"x\",\"type\":\"partner.registered\",\"schemaversion\":1,\"data\":[1,2]}"));
+        assertThrows(
+                EventCodec.MalformedEventException.class,
+                () -> codec.decode(
+                        "{\"id\":\"x\",\"type\":\"partner.registered\",\"schemaversion\":1,\"data\":[1,2]}"));
     }
 
     /** A record of the given type with a distinct, non-default value in every component. */
@@ -96,7 +101,8 @@ class EventCodecTest {
         if (raw == long.class || raw == Long.class) return 1000L + i;
         if (raw == boolean.class) return true;
         if (raw == BigDecimal.class) return new BigDecimal("12345.6" + i);
-        if (raw == Instant.class) return Instant.parse("2026-03-04T05:06:07.123Z").plusSeconds(i);
+        if (raw == Instant.class)
+            return Instant.parse("2026-03-04T05:06:07.123Z").plusSeconds(i);
         if (raw == LocalDate.class) return LocalDate.of(2026, 1, 1 + i);
         if (raw.isEnum()) return raw.getEnumConstants()[i % raw.getEnumConstants().length];
         if (raw == List.class) {

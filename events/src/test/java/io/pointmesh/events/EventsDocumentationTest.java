@@ -1,6 +1,8 @@
 package io.pointmesh.events;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -13,10 +15,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The documentation's account of who consumes which topic comes from the code: the services'
@@ -38,7 +37,8 @@ class EventsDocumentationTest {
                 inTable = line.equals("## Who consumes what");
                 continue;
             }
-            Matcher row = Pattern.compile("^\\| `([a-z]+\\.events)` \\| (.*) \\|$").matcher(line);
+            Matcher row =
+                    Pattern.compile("^\\| `([a-z]+\\.events)` \\| (.*) \\|$").matcher(line);
             if (inTable && row.matches()) {
                 // "ledger (why: a, b), analytics (why)": the service names outside the parentheses
                 String names = row.group(2).replaceAll("\\([^()]*\\)", "");
@@ -50,7 +50,10 @@ class EventsDocumentationTest {
             }
         }
         assertFalse(documented.isEmpty(), "docs/events.md has no 'Who consumes what' table");
-        assertEquals(subscriptions(), documented, "docs/events.md's 'Who consumes what' disagrees with mp.messaging.incoming.*.topic");
+        assertEquals(
+                subscriptions(),
+                documented,
+                "docs/events.md's 'Who consumes what' disagrees with mp.messaging.incoming.*.topic");
     }
 
     @Test
@@ -71,14 +74,19 @@ class EventsDocumentationTest {
                 }
             }
         }
-        assertEquals(subscriptions(), drawn, "the README's architecture diagram disagrees with mp.messaging.incoming.*.topic");
+        assertEquals(
+                subscriptions(),
+                drawn,
+                "the README's architecture diagram disagrees with mp.messaging.incoming.*.topic");
     }
 
     @Test
     void everyCatalogueEventIsDescribedInEventsMd() throws IOException {
         String doc = Files.readString(root().resolve("docs/events.md"));
         for (EventDefinition def : EventCatalog.ALL) {
-            assertTrue(doc.contains("| `" + def.type() + "` |"), def.type() + " is in the catalogue but not in docs/events.md");
+            assertTrue(
+                    doc.contains("| `" + def.type() + "` |"),
+                    def.type() + " is in the catalogue but not in docs/events.md");
         }
     }
 
@@ -87,7 +95,8 @@ class EventsDocumentationTest {
         Map<String, Set<String>> consumers = new TreeMap<>();
         for (String service : SERVICES) {
             Properties config = new Properties();
-            try (Reader in = Files.newBufferedReader(root().resolve(service + "-service/src/main/resources/application.properties"))) {
+            try (Reader in = Files.newBufferedReader(
+                    root().resolve(service + "-service/src/main/resources/application.properties"))) {
                 config.load(in);
             }
             for (String key : config.stringPropertyNames()) {
@@ -107,6 +116,7 @@ class EventsDocumentationTest {
                 return dir;
             }
         }
-        throw new IllegalStateException("the repository's root (with docs/events.md) is not above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("the repository's root (with docs/events.md) is not above "
+                + Path.of("").toAbsolutePath());
     }
 }

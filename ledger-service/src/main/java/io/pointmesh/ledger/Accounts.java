@@ -14,8 +14,7 @@ public final class Accounts {
     /** Partner and network accounts are split into this many rows (see account_shard). */
     public static final int SHARDS = 16;
 
-    private Accounts() {
-    }
+    private Accounts() {}
 
     public static String member(String memberId) {
         return "member:" + memberId;

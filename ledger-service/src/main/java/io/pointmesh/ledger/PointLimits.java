@@ -11,8 +11,7 @@ public final class PointLimits {
 
     public static final long MAX_PER_OPERATION = 1_000_000_000L;
 
-    private PointLimits() {
-    }
+    private PointLimits() {}
 
     /** 1 to {@link #MAX_PER_OPERATION}; 400 otherwise. */
     public static void requirePositive(String field, Long points) {
@@ -24,7 +23,8 @@ public final class PointLimits {
     /** A signed, non-zero number within ±{@link #MAX_PER_OPERATION}; 400 otherwise. */
     public static void requireSignedNonZero(String field, Long points) {
         if (points == null || points == 0 || points > MAX_PER_OPERATION || points < -MAX_PER_OPERATION) {
-            throw ProblemException.invalidField(field, "a signed, non-zero whole number of points within ±" + MAX_PER_OPERATION);
+            throw ProblemException.invalidField(
+                    field, "a signed, non-zero whole number of points within ±" + MAX_PER_OPERATION);
         }
     }
 }

@@ -12,21 +12,25 @@ import java.util.List;
  */
 public final class PointsCalculation {
 
-    private PointsCalculation() {
-    }
+    private PointsCalculation() {}
 
     /** A campaign's bonus as granted (after its budget). */
-    public record GrantedBonus(String campaignId, long points, boolean networkFunded) {
-    }
+    public record GrantedBonus(String campaignId, long points, boolean networkFunded) {}
 
-    public record Result(long basePoints, List<GrantedBonus> bonuses, BigDecimal gradeMultiplier, long gradeBonus,
-                         long partnerPoints, long networkPoints) {
+    public record Result(
+            long basePoints,
+            List<GrantedBonus> bonuses,
+            BigDecimal gradeMultiplier,
+            long gradeBonus,
+            long partnerPoints,
+            long networkPoints) {
         public long total() {
             return partnerPoints + networkPoints;
         }
     }
 
-    public static long basePoints(BigDecimal amount, BigDecimal rate, BigDecimal minimumPurchase, Long perTransactionCap) {
+    public static long basePoints(
+            BigDecimal amount, BigDecimal rate, BigDecimal minimumPurchase, Long perTransactionCap) {
         if (minimumPurchase != null && amount.compareTo(minimumPurchase) < 0) {
             return 0;
         }
@@ -37,9 +41,12 @@ public final class PointsCalculation {
     /** A multiplier campaign adds (multiplier - 1) x base; a fixed one its fixed points. */
     public static long campaignBonus(long basePoints, BigDecimal multiplier, long fixedPoints, boolean isMultiplier) {
         if (isMultiplier) {
-            return multiplier == null || multiplier.compareTo(BigDecimal.ONE) <= 0 ? 0
-                    : BigDecimal.valueOf(basePoints).multiply(multiplier.subtract(BigDecimal.ONE))
-                    .setScale(0, RoundingMode.FLOOR).longValueExact();
+            return multiplier == null || multiplier.compareTo(BigDecimal.ONE) <= 0
+                    ? 0
+                    : BigDecimal.valueOf(basePoints)
+                            .multiply(multiplier.subtract(BigDecimal.ONE))
+                            .setScale(0, RoundingMode.FLOOR)
+                            .longValueExact();
         }
         return Math.max(0, fixedPoints);
     }
@@ -58,7 +65,10 @@ public final class PointsCalculation {
             }
         }
         long subtotal = partner + network;
-        long total = BigDecimal.valueOf(subtotal).multiply(gradeMultiplier).setScale(0, RoundingMode.FLOOR).longValueExact();
+        long total = BigDecimal.valueOf(subtotal)
+                .multiply(gradeMultiplier)
+                .setScale(0, RoundingMode.FLOOR)
+                .longValueExact();
         long gradeBonus = total - subtotal;
         return new Result(basePoints, List.copyOf(bonuses), gradeMultiplier, gradeBonus, partner, network + gradeBonus);
     }
@@ -68,7 +78,8 @@ public final class PointsCalculation {
      * the cumulative refund, so partial refunds adding up to the whole amount take back exactly
      * the earning's points, never more.
      */
-    public static long reversalPoints(long earningPoints, BigDecimal amount, BigDecimal refundedBefore, BigDecimal refundedAfter) {
+    public static long reversalPoints(
+            long earningPoints, BigDecimal amount, BigDecimal refundedBefore, BigDecimal refundedAfter) {
         return proportion(earningPoints, amount, refundedAfter) - proportion(earningPoints, amount, refundedBefore);
     }
 
@@ -78,8 +89,12 @@ public final class PointsCalculation {
      * split refunds that add up to the purchase give back exactly the network's points and exactly
      * the partner's (a per-step share, clipped to the step, would over-credit the partner).
      */
-    public static long networkReversalPoints(long earningPoints, long networkPoints, BigDecimal amount, BigDecimal refundedBefore,
-                                             BigDecimal refundedAfter) {
+    public static long networkReversalPoints(
+            long earningPoints,
+            long networkPoints,
+            BigDecimal amount,
+            BigDecimal refundedBefore,
+            BigDecimal refundedAfter) {
         if (earningPoints <= 0 || networkPoints <= 0) {
             return 0;
         }
@@ -88,14 +103,19 @@ public final class PointsCalculation {
     }
 
     private static long networkShareOf(long reversed, long earningPoints, long networkPoints) {
-        return BigDecimal.valueOf(reversed).multiply(BigDecimal.valueOf(networkPoints))
-                .divide(BigDecimal.valueOf(earningPoints), 0, RoundingMode.FLOOR).longValueExact();
+        return BigDecimal.valueOf(reversed)
+                .multiply(BigDecimal.valueOf(networkPoints))
+                .divide(BigDecimal.valueOf(earningPoints), 0, RoundingMode.FLOOR)
+                .longValueExact();
     }
 
     static long proportion(long points, BigDecimal amount, BigDecimal refunded) {
         if (refunded.compareTo(amount) >= 0) {
             return points;
         }
-        return BigDecimal.valueOf(points).multiply(refunded).divide(amount, 0, RoundingMode.FLOOR).longValueExact();
+        return BigDecimal.valueOf(points)
+                .multiply(refunded)
+                .divide(amount, 0, RoundingMode.FLOOR)
+                .longValueExact();
     }
 }

@@ -2,5 +2,9 @@ package io.pointmesh.ledger;
 
 /** HELD -> CAPTURED -> (REVERSED); HELD -> VOIDED; HELD -> LAPSED (nobody captured or voided it in time). */
 public enum RedemptionStatus {
-    HELD, CAPTURED, VOIDED, LAPSED, REVERSED
+    HELD,
+    CAPTURED,
+    VOIDED,
+    LAPSED,
+    REVERSED
 }

@@ -13,8 +13,7 @@ import java.util.HexFormat;
  */
 public final class RequestHash {
 
-    private RequestHash() {
-    }
+    private RequestHash() {}
 
     public static String of(Object... parts) {
         StringBuilder s = new StringBuilder();
@@ -23,7 +22,9 @@ public final class RequestHash {
             s.append(p == null ? "\u0000" : p.toString()).append('\u001f');
         }
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(s.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

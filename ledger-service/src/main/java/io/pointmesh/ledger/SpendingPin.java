@@ -1,15 +1,14 @@
 package io.pointmesh.ledger;
 
 import io.pointmesh.platform.problem.ProblemException;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * A member's spending PIN (OK Cashbag's point password): 4 to 6 digits, not trivial, kept only as
@@ -35,11 +34,10 @@ public final class SpendingPin {
      * flood of PIN requests queues instead of exhausting memory; a request that waits too long is
      * answered 503 with Retry-After.
      */
-    private static final Semaphore MEMORY = new Semaphore((int) Math.max(2,
-            Runtime.getRuntime().maxMemory() / 4 / (MEMORY_KIB * 1024L)), true);
+    private static final Semaphore MEMORY =
+            new Semaphore((int) Math.max(2, Runtime.getRuntime().maxMemory() / 4 / (MEMORY_KIB * 1024L)), true);
 
-    private SpendingPin() {
-    }
+    private SpendingPin() {}
 
     /** Refuses (400) anything but 4-6 digits, one digit repeated, or a straight run (1234, 987654, 8901). */
     public static void requireAcceptable(String field, String pin) {
@@ -47,8 +45,13 @@ public final class SpendingPin {
             throw ProblemException.invalidField(field, "4 to 6 digits");
         }
         if (isTrivial(pin)) {
-            throw new ProblemException(400, "trivial-pin", "PIN too easy to guess",
-                    field + ": one digit repeated or a straight run (such as 1111 or 123456) is refused; choose another", null);
+            throw new ProblemException(
+                    400,
+                    "trivial-pin",
+                    "PIN too easy to guess",
+                    field
+                            + ": one digit repeated or a straight run (such as 1111 or 123456) is refused; choose another",
+                    null);
         }
     }
 
@@ -70,8 +73,8 @@ public final class SpendingPin {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
         byte[] out = argon2(pin, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
-        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$" + B64.encodeToString(salt)
-                + "$" + B64.encodeToString(out);
+        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$"
+                + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 
     /** Whether {@code pin} matches the stored PHC hash (its own parameters, so the work factor can be raised later). */
@@ -119,10 +122,16 @@ public final class SpendingPin {
         }
     }
 
-    private static byte[] argon2Now(String pin, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+    private static byte[] argon2Now(
+            String pin, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withMemoryAsKB(memoryKib).withIterations(iterations).withParallelism(parallelism).withSalt(salt).build());
+        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(memoryKib)
+                .withIterations(iterations)
+                .withParallelism(parallelism)
+                .withSalt(salt)
+                .build());
         byte[] out = new byte[length];
         generator.generateBytes(pin.getBytes(StandardCharsets.UTF_8), out);
         return out;

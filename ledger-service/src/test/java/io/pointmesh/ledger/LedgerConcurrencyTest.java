@@ -1,11 +1,16 @@
 package io.pointmesh.ledger;
 
+import static io.pointmesh.ledger.LedgerFixture.balance;
+import static io.pointmesh.ledger.LedgerFixture.card;
+import static io.pointmesh.ledger.LedgerFixture.earn;
+import static io.pointmesh.ledger.LedgerFixture.hold;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.pointmesh.testing.PointmeshTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,14 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static io.pointmesh.ledger.LedgerFixture.balance;
-import static io.pointmesh.ledger.LedgerFixture.card;
-import static io.pointmesh.ledger.LedgerFixture.earn;
-import static io.pointmesh.ledger.LedgerFixture.hold;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Concurrent requests for one member, released together: no interleaving spends a point twice or applies a request twice. */
 @QuarkusTest
@@ -41,7 +40,8 @@ class LedgerConcurrencyTest {
         String partner = LedgerFixture.partner();
         String member = LedgerFixture.member();
         earn(partner, member, "10000").statusCode(201).body("points", is(100));
-        List<Integer> statuses = race(100, i -> hold(partner, member, 10).extract().statusCode());
+        List<Integer> statuses =
+                race(100, i -> hold(partner, member, 10).extract().statusCode());
         assertEquals(10, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
         assertEquals(90, statuses.stream().filter(s -> s == 422).count(), statuses.toString());
         balance(member).body("available", is(0), "held", is(100));
@@ -56,8 +56,15 @@ class LedgerConcurrencyTest {
             receivers.add(LedgerFixture.member());
         }
         earn(partner, giver, "10000").statusCode(201).body("points", is(100));
-        List<Integer> statuses = race(20, i -> LedgerScenariosTest.gift(giver, card(receivers.get(i % 4)), 100,
-                UUID.randomUUID().toString()).extract().statusCode());
+        List<Integer> statuses = race(
+                20,
+                i -> LedgerScenariosTest.gift(
+                                giver,
+                                card(receivers.get(i % 4)),
+                                100,
+                                UUID.randomUUID().toString())
+                        .extract()
+                        .statusCode());
         long succeeded = statuses.stream().filter(s -> s == 201).count();
         assertTrue(succeeded <= 1, statuses.toString());
         assertEquals(1, succeeded, "the balance covers one gift: " + statuses);
@@ -72,7 +79,8 @@ class LedgerConcurrencyTest {
         String member = LedgerFixture.member();
         String tx = UUID.randomUUID().toString();
         Instant at = Instant.now().minusSeconds(30);
-        List<String> ids = race(50, i -> earn(partner, member, "10000", tx, at).extract().path("earningId"));
+        List<String> ids =
+                race(50, i -> earn(partner, member, "10000", tx, at).extract().path("earningId"));
         Set<String> distinct = new HashSet<>(ids);
         assertEquals(1, distinct.size(), ids.toString());
         assertTrue(distinct.iterator().next() != null);
@@ -84,9 +92,11 @@ class LedgerConcurrencyTest {
         String partner = LedgerFixture.partner();
         String member = LedgerFixture.member();
         earn(partner, member, "10000").statusCode(201);
-        List<Integer> statuses = race(40, i -> i % 2 == 0
-                ? earn(partner, member, "1000").extract().statusCode()
-                : hold(partner, member, 5).extract().statusCode());
+        List<Integer> statuses = race(
+                40,
+                i -> i % 2 == 0
+                        ? earn(partner, member, "1000").extract().statusCode()
+                        : hold(partner, member, 5).extract().statusCode());
         long earned = 0;
         long held = 0;
         for (int i = 0; i < statuses.size(); i++) {

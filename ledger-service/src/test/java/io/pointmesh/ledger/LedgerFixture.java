@@ -1,5 +1,10 @@
 package io.pointmesh.ledger;
 
+import static io.pointmesh.testing.TestEvents.kafka;
+import static io.pointmesh.testing.TestEvents.publish;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
 import io.pointmesh.events.member.MemberJoined;
 import io.pointmesh.events.partner.EarnRulePublished;
 import io.pointmesh.events.partner.MileageProgramPublished;
@@ -10,18 +15,12 @@ import io.pointmesh.events.partner.StoreOpened;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.TestTokens;
 import io.restassured.response.ValidatableResponse;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.pointmesh.testing.TestEvents.kafka;
-import static io.pointmesh.testing.TestEvents.publish;
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Sets up partners and members the way production does: by publishing partner.events and
@@ -31,8 +30,7 @@ final class LedgerFixture {
 
     static final String STORE = "S001";
 
-    private LedgerFixture() {
-    }
+    private LedgerFixture() {}
 
     /** An active partner with store S001 and a 1 % earn rule (no pending period, 60 months' validity). */
     static String partner() {
@@ -44,19 +42,37 @@ final class LedgerFixture {
     }
 
     /** An active partner whose one rule has these terms (as partner.events carries them, unchecked by partner-service). */
-    static String partner(BigDecimal rate, int pendingDays, int validityMonths, int backdatingDays, BigDecimal minimumPurchase) {
+    static String partner(
+            BigDecimal rate, int pendingDays, int validityMonths, int backdatingDays, BigDecimal minimumPurchase) {
         String id = UUID.randomUUID().toString();
         try (KafkaTestClient kafka = kafka()) {
             publish(kafka, new PartnerRegistered(id, "Partner " + id.substring(0, 6), "120-81-47521", "mart"));
             publish(kafka, new StoreOpened(id, STORE, "Main store", StoreChannel.OFFLINE, "Seoul"));
-            publish(kafka, new EarnRulePublished(id, 1, rate, Map.of(), Map.of(), minimumPurchase, null, pendingDays, validityMonths,
-                    backdatingDays, Instant.parse("2020-01-01T00:00:00Z")));
+            publish(
+                    kafka,
+                    new EarnRulePublished(
+                            id,
+                            1,
+                            rate,
+                            Map.of(),
+                            Map.of(),
+                            minimumPurchase,
+                            null,
+                            pendingDays,
+                            validityMonths,
+                            backdatingDays,
+                            Instant.parse("2020-01-01T00:00:00Z")));
             publish(kafka, new MileageProgramPublished(id, "MILES", new BigDecimal("0.5"), 1000, 100));
             // last: events of one partner are applied in order, so ACTIVE means all of the above are in
             publish(kafka, new PartnerActivated(id, "partner-" + id, "op", "contract signed"));
         }
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.operator())
-                .get("/ledger/v1/partners/" + id).then().statusCode(200).body("status", org.hamcrest.Matchers.is("ACTIVE")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.operator())
+                        .get("/ledger/v1/partners/" + id)
+                        .then()
+                        .statusCode(200)
+                        .body("status", org.hamcrest.Matchers.is("ACTIVE")));
         return id;
     }
 
@@ -70,8 +86,12 @@ final class LedgerFixture {
         try (KafkaTestClient kafka = kafka()) {
             publish(kafka, new MemberJoined(id, card(id), "R" + id.substring(0, 6), referredBy, 1990, "F", "Seoul"));
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.operator())
-                .get("/ledger/v1/accounts/" + id + "/balance").then().statusCode(200));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.operator())
+                        .get("/ledger/v1/accounts/" + id + "/balance")
+                        .then()
+                        .statusCode(200));
         return id;
     }
 
@@ -80,14 +100,33 @@ final class LedgerFixture {
     }
 
     static ValidatableResponse earn(String partnerId, String memberId, String amount) {
-        return earn(partnerId, memberId, amount, UUID.randomUUID().toString(), Instant.now().minus(1, ChronoUnit.MINUTES));
+        return earn(
+                partnerId,
+                memberId,
+                amount,
+                UUID.randomUUID().toString(),
+                Instant.now().minus(1, ChronoUnit.MINUTES));
     }
 
     static ValidatableResponse earn(String partnerId, String memberId, String amount, String txId, Instant occurredAt) {
-        return given().auth().oauth2(TestTokens.partner(partnerId)).contentType("application/json")
-                .body(Map.of("partnerTxId", txId, "cardNumber", card(memberId), "storeCode", STORE, "amount", new BigDecimal(amount),
-                        "currency", "KRW", "occurredAt", occurredAt.toString()))
-                .post("/ledger/v1/earnings").then();
+        return given().auth()
+                .oauth2(TestTokens.partner(partnerId))
+                .contentType("application/json")
+                .body(Map.of(
+                        "partnerTxId",
+                        txId,
+                        "cardNumber",
+                        card(memberId),
+                        "storeCode",
+                        STORE,
+                        "amount",
+                        new BigDecimal(amount),
+                        "currency",
+                        "KRW",
+                        "occurredAt",
+                        occurredAt.toString()))
+                .post("/ledger/v1/earnings")
+                .then();
     }
 
     static ValidatableResponse hold(String partnerId, String memberId, long points) {
@@ -100,32 +139,61 @@ final class LedgerFixture {
     /** A hold with the member's say-so: a one-time payment code from the member's own token. */
     static ValidatableResponse hold(String partnerId, String memberId, long points, String txId) {
         String code = CODES.computeIfAbsent(txId, t -> paymentCode(memberId));
-        return given().auth().oauth2(TestTokens.partner(partnerId)).contentType("application/json")
+        return given().auth()
+                .oauth2(TestTokens.partner(partnerId))
+                .contentType("application/json")
                 .body(Map.of("partnerTxId", txId, "paymentCode", code, "storeCode", STORE, "points", points))
-                .post("/ledger/v1/redemptions").then();
+                .post("/ledger/v1/redemptions")
+                .then();
     }
 
     /** A one-time payment code, as the member's app asks for it. */
     static String paymentCode(String memberId) {
-        return given().auth().oauth2(TestTokens.member(memberId)).post("/ledger/v1/me/payment-codes")
-                .then().statusCode(201).extract().path("code");
+        return given().auth()
+                .oauth2(TestTokens.member(memberId))
+                .post("/ledger/v1/me/payment-codes")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("code");
     }
 
     /** Sets the member's spending PIN, as the app does. */
     static void setPin(String memberId, String pin) {
-        given().auth().oauth2(TestTokens.member(memberId)).contentType("application/json").body(Map.of("pin", pin))
-                .put("/ledger/v1/me/pin").then().statusCode(204);
+        given().auth()
+                .oauth2(TestTokens.member(memberId))
+                .contentType("application/json")
+                .body(Map.of("pin", pin))
+                .put("/ledger/v1/me/pin")
+                .then()
+                .statusCode(204);
     }
 
     static ValidatableResponse holdWithPin(String partnerId, String cardNumber, String pin, long points) {
-        return given().auth().oauth2(TestTokens.partner(partnerId)).contentType("application/json")
-                .body(Map.of("partnerTxId", UUID.randomUUID().toString(), "cardNumber", cardNumber, "pin", pin, "storeCode", STORE,
-                        "points", points))
-                .post("/ledger/v1/redemptions").then();
+        return given().auth()
+                .oauth2(TestTokens.partner(partnerId))
+                .contentType("application/json")
+                .body(Map.of(
+                        "partnerTxId",
+                        UUID.randomUUID().toString(),
+                        "cardNumber",
+                        cardNumber,
+                        "pin",
+                        pin,
+                        "storeCode",
+                        STORE,
+                        "points",
+                        points))
+                .post("/ledger/v1/redemptions")
+                .then();
     }
 
     static ValidatableResponse balance(String memberId) {
-        return given().auth().oauth2(TestTokens.member(memberId)).get("/ledger/v1/me/balance").then().statusCode(200);
+        return given().auth()
+                .oauth2(TestTokens.member(memberId))
+                .get("/ledger/v1/me/balance")
+                .then()
+                .statusCode(200);
     }
 
     static long available(String memberId) {

@@ -1,6 +1,8 @@
 package io.pointmesh.ledger;
 
-import io.pointmesh.testing.TestClock;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.PostingRepository;
@@ -9,6 +11,14 @@ import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
+import io.pointmesh.testing.TestClock;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -17,19 +27,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.postgresql.ds.PGSimpleDataSource;
-
-import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Property-based: random sequences of ledger operations, run by the real posting code on the real
@@ -50,41 +47,36 @@ class LedgerPropertiesTest {
     static void database() {
         PGSimpleDataSource ds = ScratchLedgerDatabase.migrated(DB);
         transactions = new Transactions(ds);
-        ledger = new Ledger(new PostingRepository(), new OperationRepository(), new DirectoryRepository(), new ReferralRepository(),
-                clock, (c, e, postedAt) -> { },
+        ledger = new Ledger(
+                new PostingRepository(),
+                new OperationRepository(),
+                new DirectoryRepository(),
+                new ReferralRepository(),
+                clock,
+                (c, e, postedAt) -> {},
                 new Ledger.Policy(Duration.ofMinutes(15), 100, 60, 50_000, 100_000, 30, ZoneId.of("Asia/Seoul")));
     }
 
     /** One step of a random history. Indexes pick among members, earnings and holds made so far. */
-    sealed interface Op permits Earn, Hold, Capture, Void, ReverseEarning, ReverseRedemption, Gift, Adjust, Advance {
-    }
+    sealed interface Op permits Earn, Hold, Capture, Void, ReverseEarning, ReverseRedemption, Gift, Adjust, Advance {}
 
-    record Earn(int member, long points, int pendingDays, int validityDays) implements Op {
-    }
+    record Earn(int member, long points, int pendingDays, int validityDays) implements Op {}
 
-    record Hold(int member, long points) implements Op {
-    }
+    record Hold(int member, long points) implements Op {}
 
-    record Capture(int hold, int percent) implements Op {
-    }
+    record Capture(int hold, int percent) implements Op {}
 
-    record Void(int hold) implements Op {
-    }
+    record Void(int hold) implements Op {}
 
-    record ReverseEarning(int earning, int percent) implements Op {
-    }
+    record ReverseEarning(int earning, int percent) implements Op {}
 
-    record ReverseRedemption(int hold) implements Op {
-    }
+    record ReverseRedemption(int hold) implements Op {}
 
-    record Gift(int from, int to, long points) implements Op {
-    }
+    record Gift(int from, int to, long points) implements Op {}
 
-    record Adjust(int member, long points) implements Op {
-    }
+    record Adjust(int member, long points) implements Op {}
 
-    record Advance(int days) implements Op {
-    }
+    record Advance(int days) implements Op {}
 
     @Provide
     Arbitrary<List<Op>> histories() {
@@ -92,15 +84,22 @@ class LedgerPropertiesTest {
         Arbitrary<Integer> index = Arbitraries.integers().between(0, 30);
         Arbitrary<Integer> percent = Arbitraries.integers().between(1, 100);
         Arbitrary<Op> op = Arbitraries.oneOf(
-                Combinators.combine(member, Arbitraries.longs().between(1, 500), Arbitraries.of(0, 0, 3),
-                        Arbitraries.integers().between(5, 60)).as(Earn::new),
+                Combinators.combine(
+                                member,
+                                Arbitraries.longs().between(1, 500),
+                                Arbitraries.of(0, 0, 3),
+                                Arbitraries.integers().between(5, 60))
+                        .as(Earn::new),
                 Combinators.combine(member, Arbitraries.longs().between(1, 400)).as(Hold::new),
                 Combinators.combine(index, percent).as(Capture::new),
                 index.map(Void::new),
                 Combinators.combine(index, percent).as(ReverseEarning::new),
                 index.map(ReverseRedemption::new),
-                Combinators.combine(member, member, Arbitraries.longs().between(1, 300)).as(Gift::new),
-                Combinators.combine(member, Arbitraries.longs().between(-300, 300).filter(p -> p != 0)).as(Adjust::new),
+                Combinators.combine(member, member, Arbitraries.longs().between(1, 300))
+                        .as(Gift::new),
+                Combinators.combine(
+                                member, Arbitraries.longs().between(-300, 300).filter(p -> p != 0))
+                        .as(Adjust::new),
                 Arbitraries.integers().between(1, 20).map(Advance::new));
         return op.list().ofMinSize(5).ofMaxSize(40);
     }
@@ -109,11 +108,17 @@ class LedgerPropertiesTest {
     void everyHistoryKeepsTheInvariants(@ForAll("histories") List<Op> history) {
         clock.set(Instant.parse("2026-01-01T00:00:00Z"));
         String partner = "p-" + UUID.randomUUID();
-        List<String> members = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        List<String> members = List.of(
+                UUID.randomUUID().toString(),
+                UUID.randomUUID().toString(),
+                UUID.randomUUID().toString());
         transactions.run(c -> {
             ledger.openPartnerAccounts(c, partner);
             for (String m : members) {
-                Sql.update(c, "INSERT INTO member_directory (member_id, status, joined_at) VALUES (?, 'ACTIVE', now())", m);
+                Sql.update(
+                        c,
+                        "INSERT INTO member_directory (member_id, status, joined_at) VALUES (?, 'ACTIVE', now())",
+                        m);
                 ledger.openMemberAccount(c, m);
             }
             return null;
@@ -144,13 +149,35 @@ class LedgerPropertiesTest {
             if (op instanceof Earn e) {
                 Instant now = clock.instant();
                 UUID id = UUID.randomUUID();
-                transactions.run(c -> ledger.earn(c, new Ledger.EarnPosting(id, partner, id.toString(), "h", members.get(e.member()),
-                        "S", BigDecimal.valueOf(e.points() * 100), "KRW", now, e.points(), List.of(), BigDecimal.ONE,
-                        now.plus(Duration.ofDays(e.pendingDays())), now.plus(Duration.ofDays(e.validityDays())), false)));
+                transactions.run(c -> ledger.earn(
+                        c,
+                        new Ledger.EarnPosting(
+                                id,
+                                partner,
+                                id.toString(),
+                                "h",
+                                members.get(e.member()),
+                                "S",
+                                BigDecimal.valueOf(e.points() * 100),
+                                "KRW",
+                                now,
+                                e.points(),
+                                List.of(),
+                                BigDecimal.ONE,
+                                now.plus(Duration.ofDays(e.pendingDays())),
+                                now.plus(Duration.ofDays(e.validityDays())),
+                                false)));
                 earnings.add(id);
             } else if (op instanceof Hold h) {
-                var r = transactions.run(c -> ledger.hold(c, partner, UUID.randomUUID().toString(), "h", members.get(h.member()),
-                        "S", h.points(), Ledger.HoldAuthorization.PAYMENT_CODE));
+                var r = transactions.run(c -> ledger.hold(
+                        c,
+                        partner,
+                        UUID.randomUUID().toString(),
+                        "h",
+                        members.get(h.member()),
+                        "S",
+                        h.points(),
+                        Ledger.HoldAuthorization.PAYMENT_CODE));
                 holds.add(r.result().id());
                 return r.result().id();
             } else if (op instanceof Capture k && k.hold() < holds.size()) {
@@ -164,19 +191,38 @@ class LedgerPropertiesTest {
             } else if (op instanceof ReverseEarning r && r.earning() < earnings.size()) {
                 UUID id = earnings.get(r.earning());
                 transactions.run(c -> {
-                    BigDecimal amount = Sql.one(c, "SELECT amount FROM earning WHERE id = ?", rs -> rs.getBigDecimal(1), id).orElseThrow();
-                    BigDecimal refund = amount.multiply(BigDecimal.valueOf(r.percent())).divide(BigDecimal.valueOf(100), 0,
-                            java.math.RoundingMode.FLOOR).max(BigDecimal.ONE);
-                    return ledger.reverseEarning(c, partner, id, UUID.randomUUID().toString(), "h", refund);
+                    BigDecimal amount = Sql.one(
+                                    c, "SELECT amount FROM earning WHERE id = ?", rs -> rs.getBigDecimal(1), id)
+                            .orElseThrow();
+                    BigDecimal refund = amount.multiply(BigDecimal.valueOf(r.percent()))
+                            .divide(BigDecimal.valueOf(100), 0, java.math.RoundingMode.FLOOR)
+                            .max(BigDecimal.ONE);
+                    return ledger.reverseEarning(
+                            c, partner, id, UUID.randomUUID().toString(), "h", refund);
                 });
             } else if (op instanceof ReverseRedemption r && r.hold() < holds.size()) {
-                transactions.run(c -> ledger.reverseRedemption(c, partner, holds.get(r.hold()), UUID.randomUUID().toString()));
+                transactions.run(c -> ledger.reverseRedemption(
+                        c, partner, holds.get(r.hold()), UUID.randomUUID().toString()));
             } else if (op instanceof Gift g) {
-                return transactions.run(c -> ledger.gift(c, members.get(g.from()), members.get(g.to()), g.points(),
-                        UUID.randomUUID().toString(), "h")).result().id();
+                return transactions
+                        .run(c -> ledger.gift(
+                                c,
+                                members.get(g.from()),
+                                members.get(g.to()),
+                                g.points(),
+                                UUID.randomUUID().toString(),
+                                "h"))
+                        .result()
+                        .id();
             } else if (op instanceof Adjust a) {
-                transactions.run(c -> ledger.adjust(c, members.get(a.member()), a.points(), "property test", "test",
-                        UUID.randomUUID().toString(), "h"));
+                transactions.run(c -> ledger.adjust(
+                        c,
+                        members.get(a.member()),
+                        a.points(),
+                        "property test",
+                        "test",
+                        UUID.randomUUID().toString(),
+                        "h"));
             } else if (op instanceof Advance a) {
                 clock.advance(Duration.ofDays(a.days()));
             }

@@ -1,18 +1,17 @@
 package io.pointmesh.ledger;
 
+import static io.restassured.RestAssured.given;
+
 import io.pointmesh.testing.PackagedService;
 import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
+import org.junit.jupiter.api.Test;
 
 /** ledger-service as packaged (JVM jar, or native executable with -Dnative): refusals as RFC 7807 problems. */
 @QuarkusIntegrationTest
@@ -25,13 +24,39 @@ class LedgerServiceIT {
         PackagedService.refusesWithoutToken("GET", "/ledger/v1/me/balance");
         String partner = TestTokens.partner("it-" + UUID.randomUUID());
         // a partner the ledger never heard of cannot earn: refused, nothing posted
-        PackagedService.problem(given().auth().oauth2(partner).contentType(ContentType.JSON)
-                .body(Map.of("partnerTxId", UUID.randomUUID().toString(), "memberId", UUID.randomUUID().toString(), "storeCode", "S1",
-                        "amount", 10000, "currency", "KRW", "occurredAt", Instant.now().toString()))
-                .post("/ledger/v1/earnings").then(), 422);
-        PackagedService.problem(given().auth().oauth2(partner).contentType(ContentType.JSON).body("{\"amount\": \"lots\"}")
-                .post("/ledger/v1/earnings").then(), 400);
-        PackagedService.problem(given().auth().oauth2(TestTokens.operator()).get("/ledger/v1/accounts/" + UUID.randomUUID() + "/balance")
-                .then(), 404);
+        PackagedService.problem(
+                given().auth()
+                        .oauth2(partner)
+                        .contentType(ContentType.JSON)
+                        .body(Map.of(
+                                "partnerTxId",
+                                UUID.randomUUID().toString(),
+                                "memberId",
+                                UUID.randomUUID().toString(),
+                                "storeCode",
+                                "S1",
+                                "amount",
+                                10000,
+                                "currency",
+                                "KRW",
+                                "occurredAt",
+                                Instant.now().toString()))
+                        .post("/ledger/v1/earnings")
+                        .then(),
+                422);
+        PackagedService.problem(
+                given().auth()
+                        .oauth2(partner)
+                        .contentType(ContentType.JSON)
+                        .body("{\"amount\": \"lots\"}")
+                        .post("/ledger/v1/earnings")
+                        .then(),
+                400);
+        PackagedService.problem(
+                given().auth()
+                        .oauth2(TestTokens.operator())
+                        .get("/ledger/v1/accounts/" + UUID.randomUUID() + "/balance")
+                        .then(),
+                404);
     }
 }

@@ -1,21 +1,5 @@
 package io.pointmesh.ledger;
 
-import io.pointmesh.testing.TestClock;
-import io.pointmesh.testing.PointmeshTestResource;
-import io.pointmesh.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import java.util.UUID;
-
 import static io.pointmesh.ledger.LedgerFixture.STORE;
 import static io.pointmesh.ledger.LedgerFixture.balance;
 import static io.pointmesh.ledger.LedgerFixture.earn;
@@ -23,6 +7,21 @@ import static io.pointmesh.ledger.LedgerFixture.hold;
 import static io.pointmesh.ledger.LedgerScenariosTest.reverse;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
+
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestClock;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The cases that answered 500 or moved the wrong points (issue: the ledger survives retries and
@@ -49,7 +48,10 @@ class LedgerTrustTest {
     }
 
     static io.restassured.response.ValidatableResponse voidHold(String partner, String id) {
-        return given().auth().oauth2(TestTokens.partner(partner)).post("/ledger/v1/redemptions/" + id + "/void").then();
+        return given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .post("/ledger/v1/redemptions/" + id + "/void")
+                .then();
     }
 
     @Test
@@ -61,7 +63,13 @@ class LedgerTrustTest {
         String id = hold(partner, member, 100).statusCode(201).extract().path("redemptionId");
         voidHold(partner, id).statusCode(200);
         // back-dated 60 days under a 1-month validity: the lot is born expired
-        earn(partner, member, "50000", UUID.randomUUID().toString(), Instant.now().minus(60, ChronoUnit.DAYS)).statusCode(201);
+        earn(
+                        partner,
+                        member,
+                        "50000",
+                        UUID.randomUUID().toString(),
+                        Instant.now().minus(60, ChronoUnit.DAYS))
+                .statusCode(201);
         for (int i = 0; i < 4; i++) {
             voidHold(partner, id).statusCode(200).body("status", is("VOIDED"));
         }
@@ -72,14 +80,22 @@ class LedgerTrustTest {
     void aReplayedCaptureAfterAPendingLotMaturedKeepsTheBreakdown() {
         String partner = LedgerFixture.partner(new BigDecimal("0.01"), 1);
         String member = LedgerFixture.member();
-        earn(partner, member, "100000").statusCode(201);  // pending for a day
+        earn(partner, member, "100000").statusCode(201); // pending for a day
         clock.advance(Duration.ofDays(2));
         String id = hold(partner, member, 100).statusCode(201).extract().path("redemptionId");
-        given().auth().oauth2(TestTokens.partner(partner)).post("/ledger/v1/redemptions/" + id + "/capture").then().statusCode(200);
-        earn(partner, member, "20000").statusCode(201);  // occurred now (real time): pending until a day after it
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .post("/ledger/v1/redemptions/" + id + "/capture")
+                .then()
+                .statusCode(200);
+        earn(partner, member, "20000").statusCode(201); // occurred now (real time): pending until a day after it
         clock.advance(Duration.ofDays(3));
         // the replay locks the member, matures the second lot, and must save that before it commits
-        given().auth().oauth2(TestTokens.partner(partner)).post("/ledger/v1/redemptions/" + id + "/capture").then().statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .post("/ledger/v1/redemptions/" + id + "/capture")
+                .then()
+                .statusCode(200);
         balance(member).body("available", is(1100), "pending", is(0), "spent", is(100));
     }
 
@@ -88,18 +104,32 @@ class LedgerTrustTest {
         String partner = LedgerFixture.partner();
         String member = LedgerFixture.member();
         earn(partner, member, "100000").statusCode(201);
-        for (Object points : new Object[]{Long.MIN_VALUE, Long.MAX_VALUE, 1_000_000_001L, -1_000_000_001L, 0}) {
-            given().auth().oauth2(TestTokens.operator()).contentType("application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-                    .body(Map.of("memberId", member, "points", points, "reason", "edge")).post("/ledger/v1/adjustments")
-                    .then().statusCode(400);
+        for (Object points : new Object[] {Long.MIN_VALUE, Long.MAX_VALUE, 1_000_000_001L, -1_000_000_001L, 0}) {
+            given().auth()
+                    .oauth2(TestTokens.operator())
+                    .contentType("application/json")
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .body(Map.of("memberId", member, "points", points, "reason", "edge"))
+                    .post("/ledger/v1/adjustments")
+                    .then()
+                    .statusCode(400);
         }
-        given().auth().oauth2(TestTokens.operator()).contentType("application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-                .body("{\"memberId\":\"" + member + "\",\"points\":10.9,\"reason\":\"fraction\"}").post("/ledger/v1/adjustments")
-                .then().statusCode(400);
-        given().auth().oauth2(TestTokens.partner(partner)).contentType("application/json")
-                .body("{\"partnerTxId\":\"" + UUID.randomUUID() + "\",\"paymentCode\":\"" + LedgerFixture.paymentCode(member)
-                        + "\",\"storeCode\":\"" + STORE + "\",\"points\":10.9}")
-                .post("/ledger/v1/redemptions").then().statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType("application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .body("{\"memberId\":\"" + member + "\",\"points\":10.9,\"reason\":\"fraction\"}")
+                .post("/ledger/v1/adjustments")
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType("application/json")
+                .body("{\"partnerTxId\":\"" + UUID.randomUUID() + "\",\"paymentCode\":\""
+                        + LedgerFixture.paymentCode(member) + "\",\"storeCode\":\"" + STORE + "\",\"points\":10.9}")
+                .post("/ledger/v1/redemptions")
+                .then()
+                .statusCode(400);
         balance(member).body("available", is(1000), "held", is(0));
     }
 
@@ -107,8 +137,14 @@ class LedgerTrustTest {
     void aBackdatingWindowOfZeroMeansNone() {
         String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0, 60, 0, BigDecimal.ZERO);
         String member = LedgerFixture.member();
-        earn(partner, member, "10000", UUID.randomUUID().toString(), Instant.now().minus(1, ChronoUnit.DAYS))
-                .statusCode(422).body("code", is("occurred-too-long-ago"));
+        earn(
+                        partner,
+                        member,
+                        "10000",
+                        UUID.randomUUID().toString(),
+                        Instant.now().minus(1, ChronoUnit.DAYS))
+                .statusCode(422)
+                .body("code", is("occurred-too-long-ago"));
         earn(partner, member, "10000").statusCode(201);
     }
 
@@ -116,9 +152,21 @@ class LedgerTrustTest {
     void aLotBornExpiredRepaysNoDebt() {
         String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0, 1, 90, BigDecimal.ZERO);
         String member = LedgerFixture.member();
-        given().auth().oauth2(TestTokens.operator()).contentType("application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-                .body(Map.of("memberId", member, "points", -500, "reason", "correction")).post("/ledger/v1/adjustments").then().statusCode(201);
-        earn(partner, member, "50000", UUID.randomUUID().toString(), Instant.now().minus(60, ChronoUnit.DAYS)).statusCode(201);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType("application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(Map.of("memberId", member, "points", -500, "reason", "correction"))
+                .post("/ledger/v1/adjustments")
+                .then()
+                .statusCode(201);
+        earn(
+                        partner,
+                        member,
+                        "50000",
+                        UUID.randomUUID().toString(),
+                        Instant.now().minus(60, ChronoUnit.DAYS))
+                .statusCode(201);
         balance(member).body("debt", is(500), "available", is(0), "expired", is(500));
     }
 
@@ -127,18 +175,19 @@ class LedgerTrustTest {
         String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0, 60, 30, new BigDecimal("5000"));
         String referrer = LedgerFixture.member();
         String referred = LedgerFixture.member(referrer);
-        earn(partner, referred, "1000").statusCode(201).body("points", is(0));  // below the minimum purchase: no points
+        earn(partner, referred, "1000").statusCode(201).body("points", is(0)); // below the minimum purchase: no points
         balance(referred).body("available", is(0));
         balance(referrer).body("available", is(0));
-        String earning = earn(partner, referred, "10000").statusCode(201).extract().path("earningId");
+        String earning =
+                earn(partner, referred, "10000").statusCode(201).extract().path("earningId");
         balance(referred).body("available", is(1100));
         balance(referrer).body("available", is(1000));
         reverse(partner, earning, "4000").statusCode(201);
-        balance(referrer).body("available", is(1000));  // a partial refund keeps the bonus
+        balance(referrer).body("available", is(1000)); // a partial refund keeps the bonus
         reverse(partner, earning, "6000").statusCode(201);
         balance(referred).body("available", is(0), "debt", is(0));
         balance(referrer).body("available", is(0));
-        reverse(partner, earning, "1").statusCode(422);  // nothing left to refund, nothing taken twice
+        reverse(partner, earning, "1").statusCode(422); // nothing left to refund, nothing taken twice
         balance(referrer).body("available", is(0), "debt", is(0));
     }
 
@@ -148,21 +197,45 @@ class LedgerTrustTest {
         String member = LedgerFixture.member();
         // a grade with a multiplier: part of every earning is the network's (grade bonus)
         try (var kafka = io.pointmesh.testing.TestEvents.kafka()) {
-            io.pointmesh.testing.TestEvents.publish(kafka, new io.pointmesh.events.analytics.GradeChanged(member,
-                    io.pointmesh.events.Grade.GENERAL, io.pointmesh.events.Grade.VVIP, java.time.LocalDate.now(), new BigDecimal("9000000")));
+            io.pointmesh.testing.TestEvents.publish(
+                    kafka,
+                    new io.pointmesh.events.analytics.GradeChanged(
+                            member,
+                            io.pointmesh.events.Grade.GENERAL,
+                            io.pointmesh.events.Grade.VVIP,
+                            java.time.LocalDate.now(),
+                            new BigDecimal("9000000")));
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> LedgerScenariosTest.rows(
-                "SELECT grade FROM member_directory WHERE member_id = '" + member + "'").contains("VVIP"));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> LedgerScenariosTest.rows(
+                                "SELECT grade FROM member_directory WHERE member_id = '" + member + "'")
+                        .contains("VVIP"));
         // 500 at 1 % is 5 base points, x1.5 = 7: 5 the partner's, 2 the network's. Refunded in parts of 215, 35 and
         // 250, a per-step network share (clipped to each step) gave the network back 1 and the partner 6 of its 5
-        String earning = earn(partner, member, "500").statusCode(201).body("points", is(7)).extract().path("earningId");
-        for (String part : new String[]{"215", "35", "250"}) {
+        String earning = earn(partner, member, "500")
+                .statusCode(201)
+                .body("points", is(7))
+                .extract()
+                .path("earningId");
+        for (String part : new String[] {"215", "35", "250"}) {
             reverse(partner, earning, part).statusCode(201);
         }
         String totals = "/ledger/v1/partners/" + partner + "/totals?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z";
-        given().auth().oauth2(TestTokens.operator()).get(totals).then().statusCode(200)
-                .body("pointsIssued", is(5), "pointsIssuedReversed", is(5), "networkFundedPoints", is(2),
-                        "networkFundedReversed", is(2));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get(totals)
+                .then()
+                .statusCode(200)
+                .body(
+                        "pointsIssued",
+                        is(5),
+                        "pointsIssuedReversed",
+                        is(5),
+                        "networkFundedPoints",
+                        is(2),
+                        "networkFundedReversed",
+                        is(2));
     }
 
     @Test
@@ -170,11 +243,22 @@ class LedgerTrustTest {
         String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0, 1, 90, BigDecimal.ZERO);
         String member = LedgerFixture.member();
         // points that expire ten minutes from now (a purchase a month ago, less ten minutes, under a 1-month validity)
-        Instant occurred = java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Seoul")).minusMonths(1).plusMinutes(10).toInstant();
-        earn(partner, member, "100000", UUID.randomUUID().toString(), occurred).statusCode(201).body("points", is(1000));
+        Instant occurred = java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Seoul"))
+                .minusMonths(1)
+                .plusMinutes(10)
+                .toInstant();
+        earn(partner, member, "100000", UUID.randomUUID().toString(), occurred)
+                .statusCode(201)
+                .body("points", is(1000));
         String id = hold(partner, member, 1000).statusCode(201).extract().path("redemptionId");
-        given().auth().oauth2(TestTokens.operator()).contentType("application/json").header("Idempotency-Key", UUID.randomUUID().toString())
-                .body(Map.of("memberId", member, "points", -300, "reason", "correction")).post("/ledger/v1/adjustments").then().statusCode(201);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType("application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(Map.of("memberId", member, "points", -300, "reason", "correction"))
+                .post("/ledger/v1/adjustments")
+                .then()
+                .statusCode(201);
         clock.advance(Duration.ofMinutes(12));
         voidHold(partner, id).statusCode(200);
         // the 1000 points went back into a lot that had expired: they expire, and the debt stays
@@ -187,16 +271,35 @@ class LedgerTrustTest {
         String member = LedgerFixture.member();
         String campaign = "shrinking-" + UUID.randomUUID();
         // the campaign as it is now: a budget of 100, 90 of it spent (the offer below was priced when it was 1,000)
-        transactions.run(c -> io.pointmesh.platform.sql.Sql.update(c, "INSERT INTO campaign (campaign_id, partner_id, name, bonus_kind, "
-                + "fixed_points, starts_at, ends_at, target, budget_points, treatment_share, funded_by, spent_points) VALUES (?, ?, 'x', "
-                + "'FIXED', 50, now() - interval '1 day', now() + interval '1 day', 'EVERYONE', 100, 1, 'PARTNER', 90)", campaign, partner));
-        var posting = new io.pointmesh.ledger.service.Ledger.EarnPosting(UUID.randomUUID(), partner, UUID.randomUUID().toString(), "h",
-                member, STORE, new BigDecimal("10000"), "KRW", Instant.now(), 100,
-                java.util.List.of(new io.pointmesh.ledger.service.Ledger.BonusOffer(campaign, partner, 50, false, 1000)),
-                BigDecimal.ONE, Instant.now(), Instant.now().plus(1000, ChronoUnit.DAYS), false);
+        transactions.run(c -> io.pointmesh.platform.sql.Sql.update(
+                c,
+                "INSERT INTO campaign (campaign_id, partner_id, name, bonus_kind, "
+                        + "fixed_points, starts_at, ends_at, target, budget_points, treatment_share, funded_by, spent_points) VALUES (?, ?, 'x', "
+                        + "'FIXED', 50, now() - interval '1 day', now() + interval '1 day', 'EVERYONE', 100, 1, 'PARTNER', 90)",
+                campaign,
+                partner));
+        var posting = new io.pointmesh.ledger.service.Ledger.EarnPosting(
+                UUID.randomUUID(),
+                partner,
+                UUID.randomUUID().toString(),
+                "h",
+                member,
+                STORE,
+                new BigDecimal("10000"),
+                "KRW",
+                Instant.now(),
+                100,
+                java.util.List.of(
+                        new io.pointmesh.ledger.service.Ledger.BonusOffer(campaign, partner, 50, false, 1000)),
+                BigDecimal.ONE,
+                Instant.now(),
+                Instant.now().plus(1000, ChronoUnit.DAYS),
+                false);
         var earned = transactions.run(c -> ledger.earn(c, posting));
-        org.junit.jupiter.api.Assertions.assertEquals(110, earned.result().points(), "the bonus is cut to what the budget has left");
-        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("100"),
+        org.junit.jupiter.api.Assertions.assertEquals(
+                110, earned.result().points(), "the bonus is cut to what the budget has left");
+        org.junit.jupiter.api.Assertions.assertEquals(
+                java.util.List.of("100"),
                 LedgerScenariosTest.rows("SELECT spent_points FROM campaign WHERE campaign_id = '" + campaign + "'"));
     }
 }

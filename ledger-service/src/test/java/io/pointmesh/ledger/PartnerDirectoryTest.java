@@ -1,5 +1,12 @@
 package io.pointmesh.ledger;
 
+import static io.pointmesh.testing.TestEvents.kafka;
+import static io.pointmesh.testing.TestEvents.publish;
+import static io.pointmesh.testing.TestEvents.redeliver;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+
 import io.pointmesh.events.partner.PartnerActivated;
 import io.pointmesh.events.partner.PartnerRegistered;
 import io.pointmesh.events.partner.PartnerSuspended;
@@ -8,17 +15,9 @@ import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.UUID;
-
-import static io.pointmesh.testing.TestEvents.kafka;
-import static io.pointmesh.testing.TestEvents.publish;
-import static io.pointmesh.testing.TestEvents.redeliver;
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /** The ledger learns partners' lifecycle from partner.events, in order and once per event. */
 @QuarkusTest
@@ -33,26 +32,52 @@ class PartnerDirectoryTest {
             String registered = publish(kafka, registration);
             publish(kafka, new PartnerActivated(id, "partner-" + id, "op", "contract signed"));
             publish(kafka, new PartnerSuspended(id, "op", "unpaid settlement"));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.operator())
-                    .get("/ledger/v1/partners/" + id).then().statusCode(200).body("status", is("SUSPENDED")));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> given().auth()
+                            .oauth2(TestTokens.operator())
+                            .get("/ledger/v1/partners/" + id)
+                            .then()
+                            .statusCode(200)
+                            .body("status", is("SUSPENDED")));
 
             // Kafka redelivers the registration (same event id): it must not bring the partner back.
             redeliver(kafka, registration, registered);
             String marker = UUID.randomUUID().toString();
             publish(kafka, new PartnerRegistered(marker, "Marker", "120-81-47521", "mart"));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.operator())
-                    .get("/ledger/v1/partners/" + marker).then().statusCode(200));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> given().auth()
+                            .oauth2(TestTokens.operator())
+                            .get("/ledger/v1/partners/" + marker)
+                            .then()
+                            .statusCode(200));
         }
-        given().auth().oauth2(TestTokens.operator()).get("/ledger/v1/partners/" + id)
-                .then().statusCode(200).body("status", is("SUSPENDED"), "legalName", is("Lotte Mart"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get("/ledger/v1/partners/" + id)
+                .then()
+                .statusCode(200)
+                .body("status", is("SUSPENDED"), "legalName", is("Lotte Mart"));
     }
 
     @Test
     void aPartnerSeesOnlyItselfAndUnknownPartnersAreNotFound() {
         given().get("/ledger/v1/partners/x").then().statusCode(401);
-        given().auth().oauth2(TestTokens.member("m")).get("/ledger/v1/partners/x").then().statusCode(403);
-        given().auth().oauth2(TestTokens.partner("a")).get("/ledger/v1/partners/b").then().statusCode(403);
-        given().auth().oauth2(TestTokens.partner("a")).get("/ledger/v1/partners/a")
-                .then().statusCode(404).contentType("application/problem+json").body("code", is("not-found"));
+        given().auth()
+                .oauth2(TestTokens.member("m"))
+                .get("/ledger/v1/partners/x")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner("a"))
+                .get("/ledger/v1/partners/b")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner("a"))
+                .get("/ledger/v1/partners/a")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", is("not-found"));
     }
 }

@@ -1,63 +1,75 @@
 package io.pointmesh.ledger;
 
-import io.pointmesh.ledger.PointsCalculation.GrantedBonus;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pointmesh.ledger.PointsCalculation.GrantedBonus;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The earn and reversal formulas of docs/ledger.md ("Rules"), case by case. */
 class PointsCalculationTest {
 
     @ParameterizedTest(name = "{0} x {1}, minimum {2}, cap {3} -> {4}")
-    @CsvSource(nullValues = "-", value = {
-            // amount, rate, minimum purchase, cap, base
-            "10000,    0.01,  0,     -,    100",   // plain
-            "12345,    0.01,  0,     -,    123",   // floor, never rounded up
-            "99,       0.01,  0,     -,    0",     // below one point
-            "199.99,   0.01,  0,     -,    1",     // decimals floor too
-            "999,      0.05,  1000,  -,    0",     // below the minimum purchase: nothing
-            "1000,     0.05,  1000,  -,    50",    // at the minimum: earns
-            "100000,   0.05,  0,     500,  500",   // per-transaction cap
-            "9999,     0.05,  0,     500,  499",   // just under the cap
-            "5000,     0,     0,     -,    0",     // a zero rate
-            "33333,    0.015, 0,     -,    499",   // 499.995 floors
-    })
+    @CsvSource(
+            nullValues = "-",
+            value = {
+                // amount, rate, minimum purchase, cap, base
+                "10000,    0.01,  0,     -,    100", // plain
+                "12345,    0.01,  0,     -,    123", // floor, never rounded up
+                "99,       0.01,  0,     -,    0", // below one point
+                "199.99,   0.01,  0,     -,    1", // decimals floor too
+                "999,      0.05,  1000,  -,    0", // below the minimum purchase: nothing
+                "1000,     0.05,  1000,  -,    50", // at the minimum: earns
+                "100000,   0.05,  0,     500,  500", // per-transaction cap
+                "9999,     0.05,  0,     500,  499", // just under the cap
+                "5000,     0,     0,     -,    0", // a zero rate
+                "33333,    0.015, 0,     -,    499", // 499.995 floors
+            })
     void basePoints(BigDecimal amount, BigDecimal rate, BigDecimal minimum, Long cap, long expected) {
         assertEquals(expected, PointsCalculation.basePoints(amount, rate, minimum, cap));
     }
 
     @ParameterizedTest(name = "base {0}, multiplier {1}, fixed {2}, isMultiplier {3} -> {4}")
-    @CsvSource(nullValues = "-", value = {
-            "100, 2,    0,  true,  100",   // double points adds the base once more
-            "101, 1.5,  0,  true,  50",    // floor(50.5)
-            "100, 1,    0,  true,  0",     // x1 adds nothing
-            "100, 0.5,  0,  true,  0",     // below 1 adds nothing, never takes
-            "100, -,    0,  true,  0",     // no multiplier set
-            "100, -,    40, false, 40",    // fixed
-            "0,   -,    40, false, 40",    // fixed regardless of base (EarnService offers it only with base > 0)
-            "100, -,    -5, false, 0",     // never negative
-    })
+    @CsvSource(
+            nullValues = "-",
+            value = {
+                "100, 2,    0,  true,  100", // double points adds the base once more
+                "101, 1.5,  0,  true,  50", // floor(50.5)
+                "100, 1,    0,  true,  0", // x1 adds nothing
+                "100, 0.5,  0,  true,  0", // below 1 adds nothing, never takes
+                "100, -,    0,  true,  0", // no multiplier set
+                "100, -,    40, false, 40", // fixed
+                "0,   -,    40, false, 40", // fixed regardless of base (EarnService offers it only with base > 0)
+                "100, -,    -5, false, 0", // never negative
+            })
     void campaignBonus(long base, BigDecimal multiplier, long fixed, boolean isMultiplier, long expected) {
         assertEquals(expected, PointsCalculation.campaignBonus(base, multiplier, fixed, isMultiplier));
     }
 
     @ParameterizedTest(name = "base {0}, partner bonus {1}, network bonus {2}, grade x{3} -> total {4}")
     @CsvSource({
-            // base, partner-funded bonus, network-funded bonus, grade multiplier, total, partner points, network points, grade bonus
-            "100, 0,   0,  1.0, 100, 100, 0,  0",
-            "100, 0,   0,  1.5, 150, 100, 50, 50",
-            "101, 0,   0,  1.5, 151, 101, 50, 50",    // floor(151.5): the grade uplift rounds down
-            "100, 100, 0,  1.2, 240, 200, 40, 40",    // the multiplier applies to base + bonuses
-            "100, 0,   40, 1.2, 168, 100, 68, 28",    // network bonus and uplift are both the network's
-            "7,   0,   0,  1.1, 7,   7,   0,  0",     // 7.7 floors to 7: no uplift at all
-            "0,   0,   0,  1.5, 0,   0,   0,  0",
+        // base, partner-funded bonus, network-funded bonus, grade multiplier, total, partner points, network points,
+        // grade bonus
+        "100, 0,   0,  1.0, 100, 100, 0,  0",
+        "100, 0,   0,  1.5, 150, 100, 50, 50",
+        "101, 0,   0,  1.5, 151, 101, 50, 50", // floor(151.5): the grade uplift rounds down
+        "100, 100, 0,  1.2, 240, 200, 40, 40", // the multiplier applies to base + bonuses
+        "100, 0,   40, 1.2, 168, 100, 68, 28", // network bonus and uplift are both the network's
+        "7,   0,   0,  1.1, 7,   7,   0,  0", // 7.7 floors to 7: no uplift at all
+        "0,   0,   0,  1.5, 0,   0,   0,  0",
     })
-    void total(long base, long partnerBonus, long networkBonus, BigDecimal grade, long total, long partner, long network, long gradeBonus) {
+    void total(
+            long base,
+            long partnerBonus,
+            long networkBonus,
+            BigDecimal grade,
+            long total,
+            long partner,
+            long network,
+            long gradeBonus) {
         List<GrantedBonus> bonuses = new ArrayList<>();
         if (partnerBonus > 0) {
             bonuses.add(new GrantedBonus("c-partner", partnerBonus, false));
@@ -74,14 +86,14 @@ class PointsCalculationTest {
 
     @ParameterizedTest(name = "{0} points of {1}, refunds {2} -> {3}")
     @CsvSource({
-            // earning points, purchase amount, successive refunds (;), points taken back per refund (;)
-            "100, 10000, 10000,          100",
-            "100, 10000, 5000;5000,      50;50",
-            "100, 3,     1;1;1,          33;33;34",   // the last refund takes the rounding remainder
-            "10,  10000, 1;1;9998,       0;0;10",     // tiny refunds take nothing until they add up
-            "123, 10000, 3333;3333;3334, 40;41;42",
-            "7,   700,   350;349;1,      3;3;1",
-            "0,   500,   500,            0",
+        // earning points, purchase amount, successive refunds (;), points taken back per refund (;)
+        "100, 10000, 10000,          100",
+        "100, 10000, 5000;5000,      50;50",
+        "100, 3,     1;1;1,          33;33;34", // the last refund takes the rounding remainder
+        "10,  10000, 1;1;9998,       0;0;10", // tiny refunds take nothing until they add up
+        "123, 10000, 3333;3333;3334, 40;41;42",
+        "7,   700,   350;349;1,      3;3;1",
+        "0,   500,   500,            0",
     })
     void reversalPoints(long points, BigDecimal amount, String refunds, String expected) {
         BigDecimal before = BigDecimal.ZERO;
@@ -102,13 +114,13 @@ class PointsCalculationTest {
 
     @ParameterizedTest(name = "{0} points ({1} network) of {2}, refunds {3} -> network {4}")
     @CsvSource({
-            // earning points, network points, amount, refunds (;), network part per refund (;)
-            "150, 50,  10000, 10000,          50",
-            "150, 50,  10000, 5000;5000,      25;25",
-            "151, 50,  3,     1;1;1,          16;17;17",  // cumulative: ends at exactly the network's 50
-            "100, 0,   1000,  500;500,        0;0",        // nothing network-funded
-            "3,   1,   3,     1;1;1,          0;0;1",      // split refunds never over-credit the partner
-            "168, 68,  9,     2;2;2;3,        14;15;16;23",
+        // earning points, network points, amount, refunds (;), network part per refund (;)
+        "150, 50,  10000, 10000,          50",
+        "150, 50,  10000, 5000;5000,      25;25",
+        "151, 50,  3,     1;1;1,          16;17;17", // cumulative: ends at exactly the network's 50
+        "100, 0,   1000,  500;500,        0;0", // nothing network-funded
+        "3,   1,   3,     1;1;1,          0;0;1", // split refunds never over-credit the partner
+        "168, 68,  9,     2;2;2;3,        14;15;16;23",
     })
     void networkReversalPoints(long points, long network, BigDecimal amount, String refunds, String expected) {
         BigDecimal before = BigDecimal.ZERO;

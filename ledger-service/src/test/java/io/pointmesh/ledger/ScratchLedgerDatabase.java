@@ -7,8 +7,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 /** A fresh database with the ledger's real schema, for tests that run the ledger's code without the container. */
 final class ScratchLedgerDatabase {
 
-    private ScratchLedgerDatabase() {
-    }
+    private ScratchLedgerDatabase() {}
 
     static PGSimpleDataSource migrated(String database) {
         LocalInfra.ensureRunning();
@@ -17,7 +16,11 @@ final class ScratchLedgerDatabase {
         ds.setURL("jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/" + database);
         ds.setUser("ledger");
         ds.setPassword("ledger");
-        Flyway.configure().dataSource(ds).locations("classpath:db/platform", "classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/platform", "classpath:db/migration")
+                .load()
+                .migrate();
         return ds;
     }
 }

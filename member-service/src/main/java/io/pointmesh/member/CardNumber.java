@@ -12,8 +12,7 @@ public final class CardNumber {
     public static final int LENGTH = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private CardNumber() {
-    }
+    private CardNumber() {}
 
     public static String generate(String prefix) {
         if (!prefix.matches("\\d{1,8}")) {
@@ -28,7 +27,9 @@ public final class CardNumber {
 
     /** Whether the text is a 16-digit number with a correct Luhn check digit. */
     public static boolean isValid(String number) {
-        return number != null && number.length() == LENGTH && number.chars().allMatch(Character::isDigit)
+        return number != null
+                && number.length() == LENGTH
+                && number.chars().allMatch(Character::isDigit)
                 && checkDigit(number.substring(0, LENGTH - 1)) == number.charAt(LENGTH - 1) - '0';
     }
 

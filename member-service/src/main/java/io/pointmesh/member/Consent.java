@@ -6,7 +6,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -22,8 +21,13 @@ import java.util.Set;
 public class Consent extends PanacheEntityBase {
 
     /** The consent keys of the API, in order. */
-    public static final List<String> KEYS = List.of("marketingSms", "marketingEmail", "marketingPush", "personalization",
-            "shareWithAllPartners", "sharedPartnerIds");
+    public static final List<String> KEYS = List.of(
+            "marketingSms",
+            "marketingEmail",
+            "marketingPush",
+            "personalization",
+            "shareWithAllPartners",
+            "sharedPartnerIds");
 
     @Id
     @Column(name = "member_id")
@@ -51,7 +55,9 @@ public class Consent extends PanacheEntityBase {
     public Instant updatedAt;
 
     public List<String> sharedPartners() {
-        return sharedPartnerIds == null || sharedPartnerIds.isEmpty() ? List.of() : Arrays.asList(sharedPartnerIds.split(","));
+        return sharedPartnerIds == null || sharedPartnerIds.isEmpty()
+                ? List.of()
+                : Arrays.asList(sharedPartnerIds.split(","));
     }
 
     public void shareWith(Set<String> partnerIds) {
@@ -64,7 +70,13 @@ public class Consent extends PanacheEntityBase {
     }
 
     public ConsentChanged event() {
-        return new ConsentChanged(memberId, marketingSms, marketingEmail, marketingPush, personalization, shareWithAllPartners,
+        return new ConsentChanged(
+                memberId,
+                marketingSms,
+                marketingEmail,
+                marketingPush,
+                personalization,
+                shareWithAllPartners,
                 sharedPartners());
     }
 }

@@ -5,7 +5,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -15,7 +14,14 @@ import java.util.UUID;
 public class Notification extends PanacheEntityBase {
 
     /** What a notification is about. */
-    public enum Kind { POINTS_EARNED, POINTS_REDEEMED, POINTS_EXPIRING, GRADE_CHANGED, REFERRAL_COMPLETED, SPENDING_LOCKED }
+    public enum Kind {
+        POINTS_EARNED,
+        POINTS_REDEEMED,
+        POINTS_EXPIRING,
+        GRADE_CHANGED,
+        REFERRAL_COMPLETED,
+        SPENDING_LOCKED
+    }
 
     @Id
     public UUID id;

@@ -1,18 +1,5 @@
 package io.pointmesh.member;
 
-import io.pointmesh.testing.KafkaTestClient;
-import io.pointmesh.testing.PointmeshTestResource;
-import io.pointmesh.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import static io.pointmesh.member.MemberFixture.joined;
 import static io.pointmesh.member.MemberFixture.me;
 import static io.pointmesh.testing.TestEvents.kafka;
@@ -25,6 +12,18 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 /** The card at the POS, a lost card, and consent with its history. */
 @QuarkusTest
 @WithTestResource(PointmeshTestResource.class)
@@ -35,19 +34,37 @@ class CardAndConsentTest {
     }
 
     static ValidatableResponse consents(String member, Map<String, Object> change) {
-        return given().auth().oauth2(TestTokens.member(member)).contentType(ContentType.JSON).body(change)
-                .put("/members/v1/me/consents").then();
+        return given().auth()
+                .oauth2(TestTokens.member(member))
+                .contentType(ContentType.JSON)
+                .body(change)
+                .put("/members/v1/me/consents")
+                .then();
     }
 
     @Test
     void partnersSeeOnlyWhatTheMemberSharesWithThem() {
         String member = joined();
         String card = me(member).extract().path("card.cardNumber");
-        lookup(TestTokens.partner("gs-retail"), card).statusCode(200)
-                .body("memberId", is(member), "memberStatus", is("ACTIVE"), "grade", is("GENERAL"), "cardStatus", is("ACTIVE"),
-                        "shared", nullValue());
-        consents(member, Map.of("sharedPartnerIds", List.of("gs-retail"))).statusCode(200).body("sharedPartnerIds", is(List.of("gs-retail")));
-        lookup(TestTokens.partner("gs-retail"), card).statusCode(200).body("shared.name", is("Kim Minji"), "shared.mobileNumber", notNullValue());
+        lookup(TestTokens.partner("gs-retail"), card)
+                .statusCode(200)
+                .body(
+                        "memberId",
+                        is(member),
+                        "memberStatus",
+                        is("ACTIVE"),
+                        "grade",
+                        is("GENERAL"),
+                        "cardStatus",
+                        is("ACTIVE"),
+                        "shared",
+                        nullValue());
+        consents(member, Map.of("sharedPartnerIds", List.of("gs-retail")))
+                .statusCode(200)
+                .body("sharedPartnerIds", is(List.of("gs-retail")));
+        lookup(TestTokens.partner("gs-retail"), card)
+                .statusCode(200)
+                .body("shared.name", is("Kim Minji"), "shared.mobileNumber", notNullValue());
         lookup(TestTokens.partner("cinema"), card).statusCode(200).body("shared", nullValue());
         consents(member, Map.of("shareWithAllPartners", true)).statusCode(200);
         lookup(TestTokens.partner("cinema"), card).statusCode(200).body("shared.name", is("Kim Minji"));
@@ -66,38 +83,77 @@ class CardAndConsentTest {
     void aLostCardIsBlockedAndReplacedAndTheLedgerIsTold() {
         String member = joined();
         String old = me(member).extract().path("card.cardNumber");
-        String fresh = given().auth().oauth2(TestTokens.member(member)).post("/members/v1/me/card/replacement").then().statusCode(200)
-                .body("status", is("ACTIVE"), "cardNumber", not(old)).extract().path("cardNumber");
+        String fresh = given().auth()
+                .oauth2(TestTokens.member(member))
+                .post("/members/v1/me/card/replacement")
+                .then()
+                .statusCode(200)
+                .body("status", is("ACTIVE"), "cardNumber", not(old))
+                .extract()
+                .path("cardNumber");
         assertTrue(CardNumber.isValid(fresh));
         me(member).body("card.cardNumber", is(fresh));
         lookup(TestTokens.partner("p"), old).statusCode(200).body("cardStatus", is("BLOCKED"), "memberId", nullValue());
         lookup(TestTokens.partner("p"), fresh).statusCode(200).body("memberId", is(member));
         try (KafkaTestClient kafka = kafka()) {
-            kafka.await(topic("member.events"), r -> r.key().equals(member) && r.value().contains("member.card-replaced")
-                    && r.value().contains(old) && r.value().contains(fresh), Duration.ofSeconds(10));
+            kafka.await(
+                    topic("member.events"),
+                    r -> r.key().equals(member)
+                            && r.value().contains("member.card-replaced")
+                            && r.value().contains(old)
+                            && r.value().contains(fresh),
+                    Duration.ofSeconds(10));
         }
     }
 
     @Test
     void everyConsentChangeIsKeptAndPublishedAndBadKeysChangeNothing() {
         String member = joined();
-        given().auth().oauth2(TestTokens.member(member)).get("/members/v1/me/consents").then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.member(member))
+                .get("/members/v1/me/consents")
+                .then()
+                .statusCode(200)
                 .body("marketingSms", is(false), "personalization", is(false), "history", hasSize(1));
-        consents(member, Map.of("marketingPush", true, "personalization", true)).statusCode(200)
-                .body("marketingPush", is(true), "personalization", is(true), "marketingSms", is(false), "history", hasSize(2),
-                        "history[1].choices.marketingPush", is(true), "history[0].choices.marketingPush", is(false));
+        consents(member, Map.of("marketingPush", true, "personalization", true))
+                .statusCode(200)
+                .body(
+                        "marketingPush",
+                        is(true),
+                        "personalization",
+                        is(true),
+                        "marketingSms",
+                        is(false),
+                        "history",
+                        hasSize(2),
+                        "history[1].choices.marketingPush",
+                        is(true),
+                        "history[0].choices.marketingPush",
+                        is(false));
         consents(member, Map.of("marketingFax", true)).statusCode(400).body("errors[0].field", is("marketingFax"));
         consents(member, Map.of("marketingSms", "yes")).statusCode(400).body("errors[0].field", is("marketingSms"));
         consents(member, Map.of("sharedPartnerIds", "all")).statusCode(400);
         consents(member, Map.of()).statusCode(400);
-        given().auth().oauth2(TestTokens.member(member)).get("/members/v1/me/consents").then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.member(member))
+                .get("/members/v1/me/consents")
+                .then()
+                .statusCode(200)
                 .body("marketingSms", is(false), "history", hasSize(2));
         try (KafkaTestClient kafka = kafka()) {
-            kafka.await(topic("member.events"), r -> r.key().equals(member) && r.value().contains("member.consent-changed")
-                    && r.value().contains("\"personalization\":true"), Duration.ofSeconds(10));
+            kafka.await(
+                    topic("member.events"),
+                    r -> r.key().equals(member)
+                            && r.value().contains("member.consent-changed")
+                            && r.value().contains("\"personalization\":true"),
+                    Duration.ofSeconds(10));
             // demographics follow once personalization is allowed (analytics holds them only under consent)
-            kafka.await(topic("member.events"), r -> r.key().equals(member) && r.value().contains("member.profile-changed")
-                    && r.value().contains("\"birthYear\":1990"), Duration.ofSeconds(10));
+            kafka.await(
+                    topic("member.events"),
+                    r -> r.key().equals(member)
+                            && r.value().contains("member.profile-changed")
+                            && r.value().contains("\"birthYear\":1990"),
+                    Duration.ofSeconds(10));
         }
     }
 }

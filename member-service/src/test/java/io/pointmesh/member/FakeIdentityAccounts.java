@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Singleton;
-
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,30 +1,5 @@
 package io.pointmesh.member;
 
-import io.pointmesh.events.Grade;
-import io.pointmesh.events.analytics.GradeChanged;
-import io.pointmesh.events.analytics.GradeThresholdsPublished;
-import io.pointmesh.events.ledger.PointsEarned;
-import io.pointmesh.events.ledger.PointsExpiring;
-import io.pointmesh.events.ledger.SpendingLocked;
-import io.pointmesh.events.ledger.RedemptionCaptured;
-import io.pointmesh.testing.KafkaTestClient;
-import io.pointmesh.testing.PointmeshTestResource;
-import io.pointmesh.testing.TestEvents;
-import io.pointmesh.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import static io.pointmesh.member.MemberFixture.joined;
 import static io.pointmesh.member.MemberFixture.me;
 import static io.pointmesh.testing.TestEvents.kafka;
@@ -37,6 +12,30 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pointmesh.events.Grade;
+import io.pointmesh.events.analytics.GradeChanged;
+import io.pointmesh.events.analytics.GradeThresholdsPublished;
+import io.pointmesh.events.ledger.PointsEarned;
+import io.pointmesh.events.ledger.PointsExpiring;
+import io.pointmesh.events.ledger.RedemptionCaptured;
+import io.pointmesh.events.ledger.SpendingLocked;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestEvents;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /** The in-app inbox from ledger and analytics events (once each, pushed once), and the grade with its progress. */
 @QuarkusTest
@@ -56,44 +55,134 @@ class InboxAndGradesTest {
         String token = TestTokens.member(member);
         Instant now = Instant.now();
         try (KafkaTestClient kafka = kafka()) {
-            PointsEarned earned = new PointsEarned(UUID.randomUUID().toString(), member, "partner-1", "S1", "tx-1",
-                    new BigDecimal("25000"), "KRW", now, 250, 250, List.of(), BigDecimal.ONE, now, now.plus(1800, ChronoUnit.DAYS), 0);
+            PointsEarned earned = new PointsEarned(
+                    UUID.randomUUID().toString(),
+                    member,
+                    "partner-1",
+                    "S1",
+                    "tx-1",
+                    new BigDecimal("25000"),
+                    "KRW",
+                    now,
+                    250,
+                    250,
+                    List.of(),
+                    BigDecimal.ONE,
+                    now,
+                    now.plus(1800, ChronoUnit.DAYS),
+                    0);
             String value = publish(kafka, earned);
             TestEvents.redeliver(kafka, earned, value);
             publish(kafka, new RedemptionCaptured(UUID.randomUUID().toString(), member, "partner-1", "S1", 100, 0));
             publish(kafka, new PointsExpiring(member, 40, now.plus(20, ChronoUnit.DAYS)));
             publish(kafka, new SpendingLocked(member, 5, now.plus(15, ChronoUnit.MINUTES)));
-            publish(kafka, new GradeChanged(member, Grade.GENERAL, Grade.LOYAL, LocalDate.now(), new BigDecimal("820000")));
-            publish(kafka, new GradeThresholdsPublished(LocalDate.now(), Map.of("VVIP", new BigDecimal("5000000"),
-                    "VIP", new BigDecimal("2000000"), "LOYAL", new BigDecimal("800000"))));
+            publish(
+                    kafka,
+                    new GradeChanged(member, Grade.GENERAL, Grade.LOYAL, LocalDate.now(), new BigDecimal("820000")));
+            publish(
+                    kafka,
+                    new GradeThresholdsPublished(
+                            LocalDate.now(),
+                            Map.of(
+                                    "VVIP",
+                                    new BigDecimal("5000000"),
+                                    "VIP",
+                                    new BigDecimal("2000000"),
+                                    "LOYAL",
+                                    new BigDecimal("800000"))));
         }
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(token).get(inbox(member)).then()
-                .statusCode(200).body("$", hasSize(5),
-                        "kind", hasItems("POINTS_EARNED", "POINTS_REDEEMED", "POINTS_EXPIRING", "SPENDING_LOCKED", "GRADE_CHANGED")));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> me(member).body("progress.nextGradeFrom", is(2000000)));
-        me(member).statusCode(200).body("grade.name", is("LOYAL"), "grade.earnMultiplier", is(1.1f), "grade.netSpend12Months", is(820000),
-                // the points line is the multiplier the ledger applies, not a second copy of it
-                "grade.benefits", contains("1.1x points on every purchase"),
-                "progress.nextGrade", is("VIP"), "progress.remaining", is(1180000));
-        assertEquals(5, pushed.sent.stream().filter(n -> n.memberId.equals(member)).count(), "each pushed once");
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(token)
+                        .get(inbox(member))
+                        .then()
+                        .statusCode(200)
+                        .body(
+                                "$",
+                                hasSize(5),
+                                "kind",
+                                hasItems(
+                                        "POINTS_EARNED",
+                                        "POINTS_REDEEMED",
+                                        "POINTS_EXPIRING",
+                                        "SPENDING_LOCKED",
+                                        "GRADE_CHANGED")));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> me(member).body("progress.nextGradeFrom", is(2000000)));
+        me(member)
+                .statusCode(200)
+                .body(
+                        "grade.name",
+                        is("LOYAL"),
+                        "grade.earnMultiplier",
+                        is(1.1f),
+                        "grade.netSpend12Months",
+                        is(820000),
+                        // the points line is the multiplier the ledger applies, not a second copy of it
+                        "grade.benefits",
+                        contains("1.1x points on every purchase"),
+                        "progress.nextGrade",
+                        is("VIP"),
+                        "progress.remaining",
+                        is(1180000));
+        assertEquals(
+                5, pushed.sent.stream().filter(n -> n.memberId.equals(member)).count(), "each pushed once");
 
-        String id = given().auth().oauth2(token).get(inbox(member)).then().extract().path("find { it.kind == 'POINTS_EARNED' }.id");
-        given().auth().oauth2(token).post(inbox(member) + "/" + id + "/read").then().statusCode(200).body("readAt", notNullValue());
-        given().auth().oauth2(token).queryParam("unread", true).get(inbox(member)).then().body("$", hasSize(4));
+        String id = given().auth()
+                .oauth2(token)
+                .get(inbox(member))
+                .then()
+                .extract()
+                .path("find { it.kind == 'POINTS_EARNED' }.id");
+        given().auth()
+                .oauth2(token)
+                .post(inbox(member) + "/" + id + "/read")
+                .then()
+                .statusCode(200)
+                .body("readAt", notNullValue());
+        given().auth()
+                .oauth2(token)
+                .queryParam("unread", true)
+                .get(inbox(member))
+                .then()
+                .body("$", hasSize(4));
         // another member's notification is not theirs to read
-        given().auth().oauth2(TestTokens.member(joined())).post(inbox(member) + "/" + id + "/read").then().statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.member(joined()))
+                .post(inbox(member) + "/" + id + "/read")
+                .then()
+                .statusCode(404);
     }
 
     @Test
     void anOlderGradeComputationNeverOverwritesANewerOne() {
         String member = joined();
         try (KafkaTestClient kafka = kafka()) {
-            publish(kafka, new GradeChanged(member, Grade.GENERAL, Grade.VIP, LocalDate.now(), new BigDecimal("2500000")));
-            publish(kafka, new GradeChanged(member, Grade.GENERAL, Grade.LOYAL, LocalDate.now().minusDays(3), new BigDecimal("900000")));
+            publish(
+                    kafka,
+                    new GradeChanged(member, Grade.GENERAL, Grade.VIP, LocalDate.now(), new BigDecimal("2500000")));
+            publish(
+                    kafka,
+                    new GradeChanged(
+                            member,
+                            Grade.GENERAL,
+                            Grade.LOYAL,
+                            LocalDate.now().minusDays(3),
+                            new BigDecimal("900000")));
         }
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(TestTokens.member(member))
-                .get(inbox(member)).then().body("$", hasSize(1)));
-        me(member).body("grade.name", is("VIP"), "grade.earnMultiplier", is(1.2f),
-                "grade.benefits", contains("1.2x points on every purchase", "birthday bonus"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.member(member))
+                        .get(inbox(member))
+                        .then()
+                        .body("$", hasSize(1)));
+        me(member)
+                .body(
+                        "grade.name",
+                        is("VIP"),
+                        "grade.earnMultiplier",
+                        is(1.2f),
+                        "grade.benefits",
+                        contains("1.2x points on every purchase", "birthday bonus"));
     }
 }

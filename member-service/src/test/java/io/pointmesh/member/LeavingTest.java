@@ -1,20 +1,5 @@
 package io.pointmesh.member;
 
-import io.pointmesh.events.ledger.PointsExpiring;
-import io.pointmesh.testing.KafkaTestClient;
-import io.pointmesh.testing.PointmeshTestResource;
-import io.pointmesh.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
 import static io.pointmesh.member.MemberFixture.join;
 import static io.pointmesh.member.MemberFixture.joinBody;
 import static io.pointmesh.member.MemberFixture.me;
@@ -30,6 +15,20 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pointmesh.events.ledger.PointsExpiring;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 /** Leaving for good: personal data erased here, the event tells everyone else, the identity account goes. */
 @QuarkusTest
 @WithTestResource(PointmeshTestResource.class)
@@ -44,13 +43,22 @@ class LeavingTest {
         Map<String, Object> body = joinBody("Seo Jiwoo");
         String card = join(member, body).statusCode(201).extract().path("card.cardNumber");
         String token = TestTokens.member(member);
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("marketingSms", true)).put("/members/v1/me/consents")
-                .then().statusCode(200);
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("marketingSms", true))
+                .put("/members/v1/me/consents")
+                .then()
+                .statusCode(200);
         try (KafkaTestClient kafka = kafka()) {
             publish(kafka, new PointsExpiring(member, 10, Instant.now().plusSeconds(86400 * 10)));
         }
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(token).get("/members/v1/me/notifications")
-                .then().body("$", hasSize(1)));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(token)
+                        .get("/members/v1/me/notifications")
+                        .then()
+                        .body("$", hasSize(1)));
 
         given().auth().oauth2(token).delete("/members/v1/me").then().statusCode(204);
 
@@ -59,25 +67,48 @@ class LeavingTest {
         join(member, joinBody("Seo Jiwoo")).statusCode(409).body("code", is("account-left"));
         // nothing that names the person is left in any table of member-service
         for (Object value : List.of(body.get("name"), body.get("mobileNumber"), body.get("email"))) {
-            assertEquals(List.of(), rows("SELECT table_name FROM information_schema.tables t WHERE table_schema = 'public' AND "
-                    + "table_type = 'BASE TABLE' AND table_name <> 'flyway_schema_history' AND "
-                    + "(xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I x WHERE x::text LIKE %L', table_name, '%"
-                    + value + "%'), false, true, '')))[1]::text::int > 0"), "no table holds " + value);
+            assertEquals(
+                    List.of(),
+                    rows("SELECT table_name FROM information_schema.tables t WHERE table_schema = 'public' AND "
+                            + "table_type = 'BASE TABLE' AND table_name <> 'flyway_schema_history' AND "
+                            + "(xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I x WHERE x::text LIKE %L', table_name, '%"
+                            + value + "%'), false, true, '')))[1]::text::int > 0"),
+                    "no table holds " + value);
         }
-        assertEquals(List.of("LEFT|true"), rows("SELECT status || '|' || (name IS NULL AND mobile_number IS NULL AND email IS NULL "
-                + "AND birth_year IS NULL AND referral_code IS NULL)::text FROM member WHERE id = '" + member + "'"));
-        assertEquals(List.of("0", "0"), List.of(rows("SELECT count(*) FROM notification WHERE member_id = '" + member + "'").get(0),
-                rows("SELECT count(*) FROM consent_change WHERE member_id = '" + member + "'").get(0)));
-        given().auth().oauth2(TestTokens.partner("p")).get("/members/v1/cards/" + card).then().statusCode(200)
+        assertEquals(
+                List.of("LEFT|true"),
+                rows("SELECT status || '|' || (name IS NULL AND mobile_number IS NULL AND email IS NULL "
+                        + "AND birth_year IS NULL AND referral_code IS NULL)::text FROM member WHERE id = '" + member
+                        + "'"));
+        assertEquals(
+                List.of("0", "0"),
+                List.of(
+                        rows("SELECT count(*) FROM notification WHERE member_id = '" + member + "'")
+                                .get(0),
+                        rows("SELECT count(*) FROM consent_change WHERE member_id = '" + member + "'")
+                                .get(0)));
+        given().auth()
+                .oauth2(TestTokens.partner("p"))
+                .get("/members/v1/cards/" + card)
+                .then()
+                .statusCode(200)
                 .body("cardStatus", is("BLOCKED"));
-        given().auth().oauth2(TestTokens.operator()).queryParam("q", (String) body.get("mobileNumber")).get("/members/v1/members")
-                .then().statusCode(200).body("$", hasSize(0));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .queryParam("q", (String) body.get("mobileNumber"))
+                .get("/members/v1/members")
+                .then()
+                .statusCode(200)
+                .body("$", hasSize(0));
         try (KafkaTestClient kafka = kafka()) {
-            String left = kafka.await(topic("member.events"), r -> r.key().equals(member) && r.value().contains("member.left"),
-                    Duration.ofSeconds(10)).value();
+            String left = kafka.await(
+                            topic("member.events"),
+                            r -> r.key().equals(member) && r.value().contains("member.left"),
+                            Duration.ofSeconds(10))
+                    .value();
             assertTrue(!left.contains((String) body.get("email")));
         }
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertTrue(accounts.deleted.contains(member),
-                "the identity account is deleted"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertTrue(accounts.deleted.contains(member), "the identity account is deleted"));
     }
 }

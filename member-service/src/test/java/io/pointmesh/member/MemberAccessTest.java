@@ -1,20 +1,5 @@
 package io.pointmesh.member;
 
-import io.pointmesh.testing.OpenApiEndpoints;
-import io.pointmesh.testing.PointmeshTestResource;
-import io.pointmesh.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.UUID;
-
 import static io.pointmesh.member.MemberFixture.joined;
 import static io.pointmesh.member.MemberFixture.me;
 import static io.restassured.RestAssured.given;
@@ -24,6 +9,20 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.pointmesh.testing.OpenApiEndpoints;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
 /**
  * Every endpoint of member-service, by who may call it; the table is checked against the
  * OpenAPI document. Also the operators' search, suspension and reinstatement.
@@ -32,8 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 @WithTestResource(PointmeshTestResource.class)
 class MemberAccessTest {
 
-    record Endpoint(String method, String path, Set<String> allowed, Map<String, Object> body) {
-    }
+    record Endpoint(String method, String path, Set<String> allowed, Map<String, Object> body) {}
 
     static final Set<String> MEMBER = Set.of("member");
     static final Set<String> OPERATOR = Set.of("operator");
@@ -64,15 +62,24 @@ class MemberAccessTest {
         if (e.body() != null) {
             req = req.contentType(ContentType.JSON).body(e.body());
         }
-        String path = e.path().replace("{id}", UUID.randomUUID().toString()).replace("{cardNumber}", "4111111111111111")
+        String path = e.path()
+                .replace("{id}", UUID.randomUUID().toString())
+                .replace("{cardNumber}", "4111111111111111")
                 .replace("{memberId}", "nobody");
         return req.request(e.method(), path).then().extract().statusCode();
     }
 
     @Test
     void everyEndpointAnswersOnlyWhomItShould() {
-        Map<String, String> tokens = Map.of("member", TestTokens.member("access-" + UUID.randomUUID()), "partner",
-                TestTokens.partner("p-access"), "operator", TestTokens.operator(), "none", TestTokens.noRole());
+        Map<String, String> tokens = Map.of(
+                "member",
+                TestTokens.member("access-" + UUID.randomUUID()),
+                "partner",
+                TestTokens.partner("p-access"),
+                "operator",
+                TestTokens.operator(),
+                "none",
+                TestTokens.noRole());
         for (Endpoint e : endpoints()) {
             String what = e.method() + " " + e.path();
             assertEquals(401, call(e, null), what + " without a token");
@@ -101,22 +108,72 @@ class MemberAccessTest {
         String card = me(member).extract().path("card.cardNumber");
         String op = TestTokens.operator();
         for (String q : List.of(mobile, card, "minji")) {
-            given().auth().oauth2(op).queryParam("q", q).get("/members/v1/members").then().statusCode(200).body("memberId", hasItem(member));
+            given().auth()
+                    .oauth2(op)
+                    .queryParam("q", q)
+                    .get("/members/v1/members")
+                    .then()
+                    .statusCode(200)
+                    .body("memberId", hasItem(member));
         }
-        given().auth().oauth2(op).queryParam("q", "%").queryParam("limit", 500).get("/members/v1/members").then().statusCode(200)
+        given().auth()
+                .oauth2(op)
+                .queryParam("q", "%")
+                .queryParam("limit", 500)
+                .get("/members/v1/members")
+                .then()
+                .statusCode(200)
                 .body("$", hasSize(0));
-        given().auth().oauth2(op).queryParam("limit", 0).get("/members/v1/members").then().statusCode(400).body("errors[0].field", is("limit"));
+        given().auth()
+                .oauth2(op)
+                .queryParam("limit", 0)
+                .get("/members/v1/members")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", is("limit"));
         String path = "/members/v1/members/" + member;
-        given().auth().oauth2(op).contentType(ContentType.JSON).body(Map.of()).post(path + "/suspension").then().statusCode(400);
-        given().auth().oauth2(op).contentType(ContentType.JSON).body(Map.of("reason", "card fraud check")).post(path + "/suspension")
-                .then().statusCode(200).body("status", is("SUSPENDED"));
-        given().auth().oauth2(op).contentType(ContentType.JSON).body(Map.of("reason", "again")).post(path + "/suspension")
-                .then().statusCode(409);
+        given().auth()
+                .oauth2(op)
+                .contentType(ContentType.JSON)
+                .body(Map.of())
+                .post(path + "/suspension")
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(op)
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "card fraud check"))
+                .post(path + "/suspension")
+                .then()
+                .statusCode(200)
+                .body("status", is("SUSPENDED"));
+        given().auth()
+                .oauth2(op)
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "again"))
+                .post(path + "/suspension")
+                .then()
+                .statusCode(409);
         me(member).statusCode(200).body("status", is("SUSPENDED"));
-        given().auth().oauth2(TestTokens.partner("p")).get("/members/v1/cards/" + card).then().body("memberStatus", is("SUSPENDED"));
-        given().auth().oauth2(op).contentType(ContentType.JSON).body(Map.of("reason", "cleared")).post(path + "/reinstatement")
-                .then().statusCode(200).body("status", is("ACTIVE"));
-        given().auth().oauth2(op).contentType(ContentType.JSON).body(Map.of("reason", "x")).post("/members/v1/members/nobody/suspension")
-                .then().statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.partner("p"))
+                .get("/members/v1/cards/" + card)
+                .then()
+                .body("memberStatus", is("SUSPENDED"));
+        given().auth()
+                .oauth2(op)
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "cleared"))
+                .post(path + "/reinstatement")
+                .then()
+                .statusCode(200)
+                .body("status", is("ACTIVE"));
+        given().auth()
+                .oauth2(op)
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "x"))
+                .post("/members/v1/members/nobody/suspension")
+                .then()
+                .statusCode(404);
     }
 }

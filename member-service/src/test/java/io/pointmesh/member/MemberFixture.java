@@ -1,10 +1,11 @@
 package io.pointmesh.member;
 
+import static io.restassured.RestAssured.given;
+
 import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.TestTokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,13 +18,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import static io.restassured.RestAssured.given;
-
 /** Members joining through the API, and a look into member-service's database. */
 final class MemberFixture {
 
-    private MemberFixture() {
-    }
+    private MemberFixture() {}
 
     static String subject() {
         return UUID.randomUUID().toString();
@@ -37,7 +35,10 @@ final class MemberFixture {
         Map<String, Object> body = new HashMap<>();
         body.put("name", name);
         body.put("mobileNumber", mobile());
-        body.put("email", name.toLowerCase().replace(' ', '.') + "." + UUID.randomUUID().toString().substring(0, 6) + "@example.com");
+        body.put(
+                "email",
+                name.toLowerCase().replace(' ', '.') + "."
+                        + UUID.randomUUID().toString().substring(0, 6) + "@example.com");
         body.put("birthYear", 1990);
         body.put("gender", "F");
         body.put("region", "Seoul");
@@ -45,7 +46,12 @@ final class MemberFixture {
     }
 
     static ValidatableResponse join(String subject, Map<String, Object> body) {
-        return given().auth().oauth2(TestTokens.member(subject)).contentType(ContentType.JSON).body(body).post("/members/v1/me").then();
+        return given().auth()
+                .oauth2(TestTokens.member(subject))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/members/v1/me")
+                .then();
     }
 
     /** Joins a new member; answers its subject. */
@@ -56,13 +62,18 @@ final class MemberFixture {
     }
 
     static ValidatableResponse me(String subject) {
-        return given().auth().oauth2(TestTokens.member(subject)).get("/members/v1/me").then();
+        return given().auth()
+                .oauth2(TestTokens.member(subject))
+                .get("/members/v1/me")
+                .then();
     }
 
     static List<String> rows(String sql) throws SQLException {
-        String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/" + io.pointmesh.testing.PointmeshTestResource.testDatabase("member");
-        try (Connection c = DriverManager.getConnection(url, "member", "member"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+        String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/"
+                + io.pointmesh.testing.PointmeshTestResource.testDatabase("member");
+        try (Connection c = DriverManager.getConnection(url, "member", "member");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             List<String> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(rs.getString(1));

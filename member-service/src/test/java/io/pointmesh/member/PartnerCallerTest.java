@@ -1,18 +1,5 @@
 package io.pointmesh.member;
 
-import io.pointmesh.events.partner.PartnerActivated;
-import io.pointmesh.events.partner.PartnerReinstated;
-import io.pointmesh.events.partner.PartnerSuspended;
-import io.pointmesh.testing.KafkaTestClient;
-import io.pointmesh.testing.PointmeshTestResource;
-import io.pointmesh.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.UUID;
-
 import static io.pointmesh.member.MemberFixture.joined;
 import static io.pointmesh.member.MemberFixture.me;
 import static io.pointmesh.testing.TestEvents.kafka;
@@ -21,6 +8,18 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
+
+import io.pointmesh.events.partner.PartnerActivated;
+import io.pointmesh.events.partner.PartnerReinstated;
+import io.pointmesh.events.partner.PartnerSuspended;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /** What partners' POS may do here: look up cards, not too fast, and only while the partner is active. */
 @QuarkusTest
@@ -34,19 +33,40 @@ class PartnerCallerTest {
         try (KafkaTestClient kafka = kafka()) {
             publish(kafka, new PartnerActivated(partner, "partner-" + partner, "op", "signed"));
         }
-        given().auth().oauth2(TestTokens.partner(partner)).get("/members/v1/cards/" + card).then().statusCode(200);
-        given().auth().oauth2(TestTokens.partnerStaff(partner)).get("/members/v1/cards/" + card).then().statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .get("/members/v1/cards/" + card)
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.partnerStaff(partner))
+                .get("/members/v1/cards/" + card)
+                .then()
+                .statusCode(200);
         try (KafkaTestClient kafka = kafka()) {
             publish(kafka, new PartnerSuspended(partner, "op", "fraud suspected"));
         }
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().auth().oauth2(TestTokens.partner(partner))
-                .get("/members/v1/cards/" + card).then().statusCode(403).body("code", is("partner-not-active")));
-        given().auth().oauth2(TestTokens.partnerStaff(partner)).get("/members/v1/cards/" + card).then().statusCode(403);
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.partner(partner))
+                        .get("/members/v1/cards/" + card)
+                        .then()
+                        .statusCode(403)
+                        .body("code", is("partner-not-active")));
+        given().auth()
+                .oauth2(TestTokens.partnerStaff(partner))
+                .get("/members/v1/cards/" + card)
+                .then()
+                .statusCode(403);
         try (KafkaTestClient kafka = kafka()) {
             publish(kafka, new PartnerReinstated(partner, "op", "cleared"));
         }
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().auth().oauth2(TestTokens.partner(partner))
-                .get("/members/v1/cards/" + card).then().statusCode(200));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.partner(partner))
+                        .get("/members/v1/cards/" + card)
+                        .then()
+                        .statusCode(200));
     }
 
     @Test
@@ -54,11 +74,24 @@ class PartnerCallerTest {
         String partner = "p-" + UUID.randomUUID();
         String card = me(joined()).extract().path("card.cardNumber");
         for (int i = 0; i < 60; i++) {
-            given().auth().oauth2(TestTokens.partner(partner)).get("/members/v1/cards/" + card).then().statusCode(200);
+            given().auth()
+                    .oauth2(TestTokens.partner(partner))
+                    .get("/members/v1/cards/" + card)
+                    .then()
+                    .statusCode(200);
         }
-        given().auth().oauth2(TestTokens.partner(partner)).get("/members/v1/cards/" + card).then().statusCode(429)
-                .body("code", is("rate-limited")).header("Retry-After", notNullValue());
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .get("/members/v1/cards/" + card)
+                .then()
+                .statusCode(429)
+                .body("code", is("rate-limited"))
+                .header("Retry-After", notNullValue());
         // another partner is not slowed down by it
-        given().auth().oauth2(TestTokens.partner("p-" + UUID.randomUUID())).get("/members/v1/cards/" + card).then().statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.partner("p-" + UUID.randomUUID()))
+                .get("/members/v1/cards/" + card)
+                .then()
+                .statusCode(200);
     }
 }

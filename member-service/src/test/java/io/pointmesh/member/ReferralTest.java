@@ -1,21 +1,5 @@
 package io.pointmesh.member;
 
-import io.pointmesh.events.ledger.ReferralBonusPaid;
-import io.pointmesh.testing.KafkaTestClient;
-import io.pointmesh.testing.PointmeshTestResource;
-import io.pointmesh.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-
 import static io.pointmesh.member.MemberFixture.join;
 import static io.pointmesh.member.MemberFixture.joinBody;
 import static io.pointmesh.member.MemberFixture.joined;
@@ -30,6 +14,21 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pointmesh.events.ledger.ReferralBonusPaid;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 
 /** Referral codes at joining: the rules, the yearly limit under concurrency, and completion by the first purchase. */
 @QuarkusTest
@@ -47,18 +46,36 @@ class ReferralTest {
         body.put("referralCode", codeOf(referrer).toLowerCase()); // codes are read aloud: case does not matter
         String referred = subject();
         join(referred, body).statusCode(201);
-        assertEquals(List.of(referrer), rows("SELECT referrer_id FROM referral WHERE referred_id = '" + referred + "'"));
+        assertEquals(
+                List.of(referrer), rows("SELECT referrer_id FROM referral WHERE referred_id = '" + referred + "'"));
         try (KafkaTestClient kafka = kafka()) {
-            kafka.await(topic("member.events"), r -> r.key().equals(referred) && r.value().contains("member.joined")
-                    && r.value().contains("\"referredByMemberId\":\"" + referrer + "\""), Duration.ofSeconds(10));
-            kafka.await(topic("member.events"), r -> r.key().equals(referred) && r.value().contains("member.referred"), Duration.ofSeconds(10));
-            publish(kafka, new ReferralBonusPaid(referred, referrer, 500, 500, UUID.randomUUID().toString()));
+            kafka.await(
+                    topic("member.events"),
+                    r -> r.key().equals(referred)
+                            && r.value().contains("member.joined")
+                            && r.value().contains("\"referredByMemberId\":\"" + referrer + "\""),
+                    Duration.ofSeconds(10));
+            kafka.await(
+                    topic("member.events"),
+                    r -> r.key().equals(referred) && r.value().contains("member.referred"),
+                    Duration.ofSeconds(10));
+            publish(
+                    kafka,
+                    new ReferralBonusPaid(
+                            referred, referrer, 500, 500, UUID.randomUUID().toString()));
         }
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(List.of("t"),
-                rows("SELECT completed_at IS NOT NULL FROM referral WHERE referred_id = '" + referred + "'")));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertEquals(
+                        List.of("t"),
+                        rows("SELECT completed_at IS NOT NULL FROM referral WHERE referred_id = '" + referred + "'")));
         for (String member : List.of(referred, referrer)) {
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(TestTokens.member(member))
-                    .get("/members/v1/me/notifications").then().statusCode(200).body("kind", hasItem("REFERRAL_COMPLETED")));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> given().auth()
+                            .oauth2(TestTokens.member(member))
+                            .get("/members/v1/me/notifications")
+                            .then()
+                            .statusCode(200)
+                            .body("kind", hasItem("REFERRAL_COMPLETED")));
         }
     }
 
@@ -89,7 +106,8 @@ class ReferralTest {
         for (int i = 0; i < 8; i++) {
             Map<String, Object> body = joinBody("Racer " + i);
             body.put("referralCode", code);
-            joins.add(CompletableFuture.supplyAsync(() -> join(subject(), body).extract().statusCode()));
+            joins.add(CompletableFuture.supplyAsync(
+                    () -> join(subject(), body).extract().statusCode()));
         }
         List<Integer> statuses = joins.stream().map(CompletableFuture::join).toList();
         assertEquals(3, statuses.stream().filter(s -> s == 201).count(), statuses.toString()); // %test limit: 3 a year

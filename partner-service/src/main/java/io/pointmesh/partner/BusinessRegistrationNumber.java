@@ -8,8 +8,7 @@ public final class BusinessRegistrationNumber {
 
     private static final int[] WEIGHTS = {1, 3, 7, 1, 3, 7, 1, 3, 5};
 
-    private BusinessRegistrationNumber() {
-    }
+    private BusinessRegistrationNumber() {}
 
     /** The canonical {@code ###-##-#####} form, or null when the input is not a valid number. */
     public static String normalize(String input) {

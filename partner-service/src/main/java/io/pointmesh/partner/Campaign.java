@@ -1,5 +1,8 @@
 package io.pointmesh.partner;
 
+import io.pointmesh.events.partner.BonusKind;
+import io.pointmesh.events.partner.CampaignTarget;
+import io.pointmesh.events.partner.FundedBy;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -7,10 +10,6 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import io.pointmesh.events.partner.BonusKind;
-import io.pointmesh.events.partner.CampaignTarget;
-import io.pointmesh.events.partner.FundedBy;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 

@@ -5,8 +5,16 @@ import java.time.Instant;
 import java.util.Map;
 
 /** One version of a partner's earn rule, effective from {@code effectiveFrom}; versions are never edited. */
-public record EarnRule(int version, BigDecimal baseRate, Map<String, BigDecimal> storeRates,
-                       Map<String, BigDecimal> categoryRates, BigDecimal minimumPurchase, Long perTransactionCap,
-                       int pendingDays, int validityMonths, int backdatingDays, Instant effectiveFrom, String publishedBy,
-                       Instant publishedAt) {
-}
+public record EarnRule(
+        int version,
+        BigDecimal baseRate,
+        Map<String, BigDecimal> storeRates,
+        Map<String, BigDecimal> categoryRates,
+        BigDecimal minimumPurchase,
+        Long perTransactionCap,
+        int pendingDays,
+        int validityMonths,
+        int backdatingDays,
+        Instant effectiveFrom,
+        String publishedBy,
+        Instant publishedAt) {}

@@ -21,12 +21,19 @@ import java.util.Currency;
  */
 public final class Settlement {
 
-    private Settlement() {
-    }
+    private Settlement() {}
 
     /** Point figures of a period, as the ledger reported them. */
-    public record Totals(long pointsIssued, long pointsIssuedReversed, long networkFundedPoints, long networkFundedReversed,
-                         long pointsRedeemed, long pointsRedeemedReversed, long pointsConverted, long facts, long lateFacts) {
+    public record Totals(
+            long pointsIssued,
+            long pointsIssuedReversed,
+            long networkFundedPoints,
+            long networkFundedReversed,
+            long pointsRedeemed,
+            long pointsRedeemedReversed,
+            long pointsConverted,
+            long facts,
+            long lateFacts) {
 
         public static final Totals NONE = new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -57,9 +64,13 @@ public final class Settlement {
     }
 
     /** What each side owes. Exactly one of partnerOwes and networkOwes is non-zero, unless both are zero. */
-    public record Amounts(BigDecimal issuedAmount, BigDecimal networkFee, BigDecimal reimbursedAmount, BigDecimal netAmount,
-                          BigDecimal partnerOwes, BigDecimal networkOwes) {
-    }
+    public record Amounts(
+            BigDecimal issuedAmount,
+            BigDecimal networkFee,
+            BigDecimal reimbursedAmount,
+            BigDecimal netAmount,
+            BigDecimal partnerOwes,
+            BigDecimal networkOwes) {}
 
     public static Amounts amounts(Totals totals, Terms terms) {
         int scale = terms.scale();
@@ -70,6 +81,7 @@ public final class Settlement {
         reimbursed = reimbursed.setScale(scale, RoundingMode.HALF_UP);
         BigDecimal net = issued.add(fee).subtract(reimbursed);
         BigDecimal zero = BigDecimal.ZERO.setScale(scale);
-        return new Amounts(issued, fee, reimbursed, net, net.signum() > 0 ? net : zero, net.signum() < 0 ? net.negate() : zero);
+        return new Amounts(
+                issued, fee, reimbursed, net, net.signum() > 0 ? net : zero, net.signum() < 0 ? net.negate() : zero);
     }
 }

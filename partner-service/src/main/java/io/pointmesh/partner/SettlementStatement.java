@@ -1,7 +1,6 @@
 package io.pointmesh.partner;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -45,27 +44,109 @@ public record SettlementStatement(
     public static final String OPEN = "OPEN";
     public static final String CLOSED = "CLOSED";
 
-    public static SettlementStatement of(String statementId, String partnerId, LocalDate start, LocalDate end, Instant from,
-                                         Instant to, Settlement.Totals t, Settlement.Terms terms, Instant closedAt, String closedBy) {
+    public static SettlementStatement of(
+            String statementId,
+            String partnerId,
+            LocalDate start,
+            LocalDate end,
+            Instant from,
+            Instant to,
+            Settlement.Totals t,
+            Settlement.Terms terms,
+            Instant closedAt,
+            String closedBy) {
         Settlement.Amounts a = Settlement.amounts(t, terms);
-        return new SettlementStatement(statementId, partnerId, statementId == null ? OPEN : CLOSED, start, end, from, to,
-                t.pointsIssued(), t.pointsIssuedReversed(), t.networkFundedPoints(), t.networkFundedReversed(), t.pointsRedeemed(),
-                t.pointsRedeemedReversed(), t.pointsConverted(), t.facts(), t.lateFacts(), terms.currency(), terms.pointValue(),
-                terms.networkFeeRate(), a.issuedAmount(), a.networkFee(), a.reimbursedAmount(), a.netAmount(), a.partnerOwes(),
-                a.networkOwes(), closedAt, closedBy);
+        return new SettlementStatement(
+                statementId,
+                partnerId,
+                statementId == null ? OPEN : CLOSED,
+                start,
+                end,
+                from,
+                to,
+                t.pointsIssued(),
+                t.pointsIssuedReversed(),
+                t.networkFundedPoints(),
+                t.networkFundedReversed(),
+                t.pointsRedeemed(),
+                t.pointsRedeemedReversed(),
+                t.pointsConverted(),
+                t.facts(),
+                t.lateFacts(),
+                terms.currency(),
+                terms.pointValue(),
+                terms.networkFeeRate(),
+                a.issuedAmount(),
+                a.networkFee(),
+                a.reimbursedAmount(),
+                a.netAmount(),
+                a.partnerOwes(),
+                a.networkOwes(),
+                closedAt,
+                closedBy);
     }
 
     /** The CSV export's columns, in order (the JSON field names). */
-    public static final String[] CSV_COLUMNS = {"statementId", "partnerId", "status", "periodStart", "periodEnd", "periodFrom",
-            "periodTo", "pointsIssued", "pointsIssuedReversed", "networkFundedPoints", "networkFundedReversed", "pointsRedeemed",
-            "pointsRedeemedReversed", "pointsConverted", "facts", "lateFacts", "currency", "pointValue", "networkFeeRate",
-            "issuedAmount", "networkFee", "reimbursedAmount", "netAmount", "partnerOwes", "networkOwes", "closedAt", "closedBy"};
+    public static final String[] CSV_COLUMNS = {
+        "statementId",
+        "partnerId",
+        "status",
+        "periodStart",
+        "periodEnd",
+        "periodFrom",
+        "periodTo",
+        "pointsIssued",
+        "pointsIssuedReversed",
+        "networkFundedPoints",
+        "networkFundedReversed",
+        "pointsRedeemed",
+        "pointsRedeemedReversed",
+        "pointsConverted",
+        "facts",
+        "lateFacts",
+        "currency",
+        "pointValue",
+        "networkFeeRate",
+        "issuedAmount",
+        "networkFee",
+        "reimbursedAmount",
+        "netAmount",
+        "partnerOwes",
+        "networkOwes",
+        "closedAt",
+        "closedBy"
+    };
 
     /** This statement's CSV values, in {@link #CSV_COLUMNS} order. */
     public Object[] csvValues() {
-        return new Object[]{statementId, partnerId, status, periodStart, periodEnd, periodFrom, periodTo, pointsIssued,
-                pointsIssuedReversed, networkFundedPoints, networkFundedReversed, pointsRedeemed, pointsRedeemedReversed,
-                pointsConverted, facts, lateFacts, currency, pointValue, networkFeeRate, issuedAmount, networkFee, reimbursedAmount,
-                netAmount, partnerOwes, networkOwes, closedAt, closedBy};
+        return new Object[] {
+            statementId,
+            partnerId,
+            status,
+            periodStart,
+            periodEnd,
+            periodFrom,
+            periodTo,
+            pointsIssued,
+            pointsIssuedReversed,
+            networkFundedPoints,
+            networkFundedReversed,
+            pointsRedeemed,
+            pointsRedeemedReversed,
+            pointsConverted,
+            facts,
+            lateFacts,
+            currency,
+            pointValue,
+            networkFeeRate,
+            issuedAmount,
+            networkFee,
+            reimbursedAmount,
+            netAmount,
+            partnerOwes,
+            networkOwes,
+            closedAt,
+            closedBy
+        };
     }
 }

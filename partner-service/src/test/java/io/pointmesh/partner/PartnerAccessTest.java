@@ -1,5 +1,9 @@
 package io.pointmesh.partner;
 
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import io.pointmesh.testing.OpenApiEndpoints;
 import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
@@ -7,8 +11,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -16,10 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every endpoint of partner-service, against every kind of caller: a partner reaches its own
@@ -31,11 +30,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 @WithTestResource(PointmeshTestResource.class)
 class PartnerAccessTest {
 
-    enum Who { OPERATOR_ONLY, PARTNER_OR_OPERATOR }
+    enum Who {
+        OPERATOR_ONLY,
+        PARTNER_OR_OPERATOR
+    }
 
     record Endpoint(String method, String path, Who who, Map<String, Object> body) {
         String url(String partnerId) {
-            return path.replace("{partnerId}", partnerId).replace("{code}", "S-1").replace("{campaignId}", UUID.randomUUID().toString())
+            return path.replace("{partnerId}", partnerId)
+                    .replace("{code}", "S-1")
+                    .replace("{campaignId}", UUID.randomUUID().toString())
                     .replace("{statementId}", UUID.randomUUID().toString());
         }
     }
@@ -45,10 +49,20 @@ class PartnerAccessTest {
 
     static List<Endpoint> endpoints() {
         String p = "/partners/v1/partners/{partnerId}";
-        Map<String, Object> campaign = Map.of("name", "Access", "bonusKind", "FIXED", "fixedPoints", 10,
-                "startsAt", Instant.now().toString(), "endsAt", Instant.now().plus(1, ChronoUnit.DAYS).toString());
+        Map<String, Object> campaign = Map.of(
+                "name",
+                "Access",
+                "bonusKind",
+                "FIXED",
+                "fixedPoints",
+                10,
+                "startsAt",
+                Instant.now().toString(),
+                "endsAt",
+                Instant.now().plus(1, ChronoUnit.DAYS).toString());
         return List.of(
-                new Endpoint("POST", "/partners/v1/partners", Who.OPERATOR_ONLY, PartnerResourceTest.body("120-81-47521")),
+                new Endpoint(
+                        "POST", "/partners/v1/partners", Who.OPERATOR_ONLY, PartnerResourceTest.body("120-81-47521")),
                 new Endpoint("GET", "/partners/v1/partners", Who.OPERATOR_ONLY, null),
                 new Endpoint("GET", p, Who.PARTNER_OR_OPERATOR, null),
                 new Endpoint("POST", p + "/activation", Who.OPERATOR_ONLY, REASON),
@@ -57,7 +71,10 @@ class PartnerAccessTest {
                 new Endpoint("POST", p + "/offboarding", Who.OPERATOR_ONLY, REASON),
                 new Endpoint("POST", p + "/credentials/rotation", Who.OPERATOR_ONLY, REASON),
                 new Endpoint("GET", p + "/history", Who.PARTNER_OR_OPERATOR, null),
-                new Endpoint("POST", p + "/stores", Who.PARTNER_OR_OPERATOR,
+                new Endpoint(
+                        "POST",
+                        p + "/stores",
+                        Who.PARTNER_OR_OPERATOR,
                         Map.of("code", "S-1", "name", "Store", "channel", "OFFLINE", "region", "Seoul")),
                 new Endpoint("GET", p + "/stores", Who.PARTNER_OR_OPERATOR, null),
                 new Endpoint("POST", p + "/stores/{code}/closure", Who.PARTNER_OR_OPERATOR, NONE),
@@ -66,13 +83,24 @@ class PartnerAccessTest {
                 new Endpoint("POST", p + "/campaigns", Who.PARTNER_OR_OPERATOR, campaign),
                 new Endpoint("GET", p + "/campaigns", Who.PARTNER_OR_OPERATOR, null),
                 new Endpoint("POST", p + "/campaigns/{campaignId}/end", Who.PARTNER_OR_OPERATOR, NONE),
-                new Endpoint("PUT", p + "/mileage-program", Who.OPERATOR_ONLY,
+                new Endpoint(
+                        "PUT",
+                        p + "/mileage-program",
+                        Who.OPERATOR_ONLY,
                         Map.of("programCode", "MILES", "milesPerPoint", 0.5, "minimumPoints", 1000, "stepPoints", 100)),
                 new Endpoint("GET", p + "/settlements", Who.PARTNER_OR_OPERATOR, null),
                 new Endpoint("GET", p + "/settlements/preview", Who.PARTNER_OR_OPERATOR, null),
                 new Endpoint("GET", p + "/settlements/{statementId}", Who.PARTNER_OR_OPERATOR, null),
-                new Endpoint("POST", p + "/settlements", Who.OPERATOR_ONLY, Map.of("periodStart", "2020-01-01", "periodEnd", "2020-01-31")),
-                new Endpoint("POST", "/partners/v1/settlements/monthly-close", Who.OPERATOR_ONLY, Map.of("month", "2020-01")));
+                new Endpoint(
+                        "POST",
+                        p + "/settlements",
+                        Who.OPERATOR_ONLY,
+                        Map.of("periodStart", "2020-01-01", "periodEnd", "2020-01-31")),
+                new Endpoint(
+                        "POST",
+                        "/partners/v1/settlements/monthly-close",
+                        Who.OPERATOR_ONLY,
+                        Map.of("month", "2020-01")));
     }
 
     static int call(Endpoint e, String token, String partnerId) {
@@ -126,8 +154,13 @@ class PartnerAccessTest {
             }
         }
         PartnerLifecycleTest.transition(mine, "suspension", "unpaid").statusCode(200);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
-                given().auth().oauth2(TestTokens.partner(mine)).get("/partners/v1/partners/" + mine).then().statusCode(403)
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.partner(mine))
+                        .get("/partners/v1/partners/" + mine)
+                        .then()
+                        .statusCode(403)
                         .body("code", org.hamcrest.Matchers.is("partner-not-active")));
         for (Endpoint e : endpoints()) {
             String what = e.method() + " " + e.path();
@@ -135,8 +168,13 @@ class PartnerAccessTest {
             assertEquals(403, call(e, staff, mine), what + " as the suspended partner's staff");
         }
         PartnerLifecycleTest.transition(mine, "reinstatement", "paid").statusCode(200);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
-                given().auth().oauth2(TestTokens.partner(mine)).get("/partners/v1/partners/" + mine).then().statusCode(200));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.partner(mine))
+                        .get("/partners/v1/partners/" + mine)
+                        .then()
+                        .statusCode(200));
     }
 
     @Test

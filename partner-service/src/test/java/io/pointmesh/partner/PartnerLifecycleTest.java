@@ -1,18 +1,5 @@
 package io.pointmesh.partner;
 
-import io.pointmesh.testing.KafkaTestClient;
-import io.pointmesh.testing.PointmeshTestResource;
-import io.pointmesh.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.Map;
-
 import static io.pointmesh.testing.TestEvents.kafka;
 import static io.pointmesh.testing.TestEvents.topic;
 import static io.restassured.RestAssured.given;
@@ -24,6 +11,18 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 /** Activation, suspension, reinstatement, rotation and offboarding: each an audited event, only in the allowed order. */
 @QuarkusTest
 @WithTestResource(PointmeshTestResource.class)
@@ -33,15 +32,24 @@ class PartnerLifecycleTest {
     FakePartnerCredentials credentials;
 
     static String register() {
-        return given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
-                .body(PartnerResourceTest.body(io.pointmesh.testing.TestData.businessRegistrationNumber())).post("/partners/v1/partners")
-                .then().statusCode(201).extract().path("partnerId");
+        return given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(PartnerResourceTest.body(io.pointmesh.testing.TestData.businessRegistrationNumber()))
+                .post("/partners/v1/partners")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("partnerId");
     }
 
     static ValidatableResponse transition(String id, String what, String reason) {
-        return given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
+        return given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
                 .body(reason == null ? Map.of() : Map.of("reason", reason))
-                .post("/partners/v1/partners/" + id + "/" + what).then();
+                .post("/partners/v1/partners/" + id + "/" + what)
+                .then();
     }
 
     @Test
@@ -49,37 +57,91 @@ class PartnerLifecycleTest {
         String id = register();
         String clientId = "partner-" + id;
         transition(id, "suspension", "too early").statusCode(409).body("code", is("invalid-transition"));
-        transition(id, "activation", "contract signed").statusCode(200)
-                .body("status", is("ACTIVE"), "clientId", is(clientId), "clientSecret", is(credentials.secrets.get(clientId)));
+        transition(id, "activation", "contract signed")
+                .statusCode(200)
+                .body(
+                        "status",
+                        is("ACTIVE"),
+                        "clientId",
+                        is(clientId),
+                        "clientSecret",
+                        is(credentials.secrets.get(clientId)));
         transition(id, "activation", null).statusCode(409);
         transition(id, "suspension", null).statusCode(400).body("code", is("validation-failed"));
-        transition(id, "suspension", "unpaid settlement").statusCode(200).body("status", is("SUSPENDED"), "clientSecret", nullValue());
+        transition(id, "suspension", "unpaid settlement")
+                .statusCode(200)
+                .body("status", is("SUSPENDED"), "clientSecret", nullValue());
         String before = credentials.secrets.get(clientId);
-        transition(id, "credentials/rotation", "leaked").statusCode(200)
-                .body("clientId", is(clientId), "clientSecret", not(is(before)), "clientSecret", is(credentials.secrets.get(clientId)));
+        transition(id, "credentials/rotation", "leaked")
+                .statusCode(200)
+                .body(
+                        "clientId",
+                        is(clientId),
+                        "clientSecret",
+                        not(is(before)),
+                        "clientSecret",
+                        is(credentials.secrets.get(clientId)));
         transition(id, "reinstatement", "paid").statusCode(200).body("status", is("ACTIVE"));
         transition(id, "offboarding", "contract ended").statusCode(200).body("status", is("OFFBOARDED"));
         assertFalse(credentials.enabled.get(clientId));
         transition(id, "reinstatement", "oops").statusCode(409);
         transition("no-such-partner", "activation", null).statusCode(404);
 
-        given().auth().oauth2(TestTokens.operator()).get("/partners/v1/partners/" + id + "/history").then().statusCode(200)
-                .body("action", contains("REGISTERED", "ACTIVATED", "SUSPENDED", "CREDENTIALS_ROTATED", "REINSTATED", "OFFBOARDED"),
-                        "[2].reason", is("unpaid settlement"), "[2].actor", notNullValue(), "[2].statusBefore", is("ACTIVE"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get("/partners/v1/partners/" + id + "/history")
+                .then()
+                .statusCode(200)
+                .body(
+                        "action",
+                        contains(
+                                "REGISTERED",
+                                "ACTIVATED",
+                                "SUSPENDED",
+                                "CREDENTIALS_ROTATED",
+                                "REINSTATED",
+                                "OFFBOARDED"),
+                        "[2].reason",
+                        is("unpaid settlement"),
+                        "[2].actor",
+                        notNullValue(),
+                        "[2].statusBefore",
+                        is("ACTIVE"));
         try (KafkaTestClient kafka = kafka()) {
             var events = kafka.readAll(topic("partner.events"), r -> id.equals(r.key()), Duration.ofSeconds(10));
-            assertEquals(java.util.List.of("partner.registered", "partner.activated", "partner.suspended", "partner.reinstated",
+            assertEquals(
+                    java.util.List.of(
+                            "partner.registered",
+                            "partner.activated",
+                            "partner.suspended",
+                            "partner.reinstated",
                             "partner.offboarded"),
-                    events.stream().map(r -> new String(r.headers().lastHeader("ce_type").value())).toList());
+                    events.stream()
+                            .map(r ->
+                                    new String(r.headers().lastHeader("ce_type").value()))
+                            .toList());
         }
     }
 
     @Test
     void onlyOperatorsChangeAPartnersStatusAndAPartnerReadsOnlyItsOwnHistory() {
         String id = register();
-        given().auth().oauth2(TestTokens.partner(id)).contentType(ContentType.JSON).body(Map.of("reason", "x"))
-                .post("/partners/v1/partners/" + id + "/activation").then().statusCode(403);
-        given().auth().oauth2(TestTokens.partner(id)).get("/partners/v1/partners/" + id + "/history").then().statusCode(200);
-        given().auth().oauth2(TestTokens.partner("other")).get("/partners/v1/partners/" + id + "/history").then().statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "x"))
+                .post("/partners/v1/partners/" + id + "/activation")
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .get("/partners/v1/partners/" + id + "/history")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.partner("other"))
+                .get("/partners/v1/partners/" + id + "/history")
+                .then()
+                .statusCode(403);
     }
 }

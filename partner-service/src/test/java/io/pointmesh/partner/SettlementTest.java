@@ -1,5 +1,18 @@
 package io.pointmesh.partner;
 
+import static io.pointmesh.testing.TestEvents.kafka;
+import static io.pointmesh.testing.TestEvents.publishAt;
+import static io.pointmesh.testing.TestEvents.topic;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.pointmesh.events.ledger.EarningReversed;
 import io.pointmesh.events.ledger.PointsConverted;
 import io.pointmesh.events.ledger.PointsEarned;
@@ -14,8 +27,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,19 +41,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.pointmesh.testing.TestEvents.kafka;
-import static io.pointmesh.testing.TestEvents.publishAt;
-import static io.pointmesh.testing.TestEvents.topic;
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.nullValue;
-import static org.hamcrest.Matchers.startsWith;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Settlement from ledger events (published here as the ledger would, with the postings' times):
@@ -59,7 +58,9 @@ class SettlementTest {
     static final YearMonth MONTH = YearMonth.now(SEOUL).minusMonths(2);
 
     static Instant at(int day, int hour) {
-        return LocalDateTime.of(MONTH.atDay(day), java.time.LocalTime.of(hour, 0)).atZone(SEOUL).toInstant();
+        return LocalDateTime.of(MONTH.atDay(day), java.time.LocalTime.of(hour, 0))
+                .atZone(SEOUL)
+                .toInstant();
     }
 
     static PointsEarned earned(String partner, long points, long networkFunded) {
@@ -68,9 +69,22 @@ class SettlementTest {
 
     /** Ledger events are keyed by member: one member's events reach the consumer in order. */
     static PointsEarned earned(String partner, String member, long points, long networkFunded) {
-        return new PointsEarned(UUID.randomUUID().toString(), member, partner, "S1", UUID.randomUUID().toString(),
-                new BigDecimal("10000"), "KRW", Instant.now(), points, points - networkFunded, List.of(), BigDecimal.ONE, Instant.now(),
-                Instant.now(), networkFunded);
+        return new PointsEarned(
+                UUID.randomUUID().toString(),
+                member,
+                partner,
+                "S1",
+                UUID.randomUUID().toString(),
+                new BigDecimal("10000"),
+                "KRW",
+                Instant.now(),
+                points,
+                points - networkFunded,
+                List.of(),
+                BigDecimal.ONE,
+                Instant.now(),
+                Instant.now(),
+                networkFunded);
     }
 
     static String settlements(String partner) {
@@ -78,13 +92,20 @@ class SettlementTest {
     }
 
     static ValidatableResponse close(String partner, LocalDate start, LocalDate end) {
-        return given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
-                .body(Map.of("periodStart", start.toString(), "periodEnd", end.toString())).post(settlements(partner)).then();
+        return given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("periodStart", start.toString(), "periodEnd", end.toString()))
+                .post(settlements(partner))
+                .then();
     }
 
     static ValidatableResponse preview(String partner, LocalDate start, LocalDate end) {
-        return given().auth().oauth2(TestTokens.operator())
-                .get(settlements(partner) + "/preview?periodStart=" + start + "&periodEnd=" + end).then().statusCode(200);
+        return given().auth()
+                .oauth2(TestTokens.operator())
+                .get(settlements(partner) + "/preview?periodStart=" + start + "&periodEnd=" + end)
+                .then()
+                .statusCode(200);
     }
 
     /** Waits until the consumer has recorded {@code facts} of the partner's postings before {@code end}. */
@@ -116,39 +137,120 @@ class SettlementTest {
             TestEvents.redeliver(kafka, big, bigValue);
             publishAt(kafka, big, at(2, 10));
             publishAt(kafka, earned(partner, member, 500, 0), at(3, 11));
-            publishAt(kafka, new EarningReversed(UUID.randomUUID().toString(), big.earningId(), member, partner, "tx",
-                    new BigDecimal("2500"), 300, 0, 50), at(4, 12));
-            publishAt(kafka, new RedemptionCaptured(UUID.randomUUID().toString(), member, partner, "S1", 800, 0), at(5, 9));
-            publishAt(kafka, new RedemptionReversed(UUID.randomUUID().toString(), UUID.randomUUID().toString(), member, partner, 100),
+            publishAt(
+                    kafka,
+                    new EarningReversed(
+                            UUID.randomUUID().toString(),
+                            big.earningId(),
+                            member,
+                            partner,
+                            "tx",
+                            new BigDecimal("2500"),
+                            300,
+                            0,
+                            50),
+                    at(4, 12));
+            publishAt(
+                    kafka,
+                    new RedemptionCaptured(UUID.randomUUID().toString(), member, partner, "S1", 800, 0),
+                    at(5, 9));
+            publishAt(
+                    kafka,
+                    new RedemptionReversed(
+                            UUID.randomUUID().toString(), UUID.randomUUID().toString(), member, partner, 100),
                     at(6, 9));
             publishAt(kafka, new PointsConverted(UUID.randomUUID().toString(), member, other, 1000, 500), at(7, 9));
             // the first day after the period, in Seoul: not this statement's
-            publishAt(kafka, earned(partner, member, 70, 0), mid.plusDays(1).atStartOfDay(SEOUL).toInstant());
+            publishAt(
+                    kafka,
+                    earned(partner, member, 70, 0),
+                    mid.plusDays(1).atStartOfDay(SEOUL).toInstant());
         }
         awaitFacts(partner, first, MONTH.atEndOfMonth(), 6);
         awaitFacts(other, first, MONTH.atEndOfMonth(), 1);
 
         // issued 1700 - 200 network-funded = 1500, reversed 300 - 50 = 250; fee 5 % of 1250 = 62.5 -> 63 (KRW, half up)
         // reimbursed 800 - 100 = 700; net = 1250 + 63 - 700 = 613, owed by the partner
-        String id = close(partner, first, mid).statusCode(201)
-                .body("status", is("CLOSED"), "periodStart", is(first.toString()), "periodEnd", is(mid.toString()),
-                        "pointsIssued", is(1500), "pointsIssuedReversed", is(250), "networkFundedPoints", is(200),
-                        "networkFundedReversed", is(50), "pointsRedeemed", is(800), "pointsRedeemedReversed", is(100),
-                        "pointsConverted", is(0), "facts", is(5), "lateFacts", is(0), "currency", is("KRW"),
-                        "issuedAmount", is(1250), "networkFee", is(63), "reimbursedAmount", is(700), "netAmount", is(613),
-                        "partnerOwes", is(613), "networkOwes", is(0), "closedBy", startsWith("operator"))
-                .extract().path("statementId");
+        String id = close(partner, first, mid)
+                .statusCode(201)
+                .body(
+                        "status",
+                        is("CLOSED"),
+                        "periodStart",
+                        is(first.toString()),
+                        "periodEnd",
+                        is(mid.toString()),
+                        "pointsIssued",
+                        is(1500),
+                        "pointsIssuedReversed",
+                        is(250),
+                        "networkFundedPoints",
+                        is(200),
+                        "networkFundedReversed",
+                        is(50),
+                        "pointsRedeemed",
+                        is(800),
+                        "pointsRedeemedReversed",
+                        is(100),
+                        "pointsConverted",
+                        is(0),
+                        "facts",
+                        is(5),
+                        "lateFacts",
+                        is(0),
+                        "currency",
+                        is("KRW"),
+                        "issuedAmount",
+                        is(1250),
+                        "networkFee",
+                        is(63),
+                        "reimbursedAmount",
+                        is(700),
+                        "netAmount",
+                        is(613),
+                        "partnerOwes",
+                        is(613),
+                        "networkOwes",
+                        is(0),
+                        "closedBy",
+                        startsWith("operator"))
+                .extract()
+                .path("statementId");
         // the mileage partner is owed for the points converted to its miles
-        close(other, first, MONTH.atEndOfMonth()).statusCode(201)
-                .body("pointsConverted", is(1000), "reimbursedAmount", is(1000), "netAmount", is(-1000), "networkOwes", is(1000));
+        close(other, first, MONTH.atEndOfMonth())
+                .statusCode(201)
+                .body(
+                        "pointsConverted",
+                        is(1000),
+                        "reimbursedAmount",
+                        is(1000),
+                        "netAmount",
+                        is(-1000),
+                        "networkOwes",
+                        is(1000));
 
-        given().auth().oauth2(TestTokens.partner(partner)).get(settlements(partner)).then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .get(settlements(partner))
+                .then()
+                .statusCode(200)
                 .body("$", hasSize(1), "[0].statementId", is(id), "[0].netAmount", is(613));
-        given().auth().oauth2(TestTokens.partner(partner)).get(settlements(partner) + "/" + id).then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .get(settlements(partner) + "/" + id)
+                .then()
+                .statusCode(200)
                 .body("statementId", is(id), "pointsIssued", is(1500));
-        String csv = given().auth().oauth2(TestTokens.partner(partner)).accept("text/csv").get(settlements(partner) + "/" + id)
-                .then().statusCode(200).contentType(containsString("text/csv"))
-                .header("Content-Disposition", containsString("settlement-" + id + ".csv")).extract().asString();
+        String csv = given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .accept("text/csv")
+                .get(settlements(partner) + "/" + id)
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/csv"))
+                .header("Content-Disposition", containsString("settlement-" + id + ".csv"))
+                .extract()
+                .asString();
         String[] lines = csv.split("\r\n");
         assertEquals(2, lines.length, csv);
         assertTrue(lines[0].startsWith("statementId,partnerId,status,periodStart,periodEnd"), lines[0]);
@@ -168,23 +270,60 @@ class SettlementTest {
             publishAt(kafka, earned(partner, 40, 0), at(10, 8));
         }
         awaitFacts(partner, mid.plusDays(1), MONTH.atEndOfMonth(), 2);
-        close(partner, mid.plusDays(1), MONTH.atEndOfMonth()).statusCode(201)
-                .body("pointsIssued", is(110), "facts", is(2), "lateFacts", is(1), "issuedAmount", is(110), "networkFee", is(6),
-                        "netAmount", is(116));
-        given().auth().oauth2(TestTokens.partner(partner)).accept("text/csv").get(settlements(partner)).then().statusCode(200)
+        close(partner, mid.plusDays(1), MONTH.atEndOfMonth())
+                .statusCode(201)
+                .body(
+                        "pointsIssued",
+                        is(110),
+                        "facts",
+                        is(2),
+                        "lateFacts",
+                        is(1),
+                        "issuedAmount",
+                        is(110),
+                        "networkFee",
+                        is(6),
+                        "netAmount",
+                        is(116));
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .accept("text/csv")
+                .get(settlements(partner))
+                .then()
+                .statusCode(200)
                 .body(containsString(id));
-        assertEquals(3, given().auth().oauth2(TestTokens.partner(partner)).accept("text/csv").get(settlements(partner))
-                .then().extract().asString().split("\r\n").length);
+        assertEquals(
+                3,
+                given().auth()
+                        .oauth2(TestTokens.partner(partner))
+                        .accept("text/csv")
+                        .get(settlements(partner))
+                        .then()
+                        .extract()
+                        .asString()
+                        .split("\r\n")
+                        .length);
 
         // the database refuses to change a closed statement or a settled fact
-        assertThrows(SQLException.class, () -> sql("UPDATE settlement_statement SET net_amount = 0 WHERE id = '" + id + "'"));
+        assertThrows(
+                SQLException.class,
+                () -> sql("UPDATE settlement_statement SET net_amount = 0 WHERE id = '" + id + "'"));
         assertThrows(SQLException.class, () -> sql("DELETE FROM settlement_statement WHERE id = '" + id + "'"));
-        assertThrows(SQLException.class, () -> sql("UPDATE settlement_fact SET points_issued = 1 WHERE statement_id = '" + id + "'"));
-        assertThrows(SQLException.class, () -> sql("UPDATE settlement_fact SET statement_id = NULL WHERE statement_id = '" + id + "'"));
+        assertThrows(
+                SQLException.class,
+                () -> sql("UPDATE settlement_fact SET points_issued = 1 WHERE statement_id = '" + id + "'"));
+        assertThrows(
+                SQLException.class,
+                () -> sql("UPDATE settlement_fact SET statement_id = NULL WHERE statement_id = '" + id + "'"));
 
         try (KafkaTestClient kafka = kafka()) {
-            kafka.await(topic("partner.events"), r -> r.key().equals(partner) && r.value().contains("partner.settlement-closed")
-                    && r.value().contains(id) && r.value().contains("\"netAmount\":613"), Duration.ofSeconds(10));
+            kafka.await(
+                    topic("partner.events"),
+                    r -> r.key().equals(partner)
+                            && r.value().contains("partner.settlement-closed")
+                            && r.value().contains(id)
+                            && r.value().contains("\"netAmount\":613"),
+                    Duration.ofSeconds(10));
         }
     }
 
@@ -195,24 +334,54 @@ class SettlementTest {
         PartnerLifecycleTest.transition(active, "activation", "contract signed").statusCode(200);
         YearMonth month = MONTH.minusMonths(1);
         // both partners existed in that month
-        sql("UPDATE partner SET created_at = created_at - interval '120 days' WHERE id IN ('" + active + "', '" + pending + "')");
+        sql("UPDATE partner SET created_at = created_at - interval '120 days' WHERE id IN ('" + active + "', '"
+                + pending + "')");
         try (KafkaTestClient kafka = kafka()) {
-            publishAt(kafka, earned(active, 900, 0), month.atDay(20).atStartOfDay(SEOUL).toInstant());
+            publishAt(
+                    kafka,
+                    earned(active, 900, 0),
+                    month.atDay(20).atStartOfDay(SEOUL).toInstant());
         }
         awaitFacts(active, month.atDay(1), month.atEndOfMonth(), 1);
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("month", month.toString()))
-                .post("/partners/v1/settlements/monthly-close").then().statusCode(200)
-                .body("findAll { it.partnerId == '" + active + "' }", hasSize(1),
-                        "find { it.partnerId == '" + active + "' }.pointsIssued", is(900),
-                        "find { it.partnerId == '" + active + "' }.periodStart", is(month.atDay(1).toString()),
-                        "find { it.partnerId == '" + pending + "' }", nullValue());
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("month", month.toString()))
+                .post("/partners/v1/settlements/monthly-close")
+                .then()
+                .statusCode(200)
+                .body(
+                        "findAll { it.partnerId == '" + active + "' }",
+                        hasSize(1),
+                        "find { it.partnerId == '" + active + "' }.pointsIssued",
+                        is(900),
+                        "find { it.partnerId == '" + active + "' }.periodStart",
+                        is(month.atDay(1).toString()),
+                        "find { it.partnerId == '" + pending + "' }",
+                        nullValue());
         // again: nothing left to close for it
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("month", month.toString()))
-                .post("/partners/v1/settlements/monthly-close").then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("month", month.toString()))
+                .post("/partners/v1/settlements/monthly-close")
+                .then()
+                .statusCode(200)
                 .body("findAll { it.partnerId == '" + active + "' }", hasSize(0));
-        given().auth().oauth2(TestTokens.operator()).get(settlements(active)).then().statusCode(200).body("$", hasSize(1));
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("month", YearMonth.now(SEOUL).toString()))
-                .post("/partners/v1/settlements/monthly-close").then().statusCode(409).body("code", is("period-not-ended"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get(settlements(active))
+                .then()
+                .statusCode(200)
+                .body("$", hasSize(1));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("month", YearMonth.now(SEOUL).toString()))
+                .post("/partners/v1/settlements/monthly-close")
+                .then()
+                .statusCode(409)
+                .body("code", is("period-not-ended"));
     }
 
     @Test
@@ -222,32 +391,83 @@ class SettlementTest {
         LocalDate first = MONTH.atDay(1);
         LocalDate last = MONTH.atEndOfMonth();
         String mine = settlements(partner);
-        given().auth().oauth2(TestTokens.partner(partner)).get(mine).then().statusCode(200).body("$", hasSize(0));
-        given().auth().oauth2(TestTokens.partner(partner)).get(mine + "/preview").then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .get(mine)
+                .then()
+                .statusCode(200)
+                .body("$", hasSize(0));
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .get(mine + "/preview")
+                .then()
+                .statusCode(200)
                 .body("status", is("OPEN"), "statementId", nullValue(), "facts", is(0));
         for (String path : List.of(mine, mine + "/preview", mine + "/" + UUID.randomUUID())) {
             given().auth().oauth2(TestTokens.partner(other)).get(path).then().statusCode(403);
             given().auth().oauth2(TestTokens.member("someone")).get(path).then().statusCode(403);
             given().get(path).then().statusCode(401);
         }
-        given().auth().oauth2(TestTokens.partner(partner)).contentType(ContentType.JSON)
-                .body(Map.of("periodStart", first.toString(), "periodEnd", last.toString())).post(mine).then().statusCode(403);
-        given().auth().oauth2(TestTokens.partner(partner)).contentType(ContentType.JSON).body(Map.of("month", MONTH.toString()))
-                .post("/partners/v1/settlements/monthly-close").then().statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType(ContentType.JSON)
+                .body(Map.of("periodStart", first.toString(), "periodEnd", last.toString()))
+                .post(mine)
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType(ContentType.JSON)
+                .body(Map.of("month", MONTH.toString()))
+                .post("/partners/v1/settlements/monthly-close")
+                .then()
+                .statusCode(403);
 
         // bad input changes nothing and says why
         close(partner, last, first).statusCode(400).body("code", is("validation-failed"));
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("periodStart", "yesterday", "periodEnd", "2026-01-01"))
-                .post(mine).then().statusCode(400);
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("periodStart", first.toString()))
-                .post(mine).then().statusCode(400);
-        given().auth().oauth2(TestTokens.operator()).get(mine + "/preview?periodStart=soon").then().statusCode(400);
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("month", "2026-13"))
-                .post("/partners/v1/settlements/monthly-close").then().statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("periodStart", "yesterday", "periodEnd", "2026-01-01"))
+                .post(mine)
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("periodStart", first.toString()))
+                .post(mine)
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get(mine + "/preview?periodStart=soon")
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("month", "2026-13"))
+                .post("/partners/v1/settlements/monthly-close")
+                .then()
+                .statusCode(400);
         close("no-such-partner", first, last).statusCode(404);
-        given().auth().oauth2(TestTokens.operator()).get(mine + "/" + UUID.randomUUID()).then().statusCode(404);
-        given().auth().oauth2(TestTokens.operator()).get(mine + "/not-a-uuid").then().statusCode(404);
-        given().auth().oauth2(TestTokens.operator()).get(mine).then().statusCode(200).body("$", hasSize(0));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get(mine + "/" + UUID.randomUUID())
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get(mine + "/not-a-uuid")
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get(mine)
+                .then()
+                .statusCode(200)
+                .body("$", hasSize(0));
     }
 
     private static Map<String, String> row(String header, String line) {
@@ -261,8 +481,10 @@ class SettlementTest {
     }
 
     private static void sql(String statement) throws SQLException {
-        String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/" + io.pointmesh.testing.PointmeshTestResource.testDatabase("partner");
-        try (Connection c = DriverManager.getConnection(url, "partner", "partner"); Statement s = c.createStatement()) {
+        String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/"
+                + io.pointmesh.testing.PointmeshTestResource.testDatabase("partner");
+        try (Connection c = DriverManager.getConnection(url, "partner", "partner");
+                Statement s = c.createStatement()) {
             s.executeUpdate(statement);
         }
     }

@@ -1,25 +1,24 @@
 package io.pointmesh.partner;
 
-import io.pointmesh.testing.KafkaTestClient;
-import io.pointmesh.testing.PointmeshTestResource;
-import io.pointmesh.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Map;
-
 import static io.pointmesh.testing.TestEvents.kafka;
 import static io.pointmesh.testing.TestEvents.topic;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Stores (the partner's own to manage) and earn rule versions (the operator's to publish), each announced by event. */
 @QuarkusTest
@@ -31,25 +30,77 @@ class StoreAndRuleTest {
         String id = PartnerLifecycleTest.register();
         String stores = "/partners/v1/partners/" + id + "/stores";
         Map<String, Object> store = Map.of("code", "GN-01", "name", "Gangnam", "channel", "OFFLINE", "region", "Seoul");
-        given().auth().oauth2(TestTokens.partner(id)).contentType(ContentType.JSON).body(store).post(stores)
-                .then().statusCode(201).body("code", is("GN-01"), "open", is(true));
-        given().auth().oauth2(TestTokens.partner(id)).contentType(ContentType.JSON).body(store).post(stores)
-                .then().statusCode(409).body("code", is("duplicate-store"));
-        given().auth().oauth2(TestTokens.partner("someone-else")).contentType(ContentType.JSON).body(store).post(stores)
-                .then().statusCode(403);
-        given().auth().oauth2(TestTokens.partner(id)).contentType(ContentType.JSON)
-                .body(Map.of("code", "bad code!", "name", "", "channel", "MOON")).post(stores).then().statusCode(400);
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
-                .body(Map.of("code", "WEB", "name", "Online shop", "channel", "ONLINE")).post(stores).then().statusCode(201);
-        given().auth().oauth2(TestTokens.partner(id)).post(stores + "/GN-01/closure").then().statusCode(200).body("open", is(false));
-        given().auth().oauth2(TestTokens.partner(id)).post(stores + "/NOPE/closure").then().statusCode(404);
-        given().auth().oauth2(TestTokens.partner(id)).get(stores).then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .contentType(ContentType.JSON)
+                .body(store)
+                .post(stores)
+                .then()
+                .statusCode(201)
+                .body("code", is("GN-01"), "open", is(true));
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .contentType(ContentType.JSON)
+                .body(store)
+                .post(stores)
+                .then()
+                .statusCode(409)
+                .body("code", is("duplicate-store"));
+        given().auth()
+                .oauth2(TestTokens.partner("someone-else"))
+                .contentType(ContentType.JSON)
+                .body(store)
+                .post(stores)
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .contentType(ContentType.JSON)
+                .body(Map.of("code", "bad code!", "name", "", "channel", "MOON"))
+                .post(stores)
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("code", "WEB", "name", "Online shop", "channel", "ONLINE"))
+                .post(stores)
+                .then()
+                .statusCode(201);
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .post(stores + "/GN-01/closure")
+                .then()
+                .statusCode(200)
+                .body("open", is(false));
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .post(stores + "/NOPE/closure")
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .get(stores)
+                .then()
+                .statusCode(200)
                 .body("code", contains("GN-01", "WEB"), "open", contains(false, true));
-        given().auth().oauth2(TestTokens.partner("someone-else")).get(stores).then().statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner("someone-else"))
+                .get(stores)
+                .then()
+                .statusCode(403);
         try (KafkaTestClient kafka = kafka()) {
             var events = kafka.readAll(topic("partner.events"), r -> id.equals(r.key()), Duration.ofSeconds(10));
-            assertEquals(List.of("partner.registered", "partner.store-opened", "partner.store-opened", "partner.store-closed"),
-                    events.stream().map(r -> new String(r.headers().lastHeader("ce_type").value())).toList());
+            assertEquals(
+                    List.of(
+                            "partner.registered",
+                            "partner.store-opened",
+                            "partner.store-opened",
+                            "partner.store-closed"),
+                    events.stream()
+                            .map(r ->
+                                    new String(r.headers().lastHeader("ce_type").value()))
+                            .toList());
         }
     }
 
@@ -57,38 +108,102 @@ class StoreAndRuleTest {
     void operatorsPublishEarnRuleVersionsThatNeverChangeThePast() {
         String id = PartnerLifecycleTest.register();
         String rules = "/partners/v1/partners/" + id + "/earn-rules";
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("baseRate", 0.2)).put(rules)
-                .then().statusCode(400).body("code", is("validation-failed"));
-        given().auth().oauth2(TestTokens.partner(id)).contentType(ContentType.JSON).body(Map.of("baseRate", 0.05)).put(rules)
-                .then().statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.2))
+                .put(rules)
+                .then()
+                .statusCode(400)
+                .body("code", is("validation-failed"));
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.05))
+                .put(rules)
+                .then()
+                .statusCode(403);
         // terms the ledger could not post: points available after they expire, or expired at birth
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
-                .body(Map.of("baseRate", 0.01, "pendingDays", 60, "validityMonths", 1)).put(rules)
-                .then().statusCode(400).body("errors[0].field", is("pendingDays"));
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
-                .body(Map.of("baseRate", 0.01, "backdatingDays", 30, "validityMonths", 1)).put(rules)
-                .then().statusCode(400).body("errors[0].field", is("backdatingDays"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.01, "pendingDays", 60, "validityMonths", 1))
+                .put(rules)
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", is("pendingDays"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.01, "backdatingDays", 30, "validityMonths", 1))
+                .put(rules)
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", is("backdatingDays"));
         // the first version may start in the past: the contract its imported purchase history earns under
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
-                .body(Map.of("baseRate", 0.01, "effectiveFrom", "1997-01-01T00:00:00Z")).put(rules)
-                .then().statusCode(200).body("version", is(1));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.01, "effectiveFrom", "1997-01-01T00:00:00Z"))
+                .put(rules)
+                .then()
+                .statusCode(200)
+                .body("version", is(1));
         // later versions never reach back
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
-                .body(Map.of("baseRate", 0.01, "effectiveFrom", Instant.now().minus(1, ChronoUnit.DAYS).toString())).put(rules)
-                .then().statusCode(400).body("errors[0].field", is("effectiveFrom"));
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
-                .body(Map.of("baseRate", 0.01, "pendingDays", 7, "validityMonths", 60, "storeRates", Map.of("GN-01", 0.02))).put(rules)
-                .then().statusCode(200).body("version", is(2), "pendingDays", is(7));
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON)
-                .body(Map.of("baseRate", 0.015, "effectiveFrom", Instant.now().plus(30, ChronoUnit.DAYS).toString())).put(rules)
-                .then().statusCode(200).body("version", is(3), "validityMonths", is(60), "backdatingDays", is(30));
-        given().auth().oauth2(TestTokens.operator()).contentType(ContentType.JSON).body(Map.of("baseRate", 0.02)).put(rules)
-                .then().statusCode(409).body("code", is("rule-out-of-order"));
-        given().auth().oauth2(TestTokens.partner(id)).get(rules).then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseRate",
+                        0.01,
+                        "effectiveFrom",
+                        Instant.now().minus(1, ChronoUnit.DAYS).toString()))
+                .put(rules)
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", is("effectiveFrom"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseRate", 0.01, "pendingDays", 7, "validityMonths", 60, "storeRates", Map.of("GN-01", 0.02)))
+                .put(rules)
+                .then()
+                .statusCode(200)
+                .body("version", is(2), "pendingDays", is(7));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "baseRate",
+                        0.015,
+                        "effectiveFrom",
+                        Instant.now().plus(30, ChronoUnit.DAYS).toString()))
+                .put(rules)
+                .then()
+                .statusCode(200)
+                .body("version", is(3), "validityMonths", is(60), "backdatingDays", is(30));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.02))
+                .put(rules)
+                .then()
+                .statusCode(409)
+                .body("code", is("rule-out-of-order"));
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .get(rules)
+                .then()
+                .statusCode(200)
                 .body("version", contains(1, 2, 3), "[1].storeRates.GN-01", is(0.02f));
         try (KafkaTestClient kafka = kafka()) {
-            assertEquals(3, kafka.count(topic("partner.events"),
-                    r -> id.equals(r.key()) && r.value().contains("partner.earn-rule-published"), Duration.ofSeconds(10)));
+            assertEquals(
+                    3,
+                    kafka.count(
+                            topic("partner.events"),
+                            r -> id.equals(r.key()) && r.value().contains("partner.earn-rule-published"),
+                            Duration.ofSeconds(10)));
         }
     }
 }

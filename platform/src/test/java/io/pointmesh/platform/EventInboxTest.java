@@ -1,5 +1,8 @@
 package io.pointmesh.platform;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.pointmesh.events.EventCodec;
 import io.pointmesh.events.EventEnvelope;
 import io.pointmesh.events.partner.PartnerRegistered;
@@ -14,9 +17,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,9 +24,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.*;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PointmeshTestResource.class)
@@ -56,7 +55,8 @@ class EventInboxTest {
         assertEquals(Outcome.DUPLICATE, OnVertx.await(() -> inbox.consume("inbox-test", json, e -> count(applied))));
         assertEquals(1, applied.get());
         // another consumer of the same event applies it for itself
-        assertEquals(Outcome.APPLIED, OnVertx.await(() -> inbox.consume("another-consumer", json, e -> count(applied))));
+        assertEquals(
+                Outcome.APPLIED, OnVertx.await(() -> inbox.consume("another-consumer", json, e -> count(applied))));
     }
 
     @Test
@@ -64,9 +64,12 @@ class EventInboxTest {
         String json = event();
         AtomicInteger attempts = new AtomicInteger();
 
-        Outcome outcome = OnVertx.await(() -> inbox.consume("inbox-test", json, e -> attempts.incrementAndGet() == 1
-                ? Uni.createFrom().failure(new IllegalStateException("database went away"))
-                : Uni.createFrom().voidItem()));
+        Outcome outcome = OnVertx.await(() -> inbox.consume(
+                "inbox-test",
+                json,
+                e -> attempts.incrementAndGet() == 1
+                        ? Uni.createFrom().failure(new IllegalStateException("database went away"))
+                        : Uni.createFrom().voidItem()));
 
         assertEquals(Outcome.APPLIED, outcome, "had the claim survived the failure, the retry would be a duplicate");
         assertEquals(2, attempts.get());
@@ -79,7 +82,8 @@ class EventInboxTest {
         AtomicInteger applied = new AtomicInteger();
         List<CompletableFuture<Outcome>> deliveries = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            deliveries.add(CompletableFuture.supplyAsync(() -> OnVertx.await(() -> inbox.consume("inbox-test", json, e -> count(applied)))));
+            deliveries.add(CompletableFuture.supplyAsync(
+                    () -> OnVertx.await(() -> inbox.consume("inbox-test", json, e -> count(applied)))));
         }
         long appliedOutcomes = 0;
         for (CompletableFuture<Outcome> d : deliveries) {
@@ -93,7 +97,8 @@ class EventInboxTest {
 
     @Test
     void anEventTypeFromTheFutureIsSkipped() {
-        String json = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"partner.teleported\",\"data\":{}}";
+        String json = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID()
+                + "\",\"type\":\"partner.teleported\",\"data\":{}}";
         AtomicInteger applied = new AtomicInteger();
         assertEquals(Outcome.SKIPPED, OnVertx.await(() -> inbox.consume("inbox-test", json, e -> count(applied))));
         assertEquals(0, applied.get());
@@ -103,15 +108,19 @@ class EventInboxTest {
     @Test
     void throughKafkaTheSameRecordTwiceHasOneEffect() {
         String partnerId = UUID.randomUUID().toString();
-        EventEnvelope<PartnerRegistered> event = codec.wrap(new PartnerRegistered(partnerId, "Twice", "220-81-62517", "retail"), Instant.now());
+        EventEnvelope<PartnerRegistered> event =
+                codec.wrap(new PartnerRegistered(partnerId, "Twice", "220-81-62517", "retail"), Instant.now());
         String json = codec.encode(event);
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
             kafka.send(prefix + "partner.events", partnerId, json);
             kafka.send(prefix + "partner.events", partnerId, json);
             // a later, different event on the same partition proves both copies were consumed
             String marker = UUID.randomUUID().toString();
-            kafka.send(prefix + "partner.events", partnerId,
-                    codec.encode(codec.wrap(new PartnerRegistered(marker, "Marker", "220-81-62517", "retail"), Instant.now())));
+            kafka.send(
+                    prefix + "partner.events",
+                    partnerId,
+                    codec.encode(codec.wrap(
+                            new PartnerRegistered(marker, "Marker", "220-81-62517", "retail"), Instant.now())));
             await().atMost(Duration.ofSeconds(30)).until(() -> effects(marker) == 1);
         }
         assertEquals(1, effects(partnerId));
@@ -132,16 +141,19 @@ class EventInboxTest {
     }
 
     private String event() {
-        return codec.encode(codec.wrap(new PartnerRegistered(UUID.randomUUID().toString(), "A", "220-81-62517", "retail"), Instant.now()));
+        return codec.encode(codec.wrap(
+                new PartnerRegistered(UUID.randomUUID().toString(), "A", "220-81-62517", "retail"), Instant.now()));
     }
 
     private long claims(String eventId) {
         return OnVertx.await(() -> pool.preparedQuery("SELECT count(*) FROM processed_event WHERE event_id = $1")
-                .execute(Tuple.of(eventId)).map(rows -> rows.iterator().next().getLong(0)));
+                .execute(Tuple.of(eventId))
+                .map(rows -> rows.iterator().next().getLong(0)));
     }
 
     private long effects(String partnerId) {
         return OnVertx.await(() -> pool.preparedQuery("SELECT count(*) FROM test_effect WHERE partner_id = $1")
-                .execute(Tuple.of(partnerId)).map(rows -> rows.iterator().next().getLong(0)));
+                .execute(Tuple.of(partnerId))
+                .map(rows -> rows.iterator().next().getLong(0)));
     }
 }

@@ -1,8 +1,11 @@
 package io.pointmesh.platform;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventCodec;
 import io.pointmesh.events.EventEnvelope;
-import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.partner.PartnerRegistered;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.outbox.OutboxRelay;
@@ -16,21 +19,17 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.*;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PointmeshTestResource.class)
@@ -72,38 +71,46 @@ class OutboxTest {
         EventEnvelope<DomainEvent> written = OnVertx.await(() -> Panache.withTransaction(
                 () -> outbox.publish(new PartnerRegistered(partnerId, "Acme", "220-81-62517", "retail"))));
 
-        ConsumerRecord<String, String> record = kafka.await(prefix + "partner.events",
-                r -> partnerId.equals(r.key()), Duration.ofSeconds(20));
+        ConsumerRecord<String, String> record =
+                kafka.await(prefix + "partner.events", r -> partnerId.equals(r.key()), Duration.ofSeconds(20));
         EventEnvelope<DomainEvent> read = codec.decode(record.value()).orElseThrow();
         assertEquals(written.id(), read.id());
         assertEquals("partner.registered", read.type());
         assertEquals(partnerId, read.subject());
         assertEquals(new PartnerRegistered(partnerId, "Acme", "220-81-62517", "retail"), read.data());
-        assertEquals("application/cloudevents+json",
+        assertEquals(
+                "application/cloudevents+json",
                 new String(record.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> publishedAt(written.id()) != null);
-        assertEquals(1, kafka.count(prefix + "partner.events", r -> r.value().contains(written.id()), Duration.ofSeconds(3)));
+        assertEquals(
+                1,
+                kafka.count(prefix + "partner.events", r -> r.value().contains(written.id()), Duration.ofSeconds(3)));
     }
 
     @Test
     void aRolledBackTransactionLeavesNoEvent() {
         String partnerId = UUID.randomUUID().toString();
-        assertThrows(IllegalStateException.class, () -> OnVertx.await(() -> Panache.withTransaction(
-                () -> outbox.publish(new PartnerRegistered(partnerId, "Rolled", "220-81-62517", "retail"))
+        assertThrows(
+                IllegalStateException.class,
+                () -> OnVertx.await(() -> Panache.withTransaction(() -> outbox.publish(
+                                new PartnerRegistered(partnerId, "Rolled", "220-81-62517", "retail"))
                         .chain(() -> Uni.createFrom().failure(new IllegalStateException("the state change failed"))))));
 
         OnVertx.await(() -> relay.drain());
         long rows = OnVertx.await(() -> pool.preparedQuery("SELECT count(*) FROM outbox_event WHERE event_key = $1")
-                .execute(Tuple.of(partnerId)).map(r -> r.iterator().next().getLong(0)));
+                .execute(Tuple.of(partnerId))
+                .map(r -> r.iterator().next().getLong(0)));
         assertEquals(0L, rows);
         assertEquals(0, kafka.count(prefix + "partner.events", r -> partnerId.equals(r.key()), Duration.ofSeconds(2)));
     }
 
     @Test
     void publishingOutsideATransactionIsRefused() {
-        Exception e = assertThrows(IllegalStateException.class, () -> OnVertx.await(() -> Panache.withSession(
-                () -> outbox.publish(new PartnerRegistered("p", "x", "220-81-62517", "retail")))));
+        Exception e = assertThrows(
+                IllegalStateException.class,
+                () -> OnVertx.await(() -> Panache.withSession(
+                        () -> outbox.publish(new PartnerRegistered("p", "x", "220-81-62517", "retail")))));
         assertTrue(e.getMessage().contains("inside a transaction"), e.getMessage());
     }
 
@@ -111,13 +118,15 @@ class OutboxTest {
     @Test
     void anEventCommittedByACrashedInstanceIsStillPublished() {
         String partnerId = UUID.randomUUID().toString();
-        EventEnvelope<PartnerRegistered> orphan = codec.wrap(new PartnerRegistered(partnerId, "Orphan", "220-81-62517", "retail"), Instant.now());
-        OnVertx.await(() -> pool.preparedQuery("INSERT INTO outbox_event (event_id, topic, event_key, event_type, payload) "
-                        + "VALUES ($1, 'partner.events', $2, 'partner.registered', $3)")
-                .execute(Tuple.of(UUID.fromString(orphan.id()), partnerId, codec.encode(orphan))));
+        EventEnvelope<PartnerRegistered> orphan =
+                codec.wrap(new PartnerRegistered(partnerId, "Orphan", "220-81-62517", "retail"), Instant.now());
+        OnVertx.await(
+                () -> pool.preparedQuery("INSERT INTO outbox_event (event_id, topic, event_key, event_type, payload) "
+                                + "VALUES ($1, 'partner.events', $2, 'partner.registered', $3)")
+                        .execute(Tuple.of(UUID.fromString(orphan.id()), partnerId, codec.encode(orphan))));
 
-        ConsumerRecord<String, String> record = kafka.await(prefix + "partner.events",
-                r -> partnerId.equals(r.key()), Duration.ofSeconds(20));
+        ConsumerRecord<String, String> record =
+                kafka.await(prefix + "partner.events", r -> partnerId.equals(r.key()), Duration.ofSeconds(20));
         assertEquals(orphan.id(), codec.decode(record.value()).orElseThrow().id());
     }
 
@@ -127,12 +136,15 @@ class OutboxTest {
         List<String> written = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             int n = i;
-            written.add(OnVertx.await(() -> Panache.withTransaction(() -> outbox.publish(
-                    new PartnerRegistered(partnerId, "Name " + n, "220-81-62517", "retail")))).id());
+            written.add(OnVertx.await(() -> Panache.withTransaction(() ->
+                            outbox.publish(new PartnerRegistered(partnerId, "Name " + n, "220-81-62517", "retail"))))
+                    .id());
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> publishedAt(written.get(29)) != null);
-        List<String> read = kafka.readAll(prefix + "partner.events", r -> partnerId.equals(r.key()), Duration.ofSeconds(3))
-                .stream().map(r -> codec.decode(r.value()).orElseThrow().id()).toList();
+        List<String> read =
+                kafka.readAll(prefix + "partner.events", r -> partnerId.equals(r.key()), Duration.ofSeconds(3)).stream()
+                        .map(r -> codec.decode(r.value()).orElseThrow().id())
+                        .toList();
         assertEquals(written, read);
     }
 

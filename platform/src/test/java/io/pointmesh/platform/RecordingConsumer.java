@@ -18,13 +18,17 @@ public class RecordingConsumer {
     @Incoming("partner-events")
     public Uni<Void> onPartnerEvent(String json) {
         return inbox.consume("platform-test", json, event -> {
-            if (event.data() instanceof PartnerRegistered registered) {
-                return Panache.getSession().chain(s -> s.createNativeQuery(
-                                "INSERT INTO test_effect (event_id, partner_id) VALUES (:id, :partner)")
-                        .setParameter("id", event.id()).setParameter("partner", registered.partnerId())
-                        .executeUpdate()).replaceWithVoid();
-            }
-            return Uni.createFrom().voidItem();
-        }).replaceWithVoid();
+                    if (event.data() instanceof PartnerRegistered registered) {
+                        return Panache.getSession()
+                                .chain(s -> s.createNativeQuery(
+                                                "INSERT INTO test_effect (event_id, partner_id) VALUES (:id, :partner)")
+                                        .setParameter("id", event.id())
+                                        .setParameter("partner", registered.partnerId())
+                                        .executeUpdate())
+                                .replaceWithVoid();
+                    }
+                    return Uni.createFrom().voidItem();
+                })
+                .replaceWithVoid();
     }
 }

@@ -1,5 +1,12 @@
 package io.pointmesh.testing;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -8,14 +15,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.function.Predicate;
 
 /** Reads and writes raw records on the real broker: to watch what a service published, or to redeliver. */
 public final class KafkaTestClient implements AutoCloseable {
@@ -45,7 +44,8 @@ public final class KafkaTestClient implements AutoCloseable {
     /**
      * Reads the topic from the beginning until a record matches, or fails after {@code timeout}.
      */
-    public ConsumerRecord<String, String> await(String topic, Predicate<ConsumerRecord<String, String>> match, Duration timeout) {
+    public ConsumerRecord<String, String> await(
+            String topic, Predicate<ConsumerRecord<String, String>> match, Duration timeout) {
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = consumer()) {
             consumer.subscribe(List.of(topic));
@@ -59,11 +59,13 @@ public final class KafkaTestClient implements AutoCloseable {
                 }
             }
         }
-        throw new AssertionError("no matching record on " + topic + " within " + timeout + "; saw " + seen.size() + " others");
+        throw new AssertionError(
+                "no matching record on " + topic + " within " + timeout + "; saw " + seen.size() + " others");
     }
 
     /** Every matching record the topic holds, read from the beginning for {@code window}, in offset order per partition. */
-    public List<ConsumerRecord<String, String>> readAll(String topic, Predicate<ConsumerRecord<String, String>> match, Duration window) {
+    public List<ConsumerRecord<String, String>> readAll(
+            String topic, Predicate<ConsumerRecord<String, String>> match, Duration window) {
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = consumer()) {
             consumer.subscribe(List.of(topic));

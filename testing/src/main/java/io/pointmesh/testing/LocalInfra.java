@@ -26,8 +26,7 @@ public final class LocalInfra {
 
     private static Map<String, String> settings;
 
-    private LocalInfra() {
-    }
+    private LocalInfra() {}
 
     /** PostgreSQL and Kafka are reachable when this returns. */
     public static synchronized void ensureRunning() {
@@ -36,7 +35,8 @@ public final class LocalInfra {
         }
         Path script = repositoryRoot().resolve("pointmesh");
         try {
-            Process p = new ProcessBuilder(script.toString(), "infra").inheritIO().start();
+            Process p =
+                    new ProcessBuilder(script.toString(), "infra").inheritIO().start();
             if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 throw new IllegalStateException(script + " infra failed (exit " + p.exitValue() + ")");
             }
@@ -70,8 +70,9 @@ public final class LocalInfra {
      */
     public static void recreateDatabase(String database, String owner) {
         String url = "jdbc:postgresql://" + HOST + ":" + pgPort() + "/postgres";
-        try (Connection c = DriverManager.getConnection(url, "postgres", setting("POINTMESH_PG_SUPERUSER_PASSWORD", null));
-             Statement s = c.createStatement()) {
+        try (Connection c =
+                        DriverManager.getConnection(url, "postgres", setting("POINTMESH_PG_SUPERUSER_PASSWORD", null));
+                Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + owner + "') THEN "
                     + "CREATE ROLE " + owner + " LOGIN PASSWORD '" + owner + "'; END IF; END $$");
             s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
@@ -90,7 +91,8 @@ public final class LocalInfra {
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("not inside a pointmesh checkout: no ./pointmesh above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("not inside a pointmesh checkout: no ./pointmesh above "
+                + Path.of("").toAbsolutePath());
     }
 
     /** An environment variable, else the value in .pointmesh/secrets.env, else the default. */
@@ -107,7 +109,9 @@ public final class LocalInfra {
                     for (String line : Files.readAllLines(file)) {
                         int eq = line.indexOf('=');
                         if (eq > 0 && !line.startsWith("#")) {
-                            settings.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                            settings.put(
+                                    line.substring(0, eq).trim(),
+                                    line.substring(eq + 1).trim());
                         }
                     }
                 } catch (IOException e) {
@@ -117,8 +121,8 @@ public final class LocalInfra {
         }
         String value = settings.getOrDefault(name, defaultValue);
         if (value == null) {
-            throw new IllegalStateException(name + " is not set and not in " + stateDir().resolve("secrets.env")
-                    + ": run ./pointmesh infra first");
+            throw new IllegalStateException(name + " is not set and not in "
+                    + stateDir().resolve("secrets.env") + ": run ./pointmesh infra first");
         }
         return value;
     }

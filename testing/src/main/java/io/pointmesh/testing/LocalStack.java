@@ -2,7 +2,6 @@ package io.pointmesh.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -33,7 +32,9 @@ public final class LocalStack {
     /** Reads local.json ({@code POINTMESH_LOCAL_JSON}, else .pointmesh/local.json); fails if the stack was never brought up. */
     public static LocalStack connect() {
         String configured = System.getenv("POINTMESH_LOCAL_JSON");
-        Path file = configured != null && !configured.isBlank() ? Path.of(configured) : LocalInfra.stateDir().resolve("local.json");
+        Path file = configured != null && !configured.isBlank()
+                ? Path.of(configured)
+                : LocalInfra.stateDir().resolve("local.json");
         if (!Files.exists(file)) {
             throw new IllegalStateException(file + " does not exist: run ./pointmesh up first (./pointmesh test does)");
         }
@@ -55,20 +56,34 @@ public final class LocalStack {
 
     /** A token of the operator client (client credentials; realm role operator). */
     public String operatorToken() {
-        return token(form(Map.of("grant_type", "client_credentials",
-                "client_id", local.path("operator").path("clientId").asText(),
-                "client_secret", local.path("operator").path("clientSecret").asText())));
+        return token(form(Map.of(
+                "grant_type",
+                "client_credentials",
+                "client_id",
+                local.path("operator").path("clientId").asText(),
+                "client_secret",
+                local.path("operator").path("clientSecret").asText())));
     }
 
     /** A client-credentials token for a confidential client (a partner's). */
     public String clientToken(String clientId, String clientSecret) {
-        return token(form(Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", clientSecret)));
+        return token(
+                form(Map.of("grant_type", "client_credentials", "client_id", clientId, "client_secret", clientSecret)));
     }
 
     /** A member's token through the mobile app client (password grant: local stacks only). */
     public String memberToken(String username, String password) {
-        return token(form(Map.of("grant_type", "password", "client_id", local.path("mobileApp").path("clientId").asText(),
-                "username", username, "password", password, "scope", "openid")));
+        return token(form(Map.of(
+                "grant_type",
+                "password",
+                "client_id",
+                local.path("mobileApp").path("clientId").asText(),
+                "username",
+                username,
+                "password",
+                password,
+                "scope",
+                "openid")));
     }
 
     /**
@@ -82,34 +97,70 @@ public final class LocalStack {
             byte[] random = new byte[32];
             new java.security.SecureRandom().nextBytes(random);
             String verifier = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-            HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-            String auth = keycloakUrl() + "/realms/" + realm() + "/protocol/openid-connect/auth?" + form(Map.of("client_id", clientId,
-                    "response_type", "code", "scope", "openid", "redirect_uri", redirect, "state", UUID.randomUUID().toString(),
-                    "code_challenge", challenge, "code_challenge_method", "S256"));
-            HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(auth)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            java.util.regex.Matcher action = java.util.regex.Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|"
-                    + "<form[^>]*action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"").matcher(page.body());
+            String challenge = java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            HttpClient browser = HttpClient.newBuilder()
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+            String auth = keycloakUrl() + "/realms/" + realm() + "/protocol/openid-connect/auth?"
+                    + form(Map.of(
+                            "client_id",
+                            clientId,
+                            "response_type",
+                            "code",
+                            "scope",
+                            "openid",
+                            "redirect_uri",
+                            redirect,
+                            "state",
+                            UUID.randomUUID().toString(),
+                            "code_challenge",
+                            challenge,
+                            "code_challenge_method",
+                            "S256"));
+            HttpResponse<String> page = browser.send(
+                    HttpRequest.newBuilder(URI.create(auth)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher action = java.util.regex.Pattern.compile(
+                            "<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|"
+                                    + "<form[^>]*action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"")
+                    .matcher(page.body());
             if (page.statusCode() != 200 || !action.find()) {
                 throw new IllegalStateException("no login form at " + auth + ": " + page.statusCode());
             }
             String postTo = (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&");
             // Keycloak marks its session cookies Secure; a browser sends them to 127.0.0.1 over plain HTTP
             // (a secure context), Java's cookie manager would not: they are sent back by hand, as a browser does
-            String cookies = page.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
+            String cookies = page.headers().allValues("Set-Cookie").stream()
+                    .map(c -> c.split(";", 2)[0])
                     .collect(Collectors.joining("; "));
-            HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(postTo))
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookies)
-                    .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", username, "password", password, "credentialId", ""))))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> login = browser.send(
+                    HttpRequest.newBuilder(URI.create(postTo))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("Cookie", cookies)
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    form(Map.of("username", username, "password", password, "credentialId", ""))))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             String location = login.headers().firstValue("Location").orElse("");
-            java.util.regex.Matcher code = java.util.regex.Pattern.compile("[?&]code=([^&]+)").matcher(location);
+            java.util.regex.Matcher code =
+                    java.util.regex.Pattern.compile("[?&]code=([^&]+)").matcher(location);
             if (login.statusCode() != 302 || !code.find()) {
-                throw new IllegalStateException("the login page did not sign " + username + " in: " + login.statusCode());
+                throw new IllegalStateException(
+                        "the login page did not sign " + username + " in: " + login.statusCode());
             }
-            return token(form(Map.of("grant_type", "authorization_code", "client_id", clientId, "redirect_uri", redirect,
-                    "code", java.net.URLDecoder.decode(code.group(1), StandardCharsets.UTF_8), "code_verifier", verifier)));
+            return token(form(Map.of(
+                    "grant_type",
+                    "authorization_code",
+                    "client_id",
+                    clientId,
+                    "redirect_uri",
+                    redirect,
+                    "code",
+                    java.net.URLDecoder.decode(code.group(1), StandardCharsets.UTF_8),
+                    "code_verifier",
+                    verifier)));
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -129,19 +180,36 @@ public final class LocalStack {
      * puts in the token) or {@code operator}.
      */
     public String createStaffUser(String username, String password, String realmRole, String partnerId) {
-        createUser(username, password, username + "@staff.example.com", partnerId == null ? Map.of() : Map.of("partner_id", partnerId));
+        createUser(
+                username,
+                password,
+                username + "@staff.example.com",
+                partnerId == null ? Map.of() : Map.of("partner_id", partnerId));
         String admin = adminToken();
         String realmAdmin = keycloakUrl() + "/admin/realms/" + realm();
         try {
-            JsonNode user = JSON.readTree(send(HttpRequest.newBuilder(URI.create(realmAdmin + "/users?exact=true&username="
-                    + URLEncoder.encode(username, StandardCharsets.UTF_8))).header("Authorization", "Bearer " + admin).GET().build()).body()).get(0);
-            String role = send(HttpRequest.newBuilder(URI.create(realmAdmin + "/roles/" + realmRole)).header("Authorization", "Bearer " + admin)
-                    .GET().build()).body();
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(realmAdmin + "/users/" + user.path("id").asText() + "/role-mappings/realm"))
-                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("[" + role + "]")).build());
+            JsonNode user = JSON.readTree(send(HttpRequest.newBuilder(
+                                            URI.create(realmAdmin + "/users?exact=true&username="
+                                                    + URLEncoder.encode(username, StandardCharsets.UTF_8)))
+                                    .header("Authorization", "Bearer " + admin)
+                                    .GET()
+                                    .build())
+                            .body())
+                    .get(0);
+            String role = send(HttpRequest.newBuilder(URI.create(realmAdmin + "/roles/" + realmRole))
+                            .header("Authorization", "Bearer " + admin)
+                            .GET()
+                            .build())
+                    .body();
+            HttpResponse<String> r = send(HttpRequest.newBuilder(
+                            URI.create(realmAdmin + "/users/" + user.path("id").asText() + "/role-mappings/realm"))
+                    .header("Authorization", "Bearer " + admin)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("[" + role + "]"))
+                    .build());
             if (r.statusCode() != 204) {
-                throw new IllegalStateException("cannot give " + username + " the role " + realmRole + ": " + r.statusCode() + " " + r.body());
+                throw new IllegalStateException(
+                        "cannot give " + username + " the role " + realmRole + ": " + r.statusCode() + " " + r.body());
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -168,9 +236,12 @@ public final class LocalStack {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(keycloakUrl() + "/admin/realms/" + realm() + "/users"))
-                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        HttpResponse<String> r =
+                send(HttpRequest.newBuilder(URI.create(keycloakUrl() + "/admin/realms/" + realm() + "/users"))
+                        .header("Authorization", "Bearer " + admin)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build());
         if (r.statusCode() != 201 && r.statusCode() != 409) {
             throw new IllegalStateException("cannot create user " + username + ": " + r.statusCode() + " " + r.body());
         }
@@ -179,9 +250,12 @@ public final class LocalStack {
 
     /** Whether the pointmesh realm has a user of this name (through the admin API). */
     public boolean userExists(String username) {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(keycloakUrl() + "/admin/realms/" + realm() + "/users?exact=true&username="
-                        + java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8)))
-                .header("Authorization", "Bearer " + adminToken()).GET().build());
+        HttpResponse<String> r = send(HttpRequest.newBuilder(
+                        URI.create(keycloakUrl() + "/admin/realms/" + realm() + "/users?exact=true&username="
+                                + java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + adminToken())
+                .GET()
+                .build());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("cannot look up user " + username + ": " + r.statusCode() + " " + r.body());
         }
@@ -196,18 +270,28 @@ public final class LocalStack {
     }
 
     private String adminToken() {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(keycloakUrl() + "/realms/master/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", "password", "client_id", "admin-cli",
-                        "username", LocalInfra.setting("POINTMESH_KEYCLOAK_ADMIN_USERNAME", "admin"),
-                        "password", LocalInfra.setting("POINTMESH_KEYCLOAK_ADMIN_PASSWORD", null))))).build());
+        HttpResponse<String> r =
+                send(HttpRequest.newBuilder(URI.create(keycloakUrl() + "/realms/master/protocol/openid-connect/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form(Map.of(
+                                "grant_type",
+                                "password",
+                                "client_id",
+                                "admin-cli",
+                                "username",
+                                LocalInfra.setting("POINTMESH_KEYCLOAK_ADMIN_USERNAME", "admin"),
+                                "password",
+                                LocalInfra.setting("POINTMESH_KEYCLOAK_ADMIN_PASSWORD", null)))))
+                        .build());
         return accessToken(r);
     }
 
     private String token(String form) {
-        return accessToken(send(HttpRequest.newBuilder(URI.create(local.path("keycloak").path("tokenUrl").asText()))
+        return accessToken(send(HttpRequest.newBuilder(
+                        URI.create(local.path("keycloak").path("tokenUrl").asText()))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build()));
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build()));
     }
 
     private static String accessToken(HttpResponse<String> r) {
@@ -242,7 +326,8 @@ public final class LocalStack {
 
     private static String form(Map<String, String> fields) {
         return fields.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
     }
 }

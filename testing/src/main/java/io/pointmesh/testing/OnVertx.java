@@ -6,7 +6,6 @@ import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,8 +18,7 @@ import java.util.function.Supplier;
  */
 public final class OnVertx {
 
-    private OnVertx() {
-    }
+    private OnVertx() {}
 
     public static <T> T await(Supplier<Uni<T>> work) {
         return await(work, Duration.ofSeconds(30));

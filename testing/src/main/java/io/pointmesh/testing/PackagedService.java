@@ -1,11 +1,11 @@
 package io.pointmesh.testing;
 
-import io.restassured.response.ValidatableResponse;
-
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
+
+import io.restassured.response.ValidatableResponse;
 
 /**
  * Checks every packaged service must pass, for {@code @QuarkusIntegrationTest}s: they run against
@@ -14,8 +14,7 @@ import static org.hamcrest.Matchers.notNullValue;
  */
 public final class PackagedService {
 
-    private PackagedService() {
-    }
+    private PackagedService() {}
 
     /** Ready (database and Kafka in the health checks), and its OpenAPI document served. */
     public static void isReadyAndDocumented(String title) {
@@ -32,7 +31,8 @@ public final class PackagedService {
 
     /** An RFC 7807 problem of this status (its JSON written by the packaged service's own mappers). */
     public static ValidatableResponse problem(ValidatableResponse response, int status) {
-        return response.statusCode(status).contentType(containsString("application/problem+json"))
+        return response.statusCode(status)
+                .contentType(containsString("application/problem+json"))
                 .body("status", is(status), "title", notNullValue());
     }
 }

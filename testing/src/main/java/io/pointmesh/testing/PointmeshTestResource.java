@@ -2,12 +2,11 @@ package io.pointmesh.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The one test resource of every service's component tests ({@code @WithTestResource(PointmeshTestResource.class)}):
@@ -34,7 +33,9 @@ public class PointmeshTestResource implements QuarkusTestResourceLifecycleManage
         config.put("pointmesh.pg.port", String.valueOf(LocalInfra.pgPort()));
         config.put("pointmesh.pg.database", database);
         config.put("pointmesh.kafka.bootstrap", LocalInfra.kafkaBootstrap());
-        config.put("pointmesh.kafka.topic-prefix", "test-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        config.put(
+                "pointmesh.kafka.topic-prefix",
+                "test-" + UUID.randomUUID().toString().substring(0, 8) + ".");
         return config;
     }
 
@@ -45,8 +46,10 @@ public class PointmeshTestResource implements QuarkusTestResourceLifecycleManage
 
     /** From the service's own configuration, else from its module folder ({@code ledger-service}). */
     static String serviceName() {
-        return ConfigProvider.getConfig().getOptionalValue("pointmesh.service", String.class)
-                .orElseGet(() -> Path.of("").toAbsolutePath().getFileName().toString().replace("-service", ""));
+        return ConfigProvider.getConfig()
+                .getOptionalValue("pointmesh.service", String.class)
+                .orElseGet(() ->
+                        Path.of("").toAbsolutePath().getFileName().toString().replace("-service", ""));
     }
 
     /**

@@ -5,8 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Valid random inputs for tests. */
 public final class TestData {
 
-    private TestData() {
-    }
+    private TestData() {}
 
     /** Nine random digits and their check digit: a fresh, valid number for every run. */
     public static String businessRegistrationNumber() {

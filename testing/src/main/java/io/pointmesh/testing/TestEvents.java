@@ -6,9 +6,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventCatalog;
 import io.pointmesh.events.EventCodec;
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import java.time.Instant;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Publishes events as another service would, on the test run's topics (its prefix), to drive a
@@ -16,15 +15,18 @@ import java.time.Instant;
  */
 public final class TestEvents {
 
-    public static final EventCodec CODEC = new EventCodec(new ObjectMapper().registerModule(new JavaTimeModule())
+    public static final EventCodec CODEC = new EventCodec(new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
 
-    private TestEvents() {
-    }
+    private TestEvents() {}
 
     /** The test run's name for a topic, e.g. {@code partner.events}. */
     public static String topic(String name) {
-        return ConfigProvider.getConfig().getOptionalValue("pointmesh.kafka.topic-prefix", String.class).orElse("") + name;
+        return ConfigProvider.getConfig()
+                        .getOptionalValue("pointmesh.kafka.topic-prefix", String.class)
+                        .orElse("")
+                + name;
     }
 
     public static KafkaTestClient kafka() {

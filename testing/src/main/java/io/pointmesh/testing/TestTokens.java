@@ -1,7 +1,6 @@
 package io.pointmesh.testing;
 
 import io.smallrye.jwt.build.Jwt;
-
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,8 +14,7 @@ public final class TestTokens {
 
     private static final String ISSUER = "https://server.example.com";
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** The operators' client (client credentials); only its tokens (and the dashboard's) count as operator. */
     public static String operator() {
@@ -30,14 +28,18 @@ public final class TestTokens {
 
     /** A partner's integration client (client credentials): carries the {@code points:write} scope. */
     public static String partner(String partnerId) {
-        return token("service-account-" + partnerId, List.of("partner"), Map.of("partner_id", partnerId,
-                "scope", "profile email points:write"));
+        return token(
+                "service-account-" + partnerId,
+                List.of("partner"),
+                Map.of("partner_id", partnerId, "scope", "profile email points:write"));
     }
 
     /** A partner's staff sign-in (dashboard, console): role partner and the partner_id claim, no write scope. */
     public static String partnerStaff(String partnerId) {
-        return token("staff-" + UUID.randomUUID(), List.of("partner"), Map.of("partner_id", partnerId,
-                "scope", "openid profile email", "azp", "pointmesh-dashboard"));
+        return token(
+                "staff-" + UUID.randomUUID(),
+                List.of("partner"),
+                Map.of("partner_id", partnerId, "scope", "openid profile email", "azp", "pointmesh-dashboard"));
     }
 
     /** A member of the mobile app; {@code subject} is their identity-provider account. */
@@ -52,13 +54,21 @@ public final class TestTokens {
 
     /** A well-signed token for another audience: must be refused. */
     public static String forAudience(String audience) {
-        return Jwt.claims().issuer(ISSUER).audience(audience).subject("someone")
+        return Jwt.claims()
+                .issuer(ISSUER)
+                .audience(audience)
+                .subject("someone")
                 .claim("realm_access", Map.of("roles", List.of("operator")))
-                .jws().keyId("1").sign("privateKey.jwk");
+                .jws()
+                .keyId("1")
+                .sign("privateKey.jwk");
     }
 
     public static String token(String subject, List<String> roles, Map<String, Object> claims) {
-        var builder = Jwt.claims().issuer(ISSUER).audience("pointmesh-api").subject(subject)
+        var builder = Jwt.claims()
+                .issuer(ISSUER)
+                .audience("pointmesh-api")
+                .subject(subject)
                 .preferredUserName(subject)
                 .claim("realm_access", Map.of("roles", roles));
         claims.forEach(builder::claim);

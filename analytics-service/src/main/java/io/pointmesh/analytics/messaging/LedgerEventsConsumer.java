@@ -13,11 +13,10 @@ import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Purchases, refunds and redemptions from ledger.events, once each, with the features they change. */
 @ApplicationScoped
@@ -43,13 +42,32 @@ public class LedgerEventsConsumer {
     void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {
         DomainEvent data = event.data();
         if (data instanceof PointsEarned e) {
-            facts.recordPurchase(c, UUID.fromString(e.earningId()), e.memberId(), e.partnerId(), e.storeCode(), e.amount(), e.currency(),
-                    e.occurredAt(), e.occurredAt().atZone(config.zone()).toLocalDate(), e.points(),
-                    e.bonuses() == null ? java.util.List.of() : e.bonuses().stream().map(Bonus::campaignId).toList(), event.time());
+            facts.recordPurchase(
+                    c,
+                    UUID.fromString(e.earningId()),
+                    e.memberId(),
+                    e.partnerId(),
+                    e.storeCode(),
+                    e.amount(),
+                    e.currency(),
+                    e.occurredAt(),
+                    e.occurredAt().atZone(config.zone()).toLocalDate(),
+                    e.points(),
+                    e.bonuses() == null
+                            ? java.util.List.of()
+                            : e.bonuses().stream().map(Bonus::campaignId).toList(),
+                    event.time());
         } else if (data instanceof EarningReversed r) {
             facts.recordRefund(c, UUID.fromString(r.earningId()), r.refundAmount());
         } else if (data instanceof RedemptionCaptured r) {
-            facts.recordRedemption(c, UUID.fromString(r.redemptionId()), r.memberId(), r.partnerId(), r.storeCode(), r.points(), event.time());
+            facts.recordRedemption(
+                    c,
+                    UUID.fromString(r.redemptionId()),
+                    r.memberId(),
+                    r.partnerId(),
+                    r.storeCode(),
+                    r.points(),
+                    event.time());
         } else if (data instanceof RedemptionReversed r) {
             facts.recordRedemptionReversal(c, UUID.fromString(r.redemptionId()), r.points());
         }

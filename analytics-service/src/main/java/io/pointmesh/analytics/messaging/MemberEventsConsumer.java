@@ -15,10 +15,9 @@ import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * The member dimension from member.events. Demographics are kept only while the member allows
@@ -59,7 +58,8 @@ public class MemberEventsConsumer {
             members.blockCard(c, r.blockedCardNumber());
             card(c, r.memberId(), r.cardNumber());
         } else if (data instanceof ConsentChanged k) {
-            members.changeConsent(c, k.memberId(), k.personalization(), k.marketingSms(), k.marketingEmail(), k.marketingPush());
+            members.changeConsent(
+                    c, k.memberId(), k.personalization(), k.marketingSms(), k.marketingEmail(), k.marketingPush());
         } else if (data instanceof MemberProfileChanged p) {
             members.changeProfile(c, p.memberId(), p.birthYear(), p.gender(), p.region());
         } else if (data instanceof MemberSuspended s) {

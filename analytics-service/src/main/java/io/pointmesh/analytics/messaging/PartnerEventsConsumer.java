@@ -14,11 +14,10 @@ import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Keeps the partner, store and campaign dimensions current from partner.events. */
 @ApplicationScoped
@@ -49,7 +48,13 @@ public class PartnerEventsConsumer {
         } else if (data instanceof StoreClosed s) {
             partners.closeStore(c, s.partnerId(), s.storeCode());
         } else if (data instanceof PartnerRegistered r) {
-            partners.register(c, r.partnerId(), r.legalName(), r.category(), PartnerLifecycle.statusAfter(r).orElseThrow(), event.time());
+            partners.register(
+                    c,
+                    r.partnerId(),
+                    r.legalName(),
+                    r.category(),
+                    PartnerLifecycle.statusAfter(r).orElseThrow(),
+                    event.time());
         } else if (data instanceof PartnerEvent p) {
             Optional<String> status = PartnerLifecycle.statusAfter(p);
             if (status.isPresent()) {

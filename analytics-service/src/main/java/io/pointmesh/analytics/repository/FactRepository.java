@@ -2,7 +2,6 @@ package io.pointmesh.analytics.repository;
 
 import io.pointmesh.platform.sql.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,7 +29,8 @@ public class FactRepository {
     /** The date the members' 12-month spend (member_features.spend_12m) is as of, if any. */
     static Optional<LocalDate> window(Connection c) throws SQLException {
         Sql.one(c, "SELECT pg_advisory_xact_lock_shared(" + WINDOW_LOCK + ")", rs -> null);
-        return Sql.one(c, "SELECT as_of FROM scoring_state WHERE kind = 'window'", rs -> rs.getObject(1, LocalDate.class));
+        return Sql.one(
+                c, "SELECT as_of FROM scoring_state WHERE kind = 'window'", rs -> rs.getObject(1, LocalDate.class));
     }
 
     /** Whether a purchase day counts in the 12-month window up to {@code asOf}: (asOf - 12 months, asOf]. */
@@ -39,34 +39,81 @@ public class FactRepository {
     }
 
     /** A purchase as the ledger reported it. Answers false when it was already recorded. */
-    public boolean recordPurchase(Connection c, UUID earningId, String memberId, String partnerId, String storeCode, BigDecimal amount,
-                                  String currency, Instant occurredAt, LocalDate day, long points, List<String> campaignIds,
-                                  Instant postedAt) throws SQLException {
-        int inserted = Sql.update(c, "INSERT INTO purchase_fact (earning_id, member_id, partner_id, store_code, amount, currency, "
+    public boolean recordPurchase(
+            Connection c,
+            UUID earningId,
+            String memberId,
+            String partnerId,
+            String storeCode,
+            BigDecimal amount,
+            String currency,
+            Instant occurredAt,
+            LocalDate day,
+            long points,
+            List<String> campaignIds,
+            Instant postedAt)
+            throws SQLException {
+        int inserted = Sql.update(
+                c,
+                "INSERT INTO purchase_fact (earning_id, member_id, partner_id, store_code, amount, currency, "
                         + "occurred_at, day, points, campaign_ids, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                earningId, memberId, partnerId, storeCode, amount, currency, occurredAt, day, points, String.join(",", campaignIds),
+                earningId,
+                memberId,
+                partnerId,
+                storeCode,
+                amount,
+                currency,
+                occurredAt,
+                day,
+                points,
+                String.join(",", campaignIds),
                 postedAt);
         if (inserted == 0) {
             return false;
         }
-        boolean newDay = Sql.update(c, "INSERT INTO member_day (member_id, day, purchases, net_spend) VALUES (?, ?, 1, ?) "
-                + "ON CONFLICT (member_id, day) DO NOTHING", memberId, day, amount) == 1;
+        boolean newDay = Sql.update(
+                        c,
+                        "INSERT INTO member_day (member_id, day, purchases, net_spend) VALUES (?, ?, 1, ?) "
+                                + "ON CONFLICT (member_id, day) DO NOTHING",
+                        memberId,
+                        day,
+                        amount)
+                == 1;
         if (!newDay) {
-            Sql.update(c, "UPDATE member_day SET purchases = purchases + 1, net_spend = net_spend + ? WHERE member_id = ? AND day = ?",
-                    amount, memberId, day);
+            Sql.update(
+                    c,
+                    "UPDATE member_day SET purchases = purchases + 1, net_spend = net_spend + ? WHERE member_id = ? AND day = ?",
+                    amount,
+                    memberId,
+                    day);
         }
-        boolean newPartner = Sql.update(c, "INSERT INTO member_partner (member_id, partner_id, purchases, net_spend, first_at, last_at) "
-                + "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT (member_id, partner_id) DO NOTHING", memberId, partnerId, amount, occurredAt,
-                occurredAt) == 1;
+        boolean newPartner = Sql.update(
+                        c,
+                        "INSERT INTO member_partner (member_id, partner_id, purchases, net_spend, first_at, last_at) "
+                                + "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT (member_id, partner_id) DO NOTHING",
+                        memberId,
+                        partnerId,
+                        amount,
+                        occurredAt,
+                        occurredAt)
+                == 1;
         if (!newPartner) {
-            Sql.update(c, "UPDATE member_partner SET purchases = purchases + 1, net_spend = net_spend + ?, first_at = least(first_at, ?), "
-                    + "last_at = greatest(last_at, ?) WHERE member_id = ? AND partner_id = ?", amount, occurredAt, occurredAt, memberId,
+            Sql.update(
+                    c,
+                    "UPDATE member_partner SET purchases = purchases + 1, net_spend = net_spend + ?, first_at = least(first_at, ?), "
+                            + "last_at = greatest(last_at, ?) WHERE member_id = ? AND partner_id = ?",
+                    amount,
+                    occurredAt,
+                    occurredAt,
+                    memberId,
                     partnerId);
         }
         boolean counts = window(c).map(w -> inWindow(day, w)).orElse(false);
         // the summary: a new purchase day after the last makes the last the one before it; an
         // earlier one (a late or back-dated purchase) may become the one before the last
-        Sql.update(c, "INSERT INTO member_features (member_id, first_purchase_at, last_purchase_at, purchases, purchase_days, net_spend, "
+        Sql.update(
+                c,
+                "INSERT INTO member_features (member_id, first_purchase_at, last_purchase_at, purchases, purchase_days, net_spend, "
                         + "partners, first_day, last_day, prev_day, spend_12m, days_12m) VALUES (?, ?, ?, 1, 1, ?, 1, ?, ?, NULL, ?, ?) "
                         + "ON CONFLICT (member_id) DO UPDATE SET "
                         + "first_purchase_at = least(member_features.first_purchase_at, EXCLUDED.first_purchase_at), "
@@ -79,39 +126,84 @@ public class FactRepository {
                         + "WHEN EXCLUDED.last_day > member_features.last_day THEN member_features.last_day "
                         + "ELSE greatest(member_features.prev_day, EXCLUDED.last_day) END, "
                         + "spend_12m = member_features.spend_12m + EXCLUDED.spend_12m, days_12m = member_features.days_12m + ?",
-                memberId, occurredAt, occurredAt, amount, day, day, counts ? amount : BigDecimal.ZERO, counts ? 1 : 0,
-                newDay ? 1 : 0, newPartner ? 1 : 0, newDay, counts && newDay ? 1 : 0);
+                memberId,
+                occurredAt,
+                occurredAt,
+                amount,
+                day,
+                day,
+                counts ? amount : BigDecimal.ZERO,
+                counts ? 1 : 0,
+                newDay ? 1 : 0,
+                newPartner ? 1 : 0,
+                newDay,
+                counts && newDay ? 1 : 0);
         return true;
     }
 
     /** A refund of (part of) a purchase: spend goes down where the purchase put it. */
     public void recordRefund(Connection c, UUID earningId, BigDecimal refund) throws SQLException {
-        Optional<Object[]> purchase = Sql.one(c, "UPDATE purchase_fact SET refunded = least(amount, refunded + ?) WHERE earning_id = ? "
-                + "RETURNING member_id, partner_id, day", rs -> new Object[]{rs.getString(1), rs.getString(2), rs.getObject(3, LocalDate.class)},
-                refund, earningId);
+        Optional<Object[]> purchase = Sql.one(
+                c,
+                "UPDATE purchase_fact SET refunded = least(amount, refunded + ?) WHERE earning_id = ? "
+                        + "RETURNING member_id, partner_id, day",
+                rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getObject(3, LocalDate.class)},
+                refund,
+                earningId);
         if (purchase.isEmpty()) {
             return; // the purchase predates analytics (or was never earned): nothing to reduce
         }
         String memberId = (String) purchase.get()[0];
-        Sql.update(c, "UPDATE member_day SET net_spend = net_spend - ? WHERE member_id = ? AND day = ?", refund, memberId, purchase.get()[2]);
-        Sql.update(c, "UPDATE member_partner SET net_spend = net_spend - ? WHERE member_id = ? AND partner_id = ?", refund, memberId,
+        Sql.update(
+                c,
+                "UPDATE member_day SET net_spend = net_spend - ? WHERE member_id = ? AND day = ?",
+                refund,
+                memberId,
+                purchase.get()[2]);
+        Sql.update(
+                c,
+                "UPDATE member_partner SET net_spend = net_spend - ? WHERE member_id = ? AND partner_id = ?",
+                refund,
+                memberId,
                 purchase.get()[1]);
         LocalDate day = (LocalDate) purchase.get()[2];
         boolean counts = window(c).map(w -> inWindow(day, w)).orElse(false);
-        Sql.update(c, "UPDATE member_features SET net_spend = net_spend - ?, spend_12m = spend_12m - ? WHERE member_id = ?", refund,
-                counts ? refund : BigDecimal.ZERO, memberId);
+        Sql.update(
+                c,
+                "UPDATE member_features SET net_spend = net_spend - ?, spend_12m = spend_12m - ? WHERE member_id = ?",
+                refund,
+                counts ? refund : BigDecimal.ZERO,
+                memberId);
     }
 
     /** A redemption captured (once). */
-    public void recordRedemption(Connection c, UUID redemptionId, String memberId, String partnerId, String storeCode, long points,
-                                 Instant capturedAt) throws SQLException {
-        Sql.update(c, "INSERT INTO redemption_fact (redemption_id, member_id, partner_id, store_code, points, captured_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", redemptionId, memberId, partnerId, storeCode, points, capturedAt);
+    public void recordRedemption(
+            Connection c,
+            UUID redemptionId,
+            String memberId,
+            String partnerId,
+            String storeCode,
+            long points,
+            Instant capturedAt)
+            throws SQLException {
+        Sql.update(
+                c,
+                "INSERT INTO redemption_fact (redemption_id, member_id, partner_id, store_code, points, captured_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                redemptionId,
+                memberId,
+                partnerId,
+                storeCode,
+                points,
+                capturedAt);
     }
 
     /** Points of a redemption given back (never more than it took). */
     public void recordRedemptionReversal(Connection c, UUID redemptionId, long points) throws SQLException {
-        Sql.update(c, "UPDATE redemption_fact SET reversed_points = least(points, reversed_points + ?) WHERE redemption_id = ?",
-                points, redemptionId);
+        Sql.update(
+                c,
+                "UPDATE redemption_fact SET reversed_points = least(points, reversed_points + ?) WHERE redemption_id = ?",
+                points,
+                redemptionId);
     }
 }

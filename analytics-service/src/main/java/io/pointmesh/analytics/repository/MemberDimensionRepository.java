@@ -2,7 +2,6 @@ package io.pointmesh.analytics.repository;
 
 import io.pointmesh.platform.sql.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -16,12 +15,20 @@ public class MemberDimensionRepository {
 
     /** A member joined (once). */
     public void join(Connection c, String memberId, Instant joinedAt) throws SQLException {
-        Sql.update(c, "INSERT INTO member_dim (member_id, joined_at) VALUES (?, ?) ON CONFLICT DO NOTHING", memberId, joinedAt);
+        Sql.update(
+                c,
+                "INSERT INTO member_dim (member_id, joined_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                memberId,
+                joinedAt);
     }
 
     /** A card of the member's, active (once). */
     public void addCard(Connection c, String memberId, String cardNumber) throws SQLException {
-        Sql.update(c, "INSERT INTO card_dim (card_number, member_id, active) VALUES (?, ?, true) ON CONFLICT DO NOTHING", cardNumber, memberId);
+        Sql.update(
+                c,
+                "INSERT INTO card_dim (card_number, member_id, active) VALUES (?, ?, true) ON CONFLICT DO NOTHING",
+                cardNumber,
+                memberId);
     }
 
     public void blockCard(Connection c, String cardNumber) throws SQLException {
@@ -29,18 +36,39 @@ public class MemberDimensionRepository {
     }
 
     /** The member's consents; withdrawing personalization erases their demographics. */
-    public void changeConsent(Connection c, String memberId, boolean personalization, boolean marketingSms, boolean marketingEmail,
-                              boolean marketingPush) throws SQLException {
-        Sql.update(c, "UPDATE member_dim SET personalization = ?, marketing_sms = ?, marketing_email = ?, marketing_push = ?, "
+    public void changeConsent(
+            Connection c,
+            String memberId,
+            boolean personalization,
+            boolean marketingSms,
+            boolean marketingEmail,
+            boolean marketingPush)
+            throws SQLException {
+        Sql.update(
+                c,
+                "UPDATE member_dim SET personalization = ?, marketing_sms = ?, marketing_email = ?, marketing_push = ?, "
                         + "birth_year = CASE WHEN ? THEN birth_year END, gender = CASE WHEN ? THEN gender END, "
-                        + "region = CASE WHEN ? THEN region END WHERE member_id = ?", personalization, marketingSms,
-                marketingEmail, marketingPush, personalization, personalization, personalization, memberId);
+                        + "region = CASE WHEN ? THEN region END WHERE member_id = ?",
+                personalization,
+                marketingSms,
+                marketingEmail,
+                marketingPush,
+                personalization,
+                personalization,
+                personalization,
+                memberId);
     }
 
     /** The member's demographics, kept only if they allow personalization. */
-    public void changeProfile(Connection c, String memberId, Integer birthYear, String gender, String region) throws SQLException {
-        Sql.update(c, "UPDATE member_dim SET birth_year = ?, gender = ?, region = ? WHERE member_id = ? AND personalization",
-                birthYear, gender, region, memberId);
+    public void changeProfile(Connection c, String memberId, Integer birthYear, String gender, String region)
+            throws SQLException {
+        Sql.update(
+                c,
+                "UPDATE member_dim SET birth_year = ?, gender = ?, region = ? WHERE member_id = ? AND personalization",
+                birthYear,
+                gender,
+                region,
+                memberId);
     }
 
     public void suspend(Connection c, String memberId) throws SQLException {
@@ -54,7 +82,10 @@ public class MemberDimensionRepository {
     /** A member left: their cards are blocked and their dimension row loses every attribute but the id. */
     public void leave(Connection c, String memberId) throws SQLException {
         Sql.update(c, "UPDATE card_dim SET active = false WHERE member_id = ?", memberId);
-        Sql.update(c, "UPDATE member_dim SET status = 'LEFT', personalization = false, marketing_sms = false, marketing_email = false, "
-                + "marketing_push = false, birth_year = NULL, gender = NULL, region = NULL WHERE member_id = ?", memberId);
+        Sql.update(
+                c,
+                "UPDATE member_dim SET status = 'LEFT', personalization = false, marketing_sms = false, marketing_email = false, "
+                        + "marketing_push = false, birth_year = NULL, gender = NULL, region = NULL WHERE member_id = ?",
+                memberId);
     }
 }

@@ -4,7 +4,6 @@ import io.pointmesh.analytics.PartnerDimension;
 import io.pointmesh.events.partner.CampaignPublished;
 import io.pointmesh.platform.sql.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,11 +20,19 @@ public class PartnerDimensionRepository {
      * A partner registered (or registered again): a new partner gets its status and the time it
      * joined; one already known keeps them and takes the new name and category.
      */
-    public void register(Connection c, String partnerId, String legalName, String category, String status, Instant at) throws SQLException {
-        Sql.update(c, "INSERT INTO partner_dim (partner_id, legal_name, category, status, registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+    public void register(Connection c, String partnerId, String legalName, String category, String status, Instant at)
+            throws SQLException {
+        Sql.update(
+                c,
+                "INSERT INTO partner_dim (partner_id, legal_name, category, status, registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (partner_id) DO UPDATE SET legal_name = EXCLUDED.legal_name, category = EXCLUDED.category, "
                         + "updated_at = EXCLUDED.updated_at",
-                partnerId, legalName, category, status, at, at);
+                partnerId,
+                legalName,
+                category,
+                status,
+                at,
+                at);
     }
 
     /** A partner's lifecycle moved on (approved, suspended, offboarded...). */
@@ -35,47 +42,69 @@ public class PartnerDimensionRepository {
 
     /** Every partner, by name. */
     public List<PartnerDimension> partners(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT partner_id, legal_name, category, status FROM partner_dim ORDER BY legal_name, partner_id",
+        return Sql.list(
+                c,
+                "SELECT partner_id, legal_name, category, status FROM partner_dim ORDER BY legal_name, partner_id",
                 rs -> new PartnerDimension(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
     }
 
     /** How many partners are in each status. */
     public Map<String, Long> countByStatus(Connection c) throws SQLException {
         Map<String, Long> byStatus = new TreeMap<>();
-        for (Object[] row : Sql.list(c, "SELECT status, count(*) FROM partner_dim GROUP BY status",
-                rs -> new Object[]{rs.getString(1), rs.getLong(2)})) {
+        for (Object[] row : Sql.list(c, "SELECT status, count(*) FROM partner_dim GROUP BY status", rs ->
+                new Object[] {rs.getString(1), rs.getLong(2)})) {
             byStatus.put((String) row[0], (Long) row[1]);
         }
         return byStatus;
     }
 
     /** A store opened, or reopened with new details. */
-    public void openStore(Connection c, String partnerId, String storeCode, String name, String channel, String region) throws SQLException {
-        Sql.update(c, "INSERT INTO store_dim (partner_id, store_code, name, channel, region, open) VALUES (?, ?, ?, ?, ?, true) "
+    public void openStore(Connection c, String partnerId, String storeCode, String name, String channel, String region)
+            throws SQLException {
+        Sql.update(
+                c,
+                "INSERT INTO store_dim (partner_id, store_code, name, channel, region, open) VALUES (?, ?, ?, ?, ?, true) "
                         + "ON CONFLICT (partner_id, store_code) DO UPDATE SET name = EXCLUDED.name, channel = EXCLUDED.channel, "
                         + "region = EXCLUDED.region, open = true",
-                partnerId, storeCode, name, channel, region);
+                partnerId,
+                storeCode,
+                name,
+                channel,
+                region);
     }
 
     public void closeStore(Connection c, String partnerId, String storeCode) throws SQLException {
-        Sql.update(c, "UPDATE store_dim SET open = false WHERE partner_id = ? AND store_code = ?", partnerId, storeCode);
+        Sql.update(
+                c, "UPDATE store_dim SET open = false WHERE partner_id = ? AND store_code = ?", partnerId, storeCode);
     }
 
     /** A campaign as published (created or changed); without a treatment share everyone is treated. */
     public void publishCampaign(Connection c, CampaignPublished k) throws SQLException {
-        Sql.update(c, "INSERT INTO campaign_dim (campaign_id, partner_id, name, bonus_kind, multiplier, fixed_points, starts_at, ends_at, "
+        Sql.update(
+                c,
+                "INSERT INTO campaign_dim (campaign_id, partner_id, name, bonus_kind, multiplier, fixed_points, starts_at, ends_at, "
                         + "target, target_value, treatment_share, funded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (campaign_id) DO UPDATE SET name = EXCLUDED.name, bonus_kind = EXCLUDED.bonus_kind, "
                         + "multiplier = EXCLUDED.multiplier, fixed_points = EXCLUDED.fixed_points, starts_at = EXCLUDED.starts_at, "
                         + "ends_at = EXCLUDED.ends_at, target = EXCLUDED.target, target_value = EXCLUDED.target_value, "
                         + "treatment_share = EXCLUDED.treatment_share, funded_by = EXCLUDED.funded_by",
-                k.campaignId(), k.partnerId(), k.name(), k.bonusKind().name(), k.multiplier(), k.fixedPoints(), k.startsAt(), k.endsAt(),
-                String.valueOf(k.target()), k.targetValue(), k.treatmentShare() == null ? BigDecimal.ONE : k.treatmentShare(),
+                k.campaignId(),
+                k.partnerId(),
+                k.name(),
+                k.bonusKind().name(),
+                k.multiplier(),
+                k.fixedPoints(),
+                k.startsAt(),
+                k.endsAt(),
+                String.valueOf(k.target()),
+                k.targetValue(),
+                k.treatmentShare() == null ? BigDecimal.ONE : k.treatmentShare(),
                 String.valueOf(k.fundedBy()));
     }
 
     /** A campaign ended (the first end counts). */
     public void endCampaign(Connection c, String campaignId, Instant at) throws SQLException {
-        Sql.update(c, "UPDATE campaign_dim SET ended_at = ? WHERE campaign_id = ? AND ended_at IS NULL", at, campaignId);
+        Sql.update(
+                c, "UPDATE campaign_dim SET ended_at = ? WHERE campaign_id = ? AND ended_at IS NULL", at, campaignId);
     }
 }

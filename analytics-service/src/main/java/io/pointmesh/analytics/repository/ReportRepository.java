@@ -4,7 +4,6 @@ import io.pointmesh.analytics.config.AnalyticsConfig;
 import io.pointmesh.platform.sql.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -25,7 +24,8 @@ public class ReportRepository {
     /** Where and when: a partner (or null for the network), purchases in [from, to), scores as of asOf. */
     public record Scope(String partnerId, Instant from, Instant to, LocalDate asOf) {
         String purchases(String alias) {
-            return alias + ".occurred_at >= ? AND " + alias + ".occurred_at < ?" + (partnerId == null ? "" : " AND " + alias + ".partner_id = ?");
+            return alias + ".occurred_at >= ? AND " + alias + ".occurred_at < ?"
+                    + (partnerId == null ? "" : " AND " + alias + ".partner_id = ?");
         }
 
         Object[] params(Object... before) {
@@ -40,7 +40,8 @@ public class ReportRepository {
     }
 
     /** Customers who allow personalization (and have not left): the only ones demographics count. */
-    private static final String CONSENTING = "FROM customers x JOIN member_dim d USING (member_id) WHERE d.personalization AND d.status <> 'LEFT'";
+    private static final String CONSENTING =
+            "FROM customers x JOIN member_dim d USING (member_id) WHERE d.personalization AND d.status <> 'LEFT'";
 
     @Inject
     AnalyticsConfig config;
@@ -50,23 +51,36 @@ public class ReportRepository {
 
     /** The first and last day the partner has purchases on, if any. */
     public Optional<LocalDate[]> purchaseDays(Connection c, String partnerId) throws SQLException {
-        return Sql.one(c, "SELECT min(day), max(day) FROM purchase_fact WHERE partner_id = ?",
-                rs -> rs.getObject(1) == null ? null : new LocalDate[]{rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class)},
+        return Sql.one(
+                c,
+                "SELECT min(day), max(day) FROM purchase_fact WHERE partner_id = ?",
+                rs -> rs.getObject(1) == null
+                        ? null
+                        : new LocalDate[] {rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class)},
                 partnerId);
     }
 
     /** The set of customers the scope covers, as a hash. */
     public String customersFingerprint(Connection c, Scope s) throws SQLException {
-        return Sql.one(c, "SELECT md5(coalesce(string_agg(member_id, ',' ORDER BY member_id), '')) FROM (SELECT DISTINCT p.member_id "
-                + "FROM purchase_fact p WHERE " + s.purchases("p") + ") x", rs -> rs.getString(1), s.params()).orElse("");
+        return Sql.one(
+                        c,
+                        "SELECT md5(coalesce(string_agg(member_id, ',' ORDER BY member_id), '')) FROM (SELECT DISTINCT p.member_id "
+                                + "FROM purchase_fact p WHERE " + s.purchases("p") + ") x",
+                        rs -> rs.getString(1),
+                        s.params())
+                .orElse("");
     }
 
     // ---------------------------------------------------------------- members
 
     /** The scope's customers (member_id, purchases, spend, last_at) into the temporary table customers; answers how many. */
     public long collectCustomers(Connection c, Scope s) throws SQLException {
-        Sql.update(c, "CREATE TEMP TABLE customers ON COMMIT DROP AS SELECT p.member_id, count(*) AS purchases, sum(p.amount - p.refunded) AS spend, "
-                + "max(p.occurred_at) AS last_at FROM purchase_fact p WHERE " + s.purchases("p") + " GROUP BY p.member_id", s.params());
+        Sql.update(
+                c,
+                "CREATE TEMP TABLE customers ON COMMIT DROP AS SELECT p.member_id, count(*) AS purchases, sum(p.amount - p.refunded) AS spend, "
+                        + "max(p.occurred_at) AS last_at FROM purchase_fact p WHERE " + s.purchases("p")
+                        + " GROUP BY p.member_id",
+                s.params());
         return Sql.scalarLong(c, "SELECT count(*) FROM customers");
     }
 
@@ -82,8 +96,11 @@ public class ReportRepository {
 
     /** Consenting customers by age in the year (decades: '30s'; 'unknown' where not given). */
     public List<Object[]> consentingByAge(Connection c, int year) throws SQLException {
-        return counts(c, "SELECT CASE WHEN d.birth_year IS NULL THEN 'unknown' ELSE ((" + year
-                + " - d.birth_year) / 10 * 10)::text || 's' END, count(*) " + CONSENTING + " GROUP BY 1 ORDER BY 1");
+        return counts(
+                c,
+                "SELECT CASE WHEN d.birth_year IS NULL THEN 'unknown' ELSE ((" + year
+                        + " - d.birth_year) / 10 * 10)::text || 's' END, count(*) " + CONSENTING
+                        + " GROUP BY 1 ORDER BY 1");
     }
 
     /** Consenting customers by region ('unknown' where not given). */
@@ -93,7 +110,11 @@ public class ReportRepository {
 
     /** Whether the stored grades and segments are both as of the date or earlier. */
     public boolean scoresStoredBy(Connection c, LocalDate asOf) throws SQLException {
-        return Sql.scalarLong(c, "SELECT count(*) FROM scoring_state WHERE kind IN ('grades', 'segments') AND as_of <= ?", asOf) == 2;
+        return Sql.scalarLong(
+                        c,
+                        "SELECT count(*) FROM scoring_state WHERE kind IN ('grades', 'segments') AND as_of <= ?",
+                        asOf)
+                == 2;
     }
 
     /**
@@ -102,19 +123,28 @@ public class ReportRepository {
      */
     public void collectScores(Connection c, LocalDate asOf, boolean stored) throws SQLException {
         if (stored) {
-            Sql.update(c, "CREATE TEMP TABLE scores_at ON COMMIT DROP AS "
-                    + "SELECT x.member_id, d.grade, d.segment FROM customers x LEFT JOIN member_dim d USING (member_id)");
+            Sql.update(
+                    c,
+                    "CREATE TEMP TABLE scores_at ON COMMIT DROP AS "
+                            + "SELECT x.member_id, d.grade, d.segment FROM customers x LEFT JOIN member_dim d USING (member_id)");
         } else {
-            Sql.update(c, "CREATE TEMP TABLE scores_at ON COMMIT DROP AS "
-                    + "SELECT x.member_id, g.grade, sg.segment FROM customers x LEFT JOIN (" + ScoringRepository.gradesAsOf(asOf) + ") g USING (member_id) "
-                    + "LEFT JOIN (" + scoring.segmentsAsOf(asOf) + ") sg USING (member_id)", scoring.gradeShares());
+            Sql.update(
+                    c,
+                    "CREATE TEMP TABLE scores_at ON COMMIT DROP AS "
+                            + "SELECT x.member_id, g.grade, sg.segment FROM customers x LEFT JOIN ("
+                            + ScoringRepository.gradesAsOf(asOf) + ") g USING (member_id) "
+                            + "LEFT JOIN (" + scoring.segmentsAsOf(asOf) + ") sg USING (member_id)",
+                    scoring.gradeShares());
         }
     }
 
     /** What every stored computation is as of ('grades=2026-01-31,segments=...'), or ''. */
     public String scoringDates(Connection c) throws SQLException {
-        return Sql.one(c, "SELECT coalesce(string_agg(kind || '=' || as_of, ',' ORDER BY kind), '') FROM scoring_state",
-                rs -> rs.getString(1)).orElse("");
+        return Sql.one(
+                        c,
+                        "SELECT coalesce(string_agg(kind || '=' || as_of, ',' ORDER BY kind), '') FROM scoring_state",
+                        rs -> rs.getString(1))
+                .orElse("");
     }
 
     /** Customers by grade (GENERAL where none). */
@@ -129,9 +159,12 @@ public class ReportRepository {
 
     /** Customers by their segment on one date against another ('DORMANT>ACTIVE'; NONE: not yet a member). */
     public List<Object[]> segmentFlows(Connection c, LocalDate before, LocalDate asOf) throws SQLException {
-        return counts(c, "SELECT coalesce(b.segment, 'NONE') || '>' || coalesce(a.segment, 'NONE'), count(*) FROM customers x "
-                + "LEFT JOIN (" + scoring.segmentsAsOf(before) + ") b USING (member_id) LEFT JOIN (" + scoring.segmentsAsOf(asOf)
-                + ") a USING (member_id) GROUP BY 1 ORDER BY 1");
+        return counts(
+                c,
+                "SELECT coalesce(b.segment, 'NONE') || '>' || coalesce(a.segment, 'NONE'), count(*) FROM customers x "
+                        + "LEFT JOIN (" + scoring.segmentsAsOf(before) + ") b USING (member_id) LEFT JOIN ("
+                        + scoring.segmentsAsOf(asOf)
+                        + ") a USING (member_id) GROUP BY 1 ORDER BY 1");
     }
 
     public long churnedCustomers(Connection c) throws SQLException {
@@ -140,8 +173,10 @@ public class ReportRepository {
 
     /** Customers not churned whose P(alive) is under 0.5. */
     public long atRiskCustomers(Connection c) throws SQLException {
-        return Sql.scalarLong(c, "SELECT count(*) FROM scores_at x JOIN churn_score s USING (member_id) "
-                + "WHERE s.p_alive < 0.5 AND x.segment IS DISTINCT FROM 'CHURNED'");
+        return Sql.scalarLong(
+                c,
+                "SELECT count(*) FROM scores_at x JOIN churn_score s USING (member_id) "
+                        + "WHERE s.p_alive < 0.5 AND x.segment IS DISTINCT FROM 'CHURNED'");
     }
 
     /**
@@ -149,8 +184,10 @@ public class ReportRepository {
      * most recent get 5), ties by member id.
      */
     public void scoreRfm(Connection c) throws SQLException {
-        Sql.update(c, "CREATE TEMP TABLE rfm ON COMMIT DROP AS SELECT member_id, ntile(5) OVER (ORDER BY last_at, member_id) AS r, "
-                + "ntile(5) OVER (ORDER BY purchases, member_id) AS f, ntile(5) OVER (ORDER BY spend, member_id) AS m FROM customers");
+        Sql.update(
+                c,
+                "CREATE TEMP TABLE rfm ON COMMIT DROP AS SELECT member_id, ntile(5) OVER (ORDER BY last_at, member_id) AS r, "
+                        + "ntile(5) OVER (ORDER BY purchases, member_id) AS f, ntile(5) OVER (ORDER BY spend, member_id) AS m FROM customers");
     }
 
     /** Customers per quintile of one score ("r", "f" or "m"): (quintile, members). */
@@ -158,27 +195,34 @@ public class ReportRepository {
         if (!List.of("r", "f", "m").contains(score)) {
             throw new IllegalArgumentException("an RFM score is r, f or m, not " + score);
         }
-        return Sql.list(c, "SELECT " + score + ", count(*) FROM rfm GROUP BY 1 ORDER BY 1", rs -> new Object[]{rs.getInt(1), rs.getLong(2)});
+        return Sql.list(c, "SELECT " + score + ", count(*) FROM rfm GROUP BY 1 ORDER BY 1", rs ->
+                new Object[] {rs.getInt(1), rs.getLong(2)});
     }
 
     /** Customers per (r, f): (r, f, members). */
     public List<Object[]> rfmRecencyByFrequency(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT r, f, count(*) FROM rfm GROUP BY 1, 2 ORDER BY 1, 2", rs -> new Object[]{rs.getInt(1), rs.getInt(2), rs.getLong(3)});
+        return Sql.list(c, "SELECT r, f, count(*) FROM rfm GROUP BY 1, 2 ORDER BY 1, 2", rs ->
+                new Object[] {rs.getInt(1), rs.getInt(2), rs.getLong(3)});
     }
 
     /** The 20 commonest RFM codes (r x 100 + f x 10 + m): (code, members). */
     public List<Object[]> topRfmCodes(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT r * 100 + f * 10 + m, count(*) FROM rfm GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
-                rs -> new Object[]{rs.getInt(1), rs.getLong(2)});
+        return Sql.list(
+                c, "SELECT r * 100 + f * 10 + m, count(*) FROM rfm GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20", rs ->
+                        new Object[] {rs.getInt(1), rs.getLong(2)});
     }
 
     /** Days between a customer's consecutive purchases in the scope, in buckets: (bucket, intervals, members). */
     public List<Object[]> purchaseCycle(Connection c, Scope s) throws SQLException {
-        return Sql.list(c, "WITH g AS (SELECT p.member_id, p.day - lag(p.day) OVER (PARTITION BY p.member_id ORDER BY p.occurred_at) AS gap "
-                        + "FROM purchase_fact p WHERE " + s.purchases("p") + ") SELECT CASE WHEN gap <= 7 THEN '0-7' WHEN gap <= 14 THEN '8-14' "
+        return Sql.list(
+                c,
+                "WITH g AS (SELECT p.member_id, p.day - lag(p.day) OVER (PARTITION BY p.member_id ORDER BY p.occurred_at) AS gap "
+                        + "FROM purchase_fact p WHERE " + s.purchases("p")
+                        + ") SELECT CASE WHEN gap <= 7 THEN '0-7' WHEN gap <= 14 THEN '8-14' "
                         + "WHEN gap <= 30 THEN '15-30' WHEN gap <= 60 THEN '31-60' WHEN gap <= 90 THEN '61-90' WHEN gap <= 180 THEN '91-180' "
                         + "ELSE '181+' END, min(gap), count(*), count(DISTINCT member_id) FROM g WHERE gap IS NOT NULL GROUP BY 1 ORDER BY 2",
-                rs -> new Object[]{rs.getString(1), rs.getLong(3), rs.getLong(4)}, s.params());
+                rs -> new Object[] {rs.getString(1), rs.getLong(3), rs.getLong(4)},
+                s.params());
     }
 
     /**
@@ -193,23 +237,31 @@ public class ReportRepository {
         String asOf = "DATE '" + asOfDate + "'";
         // member since: joining, or the first purchase if earlier (imported history predates the join)
         String since = "(least(d.joined_at, f.first_purchase_at) AT TIME ZONE '" + zone + "')";
-        Sql.update(c, "CREATE TEMP TABLE cohort ON COMMIT DROP AS SELECT d.member_id, date_trunc('month', " + since
-                + ")::date AS cohort FROM " + population + " LEFT JOIN member_features f USING (member_id) WHERE d.status <> 'LEFT' AND "
-                + since + "::date <= " + asOf);
-        return Sql.list(c, "WITH sizes AS (SELECT cohort, count(*) AS n FROM cohort GROUP BY cohort), "
+        Sql.update(
+                c,
+                "CREATE TEMP TABLE cohort ON COMMIT DROP AS SELECT d.member_id, date_trunc('month', " + since
+                        + ")::date AS cohort FROM " + population
+                        + " LEFT JOIN member_features f USING (member_id) WHERE d.status <> 'LEFT' AND "
+                        + since + "::date <= " + asOf);
+        return Sql.list(
+                c,
+                "WITH sizes AS (SELECT cohort, count(*) AS n FROM cohort GROUP BY cohort), "
                         + "grid AS (SELECT z.cohort, z.n, k, (z.cohort + make_interval(months => k))::date AS month FROM sizes z, "
-                        + "generate_series(0, 23) AS k WHERE (z.cohort + make_interval(months => k))::date <= " + asOf + "), "
+                        + "generate_series(0, 23) AS k WHERE (z.cohort + make_interval(months => k))::date <= " + asOf
+                        + "), "
                         + "act AS (SELECT DISTINCT md.member_id, date_trunc('month', md.day)::date AS month FROM member_day md JOIN cohort USING (member_id) "
                         + "WHERE md.day <= " + asOf + "), "
                         + "pts AS (SELECT member_id, date_trunc('month', day)::date AS month, sum(points) AS p FROM purchase_fact JOIN cohort USING (member_id) "
-                        + "WHERE day <= " + asOf + " GROUP BY 1, 2 UNION ALL SELECT member_id, date_trunc('month', captured_at AT TIME ZONE '" + zone
+                        + "WHERE day <= " + asOf
+                        + " GROUP BY 1, 2 UNION ALL SELECT member_id, date_trunc('month', captured_at AT TIME ZONE '"
+                        + zone
                         + "')::date, -sum(points - reversed_points) FROM redemption_fact JOIN cohort USING (member_id) "
                         + "WHERE (captured_at AT TIME ZONE '" + zone + "')::date <= " + asOf + " GROUP BY 1, 2) "
                         + "SELECT to_char(g.cohort, 'YYYY-MM'), g.k, g.n, "
                         + "(SELECT count(*) FROM act a JOIN cohort h USING (member_id) WHERE h.cohort = g.cohort AND a.month = g.month), "
                         + "(SELECT coalesce(sum(p.p), 0) FROM pts p JOIN cohort h USING (member_id) WHERE h.cohort = g.cohort AND p.month <= g.month) "
                         + "FROM grid g ORDER BY 1, 2",
-                rs -> new Object[]{rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getBigDecimal(5)});
+                rs -> new Object[] {rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getBigDecimal(5)});
     }
 
     /**
@@ -222,18 +274,26 @@ public class ReportRepository {
         String zone = config.zone().getId();
         String asOf = "DATE '" + s.asOf() + "'";
         String first = "(mp.first_at AT TIME ZONE '" + zone + "')";
-        Sql.update(c, "CREATE TEMP TABLE cohort ON COMMIT DROP AS SELECT x.member_id, date_trunc('month', " + first + ")::date AS cohort "
-                + "FROM customers x JOIN member_partner mp ON mp.member_id = x.member_id AND mp.partner_id = ? "
-                + "LEFT JOIN member_dim d ON d.member_id = x.member_id WHERE d.status IS DISTINCT FROM 'LEFT' AND " + first + "::date <= " + asOf,
+        Sql.update(
+                c,
+                "CREATE TEMP TABLE cohort ON COMMIT DROP AS SELECT x.member_id, date_trunc('month', " + first
+                        + ")::date AS cohort "
+                        + "FROM customers x JOIN member_partner mp ON mp.member_id = x.member_id AND mp.partner_id = ? "
+                        + "LEFT JOIN member_dim d ON d.member_id = x.member_id WHERE d.status IS DISTINCT FROM 'LEFT' AND "
+                        + first + "::date <= " + asOf,
                 s.partnerId());
-        return Sql.list(c, "WITH sizes AS (SELECT cohort, count(*) AS n FROM cohort GROUP BY cohort), "
+        return Sql.list(
+                c,
+                "WITH sizes AS (SELECT cohort, count(*) AS n FROM cohort GROUP BY cohort), "
                         + "grid AS (SELECT z.cohort, z.n, k, (z.cohort + make_interval(months => k))::date AS month FROM sizes z, "
-                        + "generate_series(0, 23) AS k WHERE (z.cohort + make_interval(months => k))::date <= " + asOf + "), "
+                        + "generate_series(0, 23) AS k WHERE (z.cohort + make_interval(months => k))::date <= " + asOf
+                        + "), "
                         + "act AS (SELECT DISTINCT p.member_id, h.cohort, date_trunc('month', p.day)::date AS month FROM purchase_fact p "
                         + "JOIN cohort h USING (member_id) WHERE p.partner_id = ? AND p.day <= " + asOf + ") "
                         + "SELECT to_char(g.cohort, 'YYYY-MM'), g.k, g.n, (SELECT count(*) FROM act a WHERE a.cohort = g.cohort AND a.month = g.month) "
                         + "FROM grid g ORDER BY 1, 2",
-                rs -> new Object[]{rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)}, s.partnerId());
+                rs -> new Object[] {rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)},
+                s.partnerId());
     }
 
     // ---------------------------------------------------------------- transactions
@@ -243,19 +303,27 @@ public class ReportRepository {
         if (!List.of("day", "week", "month").contains(unit)) {
             throw new IllegalArgumentException("sales are by day, week or month, not " + unit);
         }
-        return Sql.list(c, "SELECT to_char(date_trunc('" + unit + "', p.day), 'YYYY-MM-DD'), sum(p.amount - p.refunded), count(*), "
-                        + "count(DISTINCT p.member_id) FROM purchase_fact p WHERE " + s.purchases("p") + " GROUP BY 1 ORDER BY 1",
-                rs -> new Object[]{rs.getString(1), rs.getBigDecimal(2), rs.getLong(3), rs.getLong(4)}, s.params());
+        return Sql.list(
+                c,
+                "SELECT to_char(date_trunc('" + unit
+                        + "', p.day), 'YYYY-MM-DD'), sum(p.amount - p.refunded), count(*), "
+                        + "count(DISTINCT p.member_id) FROM purchase_fact p WHERE " + s.purchases("p")
+                        + " GROUP BY 1 ORDER BY 1",
+                rs -> new Object[] {rs.getString(1), rs.getBigDecimal(2), rs.getLong(3), rs.getLong(4)},
+                s.params());
     }
 
     /** Per month: (month 'YYYY-MM', the previous month's customers, how many of them bought again this month). */
     public List<Object[]> retention(Connection c, Scope s) throws SQLException {
-        return Sql.list(c, "WITH m AS (SELECT DISTINCT p.member_id, date_trunc('month', p.day)::date AS month FROM purchase_fact p WHERE "
+        return Sql.list(
+                c,
+                "WITH m AS (SELECT DISTINCT p.member_id, date_trunc('month', p.day)::date AS month FROM purchase_fact p WHERE "
                         + s.purchases("p") + ") SELECT to_char(cur.month, 'YYYY-MM'), count(DISTINCT prev.member_id), "
                         + "count(DISTINCT prev.member_id) FILTER (WHERE again.member_id IS NOT NULL) FROM (SELECT DISTINCT month FROM m) cur "
                         + "JOIN m prev ON prev.month = (cur.month - interval '1 month')::date "
                         + "LEFT JOIN m again ON again.member_id = prev.member_id AND again.month = cur.month GROUP BY cur.month ORDER BY cur.month",
-                rs -> new Object[]{rs.getString(1), rs.getLong(2), rs.getLong(3)}, s.params());
+                rs -> new Object[] {rs.getString(1), rs.getLong(2), rs.getLong(3)},
+                s.params());
     }
 
     /**
@@ -264,22 +332,37 @@ public class ReportRepository {
      * every purchasing member), the most shared first.
      */
     public List<Object[]> crossPartner(Connection c, Scope s) throws SQLException {
-        return Sql.list(c, "WITH mine AS (SELECT DISTINCT p.member_id FROM purchase_fact p WHERE " + s.purchases("p") + "), "
+        return Sql.list(
+                c,
+                "WITH mine AS (SELECT DISTINCT p.member_id FROM purchase_fact p WHERE " + s.purchases("p") + "), "
                         + "other AS (SELECT DISTINCT q.member_id, q.partner_id FROM purchase_fact q WHERE q.occurred_at >= ? AND q.occurred_at < ? "
                         + "AND q.partner_id <> ?), everyone AS (SELECT count(DISTINCT member_id) AS n FROM purchase_fact WHERE occurred_at >= ? "
                         + "AND occurred_at < ?) SELECT o.partner_id, coalesce(pd.legal_name, o.partner_id), count(*) FILTER (WHERE mi.member_id IS NOT NULL), "
                         + "count(*), (SELECT count(*) FROM mine), (SELECT n FROM everyone) FROM other o LEFT JOIN mine mi USING (member_id) "
                         + "LEFT JOIN partner_dim pd ON pd.partner_id = o.partner_id GROUP BY o.partner_id, pd.legal_name ORDER BY 3 DESC, 1",
-                rs -> new Object[]{rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)},
-                s.from(), s.to(), s.partnerId(), s.from(), s.to(), s.partnerId(), s.from(), s.to());
+                rs -> new Object[] {
+                    rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)
+                },
+                s.from(),
+                s.to(),
+                s.partnerId(),
+                s.from(),
+                s.to(),
+                s.partnerId(),
+                s.from(),
+                s.to());
     }
 
     /** Per ISO day of week (1 = Monday) and hour, in the analytics zone: (day, hour, purchases, customers). */
     public List<Object[]> dayHour(Connection c, Scope s) throws SQLException {
-        return Sql.list(c, "SELECT extract(isodow FROM p.occurred_at AT TIME ZONE '" + config.zone() + "')::int, "
-                        + "extract(hour FROM p.occurred_at AT TIME ZONE '" + config.zone() + "')::int, count(*), count(DISTINCT p.member_id) "
+        return Sql.list(
+                c,
+                "SELECT extract(isodow FROM p.occurred_at AT TIME ZONE '" + config.zone() + "')::int, "
+                        + "extract(hour FROM p.occurred_at AT TIME ZONE '" + config.zone()
+                        + "')::int, count(*), count(DISTINCT p.member_id) "
                         + "FROM purchase_fact p WHERE " + s.purchases("p") + " GROUP BY 1, 2 ORDER BY 1, 2",
-                rs -> new Object[]{rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)}, s.params());
+                rs -> new Object[] {rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)},
+                s.params());
     }
 
     // ---------------------------------------------------------------- stores
@@ -290,18 +373,30 @@ public class ReportRepository {
      * age in the scope's year).
      */
     public List<Object[]> stores(Connection c, Scope s) throws SQLException {
-        return Sql.list(c, "SELECT p.partner_id || '/' || p.store_code, coalesce(max(sd.name), p.store_code), sum(p.amount - p.refunded), "
+        return Sql.list(
+                c,
+                "SELECT p.partner_id || '/' || p.store_code, coalesce(max(sd.name), p.store_code), sum(p.amount - p.refunded), "
                         + "count(*), count(DISTINCT p.member_id), count(DISTINCT p.member_id) FILTER (WHERE d.personalization), "
                         + "count(DISTINCT p.member_id) FILTER (WHERE d.personalization AND d.gender = 'F'), "
                         + "avg(" + s.asOf().getYear() + " - d.birth_year) FILTER (WHERE d.personalization) "
                         + "FROM purchase_fact p LEFT JOIN store_dim sd ON sd.partner_id = p.partner_id AND sd.store_code = p.store_code "
-                        + "LEFT JOIN member_dim d ON d.member_id = p.member_id WHERE " + s.purchases("p") + " GROUP BY p.partner_id, p.store_code ORDER BY 3 DESC, 1",
-                rs -> new Object[]{rs.getString(1), rs.getString(2), rs.getBigDecimal(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
-                        rs.getLong(7), rs.getBigDecimal(8)}, s.params());
+                        + "LEFT JOIN member_dim d ON d.member_id = p.member_id WHERE " + s.purchases("p")
+                        + " GROUP BY p.partner_id, p.store_code ORDER BY 3 DESC, 1",
+                rs -> new Object[] {
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getBigDecimal(3),
+                    rs.getLong(4),
+                    rs.getLong(5),
+                    rs.getLong(6),
+                    rs.getLong(7),
+                    rs.getBigDecimal(8)
+                },
+                s.params());
     }
 
     /** (label, count) rows. */
     private static List<Object[]> counts(Connection c, String sql) throws SQLException {
-        return Sql.list(c, sql, rs -> new Object[]{rs.getString(1), rs.getLong(2)});
+        return Sql.list(c, sql, rs -> new Object[] {rs.getString(1), rs.getLong(2)});
     }
 }

@@ -5,8 +5,6 @@ import io.pointmesh.analytics.config.AnalyticsConfig;
 import io.pointmesh.platform.sql.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -29,11 +27,12 @@ public class ScoringRepository {
     /** One recomputation at a time across replicas (and the job against an operator's request). */
     static final long RECOMPUTATION_LOCK = 7460723155L;
 
-    private static final String NOT_LEFT = "NOT EXISTS (SELECT 1 FROM member_dim d WHERE d.member_id = %s.member_id AND d.status = 'LEFT')";
+    private static final String NOT_LEFT =
+            "NOT EXISTS (SELECT 1 FROM member_dim d WHERE d.member_id = %s.member_id AND d.status = 'LEFT')";
 
     /** The 12-month spend from the summary: one row per member, valid when the window is as of the date. */
-    static final String SPEND_FROM_SUMMARY = "SELECT member_id, spend_12m AS s FROM member_features f WHERE days_12m > 0 AND "
-            + NOT_LEFT.formatted("f");
+    static final String SPEND_FROM_SUMMARY =
+            "SELECT member_id, spend_12m AS s FROM member_features f WHERE days_12m > 0 AND " + NOT_LEFT.formatted("f");
 
     @Inject
     AnalyticsConfig config;
@@ -54,8 +53,8 @@ public class ScoringRepository {
 
     /** The 12-month spend from every member-day (the reference; any date). */
     static String spendFromHistory(LocalDate asOf) {
-        return "SELECT member_id, sum(net_spend) AS s FROM member_day md WHERE day > DATE '" + asOf.minusMonths(12) + "' AND day <= DATE '"
-                + asOf + "' AND " + NOT_LEFT.formatted("md") + " GROUP BY member_id";
+        return "SELECT member_id, sum(net_spend) AS s FROM member_day md WHERE day > DATE '" + asOf.minusMonths(12)
+                + "' AND day <= DATE '" + asOf + "' AND " + NOT_LEFT.formatted("md") + " GROUP BY member_id";
     }
 
     /**
@@ -69,7 +68,7 @@ public class ScoringRepository {
     /** The grade cut-offs (pointmesh.analytics.grades.*), as the ranking's parameters. */
     public Object[] gradeShares() {
         AnalyticsConfig.Grades g = config.grades();
-        return new Object[]{g.vvipShare(), g.vipShare(), g.loyalShare()};
+        return new Object[] {g.vvipShare(), g.vipShare(), g.loyalShare()};
     }
 
     /** Waits for any other recomputation to end (the lock is held until this transaction ends). */
@@ -92,9 +91,12 @@ public class ScoringRepository {
     /** Builds every member's 12-month spend afresh from every member-day, for the window ending {@code asOf}. */
     public void buildWindow(Connection c, LocalDate asOf) throws SQLException {
         Sql.update(c, "UPDATE member_features SET spend_12m = 0, days_12m = 0 WHERE spend_12m <> 0 OR days_12m <> 0");
-        Sql.update(c, "UPDATE member_features f SET spend_12m = x.s, days_12m = x.n FROM (SELECT member_id, sum(net_spend) AS s, "
+        Sql.update(
+                c,
+                "UPDATE member_features f SET spend_12m = x.s, days_12m = x.n FROM (SELECT member_id, sum(net_spend) AS s, "
                         + "count(*) AS n FROM member_day WHERE day > ? AND day <= ? GROUP BY member_id) x WHERE f.member_id = x.member_id",
-                asOf.minusMonths(12), asOf);
+                asOf.minusMonths(12),
+                asOf);
     }
 
     /**
@@ -103,26 +105,43 @@ public class ScoringRepository {
      * (from - 12 months, asOf - 12 months].
      */
     public void moveWindow(Connection c, LocalDate from, LocalDate asOf) throws SQLException {
-        Sql.update(c, "UPDATE member_features f SET spend_12m = f.spend_12m + x.s, days_12m = f.days_12m + x.n FROM ("
+        Sql.update(
+                c,
+                "UPDATE member_features f SET spend_12m = f.spend_12m + x.s, days_12m = f.days_12m + x.n FROM ("
                         + "SELECT member_id, sum(CASE WHEN day > ? AND day <= ? THEN net_spend ELSE 0 END) "
                         + "- sum(CASE WHEN day > ? AND day <= ? THEN net_spend ELSE 0 END) AS s, "
                         + "count(*) FILTER (WHERE day > ? AND day <= ?) - count(*) FILTER (WHERE day > ? AND day <= ?) AS n "
                         + "FROM member_day WHERE (day > ? AND day <= ?) OR (day > ? AND day <= ?) GROUP BY member_id) x "
                         + "WHERE f.member_id = x.member_id",
-                from, asOf, from.minusMonths(12), asOf.minusMonths(12), from, asOf, from.minusMonths(12), asOf.minusMonths(12),
-                from, asOf, from.minusMonths(12), asOf.minusMonths(12));
+                from,
+                asOf,
+                from.minusMonths(12),
+                asOf.minusMonths(12),
+                from,
+                asOf,
+                from.minusMonths(12),
+                asOf.minusMonths(12),
+                from,
+                asOf,
+                from.minusMonths(12),
+                asOf.minusMonths(12));
     }
 
     // ---------------------------------------------------------------- what was computed as of when
 
     /** The date the latest stored computation of a kind ('grades', 'segments', 'churn', 'window') is as of. */
     public Optional<LocalDate> asOf(Connection c, String kind) throws SQLException {
-        return Sql.one(c, "SELECT as_of FROM scoring_state WHERE kind = ?", rs -> rs.getObject(1, LocalDate.class), kind);
+        return Sql.one(
+                c, "SELECT as_of FROM scoring_state WHERE kind = ?", rs -> rs.getObject(1, LocalDate.class), kind);
     }
 
     /** Records that the stored computation of a kind is now as of the date. */
     public void storeAsOf(Connection c, String kind, LocalDate asOf) throws SQLException {
-        Sql.update(c, "INSERT INTO scoring_state (kind, as_of) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET as_of = EXCLUDED.as_of", kind, asOf);
+        Sql.update(
+                c,
+                "INSERT INTO scoring_state (kind, as_of) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET as_of = EXCLUDED.as_of",
+                kind,
+                asOf);
     }
 
     /** The latest purchase day of anyone, if there is one. */
@@ -137,14 +156,17 @@ public class ScoringRepository {
      * from the summary or from every member-day, with the configured cut-offs.
      */
     public void rankGrades(Connection c, LocalDate asOf, boolean fromSummary) throws SQLException {
-        Sql.update(c, "CREATE TEMP TABLE grade_now ON COMMIT DROP AS " + ranking(fromSummary ? SPEND_FROM_SUMMARY : spendFromHistory(asOf)),
+        Sql.update(
+                c,
+                "CREATE TEMP TABLE grade_now ON COMMIT DROP AS "
+                        + ranking(fromSummary ? SPEND_FROM_SUMMARY : spendFromHistory(asOf)),
                 gradeShares());
     }
 
     /** Per grade in grade_now: (grade, members, the lowest net spend that reached it). */
     public List<Object[]> gradeCounts(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT grade, count(*), min(s) FROM grade_now GROUP BY grade",
-                rs -> new Object[]{rs.getString(1), rs.getLong(2), rs.getBigDecimal(3)});
+        return Sql.list(c, "SELECT grade, count(*), min(s) FROM grade_now GROUP BY grade", rs ->
+                new Object[] {rs.getString(1), rs.getLong(2), rs.getBigDecimal(3)});
     }
 
     /**
@@ -152,21 +174,26 @@ public class ScoringRepository {
      * ones: (member_id, previous grade, grade, net spend) of each member changed.
      */
     public List<Object[]> storeGrades(Connection c, LocalDate asOf) throws SQLException {
-        return Sql.list(c, "UPDATE member_dim d SET grade = x.grade, grade_as_of = ? FROM ("
+        return Sql.list(
+                c,
+                "UPDATE member_dim d SET grade = x.grade, grade_as_of = ? FROM ("
                         + "SELECT d2.member_id, d2.grade AS previous, coalesce(g.grade, 'GENERAL') AS grade, coalesce(g.s, 0) AS s "
                         + "FROM member_dim d2 LEFT JOIN grade_now g USING (member_id) WHERE d2.status <> 'LEFT' "
                         + "AND d2.grade <> coalesce(g.grade, 'GENERAL')) x "
                         + "WHERE d.member_id = x.member_id RETURNING x.member_id, x.previous, x.grade, x.s",
-                rs -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4)}, asOf);
+                rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4)},
+                asOf);
     }
 
     // ---------------------------------------------------------------- segments
 
     /** Each member's strategic segment as of the date (see docs/analytics.md), as a query over every member-day. */
     public String segmentsAsOf(LocalDate asOf) {
-        return segments(asOf, "SELECT DISTINCT ON (member_id) member_id, first, day AS last, prev FROM (SELECT member_id, day, "
-                + "lag(day) OVER (PARTITION BY member_id ORDER BY day) AS prev, min(day) OVER (PARTITION BY member_id) AS first "
-                + "FROM member_day WHERE day <= DATE '" + asOf + "') w ORDER BY member_id, day DESC");
+        return segments(
+                asOf,
+                "SELECT DISTINCT ON (member_id) member_id, first, day AS last, prev FROM (SELECT member_id, day, "
+                        + "lag(day) OVER (PARTITION BY member_id ORDER BY day) AS prev, min(day) OVER (PARTITION BY member_id) AS first "
+                        + "FROM member_day WHERE day <= DATE '" + asOf + "') w ORDER BY member_id, day DESC");
     }
 
     /**
@@ -175,8 +202,10 @@ public class ScoringRepository {
      * the date.
      */
     String segmentsFromSummary(LocalDate asOf) {
-        return segments(asOf, "SELECT member_id, first_day AS first, last_day AS last, prev_day AS prev FROM member_features "
-                + "WHERE first_day IS NOT NULL");
+        return segments(
+                asOf,
+                "SELECT member_id, first_day AS first, last_day AS last, prev_day AS prev FROM member_features "
+                        + "WHERE first_day IS NOT NULL");
     }
 
     /** The segment rules, in order, over each purchasing member's (first, last, prev) purchase days as of the date. */
@@ -191,28 +220,37 @@ public class ScoringRepository {
                 + "WHEN f.prev IS NOT NULL AND f.last - f.prev >= " + s.reactivationGapDays() + " THEN 'REACTIVATED' "
                 + "ELSE 'ACTIVE' END AS segment "
                 + "FROM member_dim d LEFT JOIN (" + days + ") f USING (member_id) "
-                // a member by then: joined, or already buying (history a partner brought with its customers predates the join)
-                + "WHERE d.status <> 'LEFT' AND (f.member_id IS NOT NULL OR d.joined_at < (" + day + " + 1)::timestamp AT TIME ZONE '"
+                // a member by then: joined, or already buying (history a partner brought with its customers predates
+                // the join)
+                + "WHERE d.status <> 'LEFT' AND (f.member_id IS NOT NULL OR d.joined_at < (" + day
+                + " + 1)::timestamp AT TIME ZONE '"
                 + config.zone() + "')";
     }
 
     /** Each member's segment as of the date into the temporary table segment_now (member_id, segment). */
     public void segmentMembers(Connection c, LocalDate asOf, boolean fromSummary) throws SQLException {
-        Sql.update(c, "CREATE TEMP TABLE segment_now ON COMMIT DROP AS " + (fromSummary ? segmentsFromSummary(asOf) : segmentsAsOf(asOf)));
+        Sql.update(
+                c,
+                "CREATE TEMP TABLE segment_now ON COMMIT DROP AS "
+                        + (fromSummary ? segmentsFromSummary(asOf) : segmentsAsOf(asOf)));
     }
 
     /** Per segment in segment_now: (segment, members). */
     public List<Object[]> segmentCounts(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT segment, count(*) FROM segment_now GROUP BY segment", rs -> new Object[]{rs.getString(1), rs.getLong(2)});
+        return Sql.list(c, "SELECT segment, count(*) FROM segment_now GROUP BY segment", rs ->
+                new Object[] {rs.getString(1), rs.getLong(2)});
     }
 
     /** Stores segment_now's segments where they differ: (member_id, previous segment or null, segment) of each member changed. */
     public List<Object[]> storeSegments(Connection c, LocalDate asOf) throws SQLException {
-        return Sql.list(c, "UPDATE member_dim d SET segment = x.segment, segment_as_of = ? FROM ("
+        return Sql.list(
+                c,
+                "UPDATE member_dim d SET segment = x.segment, segment_as_of = ? FROM ("
                         + "SELECT d2.member_id, d2.segment AS previous, s.segment FROM member_dim d2 JOIN segment_now s USING (member_id) "
                         + "WHERE d2.segment IS DISTINCT FROM s.segment) x "
                         + "WHERE d.member_id = x.member_id RETURNING x.member_id, x.previous, x.segment",
-                rs -> new Object[]{rs.getString(1), rs.getString(2), rs.getString(3)}, asOf);
+                rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3)},
+                asOf);
     }
 
     // ---------------------------------------------------------------- churn
@@ -225,40 +263,49 @@ public class ScoringRepository {
     public long summarizeForChurn(Connection c, LocalDate asOf, boolean fromSummary) throws SQLException {
         String summary = fromSummary
                 ? "SELECT member_id, (purchase_days - 1)::int AS x, ((last_day - first_day) / 7)::int AS tx_w, "
-                + "((DATE '" + asOf + "' - first_day) / 7)::int AS t_w FROM member_features WHERE first_day IS NOT NULL"
+                        + "((DATE '" + asOf
+                        + "' - first_day) / 7)::int AS t_w FROM member_features WHERE first_day IS NOT NULL"
                 // the same column types either way: the statements reading the temporary table are prepared once
-                : "SELECT member_id, (count(*) - 1)::int AS x, ((max(day) - min(day)) / 7)::int AS tx_w, "
-                + "((DATE '" + asOf + "' - min(day)) / 7)::int AS t_w FROM member_day WHERE day <= DATE '" + asOf + "' GROUP BY member_id";
+                : "SELECT member_id, (count(*) - 1)::int AS x, ((max(day) - min(day)) / 7)::int AS tx_w, " + "((DATE '"
+                        + asOf + "' - min(day)) / 7)::int AS t_w FROM member_day WHERE day <= DATE '" + asOf
+                        + "' GROUP BY member_id";
         Sql.update(c, "CREATE TEMP TABLE churn_summary ON COMMIT DROP AS " + summary);
         return Sql.scalarLong(c, "SELECT count(*) FROM churn_summary");
     }
 
     /** The members of churn_summary grouped by (x, t_x, T): every one of them ({@code buckets} 1), or one in {@code buckets} by a hash of the id. */
     public List<BgNbd.Group> churnGroups(Connection c, long buckets) throws SQLException {
-        return Sql.list(c, "SELECT x, tx_w, t_w, count(*) FROM churn_summary WHERE abs(hashtext(member_id)::bigint) % ? = 0 "
-                        + "GROUP BY 1, 2, 3", rs -> new BgNbd.Group(new BgNbd.Customer(rs.getInt(1), rs.getInt(2), rs.getInt(3)), rs.getLong(4)),
+        return Sql.list(
+                c,
+                "SELECT x, tx_w, t_w, count(*) FROM churn_summary WHERE abs(hashtext(member_id)::bigint) % ? = 0 "
+                        + "GROUP BY 1, 2, 3",
+                rs -> new BgNbd.Group(new BgNbd.Customer(rs.getInt(1), rs.getInt(2), rs.getInt(3)), rs.getLong(4)),
                 buckets);
     }
 
     /** The members of churn_summary grouped by (x, t_x, T), all of them. */
     public List<BgNbd.Group> allChurnGroups(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT x, tx_w, t_w, count(*) FROM churn_summary GROUP BY 1, 2, 3",
+        return Sql.list(
+                c,
+                "SELECT x, tx_w, t_w, count(*) FROM churn_summary GROUP BY 1, 2, 3",
                 rs -> new BgNbd.Group(new BgNbd.Customer(rs.getInt(1), rs.getInt(2), rs.getInt(3)), rs.getLong(4)));
     }
 
     /** The distinct (x, t_x, T) of churn_summary, each as {x, t_x, T}. */
     public List<int[]> churnSummaries(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT DISTINCT x, tx_w, t_w FROM churn_summary", rs -> new int[]{rs.getInt(1), rs.getInt(2), rs.getInt(3)});
+        return Sql.list(c, "SELECT DISTINCT x, tx_w, t_w FROM churn_summary", rs ->
+                new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)});
     }
 
     /** The scores of one (x, t_x, T), t_x and T in whole weeks. */
-    public record SummaryScore(int x, int txWeeks, int tWeeks, double pAlive, double expected90d) {
-    }
+    public record SummaryScore(int x, int txWeeks, int tWeeks, double pAlive, double expected90d) {}
 
     /** The scores per (x, t_x, T) into the temporary table churn_by_summary, in batches. */
     public void scoreSummaries(Connection c, List<SummaryScore> scores) throws SQLException {
-        Sql.update(c, "CREATE TEMP TABLE churn_by_summary (x INT, tx_w INT, t_w INT, p_alive DOUBLE PRECISION, "
-                + "expected_90d DOUBLE PRECISION) ON COMMIT DROP");
+        Sql.update(
+                c,
+                "CREATE TEMP TABLE churn_by_summary (x INT, tx_w INT, t_w INT, p_alive DOUBLE PRECISION, "
+                        + "expected_90d DOUBLE PRECISION) ON COMMIT DROP");
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO churn_by_summary VALUES (?, ?, ?, ?, ?)")) {
             int batch = 0;
             for (SummaryScore score : scores) {
@@ -277,11 +324,21 @@ public class ScoringRepository {
     }
 
     /** The fitted parameters as of the date (a refit as of the same date replaces them). */
-    public void saveFit(Connection c, LocalDate asOf, BgNbd.Params params, long customers, Instant fittedAt) throws SQLException {
-        Sql.update(c, "INSERT INTO churn_fit (as_of, r, alpha, a, b, log_likelihood, customers, fitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    public void saveFit(Connection c, LocalDate asOf, BgNbd.Params params, long customers, Instant fittedAt)
+            throws SQLException {
+        Sql.update(
+                c,
+                "INSERT INTO churn_fit (as_of, r, alpha, a, b, log_likelihood, customers, fitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (as_of) DO UPDATE SET r = EXCLUDED.r, alpha = EXCLUDED.alpha, a = EXCLUDED.a, b = EXCLUDED.b, "
                         + "log_likelihood = EXCLUDED.log_likelihood, customers = EXCLUDED.customers, fitted_at = EXCLUDED.fitted_at",
-                asOf, params.r(), params.alpha(), params.a(), params.b(), params.logLikelihood(), customers, fittedAt);
+                asOf,
+                params.r(),
+                params.alpha(),
+                params.a(),
+                params.b(),
+                params.logLikelihood(),
+                customers,
+                fittedAt);
     }
 
     /**
@@ -290,31 +347,51 @@ public class ScoringRepository {
      */
     public long replaceChurnScores(Connection c, LocalDate asOf) throws SQLException {
         Sql.update(c, "TRUNCATE churn_score");
-        return Sql.update(c, "INSERT INTO churn_score (member_id, as_of, p_alive, expected_90d) "
-                + "SELECT s.member_id, ?, b.p_alive, b.expected_90d FROM churn_summary s JOIN churn_by_summary b USING (x, tx_w, t_w)", asOf);
+        return Sql.update(
+                c,
+                "INSERT INTO churn_score (member_id, as_of, p_alive, expected_90d) "
+                        + "SELECT s.member_id, ?, b.p_alive, b.expected_90d FROM churn_summary s JOIN churn_by_summary b USING (x, tx_w, t_w)",
+                asOf);
     }
 
     // ---------------------------------------------------------------- one member
 
     /** A member's grade, segment and churn scores as last computed. */
-    public record MemberScores(String memberId, String grade, LocalDate gradeAsOf, String segment, Double pAlive,
-                               Double expectedPurchases90d, LocalDate churnAsOf) {
-    }
+    public record MemberScores(
+            String memberId,
+            String grade,
+            LocalDate gradeAsOf,
+            String segment,
+            Double pAlive,
+            Double expectedPurchases90d,
+            LocalDate churnAsOf) {}
 
     public Optional<MemberScores> memberScores(Connection c, String memberId) throws SQLException {
-        return Sql.one(c, "SELECT d.grade, greatest(d.grade_as_of, (SELECT as_of FROM scoring_state WHERE kind = 'grades')), d.segment, "
+        return Sql.one(
+                c,
+                "SELECT d.grade, greatest(d.grade_as_of, (SELECT as_of FROM scoring_state WHERE kind = 'grades')), d.segment, "
                         + "s.p_alive, s.expected_90d, s.as_of "
                         + "FROM member_dim d LEFT JOIN churn_score s USING (member_id) WHERE d.member_id = ?",
-                rs -> new MemberScores(memberId, rs.getString(1), rs.getObject(2, LocalDate.class), rs.getString(3),
-                        (Double) rs.getObject(4), (Double) rs.getObject(5), rs.getObject(6, LocalDate.class)), memberId);
+                rs -> new MemberScores(
+                        memberId,
+                        rs.getString(1),
+                        rs.getObject(2, LocalDate.class),
+                        rs.getString(3),
+                        (Double) rs.getObject(4),
+                        (Double) rs.getObject(5),
+                        rs.getObject(6, LocalDate.class)),
+                memberId);
     }
 
     // ---------------------------------------------------------------- a partner's churn risk
 
     /** The partner's customers who allow personalization (and are active) and have a churn score. */
     public long scoredConsentingCustomers(Connection c, String partnerId) throws SQLException {
-        return Sql.scalarLong(c, "SELECT count(*) FROM member_partner mp JOIN churn_score s USING (member_id) "
-                + "JOIN member_dim d USING (member_id) WHERE mp.partner_id = ? AND d.personalization AND d.status = 'ACTIVE'", partnerId);
+        return Sql.scalarLong(
+                c,
+                "SELECT count(*) FROM member_partner mp JOIN churn_score s USING (member_id) "
+                        + "JOIN member_dim d USING (member_id) WHERE mp.partner_id = ? AND d.personalization AND d.status = 'ACTIVE'",
+                partnerId);
     }
 
     /**
@@ -322,11 +399,21 @@ public class ScoringRepository {
      * expected purchases in 90 days, grade, segment, last purchase at the partner as an ISO instant).
      */
     public List<Object[]> riskiestConsentingCustomers(Connection c, String partnerId, int limit) throws SQLException {
-        return Sql.list(c, "SELECT mp.member_id, s.p_alive, s.expected_90d, d.grade, d.segment, mp.last_at FROM member_partner mp "
+        return Sql.list(
+                c,
+                "SELECT mp.member_id, s.p_alive, s.expected_90d, d.grade, d.segment, mp.last_at FROM member_partner mp "
                         + "JOIN churn_score s USING (member_id) JOIN member_dim d USING (member_id) "
                         + "WHERE mp.partner_id = ? AND d.personalization AND d.status = 'ACTIVE' "
                         + "ORDER BY s.p_alive, s.expected_90d, mp.member_id LIMIT ?",
-                rs -> new Object[]{rs.getString(1), rs.getDouble(2), rs.getDouble(3), rs.getString(4), rs.getString(5),
-                        rs.getObject(6, OffsetDateTime.class).toInstant().toString()}, partnerId, limit);
+                rs -> new Object[] {
+                    rs.getString(1),
+                    rs.getDouble(2),
+                    rs.getDouble(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getObject(6, OffsetDateTime.class).toInstant().toString()
+                },
+                partnerId,
+                limit);
     }
 }

@@ -16,10 +16,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.util.List;
 
 /** Campaign A/B results, and the next best offers at a partner's POS. */
 @Path("/analytics/v1")
@@ -41,14 +40,17 @@ public class CampaignAnalyticsResource {
     RateLimiter limiter;
 
     /** Offer lookups (each a card lookup) one partner may make per minute before 429. */
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pointmesh.analytics.offer-lookups-per-minute", defaultValue = "600")
+    @org.eclipse.microprofile.config.inject.ConfigProperty(
+            name = "pointmesh.analytics.offer-lookups-per-minute",
+            defaultValue = "600")
     int offerLookupsPerMinute;
 
     @GET
     @Path("/campaigns")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
-    @Operation(summary = "Campaigns, newest first: a partner's own; operators every campaign or one partner's (partnerId; "
-            + "partnerId=network for the network's own)")
+    @Operation(
+            summary = "Campaigns, newest first: a partner's own; operators every campaign or one partner's (partnerId; "
+                    + "partnerId=network for the network's own)")
     public List<CampaignRepository.Summary> campaigns(@QueryParam("partnerId") String partnerId) {
         if (caller.isOperator()) {
             return results.campaigns(partnerId);
@@ -62,7 +64,9 @@ public class CampaignAnalyticsResource {
     @GET
     @Path("/campaigns/{campaignId}/results")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
-    @Operation(summary = "Treatment against control: purchase rate, spend per member, redemption rate, with 95 % intervals and p-values")
+    @Operation(
+            summary =
+                    "Treatment against control: purchase rate, spend per member, redemption rate, with 95 % intervals and p-values")
     public CampaignResults.Results results(@PathParam("campaignId") String campaignId) {
         String owner = results.partnerOf(campaignId);
         if (!caller.isOperator() && (owner == null || !owner.equals(caller.partnerId()))) {
@@ -74,11 +78,17 @@ public class CampaignAnalyticsResource {
     @GET
     @Path("/offers")
     @RolesAllowed(Roles.PARTNER)
-    @Operation(summary = "Up to three ranked offers for the card's member at this partner (frequency-capped, consent respected); "
-            + "the partner's integration client only (showing an offer counts against the member's cap); rate-limited per partner (429)")
-    public List<Offers.Offer> offers(@QueryParam("cardNumber") String cardNumber, @QueryParam("partnerId") String partnerId) {
+    @Operation(
+            summary =
+                    "Up to three ranked offers for the card's member at this partner (frequency-capped, consent respected); "
+                            + "the partner's integration client only (showing an offer counts against the member's cap); rate-limited per partner (429)")
+    public List<Offers.Offer> offers(
+            @QueryParam("cardNumber") String cardNumber, @QueryParam("partnerId") String partnerId) {
         caller.requireIntegrationClient();
-        limiter.acquire("offer lookups", caller.partnerId(), new RateLimiter.Limit(offerLookupsPerMinute, java.time.Duration.ofMinutes(1)));
+        limiter.acquire(
+                "offer lookups",
+                caller.partnerId(),
+                new RateLimiter.Limit(offerLookupsPerMinute, java.time.Duration.ofMinutes(1)));
         if (cardNumber == null || cardNumber.isBlank()) {
             throw ProblemException.invalidField("cardNumber", "required");
         }

@@ -21,8 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class DashboardResource {
 
-    public record DashboardConfig(String oidcUrl, String clientId) {
-    }
+    public record DashboardConfig(String oidcUrl, String clientId) {}
 
     @Inject
     AnalyticsConfig config;
@@ -35,6 +34,7 @@ public class DashboardResource {
     @PermitAll
     @Operation(summary = "The OIDC realm and public client the dashboard logs in with (no authentication)")
     public DashboardConfig config() {
-        return new DashboardConfig(config.dashboard().oidcUrl().orElse(oidcUrl), config.dashboard().clientId());
+        return new DashboardConfig(
+                config.dashboard().oidcUrl().orElse(oidcUrl), config.dashboard().clientId());
     }
 }

@@ -21,11 +21,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** A partner's own analytics: reports about its customers and its churn-risk ranking (the partner itself, or operators). */
 @Path("/analytics/v1/partners/{partnerId}")
@@ -34,9 +33,14 @@ import java.util.List;
 @Blocking
 public class PartnerAnalyticsResource {
 
-    public record AtRisk(int rank, String memberId, double pAlive, double expectedPurchases90d, String grade, String segment,
-                         String lastPurchaseAt) {
-    }
+    public record AtRisk(
+            int rank,
+            String memberId,
+            double pAlive,
+            double expectedPurchases90d,
+            String grade,
+            String segment,
+            String lastPurchaseAt) {}
 
     @Inject
     Caller caller;
@@ -59,34 +63,59 @@ public class PartnerAnalyticsResource {
     @GET
     @Path("/reports/{kind}")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
-    @Operation(summary = "members, transactions or stores: purchases in [from, to) (default the 12 months up to asOf), scores as of asOf "
-            + "(default today); JSON, or CSV with Accept: text/csv")
-    public Response report(@PathParam("partnerId") String partnerId, @PathParam("kind") String kind, @QueryParam("from") String from,
-                           @QueryParam("to") String to, @QueryParam("asOf") String asOf) {
+    @Operation(
+            summary =
+                    "members, transactions or stores: purchases in [from, to) (default the 12 months up to asOf), scores as of asOf "
+                            + "(default today); JSON, or CSV with Accept: text/csv")
+    public Response report(
+            @PathParam("partnerId") String partnerId,
+            @PathParam("kind") String kind,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("asOf") String asOf) {
         caller.requirePartnerOrOperator(partnerId);
-        // a partner sees its report as docs/privacy.md says (whole weeks, groups of at least k, noise); operators every figure
-        return ReportAnswers.answer(headers, reports.report(partnerId, ReportAnswers.kind(kind), ReportAnswers.date("from", from),
-                ReportAnswers.date("to", to), ReportAnswers.date("asOf", asOf), !caller.isOperator()));
+        // a partner sees its report as docs/privacy.md says (whole weeks, groups of at least k, noise); operators every
+        // figure
+        return ReportAnswers.answer(
+                headers,
+                reports.report(
+                        partnerId,
+                        ReportAnswers.kind(kind),
+                        ReportAnswers.date("from", from),
+                        ReportAnswers.date("to", to),
+                        ReportAnswers.date("asOf", asOf),
+                        !caller.isOperator()));
     }
 
     @GET
     @Path("/churn-risk")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The partner's customers most likely to have lapsed, riskiest first (members who allow personalization only; "
-            + "a partner gets the list only when at least minimum-group such customers are ranked)")
-    public List<AtRisk> churnRisk(@PathParam("partnerId") String partnerId,
-                                  @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+    @Operation(
+            summary =
+                    "The partner's customers most likely to have lapsed, riskiest first (members who allow personalization only; "
+                            + "a partner gets the list only when at least minimum-group such customers are ranked)")
+    public List<AtRisk> churnRisk(
+            @PathParam("partnerId") String partnerId,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         caller.requirePartnerOrOperator(partnerId);
         return transactions.run(c -> {
             List<AtRisk> out = new ArrayList<>();
-            // the one member-level output: personalization is what these members consented to; a partner with fewer than k
+            // the one member-level output: personalization is what these members consented to; a partner with fewer
+            // than k
             // of them gets nothing, so the list is never about a handful of people
             if (!caller.isOperator() && scores.scoredConsentingCustomers(c, partnerId) < config.minimumGroup()) {
                 return out;
             }
             for (Object[] r : scores.riskiestConsentingCustomers(c, partnerId, limit)) {
-                out.add(new AtRisk(out.size() + 1, (String) r[0], (Double) r[1], (Double) r[2], (String) r[3], (String) r[4], (String) r[5]));
+                out.add(new AtRisk(
+                        out.size() + 1,
+                        (String) r[0],
+                        (Double) r[1],
+                        (Double) r[2],
+                        (String) r[3],
+                        (String) r[4],
+                        (String) r[5]));
             }
             return out;
         });

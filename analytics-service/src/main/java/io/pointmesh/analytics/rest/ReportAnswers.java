@@ -6,7 +6,6 @@ import io.pointmesh.platform.problem.ProblemException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -16,8 +15,7 @@ final class ReportAnswers {
 
     static final String[] CSV_COLUMNS = {"section", "label", "metric", "value"};
 
-    private ReportAnswers() {
-    }
+    private ReportAnswers() {}
 
     static ReportService.Kind kind(String kind) {
         try {
@@ -40,8 +38,12 @@ final class ReportAnswers {
 
     static Response answer(HttpHeaders headers, ReportService.Report report) {
         if (Csv.wanted(headers)) {
-            return Csv.response(report.scope() + "-" + report.kind() + "-" + report.asOf() + ".csv", CSV_COLUMNS,
-                    report.rows().stream().map(r -> new Object[]{r.section(), r.label(), r.metric(), r.value()}).toList());
+            return Csv.response(
+                    report.scope() + "-" + report.kind() + "-" + report.asOf() + ".csv",
+                    CSV_COLUMNS,
+                    report.rows().stream()
+                            .map(r -> new Object[] {r.section(), r.label(), r.metric(), r.value()})
+                            .toList());
         }
         return Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build();
     }

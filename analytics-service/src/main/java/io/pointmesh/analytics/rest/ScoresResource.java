@@ -16,10 +16,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.LocalDate;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.time.LocalDate;
 
 /** Grades, segments and churn scores: recomputation on demand and a member's scores (operators). */
 @Path("/analytics/v1")
@@ -28,8 +27,7 @@ import java.time.LocalDate;
 @Blocking
 public class ScoresResource {
 
-    public record Recomputed(Scoring.GradeRun grades, Scoring.SegmentRun segments, Scoring.ChurnRun churn) {
-    }
+    public record Recomputed(Scoring.GradeRun grades, Scoring.SegmentRun segments, Scoring.ChurnRun churn) {}
 
     @Inject
     Scoring scoring;
@@ -43,7 +41,8 @@ public class ScoresResource {
     @POST
     @Path("/scores/recompute")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Recompute grades, segments and churn scores as of a date (default today); changes are published")
+    @Operation(
+            summary = "Recompute grades, segments and churn scores as of a date (default today); changes are published")
     public Recomputed recompute(@QueryParam("asOf") String asOf) {
         LocalDate date = asOf == null || asOf.isBlank() ? scoring.today() : ReportAnswers.date("asOf", asOf);
         return new Recomputed(scoring.regrade(date), scoring.resegment(date), scoring.fitChurn(date));
@@ -54,6 +53,8 @@ public class ScoresResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "A member's grade, segment and churn scores as last computed")
     public MemberScores memberScores(@PathParam("memberId") String memberId) {
-        return transactions.run(c -> scores.memberScores(c, memberId)).orElseThrow(() -> ProblemException.notFound("member", memberId));
+        return transactions
+                .run(c -> scores.memberScores(c, memberId))
+                .orElseThrow(() -> ProblemException.notFound("member", memberId));
     }
 }

@@ -10,7 +10,6 @@ import io.pointmesh.platform.sql.Transactions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,9 +27,16 @@ import java.util.List;
 public class CampaignResults {
 
     @RegisterForReflection
-    public record Results(String campaignId, String partnerId, String name, Instant from, Instant to, BigDecimal treatmentShare,
-                          Uplift.Rates purchaseRate, Uplift.Means spendPerMember, Uplift.Rates redemptionRate) {
-    }
+    public record Results(
+            String campaignId,
+            String partnerId,
+            String name,
+            Instant from,
+            Instant to,
+            BigDecimal treatmentShare,
+            Uplift.Rates purchaseRate,
+            Uplift.Means spendPerMember,
+            Uplift.Rates redemptionRate) {}
 
     @Inject
     Transactions transactions;
@@ -51,8 +57,10 @@ public class CampaignResults {
 
     /** The campaign's partner (null for a network campaign), or 404. */
     public String partnerOf(String campaignId) {
-        return transactions.run(c -> repository.owner(c, campaignId))
-                .orElseThrow(() -> ProblemException.notFound("campaign", campaignId)).partnerId();
+        return transactions
+                .run(c -> repository.owner(c, campaignId))
+                .orElseThrow(() -> ProblemException.notFound("campaign", campaignId))
+                .partnerId();
     }
 
     /** The results as operators see them. */
@@ -66,14 +74,18 @@ public class CampaignResults {
      */
     public Results results(String campaignId, boolean partnerView) {
         return transactions.run(c -> {
-            Campaign k = repository.campaign(c, campaignId).orElseThrow(() -> ProblemException.notFound("campaign", campaignId));
+            Campaign k = repository
+                    .campaign(c, campaignId)
+                    .orElseThrow(() -> ProblemException.notFound("campaign", campaignId));
             String partnerId = k.partnerId();
             Instant from = k.startsAt();
             Instant to = k.endsAt().isAfter(clock.instant()) ? clock.instant() : k.endsAt();
             List<Object[]> members = repository.outcomes(c, partnerId, from, to, k.target(), k.targetValue());
             BigDecimal share = k.treatmentShare();
             if (partnerView) {
-                long treated = members.stream().filter(m -> CampaignAssignment.inTreatment(campaignId, (String) m[0], share)).count();
+                long treated = members.stream()
+                        .filter(m -> CampaignAssignment.inTreatment(campaignId, (String) m[0], share))
+                        .count();
                 if (treated < config.minimumGroup() || members.size() - treated < config.minimumGroup()) {
                     return new Results(campaignId, partnerId, k.name(), from, to, share, null, null, null);
                 }
@@ -94,8 +106,17 @@ public class CampaignResults {
                     burnC += (Boolean) m[3] ? 1 : 0;
                 }
             }
-            return new Results(campaignId, partnerId, k.name(), from, to, share, Uplift.rates(buyT, spendT.size(), buyC, spendC.size()),
-                    Uplift.means(spendT.stream().mapToDouble(Double::doubleValue).toArray(), spendC.stream().mapToDouble(Double::doubleValue).toArray()),
+            return new Results(
+                    campaignId,
+                    partnerId,
+                    k.name(),
+                    from,
+                    to,
+                    share,
+                    Uplift.rates(buyT, spendT.size(), buyC, spendC.size()),
+                    Uplift.means(
+                            spendT.stream().mapToDouble(Double::doubleValue).toArray(),
+                            spendC.stream().mapToDouble(Double::doubleValue).toArray()),
                     Uplift.rates(burnT, spendT.size(), burnC, spendC.size()));
         });
     }

@@ -1,10 +1,10 @@
 package io.pointmesh.analytics.service;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * What a report may show to whoever asked (docs/privacy.md). Operators see every figure as computed

@@ -10,7 +10,6 @@ import io.pointmesh.platform.sql.Transactions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -35,13 +34,20 @@ public class Offers {
     public static final int MAX_OFFERS = 3;
 
     /** How much a segment needs a reason to come (back). */
-    static final Map<String, Double> SEGMENT_NEED = Map.of("NEW", 1.2, "ACTIVE", 1.0, "REACTIVATED", 1.1, "DORMANT", 1.3,
-            "CHURNED", 1.3, "PROSPECTIVE", 1.2);
+    static final Map<String, Double> SEGMENT_NEED =
+            Map.of("NEW", 1.2, "ACTIVE", 1.0, "REACTIVATED", 1.1, "DORMANT", 1.3, "CHURNED", 1.3, "PROSPECTIVE", 1.2);
 
     @RegisterForReflection
-    public record Offer(int rank, String campaignId, String partnerId, String name, String bonusKind, BigDecimal multiplier,
-                        long fixedPoints, Instant endsAt, BigDecimal score) {
-    }
+    public record Offer(
+            int rank,
+            String campaignId,
+            String partnerId,
+            String name,
+            String bonusKind,
+            BigDecimal multiplier,
+            long fixedPoints,
+            Instant endsAt,
+            BigDecimal score) {}
 
     @Inject
     Transactions transactions;
@@ -59,7 +65,9 @@ public class Offers {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, config.zone());
         return transactions.run(c -> {
-            CardMember member = repository.memberOfActiveCard(c, cardNumber).orElseThrow(() -> ProblemException.notFound("card", cardNumber));
+            CardMember member = repository
+                    .memberOfActiveCard(c, cardNumber)
+                    .orElseThrow(() -> ProblemException.notFound("card", cardNumber));
             String memberId = member.memberId();
             if (!"ACTIVE".equals(member.status())) {
                 return List.of();
@@ -72,14 +80,25 @@ public class Offers {
                     .filter(k -> matches(k, member.grade(), member.segment()))
                     .filter(k -> personalized || "EVERYONE".equals(k.target()))
                     .filter(k -> CampaignAssignment.inTreatment(k.campaignId(), memberId, k.share()))
-                    .map(k -> Map.entry(k, personalized ? score(k, partnerId, basket, member.segment()) : BigDecimal.ZERO))
-                    .sorted(Comparator.<Map.Entry<Candidate, BigDecimal>, BigDecimal>comparing(Map.Entry::getValue).reversed()
-                            .thenComparing(e -> e.getKey().endsAt()).thenComparing(e -> e.getKey().campaignId()))
+                    .map(k -> Map.entry(
+                            k, personalized ? score(k, partnerId, basket, member.segment()) : BigDecimal.ZERO))
+                    .sorted(Comparator.<Map.Entry<Candidate, BigDecimal>, BigDecimal>comparing(Map.Entry::getValue)
+                            .reversed()
+                            .thenComparing(e -> e.getKey().endsAt())
+                            .thenComparing(e -> e.getKey().campaignId()))
                     .limit(MAX_OFFERS)
                     .forEach(e -> {
                         Candidate k = e.getKey();
-                        ranked.add(new Offer(ranked.size() + 1, k.campaignId(), k.partnerId(), k.name(), k.bonusKind(), k.multiplier(),
-                                k.fixedPoints(), k.endsAt(), e.getValue()));
+                        ranked.add(new Offer(
+                                ranked.size() + 1,
+                                k.campaignId(),
+                                k.partnerId(),
+                                k.name(),
+                                k.bonusKind(),
+                                k.multiplier(),
+                                k.fixedPoints(),
+                                k.endsAt(),
+                                e.getValue()));
                     });
             for (Offer o : ranked) {
                 repository.shown(c, memberId, o.campaignId(), today);
@@ -104,9 +123,14 @@ public class Offers {
      */
     static BigDecimal score(Candidate k, String posPartner, Map<String, BigDecimal> basket, String segment) {
         String partner = k.partnerId() == null ? posPartner : k.partnerId();
-        BigDecimal value = "FIXED".equals(k.bonusKind()) ? BigDecimal.valueOf(k.fixedPoints())
-                : basket.getOrDefault(partner, BigDecimal.valueOf(10_000)).multiply(new BigDecimal("0.01"))
-                .multiply(k.multiplier() == null ? BigDecimal.ZERO : k.multiplier().subtract(BigDecimal.ONE));
+        BigDecimal value = "FIXED".equals(k.bonusKind())
+                ? BigDecimal.valueOf(k.fixedPoints())
+                : basket.getOrDefault(partner, BigDecimal.valueOf(10_000))
+                        .multiply(new BigDecimal("0.01"))
+                        .multiply(
+                                k.multiplier() == null
+                                        ? BigDecimal.ZERO
+                                        : k.multiplier().subtract(BigDecimal.ONE));
         double affinity = k.partnerId() == null ? 0.8 : basket.containsKey(partner) ? 1.0 : 0.5;
         double need = SEGMENT_NEED.getOrDefault(segment == null ? "ACTIVE" : segment, 1.0);
         return value.multiply(BigDecimal.valueOf(affinity * need)).setScale(2, RoundingMode.HALF_UP);

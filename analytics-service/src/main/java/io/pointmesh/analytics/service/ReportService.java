@@ -8,7 +8,6 @@ import io.pointmesh.platform.sql.Transactions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,16 +33,25 @@ import java.util.List;
 @ApplicationScoped
 public class ReportService {
 
-    public enum Kind { MEMBERS, TRANSACTIONS, STORES }
-
-    @RegisterForReflection
-    public record Row(String section, String label, String metric, BigDecimal value) {
+    public enum Kind {
+        MEMBERS,
+        TRANSACTIONS,
+        STORES
     }
 
     @RegisterForReflection
-    public record Report(String kind, String scope, LocalDate from, LocalDate to, LocalDate asOf, int minimumGroup, Double noiseEpsilon,
-                         List<Row> rows) {
-    }
+    public record Row(String section, String label, String metric, BigDecimal value) {}
+
+    @RegisterForReflection
+    public record Report(
+            String kind,
+            String scope,
+            LocalDate from,
+            LocalDate to,
+            LocalDate asOf,
+            int minimumGroup,
+            Double noiseEpsilon,
+            List<Row> rows) {}
 
     @Inject
     Transactions transactions;
@@ -65,7 +73,8 @@ public class ReportService {
     }
 
     /** A report; {@code partnerView}: as the partner itself sees it (docs/privacy.md). */
-    public Report report(String partnerId, Kind kind, LocalDate from, LocalDate to, LocalDate asOf, boolean partnerView) {
+    public Report report(
+            String partnerId, Kind kind, LocalDate from, LocalDate to, LocalDate asOf, boolean partnerView) {
         if (partnerView && partnerId == null) {
             throw new IllegalArgumentException("a partner's view is of a partner");
         }
@@ -83,8 +92,10 @@ public class ReportService {
             // less than a week at either end are the same report)
             long days = java.time.temporal.ChronoUnit.DAYS.between(fromDate, toDate);
             if (days < config.minimumWindowDays()) {
-                throw ProblemException.badRequest("window-too-short", "a partner's report covers at least " + config.minimumWindowDays()
-                        + " days (from " + fromDate + " to " + toDate + " is " + days + "), so that no member can be singled out");
+                throw ProblemException.badRequest(
+                        "window-too-short",
+                        "a partner's report covers at least " + config.minimumWindowDays() + " days (from " + fromDate
+                                + " to " + toDate + " is " + days + "), so that no member can be singled out");
             }
             fromDate = fromDate.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
             toDate = toDate.with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
@@ -96,7 +107,7 @@ public class ReportService {
                 toDate = toDate.isAfter(span[1]) ? span[1] : toDate;
             }
             if (!fromDate.isBefore(toDate)) {
-                fromDate = toDate.minusWeeks(1);  // no purchases in the window: an empty week, nobody in it
+                fromDate = toDate.minusWeeks(1); // no purchases in the window: an empty week, nobody in it
             }
             if (asOf != null) {
                 // scores as of a week's end only: a handful of distinct past reports, not one per day
@@ -111,10 +122,19 @@ public class ReportService {
                 end = last.isAfter(today) ? today : last;
             }
         }
-        Scope scope = new Scope(partnerId, fromDate.atStartOfDay(config.zone()).toInstant(), toDate.atStartOfDay(config.zone()).toInstant(), end);
+        Scope scope = new Scope(
+                partnerId,
+                fromDate.atStartOfDay(config.zone()).toInstant(),
+                toDate.atStartOfDay(config.zone()).toInstant(),
+                end);
         String context = partnerId + "|" + kind + "|" + fromDate + "|" + toDate;
         List<Row> rows = transactions.run(c -> {
-            Disclosure d = partnerView ? Disclosure.partner(config.minimumGroup(), config.noiseEpsilon(), noiseKey(), context + "|" + repository.customersFingerprint(c, scope))
+            Disclosure d = partnerView
+                    ? Disclosure.partner(
+                            config.minimumGroup(),
+                            config.noiseEpsilon(),
+                            noiseKey(),
+                            context + "|" + repository.customersFingerprint(c, scope))
                     : Disclosure.exact(config.minimumGroup());
             return switch (kind) {
                 case MEMBERS -> members(c, scope, d);
@@ -122,19 +142,32 @@ public class ReportService {
                 case STORES -> stores(c, scope, d);
             };
         });
-        return new Report(kind.name().toLowerCase(), partnerId == null ? "network" : partnerId, fromDate, toDate, end, config.minimumGroup(),
-                partnerView ? config.noiseEpsilon() : null, rows);
+        return new Report(
+                kind.name().toLowerCase(),
+                partnerId == null ? "network" : partnerId,
+                fromDate,
+                toDate,
+                end,
+                config.minimumGroup(),
+                partnerView ? config.noiseEpsilon() : null,
+                rows);
     }
 
     /** Monday of the partner's first purchase week, and the Monday after its last; null when it has none. */
     private LocalDate[] purchaseWeeks(String partnerId) {
-        return transactions.run(c -> repository.purchaseDays(c, partnerId)).map(days -> new LocalDate[]{
-                days[0].with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)),
-                days[1].plusDays(1).with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY))}).orElse(null);
+        return transactions
+                .run(c -> repository.purchaseDays(c, partnerId))
+                .map(days -> new LocalDate[] {
+                    days[0].with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)),
+                    days[1].plusDays(1).with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY))
+                })
+                .orElse(null);
     }
 
     /** Distinct reports each partner asked for today (per instance): each new one spends the day's budget; repeats are free. */
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<String>> reportsToday = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<String>> reportsToday =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile LocalDate reportsDay;
 
     /**
@@ -148,10 +181,14 @@ public class ReportService {
             reportsToday.clear();
             reportsDay = today;
         }
-        java.util.Set<String> asked = reportsToday.computeIfAbsent(partnerId, p -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+        java.util.Set<String> asked =
+                reportsToday.computeIfAbsent(partnerId, p -> java.util.concurrent.ConcurrentHashMap.newKeySet());
         if (!asked.contains(report) && asked.size() >= config.distinctReportsPerDay()) {
-            throw ProblemException.tooManyRequests("report-budget-spent", "this partner asked for " + asked.size()
-                    + " different reports today; the same reports can be asked again, new ones tomorrow", 3600);
+            throw ProblemException.tooManyRequests(
+                    "report-budget-spent",
+                    "this partner asked for " + asked.size()
+                            + " different reports today; the same reports can be asked again, new ones tomorrow",
+                    3600);
         }
         asked.add(report);
     }
@@ -159,11 +196,14 @@ public class ReportService {
     private byte[] noiseKey() {
         byte[] key = noiseKey;
         if (key == null) {
-            key = config.noiseSecret().filter(x -> !x.isBlank()).map(x -> x.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElseGet(() -> {
-                byte[] random = new byte[32];
-                new java.security.SecureRandom().nextBytes(random);
-                return random;
-            });
+            key = config.noiseSecret()
+                    .filter(x -> !x.isBlank())
+                    .map(x -> x.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .orElseGet(() -> {
+                        byte[] random = new byte[32];
+                        new java.security.SecureRandom().nextBytes(random);
+                        return random;
+                    });
             noiseKey = key;
         }
         return key;
@@ -176,23 +216,34 @@ public class ReportService {
         int k = config.minimumGroup();
         long customers = repository.collectCustomers(c, s);
         own(rows, d, "summary", "customers", "members", customers);
-        Instant activeSince = s.asOf().minusDays(config.segments().activeDays()).atStartOfDay(config.zone()).toInstant();
+        Instant activeSince = s.asOf()
+                .minusDays(config.segments().activeDays())
+                .atStartOfDay(config.zone())
+                .toInstant();
         own(rows, d, "summary", "active", "members", repository.customersActiveSince(c, activeSince));
 
         // demographics: consenting customers only, small groups suppressed
         grouped(rows, d, "gender", "", repository.consentingByGender(c), k);
-        grouped(rows, d, "age", "|" + s.asOf().getYear(), repository.consentingByAge(c, s.asOf().getYear()), k);
+        grouped(
+                rows,
+                d,
+                "age",
+                "|" + s.asOf().getYear(),
+                repository.consentingByAge(c, s.asOf().getYear()),
+                k);
         grouped(rows, d, "region", "", repository.consentingByRegion(c), k);
 
         // grades and segments: as stored when asOf is the latest computation's date or later, else computed as of asOf
         // (a report on a past date shows that date's grades, e.g. the CDNOW replay as of 1998-06-30)
         boolean stored = repository.scoresStoredBy(c, s.asOf());
         repository.collectScores(c, s.asOf(), stored);
-        // the scores these rows describe: their noise stays the same while they do (asking as of another day changes nothing)
+        // the scores these rows describe: their noise stays the same while they do (asking as of another day changes
+        // nothing)
         String scores = "|" + repository.scoringDates(c) + (stored ? "" : "|asOf=" + s.asOf());
         grouped(rows, d, "grade", scores, repository.customersByGrade(c), 0);
         grouped(rows, d, "segment", scores, repository.customersBySegment(c), 0);
-        // segment flows: each customer's segment the day before the window against as of asOf ("NONE": not yet a member)
+        // segment flows: each customer's segment the day before the window against as of asOf ("NONE": not yet a
+        // member)
         LocalDate before = s.from().atZone(config.zone()).toLocalDate().minusDays(1);
         grouped(rows, d, "segment-flow", "|asOf=" + s.asOf(), repository.segmentFlows(c, before, s.asOf()), 0);
         derived(rows, d, "risk", "churned", scores, repository.churnedCustomers(c));
@@ -241,10 +292,17 @@ public class ReportService {
             String label = cell[0] + "+" + cell[1];
             long n = (Long) cell[2];
             rows.add(row("vintage", label, "members", n));
-            rows.add(new Row("vintage", label, "active-share", BigDecimal.valueOf((Long) cell[3])
-                    .divide(BigDecimal.valueOf(n), 4, java.math.RoundingMode.HALF_UP)));
-            rows.add(new Row("vintage", label, "average-balance", ((BigDecimal) cell[4])
-                    .divide(BigDecimal.valueOf(n), 1, java.math.RoundingMode.HALF_UP)));
+            rows.add(new Row(
+                    "vintage",
+                    label,
+                    "active-share",
+                    BigDecimal.valueOf((Long) cell[3])
+                            .divide(BigDecimal.valueOf(n), 4, java.math.RoundingMode.HALF_UP)));
+            rows.add(new Row(
+                    "vintage",
+                    label,
+                    "average-balance",
+                    ((BigDecimal) cell[4]).divide(BigDecimal.valueOf(n), 1, java.math.RoundingMode.HALF_UP)));
         }
     }
 
@@ -257,8 +315,12 @@ public class ReportService {
                 continue;
             }
             rows.add(row("vintage", label, "members", n));
-            rows.add(new Row("vintage", label, "active-share", BigDecimal.valueOf((Long) cell[3])
-                    .divide(BigDecimal.valueOf(n), 4, java.math.RoundingMode.HALF_UP)));
+            rows.add(new Row(
+                    "vintage",
+                    label,
+                    "active-share",
+                    BigDecimal.valueOf((Long) cell[3])
+                            .divide(BigDecimal.valueOf(n), 4, java.math.RoundingMode.HALF_UP)));
         }
     }
 
@@ -284,11 +346,18 @@ public class ReportService {
                 continue;
             }
             rows.add(row("retention", (String) r[0], "previous-customers", base));
-            rows.add(new Row("retention", (String) r[0], "rate", base == 0 ? null
-                    : BigDecimal.valueOf((Long) r[2]).divide(BigDecimal.valueOf(base), 4, java.math.RoundingMode.HALF_UP)));
+            rows.add(new Row(
+                    "retention",
+                    (String) r[0],
+                    "rate",
+                    base == 0
+                            ? null
+                            : BigDecimal.valueOf((Long) r[2])
+                                    .divide(BigDecimal.valueOf(base), 4, java.math.RoundingMode.HALF_UP)));
         }
         if (s.partnerId() != null) {
-            // cross-partner propensity: of this partner's customers, the share who also bought at another partner, and the lift
+            // cross-partner propensity: of this partner's customers, the share who also bought at another partner, and
+            // the lift
             // over that partner's reach among all purchasing members; groups under the minimum are suppressed
             for (Object[] r : repository.crossPartner(c, s)) {
                 long both = (Long) r[2];
@@ -297,7 +366,8 @@ public class ReportService {
                 long everyone = (Long) r[5];
                 String label = (String) r[1];
                 if (d.partner) {
-                    // the customers shared with another partner, and that partner's reach: noisy, and only for groups of at least k
+                    // the customers shared with another partner, and that partner's reach: noisy, and only for groups
+                    // of at least k
                     String other = "cross-partner|" + r[0];
                     Long shared = d.count(other + "|shared-customers", both);
                     if (shared == null || theirs < k) {
@@ -310,11 +380,14 @@ public class ReportService {
                     rows.add(new Row("cross-partner", label, "suppressed", null));
                     continue;
                 }
-                BigDecimal share = BigDecimal.valueOf(both).divide(BigDecimal.valueOf(mine), 4, java.math.RoundingMode.HALF_UP);
-                BigDecimal reach = BigDecimal.valueOf(theirs).divide(BigDecimal.valueOf(everyone), 6, java.math.RoundingMode.HALF_UP);
+                BigDecimal share =
+                        BigDecimal.valueOf(both).divide(BigDecimal.valueOf(mine), 4, java.math.RoundingMode.HALF_UP);
+                BigDecimal reach = BigDecimal.valueOf(theirs)
+                        .divide(BigDecimal.valueOf(everyone), 6, java.math.RoundingMode.HALF_UP);
                 rows.add(row("cross-partner", label, "shared-customers", both));
                 rows.add(new Row("cross-partner", label, "share", share));
-                rows.add(new Row("cross-partner", label, "lift", share.divide(reach, 2, java.math.RoundingMode.HALF_UP)));
+                rows.add(new Row(
+                        "cross-partner", label, "lift", share.divide(reach, 2, java.math.RoundingMode.HALF_UP)));
             }
         }
         // day of week (1 = Monday) x hour of day, in the analytics zone
@@ -342,22 +415,39 @@ public class ReportService {
             rows.add(new Row("stores", label, "sales", sales));
             rows.add(row("stores", label, "purchases", purchases));
             rows.add(row("stores", label, "customers", (Long) r[4]));
-            rows.add(new Row("stores", label, "average-basket", sales.divide(BigDecimal.valueOf(purchases), 0, java.math.RoundingMode.HALF_UP)));
+            rows.add(new Row(
+                    "stores",
+                    label,
+                    "average-basket",
+                    sales.divide(BigDecimal.valueOf(purchases), 0, java.math.RoundingMode.HALF_UP)));
             long consenting = (Long) r[5];
             if (d.partner) {
-                // the profile: noisy counts of consenting and female customers (no average age: one member's age moves it too far)
+                // the profile: noisy counts of consenting and female customers (no average age: one member's age moves
+                // it too far)
                 if (consenting >= k) {
                     long n = Math.max(k, d.total("stores|" + r[0] + "|consenting", consenting));
                     long female = Math.min(n, Math.max(0, d.total("stores|" + r[0] + "|female", (Long) r[6])));
-                    rows.add(new Row("stores", label, "share-female", BigDecimal.valueOf(female)
-                            .divide(BigDecimal.valueOf(n), 4, java.math.RoundingMode.HALF_UP)));
+                    rows.add(new Row(
+                            "stores",
+                            label,
+                            "share-female",
+                            BigDecimal.valueOf(female)
+                                    .divide(BigDecimal.valueOf(n), 4, java.math.RoundingMode.HALF_UP)));
                 }
             } else if (consenting < k) {
                 rows.add(new Row("stores", label, "profile-suppressed", null));
             } else {
-                rows.add(new Row("stores", label, "share-female", BigDecimal.valueOf((Long) r[6])
-                        .divide(BigDecimal.valueOf(consenting), 4, java.math.RoundingMode.HALF_UP)));
-                rows.add(new Row("stores", label, "average-age", r[7] == null ? null : ((BigDecimal) r[7]).setScale(1, java.math.RoundingMode.HALF_UP)));
+                rows.add(new Row(
+                        "stores",
+                        label,
+                        "share-female",
+                        BigDecimal.valueOf((Long) r[6])
+                                .divide(BigDecimal.valueOf(consenting), 4, java.math.RoundingMode.HALF_UP)));
+                rows.add(new Row(
+                        "stores",
+                        label,
+                        "average-age",
+                        r[7] == null ? null : ((BigDecimal) r[7]).setScale(1, java.math.RoundingMode.HALF_UP)));
             }
         }
         return rows;
@@ -375,7 +465,8 @@ public class ReportService {
     }
 
     /** A count the partner's records do not tell it (noisy for a partner, left out under k); {@code depends}: what else it describes. */
-    private static void derived(List<Row> rows, Disclosure d, String section, String label, String depends, long members) {
+    private static void derived(
+            List<Row> rows, Disclosure d, String section, String label, String depends, long members) {
         Long value = d.count(section + "|" + label + depends, members);
         if (value != null) {
             rows.add(row(section, label, "members", value));
@@ -386,13 +477,17 @@ public class ReportService {
      * (label, count) groups the partner's records do not tell it: for a partner noisy and only groups of
      * at least k; for operators exact, a group under {@code minimum} reported as suppressed.
      */
-    private static void grouped(List<Row> rows, Disclosure d, String section, String depends, List<Object[]> groups, int minimum) {
+    private static void grouped(
+            List<Row> rows, Disclosure d, String section, String depends, List<Object[]> groups, int minimum) {
         for (Object[] r : groups) {
             long n = (Long) r[1];
             if (d.partner) {
                 derived(rows, d, section, (String) r[0], depends, n);
             } else {
-                rows.add(n < minimum ? new Row(section, (String) r[0], "suppressed", null) : row(section, (String) r[0], "members", n));
+                rows.add(
+                        n < minimum
+                                ? new Row(section, (String) r[0], "suppressed", null)
+                                : row(section, (String) r[0], "members", n));
             }
         }
     }

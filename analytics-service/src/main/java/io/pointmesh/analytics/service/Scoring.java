@@ -14,7 +14,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,15 +36,20 @@ import java.util.TreeMap;
 public class Scoring {
 
     /** What a grade computation did; {@code source}: "summary" (the per-member summary) or "history" (every member-day). */
-    public record GradeRun(LocalDate asOf, long ranked, long changed, Map<String, Long> counts, Map<String, BigDecimal> thresholds,
-                           String source, long millis) {
-    }
+    public record GradeRun(
+            LocalDate asOf,
+            long ranked,
+            long changed,
+            Map<String, Long> counts,
+            Map<String, BigDecimal> thresholds,
+            String source,
+            long millis) {}
 
-    public record SegmentRun(LocalDate asOf, long members, long changed, Map<String, Long> counts, String source, long millis) {
-    }
+    public record SegmentRun(
+            LocalDate asOf, long members, long changed, Map<String, Long> counts, String source, long millis) {}
 
-    public record ChurnRun(LocalDate asOf, BgNbd.Params params, long customers, long scored, String source, long millis) {
-    }
+    public record ChurnRun(
+            LocalDate asOf, BgNbd.Params params, long customers, long scored, String source, long millis) {}
 
     @Inject
     Transactions transactions;
@@ -69,10 +73,13 @@ public class Scoring {
 
     /** 0 < vvip-share < vip-share < loyal-share <= 1, or IllegalStateException. */
     public static void requireOrdered(AnalyticsConfig.Grades g) {
-        if (g.vvipShare().signum() <= 0 || g.vvipShare().compareTo(g.vipShare()) >= 0 || g.vipShare().compareTo(g.loyalShare()) >= 0
+        if (g.vvipShare().signum() <= 0
+                || g.vvipShare().compareTo(g.vipShare()) >= 0
+                || g.vipShare().compareTo(g.loyalShare()) >= 0
                 || g.loyalShare().compareTo(BigDecimal.ONE) > 0) {
-            throw new IllegalStateException("pointmesh.analytics.grades.*: 0 < vvip-share < vip-share < loyal-share <= 1 is required, not "
-                    + g.vvipShare() + ", " + g.vipShare() + ", " + g.loyalShare());
+            throw new IllegalStateException(
+                    "pointmesh.analytics.grades.*: 0 < vvip-share < vip-share < loyal-share <= 1 is required, not "
+                            + g.vvipShare() + ", " + g.vipShare() + ", " + g.loyalShare());
         }
     }
 
@@ -148,13 +155,28 @@ public class Scoring {
             if (mayStore(c, "grades", asOf)) {
                 // members whose stored grade differs (those not ranked are GENERAL)
                 changes = scores.storeGrades(c, asOf);
-                outbox.publishAll(c, changes.stream().map(ch -> new GradeChanged((String) ch[0], Grade.valueOf((String) ch[1]),
-                        Grade.valueOf((String) ch[2]), asOf, (BigDecimal) ch[3])).toList());
+                outbox.publishAll(
+                        c,
+                        changes.stream()
+                                .map(ch -> new GradeChanged(
+                                        (String) ch[0],
+                                        Grade.valueOf((String) ch[1]),
+                                        Grade.valueOf((String) ch[2]),
+                                        asOf,
+                                        (BigDecimal) ch[3]))
+                                .toList());
                 if (!thresholds.isEmpty()) {
                     outbox.publish(c, new GradeThresholdsPublished(asOf, thresholds));
                 }
             }
-            return new GradeRun(asOf, ranked, changes.size(), counts, thresholds, fromSummary ? "summary" : "history", millisSince(started));
+            return new GradeRun(
+                    asOf,
+                    ranked,
+                    changes.size(),
+                    counts,
+                    thresholds,
+                    fromSummary ? "summary" : "history",
+                    millisSince(started));
         });
     }
 
@@ -175,11 +197,23 @@ public class Scoring {
             List<Object[]> changes = List.of();
             if (mayStore(c, "segments", asOf)) {
                 changes = scores.storeSegments(c, asOf);
-                outbox.publishAll(c, changes.stream().map(ch -> new SegmentChanged((String) ch[0], ch[1] == null ? null
-                        : Segment.valueOf((String) ch[1]), Segment.valueOf((String) ch[2]), asOf)).toList());
+                outbox.publishAll(
+                        c,
+                        changes.stream()
+                                .map(ch -> new SegmentChanged(
+                                        (String) ch[0],
+                                        ch[1] == null ? null : Segment.valueOf((String) ch[1]),
+                                        Segment.valueOf((String) ch[2]),
+                                        asOf))
+                                .toList());
             }
-            return new SegmentRun(asOf, counts.values().stream().mapToLong(Long::longValue).sum(), changes.size(), counts,
-                    fromSummary ? "summary" : "history", millisSince(started));
+            return new SegmentRun(
+                    asOf,
+                    counts.values().stream().mapToLong(Long::longValue).sum(),
+                    changes.size(),
+                    counts,
+                    fromSummary ? "summary" : "history",
+                    millisSince(started));
         });
     }
 
@@ -212,14 +246,19 @@ public class Scoring {
             List<ScoringRepository.SummaryScore> bySummary = new ArrayList<>();
             for (int[] k : scores.churnSummaries(c)) {
                 BgNbd.Customer customer = new BgNbd.Customer(k[0], k[1], k[2]);
-                bySummary.add(new ScoringRepository.SummaryScore(k[0], k[1], k[2], BgNbd.probabilityAlive(params, customer),
+                bySummary.add(new ScoringRepository.SummaryScore(
+                        k[0],
+                        k[1],
+                        k[2],
+                        BgNbd.probabilityAlive(params, customer),
                         BgNbd.expectedPurchases(params, customer, 90 / 7.0)));
             }
             scores.scoreSummaries(c, bySummary);
             scores.saveFit(c, asOf, params, customers, Instant.now(clock));
             long scored = 0;
             if (mayStore(c, "churn", asOf)) {
-                // every purchasing member is scored by this fit: the table is replaced whole (a bulk load, not a million upserts)
+                // every purchasing member is scored by this fit: the table is replaced whole (a bulk load, not a
+                // million upserts)
                 scored = scores.replaceChurnScores(c, asOf);
             }
             return new ChurnRun(asOf, params, customers, scored, source, millisSince(started));

@@ -14,14 +14,17 @@ public class ScoringJobs {
     @Inject
     Scoring scoring;
 
-    @Scheduled(every = "${pointmesh.analytics.recompute-every:24h}", delayed = "${pointmesh.analytics.recompute-delay:5m}",
+    @Scheduled(
+            every = "${pointmesh.analytics.recompute-every:24h}",
+            delayed = "${pointmesh.analytics.recompute-delay:5m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void recompute() {
         var today = scoring.today();
         var grades = scoring.regrade(today);
         var segments = scoring.resegment(today);
         var churn = scoring.fitChurn(today);
-        LOG.infof("recomputed as of %s: %d ranked, %d grade changes; %d segment changes; %d churn scores", today, grades.ranked(),
-                grades.changed(), segments.changed(), churn.scored());
+        LOG.infof(
+                "recomputed as of %s: %d ranked, %d grade changes; %d segment changes; %d churn scores",
+                today, grades.ranked(), grades.changed(), segments.changed(), churn.scored());
     }
 }

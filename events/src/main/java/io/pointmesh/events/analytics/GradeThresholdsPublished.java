@@ -1,7 +1,6 @@
 package io.pointmesh.events.analytics;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
-
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Map;
@@ -11,9 +10,8 @@ import java.util.Map;
  * ranks, so these move with the network). Members see from it how far the next grade is.
  */
 @RegisterForReflection
-public record GradeThresholdsPublished(
-        LocalDate asOf,
-        Map<String, BigDecimal> minimumNetSpend) implements AnalyticsEvent {
+public record GradeThresholdsPublished(LocalDate asOf, Map<String, BigDecimal> minimumNetSpend)
+        implements AnalyticsEvent {
 
     /** One stream of thresholds for the network. */
     public static final String NETWORK = "network";

@@ -6,11 +6,8 @@ import java.time.LocalDate;
 
 /** A member moved to another strategic segment. */
 @RegisterForReflection
-public record SegmentChanged(
-        String memberId,
-        Segment previousSegment,
-        Segment segment,
-        LocalDate asOf) implements AnalyticsEvent {
+public record SegmentChanged(String memberId, Segment previousSegment, Segment segment, LocalDate asOf)
+        implements AnalyticsEvent {
 
     @Override
     public String aggregateId() {

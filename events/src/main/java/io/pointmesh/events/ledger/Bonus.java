@@ -4,5 +4,4 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** One campaign's bonus within an earning. */
 @RegisterForReflection
-public record Bonus(String campaignId, long points) {
-}
+public record Bonus(String campaignId, long points) {}

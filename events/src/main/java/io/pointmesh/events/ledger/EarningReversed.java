@@ -18,7 +18,8 @@ public record EarningReversed(
         BigDecimal refundAmount,
         long points,
         long debtIncurred,
-        long networkFundedPoints) implements LedgerEvent {
+        long networkFundedPoints)
+        implements LedgerEvent {
 
     @Override
     public String aggregateId() {

@@ -26,7 +26,8 @@ public record PointsEarned(
         BigDecimal gradeMultiplier,
         Instant availableAt,
         Instant expiresAt,
-        long networkFundedPoints) implements LedgerEvent {
+        long networkFundedPoints)
+        implements LedgerEvent {
 
     @Override
     public String aggregateId() {

@@ -5,10 +5,7 @@ import java.time.Instant;
 
 /** Lots reached their expiry; what remained in them went to breakage. */
 @RegisterForReflection
-public record PointsExpired(
-        String memberId,
-        long points,
-        Instant expiredAt) implements LedgerEvent {
+public record PointsExpired(String memberId, long points, Instant expiredAt) implements LedgerEvent {
 
     @Override
     public String aggregateId() {

@@ -5,10 +5,7 @@ import java.time.Instant;
 
 /** Advance notice: points that will expire at {@code expiresAt} unless spent. */
 @RegisterForReflection
-public record PointsExpiring(
-        String memberId,
-        long points,
-        Instant expiresAt) implements LedgerEvent {
+public record PointsExpiring(String memberId, long points, Instant expiresAt) implements LedgerEvent {
 
     @Override
     public String aggregateId() {

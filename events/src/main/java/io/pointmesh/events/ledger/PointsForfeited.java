@@ -4,9 +4,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A departing member's remaining points went to breakage. */
 @RegisterForReflection
-public record PointsForfeited(
-        String memberId,
-        long points) implements LedgerEvent {
+public record PointsForfeited(String memberId, long points) implements LedgerEvent {
 
     @Override
     public String aggregateId() {

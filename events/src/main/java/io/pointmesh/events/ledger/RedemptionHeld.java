@@ -12,7 +12,8 @@ public record RedemptionHeld(
         String storeCode,
         String partnerTxId,
         long points,
-        Instant expiresAt) implements LedgerEvent {
+        Instant expiresAt)
+        implements LedgerEvent {
 
     @Override
     public String aggregateId() {

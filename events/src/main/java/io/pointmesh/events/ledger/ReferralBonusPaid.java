@@ -5,11 +5,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /** A referred member's first purchase paid the referral bonus to both members. */
 @RegisterForReflection
 public record ReferralBonusPaid(
-        String memberId,
-        String referrerMemberId,
-        long memberPoints,
-        long referrerPoints,
-        String earningId) implements LedgerEvent {
+        String memberId, String referrerMemberId, long memberPoints, long referrerPoints, String earningId)
+        implements LedgerEvent {
 
     @Override
     public String aggregateId() {

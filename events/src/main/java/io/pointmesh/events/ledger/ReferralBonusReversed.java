@@ -8,11 +8,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public record ReferralBonusReversed(
-        String memberId,
-        String referrerMemberId,
-        long memberPoints,
-        long referrerPoints,
-        String earningId) implements LedgerEvent {
+        String memberId, String referrerMemberId, long memberPoints, long referrerPoints, String earningId)
+        implements LedgerEvent {
 
     @Override
     public String aggregateId() {

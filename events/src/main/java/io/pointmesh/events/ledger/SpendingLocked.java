@@ -8,10 +8,7 @@ import java.time.Instant;
  * until {@code lockedUntil} (payment codes from the member's own app still work). The member is told.
  */
 @RegisterForReflection
-public record SpendingLocked(
-        String memberId,
-        int failedAttempts,
-        Instant lockedUntil) implements LedgerEvent {
+public record SpendingLocked(String memberId, int failedAttempts, Instant lockedUntil) implements LedgerEvent {
 
     @Override
     public String aggregateId() {

@@ -1,3 +1,6 @@
 package io.pointmesh.events.ledger;
 
-public enum VoidReason { VOIDED, LAPSED }
+public enum VoidReason {
+    VOIDED,
+    LAPSED
+}

@@ -12,7 +12,8 @@ public record ConsentChanged(
         boolean marketingPush,
         boolean personalization,
         boolean shareWithAllPartners,
-        List<String> sharedPartnerIds) implements MemberEvent {
+        List<String> sharedPartnerIds)
+        implements MemberEvent {
 
     @Override
     public String aggregateId() {

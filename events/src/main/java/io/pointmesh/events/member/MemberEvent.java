@@ -3,5 +3,4 @@ package io.pointmesh.events.member;
 import io.pointmesh.events.DomainEvent;
 
 /** Events published by member-service on {@code member.events}. */
-public interface MemberEvent extends DomainEvent {
-}
+public interface MemberEvent extends DomainEvent {}

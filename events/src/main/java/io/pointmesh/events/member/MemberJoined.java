@@ -11,7 +11,8 @@ public record MemberJoined(
         String referredByMemberId,
         Integer birthYear,
         String gender,
-        String region) implements MemberEvent {
+        String region)
+        implements MemberEvent {
 
     @Override
     public String aggregateId() {

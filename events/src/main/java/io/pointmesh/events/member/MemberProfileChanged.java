@@ -4,11 +4,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The member's demographics changed (what analytics may use under consent). */
 @RegisterForReflection
-public record MemberProfileChanged(
-        String memberId,
-        Integer birthYear,
-        String gender,
-        String region) implements MemberEvent {
+public record MemberProfileChanged(String memberId, Integer birthYear, String gender, String region)
+        implements MemberEvent {
 
     @Override
     public String aggregateId() {

@@ -4,9 +4,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A new member joined with another member's referral code; completed by the first purchase. */
 @RegisterForReflection
-public record MemberReferred(
-        String memberId,
-        String referrerMemberId) implements MemberEvent {
+public record MemberReferred(String memberId, String referrerMemberId) implements MemberEvent {
 
     @Override
     public String aggregateId() {

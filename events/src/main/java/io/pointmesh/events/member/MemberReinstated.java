@@ -4,10 +4,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** An operator lifted a member's suspension. */
 @RegisterForReflection
-public record MemberReinstated(
-        String memberId,
-        String actor,
-        String reason) implements MemberEvent {
+public record MemberReinstated(String memberId, String actor, String reason) implements MemberEvent {
 
     @Override
     public String aggregateId() {

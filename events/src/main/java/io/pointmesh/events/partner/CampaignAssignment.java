@@ -13,8 +13,7 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class CampaignAssignment {
 
-    private CampaignAssignment() {
-    }
+    private CampaignAssignment() {}
 
     public static boolean inTreatment(String campaignId, String memberId, BigDecimal treatmentShare) {
         if (treatmentShare == null || treatmentShare.compareTo(BigDecimal.ONE) >= 0) {
@@ -25,11 +24,15 @@ public final class CampaignAssignment {
         }
         byte[] digest;
         try {
-            digest = MessageDigest.getInstance("SHA-256").digest((campaignId + ":" + memberId).getBytes(StandardCharsets.UTF_8));
+            digest = MessageDigest.getInstance("SHA-256")
+                    .digest((campaignId + ":" + memberId).getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        long bucket = ((digest[0] & 0xffL) << 24) | ((digest[1] & 0xffL) << 16) | ((digest[2] & 0xffL) << 8) | (digest[3] & 0xffL);
+        long bucket = ((digest[0] & 0xffL) << 24)
+                | ((digest[1] & 0xffL) << 16)
+                | ((digest[2] & 0xffL) << 8)
+                | (digest[3] & 0xffL);
         return BigDecimal.valueOf(bucket).compareTo(treatmentShare.multiply(BigDecimal.valueOf(1L << 32))) < 0;
     }
 }

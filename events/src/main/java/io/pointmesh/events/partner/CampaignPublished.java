@@ -19,7 +19,8 @@ public record CampaignPublished(
         String targetValue,
         long budgetPoints,
         BigDecimal treatmentShare,
-        FundedBy fundedBy) implements PartnerEvent {
+        FundedBy fundedBy)
+        implements PartnerEvent {
 
     @Override
     public String aggregateId() {

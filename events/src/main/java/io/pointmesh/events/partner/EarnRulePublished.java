@@ -18,7 +18,8 @@ public record EarnRulePublished(
         int pendingDays,
         int validityMonths,
         int backdatingDays,
-        Instant effectiveFrom) implements PartnerEvent {
+        Instant effectiveFrom)
+        implements PartnerEvent {
 
     @Override
     public String aggregateId() {

@@ -6,11 +6,8 @@ import java.math.BigDecimal;
 /** A mileage partner's terms for converting points to miles. */
 @RegisterForReflection
 public record MileageProgramPublished(
-        String partnerId,
-        String programCode,
-        BigDecimal milesPerPoint,
-        long minimumPoints,
-        long stepPoints) implements PartnerEvent {
+        String partnerId, String programCode, BigDecimal milesPerPoint, long minimumPoints, long stepPoints)
+        implements PartnerEvent {
 
     @Override
     public String aggregateId() {

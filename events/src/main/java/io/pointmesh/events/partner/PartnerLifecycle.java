@@ -5,8 +5,7 @@ import java.util.Optional;
 /** The partner status each lifecycle event leads to: one rule for every service that follows partners. */
 public final class PartnerLifecycle {
 
-    private PartnerLifecycle() {
-    }
+    private PartnerLifecycle() {}
 
     /** PENDING, ACTIVE, SUSPENDED or OFFBOARDED; empty for events that do not change the status. */
     public static Optional<String> statusAfter(PartnerEvent event) {

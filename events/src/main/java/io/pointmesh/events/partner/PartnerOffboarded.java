@@ -4,10 +4,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The partner left the network; its client is disabled, its data kept for settlement. */
 @RegisterForReflection
-public record PartnerOffboarded(
-        String partnerId,
-        String actor,
-        String reason) implements PartnerEvent {
+public record PartnerOffboarded(String partnerId, String actor, String reason) implements PartnerEvent {
 
     @Override
     public String aggregateId() {

@@ -4,10 +4,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** A suspended partner may earn and redeem again. */
 @RegisterForReflection
-public record PartnerReinstated(
-        String partnerId,
-        String actor,
-        String reason) implements PartnerEvent {
+public record PartnerReinstated(String partnerId, String actor, String reason) implements PartnerEvent {
 
     @Override
     public String aggregateId() {

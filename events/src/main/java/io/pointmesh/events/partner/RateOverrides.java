@@ -11,15 +11,16 @@ import java.util.stream.Collectors;
  */
 public final class RateOverrides {
 
-    private RateOverrides() {
-    }
+    private RateOverrides() {}
 
     public static String toText(Map<String, BigDecimal> rates) {
         if (rates == null) {
             return "";
         }
-        return new TreeMap<>(rates).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().toPlainString())
-                .collect(Collectors.joining("\n"));
+        return new TreeMap<>(rates)
+                .entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue().toPlainString())
+                        .collect(Collectors.joining("\n"));
     }
 
     public static Map<String, BigDecimal> fromText(String text) {

@@ -17,7 +17,8 @@ public record SettlementClosed(
         long pointsRedeemedReversed,
         BigDecimal networkFee,
         BigDecimal netAmount,
-        String currency) implements PartnerEvent {
+        String currency)
+        implements PartnerEvent {
 
     @Override
     public String aggregateId() {

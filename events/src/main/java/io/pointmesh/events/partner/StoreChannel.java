@@ -1,3 +1,6 @@
 package io.pointmesh.events.partner;
 
-public enum StoreChannel { OFFLINE, ONLINE }
+public enum StoreChannel {
+    OFFLINE,
+    ONLINE
+}

@@ -9,7 +9,6 @@ import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.platform.outbox.Outbox;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 import java.time.ZoneId;
 
@@ -42,13 +41,25 @@ public class LedgerBeans {
 
     @Produces
     @Singleton
-    Ledger ledger(PostingRepository postings, OperationRepository operations, DirectoryRepository directory, ReferralRepository referrals,
-                  Clock clock, Outbox outbox, LedgerConfig config) {
+    Ledger ledger(
+            PostingRepository postings,
+            OperationRepository operations,
+            DirectoryRepository directory,
+            ReferralRepository referrals,
+            Clock clock,
+            Outbox outbox,
+            LedgerConfig config) {
         return new Ledger(postings, operations, directory, referrals, clock, outbox::publish, policy(config));
     }
 
     public static Ledger.Policy policy(LedgerConfig config) {
-        return new Ledger.Policy(config.holdTimeout(), config.referralBonusPoints(), config.defaultValidityMonths(),
-                config.giftMaxPoints(), config.giftDailyMaxPoints(), config.expiryNoticeDays(), ZoneId.of(config.zone()));
+        return new Ledger.Policy(
+                config.holdTimeout(),
+                config.referralBonusPoints(),
+                config.defaultValidityMonths(),
+                config.giftMaxPoints(),
+                config.giftDailyMaxPoints(),
+                config.expiryNoticeDays(),
+                ZoneId.of(config.zone()));
     }
 }

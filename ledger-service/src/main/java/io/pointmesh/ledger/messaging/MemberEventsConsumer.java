@@ -17,10 +17,9 @@ import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Members, cards and member status from member.events, grades and segments from analytics.events:

@@ -17,10 +17,9 @@ import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Keeps the ledger's copy of partners, stores, earn rules, campaigns and mileage programs current
@@ -49,7 +48,13 @@ public class PartnerEventsConsumer {
     void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {
         DomainEvent data = event.data();
         if (data instanceof PartnerRegistered r) {
-            directory.register(c, r.partnerId(), r.legalName(), r.category(), PartnerLifecycle.statusAfter(r).orElseThrow(), event.time());
+            directory.register(
+                    c,
+                    r.partnerId(),
+                    r.legalName(),
+                    r.category(),
+                    PartnerLifecycle.statusAfter(r).orElseThrow(),
+                    event.time());
             ledger.openPartnerAccounts(c, r.partnerId());
         } else if (data instanceof StoreOpened s) {
             directory.openStore(c, s, event.time());

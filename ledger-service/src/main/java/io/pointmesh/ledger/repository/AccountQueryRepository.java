@@ -4,7 +4,6 @@ import io.pointmesh.ledger.Accounts;
 import io.pointmesh.platform.sql.Sql;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -21,38 +20,58 @@ import java.util.List;
 public class AccountQueryRepository {
 
     /** What the clock did to a member's lots since the last posting: matured, and expired while available or pending. */
-    public record Drift(long dueMatured, long expiredAvailable, long expiredPending) {
-    }
+    public record Drift(long dueMatured, long expiredAvailable, long expiredPending) {}
 
     @RegisterForReflection
-    public record Expiring(LocalDate date, long points) {
-    }
+    public record Expiring(LocalDate date, long points) {}
 
     @RegisterForReflection
-    public record Entry(long entryId, String kind, long points, String ref, String partnerId, Instant postedAt) {
-    }
+    public record Entry(long entryId, String kind, long points, String ref, String partnerId, Instant postedAt) {}
 
     @RegisterForReflection
-    public record PartnerTotals(String partnerId, Instant from, Instant to, long pointsIssued, long pointsIssuedReversed,
-                                long networkFundedPoints, long networkFundedReversed, long pointsRedeemed,
-                                long pointsRedemptionReversed, long pointsConverted) {
-    }
+    public record PartnerTotals(
+            String partnerId,
+            Instant from,
+            Instant to,
+            long pointsIssued,
+            long pointsIssuedReversed,
+            long networkFundedPoints,
+            long networkFundedReversed,
+            long pointsRedeemed,
+            long pointsRedemptionReversed,
+            long pointsConverted) {}
 
     /** The member's lots that matured or expired by {@code now} and that no posting or job has processed yet. */
     public Drift drift(Connection c, String memberId, Instant now) throws SQLException {
-        return Sql.one(c, "SELECT "
-                        + "coalesce(sum(remaining) FILTER (WHERE NOT matured AND available_at <= ? AND expires_at > ?), 0), "
-                        + "coalesce(sum(remaining) FILTER (WHERE matured AND expires_at <= ?), 0), "
-                        + "coalesce(sum(remaining) FILTER (WHERE NOT matured AND expires_at <= ?), 0) "
-                        + "FROM lot WHERE member_id = ? AND remaining > 0 AND (NOT matured OR expires_at <= ?)",
-                rs -> new Drift(rs.getLong(1), rs.getLong(2), rs.getLong(3)), now, now, now, now, memberId, now).orElseThrow();
+        return Sql.one(
+                        c,
+                        "SELECT "
+                                + "coalesce(sum(remaining) FILTER (WHERE NOT matured AND available_at <= ? AND expires_at > ?), 0), "
+                                + "coalesce(sum(remaining) FILTER (WHERE matured AND expires_at <= ?), 0), "
+                                + "coalesce(sum(remaining) FILTER (WHERE NOT matured AND expires_at <= ?), 0) "
+                                + "FROM lot WHERE member_id = ? AND remaining > 0 AND (NOT matured OR expires_at <= ?)",
+                        rs -> new Drift(rs.getLong(1), rs.getLong(2), rs.getLong(3)),
+                        now,
+                        now,
+                        now,
+                        now,
+                        memberId,
+                        now)
+                .orElseThrow();
     }
 
     /** Available points expiring after {@code now} and by {@code horizon}, by day in {@code zone}. */
-    public List<Expiring> expiringSoon(Connection c, String memberId, ZoneId zone, Instant now, Instant horizon) throws SQLException {
-        return Sql.list(c, "SELECT (expires_at AT TIME ZONE ?)::date AS day, sum(remaining) FROM lot "
+    public List<Expiring> expiringSoon(Connection c, String memberId, ZoneId zone, Instant now, Instant horizon)
+            throws SQLException {
+        return Sql.list(
+                c,
+                "SELECT (expires_at AT TIME ZONE ?)::date AS day, sum(remaining) FROM lot "
                         + "WHERE member_id = ? AND remaining > 0 AND matured AND expires_at > ? AND expires_at <= ? GROUP BY 1 ORDER BY 1",
-                rs -> new Expiring(rs.getObject(1, LocalDate.class), rs.getLong(2)), zone.getId(), memberId, now, horizon);
+                rs -> new Expiring(rs.getObject(1, LocalDate.class), rs.getLong(2)),
+                zone.getId(),
+                memberId,
+                now,
+                horizon);
     }
 
     /**
@@ -60,31 +79,65 @@ public class AccountQueryRepository {
      * credit side), merged: O(page), whatever the history.
      */
     public List<Entry> entries(Connection c, String account, long before, int limit) throws SQLException {
-        return Sql.list(c, "SELECT id, kind, amount, ref, partner_id, posted_at FROM ("
+        return Sql.list(
+                c,
+                "SELECT id, kind, amount, ref, partner_id, posted_at FROM ("
                         + "(SELECT id, kind, amount, ref, partner_id, posted_at FROM transfer WHERE credit_account = ? AND id < ? ORDER BY id DESC LIMIT ?) "
                         + "UNION ALL "
                         + "(SELECT id, kind, -amount, ref, partner_id, posted_at FROM transfer WHERE debit_account = ? AND id < ? ORDER BY id DESC LIMIT ?)"
                         + ") e ORDER BY id DESC LIMIT ?",
-                rs -> new Entry(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                        Sql.instant(rs, "posted_at")), account, before, limit, account, before, limit, limit);
+                rs -> new Entry(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        Sql.instant(rs, "posted_at")),
+                account,
+                before,
+                limit,
+                account,
+                before,
+                limit,
+                limit);
     }
 
     /** What the partner's transfers in [from, to) add up to, by kind of account. */
     public PartnerTotals partnerTotals(Connection c, String partnerId, Instant from, Instant to) throws SQLException {
         String issuance = Accounts.issuance(partnerId);
         String redemption = Accounts.redemption(partnerId);
-        return Sql.one(c, "SELECT "
-                        + "coalesce(sum(amount) FILTER (WHERE debit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE debit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE debit_account = ?), 0), "
-                        + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0) "
-                        + "FROM transfer WHERE partner_id = ? AND posted_at >= ? AND posted_at < ?",
-                rs -> new PartnerTotals(partnerId, from, to, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7)),
-                issuance, issuance, Accounts.PROMOTION, Accounts.PROMOTION, redemption, redemption, Accounts.CONVERSION,
-                partnerId, from, to).orElseThrow();
+        return Sql.one(
+                        c,
+                        "SELECT "
+                                + "coalesce(sum(amount) FILTER (WHERE debit_account = ?), 0), "
+                                + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
+                                + "coalesce(sum(amount) FILTER (WHERE debit_account = ?), 0), "
+                                + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
+                                + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
+                                + "coalesce(sum(amount) FILTER (WHERE debit_account = ?), 0), "
+                                + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0) "
+                                + "FROM transfer WHERE partner_id = ? AND posted_at >= ? AND posted_at < ?",
+                        rs -> new PartnerTotals(
+                                partnerId,
+                                from,
+                                to,
+                                rs.getLong(1),
+                                rs.getLong(2),
+                                rs.getLong(3),
+                                rs.getLong(4),
+                                rs.getLong(5),
+                                rs.getLong(6),
+                                rs.getLong(7)),
+                        issuance,
+                        issuance,
+                        Accounts.PROMOTION,
+                        Accounts.PROMOTION,
+                        redemption,
+                        redemption,
+                        Accounts.CONVERSION,
+                        partnerId,
+                        from,
+                        to)
+                .orElseThrow();
     }
 }

@@ -2,7 +2,6 @@ package io.pointmesh.ledger.repository;
 
 import io.pointmesh.platform.sql.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -16,16 +15,27 @@ public class MemberDirectoryRepository {
 
     /** A member who joined, ACTIVE; a redelivered join changes nothing. */
     public void addMember(Connection c, String memberId, String referredBy, Instant joinedAt) throws SQLException {
-        Sql.update(c, "INSERT INTO member_directory (member_id, status, referred_by, joined_at) VALUES (?, 'ACTIVE', ?, ?) "
-                + "ON CONFLICT DO NOTHING", memberId, referredBy, joinedAt);
+        Sql.update(
+                c,
+                "INSERT INTO member_directory (member_id, status, referred_by, joined_at) VALUES (?, 'ACTIVE', ?, ?) "
+                        + "ON CONFLICT DO NOTHING",
+                memberId,
+                referredBy,
+                joinedAt);
     }
 
     public void suspend(Connection c, String memberId) throws SQLException {
-        Sql.update(c, "UPDATE member_directory SET status = 'SUSPENDED' WHERE member_id = ? AND status = 'ACTIVE'", memberId);
+        Sql.update(
+                c,
+                "UPDATE member_directory SET status = 'SUSPENDED' WHERE member_id = ? AND status = 'ACTIVE'",
+                memberId);
     }
 
     public void reinstate(Connection c, String memberId) throws SQLException {
-        Sql.update(c, "UPDATE member_directory SET status = 'ACTIVE' WHERE member_id = ? AND status = 'SUSPENDED'", memberId);
+        Sql.update(
+                c,
+                "UPDATE member_directory SET status = 'ACTIVE' WHERE member_id = ? AND status = 'SUSPENDED'",
+                memberId);
     }
 
     /** The member left the network: their status says so, whatever it was. */
@@ -43,8 +53,11 @@ public class MemberDirectoryRepository {
 
     /** A new card, ACTIVE; a redelivered issue changes nothing. */
     public void issueCard(Connection c, String cardNumber, String memberId) throws SQLException {
-        Sql.update(c, "INSERT INTO card (card_number, member_id, status) VALUES (?, ?, 'ACTIVE') ON CONFLICT DO NOTHING",
-                cardNumber, memberId);
+        Sql.update(
+                c,
+                "INSERT INTO card (card_number, member_id, status) VALUES (?, ?, 'ACTIVE') ON CONFLICT DO NOTHING",
+                cardNumber,
+                memberId);
     }
 
     public void blockCard(Connection c, String cardNumber) throws SQLException {

@@ -7,7 +7,6 @@ import io.pointmesh.events.partner.RateOverrides;
 import io.pointmesh.events.partner.StoreOpened;
 import io.pointmesh.platform.sql.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,49 +23,93 @@ public class PartnerDirectoryRepository {
     /** A replayed registration must not undo a later status change: only the name and category follow it. */
     public void register(Connection c, String partnerId, String legalName, String category, String status, Instant at)
             throws SQLException {
-        Sql.update(c, "INSERT INTO partner_directory (partner_id, legal_name, category, status, updated_at) VALUES (?, ?, ?, ?, ?) "
+        Sql.update(
+                c,
+                "INSERT INTO partner_directory (partner_id, legal_name, category, status, updated_at) VALUES (?, ?, ?, ?, ?) "
                         + "ON CONFLICT (partner_id) DO UPDATE SET legal_name = EXCLUDED.legal_name, category = EXCLUDED.category",
-                partnerId, legalName, category, status, at);
+                partnerId,
+                legalName,
+                category,
+                status,
+                at);
     }
 
     public void setStatus(Connection c, String partnerId, String status, Instant at) throws SQLException {
-        Sql.update(c, "UPDATE partner_directory SET status = ?, updated_at = ? WHERE partner_id = ?", status, at, partnerId);
+        Sql.update(
+                c,
+                "UPDATE partner_directory SET status = ?, updated_at = ? WHERE partner_id = ?",
+                status,
+                at,
+                partnerId);
     }
 
     public void openStore(Connection c, StoreOpened s, Instant at) throws SQLException {
-        Sql.update(c, "INSERT INTO store_directory (partner_id, store_code, name, channel, region, open, updated_at) "
+        Sql.update(
+                c,
+                "INSERT INTO store_directory (partner_id, store_code, name, channel, region, open, updated_at) "
                         + "VALUES (?, ?, ?, ?, ?, true, ?) ON CONFLICT (partner_id, store_code) DO UPDATE SET name = EXCLUDED.name, "
                         + "channel = EXCLUDED.channel, region = EXCLUDED.region, open = true, updated_at = EXCLUDED.updated_at",
-                s.partnerId(), s.storeCode(), s.name(), String.valueOf(s.channel()), s.region(), at);
+                s.partnerId(),
+                s.storeCode(),
+                s.name(),
+                String.valueOf(s.channel()),
+                s.region(),
+                at);
     }
 
     public void closeStore(Connection c, String partnerId, String storeCode, Instant at) throws SQLException {
-        Sql.update(c, "UPDATE store_directory SET open = false, updated_at = ? WHERE partner_id = ? AND store_code = ?",
-                at, partnerId, storeCode);
+        Sql.update(
+                c,
+                "UPDATE store_directory SET open = false, updated_at = ? WHERE partner_id = ? AND store_code = ?",
+                at,
+                partnerId,
+                storeCode);
     }
 
     /** Versions are history: a redelivered or older version never replaces what is stored. */
     public void addEarnRule(Connection c, EarnRulePublished r) throws SQLException {
-        Sql.update(c, "INSERT INTO earn_rule (partner_id, version, base_rate, store_rates, category_rates, minimum_purchase, "
+        Sql.update(
+                c,
+                "INSERT INTO earn_rule (partner_id, version, base_rate, store_rates, category_rates, minimum_purchase, "
                         + "per_transaction_cap, pending_days, validity_months, backdating_days, effective_from) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                r.partnerId(), r.version(), r.baseRate(), RateOverrides.toText(r.storeRates()), RateOverrides.toText(r.categoryRates()),
-                r.minimumPurchase() == null ? BigDecimal.ZERO : r.minimumPurchase(), r.perTransactionCap(), r.pendingDays(),
-                r.validityMonths(), r.backdatingDays(), r.effectiveFrom());
+                r.partnerId(),
+                r.version(),
+                r.baseRate(),
+                RateOverrides.toText(r.storeRates()),
+                RateOverrides.toText(r.categoryRates()),
+                r.minimumPurchase() == null ? BigDecimal.ZERO : r.minimumPurchase(),
+                r.perTransactionCap(),
+                r.pendingDays(),
+                r.validityMonths(),
+                r.backdatingDays(),
+                r.effectiveFrom());
     }
 
     /** A new or changed campaign; its budget never drops below what it already granted. */
     public void saveCampaign(Connection c, CampaignPublished k) throws SQLException {
-        Sql.update(c, "INSERT INTO campaign (campaign_id, partner_id, name, bonus_kind, multiplier, fixed_points, starts_at, ends_at, "
+        Sql.update(
+                c,
+                "INSERT INTO campaign (campaign_id, partner_id, name, bonus_kind, multiplier, fixed_points, starts_at, ends_at, "
                         + "target, target_value, budget_points, treatment_share, funded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (campaign_id) DO UPDATE SET name = EXCLUDED.name, bonus_kind = EXCLUDED.bonus_kind, "
                         + "multiplier = EXCLUDED.multiplier, fixed_points = EXCLUDED.fixed_points, starts_at = EXCLUDED.starts_at, "
                         + "ends_at = EXCLUDED.ends_at, target = EXCLUDED.target, target_value = EXCLUDED.target_value, "
                         + "budget_points = greatest(EXCLUDED.budget_points, campaign.spent_points), "
                         + "treatment_share = EXCLUDED.treatment_share, funded_by = EXCLUDED.funded_by",
-                k.campaignId(), k.partnerId(), k.name(), k.bonusKind().name(), k.multiplier(), k.fixedPoints(), k.startsAt(),
-                k.endsAt(), k.target().name(), k.targetValue(), k.budgetPoints(),
-                k.treatmentShare() == null ? BigDecimal.ONE : k.treatmentShare(), k.fundedBy().name());
+                k.campaignId(),
+                k.partnerId(),
+                k.name(),
+                k.bonusKind().name(),
+                k.multiplier(),
+                k.fixedPoints(),
+                k.startsAt(),
+                k.endsAt(),
+                k.target().name(),
+                k.targetValue(),
+                k.budgetPoints(),
+                k.treatmentShare() == null ? BigDecimal.ONE : k.treatmentShare(),
+                k.fundedBy().name());
     }
 
     public void endCampaign(Connection c, String campaignId) throws SQLException {
@@ -74,10 +117,16 @@ public class PartnerDirectoryRepository {
     }
 
     public void saveMileageProgram(Connection c, MileageProgramPublished m) throws SQLException {
-        Sql.update(c, "INSERT INTO mileage_program (partner_id, program_code, miles_per_point, minimum_points, step_points) "
+        Sql.update(
+                c,
+                "INSERT INTO mileage_program (partner_id, program_code, miles_per_point, minimum_points, step_points) "
                         + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (partner_id) DO UPDATE SET program_code = EXCLUDED.program_code, "
                         + "miles_per_point = EXCLUDED.miles_per_point, minimum_points = EXCLUDED.minimum_points, "
                         + "step_points = EXCLUDED.step_points",
-                m.partnerId(), m.programCode(), m.milesPerPoint(), m.minimumPoints(), m.stepPoints());
+                m.partnerId(),
+                m.programCode(),
+                m.milesPerPoint(),
+                m.minimumPoints(),
+                m.stepPoints());
     }
 }

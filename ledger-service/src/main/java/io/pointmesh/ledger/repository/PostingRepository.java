@@ -4,7 +4,6 @@ import io.pointmesh.ledger.Accounts;
 import io.pointmesh.ledger.MemberBalance;
 import io.pointmesh.ledger.TransferKind;
 import io.pointmesh.platform.sql.Sql;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,31 +22,39 @@ import java.util.UUID;
 public class PostingRepository {
 
     /** Points taken from one lot by a spend or a debit. */
-    public record Draw(long lotId, long points, Instant expiresAt) {
-    }
+    public record Draw(long lotId, long points, Instant expiresAt) {}
 
     /** A lot's remaining points that expired (or were forfeited), and whether they were available. */
-    public record Taken(long points, boolean matured, Instant expiresAt) {
-    }
+    public record Taken(long points, boolean matured, Instant expiresAt) {}
 
     /** A campaign's budget and what it granted so far. */
-    public record CampaignBudget(long spentPoints, long budgetPoints) {
-    }
+    public record CampaignBudget(long spentPoints, long budgetPoints) {}
 
     /** A lot's remaining points that will expire soon, now marked as told. */
-    public record ExpiryNotice(String memberId, long points, Instant expiresAt) {
-    }
+    public record ExpiryNotice(String memberId, long points, Instant expiresAt) {}
 
     public void openMemberAccount(Connection c, String memberId) throws SQLException {
-        Sql.update(c, "INSERT INTO account (id, kind, owner_id) VALUES (?, 'MEMBER', ?) ON CONFLICT DO NOTHING",
-                Accounts.member(memberId), memberId);
-        Sql.update(c, "INSERT INTO member_balance (member_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                memberId, Accounts.member(memberId));
+        Sql.update(
+                c,
+                "INSERT INTO account (id, kind, owner_id) VALUES (?, 'MEMBER', ?) ON CONFLICT DO NOTHING",
+                Accounts.member(memberId),
+                memberId);
+        Sql.update(
+                c,
+                "INSERT INTO member_balance (member_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                memberId,
+                Accounts.member(memberId));
     }
 
     public void openPartnerAccounts(Connection c, String partnerId) throws SQLException {
-        Sql.update(c, "INSERT INTO account (id, kind, owner_id) VALUES (?, 'PARTNER_ISSUANCE', ?), (?, 'PARTNER_REDEMPTION', ?) "
-                + "ON CONFLICT DO NOTHING", Accounts.issuance(partnerId), partnerId, Accounts.redemption(partnerId), partnerId);
+        Sql.update(
+                c,
+                "INSERT INTO account (id, kind, owner_id) VALUES (?, 'PARTNER_ISSUANCE', ?), (?, 'PARTNER_REDEMPTION', ?) "
+                        + "ON CONFLICT DO NOTHING",
+                Accounts.issuance(partnerId),
+                partnerId,
+                Accounts.redemption(partnerId),
+                partnerId);
     }
 
     /**
@@ -55,14 +62,22 @@ public class PostingRepository {
      * serialized here, so no interleaving of concurrent requests can spend a point twice.
      */
     public MemberBalance lockMember(Connection c, String memberId) throws SQLException {
-        return Sql.one(c, "SELECT * FROM member_balance WHERE member_id = ? FOR UPDATE", PostingRepository::balance, memberId)
+        return Sql.one(
+                        c,
+                        "SELECT * FROM member_balance WHERE member_id = ? FOR UPDATE",
+                        PostingRepository::balance,
+                        memberId)
                 .orElse(null);
     }
 
     /** Like {@link #lockMember}, but answers null at once when another transaction holds the row (for jobs). */
     public MemberBalance tryLockMember(Connection c, String memberId) throws SQLException {
-        return Sql.one(c, "SELECT * FROM member_balance WHERE member_id = ? FOR UPDATE SKIP LOCKED", PostingRepository::balance,
-                memberId).orElse(null);
+        return Sql.one(
+                        c,
+                        "SELECT * FROM member_balance WHERE member_id = ? FOR UPDATE SKIP LOCKED",
+                        PostingRepository::balance,
+                        memberId)
+                .orElse(null);
     }
 
     /** Locks two members in a fixed order (by id), so two transfers between them cannot deadlock. */
@@ -70,11 +85,12 @@ public class PostingRepository {
         boolean inOrder = first.compareTo(second) < 0;
         MemberBalance a = lockMember(c, inOrder ? first : second);
         MemberBalance b = lockMember(c, inOrder ? second : first);
-        return inOrder ? new MemberBalance[]{a, b} : new MemberBalance[]{b, a};
+        return inOrder ? new MemberBalance[] {a, b} : new MemberBalance[] {b, a};
     }
 
     public MemberBalance readMember(Connection c, String memberId) throws SQLException {
-        return Sql.one(c, "SELECT * FROM member_balance WHERE member_id = ?", PostingRepository::balance, memberId).orElse(null);
+        return Sql.one(c, "SELECT * FROM member_balance WHERE member_id = ?", PostingRepository::balance, memberId)
+                .orElse(null);
     }
 
     static MemberBalance balance(ResultSet rs) throws SQLException {
@@ -91,9 +107,19 @@ public class PostingRepository {
 
     /** Writes the breakdown back (the balance column itself belongs to the transfer trigger). */
     public void saveMember(Connection c, MemberBalance m, Instant now) throws SQLException {
-        Sql.update(c, "UPDATE member_balance SET available = ?, pending = ?, held = ?, debt = ?, lifetime_earned = ?, "
+        Sql.update(
+                c,
+                "UPDATE member_balance SET available = ?, pending = ?, held = ?, debt = ?, lifetime_earned = ?, "
                         + "spent = ?, expired = ?, updated_at = ? WHERE member_id = ?",
-                m.available, m.pending, m.held, m.debt, m.lifetimeEarned, m.spent, m.expired, now, m.memberId);
+                m.available,
+                m.pending,
+                m.held,
+                m.debt,
+                m.lifetimeEarned,
+                m.spent,
+                m.expired,
+                now,
+                m.memberId);
     }
 
     /**
@@ -101,8 +127,11 @@ public class PostingRepository {
      * against the budget as it is now, not as it was when the offer was priced).
      */
     public Optional<CampaignBudget> lockCampaignBudget(Connection c, String campaignId) throws SQLException {
-        return Sql.one(c, "SELECT spent_points, budget_points FROM campaign WHERE campaign_id = ? FOR UPDATE",
-                rs -> new CampaignBudget(rs.getLong(1), rs.getLong(2)), campaignId);
+        return Sql.one(
+                c,
+                "SELECT spent_points, budget_points FROM campaign WHERE campaign_id = ? FOR UPDATE",
+                rs -> new CampaignBudget(rs.getLong(1), rs.getLong(2)),
+                campaignId);
     }
 
     /** Adds a granted bonus to the campaign's spent points (the CHECK on spent_points backs the budget up). */
@@ -111,34 +140,84 @@ public class PostingRepository {
     }
 
     /** Inserts a transfer; the database's transfer_post trigger moves both balances in the same statement. */
-    public void transfer(Connection c, String debit, String credit, long amount, TransferKind kind, UUID ref,
-                         String partnerId, int shard, Instant now) throws SQLException {
+    public void transfer(
+            Connection c,
+            String debit,
+            String credit,
+            long amount,
+            TransferKind kind,
+            UUID ref,
+            String partnerId,
+            int shard,
+            Instant now)
+            throws SQLException {
         if (amount <= 0) {
             return;
         }
-        Sql.update(c, "INSERT INTO transfer (debit_account, credit_account, amount, kind, ref, partner_id, shard, posted_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", debit, credit, amount, kind.name(), ref, partnerId, (short) shard, now);
+        Sql.update(
+                c,
+                "INSERT INTO transfer (debit_account, credit_account, amount, kind, ref, partner_id, shard, posted_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                debit,
+                credit,
+                amount,
+                kind.name(),
+                ref,
+                partnerId,
+                (short) shard,
+                now);
     }
 
-    public long insertLot(Connection c, String memberId, String source, UUID ref, long points, Instant earnedAt,
-                          Instant availableAt, Instant expiresAt, boolean matured) throws SQLException {
-        return Sql.one(c, "INSERT INTO lot (member_id, source, ref, points, remaining, earned_at, available_at, expires_at, matured) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", rs -> rs.getLong(1),
-                memberId, source, ref, points, points, earnedAt, availableAt, expiresAt, matured).orElseThrow();
+    public long insertLot(
+            Connection c,
+            String memberId,
+            String source,
+            UUID ref,
+            long points,
+            Instant earnedAt,
+            Instant availableAt,
+            Instant expiresAt,
+            boolean matured)
+            throws SQLException {
+        return Sql.one(
+                        c,
+                        "INSERT INTO lot (member_id, source, ref, points, remaining, earned_at, available_at, expires_at, matured) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        rs -> rs.getLong(1),
+                        memberId,
+                        source,
+                        ref,
+                        points,
+                        points,
+                        earnedAt,
+                        availableAt,
+                        expiresAt,
+                        matured)
+                .orElseThrow();
     }
 
     /** Up to {@code limit} members of each kind with lots due by {@code now}: to expire, or to mature. */
     public List<String> membersWithDueLots(Connection c, Instant now, int limit) throws SQLException {
-        return Sql.list(c, "SELECT member_id FROM ("
+        return Sql.list(
+                c,
+                "SELECT member_id FROM ("
                         + "(SELECT member_id FROM lot WHERE remaining > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?) UNION "
                         + "(SELECT member_id FROM lot WHERE NOT matured AND available_at <= ? ORDER BY available_at LIMIT ?)) due",
-                rs -> rs.getString(1), now, limit, now, limit);
+                rs -> rs.getString(1),
+                now,
+                limit,
+                now,
+                limit);
     }
 
     /** Pending lots whose time has come become available; answers how many points matured. */
     public long matureDue(Connection c, String memberId, Instant now) throws SQLException {
-        return Sql.scalarLong(c, "WITH due AS (UPDATE lot SET matured = true WHERE member_id = ? AND NOT matured "
-                + "AND available_at <= ? RETURNING remaining) SELECT coalesce(sum(remaining), 0) FROM due", memberId, now);
+        return Sql.scalarLong(
+                c,
+                "WITH due AS (UPDATE lot SET matured = true WHERE member_id = ? AND NOT matured "
+                        + "AND available_at <= ? RETURNING remaining) SELECT coalesce(sum(remaining), 0) FROM due",
+                memberId,
+                now);
     }
 
     /**
@@ -147,11 +226,15 @@ public class PostingRepository {
      * balance covers it; since available equals the sum of the matured lots' remaining points, the
      * lots always do.
      */
-    public List<Draw> drawFifo(Connection c, String memberId, long points, UUID ref, String reason, Instant now) throws SQLException {
+    public List<Draw> drawFifo(Connection c, String memberId, long points, UUID ref, String reason, Instant now)
+            throws SQLException {
         List<Draw> draws = new ArrayList<>();
         long left = points;
-        try (PreparedStatement s = Sql.prepare(c, "SELECT id, remaining, expires_at FROM lot WHERE member_id = ? AND matured "
-                + "AND remaining > 0 ORDER BY expires_at, id FOR UPDATE", memberId)) {
+        try (PreparedStatement s = Sql.prepare(
+                c,
+                "SELECT id, remaining, expires_at FROM lot WHERE member_id = ? AND matured "
+                        + "AND remaining > 0 ORDER BY expires_at, id FOR UPDATE",
+                memberId)) {
             s.setFetchSize(64);
             try (ResultSet rs = s.executeQuery()) {
                 while (left > 0 && rs.next()) {
@@ -162,16 +245,22 @@ public class PostingRepository {
             }
         }
         if (left > 0) {
-            throw new IllegalStateException("lots of " + memberId + " do not cover " + points + " (ledger invariant broken)");
+            throw new IllegalStateException(
+                    "lots of " + memberId + " do not cover " + points + " (ledger invariant broken)");
         }
         applyDraws(c, draws, ref, reason, now);
         return draws;
     }
 
     /** Takes up to {@code max} points from one lot (an earning reversal takes from its own lot first). */
-    public Taken takeFromLot(Connection c, long lotId, long max, UUID ref, String reason, Instant now) throws SQLException {
-        Taken lot = Sql.one(c, "SELECT remaining, matured, expires_at FROM lot WHERE id = ? FOR UPDATE",
-                rs -> new Taken(rs.getLong(1), rs.getBoolean(2), Sql.instant(rs, "expires_at")), lotId).orElseThrow();
+    public Taken takeFromLot(Connection c, long lotId, long max, UUID ref, String reason, Instant now)
+            throws SQLException {
+        Taken lot = Sql.one(
+                        c,
+                        "SELECT remaining, matured, expires_at FROM lot WHERE id = ? FOR UPDATE",
+                        rs -> new Taken(rs.getLong(1), rs.getBoolean(2), Sql.instant(rs, "expires_at")),
+                        lotId)
+                .orElseThrow();
         long take = Math.min(max, lot.points());
         if (take > 0) {
             applyDraws(c, List.of(new Draw(lotId, take, lot.expiresAt())), ref, reason, now);
@@ -184,7 +273,8 @@ public class PostingRepository {
             return;
         }
         try (PreparedStatement lot = c.prepareStatement("UPDATE lot SET remaining = remaining - ? WHERE id = ?");
-             PreparedStatement draw = Sql.prepare(c, "INSERT INTO lot_draw (ref, lot_id, points, reason, drawn_at) VALUES (?, ?, ?, ?, ?)")) {
+                PreparedStatement draw = Sql.prepare(
+                        c, "INSERT INTO lot_draw (ref, lot_id, points, reason, drawn_at) VALUES (?, ?, ?, ?, ?)")) {
             for (Draw d : draws) {
                 lot.setLong(1, d.points());
                 lot.setLong(2, d.lotId());
@@ -203,9 +293,12 @@ public class PostingRepository {
 
     /** The draws of a spend still in force, latest expiry first. */
     public List<Draw> openDraws(Connection c, UUID ref) throws SQLException {
-        return Sql.list(c, "SELECT d.lot_id, d.points, l.expires_at FROM lot_draw d JOIN lot l ON l.id = d.lot_id "
+        return Sql.list(
+                c,
+                "SELECT d.lot_id, d.points, l.expires_at FROM lot_draw d JOIN lot l ON l.id = d.lot_id "
                         + "WHERE d.ref = ? AND NOT d.restored ORDER BY l.expires_at DESC, l.id DESC",
-                rs -> new Draw(rs.getLong(1), rs.getLong(2), Sql.instant(rs, "expires_at")), ref);
+                rs -> new Draw(rs.getLong(1), rs.getLong(2), Sql.instant(rs, "expires_at")),
+                ref);
     }
 
     /**
@@ -222,9 +315,18 @@ public class PostingRepository {
             long back = Math.min(left, d.points());
             Sql.update(c, "UPDATE lot SET remaining = remaining + ? WHERE id = ?", back, d.lotId());
             if (back == d.points()) {
-                Sql.update(c, "UPDATE lot_draw SET restored = true WHERE ref = ? AND lot_id = ? AND NOT restored", ref, d.lotId());
+                Sql.update(
+                        c,
+                        "UPDATE lot_draw SET restored = true WHERE ref = ? AND lot_id = ? AND NOT restored",
+                        ref,
+                        d.lotId());
             } else {
-                Sql.update(c, "UPDATE lot_draw SET points = points - ? WHERE ref = ? AND lot_id = ? AND NOT restored", back, ref, d.lotId());
+                Sql.update(
+                        c,
+                        "UPDATE lot_draw SET points = points - ? WHERE ref = ? AND lot_id = ? AND NOT restored",
+                        back,
+                        ref,
+                        d.lotId());
             }
             left -= back;
         }
@@ -236,10 +338,14 @@ public class PostingRepository {
      * and answers them. SKIP LOCKED: instances share the work and never wait on a lot a posting holds.
      */
     public List<ExpiryNotice> markExpiryNotices(Connection c, Instant horizon, int limit) throws SQLException {
-        return Sql.list(c, "UPDATE lot SET expiry_notified = true WHERE id IN (SELECT id FROM lot WHERE remaining > 0 "
+        return Sql.list(
+                c,
+                "UPDATE lot SET expiry_notified = true WHERE id IN (SELECT id FROM lot WHERE remaining > 0 "
                         + "AND NOT expiry_notified AND expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED) "
                         + "RETURNING member_id, remaining, expires_at",
-                rs -> new ExpiryNotice(rs.getString(1), rs.getLong(2), Sql.instant(rs, "expires_at")), horizon, limit);
+                rs -> new ExpiryNotice(rs.getString(1), rs.getLong(2), Sql.instant(rs, "expires_at")),
+                horizon,
+                limit);
     }
 
     /**
@@ -247,10 +353,14 @@ public class PostingRepository {
      * answers what they held, split by available (matured) and pending.
      */
     public List<Taken> emptyLots(Connection c, String memberId, Instant expiredBy) throws SQLException {
-        return Sql.list(c, "WITH due AS (SELECT id, remaining, matured, expires_at FROM lot WHERE member_id = ? AND remaining > 0 "
+        return Sql.list(
+                c,
+                "WITH due AS (SELECT id, remaining, matured, expires_at FROM lot WHERE member_id = ? AND remaining > 0 "
                         + "AND expires_at <= ? FOR UPDATE) "
                         + "UPDATE lot l SET expired = l.expired + due.remaining, remaining = 0 FROM due WHERE l.id = due.id "
                         + "RETURNING due.remaining, due.matured, due.expires_at",
-                rs -> new Taken(rs.getLong(1), rs.getBoolean(2), Sql.instant(rs, "expires_at")), memberId, expiredBy);
+                rs -> new Taken(rs.getLong(1), rs.getBoolean(2), Sql.instant(rs, "expires_at")),
+                memberId,
+                expiredBy);
     }
 }

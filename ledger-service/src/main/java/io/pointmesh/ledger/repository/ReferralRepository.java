@@ -1,7 +1,6 @@
 package io.pointmesh.ledger.repository;
 
 import io.pointmesh.platform.sql.Sql;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -16,37 +15,60 @@ import java.util.UUID;
 public class ReferralRepository {
 
     /** Points paid to the referred member and to the referrer (0 where not paid). */
-    public record PaidBonus(long memberPoints, long referrerPoints) {
-    }
+    public record PaidBonus(long memberPoints, long referrerPoints) {}
 
     /**
      * Marks {@code earningId} as the member's first earning, if they have none yet; answers who
      * referred them (empty when this is not the first earning, or nobody referred them).
      */
     public Optional<String> claimFirstEarning(Connection c, String memberId, UUID earningId) throws SQLException {
-        return Sql.one(c, "UPDATE member_directory SET first_earning_id = ? WHERE member_id = ? "
-                + "AND first_earning_id IS NULL RETURNING referred_by", rs -> rs.getString(1), earningId, memberId);
+        return Sql.one(
+                c,
+                "UPDATE member_directory SET first_earning_id = ? WHERE member_id = ? "
+                        + "AND first_earning_id IS NULL RETURNING referred_by",
+                rs -> rs.getString(1),
+                earningId,
+                memberId);
     }
 
     /** False when the member's bonus was already paid (the row's key). */
-    public boolean insertBonus(Connection c, String memberId, String referrerId, UUID earningId, Instant now) throws SQLException {
-        return Sql.update(c, "INSERT INTO referral_bonus (member_id, referrer_id, earning_id, paid_at) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT DO NOTHING", memberId, referrerId, earningId, now) != 0;
+    public boolean insertBonus(Connection c, String memberId, String referrerId, UUID earningId, Instant now)
+            throws SQLException {
+        return Sql.update(
+                        c,
+                        "INSERT INTO referral_bonus (member_id, referrer_id, earning_id, paid_at) VALUES (?, ?, ?, ?) "
+                                + "ON CONFLICT DO NOTHING",
+                        memberId,
+                        referrerId,
+                        earningId,
+                        now)
+                != 0;
     }
 
     public void recordPaid(Connection c, String memberId, long memberPoints, long referrerPoints) throws SQLException {
-        Sql.update(c, "UPDATE referral_bonus SET member_points = ?, referrer_points = ? WHERE member_id = ?", memberPoints,
-                referrerPoints, memberId);
+        Sql.update(
+                c,
+                "UPDATE referral_bonus SET member_points = ?, referrer_points = ? WHERE member_id = ?",
+                memberPoints,
+                referrerPoints,
+                memberId);
     }
 
     /** Marks the bonus paid for {@code earningId} as taken back, once: empty when there is none or it already was. */
-    public Optional<PaidBonus> markReversed(Connection c, String memberId, UUID earningId, Instant now) throws SQLException {
-        return Sql.one(c, "UPDATE referral_bonus SET reversed_at = ? WHERE member_id = ? AND earning_id = ? "
+    public Optional<PaidBonus> markReversed(Connection c, String memberId, UUID earningId, Instant now)
+            throws SQLException {
+        return Sql.one(
+                c,
+                "UPDATE referral_bonus SET reversed_at = ? WHERE member_id = ? AND earning_id = ? "
                         + "AND reversed_at IS NULL RETURNING coalesce(member_points, 0), coalesce(referrer_points, 0)",
-                rs -> new PaidBonus(rs.getLong(1), rs.getLong(2)), now, memberId, earningId);
+                rs -> new PaidBonus(rs.getLong(1), rs.getLong(2)),
+                now,
+                memberId,
+                earningId);
     }
 
     public Optional<String> referrer(Connection c, String memberId) throws SQLException {
-        return Sql.one(c, "SELECT referrer_id FROM referral_bonus WHERE member_id = ?", rs -> rs.getString(1), memberId);
+        return Sql.one(
+                c, "SELECT referrer_id FROM referral_bonus WHERE member_id = ?", rs -> rs.getString(1), memberId);
     }
 }

@@ -1,7 +1,7 @@
 package io.pointmesh.ledger.rest;
 
-import io.pointmesh.ledger.service.MemberPointsService;
 import io.pointmesh.ledger.service.AccountQueryService;
+import io.pointmesh.ledger.service.MemberPointsService;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -18,10 +18,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.net.URI;
 
 /** Operators' view of any member account, and their adjustments; partners' balance lookup at the POS. */
 @Path("/ledger/v1")
@@ -30,15 +29,12 @@ import java.net.URI;
 @Consumes(MediaType.APPLICATION_JSON)
 public class AccountResource {
 
-    public record AdjustmentRequest(String memberId, Long points, String reason) {
-    }
+    public record AdjustmentRequest(String memberId, Long points, String reason) {}
 
-    public record PinResetRequest(String reason) {
-    }
+    public record PinResetRequest(String reason) {}
 
     /** What a partner's POS may see of a card: the points it can spend now. */
-    public record CardBalance(String cardNumber, long available) {
-    }
+    public record CardBalance(String cardNumber, long available) {}
 
     @Inject
     Caller caller;
@@ -58,8 +54,10 @@ public class AccountResource {
     @POST
     @Path("/accounts/{memberId}/pin-reset")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Support: remove a member's forgotten spending PIN and its lock, with a reason (recorded with the operator); "
-            + "the member then sets a new one in the app")
+    @Operation(
+            summary =
+                    "Support: remove a member's forgotten spending PIN and its lock, with a reason (recorded with the operator); "
+                            + "the member then sets a new one in the app")
     public Response resetPin(@PathParam("memberId") String memberId, PinResetRequest body) {
         authorization.resetPin(caller.actor(), memberId, body == null ? null : body.reason());
         return Response.noContent().build();
@@ -77,21 +75,27 @@ public class AccountResource {
     @Path("/accounts/{memberId}/entries")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "A member's entries, newest first, cursor-paged (operators)")
-    public AccountQueryService.EntryPage entries(@PathParam("memberId") String memberId, @QueryParam("cursor") String cursor,
-                                              @QueryParam("limit") @DefaultValue("50") int limit) {
+    public AccountQueryService.EntryPage entries(
+            @PathParam("memberId") String memberId,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") @DefaultValue("50") int limit) {
         return accounts.entries(memberId, cursor, limit);
     }
 
     @POST
     @Path("/adjustments")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Credit (points > 0) or debit (points < 0) a member, with a mandatory reason; the operator is recorded")
+    @Operation(
+            summary =
+                    "Credit (points > 0) or debit (points < 0) a member, with a mandatory reason; the operator is recorded")
     public Response adjust(AdjustmentRequest body, @HeaderParam("Idempotency-Key") String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an adjustment request body is required");
         }
         var outcome = points.adjust(caller.actor(), body.memberId(), body.points(), body.reason(), key);
-        return Views.created(outcome, Views.AdjustmentView.of(outcome.result()),
+        return Views.created(
+                outcome,
+                Views.AdjustmentView.of(outcome.result()),
                 URI.create("/ledger/v1/adjustments/" + outcome.result().id()));
     }
 

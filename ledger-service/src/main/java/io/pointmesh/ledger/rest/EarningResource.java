@@ -17,13 +17,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/ledger/v1/earnings")
 @Tag(name = "earnings", description = "Points for purchases at partner stores, and their reversal on refunds")
@@ -31,12 +30,16 @@ import java.util.UUID;
 @Consumes(MediaType.APPLICATION_JSON)
 public class EarningResource {
 
-    public record EarnRequest(String partnerTxId, String cardNumber, String memberId, String storeCode, BigDecimal amount,
-                              String currency, Instant occurredAt) {
-    }
+    public record EarnRequest(
+            String partnerTxId,
+            String cardNumber,
+            String memberId,
+            String storeCode,
+            BigDecimal amount,
+            String currency,
+            Instant occurredAt) {}
 
-    public record ReversalRequest(String partnerTxId, BigDecimal amount) {
-    }
+    public record ReversalRequest(String partnerTxId, BigDecimal amount) {}
 
     @Inject
     Caller caller;
@@ -52,15 +55,26 @@ public class EarningResource {
 
     @POST
     @RolesAllowed(Roles.PARTNER)
-    @Operation(summary = "Earn points for a purchase (the partner is the token's partner_id). Idempotent on partnerTxId: "
-            + "a retry answers 200 with the original result, the same id with a different body 409.")
+    @Operation(
+            summary = "Earn points for a purchase (the partner is the token's partner_id). Idempotent on partnerTxId: "
+                    + "a retry answers 200 with the original result, the same id with a different body 409.")
     public Response earn(EarnRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an earn request body is required");
         }
-        var outcome = earn.earn(caller.partnerId(), new EarnCommand(body.partnerTxId(), body.cardNumber(), body.memberId(),
-                body.storeCode(), body.amount(), body.currency(), body.occurredAt()));
-        return Views.created(outcome, Views.EarningView.of(outcome.result()),
+        var outcome = earn.earn(
+                caller.partnerId(),
+                new EarnCommand(
+                        body.partnerTxId(),
+                        body.cardNumber(),
+                        body.memberId(),
+                        body.storeCode(),
+                        body.amount(),
+                        body.currency(),
+                        body.occurredAt()));
+        return Views.created(
+                outcome,
+                Views.EarningView.of(outcome.result()),
                 URI.create("/ledger/v1/earnings/" + outcome.result().id()));
     }
 
@@ -70,7 +84,8 @@ public class EarningResource {
     @Operation(summary = "One earning: the partner that posted it, or an operator")
     public Views.EarningView get(@PathParam("earningId") UUID earningId) {
         String partner = caller.isOperator() ? null : caller.partnerId();
-        return transactions.run(c -> operations.findEarning(c, earningId))
+        return transactions
+                .run(c -> operations.findEarning(c, earningId))
                 .filter(e -> partner == null || e.partnerId().equals(partner))
                 .map(Views.EarningView::of)
                 .orElseThrow(() -> ProblemException.notFound("earning", earningId.toString()));
@@ -79,14 +94,18 @@ public class EarningResource {
     @POST
     @Path("/{earningId}/reversals")
     @RolesAllowed(Roles.PARTNER)
-    @Operation(summary = "Reverse an earning for a full or partial refund (amount = the refunded purchase amount); "
-            + "points in proportion, never more than earned; may leave the member in debt")
+    @Operation(
+            summary = "Reverse an earning for a full or partial refund (amount = the refunded purchase amount); "
+                    + "points in proportion, never more than earned; may leave the member in debt")
     public Response reverse(@PathParam("earningId") UUID earningId, ReversalRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a reversal request body is required");
         }
         var outcome = earn.reverse(caller.partnerId(), earningId, body.partnerTxId(), body.amount());
-        return Views.created(outcome, Views.ReversalView.of(outcome.result()),
-                URI.create("/ledger/v1/earnings/" + earningId + "/reversals/" + outcome.result().id()));
+        return Views.created(
+                outcome,
+                Views.ReversalView.of(outcome.result()),
+                URI.create("/ledger/v1/earnings/" + earningId + "/reversals/"
+                        + outcome.result().id()));
     }
 }

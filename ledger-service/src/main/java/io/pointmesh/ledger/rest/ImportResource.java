@@ -12,10 +12,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.util.List;
 
 /** Operators import a joining partner's purchase history (see ImportService). */
 @Path("/ledger/v1/imports")
@@ -24,8 +23,7 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ImportResource {
 
-    public record ImportRequest(String importId, String partnerId, List<EarningResource.EarnRequest> earnings) {
-    }
+    public record ImportRequest(String importId, String partnerId, List<EarningResource.EarnRequest> earnings) {}
 
     @Inject
     Caller caller;
@@ -36,15 +34,26 @@ public class ImportResource {
     @POST
     @Path("/earnings")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Import up to 1000 past purchases of a partner's customers: each earns under the rules in force at its time, "
-            + "idempotent on partnerTxId, exempt from the back-dating window; audited as an import")
+    @Operation(
+            summary =
+                    "Import up to 1000 past purchases of a partner's customers: each earns under the rules in force at its time, "
+                            + "idempotent on partnerTxId, exempt from the back-dating window; audited as an import")
     public ImportService.ImportResult importEarnings(ImportRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an import request body is required");
         }
-        List<EarnCommand> purchases = body.earnings() == null ? null : body.earnings().stream()
-                .map(e -> new EarnCommand(e.partnerTxId(), e.cardNumber(), e.memberId(), e.storeCode(), e.amount(), e.currency(),
-                        e.occurredAt())).toList();
+        List<EarnCommand> purchases = body.earnings() == null
+                ? null
+                : body.earnings().stream()
+                        .map(e -> new EarnCommand(
+                                e.partnerTxId(),
+                                e.cardNumber(),
+                                e.memberId(),
+                                e.storeCode(),
+                                e.amount(),
+                                e.currency(),
+                                e.occurredAt()))
+                        .toList();
         return imports.importEarnings(body.partnerId(), body.importId(), caller.actor(), purchases);
     }
 }

@@ -2,9 +2,9 @@ package io.pointmesh.ledger.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pointmesh.ledger.service.AccountQueryService;
 import io.pointmesh.ledger.service.MemberPointsService;
 import io.pointmesh.ledger.service.SpendingAuthorization;
-import io.pointmesh.ledger.service.AccountQueryService;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -21,13 +21,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.net.URI;
 
 /** The member of the token (their id is the token's subject) and their own account. */
 @Path("/ledger/v1/me")
@@ -37,11 +36,9 @@ import java.net.URI;
 @RolesAllowed(Roles.MEMBER)
 public class MeResource {
 
-    public record GiftRequest(String recipientCardNumber, Long points) {
-    }
+    public record GiftRequest(String recipientCardNumber, Long points) {}
 
-    public record ConversionRequest(String mileagePartnerId, Long points) {
-    }
+    public record ConversionRequest(String mileagePartnerId, Long points) {}
 
     public record PinRequest(String pin, String currentPin) {
         @Override
@@ -50,8 +47,7 @@ public class MeResource {
         }
     }
 
-    public record PaymentCodeRequest(Long maxPoints) {
-    }
+    public record PaymentCodeRequest(Long maxPoints) {}
 
     @Inject
     Caller caller;
@@ -77,8 +73,10 @@ public class MeResource {
 
     @PUT
     @Path("/pin")
-    @Operation(summary = "Set or change the spending PIN (4 to 6 digits, not trivial); currentPin is required once one is set. "
-            + "Stored only as an Argon2id hash")
+    @Operation(
+            summary =
+                    "Set or change the spending PIN (4 to 6 digits, not trivial); currentPin is required once one is set. "
+                            + "Stored only as an Argon2id hash")
     public Response setPin(PinRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a PIN request body is required");
@@ -90,19 +88,28 @@ public class MeResource {
     @POST
     @Path("/payment-codes")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "A one-time payment code (16 digits, shown as a barcode or QR) that lets one partner hold up to maxPoints "
-            + "(optional) within its validity (3 minutes by default)")
-    public Response paymentCode(@RequestBody(content = @Content(schema = @Schema(implementation = PaymentCodeRequest.class)))
-                                String body) throws JsonProcessingException {
+    @Operation(
+            summary =
+                    "A one-time payment code (16 digits, shown as a barcode or QR) that lets one partner hold up to maxPoints "
+                            + "(optional) within its validity (3 minutes by default)")
+    public Response paymentCode(
+            @RequestBody(content = @Content(schema = @Schema(implementation = PaymentCodeRequest.class))) String body)
+            throws JsonProcessingException {
         // The body is optional (no body: no limit), so it is read here rather than by the framework.
-        PaymentCodeRequest request = body == null || body.isBlank() ? null : json.readValue(body, PaymentCodeRequest.class);
+        PaymentCodeRequest request =
+                body == null || body.isBlank() ? null : json.readValue(body, PaymentCodeRequest.class);
         var issued = authorization.issuePaymentCode(caller.subject(), request == null ? null : request.maxPoints());
-        return Response.status(201).entity(issued).header("Cache-Control", "no-store").build();
+        return Response.status(201)
+                .entity(issued)
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     @GET
     @Path("/balance")
-    @Operation(summary = "Available, pending, held, debt, lifetime earned, spent, expired, and what expires in the next 30 days")
+    @Operation(
+            summary =
+                    "Available, pending, held, debt, lifetime earned, spent, expired, and what expires in the next 30 days")
     public AccountQueryService.Balance balance() {
         return accounts.balance(caller.subject());
     }
@@ -110,32 +117,41 @@ public class MeResource {
     @GET
     @Path("/entries")
     @Operation(summary = "The account's entries, newest first, cursor-paged (pass nextCursor back as cursor)")
-    public AccountQueryService.EntryPage entries(@QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("50") int limit) {
+    public AccountQueryService.EntryPage entries(
+            @QueryParam("cursor") String cursor, @QueryParam("limit") @DefaultValue("50") int limit) {
         return accounts.entries(caller.subject(), cursor, limit);
     }
 
     @POST
     @Path("/gifts")
-    @Operation(summary = "Give points to another member's card (per-gift and per-day limits); send an Idempotency-Key to retry safely")
+    @Operation(
+            summary =
+                    "Give points to another member's card (per-gift and per-day limits); send an Idempotency-Key to retry safely")
     public Response gift(GiftRequest body, @HeaderParam("Idempotency-Key") String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a gift request body is required");
         }
         var outcome = points.gift(caller.subject(), body.recipientCardNumber(), body.points(), key);
         var o = outcome.result();
-        return Views.created(outcome, new Views.GiftView(o.id().toString(), body.recipientCardNumber(), o.points(), o.postedAt()),
+        return Views.created(
+                outcome,
+                new Views.GiftView(o.id().toString(), body.recipientCardNumber(), o.points(), o.postedAt()),
                 URI.create("/ledger/v1/me/gifts/" + o.id()));
     }
 
     @POST
     @Path("/conversions")
-    @Operation(summary = "Convert points to a mileage partner's miles at its rate, minimum and step; send an Idempotency-Key to retry safely")
+    @Operation(
+            summary =
+                    "Convert points to a mileage partner's miles at its rate, minimum and step; send an Idempotency-Key to retry safely")
     public Response convert(ConversionRequest body, @HeaderParam("Idempotency-Key") String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a conversion request body is required");
         }
         var outcome = points.convert(caller.subject(), body.mileagePartnerId(), body.points(), key);
-        return Views.created(outcome, Views.ConversionView.of(outcome.result()),
+        return Views.created(
+                outcome,
+                Views.ConversionView.of(outcome.result()),
                 URI.create("/ledger/v1/me/conversions/" + outcome.result().id()));
     }
 }

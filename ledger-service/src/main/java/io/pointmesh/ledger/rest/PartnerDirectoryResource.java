@@ -15,11 +15,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/ledger/v1/partners")
 @Tag(name = "partners", description = "The ledger's view of partners, and their totals for settlement")
@@ -28,8 +27,7 @@ import java.time.format.DateTimeParseException;
 public class PartnerDirectoryResource {
 
     /** The ledger's view of one partner: whether it may earn and redeem right now. */
-    public record PartnerStatusView(String partnerId, String legalName, String status, Instant updatedAt) {
-    }
+    public record PartnerStatusView(String partnerId, String legalName, String status, Instant updatedAt) {}
 
     @Inject
     Caller caller;
@@ -48,16 +46,19 @@ public class PartnerDirectoryResource {
     @Operation(summary = "The ledger's view of a partner (from partner.events): an operator, or the partner itself")
     public PartnerStatusView get(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
-        return transactions.run(c -> directory.partner(c, partnerId))
+        return transactions
+                .run(c -> directory.partner(c, partnerId))
                 .map(p -> new PartnerStatusView(p.partnerId(), p.legalName(), p.status(), p.updatedAt()))
                 .orElseThrow(() -> ProblemException.notFound("partner", partnerId));
     }
 
     @GET
     @Path("/{partnerId}/totals")
-    @Operation(summary = "Points issued, redeemed and reversed at the partner in [from, to): what settlement is built from")
-    public AccountQueryRepository.PartnerTotals totals(@PathParam("partnerId") String partnerId, @QueryParam("from") String from,
-                                                 @QueryParam("to") String to) {
+    @Operation(
+            summary =
+                    "Points issued, redeemed and reversed at the partner in [from, to): what settlement is built from")
+    public AccountQueryRepository.PartnerTotals totals(
+            @PathParam("partnerId") String partnerId, @QueryParam("from") String from, @QueryParam("to") String to) {
         caller.requirePartnerOrOperator(partnerId);
         return accounts.totals(partnerId, instant("from", from), instant("to", to));
     }

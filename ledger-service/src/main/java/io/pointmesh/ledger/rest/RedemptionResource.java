@@ -1,5 +1,7 @@
 package io.pointmesh.ledger.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.ledger.RedemptionStatus;
 import io.pointmesh.ledger.service.RedemptionService;
 import io.pointmesh.ledger.service.RedemptionService.HoldCommand;
@@ -16,17 +18,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-
-import java.net.URI;
-import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/ledger/v1/redemptions")
 @Tag(name = "redemptions", description = "Paying with points at the POS: hold, then capture or void")
@@ -37,8 +35,16 @@ public class RedemptionResource {
      * The member's say-so is {@code cardNumber} + {@code pin}, or {@code paymentCode}. {@code memberId},
      * {@code partnerId} and {@code reason} are for operators' support cases only.
      */
-    public record HoldRequest(String partnerTxId, String cardNumber, String pin, String paymentCode, String memberId,
-                              String storeCode, Long points, String partnerId, String reason) {
+    public record HoldRequest(
+            String partnerTxId,
+            String cardNumber,
+            String pin,
+            String paymentCode,
+            String memberId,
+            String storeCode,
+            Long points,
+            String partnerId,
+            String reason) {
         @Override
         public String toString() {
             // never let the PIN or the code reach a log line
@@ -46,11 +52,9 @@ public class RedemptionResource {
         }
     }
 
-    public record CaptureRequest(Long points) {
-    }
+    public record CaptureRequest(Long points) {}
 
-    public record ReversalRequest(String partnerTxId) {
-    }
+    public record ReversalRequest(String partnerTxId) {}
 
     @Inject
     Caller caller;
@@ -64,20 +68,30 @@ public class RedemptionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
-    @Operation(summary = "Hold points for a payment (status HELD until capture, void, or the hold timeout). Idempotent on partnerTxId. "
-            + "Needs the member's say-so: cardNumber with the member's spending pin, or the paymentCode from the member's app "
-            + "(403 member-authorization-required, wrong-pin, invalid-payment-code; 423 spending-locked after 5 wrong PINs; "
-            + "429 rate-limited after too many failed proofs). Operators may hold by memberId with partnerId and a reason (audited).")
+    @Operation(
+            summary =
+                    "Hold points for a payment (status HELD until capture, void, or the hold timeout). Idempotent on partnerTxId. "
+                            + "Needs the member's say-so: cardNumber with the member's spending pin, or the paymentCode from the member's app "
+                            + "(403 member-authorization-required, wrong-pin, invalid-payment-code; 423 spending-locked after 5 wrong PINs; "
+                            + "429 rate-limited after too many failed proofs). Operators may hold by memberId with partnerId and a reason (audited).")
     public Response hold(HoldRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a hold request body is required");
         }
-        var command = new HoldCommand(body.partnerTxId(), body.cardNumber(), body.pin(), body.paymentCode(), body.memberId(),
-                body.storeCode(), body.points());
+        var command = new HoldCommand(
+                body.partnerTxId(),
+                body.cardNumber(),
+                body.pin(),
+                body.paymentCode(),
+                body.memberId(),
+                body.storeCode(),
+                body.points());
         var outcome = caller.isOperator()
                 ? redemptions.holdForMember(caller.actor(), body.partnerId(), body.reason(), command)
                 : redemptions.hold(caller.partnerId(), command);
-        return Views.created(outcome, Views.RedemptionView.of(outcome.result()),
+        return Views.created(
+                outcome,
+                Views.RedemptionView.of(outcome.result()),
                 URI.create("/ledger/v1/redemptions/" + outcome.result().id()));
     }
 
@@ -93,15 +107,18 @@ public class RedemptionResource {
     @Path("/{id}/capture")
     @RolesAllowed(Roles.PARTNER)
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Capture the held points, or fewer (the rest goes back); repeating the same capture is harmless")
-    public Response capture(@PathParam("id") UUID id,
-                            @RequestBody(content = @Content(schema = @Schema(implementation = CaptureRequest.class))) String body)
+    @Operation(
+            summary = "Capture the held points, or fewer (the rest goes back); repeating the same capture is harmless")
+    public Response capture(
+            @PathParam("id") UUID id,
+            @RequestBody(content = @Content(schema = @Schema(implementation = CaptureRequest.class))) String body)
             throws JsonProcessingException {
         // The body is optional (no body: capture everything held), so it is read here rather than by the framework.
         CaptureRequest request = body == null || body.isBlank() ? null : json.readValue(body, CaptureRequest.class);
         var outcome = redemptions.capture(caller.partnerId(), id, request == null ? null : request.points());
         if (outcome.result().status() == RedemptionStatus.LAPSED) {
-            throw ProblemException.conflict("hold-lapsed", "the hold lapsed before capture; its points went back to the member");
+            throw ProblemException.conflict(
+                    "hold-lapsed", "the hold lapsed before capture; its points went back to the member");
         }
         return Views.ok(outcome, Views.RedemptionView.of(outcome.result()));
     }
@@ -109,7 +126,8 @@ public class RedemptionResource {
     @POST
     @Path("/{id}/void")
     @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
-    @Operation(summary = "Release the held points; repeating it is harmless (operators: any hold, e.g. one they placed)")
+    @Operation(
+            summary = "Release the held points; repeating it is harmless (operators: any hold, e.g. one they placed)")
     public Response voidHold(@PathParam("id") UUID id) {
         var outcome = redemptions.voidHold(caller.isOperator() ? null : caller.partnerId(), id);
         return Views.ok(outcome, Views.RedemptionView.of(outcome.result()));

@@ -10,11 +10,9 @@ import io.pointmesh.ledger.repository.AccountQueryRepository.PartnerTotals;
 import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Transactions;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -31,13 +29,20 @@ import java.util.List;
 public class AccountQueryService {
 
     @RegisterForReflection
-    public record Balance(String memberId, long available, long pending, long held, long debt, long lifetimeEarned, long spent,
-                          long expired, List<Expiring> expiringSoon, Instant asOf) {
-    }
+    public record Balance(
+            String memberId,
+            long available,
+            long pending,
+            long held,
+            long debt,
+            long lifetimeEarned,
+            long spent,
+            long expired,
+            List<Expiring> expiringSoon,
+            Instant asOf) {}
 
     @RegisterForReflection
-    public record EntryPage(List<Entry> entries, String nextCursor) {
-    }
+    public record EntryPage(List<Entry> entries, String nextCursor) {}
 
     @Inject
     Transactions transactions;
@@ -70,10 +75,19 @@ public class AccountQueryService {
         long pending = m.pending - expiredPending - dueMatured;
         long repay = Math.min(m.debt, available);
         var zone = ledger.policy().zone();
-        List<Expiring> soon = queries.expiringSoon(c, memberId, zone, now,
-                now.plus(Duration.ofDays(ledger.policy().expiryNoticeDays())));
-        return new Balance(memberId, available - repay, pending, m.held, m.debt - repay, m.lifetimeEarned, m.spent,
-                m.expired + expiredAvailable + expiredPending, soon, now);
+        List<Expiring> soon = queries.expiringSoon(
+                c, memberId, zone, now, now.plus(Duration.ofDays(ledger.policy().expiryNoticeDays())));
+        return new Balance(
+                memberId,
+                available - repay,
+                pending,
+                m.held,
+                m.debt - repay,
+                m.lifetimeEarned,
+                m.spent,
+                m.expired + expiredAvailable + expiredPending,
+                soon,
+                now);
     }
 
     public EntryPage entries(String memberId, String cursor, int limit) {
@@ -92,7 +106,9 @@ public class AccountQueryService {
                 throw ProblemException.notFound("account", memberId);
             }
             List<Entry> entries = queries.entries(c, account, before, limit);
-            String next = entries.size() == limit ? String.valueOf(entries.get(entries.size() - 1).entryId()) : null;
+            String next = entries.size() == limit
+                    ? String.valueOf(entries.get(entries.size() - 1).entryId())
+                    : null;
             return new EntryPage(entries, next);
         });
     }

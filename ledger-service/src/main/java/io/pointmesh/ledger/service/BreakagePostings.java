@@ -7,7 +7,6 @@ import io.pointmesh.ledger.MemberBalance;
 import io.pointmesh.ledger.TransferKind;
 import io.pointmesh.ledger.repository.OperationRepository.RedemptionRow;
 import io.pointmesh.ledger.repository.PostingRepository.ExpiryNotice;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -73,7 +72,9 @@ final class BreakagePostings extends Postings {
         List<ExpiryNotice> due = postings.markExpiryNotices(c, horizon, limit);
         Map<String, Map<Instant, Long>> byMember = new LinkedHashMap<>();
         for (ExpiryNotice d : due) {
-            Instant day = ZonedDateTime.ofInstant(d.expiresAt(), policy.zone()).truncatedTo(ChronoUnit.DAYS).toInstant();
+            Instant day = ZonedDateTime.ofInstant(d.expiresAt(), policy.zone())
+                    .truncatedTo(ChronoUnit.DAYS)
+                    .toInstant();
             byMember.computeIfAbsent(d.memberId(), k -> new LinkedHashMap<>()).merge(day, d.points(), Long::sum);
         }
         for (var member : byMember.entrySet()) {

@@ -27,7 +27,10 @@ public class CardLookup {
 
     /** Rate-limited per partner (429): card numbers are not to be enumerated. */
     public long availableOnCard(String partnerId, String cardNumber) {
-        limiter.acquire("card lookups", partnerId, new RateLimiter.Limit(config.cardLookupsPerPartner(), config.cardLookupsWindow()));
+        limiter.acquire(
+                "card lookups",
+                partnerId,
+                new RateLimiter.Limit(config.cardLookupsPerPartner(), config.cardLookupsWindow()));
         return transactions.run(c -> {
             participants.requireActivePartner(c, partnerId);
             String memberId = participants.activeMember(c, cardNumber, null).memberId();

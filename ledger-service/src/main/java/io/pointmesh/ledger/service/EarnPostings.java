@@ -14,7 +14,6 @@ import io.pointmesh.ledger.service.Ledger.BonusOffer;
 import io.pointmesh.ledger.service.Ledger.DuplicateRequest;
 import io.pointmesh.ledger.service.Ledger.EarnPosting;
 import io.pointmesh.ledger.service.Ledger.Outcome;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -55,14 +54,16 @@ final class EarnPostings extends Postings {
             long points = offer.points();
             if (offer.budgetPoints() > 0) {
                 // the budget as it is now, under the lock: it may have changed since the offer was priced
-                CampaignBudget row = postings.lockCampaignBudget(c, offer.campaignId()).orElse(new CampaignBudget(0, 0));
+                CampaignBudget row =
+                        postings.lockCampaignBudget(c, offer.campaignId()).orElse(new CampaignBudget(0, 0));
                 long spent = row.spentPoints();
                 long budget = row.budgetPoints();
                 points = Math.max(0, Math.min(points, budget - spent));
                 if (points > 0) {
                     postings.spendCampaignBudget(c, offer.campaignId(), points);
                     if (spent + points == budget) {
-                        events.publish(c, new CampaignBudgetExhausted(offer.campaignId(), offer.partnerId(), budget), now);
+                        events.publish(
+                                c, new CampaignBudgetExhausted(offer.campaignId(), offer.partnerId(), budget), now);
                     }
                 }
             }
@@ -75,22 +76,66 @@ final class EarnPostings extends Postings {
         Long lotId = null;
         boolean matured = !p.availableAt().isAfter(now);
         if (points.total() > 0) {
-            lotId = postings.insertLot(c, p.memberId(), "EARN", p.earningId(), points.total(), p.occurredAt(),
-                    p.availableAt(), p.expiresAt(), matured);
+            lotId = postings.insertLot(
+                    c,
+                    p.memberId(),
+                    "EARN",
+                    p.earningId(),
+                    points.total(),
+                    p.occurredAt(),
+                    p.availableAt(),
+                    p.expiresAt(),
+                    matured);
             // Postings, always in this order: partner issuance rows before network promotion rows.
             String issuance = Accounts.issuance(p.partnerId());
-            postings.transfer(c, issuance, m.account(), points.basePoints(), TransferKind.EARN, p.earningId(), p.partnerId(), m.shard(), now);
+            postings.transfer(
+                    c,
+                    issuance,
+                    m.account(),
+                    points.basePoints(),
+                    TransferKind.EARN,
+                    p.earningId(),
+                    p.partnerId(),
+                    m.shard(),
+                    now);
             for (GrantedBonus b : granted) {
                 if (!b.networkFunded()) {
-                    postings.transfer(c, issuance, m.account(), b.points(), TransferKind.CAMPAIGN_BONUS, p.earningId(), p.partnerId(), m.shard(), now);
+                    postings.transfer(
+                            c,
+                            issuance,
+                            m.account(),
+                            b.points(),
+                            TransferKind.CAMPAIGN_BONUS,
+                            p.earningId(),
+                            p.partnerId(),
+                            m.shard(),
+                            now);
                 }
             }
             for (GrantedBonus b : granted) {
                 if (b.networkFunded()) {
-                    postings.transfer(c, Accounts.PROMOTION, m.account(), b.points(), TransferKind.CAMPAIGN_BONUS, p.earningId(), p.partnerId(), m.shard(), now);
+                    postings.transfer(
+                            c,
+                            Accounts.PROMOTION,
+                            m.account(),
+                            b.points(),
+                            TransferKind.CAMPAIGN_BONUS,
+                            p.earningId(),
+                            p.partnerId(),
+                            m.shard(),
+                            now);
                 }
             }
-            postings.transfer(c, Accounts.PROMOTION, m.account(), points.gradeBonus(), TransferKind.GRADE_BONUS, p.earningId(), p.partnerId(), m.shard(), now);
+            postings.transfer(
+                    c,
+                    Accounts.PROMOTION,
+                    m.account(),
+                    points.gradeBonus(),
+                    TransferKind.GRADE_BONUS,
+                    p.earningId(),
+                    p.partnerId(),
+                    m.shard(),
+                    now);
             m.lifetimeEarned += points.total();
             if (matured) {
                 m.available += points.total();
@@ -103,10 +148,29 @@ final class EarnPostings extends Postings {
                 m.pending += points.total();
             }
         }
-        EarningRow row = new EarningRow(p.earningId(), p.partnerId(), p.partnerTxId(), p.requestHash(), p.memberId(),
-                p.storeCode(), p.amount(), p.currency(), p.occurredAt(), points.total(), points.basePoints(),
-                points.partnerPoints(), points.networkPoints(), bonuses(granted), p.gradeMultiplier(), points.gradeBonus(),
-                p.availableAt(), p.expiresAt(), lotId, BigDecimal.ZERO, 0, now);
+        EarningRow row = new EarningRow(
+                p.earningId(),
+                p.partnerId(),
+                p.partnerTxId(),
+                p.requestHash(),
+                p.memberId(),
+                p.storeCode(),
+                p.amount(),
+                p.currency(),
+                p.occurredAt(),
+                points.total(),
+                points.basePoints(),
+                points.partnerPoints(),
+                points.networkPoints(),
+                bonuses(granted),
+                p.gradeMultiplier(),
+                points.gradeBonus(),
+                p.availableAt(),
+                p.expiresAt(),
+                lotId,
+                BigDecimal.ZERO,
+                0,
+                now);
         if (!operations.insertEarning(c, row)) {
             throw new DuplicateRequest();
         }
@@ -116,9 +180,25 @@ final class EarnPostings extends Postings {
             referralBonuses.pay(c, m, p.earningId(), now);
         }
         postings.saveMember(c, m, now);
-        events.publish(c, new PointsEarned(p.earningId().toString(), p.memberId(), p.partnerId(), p.storeCode(), p.partnerTxId(),
-                p.amount(), p.currency(), p.occurredAt(), points.total(), points.basePoints(), row.bonuses(),
-                p.gradeMultiplier(), p.availableAt(), p.expiresAt(), points.networkPoints()), now);
+        events.publish(
+                c,
+                new PointsEarned(
+                        p.earningId().toString(),
+                        p.memberId(),
+                        p.partnerId(),
+                        p.storeCode(),
+                        p.partnerTxId(),
+                        p.amount(),
+                        p.currency(),
+                        p.occurredAt(),
+                        points.total(),
+                        points.basePoints(),
+                        row.bonuses(),
+                        p.gradeMultiplier(),
+                        p.availableAt(),
+                        p.expiresAt(),
+                        points.networkPoints()),
+                now);
         return new Outcome<>(row, false);
     }
 

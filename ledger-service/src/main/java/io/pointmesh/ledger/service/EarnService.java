@@ -17,7 +17,6 @@ import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -41,9 +40,14 @@ public class EarnService {
     /** Clocks of POS terminals drift: a purchase up to this far in the future is accepted. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
-    public record EarnCommand(String partnerTxId, String cardNumber, String memberId, String storeCode, BigDecimal amount,
-                              String currency, Instant occurredAt) {
-    }
+    public record EarnCommand(
+            String partnerTxId,
+            String cardNumber,
+            String memberId,
+            String storeCode,
+            BigDecimal amount,
+            String currency,
+            Instant occurredAt) {}
 
     @Inject
     Transactions transactions;
@@ -91,39 +95,57 @@ public class EarnService {
         if (cmd.occurredAt() == null) {
             throw ProblemException.invalidField("occurredAt", "required");
         }
-        String hash = RequestHash.of(cmd.cardNumber(), cmd.memberId(), cmd.storeCode(), cmd.amount(), cmd.currency(), cmd.occurredAt());
-        return Idempotency.firstWins(() -> transactions.run(c -> {
-            // A retry is answered from what was stored, whatever changed since (rules, statuses).
-            var retry = ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash);
-            if (retry.isPresent()) {
-                return retry.get();
-            }
-            Outcome<EarningRow> earned = ledger.earn(c, price(c, partnerId, cmd, hash, imported));
-            if (imported) {
-                imports.linkEarning(c, earned.result().id(), importAudit);
-            }
-            return earned;
-        }), () -> transactions.run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash).orElseThrow()));
+        String hash = RequestHash.of(
+                cmd.cardNumber(), cmd.memberId(), cmd.storeCode(), cmd.amount(), cmd.currency(), cmd.occurredAt());
+        return Idempotency.firstWins(
+                () -> transactions.run(c -> {
+                    // A retry is answered from what was stored, whatever changed since (rules, statuses).
+                    var retry = ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash);
+                    if (retry.isPresent()) {
+                        return retry.get();
+                    }
+                    Outcome<EarningRow> earned = ledger.earn(c, price(c, partnerId, cmd, hash, imported));
+                    if (imported) {
+                        imports.linkEarning(c, earned.result().id(), importAudit);
+                    }
+                    return earned;
+                }),
+                () -> transactions.run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash)
+                        .orElseThrow()));
     }
 
-    private Ledger.EarnPosting price(Connection c, String partnerId, EarnCommand cmd, String hash, boolean imported) throws SQLException {
+    private Ledger.EarnPosting price(Connection c, String partnerId, EarnCommand cmd, String hash, boolean imported)
+            throws SQLException {
         String category = participants.requireActivePartner(c, partnerId).category();
         participants.requireOpenStore(c, partnerId, cmd.storeCode());
         MemberView member = participants.activeMember(c, cmd.cardNumber(), cmd.memberId());
         validateAmount(cmd.amount(), cmd.currency());
         Instant now = ledger.now();
         if (cmd.occurredAt().isAfter(now.plus(CLOCK_SKEW))) {
-            throw ProblemException.unprocessable("occurred-in-future", "Purchase in the future", "occurredAt is after now");
+            throw ProblemException.unprocessable(
+                    "occurred-in-future", "Purchase in the future", "occurredAt is after now");
         }
-        EarnRule rule = directory.ruleAt(c, partnerId, cmd.occurredAt()).orElseThrow(() -> ProblemException.unprocessable(
-                "no-earn-rule", "No earn rule", "partner " + partnerId + " had no earn rule in force at " + cmd.occurredAt()));
-        int backdating = rule.backdatingDays();  // 0 means none: only purchases of the last few minutes earn
-        if (!imported && cmd.occurredAt().isBefore(now.minus(Duration.ofDays(backdating)).minus(CLOCK_SKEW))) {
-            throw ProblemException.unprocessable("occurred-too-long-ago", "Purchase too old",
+        EarnRule rule = directory
+                .ruleAt(c, partnerId, cmd.occurredAt())
+                .orElseThrow(() -> ProblemException.unprocessable(
+                        "no-earn-rule",
+                        "No earn rule",
+                        "partner " + partnerId + " had no earn rule in force at " + cmd.occurredAt()));
+        int backdating = rule.backdatingDays(); // 0 means none: only purchases of the last few minutes earn
+        if (!imported
+                && cmd.occurredAt()
+                        .isBefore(now.minus(Duration.ofDays(backdating)).minus(CLOCK_SKEW))) {
+            throw ProblemException.unprocessable(
+                    "occurred-too-long-ago",
+                    "Purchase too old",
                     "purchases older than " + backdating + " days cannot earn");
         }
-        BigDecimal rate = rule.storeRates().getOrDefault(cmd.storeCode(),
-                category == null ? rule.baseRate() : rule.categoryRates().getOrDefault(category, rule.baseRate()));
+        BigDecimal rate = rule.storeRates()
+                .getOrDefault(
+                        cmd.storeCode(),
+                        category == null
+                                ? rule.baseRate()
+                                : rule.categoryRates().getOrDefault(category, rule.baseRate()));
         long base = PointsCalculation.basePoints(cmd.amount(), rate, rule.minimumPurchase(), rule.perTransactionCap());
 
         List<BonusOffer> offers = new ArrayList<>();
@@ -132,59 +154,102 @@ public class EarnService {
             if (imported && !"EVERYONE".equals(campaign.target())) {
                 continue;
             }
-            if (!targets(campaign, member) || !CampaignAssignment.inTreatment(campaign.campaignId(), member.memberId(),
-                    campaign.treatmentShare())) {
+            if (!targets(campaign, member)
+                    || !CampaignAssignment.inTreatment(
+                            campaign.campaignId(), member.memberId(), campaign.treatmentShare())) {
                 continue;
             }
-            long bonus = PointsCalculation.campaignBonus(base, campaign.multiplier(), campaign.fixedPoints(),
-                    "MULTIPLIER".equals(campaign.bonusKind()));
+            long bonus = PointsCalculation.campaignBonus(
+                    base, campaign.multiplier(), campaign.fixedPoints(), "MULTIPLIER".equals(campaign.bonusKind()));
             if (bonus > 0 && base > 0) {
-                offers.add(new BonusOffer(campaign.campaignId(), campaign.partnerId(), bonus, "NETWORK".equals(campaign.fundedBy()),
+                offers.add(new BonusOffer(
+                        campaign.campaignId(),
+                        campaign.partnerId(),
+                        bonus,
+                        "NETWORK".equals(campaign.fundedBy()),
                         campaign.budgetPoints()));
             }
         }
-        BigDecimal multiplier = imported ? BigDecimal.ONE : grades.multipliers().getOrDefault(member.grade(), BigDecimal.ONE);
+        BigDecimal multiplier =
+                imported ? BigDecimal.ONE : grades.multipliers().getOrDefault(member.grade(), BigDecimal.ONE);
         ZoneId zone = ZoneId.of(config.zone());
         Instant availableAt = cmd.occurredAt().plus(Duration.ofDays(rule.pendingDays()));
-        Instant expiresAt = ZonedDateTime.ofInstant(cmd.occurredAt(), zone).plusMonths(rule.validityMonths()).toInstant();
+        Instant expiresAt = ZonedDateTime.ofInstant(cmd.occurredAt(), zone)
+                .plusMonths(rule.validityMonths())
+                .toInstant();
         if (availableAt.isAfter(expiresAt)) {
             // a rule version partner-service no longer accepts (pending period past the validity)
-            throw ProblemException.unprocessable("rule-cannot-earn", "Earn rule cannot earn",
+            throw ProblemException.unprocessable(
+                    "rule-cannot-earn",
+                    "Earn rule cannot earn",
                     "rule version " + rule.version() + " makes points available after they expire (pending "
                             + rule.pendingDays() + " days, validity " + rule.validityMonths() + " months)");
         }
-        return posting(partnerId, cmd, hash, member.memberId(), multiplier, base, offers, availableAt, expiresAt, imported);
+        return posting(
+                partnerId, cmd, hash, member.memberId(), multiplier, base, offers, availableAt, expiresAt, imported);
     }
 
     private static boolean targets(DirectoryRepository.Campaign campaign, MemberView member) {
         return switch (campaign.target()) {
-            case "GRADE" -> campaign.targetValue() != null && campaign.targetValue().equalsIgnoreCase(member.grade());
-            case "SEGMENT" -> campaign.targetValue() != null && campaign.targetValue().equalsIgnoreCase(member.segment());
+            case "GRADE" ->
+                campaign.targetValue() != null && campaign.targetValue().equalsIgnoreCase(member.grade());
+            case "SEGMENT" ->
+                campaign.targetValue() != null && campaign.targetValue().equalsIgnoreCase(member.segment());
             default -> true;
         };
     }
 
-    private Ledger.EarnPosting posting(String partnerId, EarnCommand cmd, String hash, String memberId, BigDecimal multiplier,
-                                       long base, List<BonusOffer> offers, Instant availableAt, Instant expiresAt, boolean imported) {
-        return new Ledger.EarnPosting(UUID.randomUUID(), partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.amount(),
-                cmd.currency(), cmd.occurredAt(), base, offers, multiplier, availableAt, expiresAt, imported);
+    private Ledger.EarnPosting posting(
+            String partnerId,
+            EarnCommand cmd,
+            String hash,
+            String memberId,
+            BigDecimal multiplier,
+            long base,
+            List<BonusOffer> offers,
+            Instant availableAt,
+            Instant expiresAt,
+            boolean imported) {
+        return new Ledger.EarnPosting(
+                UUID.randomUUID(),
+                partnerId,
+                cmd.partnerTxId(),
+                hash,
+                memberId,
+                cmd.storeCode(),
+                cmd.amount(),
+                cmd.currency(),
+                cmd.occurredAt(),
+                base,
+                offers,
+                multiplier,
+                availableAt,
+                expiresAt,
+                imported);
     }
 
     void validateAmount(BigDecimal amount, String currency) {
         if (!config.currencies().contains(currency)) {
-            throw ProblemException.unprocessable("unsupported-currency", "Unsupported currency",
+            throw ProblemException.unprocessable(
+                    "unsupported-currency",
+                    "Unsupported currency",
                     "currency " + currency + " is not one of " + config.currencies());
         }
         if (amount.signum() <= 0) {
             throw ProblemException.unprocessable("invalid-amount", "Invalid amount", "amount must be positive");
         }
         if (amount.compareTo(config.maxPurchaseAmount()) > 0) {
-            throw ProblemException.unprocessable("invalid-amount", "Invalid amount",
-                    "amount exceeds the largest accepted purchase (" + config.maxPurchaseAmount().toPlainString() + ")");
+            throw ProblemException.unprocessable(
+                    "invalid-amount",
+                    "Invalid amount",
+                    "amount exceeds the largest accepted purchase ("
+                            + config.maxPurchaseAmount().toPlainString() + ")");
         }
         int digits = Currency.getInstance(currency).getDefaultFractionDigits();
         if (amount.stripTrailingZeros().scale() > Math.max(digits, 0)) {
-            throw ProblemException.unprocessable("invalid-amount", "Invalid amount",
+            throw ProblemException.unprocessable(
+                    "invalid-amount",
+                    "Invalid amount",
                     currency + " amounts have at most " + digits + " decimal places");
         }
     }
@@ -195,7 +260,8 @@ public class EarnService {
             throw ProblemException.invalidField("amount", "the refunded purchase amount, positive");
         }
         String hash = RequestHash.of(earningId, refundAmount);
-        Transactions.Work<Outcome<ReversalRow>> work = c -> ledger.reverseEarning(c, partnerId, earningId, partnerTxId, hash, refundAmount);
+        Transactions.Work<Outcome<ReversalRow>> work =
+                c -> ledger.reverseEarning(c, partnerId, earningId, partnerTxId, hash, refundAmount);
         return Idempotency.firstWins(() -> transactions.run(work), () -> transactions.run(work));
     }
 }

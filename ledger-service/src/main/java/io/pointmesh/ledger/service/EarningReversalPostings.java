@@ -11,7 +11,6 @@ import io.pointmesh.ledger.repository.PostingRepository.Taken;
 import io.pointmesh.ledger.service.Ledger.DuplicateRequest;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import io.pointmesh.platform.problem.ProblemException;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,13 +32,21 @@ final class EarningReversalPostings extends Postings {
         this.referralBonuses = referralBonuses;
     }
 
-    Outcome<ReversalRow> reverseEarning(Connection c, String partnerId, UUID earningId, String partnerTxId,
-                                        String requestHash, BigDecimal refundAmount) throws SQLException {
+    Outcome<ReversalRow> reverseEarning(
+            Connection c,
+            String partnerId,
+            UUID earningId,
+            String partnerTxId,
+            String requestHash,
+            BigDecimal refundAmount)
+            throws SQLException {
         Optional<ReversalRow> existing = operations.findEarningReversal(c, partnerId, partnerTxId);
         if (existing.isPresent()) {
             return replay(existing.get(), existing.get().requestHash(), requestHash, partnerTxId);
         }
-        EarningRow seen = operations.findEarning(c, earningId).filter(e -> e.partnerId().equals(partnerId))
+        EarningRow seen = operations
+                .findEarning(c, earningId)
+                .filter(e -> e.partnerId().equals(partnerId))
                 .orElseThrow(() -> ProblemException.notFound("earning", earningId.toString()));
         Instant now = now();
         MemberBalance m = lockForPosting(c, seen.memberId(), now);
@@ -51,12 +58,15 @@ final class EarningReversalPostings extends Postings {
         EarningRow e = operations.lockEarning(c, earningId);
         BigDecimal refundedAfter = e.refundedAmount().add(refundAmount);
         if (refundedAfter.compareTo(e.amount()) > 0) {
-            throw ProblemException.unprocessable("refund-exceeds-purchase", "Refund exceeds the purchase",
-                    "refunds would total " + refundedAfter.toPlainString() + " of a purchase of " + e.amount().toPlainString());
+            throw ProblemException.unprocessable(
+                    "refund-exceeds-purchase",
+                    "Refund exceeds the purchase",
+                    "refunds would total " + refundedAfter.toPlainString() + " of a purchase of "
+                            + e.amount().toPlainString());
         }
         long points = PointsCalculation.reversalPoints(e.points(), e.amount(), e.refundedAmount(), refundedAfter);
-        long networkShare = PointsCalculation.networkReversalPoints(e.points(), e.networkPoints(), e.amount(), e.refundedAmount(),
-                refundedAfter);
+        long networkShare = PointsCalculation.networkReversalPoints(
+                e.points(), e.networkPoints(), e.amount(), e.refundedAmount(), refundedAfter);
         UUID reversalId = UUID.randomUUID();
         long debt = 0;
         if (points > 0) {
@@ -81,22 +91,50 @@ final class EarningReversalPostings extends Postings {
             debt = left;
             m.debt += debt;
             m.lifetimeEarned -= points;
-            postings.transfer(c, m.account(), Accounts.issuance(partnerId), points - networkShare, TransferKind.EARN_REVERSAL,
-                    reversalId, partnerId, m.shard(), now);
-            postings.transfer(c, m.account(), Accounts.PROMOTION, networkShare, TransferKind.EARN_REVERSAL, reversalId, partnerId,
-                    m.shard(), now);
+            postings.transfer(
+                    c,
+                    m.account(),
+                    Accounts.issuance(partnerId),
+                    points - networkShare,
+                    TransferKind.EARN_REVERSAL,
+                    reversalId,
+                    partnerId,
+                    m.shard(),
+                    now);
+            postings.transfer(
+                    c,
+                    m.account(),
+                    Accounts.PROMOTION,
+                    networkShare,
+                    TransferKind.EARN_REVERSAL,
+                    reversalId,
+                    partnerId,
+                    m.shard(),
+                    now);
         }
         operations.recordRefund(c, earningId, refundAmount, points);
         if (refundedAfter.compareTo(e.amount()) == 0) {
             referralBonuses.takeBack(c, m, earningId, now);
         }
-        ReversalRow row = new ReversalRow(reversalId, earningId, partnerId, partnerTxId, requestHash, refundAmount, points, debt, now);
+        ReversalRow row = new ReversalRow(
+                reversalId, earningId, partnerId, partnerTxId, requestHash, refundAmount, points, debt, now);
         if (!operations.insertEarningReversal(c, row)) {
             throw new DuplicateRequest();
         }
         postings.saveMember(c, m, now);
-        events.publish(c, new EarningReversed(reversalId.toString(), earningId.toString(), m.memberId, partnerId, partnerTxId,
-                refundAmount, points, debt, networkShare), now);
+        events.publish(
+                c,
+                new EarningReversed(
+                        reversalId.toString(),
+                        earningId.toString(),
+                        m.memberId,
+                        partnerId,
+                        partnerTxId,
+                        refundAmount,
+                        points,
+                        debt,
+                        networkShare),
+                now);
         return new Outcome<>(row, false);
     }
 }

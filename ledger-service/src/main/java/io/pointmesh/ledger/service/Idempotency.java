@@ -1,14 +1,12 @@
 package io.pointmesh.ledger.service;
 
 import io.pointmesh.platform.problem.ProblemException;
-
 import java.util.function.Supplier;
 
 /** How the ledger's services answer requests that carry an idempotency key, and check their simple fields. */
 final class Idempotency {
 
-    private Idempotency() {
-    }
+    private Idempotency() {}
 
     /**
      * Runs the posting; if a concurrent twin with the same key committed first (the posting then

@@ -8,7 +8,6 @@ import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,12 +26,18 @@ public class ImportService {
     public static final int MAX_BATCH = 1000;
 
     /** One purchase's outcome: EARNED, REPLAYED (imported before) or REJECTED (with the problem's code and detail). */
-    public record ItemResult(String partnerTxId, String status, String earningId, Long points, String code, String detail) {
-    }
+    public record ItemResult(
+            String partnerTxId, String status, String earningId, Long points, String code, String detail) {}
 
-    public record ImportResult(String importId, String auditId, String partnerId, int items, int earned, int replayed, int rejected,
-                               List<ItemResult> results) {
-    }
+    public record ImportResult(
+            String importId,
+            String auditId,
+            String partnerId,
+            int items,
+            int earned,
+            int replayed,
+            int rejected,
+            List<ItemResult> results) {}
 
     @Inject
     EarnService earn;
@@ -58,7 +63,8 @@ public class ImportService {
         }
         // the audit row first: each earning links to it in its own transaction; the counts follow at the end
         UUID audit = UUID.randomUUID();
-        transactions.run(c -> imports.insertImport(c, audit, importId, partnerId, actor, ledger.now(), purchases.size()));
+        transactions.run(
+                c -> imports.insertImport(c, audit, importId, partnerId, actor, ledger.now(), purchases.size()));
         List<ItemResult> results = new ArrayList<>();
         int earned = 0;
         int replayed = 0;
@@ -72,15 +78,26 @@ public class ImportService {
                 } else {
                     earned++;
                 }
-                results.add(new ItemResult(cmd.partnerTxId(), outcome.replayed() ? "REPLAYED" : "EARNED", row.id().toString(), row.points(),
-                        null, null));
+                results.add(new ItemResult(
+                        cmd.partnerTxId(),
+                        outcome.replayed() ? "REPLAYED" : "EARNED",
+                        row.id().toString(),
+                        row.points(),
+                        null,
+                        null));
             } catch (ProblemException e) {
                 rejected++;
-                results.add(new ItemResult(cmd == null ? null : cmd.partnerTxId(), "REJECTED", null, null, e.code(), e.getMessage()));
+                results.add(new ItemResult(
+                        cmd == null ? null : cmd.partnerTxId(), "REJECTED", null, null, e.code(), e.getMessage()));
             } catch (RuntimeException e) {
                 // not the purchase's fault (the database away, say): reported, and safe to send again
                 rejected++;
-                results.add(new ItemResult(cmd == null ? null : cmd.partnerTxId(), "REJECTED", null, null, "failed",
+                results.add(new ItemResult(
+                        cmd == null ? null : cmd.partnerTxId(),
+                        "REJECTED",
+                        null,
+                        null,
+                        "failed",
                         "not imported: " + e.getClass().getSimpleName() + "; sending the batch again is safe"));
             }
         }
@@ -88,6 +105,7 @@ public class ImportService {
         int r = replayed;
         int x = rejected;
         transactions.run(c -> imports.recordCounts(c, audit, e, r, x));
-        return new ImportResult(importId, audit.toString(), partnerId, purchases.size(), earned, replayed, rejected, results);
+        return new ImportResult(
+                importId, audit.toString(), partnerId, purchases.size(), earned, replayed, rejected, results);
     }
 }

@@ -10,7 +10,6 @@ import io.pointmesh.ledger.repository.OperationRepository.RedemptionRow;
 import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
 import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.ledger.repository.ReferralRepository;
-
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -57,9 +56,14 @@ public class Ledger {
     }
 
     /** The ledger's configurable rules (see LedgerConfig for the defaults and keys). */
-    public record Policy(Duration holdTimeout, long referralBonusPoints, int defaultValidityMonths, long giftMaxPoints,
-                         long giftDailyMaxPoints, int expiryNoticeDays, ZoneId zone) {
-    }
+    public record Policy(
+            Duration holdTimeout,
+            long referralBonusPoints,
+            int defaultValidityMonths,
+            long giftMaxPoints,
+            long giftDailyMaxPoints,
+            int expiryNoticeDays,
+            ZoneId zone) {}
 
     /** A concurrent twin of this request committed first: roll back and answer with its result. */
     public static final class DuplicateRequest extends RuntimeException {
@@ -69,15 +73,26 @@ public class Ledger {
     }
 
     /** An earn request, resolved and priced by EarnService. */
-    public record EarnPosting(UUID earningId, String partnerId, String partnerTxId, String requestHash, String memberId,
-                              String storeCode, BigDecimal amount, String currency, Instant occurredAt, long basePoints,
-                              List<BonusOffer> bonuses, BigDecimal gradeMultiplier, Instant availableAt, Instant expiresAt,
-                              boolean imported) {
-    }
+    public record EarnPosting(
+            UUID earningId,
+            String partnerId,
+            String partnerTxId,
+            String requestHash,
+            String memberId,
+            String storeCode,
+            BigDecimal amount,
+            String currency,
+            Instant occurredAt,
+            long basePoints,
+            List<BonusOffer> bonuses,
+            BigDecimal gradeMultiplier,
+            Instant availableAt,
+            Instant expiresAt,
+            boolean imported) {}
 
     /** A campaign bonus offered to this purchase; the budget may cut it. */
-    public record BonusOffer(String campaignId, String partnerId, long points, boolean networkFunded, long budgetPoints) {
-    }
+    public record BonusOffer(
+            String campaignId, String partnerId, long points, boolean networkFunded, long budgetPoints) {}
 
     /**
      * The member's say-so for a hold (docs/ledger.md, "Spending authorization"): {@code PIN} (card and
@@ -94,8 +109,7 @@ public class Ledger {
     }
 
     /** An operation's stored result and whether this request only replayed it. */
-    public record Outcome<T>(T result, boolean replayed) {
-    }
+    public record Outcome<T>(T result, boolean replayed) {}
 
     private final Postings.Context context;
     private final EarnPostings earnings;
@@ -104,8 +118,14 @@ public class Ledger {
     private final MemberOperationPostings memberOperations;
     private final BreakagePostings breakage;
 
-    public Ledger(PostingRepository postings, OperationRepository operations, DirectoryRepository directory,
-                  ReferralRepository referrals, Clock clock, EventSink events, Policy policy) {
+    public Ledger(
+            PostingRepository postings,
+            OperationRepository operations,
+            DirectoryRepository directory,
+            ReferralRepository referrals,
+            Clock clock,
+            EventSink events,
+            Policy policy) {
         this.context = new Postings.Context(postings, operations, directory, referrals, clock, events, policy);
         ReferralBonusPostings referralBonuses = new ReferralBonusPostings(context);
         this.earnings = new EarnPostings(context, referralBonuses);
@@ -134,18 +154,18 @@ public class Ledger {
     // ------------------------------------------------------------------ retries
 
     /** The stored answer to a retried earn request; 409 if its key was used for a different request; empty if new. */
-    public Optional<Outcome<EarningRow>> replayEarning(Connection c, String partnerId, String partnerTxId, String requestHash)
-            throws SQLException {
+    public Optional<Outcome<EarningRow>> replayEarning(
+            Connection c, String partnerId, String partnerTxId, String requestHash) throws SQLException {
         return earnings.replayEarning(c, partnerId, partnerTxId, requestHash);
     }
 
-    public Optional<Outcome<RedemptionRow>> replayHold(Connection c, String partnerId, String partnerTxId, String requestHash)
-            throws SQLException {
+    public Optional<Outcome<RedemptionRow>> replayHold(
+            Connection c, String partnerId, String partnerTxId, String requestHash) throws SQLException {
         return redemptions.replayHold(c, partnerId, partnerTxId, requestHash);
     }
 
-    public Optional<Outcome<MemberOperationRow>> replayMemberOperation(Connection c, String memberId, String kind, String key,
-                                                                       String requestHash) throws SQLException {
+    public Optional<Outcome<MemberOperationRow>> replayMemberOperation(
+            Connection c, String memberId, String kind, String key, String requestHash) throws SQLException {
         return memberOperations.replayMemberOperation(c, memberId, kind, key, requestHash);
     }
 
@@ -155,19 +175,34 @@ public class Ledger {
         return earnings.earn(c, p);
     }
 
-    public Outcome<ReversalRow> reverseEarning(Connection c, String partnerId, UUID earningId, String partnerTxId,
-                                               String requestHash, BigDecimal refundAmount) throws SQLException {
+    public Outcome<ReversalRow> reverseEarning(
+            Connection c,
+            String partnerId,
+            UUID earningId,
+            String partnerTxId,
+            String requestHash,
+            BigDecimal refundAmount)
+            throws SQLException {
         return earningReversals.reverseEarning(c, partnerId, earningId, partnerTxId, requestHash, refundAmount);
     }
 
     // ------------------------------------------------------------------ redemption: hold, capture, void, reversal
 
-    public Outcome<RedemptionRow> hold(Connection c, String partnerId, String partnerTxId, String requestHash, String memberId,
-                                       String storeCode, long points, HoldAuthorization authorization) throws SQLException {
+    public Outcome<RedemptionRow> hold(
+            Connection c,
+            String partnerId,
+            String partnerTxId,
+            String requestHash,
+            String memberId,
+            String storeCode,
+            long points,
+            HoldAuthorization authorization)
+            throws SQLException {
         return redemptions.hold(c, partnerId, partnerTxId, requestHash, memberId, storeCode, points, authorization);
     }
 
-    public Outcome<RedemptionRow> capture(Connection c, String partnerId, UUID redemptionId, Long requested) throws SQLException {
+    public Outcome<RedemptionRow> capture(Connection c, String partnerId, UUID redemptionId, Long requested)
+            throws SQLException {
         return redemptions.capture(c, partnerId, redemptionId, requested);
     }
 
@@ -185,26 +220,35 @@ public class Ledger {
         return redemptions.redemption(c, partnerId, redemptionId);
     }
 
-    public Outcome<RedemptionRow> reverseRedemption(Connection c, String partnerId, UUID redemptionId, String partnerTxId)
-            throws SQLException {
+    public Outcome<RedemptionRow> reverseRedemption(
+            Connection c, String partnerId, UUID redemptionId, String partnerTxId) throws SQLException {
         return redemptions.reverseRedemption(c, partnerId, redemptionId, partnerTxId);
     }
 
     // ------------------------------------------------------------------ member operations
 
-    public Outcome<MemberOperationRow> gift(Connection c, String memberId, String recipientId, long points, String key,
-                                            String requestHash) throws SQLException {
+    public Outcome<MemberOperationRow> gift(
+            Connection c, String memberId, String recipientId, long points, String key, String requestHash)
+            throws SQLException {
         return memberOperations.gift(c, memberId, recipientId, points, key, requestHash);
     }
 
-    public Outcome<MemberOperationRow> convert(Connection c, String memberId, String mileagePartnerId, long points, long miles,
-                                               String key, String requestHash) throws SQLException {
+    public Outcome<MemberOperationRow> convert(
+            Connection c,
+            String memberId,
+            String mileagePartnerId,
+            long points,
+            long miles,
+            String key,
+            String requestHash)
+            throws SQLException {
         return memberOperations.convert(c, memberId, mileagePartnerId, points, miles, key, requestHash);
     }
 
     /** An operator's correction: a credit is a new available lot; a debit beyond what is available becomes debt. */
-    public Outcome<MemberOperationRow> adjust(Connection c, String memberId, long points, String reason, String actor, String key,
-                                              String requestHash) throws SQLException {
+    public Outcome<MemberOperationRow> adjust(
+            Connection c, String memberId, long points, String reason, String actor, String key, String requestHash)
+            throws SQLException {
         return memberOperations.adjust(c, memberId, points, reason, actor, key, requestHash);
     }
 

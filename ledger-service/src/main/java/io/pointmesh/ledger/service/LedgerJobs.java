@@ -8,9 +8,8 @@ import io.pointmesh.platform.sql.Transactions;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * What the clock does to the ledger: holds lapse, pending points mature, lots expire, members are
@@ -41,7 +40,10 @@ public class LedgerJobs {
     @Inject
     SpendingAuthorization spending;
 
-    @Scheduled(every = "${pointmesh.ledger.jobs-interval:10s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${pointmesh.ledger.jobs-interval:10s}",
+            delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void runAll() {
         try {
             lapseHolds();

@@ -11,7 +11,6 @@ import io.pointmesh.ledger.repository.PostingRepository.Draw;
 import io.pointmesh.ledger.service.Ledger.DuplicateRequest;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import io.pointmesh.platform.problem.ProblemException;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -33,33 +32,42 @@ final class MemberOperationPostings extends Postings {
         super(context);
     }
 
-    Outcome<MemberOperationRow> gift(Connection c, String memberId, String recipientId, long points, String key,
-                                     String requestHash) throws SQLException {
+    Outcome<MemberOperationRow> gift(
+            Connection c, String memberId, String recipientId, long points, String key, String requestHash)
+            throws SQLException {
         Optional<Outcome<MemberOperationRow>> retry = replayMemberOperation(c, memberId, "GIFT", key, requestHash);
         if (retry.isPresent()) {
             return retry.get();
         }
         if (recipientId.equals(memberId)) {
-            throw ProblemException.unprocessable("self-gift", "Gift to oneself", "a gift goes to another member's card");
+            throw ProblemException.unprocessable(
+                    "self-gift", "Gift to oneself", "a gift goes to another member's card");
         }
         if (points > policy.giftMaxPoints()) {
-            throw ProblemException.unprocessable("gift-limit", "Gift limit", "a gift is at most " + policy.giftMaxPoints() + " points");
+            throw ProblemException.unprocessable(
+                    "gift-limit", "Gift limit", "a gift is at most " + policy.giftMaxPoints() + " points");
         }
         Instant now = now();
         MemberBalance[] both = postings.lockMembers(c, memberId, recipientId);
         MemberBalance giver = both[0];
         MemberBalance receiver = both[1];
         if (giver == null || receiver == null) {
-            throw ProblemException.unprocessable("unknown-member", "Unknown member", "no account for the giver or the recipient");
+            throw ProblemException.unprocessable(
+                    "unknown-member", "Unknown member", "no account for the giver or the recipient");
         }
-        retry = replayMemberOperation(c, memberId, "GIFT", key, requestHash);  // a twin committed while we waited for the locks
+        retry = replayMemberOperation(
+                c, memberId, "GIFT", key, requestHash); // a twin committed while we waited for the locks
         if (retry.isPresent()) {
             return retry.get();
         }
-        Instant dayStart = ZonedDateTime.ofInstant(now, policy.zone()).truncatedTo(ChronoUnit.DAYS).toInstant();
+        Instant dayStart = ZonedDateTime.ofInstant(now, policy.zone())
+                .truncatedTo(ChronoUnit.DAYS)
+                .toInstant();
         long today = operations.giftedSince(c, memberId, dayStart);
         if (today + points > policy.giftDailyMaxPoints()) {
-            throw ProblemException.unprocessable("gift-daily-limit", "Daily gift limit",
+            throw ProblemException.unprocessable(
+                    "gift-daily-limit",
+                    "Daily gift limit",
                     "gifts are at most " + policy.giftDailyMaxPoints() + " points a day; " + today + " given today");
         }
         // Both rows are locked now; bring both up to date before spending.
@@ -77,8 +85,10 @@ final class MemberOperationPostings extends Postings {
         }
         receiver.available += points;
         settleDebt(c, receiver, now);
-        postings.transfer(c, giver.account(), receiver.account(), points, TransferKind.GIFT, id, null, giver.shard(), now);
-        MemberOperationRow row = new MemberOperationRow(id, memberId, "GIFT", key, requestHash, recipientId, points, null, null, null, now);
+        postings.transfer(
+                c, giver.account(), receiver.account(), points, TransferKind.GIFT, id, null, giver.shard(), now);
+        MemberOperationRow row = new MemberOperationRow(
+                id, memberId, "GIFT", key, requestHash, recipientId, points, null, null, null, now);
         if (!operations.insertMemberOperation(c, row)) {
             throw new DuplicateRequest();
         }
@@ -91,18 +101,29 @@ final class MemberOperationPostings extends Postings {
     private static List<Draw> mergeByExpiry(List<Draw> draws) {
         Map<Instant, Long> byExpiry = new LinkedHashMap<>();
         draws.forEach(d -> byExpiry.merge(d.expiresAt(), d.points(), Long::sum));
-        return byExpiry.entrySet().stream().map(e -> new Draw(0, e.getValue(), e.getKey())).toList();
+        return byExpiry.entrySet().stream()
+                .map(e -> new Draw(0, e.getValue(), e.getKey()))
+                .toList();
     }
 
-    Outcome<MemberOperationRow> convert(Connection c, String memberId, String mileagePartnerId, long points, long miles,
-                                        String key, String requestHash) throws SQLException {
-        Optional<Outcome<MemberOperationRow>> retry = replayMemberOperation(c, memberId, "CONVERSION", key, requestHash);
+    Outcome<MemberOperationRow> convert(
+            Connection c,
+            String memberId,
+            String mileagePartnerId,
+            long points,
+            long miles,
+            String key,
+            String requestHash)
+            throws SQLException {
+        Optional<Outcome<MemberOperationRow>> retry =
+                replayMemberOperation(c, memberId, "CONVERSION", key, requestHash);
         if (retry.isPresent()) {
             return retry.get();
         }
         Instant now = now();
         MemberBalance m = lockForPosting(c, memberId, now);
-        retry = replayMemberOperation(c, memberId, "CONVERSION", key, requestHash);  // a twin committed while we waited for the lock
+        retry = replayMemberOperation(
+                c, memberId, "CONVERSION", key, requestHash); // a twin committed while we waited for the lock
         if (retry.isPresent()) {
             return retry.get();
         }
@@ -111,9 +132,18 @@ final class MemberOperationPostings extends Postings {
         postings.drawFifo(c, memberId, points, id, "CONVERSION", now);
         m.available -= points;
         m.spent += points;
-        postings.transfer(c, m.account(), Accounts.CONVERSION, points, TransferKind.CONVERSION, id, mileagePartnerId, m.shard(), now);
-        MemberOperationRow row = new MemberOperationRow(id, memberId, "CONVERSION", key, requestHash, mileagePartnerId, points, miles,
-                null, null, now);
+        postings.transfer(
+                c,
+                m.account(),
+                Accounts.CONVERSION,
+                points,
+                TransferKind.CONVERSION,
+                id,
+                mileagePartnerId,
+                m.shard(),
+                now);
+        MemberOperationRow row = new MemberOperationRow(
+                id, memberId, "CONVERSION", key, requestHash, mileagePartnerId, points, miles, null, null, now);
         if (!operations.insertMemberOperation(c, row)) {
             throw new DuplicateRequest();
         }
@@ -126,9 +156,11 @@ final class MemberOperationPostings extends Postings {
      * An operator's correction. A credit is a new available lot; a debit takes available points
      * (oldest expiry first) and, like a reversal, leaves any shortfall as debt.
      */
-    Outcome<MemberOperationRow> adjust(Connection c, String memberId, long points, String reason, String actor, String key,
-                                       String requestHash) throws SQLException {
-        Optional<Outcome<MemberOperationRow>> retry = replayMemberOperation(c, memberId, "ADJUSTMENT", key, requestHash);
+    Outcome<MemberOperationRow> adjust(
+            Connection c, String memberId, long points, String reason, String actor, String key, String requestHash)
+            throws SQLException {
+        Optional<Outcome<MemberOperationRow>> retry =
+                replayMemberOperation(c, memberId, "ADJUSTMENT", key, requestHash);
         if (retry.isPresent()) {
             return retry.get();
         }
@@ -145,9 +177,11 @@ final class MemberOperationPostings extends Postings {
                 m.available -= fromAvailable;
             }
             m.debt += debit - fromAvailable;
-            postings.transfer(c, m.account(), Accounts.ADJUSTMENT, debit, TransferKind.ADJUSTMENT, id, null, m.shard(), now);
+            postings.transfer(
+                    c, m.account(), Accounts.ADJUSTMENT, debit, TransferKind.ADJUSTMENT, id, null, m.shard(), now);
         }
-        MemberOperationRow row = new MemberOperationRow(id, memberId, "ADJUSTMENT", key, requestHash, null, points, null, reason, actor, now);
+        MemberOperationRow row = new MemberOperationRow(
+                id, memberId, "ADJUSTMENT", key, requestHash, null, points, null, reason, actor, now);
         if (!operations.insertMemberOperation(c, row)) {
             throw new DuplicateRequest();
         }

@@ -9,7 +9,6 @@ import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.UUID;
@@ -30,56 +29,81 @@ public class MemberPointsService {
     @Inject
     DirectoryRepository directory;
 
-    public Outcome<MemberOperationRow> gift(String memberId, String recipientCardNumber, Long points, String idempotencyKey) {
+    public Outcome<MemberOperationRow> gift(
+            String memberId, String recipientCardNumber, Long points, String idempotencyKey) {
         Idempotency.requireText("recipientCardNumber", recipientCardNumber, 64);
         requirePositive(points);
         String key = keyOrNew(idempotencyKey);
         String hash = RequestHash.of(recipientCardNumber, points);
-        return Idempotency.firstWins(() -> transactions.run(c -> {
-            var retry = ledger.replayMemberOperation(c, memberId, "GIFT", key, hash);
-            if (retry.isPresent()) {
-                return retry.get();
-            }
-            participants.activeMember(c, null, memberId);
-            String recipient = participants.activeMember(c, recipientCardNumber, null).memberId();
-            return ledger.gift(c, memberId, recipient, points, key, hash);
-        }), () -> transactions.run(c -> ledger.replayMemberOperation(c, memberId, "GIFT", key, hash).orElseThrow()));
+        return Idempotency.firstWins(
+                () -> transactions.run(c -> {
+                    var retry = ledger.replayMemberOperation(c, memberId, "GIFT", key, hash);
+                    if (retry.isPresent()) {
+                        return retry.get();
+                    }
+                    participants.activeMember(c, null, memberId);
+                    String recipient = participants
+                            .activeMember(c, recipientCardNumber, null)
+                            .memberId();
+                    return ledger.gift(c, memberId, recipient, points, key, hash);
+                }),
+                () -> transactions.run(c -> ledger.replayMemberOperation(c, memberId, "GIFT", key, hash)
+                        .orElseThrow()));
     }
 
-    public Outcome<MemberOperationRow> convert(String memberId, String mileagePartnerId, Long points, String idempotencyKey) {
+    public Outcome<MemberOperationRow> convert(
+            String memberId, String mileagePartnerId, Long points, String idempotencyKey) {
         Idempotency.requireText("mileagePartnerId", mileagePartnerId, 64);
         requirePositive(points);
         String key = keyOrNew(idempotencyKey);
         String hash = RequestHash.of(mileagePartnerId, points);
-        return Idempotency.firstWins(() -> transactions.run(c -> {
-            var retry = ledger.replayMemberOperation(c, memberId, "CONVERSION", key, hash);
-            if (retry.isPresent()) {
-                return retry.get();
-            }
-            participants.activeMember(c, null, memberId);
-            var program = directory.mileageProgram(c, mileagePartnerId).orElseThrow(() -> ProblemException.unprocessable(
-                    "unknown-mileage-partner", "Unknown mileage partner", "no mileage program for partner " + mileagePartnerId));
-            participants.requireActivePartner(c, mileagePartnerId);
-            if (points < program.minimumPoints() || points % program.stepPoints() != 0) {
-                throw ProblemException.unprocessable("invalid-conversion", "Invalid conversion", "convert at least "
-                        + program.minimumPoints() + " points, in steps of " + program.stepPoints());
-            }
-            long miles = BigDecimal.valueOf(points).multiply(program.milesPerPoint()).setScale(0, RoundingMode.FLOOR).longValueExact();
-            return ledger.convert(c, memberId, mileagePartnerId, points, miles, key, hash);
-        }), () -> transactions.run(c -> ledger.replayMemberOperation(c, memberId, "CONVERSION", key, hash).orElseThrow()));
+        return Idempotency.firstWins(
+                () -> transactions.run(c -> {
+                    var retry = ledger.replayMemberOperation(c, memberId, "CONVERSION", key, hash);
+                    if (retry.isPresent()) {
+                        return retry.get();
+                    }
+                    participants.activeMember(c, null, memberId);
+                    var program = directory
+                            .mileageProgram(c, mileagePartnerId)
+                            .orElseThrow(() -> ProblemException.unprocessable(
+                                    "unknown-mileage-partner",
+                                    "Unknown mileage partner",
+                                    "no mileage program for partner " + mileagePartnerId));
+                    participants.requireActivePartner(c, mileagePartnerId);
+                    if (points < program.minimumPoints() || points % program.stepPoints() != 0) {
+                        throw ProblemException.unprocessable(
+                                "invalid-conversion",
+                                "Invalid conversion",
+                                "convert at least " + program.minimumPoints() + " points, in steps of "
+                                        + program.stepPoints());
+                    }
+                    long miles = BigDecimal.valueOf(points)
+                            .multiply(program.milesPerPoint())
+                            .setScale(0, RoundingMode.FLOOR)
+                            .longValueExact();
+                    return ledger.convert(c, memberId, mileagePartnerId, points, miles, key, hash);
+                }),
+                () -> transactions.run(c -> ledger.replayMemberOperation(c, memberId, "CONVERSION", key, hash)
+                        .orElseThrow()));
     }
 
-    public Outcome<MemberOperationRow> adjust(String actor, String memberId, Long points, String reason, String idempotencyKey) {
+    public Outcome<MemberOperationRow> adjust(
+            String actor, String memberId, Long points, String reason, String idempotencyKey) {
         Idempotency.requireText("memberId", memberId, 64);
         PointLimits.requireSignedNonZero("points", points);
         Idempotency.requireText("reason", reason, 500);
         String key = keyOrNew(idempotencyKey);
         String hash = RequestHash.of(memberId, points, reason);
-        return Idempotency.firstWins(() -> transactions.run(c -> {
-            directory.member(c, memberId).orElseThrow(() -> ProblemException.unprocessable("unknown-member", "Unknown member",
-                    "no member " + memberId));
-            return ledger.adjust(c, memberId, points, reason.strip(), actor, key, hash);
-        }), () -> transactions.run(c -> ledger.adjust(c, memberId, points, reason.strip(), actor, key, hash)));
+        return Idempotency.firstWins(
+                () -> transactions.run(c -> {
+                    directory
+                            .member(c, memberId)
+                            .orElseThrow(() -> ProblemException.unprocessable(
+                                    "unknown-member", "Unknown member", "no member " + memberId));
+                    return ledger.adjust(c, memberId, points, reason.strip(), actor, key, hash);
+                }),
+                () -> transactions.run(c -> ledger.adjust(c, memberId, points, reason.strip(), actor, key, hash)));
     }
 
     private static void requirePositive(Long points) {

@@ -5,7 +5,6 @@ import io.pointmesh.ledger.repository.DirectoryRepository.MemberView;
 import io.pointmesh.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -25,22 +24,30 @@ public class ParticipantCheck {
         boolean byCard = cardNumber != null && !cardNumber.isBlank();
         boolean byId = memberId != null && !memberId.isBlank();
         if (byCard == byId) {
-            throw ProblemException.invalidField(byCard ? "memberId" : "cardNumber", "give exactly one of cardNumber and memberId");
+            throw ProblemException.invalidField(
+                    byCard ? "memberId" : "cardNumber", "give exactly one of cardNumber and memberId");
         }
         String id = memberId;
         if (byCard) {
-            var card = directory.card(c, cardNumber).orElseThrow(() -> ProblemException.unprocessable("unknown-card",
-                    "Unknown card", "no card " + cardNumber));
+            var card = directory
+                    .card(c, cardNumber)
+                    .orElseThrow(() ->
+                            ProblemException.unprocessable("unknown-card", "Unknown card", "no card " + cardNumber));
             if (!"ACTIVE".equals(card.status())) {
-                throw ProblemException.unprocessable("card-blocked", "Card blocked", "card " + cardNumber + " is blocked");
+                throw ProblemException.unprocessable(
+                        "card-blocked", "Card blocked", "card " + cardNumber + " is blocked");
             }
             id = card.memberId();
         }
         String resolved = id;
-        MemberView member = directory.member(c, resolved).orElseThrow(() -> ProblemException.unprocessable("unknown-member",
-                "Unknown member", "no member " + resolved));
+        MemberView member = directory
+                .member(c, resolved)
+                .orElseThrow(() ->
+                        ProblemException.unprocessable("unknown-member", "Unknown member", "no member " + resolved));
         if (!"ACTIVE".equals(member.status())) {
-            throw ProblemException.unprocessable("member-not-active", "Member not active",
+            throw ProblemException.unprocessable(
+                    "member-not-active",
+                    "Member not active",
                     "member " + resolved + " is " + member.status().toLowerCase());
         }
         return member;
@@ -53,11 +60,16 @@ public class ParticipantCheck {
      */
     public String spendingMember(Connection c, String cardNumber) throws SQLException {
         var card = directory.card(c, cardNumber).filter(k -> "ACTIVE".equals(k.status()));
-        var member = card.isEmpty() ? java.util.Optional.<MemberView>empty() : directory.member(c, card.get().memberId())
-                .filter(m -> "ACTIVE".equals(m.status()));
+        var member = card.isEmpty()
+                ? java.util.Optional.<MemberView>empty()
+                : directory.member(c, card.get().memberId()).filter(m -> "ACTIVE".equals(m.status()));
         if (member.isEmpty()) {
-            throw new ProblemException(403, "card-not-usable", "Card cannot pay",
-                    "this card cannot pay with points (unknown, blocked, or its member may not spend)", null);
+            throw new ProblemException(
+                    403,
+                    "card-not-usable",
+                    "Card cannot pay",
+                    "this card cannot pay with points (unknown, blocked, or its member may not spend)",
+                    null);
         }
         return member.get().memberId();
     }
@@ -66,8 +78,11 @@ public class ParticipantCheck {
     public DirectoryRepository.PartnerView requireActivePartner(Connection c, String partnerId) throws SQLException {
         var partner = directory.partner(c, partnerId);
         if (partner.isEmpty() || !"ACTIVE".equals(partner.get().status())) {
-            throw ProblemException.unprocessable("partner-not-active", "Partner not active",
-                    "partner " + partnerId + " is " + partner.map(p -> p.status().toLowerCase()).orElse("unknown")
+            throw ProblemException.unprocessable(
+                    "partner-not-active",
+                    "Partner not active",
+                    "partner " + partnerId + " is "
+                            + partner.map(p -> p.status().toLowerCase()).orElse("unknown")
                             + " and may not earn or redeem");
         }
         return partner.get();
@@ -78,8 +93,8 @@ public class ParticipantCheck {
             throw ProblemException.invalidField("storeCode", "required");
         }
         if (!directory.storeOpen(c, partnerId, storeCode)) {
-            throw ProblemException.unprocessable("unknown-store", "Unknown store",
-                    "partner " + partnerId + " has no open store " + storeCode);
+            throw ProblemException.unprocessable(
+                    "unknown-store", "Unknown store", "partner " + partnerId + " has no open store " + storeCode);
         }
     }
 }

@@ -19,7 +19,6 @@ import io.pointmesh.ledger.service.Ledger.EventSink;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import io.pointmesh.ledger.service.Ledger.Policy;
 import io.pointmesh.platform.problem.ProblemException;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -38,8 +37,14 @@ import java.util.UUID;
 abstract class Postings {
 
     /** What every posting works with: the repositories, the clock, where events go and the policy. */
-    record Context(PostingRepository postings, OperationRepository operations, DirectoryRepository directory,
-                   ReferralRepository referrals, Clock clock, EventSink events, Policy policy) {
+    record Context(
+            PostingRepository postings,
+            OperationRepository operations,
+            DirectoryRepository directory,
+            ReferralRepository referrals,
+            Clock clock,
+            EventSink events,
+            Policy policy) {
 
         /** The postings' time (microseconds, as the database keeps it). */
         Instant now() {
@@ -76,7 +81,8 @@ abstract class Postings {
     MemberBalance lockForPosting(Connection c, String memberId, Instant now) throws SQLException {
         MemberBalance m = postings.lockMember(c, memberId);
         if (m == null) {
-            throw ProblemException.unprocessable("unknown-member", "Unknown member", "no account for member " + memberId);
+            throw ProblemException.unprocessable(
+                    "unknown-member", "Unknown member", "no account for member " + memberId);
         }
         bringUpToDate(c, m, now);
         return m;
@@ -99,7 +105,8 @@ abstract class Postings {
 
     void requireNotLeft(Connection c, String memberId) throws SQLException {
         if (hasLeft(c, memberId)) {
-            throw ProblemException.unprocessable("member-not-active", "Member not active", "the member left the network");
+            throw ProblemException.unprocessable(
+                    "member-not-active", "Member not active", "the member left the network");
         }
     }
 
@@ -160,9 +167,20 @@ abstract class Postings {
     }
 
     /** Credits a new available lot expiring after the default validity (bonuses, positive adjustments). */
-    void credit(Connection c, MemberBalance m, long points, String source, UUID ref, String from, TransferKind kind,
-                String partnerId, Instant now) throws SQLException {
-        Instant expires = ZonedDateTime.ofInstant(now, policy.zone()).plusMonths(policy.defaultValidityMonths()).toInstant();
+    void credit(
+            Connection c,
+            MemberBalance m,
+            long points,
+            String source,
+            UUID ref,
+            String from,
+            TransferKind kind,
+            String partnerId,
+            Instant now)
+            throws SQLException {
+        Instant expires = ZonedDateTime.ofInstant(now, policy.zone())
+                .plusMonths(policy.defaultValidityMonths())
+                .toInstant();
         postings.insertLot(c, m.memberId, source, ref, points, now, now, expires, true);
         postings.transfer(c, from, m.account(), points, kind, ref, partnerId, m.shard(), now);
         m.available += points;
@@ -172,11 +190,15 @@ abstract class Postings {
     /** A spend needs no debt and enough available points (invariant: available never goes negative). */
     static void requireSpendable(MemberBalance m, long points) {
         if (m.debt > 0) {
-            throw ProblemException.unprocessable("debt-outstanding", "Debt outstanding",
+            throw ProblemException.unprocessable(
+                    "debt-outstanding",
+                    "Debt outstanding",
                     "the account owes " + m.debt + " points from a reversal; later earnings repay it first");
         }
         if (m.available < points) {
-            throw ProblemException.unprocessable("insufficient-points", "Insufficient points",
+            throw ProblemException.unprocessable(
+                    "insufficient-points",
+                    "Insufficient points",
                     points + " points requested, " + m.available + " available");
         }
     }
@@ -185,11 +207,12 @@ abstract class Postings {
      * Gives a hold's points back into the lots they came from (void, lapse, forfeit); restored
      * points whose lot expired meanwhile expire at once and never repay debt.
      */
-    RedemptionRow release(Connection c, MemberBalance m, RedemptionRow r, VoidReason reason, Instant now) throws SQLException {
+    RedemptionRow release(Connection c, MemberBalance m, RedemptionRow r, VoidReason reason, Instant now)
+            throws SQLException {
         postings.restore(c, r.id(), r.points());
         m.held -= r.points();
         m.available += r.points();
-        expireDue(c, m, now);  // points back in a lot that expired meanwhile expire now: they never repay debt
+        expireDue(c, m, now); // points back in a lot that expired meanwhile expire now: they never repay debt
         settleDebt(c, m, now);
         RedemptionStatus status = reason == VoidReason.LAPSED ? RedemptionStatus.LAPSED : RedemptionStatus.VOIDED;
         RedemptionRow row = operations.updateRedemption(c, r.id(), status, 0, now);
@@ -203,26 +226,31 @@ abstract class Postings {
     Optional<Outcome<EarningRow>> replayEarning(Connection c, String partnerId, String partnerTxId, String requestHash)
             throws SQLException {
         Optional<EarningRow> stored = operations.findEarning(c, partnerId, partnerTxId);
-        return stored.isEmpty() ? Optional.empty()
+        return stored.isEmpty()
+                ? Optional.empty()
                 : Optional.of(replay(stored.get(), stored.get().requestHash(), requestHash, partnerTxId));
     }
 
     Optional<Outcome<RedemptionRow>> replayHold(Connection c, String partnerId, String partnerTxId, String requestHash)
             throws SQLException {
         Optional<RedemptionRow> stored = operations.findRedemption(c, partnerId, partnerTxId);
-        return stored.isEmpty() ? Optional.empty()
+        return stored.isEmpty()
+                ? Optional.empty()
                 : Optional.of(replay(stored.get(), stored.get().requestHash(), requestHash, partnerTxId));
     }
 
-    Optional<Outcome<MemberOperationRow>> replayMemberOperation(Connection c, String memberId, String kind, String key,
-                                                                String requestHash) throws SQLException {
+    Optional<Outcome<MemberOperationRow>> replayMemberOperation(
+            Connection c, String memberId, String kind, String key, String requestHash) throws SQLException {
         Optional<MemberOperationRow> stored = operations.findMemberOperation(c, memberId, kind, key);
-        return stored.isEmpty() ? Optional.empty() : Optional.of(replay(stored.get(), stored.get().requestHash(), requestHash, key));
+        return stored.isEmpty()
+                ? Optional.empty()
+                : Optional.of(replay(stored.get(), stored.get().requestHash(), requestHash, key));
     }
 
     static <T> Outcome<T> replay(T stored, String storedHash, String requestHash, String key) {
         if (!storedHash.equals(requestHash)) {
-            throw ProblemException.conflict("idempotency-key-reused",
+            throw ProblemException.conflict(
+                    "idempotency-key-reused",
                     "'" + key + "' was already used for a different request; a retry must repeat the original exactly");
         }
         return new Outcome<>(stored, true);

@@ -13,7 +13,6 @@ import io.pointmesh.ledger.service.Ledger.DuplicateRequest;
 import io.pointmesh.ledger.service.Ledger.HoldAuthorization;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import io.pointmesh.platform.problem.ProblemException;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -34,15 +33,23 @@ final class RedemptionPostings extends Postings {
         this.breakage = breakage;
     }
 
-    Outcome<RedemptionRow> hold(Connection c, String partnerId, String partnerTxId, String requestHash, String memberId,
-                                String storeCode, long points, HoldAuthorization authorization) throws SQLException {
+    Outcome<RedemptionRow> hold(
+            Connection c,
+            String partnerId,
+            String partnerTxId,
+            String requestHash,
+            String memberId,
+            String storeCode,
+            long points,
+            HoldAuthorization authorization)
+            throws SQLException {
         Optional<Outcome<RedemptionRow>> retry = replayHold(c, partnerId, partnerTxId, requestHash);
         if (retry.isPresent()) {
             return retry.get();
         }
         Instant now = now();
         MemberBalance m = lockForPosting(c, memberId, now);
-        retry = replayHold(c, partnerId, partnerTxId, requestHash);  // a twin committed while we waited for the lock
+        retry = replayHold(c, partnerId, partnerTxId, requestHash); // a twin committed while we waited for the lock
         if (retry.isPresent()) {
             return retry.get();
         }
@@ -53,18 +60,34 @@ final class RedemptionPostings extends Postings {
         postings.drawFifo(c, memberId, points, id, "HOLD", now);
         m.available -= points;
         m.held += points;
-        RedemptionRow row = new RedemptionRow(id, partnerId, partnerTxId, requestHash, memberId, storeCode, points, 0,
-                RedemptionStatus.HELD, now.plus(policy.holdTimeout()), now, now);
+        RedemptionRow row = new RedemptionRow(
+                id,
+                partnerId,
+                partnerTxId,
+                requestHash,
+                memberId,
+                storeCode,
+                points,
+                0,
+                RedemptionStatus.HELD,
+                now.plus(policy.holdTimeout()),
+                now,
+                now);
         if (!operations.insertRedemption(c, row)) {
             throw new DuplicateRequest();
         }
-        operations.insertRedemptionAuthorization(c, id, authorization.method(), authorization.actor(), authorization.reason());
+        operations.insertRedemptionAuthorization(
+                c, id, authorization.method(), authorization.actor(), authorization.reason());
         postings.saveMember(c, m, now);
-        events.publish(c, new RedemptionHeld(id.toString(), memberId, partnerId, storeCode, partnerTxId, points, row.expiresAt()), now);
+        events.publish(
+                c,
+                new RedemptionHeld(id.toString(), memberId, partnerId, storeCode, partnerTxId, points, row.expiresAt()),
+                now);
         return new Outcome<>(row, false);
     }
 
-    Outcome<RedemptionRow> capture(Connection c, String partnerId, UUID redemptionId, Long requested) throws SQLException {
+    Outcome<RedemptionRow> capture(Connection c, String partnerId, UUID redemptionId, Long requested)
+            throws SQLException {
         RedemptionRow seen = visibleRedemption(c, partnerId, redemptionId);
         Instant now = now();
         MemberBalance m = lockForPosting(c, seen.memberId(), now);
@@ -82,7 +105,9 @@ final class RedemptionPostings extends Postings {
             throw ProblemException.conflict("redemption-not-held", "redemption " + redemptionId + " is " + r.status());
         }
         if (points <= 0 || points > r.points()) {
-            throw ProblemException.unprocessable("invalid-capture", "Invalid capture",
+            throw ProblemException.unprocessable(
+                    "invalid-capture",
+                    "Invalid capture",
                     "a capture takes between 1 and the held " + r.points() + " points");
         }
         long released = r.points() - points;
@@ -91,12 +116,23 @@ final class RedemptionPostings extends Postings {
         m.available += released;
         expireDue(c, m, now);
         m.spent += points;
-        postings.transfer(c, m.account(), Accounts.redemption(partnerId), points, TransferKind.REDEMPTION, redemptionId,
-                partnerId, m.shard(), now);
+        postings.transfer(
+                c,
+                m.account(),
+                Accounts.redemption(partnerId),
+                points,
+                TransferKind.REDEMPTION,
+                redemptionId,
+                partnerId,
+                m.shard(),
+                now);
         settleDebt(c, m, now);
         RedemptionRow captured = operations.updateRedemption(c, redemptionId, RedemptionStatus.CAPTURED, points, now);
         postings.saveMember(c, m, now);
-        events.publish(c, new RedemptionCaptured(redemptionId.toString(), m.memberId, partnerId, r.storeCode(), points, released), now);
+        events.publish(
+                c,
+                new RedemptionCaptured(redemptionId.toString(), m.memberId, partnerId, r.storeCode(), points, released),
+                now);
         return new Outcome<>(captured, false);
     }
 
@@ -135,7 +171,9 @@ final class RedemptionPostings extends Postings {
 
     private RedemptionRow visibleRedemption(Connection c, String partnerId, UUID redemptionId) throws SQLException {
         // Another partner's redemption is "not found", not "forbidden": ids are not to be probed.
-        return operations.findRedemption(c, redemptionId).filter(r -> partnerId == null || r.partnerId().equals(partnerId))
+        return operations
+                .findRedemption(c, redemptionId)
+                .filter(r -> partnerId == null || r.partnerId().equals(partnerId))
                 .orElseThrow(() -> ProblemException.notFound("redemption", redemptionId.toString()));
     }
 
@@ -144,39 +182,56 @@ final class RedemptionPostings extends Postings {
         Optional<UUID> twin = operations.findRedemptionReversal(c, partnerId, partnerTxId);
         if (twin.isPresent()) {
             if (!twin.get().equals(redemptionId)) {
-                throw ProblemException.conflict("idempotency-key-reused", "partnerTxId " + partnerTxId + " was used for another request");
+                throw ProblemException.conflict(
+                        "idempotency-key-reused", "partnerTxId " + partnerTxId + " was used for another request");
             }
             return new Outcome<>(operations.findRedemption(c, redemptionId).orElseThrow(), true);
         }
         RedemptionRow seen = visibleRedemption(c, partnerId, redemptionId);
         Instant now = now();
         MemberBalance m = lockForPosting(c, seen.memberId(), now);
-        twin = operations.findRedemptionReversal(c, partnerId, partnerTxId);  // committed while we waited for the lock
+        twin = operations.findRedemptionReversal(c, partnerId, partnerTxId); // committed while we waited for the lock
         if (twin.isPresent()) {
             if (!twin.get().equals(redemptionId)) {
-                throw ProblemException.conflict("idempotency-key-reused", "partnerTxId " + partnerTxId + " was used for another request");
+                throw ProblemException.conflict(
+                        "idempotency-key-reused", "partnerTxId " + partnerTxId + " was used for another request");
             }
             return new Outcome<>(operations.findRedemption(c, redemptionId).orElseThrow(), true);
         }
         RedemptionRow r = operations.lockRedemption(c, redemptionId);
         if (r.status() != RedemptionStatus.CAPTURED) {
-            throw ProblemException.conflict("redemption-not-captured", "redemption " + redemptionId + " is " + r.status());
+            throw ProblemException.conflict(
+                    "redemption-not-captured", "redemption " + redemptionId + " is " + r.status());
         }
         // The points go back into the lots they were drawn from: they keep their expiry dates.
         postings.restore(c, redemptionId, r.captured());
         m.available += r.captured();
         m.spent -= r.captured();
-        postings.transfer(c, Accounts.redemption(partnerId), m.account(), r.captured(), TransferKind.REDEMPTION_REVERSAL,
-                redemptionId, partnerId, m.shard(), now);
+        postings.transfer(
+                c,
+                Accounts.redemption(partnerId),
+                m.account(),
+                r.captured(),
+                TransferKind.REDEMPTION_REVERSAL,
+                redemptionId,
+                partnerId,
+                m.shard(),
+                now);
         expireDue(c, m, now);
         settleDebt(c, m, now);
         UUID reversalId = UUID.randomUUID();
-        if (!operations.insertRedemptionReversal(c, reversalId, redemptionId, partnerId, partnerTxId, r.captured(), now)) {
+        if (!operations.insertRedemptionReversal(
+                c, reversalId, redemptionId, partnerId, partnerTxId, r.captured(), now)) {
             throw new DuplicateRequest();
         }
-        RedemptionRow reversed = operations.updateRedemption(c, redemptionId, RedemptionStatus.REVERSED, r.captured(), now);
+        RedemptionRow reversed =
+                operations.updateRedemption(c, redemptionId, RedemptionStatus.REVERSED, r.captured(), now);
         postings.saveMember(c, m, now);
-        events.publish(c, new RedemptionReversed(reversalId.toString(), redemptionId.toString(), m.memberId, partnerId, r.captured()), now);
+        events.publish(
+                c,
+                new RedemptionReversed(
+                        reversalId.toString(), redemptionId.toString(), m.memberId, partnerId, r.captured()),
+                now);
         if (hasLeft(c, m.memberId)) {
             // the member left while the purchase stood: what comes back is forfeited like the rest
             breakage.forfeit(c, m.memberId);

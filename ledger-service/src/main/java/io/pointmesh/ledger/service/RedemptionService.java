@@ -8,7 +8,6 @@ import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.util.UUID;
 
 /** Two-phase redemption for the POS: hold, then capture (all or part) or void; holds lapse by themselves. */
@@ -20,9 +19,14 @@ public class RedemptionService {
      * {@code paymentCode}; only an operator may name {@code memberId} (with {@code partnerId} and a
      * {@code reason}), for a support case.
      */
-    public record HoldCommand(String partnerTxId, String cardNumber, String pin, String paymentCode, String memberId,
-                              String storeCode, Long points) {
-    }
+    public record HoldCommand(
+            String partnerTxId,
+            String cardNumber,
+            String pin,
+            String paymentCode,
+            String memberId,
+            String storeCode,
+            Long points) {}
 
     @Inject
     Transactions transactions;
@@ -42,23 +46,35 @@ public class RedemptionService {
         boolean byCode = present(cmd.paymentCode());
         boolean byCard = present(cmd.cardNumber());
         if (present(cmd.memberId()) || byCode == byCard) {
-            throw new ProblemException(403, "member-authorization-required", "The member's say-so is required",
+            throw new ProblemException(
+                    403,
+                    "member-authorization-required",
+                    "The member's say-so is required",
                     "points leave a member only with the member's say-so: give cardNumber with the member's pin, or the "
-                            + "paymentCode from the member's app (memberId alone is for operators' support cases)", null);
+                            + "paymentCode from the member's app (memberId alone is for operators' support cases)",
+                    null);
         }
         if (byCard && !present(cmd.pin())) {
-            throw new ProblemException(403, "member-authorization-required", "The member's say-so is required",
-                    "a card number alone never spends: send the member's spending pin with it, or a paymentCode", null);
+            throw new ProblemException(
+                    403,
+                    "member-authorization-required",
+                    "The member's say-so is required",
+                    "a card number alone never spends: send the member's spending pin with it, or a paymentCode",
+                    null);
         }
         if (byCode && present(cmd.pin())) {
             throw ProblemException.invalidField("pin", "not used with a paymentCode");
         }
         if (byCard) {
-            SpendingAuthorization.requirePinFormat(cmd.pin());  // before any card is looked up
+            SpendingAuthorization.requirePinFormat(cmd.pin()); // before any card is looked up
         }
         // A payment code is single use: its fingerprint, not the code, goes into the request hash; the PIN never does.
-        String hash = RequestHash.of(cmd.cardNumber(), null, byCode ? SpendingAuthorization.hashCode(cmd.paymentCode()) : null,
-                cmd.storeCode(), cmd.points());
+        String hash = RequestHash.of(
+                cmd.cardNumber(),
+                null,
+                byCode ? SpendingAuthorization.hashCode(cmd.paymentCode()) : null,
+                cmd.storeCode(),
+                cmd.points());
         var replay = transactions.run(c -> ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash));
         if (replay.isPresent()) {
             return replay.get();
@@ -85,15 +101,15 @@ public class RedemptionService {
             return held;
         } catch (ProblemException refused) {
             if (!PROOF_FAILURES.contains(refused.code())) {
-                authorization.proofSucceeded(partnerId);  // refused for another reason (points, store): not a guess
+                authorization.proofSucceeded(partnerId); // refused for another reason (points, store): not a guess
             }
             throw refused;
         }
     }
 
     /** Refusals that count as a failed proof against the presenting partner. */
-    private static final java.util.Set<String> PROOF_FAILURES = java.util.Set.of("wrong-pin", "spending-locked", "pin-not-set",
-            "invalid-payment-code", "card-not-usable");
+    private static final java.util.Set<String> PROOF_FAILURES =
+            java.util.Set.of("wrong-pin", "spending-locked", "pin-not-set", "invalid-payment-code", "card-not-usable");
 
     /** An operator's hold for a support case: by member id, at a partner's store, with a reason; audited. */
     public Outcome<RedemptionRow> holdForMember(String operator, String partnerId, String reason, HoldCommand cmd) {
@@ -105,39 +121,49 @@ public class RedemptionService {
             throw ProblemException.invalidField("memberId", "required for an operator's hold");
         }
         if (reason == null || reason.isBlank() || reason.length() > 500) {
-            throw ProblemException.invalidField("reason", "why the operator spends for the member (1 to 500 characters)");
+            throw ProblemException.invalidField(
+                    "reason", "why the operator spends for the member (1 to 500 characters)");
         }
         String hash = RequestHash.of(null, cmd.memberId(), null, cmd.storeCode(), cmd.points());
         return place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.operator(operator, reason.strip()));
     }
 
-    private Outcome<RedemptionRow> place(String partnerId, HoldCommand cmd, String hash, String paymentCode,
-                                         Ledger.HoldAuthorization how) {
-        return Idempotency.firstWins(() -> transactions.run(c -> {
-            var retry = ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash);
-            if (retry.isPresent()) {
-                return retry.get();
-            }
-            participants.requireActivePartner(c, partnerId);
-            participants.requireOpenStore(c, partnerId, cmd.storeCode());
-            if (paymentCode != null) {
-                var code = authorization.lockUsableCode(c, paymentCode, cmd.points(), ledger.now());
-                if (code == null) {
-                    // a twin of this request that used the code committed while we waited for its lock
-                    var twin = ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash);
-                    if (twin.isPresent()) {
-                        return twin.get();
+    private Outcome<RedemptionRow> place(
+            String partnerId, HoldCommand cmd, String hash, String paymentCode, Ledger.HoldAuthorization how) {
+        return Idempotency.firstWins(
+                () -> transactions.run(c -> {
+                    var retry = ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash);
+                    if (retry.isPresent()) {
+                        return retry.get();
                     }
-                    throw authorization.invalidCode();
-                }
-                String memberId = participants.activeMember(c, null, code.memberId()).memberId();
-                var held = ledger.hold(c, partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.points(), how);
-                authorization.useCode(c, code, held.result().id());
-                return held;
-            }
-            String memberId = participants.activeMember(c, cmd.cardNumber(), cmd.memberId()).memberId();
-            return ledger.hold(c, partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.points(), how);
-        }), () -> transactions.run(c -> ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash).orElseThrow()));
+                    participants.requireActivePartner(c, partnerId);
+                    participants.requireOpenStore(c, partnerId, cmd.storeCode());
+                    if (paymentCode != null) {
+                        var code = authorization.lockUsableCode(c, paymentCode, cmd.points(), ledger.now());
+                        if (code == null) {
+                            // a twin of this request that used the code committed while we waited for its lock
+                            var twin = ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash);
+                            if (twin.isPresent()) {
+                                return twin.get();
+                            }
+                            throw authorization.invalidCode();
+                        }
+                        String memberId = participants
+                                .activeMember(c, null, code.memberId())
+                                .memberId();
+                        var held = ledger.hold(
+                                c, partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.points(), how);
+                        authorization.useCode(c, code, held.result().id());
+                        return held;
+                    }
+                    String memberId = participants
+                            .activeMember(c, cmd.cardNumber(), cmd.memberId())
+                            .memberId();
+                    return ledger.hold(
+                            c, partnerId, cmd.partnerTxId(), hash, memberId, cmd.storeCode(), cmd.points(), how);
+                }),
+                () -> transactions.run(c ->
+                        ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash).orElseThrow()));
     }
 
     private static void validate(HoldCommand cmd) {
@@ -165,7 +191,8 @@ public class RedemptionService {
 
     public Outcome<RedemptionRow> reverse(String partnerId, UUID id, String partnerTxId) {
         Idempotency.requireText("partnerTxId", partnerTxId, 64);
-        return Idempotency.firstWins(() -> transactions.run(c -> ledger.reverseRedemption(c, partnerId, id, partnerTxId)),
+        return Idempotency.firstWins(
+                () -> transactions.run(c -> ledger.reverseRedemption(c, partnerId, id, partnerTxId)),
                 () -> transactions.run(c -> ledger.reverseRedemption(c, partnerId, id, partnerTxId)));
     }
 

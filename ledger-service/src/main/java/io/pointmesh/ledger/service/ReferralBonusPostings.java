@@ -7,7 +7,6 @@ import io.pointmesh.ledger.MemberBalance;
 import io.pointmesh.ledger.TransferKind;
 import io.pointmesh.ledger.repository.ReferralRepository;
 import io.pointmesh.ledger.repository.ReferralRepository.PaidBonus;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -42,7 +41,11 @@ final class ReferralBonusPostings extends Postings {
         long referrerPoints = 0;
         // the referrer's status is read once their row is locked (a racing member.left is seen)
         MemberBalance other = postings.lockMember(c, referrer.get());
-        boolean referrerActive = other != null && directory.memberStatus(c, referrer.get()).map("ACTIVE"::equals).orElse(false);
+        boolean referrerActive = other != null
+                && directory
+                        .memberStatus(c, referrer.get())
+                        .map("ACTIVE"::equals)
+                        .orElse(false);
         if (referrerActive) {
             bringUpToDate(c, other, now);
             credit(c, other, bonus, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, now);
@@ -50,7 +53,10 @@ final class ReferralBonusPostings extends Postings {
             referrerPoints = bonus;
         }
         referrals.recordPaid(c, member.memberId, bonus, referrerPoints);
-        events.publish(c, new ReferralBonusPaid(member.memberId, referrer.get(), bonus, referrerPoints, earningId.toString()), now);
+        events.publish(
+                c,
+                new ReferralBonusPaid(member.memberId, referrer.get(), bonus, referrerPoints, earningId.toString()),
+                now);
     }
 
     /**
@@ -74,8 +80,15 @@ final class ReferralBonusPostings extends Postings {
                 postings.saveMember(c, other, now);
             }
         }
-        events.publish(c, new ReferralBonusReversed(member.memberId, referrer, paid.get().memberPoints(), paid.get().referrerPoints(),
-                earningId.toString()), now);
+        events.publish(
+                c,
+                new ReferralBonusReversed(
+                        member.memberId,
+                        referrer,
+                        paid.get().memberPoints(),
+                        paid.get().referrerPoints(),
+                        earningId.toString()),
+                now);
     }
 
     /** Takes points back to the promotion account: from available points (oldest expiry first), the rest as debt. */
@@ -89,6 +102,7 @@ final class ReferralBonusPostings extends Postings {
             m.available -= fromAvailable;
         }
         m.debt += points - fromAvailable;
-        postings.transfer(c, m.account(), Accounts.PROMOTION, points, TransferKind.REFERRAL_REVERSAL, ref, null, m.shard(), now);
+        postings.transfer(
+                c, m.account(), Accounts.PROMOTION, points, TransferKind.REFERRAL_REVERSAL, ref, null, m.shard(), now);
     }
 }

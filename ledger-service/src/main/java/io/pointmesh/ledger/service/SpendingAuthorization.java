@@ -11,7 +11,6 @@ import io.pointmesh.platform.security.RateLimiter;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,15 +37,14 @@ public class SpendingAuthorization {
 
     /** The rate limiter's bucket for failed spending proofs, per partner. */
     static final String FAILED_PROOFS = "failed spending proofs";
+
     private static final SecureRandom RANDOM = new SecureRandom();
     /** 16 digits: 10^16 codes, of which a handful are live at a time per member. */
     static final int CODE_DIGITS = 16;
 
-    public record PinStatus(boolean set, int failedAttempts, Instant lockedUntil) {
-    }
+    public record PinStatus(boolean set, int failedAttempts, Instant lockedUntil) {}
 
-    public record IssuedCode(String code, Instant expiresAt, Long maxPoints) {
-    }
+    public record IssuedCode(String code, Instant expiresAt, Long maxPoints) {}
 
     @Inject
     Transactions transactions;
@@ -73,7 +71,8 @@ public class SpendingAuthorization {
 
     public PinStatus pinStatus(String memberId) {
         Instant now = now();
-        return transactions.run(c -> repository.findPin(c, memberId)
+        return transactions.run(c -> repository
+                .findPin(c, memberId)
                 .map(p -> new PinStatus(true, p.failedAttempts(), locked(p, now) ? p.lockedUntil() : null))
                 .orElse(new PinStatus(false, 0, null)));
     }
@@ -84,7 +83,8 @@ public class SpendingAuthorization {
      */
     public void setPin(String memberId, String pin, String currentPin) {
         SpendingPin.requireAcceptable("pin", pin);
-        limiter.acquire("PIN changes", memberId, new RateLimiter.Limit(config.pinChangesPerMember(), Duration.ofHours(1)));
+        limiter.acquire(
+                "PIN changes", memberId, new RateLimiter.Limit(config.pinChangesPerMember(), Duration.ofHours(1)));
         Instant now = now();
         ProblemException refused = transactions.run(c -> {
             participants.activeMember(c, null, memberId);
@@ -133,8 +133,12 @@ public class SpendingAuthorization {
         ProblemException refused = transactions.run(c -> {
             var row = repository.lockPin(c, memberId);
             if (row.isEmpty()) {
-                return new ProblemException(403, "pin-not-set", "No spending PIN",
-                        "the member has not set a spending PIN; they can pay with a payment code from the app", null);
+                return new ProblemException(
+                        403,
+                        "pin-not-set",
+                        "No spending PIN",
+                        "the member has not set a spending PIN; they can pay with a payment code from the app",
+                        null);
             }
             return check(c, row.get(), pin, now);
         });
@@ -151,11 +155,15 @@ public class SpendingAuthorization {
     }
 
     /** Compares under the row lock; answers the refusal to throw after commit, or null when the PIN matches. */
-    private ProblemException check(Connection c, AuthorizationRepository.PinRow row, String pin, Instant now) throws SQLException {
+    private ProblemException check(Connection c, AuthorizationRepository.PinRow row, String pin, Instant now)
+            throws SQLException {
         if (locked(row, now)) {
             // Locked: the PIN is not even compared, so the lock cannot be used to keep guessing.
-            return ProblemException.locked("spending-locked", "spending with the PIN is locked after "
-                    + config.pinMaxAttempts() + " wrong PINs, until " + row.lockedUntil(), secondsUntil(row.lockedUntil(), now));
+            return ProblemException.locked(
+                    "spending-locked",
+                    "spending with the PIN is locked after " + config.pinMaxAttempts() + " wrong PINs, until "
+                            + row.lockedUntil(),
+                    secondsUntil(row.lockedUntil(), now));
         }
         if (SpendingPin.matches(pin, row.pinHash())) {
             if (row.failedAttempts() > 0 || row.lockedUntil() != null) {
@@ -168,12 +176,18 @@ public class SpendingAuthorization {
             Instant until = now.plus(config.pinLock());
             repository.recordPinAttempt(c, row.memberId(), 0, until, now);
             outbox.publish(c, new SpendingLocked(row.memberId(), failed, until), now);
-            return ProblemException.locked("spending-locked", "wrong PIN; " + failed
-                    + " wrong PINs in a row lock spending with the PIN until " + until, secondsUntil(until, now));
+            return ProblemException.locked(
+                    "spending-locked",
+                    "wrong PIN; " + failed + " wrong PINs in a row lock spending with the PIN until " + until,
+                    secondsUntil(until, now));
         }
         repository.recordPinAttempt(c, row.memberId(), failed, null, now);
-        return new ProblemException(403, "wrong-pin", "Wrong PIN", "wrong spending PIN; "
-                + (config.pinMaxAttempts() - failed) + " tries left before spending is locked", null);
+        return new ProblemException(
+                403,
+                "wrong-pin",
+                "Wrong PIN",
+                "wrong spending PIN; " + (config.pinMaxAttempts() - failed) + " tries left before spending is locked",
+                null);
     }
 
     private static boolean locked(AuthorizationRepository.PinRow row, Instant now) {
@@ -192,8 +206,10 @@ public class SpendingAuthorization {
         transactions.run(c -> {
             participants.activeMember(c, null, memberId);
             if (repository.livePaymentCodes(c, memberId, now) >= config.paymentCodeMaxLive()) {
-                throw ProblemException.tooManyRequests("too-many-payment-codes", config.paymentCodeMaxLive()
-                        + " payment codes are already valid; use one or let them expire", config.paymentCodeTtl().toSeconds());
+                throw ProblemException.tooManyRequests(
+                        "too-many-payment-codes",
+                        config.paymentCodeMaxLive() + " payment codes are already valid; use one or let them expire",
+                        config.paymentCodeTtl().toSeconds());
             }
             repository.insertPaymentCode(c, hashCode(code), memberId, maxPoints, expiresAt, now);
             return null;
@@ -206,10 +222,15 @@ public class SpendingAuthorization {
      * is unknown, expired or used (one answer for all three, so nothing tells a guesser which).
      */
     public PaymentCodeRow lockUsableCode(Connection c, String code, long points, Instant now) throws SQLException {
-        var row = repository.lockPaymentCode(c, hashCode(code))
+        var row = repository
+                .lockPaymentCode(c, hashCode(code))
                 .filter(r -> r.redemptionId() == null && r.expiresAt().isAfter(now));
-        if (row.isPresent() && row.get().maxPoints() != null && points > row.get().maxPoints()) {
-            throw ProblemException.unprocessable("payment-code-limit", "Over the code's limit",
+        if (row.isPresent()
+                && row.get().maxPoints() != null
+                && points > row.get().maxPoints()) {
+            throw ProblemException.unprocessable(
+                    "payment-code-limit",
+                    "Over the code's limit",
                     "the member allowed at most " + row.get().maxPoints() + " points with this code");
         }
         return row.orElse(null);
@@ -217,13 +238,18 @@ public class SpendingAuthorization {
 
     /** The refusal of a code that cannot pay (the caller's reserved proof attempt stays spent). */
     public ProblemException invalidCode() {
-        return new ProblemException(403, "invalid-payment-code", "Invalid payment code",
-                "the payment code is unknown, expired or already used; ask the member for a new one", null);
+        return new ProblemException(
+                403,
+                "invalid-payment-code",
+                "Invalid payment code",
+                "the payment code is unknown, expired or already used; ask the member for a new one",
+                null);
     }
 
     public void useCode(Connection c, PaymentCodeRow code, java.util.UUID redemptionId) throws SQLException {
         if (!repository.usePaymentCode(c, code.codeHash(), redemptionId)) {
-            throw ProblemException.conflict("payment-code-used", "the payment code was used by another payment at the same moment");
+            throw ProblemException.conflict(
+                    "payment-code-used", "the payment code was used by another payment at the same moment");
         }
     }
 
@@ -273,7 +299,8 @@ public class SpendingAuthorization {
 
     static String hashCode(String code) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

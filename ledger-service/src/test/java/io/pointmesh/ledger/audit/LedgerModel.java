@@ -30,20 +30,36 @@ import java.util.TreeMap;
 public final class LedgerModel {
 
     /** The configuration the model and the real ledger are given. */
-    public record Config(Duration holdTimeout, long referralBonus, int defaultValidityMonths, long giftMax, long giftDailyMax,
-                         ZoneId zone, Map<String, BigDecimal> gradeMultipliers) {
-    }
+    public record Config(
+            Duration holdTimeout,
+            long referralBonus,
+            int defaultValidityMonths,
+            long giftMax,
+            long giftDailyMax,
+            ZoneId zone,
+            Map<String, BigDecimal> gradeMultipliers) {}
 
-    public record Rule(BigDecimal baseRate, Map<String, BigDecimal> storeRates, Map<String, BigDecimal> categoryRates,
-                       BigDecimal minimumPurchase, Long cap, int pendingDays, int validityMonths, int backdatingDays) {
-    }
+    public record Rule(
+            BigDecimal baseRate,
+            Map<String, BigDecimal> storeRates,
+            Map<String, BigDecimal> categoryRates,
+            BigDecimal minimumPurchase,
+            Long cap,
+            int pendingDays,
+            int validityMonths,
+            int backdatingDays) {}
 
-    public record Campaign(String id, String partnerId, boolean multiplier, BigDecimal factor, long fixedPoints, String targetGrade,
-                           long budget, boolean networkFunded) {
-    }
+    public record Campaign(
+            String id,
+            String partnerId,
+            boolean multiplier,
+            BigDecimal factor,
+            long fixedPoints,
+            String targetGrade,
+            long budget,
+            boolean networkFunded) {}
 
-    public record Program(BigDecimal milesPerPoint, long minimum, long step) {
-    }
+    public record Program(BigDecimal milesPerPoint, long minimum, long step) {}
 
     /** What an operation answered: outcome, and its numbers (points, debt or miles, status). */
     public record Answer(String outcome, long points, long second, String status) {
@@ -74,7 +90,14 @@ public final class LedgerModel {
         public final Instant expiresAt;
         public boolean matured;
 
-        Lot(int seq, String memberId, String source, long points, Instant availableAt, Instant expiresAt, boolean matured) {
+        Lot(
+                int seq,
+                String memberId,
+                String source,
+                long points,
+                Instant availableAt,
+                Instant expiresAt,
+                boolean matured) {
             this.seq = seq;
             this.memberId = memberId;
             this.source = source;
@@ -93,7 +116,8 @@ public final class LedgerModel {
 
         @Override
         public String toString() {
-            return source + " " + remaining + "/" + points + " avail " + availableAt + " exp " + expiresAt + (matured ? " matured" : "");
+            return source + " " + remaining + "/" + points + " avail " + availableAt + " exp " + expiresAt
+                    + (matured ? " matured" : "");
         }
     }
 
@@ -154,9 +178,17 @@ public final class LedgerModel {
         }
     }
 
-    record Earning(String key, String partnerId, String memberId, String store, BigDecimal amount, Instant occurredAt, long points,
-                   long networkPoints, Integer lotSeq, BigDecimal refunded) {
-    }
+    record Earning(
+            String key,
+            String partnerId,
+            String memberId,
+            String store,
+            BigDecimal amount,
+            Instant occurredAt,
+            long points,
+            long networkPoints,
+            Integer lotSeq,
+            BigDecimal refunded) {}
 
     public static final class Redemption {
         public final String key, partnerId, memberId, store;
@@ -194,14 +226,18 @@ public final class LedgerModel {
         }
     }
 
-    record Referral(String memberId, String referrerId, String earningKey, long memberPoints, long referrerPoints, boolean reversed) {
-    }
+    record Referral(
+            String memberId,
+            String referrerId,
+            String earningKey,
+            long memberPoints,
+            long referrerPoints,
+            boolean reversed) {}
 
-    record MemberOp(String kind, String memberId, String key, String body, Answer answer, Instant postedAt, long points) {
-    }
+    record MemberOp(
+            String kind, String memberId, String key, String body, Answer answer, Instant postedAt, long points) {}
 
-    record Reversal(String earningKey, BigDecimal refund, Answer answer) {
-    }
+    record Reversal(String earningKey, BigDecimal refund, Answer answer) {}
 
     private final Config config;
     public Instant now;
@@ -210,12 +246,12 @@ public final class LedgerModel {
     public final Map<String, Campaign> campaigns = new TreeMap<>();
     public final Map<String, Long> campaignSpent = new TreeMap<>();
     final List<Lot> lots = new ArrayList<>();
-    final Map<String, Earning> earnings = new LinkedHashMap<>();      // partner|txId
+    final Map<String, Earning> earnings = new LinkedHashMap<>(); // partner|txId
     final Map<String, Redemption> redemptions = new LinkedHashMap<>(); // partner|txId
-    final Map<String, List<Draw>> holdDraws = new LinkedHashMap<>();   // redemption key
-    final Map<String, Reversal> reversals = new LinkedHashMap<>();     // partner|txId
+    final Map<String, List<Draw>> holdDraws = new LinkedHashMap<>(); // redemption key
+    final Map<String, Reversal> reversals = new LinkedHashMap<>(); // partner|txId
     final Map<String, String> redemptionReversals = new LinkedHashMap<>(); // partner|txId -> redemption key
-    final Map<String, Referral> referrals = new LinkedHashMap<>();     // referred member
+    final Map<String, Referral> referrals = new LinkedHashMap<>(); // referred member
     final List<MemberOp> memberOps = new ArrayList<>();
 
     public LedgerModel(Config config, Instant now) {
@@ -232,11 +268,15 @@ public final class LedgerModel {
         lots.forEach(l -> m.lots.add(l.copy()));
         m.earnings.putAll(earnings);
         redemptions.forEach((k, v) -> m.redemptions.put(k, v.copy()));
-        holdDraws.forEach((k, v) -> m.holdDraws.put(k, new ArrayList<>(v.stream().map(d -> {
-            Draw c = new Draw(d.lotSeq, d.points);
-            c.restored = d.restored;
-            return c;
-        }).toList())));
+        holdDraws.forEach((k, v) -> m.holdDraws.put(
+                k,
+                new ArrayList<>(v.stream()
+                        .map(d -> {
+                            Draw c = new Draw(d.lotSeq, d.points);
+                            c.restored = d.restored;
+                            return c;
+                        })
+                        .toList())));
         m.reversals.putAll(reversals);
         m.redemptionReversals.putAll(redemptionReversals);
         m.referrals.putAll(referrals);
@@ -290,7 +330,8 @@ public final class LedgerModel {
 
     // ------------------------------------------------------------------ lots and the clock
 
-    private Lot newLot(String memberId, String source, long points, Instant availableAt, Instant expiresAt, boolean matured) {
+    private Lot newLot(
+            String memberId, String source, long points, Instant availableAt, Instant expiresAt, boolean matured) {
         Lot l = new Lot(lots.size(), memberId, source, points, availableAt, expiresAt, matured);
         lots.add(l);
         return l;
@@ -334,8 +375,10 @@ public final class LedgerModel {
 
     /** Oldest expiry first (then oldest lot), from matured lots. */
     private List<Draw> drawFifo(Member m, long points) {
-        List<Lot> order = lotsOf(m.id).stream().filter(l -> l.matured && l.remaining > 0)
-                .sorted(Comparator.comparing((Lot l) -> l.expiresAt).thenComparingInt(l -> l.seq)).toList();
+        List<Lot> order = lotsOf(m.id).stream()
+                .filter(l -> l.matured && l.remaining > 0)
+                .sorted(Comparator.comparing((Lot l) -> l.expiresAt).thenComparingInt(l -> l.seq))
+                .toList();
         List<Draw> draws = new ArrayList<>();
         long left = points;
         for (Lot l : order) {
@@ -355,8 +398,11 @@ public final class LedgerModel {
 
     /** Points of a spend go back to the lots they came from, latest expiry first. */
     private void restore(String ref, long points) {
-        List<Draw> open = holdDraws.getOrDefault(ref, List.of()).stream().filter(d -> !d.restored)
-                .sorted(Comparator.comparing((Draw d) -> lots.get(d.lotSeq).expiresAt).thenComparingInt(d -> d.lotSeq).reversed())
+        List<Draw> open = holdDraws.getOrDefault(ref, List.of()).stream()
+                .filter(d -> !d.restored)
+                .sorted(Comparator.comparing((Draw d) -> lots.get(d.lotSeq).expiresAt)
+                        .thenComparingInt(d -> d.lotSeq)
+                        .reversed())
                 .toList();
         long left = points;
         for (Draw d : open) {
@@ -375,7 +421,9 @@ public final class LedgerModel {
     }
 
     private void credit(Member m, long points, String source) {
-        Instant expires = ZonedDateTime.ofInstant(now, config.zone()).plusMonths(config.defaultValidityMonths()).toInstant();
+        Instant expires = ZonedDateTime.ofInstant(now, config.zone())
+                .plusMonths(config.defaultValidityMonths())
+                .toInstant();
         newLot(m.id, source, points, now, expires, true);
         m.available += points;
         settleDebt(m);
@@ -395,8 +443,11 @@ public final class LedgerModel {
 
     /** The jobs: holds past their time lapse (oldest first), then every member with due lots is brought up to date. */
     public void runJobs() {
-        redemptions.values().stream().filter(r -> r.status.equals("HELD") && !r.expiresAt.isAfter(now))
-                .sorted(Comparator.comparing(r -> r.expiresAt)).toList().forEach(r -> {
+        redemptions.values().stream()
+                .filter(r -> r.status.equals("HELD") && !r.expiresAt.isAfter(now))
+                .sorted(Comparator.comparing(r -> r.expiresAt))
+                .toList()
+                .forEach(r -> {
                     Member m = members.get(r.memberId);
                     bringUpToDate(m);
                     release(m, r, "LAPSED");
@@ -412,10 +463,13 @@ public final class LedgerModel {
         return x.setScale(0, RoundingMode.FLOOR).longValueExact();
     }
 
-    public Answer earn(String partnerId, String txId, String memberId, String store, BigDecimal amount, Instant occurredAt) {
+    public Answer earn(
+            String partnerId, String txId, String memberId, String store, BigDecimal amount, Instant occurredAt) {
         Earning stored = earnings.get(partnerId + "|" + txId);
         if (stored != null) {
-            boolean same = stored.memberId().equals(memberId) && stored.store().equals(store) && stored.amount().compareTo(amount) == 0
+            boolean same = stored.memberId().equals(memberId)
+                    && stored.store().equals(store)
+                    && stored.amount().compareTo(amount) == 0
                     && stored.occurredAt().equals(occurredAt);
             return same ? new Answer("REPLAYED", stored.points(), 0, null) : Answer.refused("idempotency-key-reused");
         }
@@ -431,23 +485,30 @@ public final class LedgerModel {
         if (occurredAt.isBefore(now.minus(Duration.ofDays(rule.backdatingDays())))) {
             return Answer.refused("occurred-too-long-ago");
         }
-        BigDecimal rate = rule.storeRates().containsKey(store) ? rule.storeRates().get(store)
+        BigDecimal rate = rule.storeRates().containsKey(store)
+                ? rule.storeRates().get(store)
                 : rule.categoryRates().getOrDefault(p.category, rule.baseRate());
         long base = amount.compareTo(rule.minimumPurchase()) < 0 ? 0 : floor(amount.multiply(rate));
         if (rule.cap() != null) {
             base = Math.min(base, rule.cap());
         }
         Instant availableAt = occurredAt.plus(Duration.ofDays(rule.pendingDays()));
-        Instant expiresAt = ZonedDateTime.ofInstant(occurredAt, config.zone()).plusMonths(rule.validityMonths()).toInstant();
+        Instant expiresAt = ZonedDateTime.ofInstant(occurredAt, config.zone())
+                .plusMonths(rule.validityMonths())
+                .toInstant();
         bringUpToDate(m);
         long partnerPoints = base;
         long networkBonus = 0;
-        for (Campaign c : campaigns.values()) {   // in campaign-id order
-            if (!c.partnerId().equals(partnerId) || (c.targetGrade() != null && !c.targetGrade().equalsIgnoreCase(m.grade))) {
+        for (Campaign c : campaigns.values()) { // in campaign-id order
+            if (!c.partnerId().equals(partnerId)
+                    || (c.targetGrade() != null && !c.targetGrade().equalsIgnoreCase(m.grade))) {
                 continue;
             }
-            long bonus = c.multiplier() ? (c.factor().compareTo(BigDecimal.ONE) <= 0 ? 0
-                    : floor(BigDecimal.valueOf(base).multiply(c.factor().subtract(BigDecimal.ONE)))) : Math.max(0, c.fixedPoints());
+            long bonus = c.multiplier()
+                    ? (c.factor().compareTo(BigDecimal.ONE) <= 0
+                            ? 0
+                            : floor(BigDecimal.valueOf(base).multiply(c.factor().subtract(BigDecimal.ONE))))
+                    : Math.max(0, c.fixedPoints());
             if (bonus <= 0 || base <= 0) {
                 continue;
             }
@@ -483,8 +544,10 @@ public final class LedgerModel {
                 m.pending += total;
             }
         }
-        earnings.put(partnerId + "|" + txId, new Earning(txId, partnerId, memberId, store, amount, occurredAt, total, network, lotSeq,
-                BigDecimal.ZERO));
+        earnings.put(
+                partnerId + "|" + txId,
+                new Earning(
+                        txId, partnerId, memberId, store, amount, occurredAt, total, network, lotSeq, BigDecimal.ZERO));
         if (total > 0 && !m.earnedOnce) {
             m.earnedOnce = true;
             payReferral(m, partnerId + "|" + txId);
@@ -494,7 +557,10 @@ public final class LedgerModel {
 
     private void payReferral(Member m, String earningKey) {
         String referrerId = m.referredBy;
-        if (referrerId == null || config.referralBonus() <= 0 || referrerId.equals(m.id) || referrals.containsKey(m.id)) {
+        if (referrerId == null
+                || config.referralBonus() <= 0
+                || referrerId.equals(m.id)
+                || referrals.containsKey(m.id)) {
             return;
         }
         long bonus = config.referralBonus();
@@ -516,12 +582,14 @@ public final class LedgerModel {
         return floor(BigDecimal.valueOf(points).multiply(refunded).divide(amount, 0, RoundingMode.FLOOR));
     }
 
-    public Answer reverseEarning(String partnerId, String txId, String earningPartnerId, String earningTxId, BigDecimal refund) {
+    public Answer reverseEarning(
+            String partnerId, String txId, String earningPartnerId, String earningTxId, BigDecimal refund) {
         String earningKey = earningPartnerId + "|" + earningTxId;
         Reversal stored = reversals.get(partnerId + "|" + txId);
         if (stored != null) {
             return stored.earningKey().equals(earningKey) && stored.refund().compareTo(refund) == 0
-                    ? stored.answer().replayed() : Answer.refused("idempotency-key-reused");
+                    ? stored.answer().replayed()
+                    : Answer.refused("idempotency-key-reused");
         }
         Earning e = earnings.get(earningKey);
         if (e == null || !e.partnerId().equals(partnerId)) {
@@ -537,9 +605,9 @@ public final class LedgerModel {
         long network = 0;
         if (e.points() > 0 && e.networkPoints() > 0) {
             network = floor(BigDecimal.valueOf(proportion(e.points(), e.amount(), after) * e.networkPoints())
-                    .divide(BigDecimal.valueOf(e.points()), 0, RoundingMode.FLOOR))
+                            .divide(BigDecimal.valueOf(e.points()), 0, RoundingMode.FLOOR))
                     - floor(BigDecimal.valueOf(proportion(e.points(), e.amount(), e.refunded()) * e.networkPoints())
-                    .divide(BigDecimal.valueOf(e.points()), 0, RoundingMode.FLOOR));
+                            .divide(BigDecimal.valueOf(e.points()), 0, RoundingMode.FLOOR));
         }
         long debt = 0;
         if (points > 0) {
@@ -568,12 +636,31 @@ public final class LedgerModel {
             p.totals[1] += points - network;
             p.totals[3] += network;
         }
-        earnings.put(earningKey, new Earning(e.key(), e.partnerId(), e.memberId(), e.store(), e.amount(), e.occurredAt(), e.points(),
-                e.networkPoints(), e.lotSeq(), after));
+        earnings.put(
+                earningKey,
+                new Earning(
+                        e.key(),
+                        e.partnerId(),
+                        e.memberId(),
+                        e.store(),
+                        e.amount(),
+                        e.occurredAt(),
+                        e.points(),
+                        e.networkPoints(),
+                        e.lotSeq(),
+                        after));
         if (after.compareTo(e.amount()) == 0) {
             Referral r = referrals.get(m.id);
             if (r != null && r.earningKey().equals(earningKey) && !r.reversed()) {
-                referrals.put(m.id, new Referral(r.memberId(), r.referrerId(), r.earningKey(), r.memberPoints(), r.referrerPoints(), true));
+                referrals.put(
+                        m.id,
+                        new Referral(
+                                r.memberId(),
+                                r.referrerId(),
+                                r.earningKey(),
+                                r.memberPoints(),
+                                r.referrerPoints(),
+                                true));
                 debit(m, r.memberPoints());
                 if (r.referrerPoints() > 0) {
                     Member referrer = members.get(r.referrerId());
@@ -594,7 +681,8 @@ public final class LedgerModel {
         Redemption stored = redemptions.get(partnerId + "|" + txId);
         if (stored != null) {
             return stored.memberId.equals(memberId) && stored.store.equals(store) && stored.points == points
-                    ? new Answer("REPLAYED", stored.points, 0, null) : Answer.refused("idempotency-key-reused");
+                    ? new Answer("REPLAYED", stored.points, 0, null)
+                    : Answer.refused("idempotency-key-reused");
         }
         if (!partners.get(partnerId).status.equals("ACTIVE")) {
             return Answer.refused("partner-not-active");
@@ -655,7 +743,7 @@ public final class LedgerModel {
         m.available += r.points - points;
         m.spent += points;
         partners.get(r.partnerId).totals[4] += points;
-        expireDue(m);  // points back in a lot that expired meanwhile expire: they never repay debt
+        expireDue(m); // points back in a lot that expired meanwhile expire: they never repay debt
         settleDebt(m);
         r.status = "CAPTURED";
         r.captured = points;
@@ -691,7 +779,9 @@ public final class LedgerModel {
     public Answer reverseRedemption(String callerPartnerId, Redemption r, String txId) {
         String twin = redemptionReversals.get(callerPartnerId + "|" + txId);
         if (twin != null) {
-            return twin.equals(r.key) ? new Answer("REPLAYED", r.captured, 0, r.status) : Answer.refused("idempotency-key-reused");
+            return twin.equals(r.key)
+                    ? new Answer("REPLAYED", r.captured, 0, r.status)
+                    : Answer.refused("idempotency-key-reused");
         }
         if (!r.partnerId.equals(callerPartnerId)) {
             return Answer.refused("not-found");
@@ -715,8 +805,12 @@ public final class LedgerModel {
     // ------------------------------------------------------------------ member operations
 
     private MemberOp memberOp(String kind, String memberId, String key) {
-        return memberOps.stream().filter(o -> o.kind().equals(kind) && o.memberId().equals(memberId) && o.key().equals(key))
-                .findFirst().orElse(null);
+        return memberOps.stream()
+                .filter(o -> o.kind().equals(kind)
+                        && o.memberId().equals(memberId)
+                        && o.key().equals(key))
+                .findFirst()
+                .orElse(null);
     }
 
     public Answer gift(String giverId, String recipientId, long points, String key) {
@@ -736,9 +830,15 @@ public final class LedgerModel {
         if (points > config.giftMax()) {
             return Answer.refused("gift-limit");
         }
-        Instant dayStart = ZonedDateTime.ofInstant(now, config.zone()).truncatedTo(ChronoUnit.DAYS).toInstant();
-        long today = memberOps.stream().filter(o -> o.kind().equals("GIFT") && o.memberId().equals(giverId)
-                && !o.postedAt().isBefore(dayStart)).mapToLong(MemberOp::points).sum();
+        Instant dayStart = ZonedDateTime.ofInstant(now, config.zone())
+                .truncatedTo(ChronoUnit.DAYS)
+                .toInstant();
+        long today = memberOps.stream()
+                .filter(o -> o.kind().equals("GIFT")
+                        && o.memberId().equals(giverId)
+                        && !o.postedAt().isBefore(dayStart))
+                .mapToLong(MemberOp::points)
+                .sum();
         if (today + points > config.giftDailyMax()) {
             return Answer.refused("gift-daily-limit");
         }

@@ -2,7 +2,6 @@ package io.pointmesh.member.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.ZoneId;
 import java.util.Map;
 

@@ -14,9 +14,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.util.List;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Grades, segments and grade thresholds from analytics, shown to members. An older computation
@@ -45,18 +44,30 @@ public class AnalyticsEventsConsumer {
         DomainEvent data = event.data();
         if (data instanceof GradeChanged g) {
             return grades.updateGrade(g.memberId(), g.grade().name(), g.netSpend12Months(), g.asOf())
-                    .chain(updated -> updated == 0 || g.grade() == g.previousGrade() ? Uni.createFrom().voidItem()
-                            : notifications.add(g.memberId(), Kind.GRADE_CHANGED, "Your grade is now " + g.grade(),
-                            "from " + g.previousGrade() + " to " + g.grade() + " on your spending over the last 12 months", null,
-                            event.id()).invoke(added::add).replaceWithVoid());
+                    .chain(updated -> updated == 0 || g.grade() == g.previousGrade()
+                            ? Uni.createFrom().voidItem()
+                            : notifications
+                                    .add(
+                                            g.memberId(),
+                                            Kind.GRADE_CHANGED,
+                                            "Your grade is now " + g.grade(),
+                                            "from " + g.previousGrade() + " to " + g.grade()
+                                                    + " on your spending over the last 12 months",
+                                            null,
+                                            event.id())
+                                    .invoke(added::add)
+                                    .replaceWithVoid());
         }
         if (data instanceof SegmentChanged s) {
             return grades.updateSegment(s.memberId(), s.segment().name()).replaceWithVoid();
         }
         if (data instanceof GradeThresholdsPublished t) {
-            return Multi.createFrom().iterable(t.minimumNetSpend().entrySet())
-                    .onItem().transformToUniAndConcatenate(e -> grades.upsertThreshold(e.getKey(), e.getValue(), t.asOf()))
-                    .collect().last()
+            return Multi.createFrom()
+                    .iterable(t.minimumNetSpend().entrySet())
+                    .onItem()
+                    .transformToUniAndConcatenate(e -> grades.upsertThreshold(e.getKey(), e.getValue(), t.asOf()))
+                    .collect()
+                    .last()
                     // a grade this computation did not reach (too few members) has no threshold any more
                     .chain(() -> grades.deleteThresholdsBefore(t.asOf()))
                     .replaceWithVoid();

@@ -26,7 +26,12 @@ public class IdentityErasureConsumer {
 
     @Incoming("member-events")
     public Uni<Void> onEvent(String json) {
-        return inbox.consume(CONSUMER, json, event -> event.data() instanceof MemberLeft left
-                ? accounts.delete(left.memberId()) : Uni.createFrom().voidItem()).replaceWithVoid();
+        return inbox.consume(
+                        CONSUMER,
+                        json,
+                        event -> event.data() instanceof MemberLeft left
+                                ? accounts.delete(left.memberId())
+                                : Uni.createFrom().voidItem())
+                .replaceWithVoid();
     }
 }

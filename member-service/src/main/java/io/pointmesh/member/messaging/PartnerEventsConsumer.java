@@ -37,7 +37,9 @@ public class PartnerEventsConsumer {
             return Uni.createFrom().voidItem();
         }
         return PartnerLifecycle.statusAfter(p)
-                .map(status -> partnerAccess.upsert(p.aggregateId(), status, event.time()).replaceWithVoid())
+                .map(status -> partnerAccess
+                        .upsert(p.aggregateId(), status, event.time())
+                        .replaceWithVoid())
                 .orElse(Uni.createFrom().voidItem());
     }
 }

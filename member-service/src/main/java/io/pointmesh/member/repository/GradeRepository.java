@@ -3,7 +3,6 @@ package io.pointmesh.member.repository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -21,46 +20,52 @@ public class GradeRepository {
      * computation. Answers the rows changed (0 or 1).
      */
     public Uni<Integer> updateGrade(String memberId, String grade, BigDecimal netSpend12Months, LocalDate asOf) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("UPDATE member SET grade = :grade, net_spend_12m = :netSpend, "
-                        + "grade_as_of = :asOf WHERE id = :memberId AND status <> 'LEFT' AND (grade_as_of IS NULL OR grade_as_of <= :asOf)")
-                .setParameter("grade", grade)
-                .setParameter("netSpend", netSpend12Months)
-                .setParameter("asOf", asOf)
-                .setParameter("memberId", memberId)
-                .executeUpdate());
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "UPDATE member SET grade = :grade, net_spend_12m = :netSpend, "
+                                        + "grade_as_of = :asOf WHERE id = :memberId AND status <> 'LEFT' AND (grade_as_of IS NULL OR grade_as_of <= :asOf)")
+                        .setParameter("grade", grade)
+                        .setParameter("netSpend", netSpend12Months)
+                        .setParameter("asOf", asOf)
+                        .setParameter("memberId", memberId)
+                        .executeUpdate());
     }
 
     /** Sets the member's segment, unless the member left. */
     public Uni<Integer> updateSegment(String memberId, String segment) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                        "UPDATE member SET segment = :segment WHERE id = :memberId AND status <> 'LEFT'")
-                .setParameter("segment", segment)
-                .setParameter("memberId", memberId)
-                .executeUpdate());
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "UPDATE member SET segment = :segment WHERE id = :memberId AND status <> 'LEFT'")
+                        .setParameter("segment", segment)
+                        .setParameter("memberId", memberId)
+                        .executeUpdate());
     }
 
     /** Sets a grade's threshold, unless the one stored comes from a later computation. */
     public Uni<Integer> upsertThreshold(String grade, BigDecimal minimumNetSpend, LocalDate asOf) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO grade_threshold (grade, minimum_net_spend, as_of) "
-                        + "VALUES (:grade, :minimumNetSpend, :asOf) ON CONFLICT (grade) "
-                        + "DO UPDATE SET minimum_net_spend = EXCLUDED.minimum_net_spend, as_of = EXCLUDED.as_of "
-                        + "WHERE grade_threshold.as_of <= EXCLUDED.as_of")
-                .setParameter("grade", grade)
-                .setParameter("minimumNetSpend", minimumNetSpend)
-                .setParameter("asOf", asOf)
-                .executeUpdate());
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("INSERT INTO grade_threshold (grade, minimum_net_spend, as_of) "
+                                + "VALUES (:grade, :minimumNetSpend, :asOf) ON CONFLICT (grade) "
+                                + "DO UPDATE SET minimum_net_spend = EXCLUDED.minimum_net_spend, as_of = EXCLUDED.as_of "
+                                + "WHERE grade_threshold.as_of <= EXCLUDED.as_of")
+                        .setParameter("grade", grade)
+                        .setParameter("minimumNetSpend", minimumNetSpend)
+                        .setParameter("asOf", asOf)
+                        .executeUpdate());
     }
 
     /** Removes the thresholds of computations older than {@code asOf}. */
     public Uni<Integer> deleteThresholdsBefore(LocalDate asOf) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("DELETE FROM grade_threshold WHERE as_of < :asOf")
-                .setParameter("asOf", asOf)
-                .executeUpdate());
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("DELETE FROM grade_threshold WHERE as_of < :asOf")
+                        .setParameter("asOf", asOf)
+                        .executeUpdate());
     }
 
     /** The network's grade thresholds: grade to minimum net spend. */
     public Uni<Map<String, BigDecimal>> thresholds() {
-        return Panache.getSession().chain(s -> s.createNativeQuery("SELECT grade, minimum_net_spend FROM grade_threshold", Object[].class)
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("SELECT grade, minimum_net_spend FROM grade_threshold", Object[].class)
                         .getResultList())
                 .map(rows -> {
                     Map<String, BigDecimal> thresholds = new HashMap<>();

@@ -1,12 +1,11 @@
 package io.pointmesh.member.repository;
 
+import static io.pointmesh.platform.sql.NativeValues.offset;
+
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
-
-import static io.pointmesh.platform.sql.NativeValues.offset;
 
 /** The SQL of {@code partner_access}: each partner's lifecycle status as partner.events tell it. */
 @ApplicationScoped
@@ -14,12 +13,14 @@ public class PartnerAccessRepository {
 
     /** Sets the partner's status (adding the partner on its first event), in the caller's transaction. */
     public Uni<Integer> upsert(String partnerId, String status, Instant updatedAt) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO partner_access (partner_id, status, updated_at) "
-                        + "VALUES (:partnerId, :status, :updatedAt) "
-                        + "ON CONFLICT (partner_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at")
-                .setParameter("partnerId", partnerId)
-                .setParameter("status", status)
-                .setParameter("updatedAt", offset(updatedAt))
-                .executeUpdate());
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "INSERT INTO partner_access (partner_id, status, updated_at) "
+                                        + "VALUES (:partnerId, :status, :updatedAt) "
+                                        + "ON CONFLICT (partner_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at")
+                        .setParameter("partnerId", partnerId)
+                        .setParameter("status", status)
+                        .setParameter("updatedAt", offset(updatedAt))
+                        .executeUpdate());
     }
 }

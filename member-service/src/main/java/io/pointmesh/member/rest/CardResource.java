@@ -2,10 +2,10 @@ package io.pointmesh.member.rest;
 
 import io.pointmesh.member.Card;
 import io.pointmesh.member.MemberStatus;
+import io.pointmesh.member.config.MemberConfig;
 import io.pointmesh.member.rest.MemberViews.CardHolderView;
 import io.pointmesh.member.rest.MemberViews.SharedDetails;
 import io.pointmesh.member.service.MembershipService;
-import io.pointmesh.member.config.MemberConfig;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.RateLimiter;
 import io.pointmesh.platform.security.Roles;
@@ -41,11 +41,15 @@ public class CardResource {
     @GET
     @Path("/{cardNumber}")
     @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
-    @Operation(summary = "A card at the POS (rate-limited per partner: 429 with Retry-After): member id, status, grade, and only what the member shares with this partner. "
-            + "A blocked card answers cardStatus BLOCKED and nothing of its member")
+    @Operation(
+            summary =
+                    "A card at the POS (rate-limited per partner: 429 with Retry-After): member id, status, grade, and only what the member shares with this partner. "
+                            + "A blocked card answers cardStatus BLOCKED and nothing of its member")
     public Uni<CardHolderView> card(@PathParam("cardNumber") String cardNumber) {
         if (caller.isPartner() && !caller.isOperator()) {
-            limiter.acquire("card lookups", caller.partnerId(),
+            limiter.acquire(
+                    "card lookups",
+                    caller.partnerId(),
                     new RateLimiter.Limit(config.cardLookupsPerPartner(), config.cardLookupsWindow()));
         }
         return membership.cardHolder(cardNumber).map(h -> {
@@ -53,8 +57,10 @@ public class CardResource {
                 return new CardHolderView(h.card().cardNumber, Card.BLOCKED, null, null, null, null);
             }
             var m = h.member();
-            boolean shares = h.consent() != null && caller.isPartner() && h.consent().sharesWith(caller.partnerId());
-            SharedDetails shared = shares ? new SharedDetails(m.name, m.mobileNumber, m.email, m.birthYear, m.gender, m.region) : null;
+            boolean shares =
+                    h.consent() != null && caller.isPartner() && h.consent().sharesWith(caller.partnerId());
+            SharedDetails shared =
+                    shares ? new SharedDetails(m.name, m.mobileNumber, m.email, m.birthYear, m.gender, m.region) : null;
             return new CardHolderView(h.card().cardNumber, h.card().status, m.id, m.status.name(), m.grade, shared);
         });
     }

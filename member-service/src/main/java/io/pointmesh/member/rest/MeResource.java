@@ -1,7 +1,6 @@
 package io.pointmesh.member.rest;
 
 import io.pointmesh.member.Member;
-import io.pointmesh.platform.config.GradeTerms;
 import io.pointmesh.member.config.MemberConfig;
 import io.pointmesh.member.rest.MemberViews.CardView;
 import io.pointmesh.member.rest.MemberViews.ConsentChangeView;
@@ -15,6 +14,7 @@ import io.pointmesh.member.service.MembershipService;
 import io.pointmesh.member.service.MembershipService.JoinCommand;
 import io.pointmesh.member.service.MembershipService.Standing;
 import io.pointmesh.member.service.NotificationService;
+import io.pointmesh.platform.config.GradeTerms;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -39,10 +39,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestResponse;
-
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
@@ -50,6 +46,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** The signed-in member (role member, through the mobile card app): joining, the card, consent, the inbox, leaving. */
 @Path("/members/v1/me")
@@ -60,13 +59,18 @@ public class MeResource {
 
     public record JoinRequest(
             @NotBlank @Size(max = 100) String name,
-            @NotBlank @Pattern(regexp = "\\+[1-9][0-9]{7,14}", message = "an E.164 number, e.g. +821012345678") String mobileNumber,
+
+            @NotBlank @Pattern(regexp = "\\+[1-9][0-9]{7,14}", message = "an E.164 number, e.g. +821012345678")
+            String mobileNumber,
+
             @NotBlank @Email @Size(max = 254) String email,
             Integer birthYear,
-            @Pattern(regexp = "F|M|X", message = "F, M or X") String gender,
+
+            @Pattern(regexp = "F|M|X", message = "F, M or X")
+            String gender,
+
             @Size(max = 60) String region,
-            @Size(max = 20) String referralCode) {
-    }
+            @Size(max = 20) String referralCode) {}
 
     @Inject
     Caller caller;
@@ -90,10 +94,21 @@ public class MeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Join the network: one card is issued (16 digits, Luhn); a referral code is optional")
     public Uni<RestResponse<Profile>> join(@Valid @NotNull JoinRequest body) {
-        return membership.join(caller.subject(), new JoinCommand(body.name(), body.mobileNumber(), body.email(), body.birthYear(),
-                        body.gender(), body.region(), body.referralCode()))
+        return membership
+                .join(
+                        caller.subject(),
+                        new JoinCommand(
+                                body.name(),
+                                body.mobileNumber(),
+                                body.email(),
+                                body.birthYear(),
+                                body.gender(),
+                                body.region(),
+                                body.referralCode()))
                 .chain(m -> membership.standing(m.id))
-                .map(s -> RestResponse.ResponseBuilder.<Profile>created(URI.create("/members/v1/me")).entity(profile(s)).build());
+                .map(s -> RestResponse.ResponseBuilder.<Profile>created(URI.create("/members/v1/me"))
+                        .entity(profile(s))
+                        .build());
     }
 
     @GET
@@ -119,19 +134,25 @@ public class MeResource {
     @PUT
     @Path("/consents")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change consent: any of marketingSms, marketingEmail, marketingPush, personalization, "
-            + "shareWithAllPartners (booleans), sharedPartnerIds (a list); keys not given keep their value")
+    @Operation(
+            summary = "Change consent: any of marketingSms, marketingEmail, marketingPush, personalization, "
+                    + "shareWithAllPartners (booleans), sharedPartnerIds (a list); keys not given keep their value")
     public Uni<ConsentView> changeConsents(@NotNull Map<String, Object> body) {
-        return membership.me(caller.subject()).chain(m -> consents.change(m.id, body).chain(() -> consent(m.id)));
+        return membership
+                .me(caller.subject())
+                .chain(m -> consents.change(m.id, body).chain(() -> consent(m.id)));
     }
 
     @GET
     @Path("/notifications")
     @Operation(summary = "The in-app inbox, newest first")
-    public Uni<List<NotificationView>> inbox(@QueryParam("unread") @DefaultValue("false") boolean unread,
-                                             @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-                                             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
-        return membership.me(caller.subject()).chain(m -> notifications.inbox(m.id, unread, offset, limit))
+    public Uni<List<NotificationView>> inbox(
+            @QueryParam("unread") @DefaultValue("false") boolean unread,
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
+        return membership
+                .me(caller.subject())
+                .chain(m -> notifications.inbox(m.id, unread, offset, limit))
                 .map(l -> l.stream().map(NotificationView::of).toList());
     }
 
@@ -149,8 +170,13 @@ public class MeResource {
     }
 
     private Uni<ConsentView> consent(String memberId) {
-        return consents.current(memberId).chain(c -> consents.history(memberId)
-                .map(h -> ConsentView.of(c, h.stream().map(x -> new ConsentChangeView(x.changedAt(), x.choices())).toList())));
+        return consents.current(memberId)
+                .chain(c -> consents.history(memberId)
+                        .map(h -> ConsentView.of(
+                                c,
+                                h.stream()
+                                        .map(x -> new ConsentChangeView(x.changedAt(), x.choices()))
+                                        .toList())));
     }
 
     private Profile profile(Standing s) {
@@ -158,19 +184,39 @@ public class MeResource {
         String next = MemberViews.nextGrade(m.grade);
         BigDecimal spend = m.netSpend12Months == null ? BigDecimal.ZERO : m.netSpend12Months;
         BigDecimal from = next == null ? null : s.thresholds().get(next);
-        ProgressView progress = next == null ? null
-                : new ProgressView(next, spend, from, from == null ? null : from.subtract(spend).max(BigDecimal.ZERO));
+        ProgressView progress = next == null
+                ? null
+                : new ProgressView(
+                        next,
+                        spend,
+                        from,
+                        from == null ? null : from.subtract(spend).max(BigDecimal.ZERO));
         BigDecimal multiplier = grades.multipliers().getOrDefault(m.grade, BigDecimal.ONE);
         // the points line comes from the multiplier the ledger applies, so the two never disagree
         List<String> benefits = new ArrayList<>();
-        benefits.add(multiplier.compareTo(BigDecimal.ONE) == 0 ? "points on every purchase at every partner"
-                : multiplier.stripTrailingZeros().toPlainString() + "x points on every purchase");
+        benefits.add(
+                multiplier.compareTo(BigDecimal.ONE) == 0
+                        ? "points on every purchase at every partner"
+                        : multiplier.stripTrailingZeros().toPlainString() + "x points on every purchase");
         String perks = config.gradeBenefits().getOrDefault(m.grade, "");
         if (!perks.isBlank()) {
             benefits.addAll(Arrays.asList(perks.split(";\\s*")));
         }
         GradeView grade = new GradeView(m.grade, multiplier, List.copyOf(benefits), m.gradeAsOf, m.netSpend12Months);
-        return new Profile(m.id, m.name, m.mobileNumber, m.email, m.birthYear, m.gender, m.region, m.status.name(), m.joinedAt,
-                m.referralCode, CardView.of(s.card()), grade, progress, m.segment);
+        return new Profile(
+                m.id,
+                m.name,
+                m.mobileNumber,
+                m.email,
+                m.birthYear,
+                m.gender,
+                m.region,
+                m.status.name(),
+                m.joinedAt,
+                m.referralCode,
+                CardView.of(s.card()),
+                grade,
+                progress,
+                m.segment);
     }
 }

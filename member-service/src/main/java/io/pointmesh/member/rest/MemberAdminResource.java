@@ -22,10 +22,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.util.List;
 
 /** Operators: finding members, suspending and reinstating them. */
 @Path("/members/v1/members")
@@ -35,8 +34,7 @@ import java.util.List;
 @RolesAllowed(Roles.OPERATOR)
 public class MemberAdminResource {
 
-    public record ReasonRequest(@NotBlank @Size(max = 500) String reason) {
-    }
+    public record ReasonRequest(@NotBlank @Size(max = 500) String reason) {}
 
     @Inject
     Caller caller;
@@ -46,9 +44,12 @@ public class MemberAdminResource {
 
     @GET
     @Operation(summary = "Find members by mobile number or card number (exactly) or name (a part of it)")
-    public Uni<List<MemberSummary>> search(@QueryParam("q") @Size(max = 100) String query,
-                                           @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
-        return membership.search(query, limit).map(l -> l.stream().map(MemberSummary::of).toList());
+    public Uni<List<MemberSummary>> search(
+            @QueryParam("q") @Size(max = 100) String query,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
+        return membership
+                .search(query, limit)
+                .map(l -> l.stream().map(MemberSummary::of).toList());
     }
 
     @POST

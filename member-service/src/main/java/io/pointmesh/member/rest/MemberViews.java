@@ -6,7 +6,6 @@ import io.pointmesh.member.Consent;
 import io.pointmesh.member.Member;
 import io.pointmesh.member.Notification;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,8 +16,7 @@ import java.util.UUID;
 /** What the member API answers. */
 public final class MemberViews {
 
-    private MemberViews() {
-    }
+    private MemberViews() {}
 
     @RegisterForReflection
     public record CardView(String cardNumber, String status, Instant issuedAt) {
@@ -28,24 +26,45 @@ public final class MemberViews {
     }
 
     @RegisterForReflection
-    public record GradeView(String name, BigDecimal earnMultiplier, List<String> benefits, LocalDate asOf, BigDecimal netSpend12Months) {
-    }
+    public record GradeView(
+            String name,
+            BigDecimal earnMultiplier,
+            List<String> benefits,
+            LocalDate asOf,
+            BigDecimal netSpend12Months) {}
 
     /** How far the next grade is: {@code nextGradeFrom} and {@code remaining} once analytics has published thresholds. */
     @RegisterForReflection
-    public record ProgressView(String nextGrade, BigDecimal netSpend12Months, BigDecimal nextGradeFrom, BigDecimal remaining) {
-    }
+    public record ProgressView(
+            String nextGrade, BigDecimal netSpend12Months, BigDecimal nextGradeFrom, BigDecimal remaining) {}
 
     @RegisterForReflection
-    public record Profile(String memberId, String name, String mobileNumber, String email, Integer birthYear, String gender,
-                          String region, String status, Instant joinedAt, String referralCode, CardView card, GradeView grade,
-                          ProgressView progress, String segment) {
-    }
+    public record Profile(
+            String memberId,
+            String name,
+            String mobileNumber,
+            String email,
+            Integer birthYear,
+            String gender,
+            String region,
+            String status,
+            Instant joinedAt,
+            String referralCode,
+            CardView card,
+            GradeView grade,
+            ProgressView progress,
+            String segment) {}
 
     /** What operators see in a search. */
     @RegisterForReflection
-    public record MemberSummary(String memberId, String name, String mobileNumber, String email, String status, String grade,
-                                Instant joinedAt) {
+    public record MemberSummary(
+            String memberId,
+            String name,
+            String mobileNumber,
+            String email,
+            String status,
+            String grade,
+            Instant joinedAt) {
         static MemberSummary of(Member m) {
             return new MemberSummary(m.id, m.name, m.mobileNumber, m.email, m.status.name(), m.grade, m.joinedAt);
         }
@@ -53,30 +72,47 @@ public final class MemberViews {
 
     /** A card as a partner's POS sees it: personal details only when the member shares them with this partner. */
     @RegisterForReflection
-    public record CardHolderView(String cardNumber, String cardStatus, String memberId, String memberStatus, String grade,
-                                 SharedDetails shared) {
-    }
+    public record CardHolderView(
+            String cardNumber,
+            String cardStatus,
+            String memberId,
+            String memberStatus,
+            String grade,
+            SharedDetails shared) {}
 
     @RegisterForReflection
-    public record SharedDetails(String name, String mobileNumber, String email, Integer birthYear, String gender, String region) {
-    }
+    public record SharedDetails(
+            String name, String mobileNumber, String email, Integer birthYear, String gender, String region) {}
 
     @RegisterForReflection
-    public record ConsentView(boolean marketingSms, boolean marketingEmail, boolean marketingPush, boolean personalization,
-                              boolean shareWithAllPartners, List<String> sharedPartnerIds, Instant updatedAt,
-                              List<ConsentChangeView> history) {
+    public record ConsentView(
+            boolean marketingSms,
+            boolean marketingEmail,
+            boolean marketingPush,
+            boolean personalization,
+            boolean shareWithAllPartners,
+            List<String> sharedPartnerIds,
+            Instant updatedAt,
+            List<ConsentChangeView> history) {
         static ConsentView of(Consent c, List<ConsentChangeView> history) {
-            return new ConsentView(c.marketingSms, c.marketingEmail, c.marketingPush, c.personalization, c.shareWithAllPartners,
-                    c.sharedPartners(), c.updatedAt, history);
+            return new ConsentView(
+                    c.marketingSms,
+                    c.marketingEmail,
+                    c.marketingPush,
+                    c.personalization,
+                    c.shareWithAllPartners,
+                    c.sharedPartners(),
+                    c.updatedAt,
+                    history);
         }
     }
 
     @RegisterForReflection
-    public record ConsentChangeView(Instant changedAt, Map<String, Object> choices) {
-    }
+    public record ConsentChangeView(Instant changedAt, Map<String, Object> choices) {}
 
     @RegisterForReflection
-    public record NotificationView(UUID id, String kind, String title, String body, Long points, Instant createdAt, Instant readAt) {
+    public record NotificationView(
+            UUID id, String kind, String title, String body, Long points, Instant createdAt, Instant readAt) {
         static NotificationView of(Notification n) {
             return new NotificationView(n.id, n.kind, n.title, n.body, n.points, n.createdAt, n.readAt);
         }

@@ -15,7 +15,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +32,7 @@ import java.util.Set;
 public class ConsentService {
 
     /** One past change: the complete choices after it. */
-    public record Change(Instant changedAt, Map<String, Object> choices) {
-    }
+    public record Change(Instant changedAt, Map<String, Object> choices) {}
 
     static final int MAX_SHARED_PARTNERS = 100;
 
@@ -55,12 +53,19 @@ public class ConsentService {
         Consent c = new Consent();
         c.memberId = memberId;
         c.updatedAt = now;
-        return c.persist().chain(() -> Panache.getSession().chain(s -> s.flush())).chain(() -> record(c)).chain(() -> outbox.publish(c.event())).replaceWithVoid();
+        return c.persist()
+                .chain(() -> Panache.getSession().chain(s -> s.flush()))
+                .chain(() -> record(c))
+                .chain(() -> outbox.publish(c.event()))
+                .replaceWithVoid();
     }
 
     @WithSession
     public Uni<Consent> current(String memberId) {
-        return Consent.<Consent>findById(memberId).onItem().ifNull().failWith(() -> ProblemException.notFound("consent", memberId));
+        return Consent.<Consent>findById(memberId)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("consent", memberId));
     }
 
     /**
@@ -70,32 +75,43 @@ public class ConsentService {
     @WithTransaction
     public Uni<Consent> change(String memberId, Map<String, Object> changes) {
         if (changes == null || changes.isEmpty()) {
-            return Uni.createFrom().failure(ProblemException.badRequest("no-consent-change",
-                    "give at least one of " + Consent.KEYS));
+            return Uni.createFrom()
+                    .failure(ProblemException.badRequest("no-consent-change", "give at least one of " + Consent.KEYS));
         }
         for (Map.Entry<String, Object> e : changes.entrySet()) {
             if (!Consent.KEYS.contains(e.getKey())) {
-                return Uni.createFrom().failure(ProblemException.invalidField(e.getKey(), "not a consent key; the keys are " + Consent.KEYS));
+                return Uni.createFrom()
+                        .failure(ProblemException.invalidField(
+                                e.getKey(), "not a consent key; the keys are " + Consent.KEYS));
             }
             boolean list = e.getKey().equals("sharedPartnerIds");
-            if (list ? !(e.getValue() instanceof List<?> l && l.stream().allMatch(ConsentService::isPartnerId)
-                    && l.size() <= MAX_SHARED_PARTNERS) : !(e.getValue() instanceof Boolean)) {
-                return Uni.createFrom().failure(ProblemException.invalidField(e.getKey(), list
-                        ? "a list of at most " + MAX_SHARED_PARTNERS + " partner ids" : "true or false"));
+            if (list
+                    ? !(e.getValue() instanceof List<?> l
+                            && l.stream().allMatch(ConsentService::isPartnerId)
+                            && l.size() <= MAX_SHARED_PARTNERS)
+                    : !(e.getValue() instanceof Boolean)) {
+                return Uni.createFrom()
+                        .failure(ProblemException.invalidField(
+                                e.getKey(),
+                                list ? "a list of at most " + MAX_SHARED_PARTNERS + " partner ids" : "true or false"));
             }
         }
         Instant now = clock.instant();
         return Consent.<Consent>findById(memberId, LockModeType.PESSIMISTIC_WRITE)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("consent", memberId))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("consent", memberId))
                 .chain(c -> {
                     boolean personalizationBefore = c.personalization;
                     changes.forEach((key, value) -> apply(c, key, value));
                     c.updatedAt = now;
-                    return record(c).chain(() -> outbox.publish(c.event()))
+                    return record(c)
+                            .chain(() -> outbox.publish(c.event()))
                             // demographics reach analytics only under consent: when it is given, they follow
                             .call(() -> !personalizationBefore && c.personalization
-                                    ? Member.<Member>findById(memberId).chain(m -> outbox.publish(
-                                    new MemberProfileChanged(memberId, m.birthYear, m.gender, m.region)))
+                                    ? Member.<Member>findById(memberId)
+                                            .chain(m -> outbox.publish(new MemberProfileChanged(
+                                                    memberId, m.birthYear, m.gender, m.region)))
                                     : Uni.createFrom().voidItem())
                             .replaceWith(c);
                 });
@@ -135,13 +151,26 @@ public class ConsentService {
 
     /** Leaving: the choices and their history go with the person. */
     Uni<Void> erase(String memberId) {
-        return consentHistory.deleteByMember(memberId).chain(() -> Consent.deleteById(memberId)).replaceWithVoid();
+        return consentHistory
+                .deleteByMember(memberId)
+                .chain(() -> Consent.deleteById(memberId))
+                .replaceWithVoid();
     }
 
     public static Map<String, Object> choices(Consent c) {
-        return Map.of("marketingSms", c.marketingSms, "marketingEmail", c.marketingEmail, "marketingPush", c.marketingPush,
-                "personalization", c.personalization, "shareWithAllPartners", c.shareWithAllPartners,
-                "sharedPartnerIds", c.sharedPartners());
+        return Map.of(
+                "marketingSms",
+                c.marketingSms,
+                "marketingEmail",
+                c.marketingEmail,
+                "marketingPush",
+                c.marketingPush,
+                "personalization",
+                c.personalization,
+                "shareWithAllPartners",
+                c.shareWithAllPartners,
+                "sharedPartnerIds",
+                c.sharedPartners());
     }
 
     private Uni<Void> record(Consent c) {

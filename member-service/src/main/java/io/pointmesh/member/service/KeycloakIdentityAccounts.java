@@ -5,9 +5,8 @@ import io.pointmesh.platform.identity.KeycloakAdmin;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * Members' Keycloak users, through the admin API as member-service's client. Least privilege: its
@@ -32,18 +31,21 @@ public class KeycloakIdentityAccounts implements IdentityAccounts {
     @Override
     public Uni<Void> delete(String subject) {
         String user = "/users/" + KeycloakAdmin.encode(subject);
-        return admin.token().chain(token -> admin.find(token, user + "/role-mappings/realm/composite").chain(roles -> {
-            if (roles.isEmpty()) {
-                return Uni.createFrom().voidItem();  // already gone
-            }
-            for (JsonNode role : roles.get()) {
-                if (STAFF_ROLES.contains(role.path("name").asText())) {
-                    LOG.warnf("not removing identity account %s: it holds the staff role %s (only members' accounts are erased)",
-                            subject, role.path("name").asText());
-                    return Uni.createFrom().voidItem();
-                }
-            }
-            return admin.delete(token, user);
-        }));
+        return admin.token()
+                .chain(token -> admin.find(token, user + "/role-mappings/realm/composite")
+                        .chain(roles -> {
+                            if (roles.isEmpty()) {
+                                return Uni.createFrom().voidItem(); // already gone
+                            }
+                            for (JsonNode role : roles.get()) {
+                                if (STAFF_ROLES.contains(role.path("name").asText())) {
+                                    LOG.warnf(
+                                            "not removing identity account %s: it holds the staff role %s (only members' accounts are erased)",
+                                            subject, role.path("name").asText());
+                                    return Uni.createFrom().voidItem();
+                                }
+                            }
+                            return admin.delete(token, user);
+                        }));
     }
 }

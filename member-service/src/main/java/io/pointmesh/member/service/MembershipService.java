@@ -25,7 +25,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,9 +45,14 @@ public class MembershipService {
     private static final String CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     /** What a person gives when joining (validated for shape by the REST layer, for sense here). */
-    public record JoinCommand(String name, String mobileNumber, String email, Integer birthYear, String gender, String region,
-                              String referralCode) {
-    }
+    public record JoinCommand(
+            String name,
+            String mobileNumber,
+            String email,
+            Integer birthYear,
+            String gender,
+            String region,
+            String referralCode) {}
 
     @Inject
     MemberConfig config;
@@ -77,23 +81,33 @@ public class MembershipService {
     @WithTransaction
     public Uni<Member> join(String subject, JoinCommand cmd) {
         int thisYear = Year.now(clock.withZone(config.zone())).getValue();
-        if (cmd.birthYear() != null && (cmd.birthYear() < thisYear - 120 || cmd.birthYear() > thisYear - config.minimumAge())) {
-            return Uni.createFrom().failure(ProblemException.invalidField("birthYear", "between " + (thisYear - 120) + " and "
-                    + (thisYear - config.minimumAge()) + " (members are at least " + config.minimumAge() + ")"));
+        if (cmd.birthYear() != null
+                && (cmd.birthYear() < thisYear - 120 || cmd.birthYear() > thisYear - config.minimumAge())) {
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "birthYear",
+                            "between " + (thisYear - 120) + " and " + (thisYear - config.minimumAge())
+                                    + " (members are at least " + config.minimumAge() + ")"));
         }
         Instant now = clock.instant();
         return Member.<Member>findById(subject)
                 .chain(existing -> {
                     if (existing != null) {
-                        return Uni.createFrom().failure(existing.status == MemberStatus.LEFT
-                                ? ProblemException.conflict("account-left", "this account left the network; joining again needs a new account")
-                                : ProblemException.conflict("already-joined", "this account is already a member"));
+                        return Uni.createFrom()
+                                .failure(
+                                        existing.status == MemberStatus.LEFT
+                                                ? ProblemException.conflict(
+                                                        "account-left",
+                                                        "this account left the network; joining again needs a new account")
+                                                : ProblemException.conflict(
+                                                        "already-joined", "this account is already a member"));
                     }
                     return Member.count("mobileNumber", cmd.mobileNumber());
                 })
                 .chain(sameMobile -> sameMobile > 0
-                        ? Uni.createFrom().failure(ProblemException.conflict("duplicate-mobile-number",
-                        "another member already has this mobile number"))
+                        ? Uni.createFrom()
+                                .failure(ProblemException.conflict(
+                                        "duplicate-mobile-number", "another member already has this mobile number"))
                         : referrer(cmd, now))
                 .chain(referrer -> newReferralCode().chain(code -> {
                     Member m = new Member();
@@ -112,11 +126,17 @@ public class MembershipService {
                     m.joinedAt = now;
                     m.updatedAt = now;
                     Card card = newCard(subject, now);
-                    return m.<Member>persist().call(card::persist).call(() -> consents.start(subject, now))
-                            .call(() -> referrer == null ? Uni.createFrom().voidItem() : recordReferral(subject, referrer.id, now))
+                    return m.<Member>persist()
+                            .call(card::persist)
+                            .call(() -> consents.start(subject, now))
+                            .call(() -> referrer == null
+                                    ? Uni.createFrom().voidItem()
+                                    : recordReferral(subject, referrer.id, now))
                             // demographics travel only once the member allows personalization (member.profile-changed)
-                            .call(() -> outbox.publish(new MemberJoined(subject, card.cardNumber, code, m.referredBy, null, null, null)))
-                            .call(() -> referrer == null ? Uni.createFrom().voidItem()
+                            .call(() -> outbox.publish(
+                                    new MemberJoined(subject, card.cardNumber, code, m.referredBy, null, null, null)))
+                            .call(() -> referrer == null
+                                    ? Uni.createFrom().voidItem()
                                     : outbox.publish(new MemberReferred(subject, referrer.id)))
                             .call(() -> Panache.getSession().chain(s -> s.flush()));
                 }));
@@ -133,27 +153,37 @@ public class MembershipService {
             return Uni.createFrom().nullItem();
         }
         String code = cmd.referralCode().strip().toUpperCase(Locale.ROOT);
-        return Member.<Member>find("referralCode", code).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+        return Member.<Member>find("referralCode", code)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResult()
                 .chain(referrer -> {
                     if (referrer == null || referrer.status != MemberStatus.ACTIVE) {
-                        return Uni.createFrom().failure(ProblemException.unprocessable("unknown-referral-code", "Unknown referral code",
-                                "no active member has the referral code " + code));
+                        return Uni.createFrom()
+                                .failure(ProblemException.unprocessable(
+                                        "unknown-referral-code",
+                                        "Unknown referral code",
+                                        "no active member has the referral code " + code));
                     }
                     if (referrer.mobileNumber.equals(cmd.mobileNumber())
                             || referrer.email != null && referrer.email.equalsIgnoreCase(cmd.email())) {
-                        return Uni.createFrom().failure(ProblemException.unprocessable("self-referral", "Self-referral",
-                                "a member cannot refer themselves"));
+                        return Uni.createFrom()
+                                .failure(ProblemException.unprocessable(
+                                        "self-referral", "Self-referral", "a member cannot refer themselves"));
                     }
-                    Instant yearStart = Year.now(clock.withZone(config.zone())).atDay(1).atStartOfDay(config.zone()).toInstant();
-                    return referrals.countSince(referrer.id, yearStart)
-                            .map(count -> {
-                                if (count >= config.referralYearlyLimit()) {
-                                    throw ProblemException.unprocessable("referral-limit-reached", "Referral limit reached",
-                                            "this referrer has referred " + config.referralYearlyLimit()
-                                                    + " members this year; join without the code");
-                                }
-                                return referrer;
-                            });
+                    Instant yearStart = Year.now(clock.withZone(config.zone()))
+                            .atDay(1)
+                            .atStartOfDay(config.zone())
+                            .toInstant();
+                    return referrals.countSince(referrer.id, yearStart).map(count -> {
+                        if (count >= config.referralYearlyLimit()) {
+                            throw ProblemException.unprocessable(
+                                    "referral-limit-reached",
+                                    "Referral limit reached",
+                                    "this referrer has referred " + config.referralYearlyLimit()
+                                            + " members this year; join without the code");
+                        }
+                        return referrer;
+                    });
                 });
     }
 
@@ -167,7 +197,8 @@ public class MembershipService {
         for (int i = 0; i < 8; i++) {
             code.append(CODE_ALPHABET.charAt(RANDOM.nextInt(CODE_ALPHABET.length())));
         }
-        return Member.count("referralCode", code.toString()).chain(n -> n == 0 ? Uni.createFrom().item(code.toString()) : newReferralCode());
+        return Member.count("referralCode", code.toString())
+                .chain(n -> n == 0 ? Uni.createFrom().item(code.toString()) : newReferralCode());
     }
 
     /** A new card number; the primary key catches the (1 in 10^11) collision and the request can be repeated. */
@@ -185,8 +216,12 @@ public class MembershipService {
     public Uni<Member> me(String subject) {
         return Member.<Member>findById(subject).map(m -> {
             if (m == null || m.status == MemberStatus.LEFT) {
-                throw new ProblemException(404, "not-joined", "Not a member yet",
-                        "this account has not joined the network: POST /members/v1/me", null);
+                throw new ProblemException(
+                        404,
+                        "not-joined",
+                        "Not a member yet",
+                        "this account has not joined the network: POST /members/v1/me",
+                        null);
             }
             return m;
         });
@@ -194,27 +229,35 @@ public class MembershipService {
 
     @WithSession
     public Uni<Card> activeCard(String memberId) {
-        return Card.<Card>find("memberId = ?1 and status = ?2", memberId, Card.ACTIVE).firstResult();
+        return Card.<Card>find("memberId = ?1 and status = ?2", memberId, Card.ACTIVE)
+                .firstResult();
     }
 
     /** Lost card: the old number is blocked and a new one issued; the points stay (the ledger follows by event). */
     @WithTransaction
     public Uni<Card> replaceCard(String subject) {
         Instant now = clock.instant();
-        return me(subject).chain(m -> Card.<Card>find("memberId = ?1 and status = ?2", m.id, Card.ACTIVE)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
-                .chain(old -> {
-                    if (old == null) {
-                        // a concurrent replacement blocked it first
-                        return Uni.createFrom().failure(ProblemException.conflict("card-replaced",
-                                "the card was just replaced; GET /members/v1/me shows the new one"));
-                    }
-                    old.block(now);
-                    Card card = newCard(m.id, now);
-                    // the old card's block is flushed before the new ACTIVE card (one active card per member)
-                    return Panache.getSession().chain(s -> s.flush()).chain(() -> card.<Card>persist())
-                            .call(() -> outbox.publish(new CardReplaced(m.id, old.cardNumber, card.cardNumber)));
-                }));
+        return me(subject)
+                .chain(m -> Card.<Card>find("memberId = ?1 and status = ?2", m.id, Card.ACTIVE)
+                        .withLock(LockModeType.PESSIMISTIC_WRITE)
+                        .firstResult()
+                        .chain(old -> {
+                            if (old == null) {
+                                // a concurrent replacement blocked it first
+                                return Uni.createFrom()
+                                        .failure(ProblemException.conflict(
+                                                "card-replaced",
+                                                "the card was just replaced; GET /members/v1/me shows the new one"));
+                            }
+                            old.block(now);
+                            Card card = newCard(m.id, now);
+                            // the old card's block is flushed before the new ACTIVE card (one active card per member)
+                            return Panache.getSession()
+                                    .chain(s -> s.flush())
+                                    .chain(() -> card.<Card>persist())
+                                    .call(() ->
+                                            outbox.publish(new CardReplaced(m.id, old.cardNumber, card.cardNumber)));
+                        }));
     }
 
     /**
@@ -228,11 +271,21 @@ public class MembershipService {
         // the member row is locked first: an inbox write racing the leave waits for it, then sees LEFT
         return Member.<Member>findById(subject, LockModeType.PESSIMISTIC_WRITE).chain(m -> {
             if (m == null || m.status == MemberStatus.LEFT) {
-                return Uni.createFrom().failure(new ProblemException(404, "not-joined", "Not a member yet",
-                        "this account has not joined the network: POST /members/v1/me", null));
+                return Uni.createFrom()
+                        .failure(new ProblemException(
+                                404,
+                                "not-joined",
+                                "Not a member yet",
+                                "this account has not joined the network: POST /members/v1/me",
+                                null));
             }
             m.erase(now);
-            return Card.update("status = ?1, blockedAt = ?2 where memberId = ?3 and status = ?4", Card.BLOCKED, now, m.id, Card.ACTIVE)
+            return Card.update(
+                            "status = ?1, blockedAt = ?2 where memberId = ?3 and status = ?4",
+                            Card.BLOCKED,
+                            now,
+                            m.id,
+                            Card.ACTIVE)
                     .chain(() -> notifications.deleteByMember(m.id))
                     .chain(() -> consents.erase(m.id))
                     .chain(() -> outbox.publish(new MemberLeft(m.id)))
@@ -252,14 +305,16 @@ public class MembershipService {
                 .call(m -> outbox.publish(new MemberReinstated(m.id, actor, reason)));
     }
 
-    private Uni<Member> transition(String memberId, MemberStatus from, MemberStatus to, String action, String actor, String reason) {
+    private Uni<Member> transition(
+            String memberId, MemberStatus from, MemberStatus to, String action, String actor, String reason) {
         Instant now = clock.instant();
         return Member.<Member>findById(memberId, LockModeType.PESSIMISTIC_WRITE).chain(m -> {
             if (m == null || m.status == MemberStatus.LEFT) {
                 return Uni.createFrom().failure(ProblemException.notFound("member", memberId));
             }
             if (m.status != from) {
-                return Uni.createFrom().failure(ProblemException.conflict("invalid-transition", "the member is " + m.status));
+                return Uni.createFrom()
+                        .failure(ProblemException.conflict("invalid-transition", "the member is " + m.status));
             }
             m.status = to;
             m.updatedAt = now;
@@ -271,41 +326,47 @@ public class MembershipService {
     @WithSession
     public Uni<List<Member>> search(String query, int limit) {
         if (query == null || query.isBlank()) {
-            return Member.<Member>find("status <> ?1 order by joinedAt desc, id", MemberStatus.LEFT).range(0, limit - 1).list();
+            return Member.<Member>find("status <> ?1 order by joinedAt desc, id", MemberStatus.LEFT)
+                    .range(0, limit - 1)
+                    .list();
         }
         String q = query.strip();
-        return Member.<Member>find("status <> ?1 and (mobileNumber = ?2 or id in (select c.memberId from Card c where c.cardNumber = ?2) "
-                                + "or lower(name) like ?3) order by joinedAt desc, id", MemberStatus.LEFT, q,
+        return Member.<Member>find(
+                        "status <> ?1 and (mobileNumber = ?2 or id in (select c.memberId from Card c where c.cardNumber = ?2) "
+                                + "or lower(name) like ?3) order by joinedAt desc, id",
+                        MemberStatus.LEFT,
+                        q,
                         "%" + q.toLowerCase(Locale.ROOT).replace("%", "\\%").replace("_", "\\_") + "%")
-                .range(0, limit - 1).list();
+                .range(0, limit - 1)
+                .list();
     }
 
     /** A card as a partner's POS sees it: the card and its member, if the card is known. */
-    public record CardHolder(Card card, Member member, Consent consent) {
-    }
+    public record CardHolder(Card card, Member member, Consent consent) {}
 
     @WithSession
     public Uni<CardHolder> cardHolder(String cardNumber) {
         if (!CardNumber.isValid(cardNumber)) {
-            return Uni.createFrom().failure(ProblemException.invalidField("cardNumber", "16 digits with a valid check digit"));
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField("cardNumber", "16 digits with a valid check digit"));
         }
         return Card.<Card>findById(cardNumber).chain(card -> {
             if (card == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("card", cardNumber));
             }
-            return Member.<Member>findById(card.memberId).chain(m -> Consent.<Consent>findById(card.memberId)
-                    .map(c -> new CardHolder(card, m, c)));
+            return Member.<Member>findById(card.memberId)
+                    .chain(m -> Consent.<Consent>findById(card.memberId).map(c -> new CardHolder(card, m, c)));
         });
     }
 
     /** The member with their active card and the network's latest grade thresholds (grade -> minimum net spend). */
-    public record Standing(Member member, Card card, java.util.Map<String, java.math.BigDecimal> thresholds) {
-    }
+    public record Standing(Member member, Card card, java.util.Map<String, java.math.BigDecimal> thresholds) {}
 
     @WithSession
     public Uni<Standing> standing(String subject) {
-        return me(subject).chain(m -> activeCard(m.id).chain(card -> grades.thresholds()
-                .map(thresholds -> new Standing(m, card, thresholds))));
+        return me(subject)
+                .chain(m -> activeCard(m.id)
+                        .chain(card -> grades.thresholds().map(thresholds -> new Standing(m, card, thresholds))));
     }
 
     /** Today's date where the network runs (for ages and years). */

@@ -1,17 +1,16 @@
 package io.pointmesh.member.service;
 
+import io.pointmesh.events.DomainEvent;
+import io.pointmesh.events.EventEnvelope;
 import io.pointmesh.member.Notification;
 import io.pointmesh.member.repository.NotificationRepository;
+import io.pointmesh.platform.inbox.EventInbox;
 import io.pointmesh.platform.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.pointmesh.events.DomainEvent;
-import io.pointmesh.events.EventEnvelope;
-import io.pointmesh.platform.inbox.EventInbox;
 import jakarta.inject.Inject;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +34,8 @@ public class NotificationService {
      * Adds a notification in the caller's transaction, for a member who is here and has not left;
      * one per {@code source}. Answers the notification when it was new (to push after commit), else null.
      */
-    public Uni<Notification> add(String memberId, Notification.Kind kind, String title, String body, Long points, String source) {
+    public Uni<Notification> add(
+            String memberId, Notification.Kind kind, String title, String body, Long points, String source) {
         Notification n = new Notification();
         n.id = UUID.randomUUID();
         n.memberId = memberId;
@@ -61,9 +61,11 @@ public class NotificationService {
     public Uni<Void> consumeAndPush(EventInbox inbox, String consumer, String json, Notifier handler) {
         List<Notification> added = new ArrayList<>();
         return inbox.consume(consumer, json, event -> {
-            added.clear();
-            return handler.apply(event, added);
-        }).invoke(() -> push(added)).replaceWithVoid();
+                    added.clear();
+                    return handler.apply(event, added);
+                })
+                .invoke(() -> push(added))
+                .replaceWithVoid();
     }
 
     /** Delivers what was added, once its transaction committed; a failing sender never undoes the inbox. */
@@ -83,9 +85,11 @@ public class NotificationService {
     @WithSession
     public Uni<List<Notification>> inbox(String memberId, boolean unreadOnly, int offset, int limit) {
         return (unreadOnly
-                ? Notification.<Notification>find("memberId = ?1 and readAt is null order by createdAt desc, id", memberId)
-                : Notification.<Notification>find("memberId = ?1 order by createdAt desc, id", memberId))
-                .range(offset, offset + limit - 1).list();
+                        ? Notification.<Notification>find(
+                                "memberId = ?1 and readAt is null order by createdAt desc, id", memberId)
+                        : Notification.<Notification>find("memberId = ?1 order by createdAt desc, id", memberId))
+                .range(offset, offset + limit - 1)
+                .list();
     }
 
     @WithTransaction

@@ -47,17 +47,38 @@ public class LedgerEventsConsumer {
     static SettlementFact factOf(EventEnvelope<DomainEvent> event) {
         DomainEvent data = event.data();
         if (data instanceof PointsEarned e && e.points() > 0) {
-            return new SettlementFact("earn:" + e.earningId(), e.partnerId(), event.time(),
-                    e.points() - e.networkFundedPoints(), 0, e.networkFundedPoints(), 0, 0, 0, 0);
+            return new SettlementFact(
+                    "earn:" + e.earningId(),
+                    e.partnerId(),
+                    event.time(),
+                    e.points() - e.networkFundedPoints(),
+                    0,
+                    e.networkFundedPoints(),
+                    0,
+                    0,
+                    0,
+                    0);
         } else if (data instanceof EarningReversed r && r.points() > 0) {
-            return new SettlementFact("earn-reversal:" + r.reversalId(), r.partnerId(), event.time(),
-                    0, r.points() - r.networkFundedPoints(), 0, r.networkFundedPoints(), 0, 0, 0);
+            return new SettlementFact(
+                    "earn-reversal:" + r.reversalId(),
+                    r.partnerId(),
+                    event.time(),
+                    0,
+                    r.points() - r.networkFundedPoints(),
+                    0,
+                    r.networkFundedPoints(),
+                    0,
+                    0,
+                    0);
         } else if (data instanceof RedemptionCaptured c && c.points() > 0) {
-            return new SettlementFact("redemption:" + c.redemptionId(), c.partnerId(), event.time(), 0, 0, 0, 0, c.points(), 0, 0);
+            return new SettlementFact(
+                    "redemption:" + c.redemptionId(), c.partnerId(), event.time(), 0, 0, 0, 0, c.points(), 0, 0);
         } else if (data instanceof RedemptionReversed r && r.points() > 0) {
-            return new SettlementFact("redemption-reversal:" + r.reversalId(), r.partnerId(), event.time(), 0, 0, 0, 0, 0, r.points(), 0);
+            return new SettlementFact(
+                    "redemption-reversal:" + r.reversalId(), r.partnerId(), event.time(), 0, 0, 0, 0, 0, r.points(), 0);
         } else if (data instanceof PointsConverted c && c.points() > 0) {
-            return new SettlementFact("conversion:" + c.conversionId(), c.mileagePartnerId(), event.time(), 0, 0, 0, 0, 0, 0, c.points());
+            return new SettlementFact(
+                    "conversion:" + c.conversionId(), c.mileagePartnerId(), event.time(), 0, 0, 0, 0, 0, 0, c.points());
         }
         return null;
     }

@@ -1,5 +1,10 @@
 package io.pointmesh.partner.repository;
 
+import static io.pointmesh.platform.sql.NativeValues.date;
+import static io.pointmesh.platform.sql.NativeValues.instant;
+import static io.pointmesh.platform.sql.NativeValues.number;
+import static io.pointmesh.platform.sql.NativeValues.offset;
+
 import io.pointmesh.partner.PartnerStatus;
 import io.pointmesh.partner.Settlement;
 import io.pointmesh.partner.SettlementFact;
@@ -7,17 +12,11 @@ import io.pointmesh.partner.SettlementStatement;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
-
-import static io.pointmesh.platform.sql.NativeValues.date;
-import static io.pointmesh.platform.sql.NativeValues.instant;
-import static io.pointmesh.platform.sql.NativeValues.number;
-import static io.pointmesh.platform.sql.NativeValues.offset;
 
 /**
  * The SQL of settlement: the ledger's facts, the statements closed from them, and the partner row
@@ -28,43 +27,48 @@ import static io.pointmesh.platform.sql.NativeValues.offset;
 public class SettlementRepository {
 
     /** A partner that may have a month to close, and the end of its last closed statement (null: none yet). */
-    public record ClosedUpTo(String partnerId, LocalDate lastPeriodEnd) {
-    }
+    public record ClosedUpTo(String partnerId, LocalDate lastPeriodEnd) {}
 
     /** The totals of the facts a query selects; {@code :periodFrom} tells late facts from the period's own. */
-    private static final String TOTALS = "SELECT coalesce(sum(points_issued), 0), coalesce(sum(points_issued_reversed), 0), "
-            + "coalesce(sum(network_funded), 0), coalesce(sum(network_funded_reversed), 0), coalesce(sum(points_redeemed), 0), "
-            + "coalesce(sum(points_redeemed_reversed), 0), coalesce(sum(points_converted), 0), count(*), "
-            + "count(*) FILTER (WHERE posted_at < :periodFrom) FROM settlement_fact ";
+    private static final String TOTALS =
+            "SELECT coalesce(sum(points_issued), 0), coalesce(sum(points_issued_reversed), 0), "
+                    + "coalesce(sum(network_funded), 0), coalesce(sum(network_funded_reversed), 0), coalesce(sum(points_redeemed), 0), "
+                    + "coalesce(sum(points_redeemed_reversed), 0), coalesce(sum(points_converted), 0), count(*), "
+                    + "count(*) FILTER (WHERE posted_at < :periodFrom) FROM settlement_fact ";
 
-    private static final String STATEMENT_COLUMNS = "id, partner_id, period_start, period_end, period_from, period_to, points_issued, "
-            + "points_issued_reversed, network_funded, network_funded_reversed, points_redeemed, points_redeemed_reversed, "
-            + "points_converted, facts, late_facts, point_value, network_fee_rate, currency, closed_at, closed_by";
+    private static final String STATEMENT_COLUMNS =
+            "id, partner_id, period_start, period_end, period_from, period_to, points_issued, "
+                    + "points_issued_reversed, network_funded, network_funded_reversed, points_redeemed, points_redeemed_reversed, "
+                    + "points_converted, facts, late_facts, point_value, network_fee_rate, currency, closed_at, closed_by";
 
     /** Records a fact; one seen before (the same key) changes nothing. Answers the rows inserted (0 or 1). */
     public Uni<Integer> insertFact(SettlementFact f) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO settlement_fact (fact_key, partner_id, posted_at, "
-                        + "points_issued, points_issued_reversed, network_funded, network_funded_reversed, points_redeemed, "
-                        + "points_redeemed_reversed, points_converted) VALUES (:key, :partnerId, :postedAt, :pointsIssued, "
-                        + ":pointsIssuedReversed, :networkFunded, :networkFundedReversed, :pointsRedeemed, :pointsRedeemedReversed, "
-                        + ":pointsConverted) ON CONFLICT (fact_key) DO NOTHING")
-                .setParameter("key", f.key())
-                .setParameter("partnerId", f.partnerId())
-                .setParameter("postedAt", offset(f.postedAt()))
-                .setParameter("pointsIssued", f.pointsIssued())
-                .setParameter("pointsIssuedReversed", f.pointsIssuedReversed())
-                .setParameter("networkFunded", f.networkFunded())
-                .setParameter("networkFundedReversed", f.networkFundedReversed())
-                .setParameter("pointsRedeemed", f.pointsRedeemed())
-                .setParameter("pointsRedeemedReversed", f.pointsRedeemedReversed())
-                .setParameter("pointsConverted", f.pointsConverted())
-                .executeUpdate());
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("INSERT INTO settlement_fact (fact_key, partner_id, posted_at, "
+                                + "points_issued, points_issued_reversed, network_funded, network_funded_reversed, points_redeemed, "
+                                + "points_redeemed_reversed, points_converted) VALUES (:key, :partnerId, :postedAt, :pointsIssued, "
+                                + ":pointsIssuedReversed, :networkFunded, :networkFundedReversed, :pointsRedeemed, :pointsRedeemedReversed, "
+                                + ":pointsConverted) ON CONFLICT (fact_key) DO NOTHING")
+                        .setParameter("key", f.key())
+                        .setParameter("partnerId", f.partnerId())
+                        .setParameter("postedAt", offset(f.postedAt()))
+                        .setParameter("pointsIssued", f.pointsIssued())
+                        .setParameter("pointsIssuedReversed", f.pointsIssuedReversed())
+                        .setParameter("networkFunded", f.networkFunded())
+                        .setParameter("networkFundedReversed", f.networkFundedReversed())
+                        .setParameter("pointsRedeemed", f.pointsRedeemed())
+                        .setParameter("pointsRedeemedReversed", f.pointsRedeemedReversed())
+                        .setParameter("pointsConverted", f.pointsConverted())
+                        .executeUpdate());
     }
 
     /** The totals of the partner's facts no statement holds yet, posted before {@code periodTo}. */
     public Uni<Settlement.Totals> unassignedTotals(String partnerId, Instant periodFrom, Instant periodTo) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(TOTALS
-                                + "WHERE partner_id = :partnerId AND statement_id IS NULL AND posted_at < :periodTo", Object[].class)
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                TOTALS
+                                        + "WHERE partner_id = :partnerId AND statement_id IS NULL AND posted_at < :periodTo",
+                                Object[].class)
                         .setParameter("periodFrom", offset(periodFrom))
                         .setParameter("partnerId", partnerId)
                         .setParameter("periodTo", offset(periodTo))
@@ -74,7 +78,8 @@ public class SettlementRepository {
 
     /** The totals of the facts assigned to the statement. */
     public Uni<Settlement.Totals> statementTotals(UUID statementId, Instant periodFrom) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(TOTALS + "WHERE statement_id = :statementId", Object[].class)
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(TOTALS + "WHERE statement_id = :statementId", Object[].class)
                         .setParameter("periodFrom", offset(periodFrom))
                         .setParameter("statementId", statementId)
                         .getSingleResult())
@@ -86,8 +91,9 @@ public class SettlementRepository {
      * after another). Answers false when there is no such partner.
      */
     public Uni<Boolean> lockPartner(String partnerId) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("SELECT status FROM partner WHERE id = :partnerId FOR UPDATE",
-                                String.class)
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT status FROM partner WHERE id = :partnerId FOR UPDATE", String.class)
                         .setParameter("partnerId", partnerId)
                         .getResultList())
                 .map(rows -> !rows.isEmpty());
@@ -95,8 +101,10 @@ public class SettlementRepository {
 
     /** The last day of the partner's latest closed statement, or null when none is closed. */
     public Uni<LocalDate> lastClosedEnd(String partnerId) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(
-                                "SELECT max(period_end) FROM settlement_statement WHERE partner_id = :partnerId", Object.class)
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT max(period_end) FROM settlement_statement WHERE partner_id = :partnerId",
+                                Object.class)
                         .setParameter("partnerId", partnerId)
                         .getSingleResult())
                 .map(d -> date(d));
@@ -104,47 +112,49 @@ public class SettlementRepository {
 
     /** Assigns to the statement every fact of the partner that no statement holds yet and was posted before {@code periodTo}. */
     public Uni<Integer> assignFacts(UUID statementId, String partnerId, Instant periodTo) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("UPDATE settlement_fact SET statement_id = :statementId "
-                        + "WHERE partner_id = :partnerId AND statement_id IS NULL AND posted_at < :periodTo")
-                .setParameter("statementId", statementId)
-                .setParameter("partnerId", partnerId)
-                .setParameter("periodTo", offset(periodTo))
-                .executeUpdate());
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("UPDATE settlement_fact SET statement_id = :statementId "
+                                + "WHERE partner_id = :partnerId AND statement_id IS NULL AND posted_at < :periodTo")
+                        .setParameter("statementId", statementId)
+                        .setParameter("partnerId", partnerId)
+                        .setParameter("periodTo", offset(periodTo))
+                        .executeUpdate());
     }
 
     /** Stores a closed statement (its figures, its terms and its amounts). */
     public Uni<Integer> insertStatement(SettlementStatement st) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO settlement_statement (" + STATEMENT_COLUMNS
-                        + ", issued_amount, network_fee, reimbursed_amount, net_amount) VALUES (:id, :partnerId, :periodStart, "
-                        + ":periodEnd, :periodFrom, :periodTo, :pointsIssued, :pointsIssuedReversed, :networkFunded, "
-                        + ":networkFundedReversed, :pointsRedeemed, :pointsRedeemedReversed, :pointsConverted, :facts, :lateFacts, "
-                        + ":pointValue, :networkFeeRate, :currency, :closedAt, :closedBy, :issuedAmount, :networkFee, "
-                        + ":reimbursedAmount, :netAmount)")
-                .setParameter("id", UUID.fromString(st.statementId()))
-                .setParameter("partnerId", st.partnerId())
-                .setParameter("periodStart", st.periodStart())
-                .setParameter("periodEnd", st.periodEnd())
-                .setParameter("periodFrom", offset(st.periodFrom()))
-                .setParameter("periodTo", offset(st.periodTo()))
-                .setParameter("pointsIssued", st.pointsIssued())
-                .setParameter("pointsIssuedReversed", st.pointsIssuedReversed())
-                .setParameter("networkFunded", st.networkFundedPoints())
-                .setParameter("networkFundedReversed", st.networkFundedReversed())
-                .setParameter("pointsRedeemed", st.pointsRedeemed())
-                .setParameter("pointsRedeemedReversed", st.pointsRedeemedReversed())
-                .setParameter("pointsConverted", st.pointsConverted())
-                .setParameter("facts", st.facts())
-                .setParameter("lateFacts", st.lateFacts())
-                .setParameter("pointValue", st.pointValue())
-                .setParameter("networkFeeRate", st.networkFeeRate())
-                .setParameter("currency", st.currency())
-                .setParameter("closedAt", offset(st.closedAt()))
-                .setParameter("closedBy", st.closedBy())
-                .setParameter("issuedAmount", st.issuedAmount())
-                .setParameter("networkFee", st.networkFee())
-                .setParameter("reimbursedAmount", st.reimbursedAmount())
-                .setParameter("netAmount", st.netAmount())
-                .executeUpdate());
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("INSERT INTO settlement_statement (" + STATEMENT_COLUMNS
+                                + ", issued_amount, network_fee, reimbursed_amount, net_amount) VALUES (:id, :partnerId, :periodStart, "
+                                + ":periodEnd, :periodFrom, :periodTo, :pointsIssued, :pointsIssuedReversed, :networkFunded, "
+                                + ":networkFundedReversed, :pointsRedeemed, :pointsRedeemedReversed, :pointsConverted, :facts, :lateFacts, "
+                                + ":pointValue, :networkFeeRate, :currency, :closedAt, :closedBy, :issuedAmount, :networkFee, "
+                                + ":reimbursedAmount, :netAmount)")
+                        .setParameter("id", UUID.fromString(st.statementId()))
+                        .setParameter("partnerId", st.partnerId())
+                        .setParameter("periodStart", st.periodStart())
+                        .setParameter("periodEnd", st.periodEnd())
+                        .setParameter("periodFrom", offset(st.periodFrom()))
+                        .setParameter("periodTo", offset(st.periodTo()))
+                        .setParameter("pointsIssued", st.pointsIssued())
+                        .setParameter("pointsIssuedReversed", st.pointsIssuedReversed())
+                        .setParameter("networkFunded", st.networkFundedPoints())
+                        .setParameter("networkFundedReversed", st.networkFundedReversed())
+                        .setParameter("pointsRedeemed", st.pointsRedeemed())
+                        .setParameter("pointsRedeemedReversed", st.pointsRedeemedReversed())
+                        .setParameter("pointsConverted", st.pointsConverted())
+                        .setParameter("facts", st.facts())
+                        .setParameter("lateFacts", st.lateFacts())
+                        .setParameter("pointValue", st.pointValue())
+                        .setParameter("networkFeeRate", st.networkFeeRate())
+                        .setParameter("currency", st.currency())
+                        .setParameter("closedAt", offset(st.closedAt()))
+                        .setParameter("closedBy", st.closedBy())
+                        .setParameter("issuedAmount", st.issuedAmount())
+                        .setParameter("networkFee", st.networkFee())
+                        .setParameter("reimbursedAmount", st.reimbursedAmount())
+                        .setParameter("netAmount", st.netAmount())
+                        .executeUpdate());
     }
 
     /**
@@ -152,19 +162,27 @@ public class SettlementRepository {
      * {@code createdBefore}, with the end of its last closed statement; ordered by partner id.
      */
     public Uni<List<ClosedUpTo>> activatedPartnersCreatedBefore(Instant createdBefore) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("SELECT p.id, (SELECT max(period_end) FROM settlement_statement t "
-                                + "WHERE t.partner_id = p.id) FROM partner p WHERE p.status <> :pending "
-                                + "AND p.created_at < :createdBefore ORDER BY p.id", Object[].class)
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT p.id, (SELECT max(period_end) FROM settlement_statement t "
+                                        + "WHERE t.partner_id = p.id) FROM partner p WHERE p.status <> :pending "
+                                        + "AND p.created_at < :createdBefore ORDER BY p.id",
+                                Object[].class)
                         .setParameter("pending", PartnerStatus.PENDING.name())
                         .setParameter("createdBefore", offset(createdBefore))
                         .getResultList())
-                .map(rows -> rows.stream().map(r -> new ClosedUpTo((String) r[0], date(r[1]))).toList());
+                .map(rows -> rows.stream()
+                        .map(r -> new ClosedUpTo((String) r[0], date(r[1])))
+                        .toList());
     }
 
     /** The partner's closed statements, oldest period first. */
     public Uni<List<SettlementStatement>> statements(String partnerId) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("SELECT " + STATEMENT_COLUMNS
-                                + " FROM settlement_statement WHERE partner_id = :partnerId ORDER BY period_start", Object[].class)
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT " + STATEMENT_COLUMNS
+                                        + " FROM settlement_statement WHERE partner_id = :partnerId ORDER BY period_start",
+                                Object[].class)
                         .setParameter("partnerId", partnerId)
                         .getResultList())
                 .map(rows -> rows.stream().map(SettlementRepository::statement).toList());
@@ -172,8 +190,11 @@ public class SettlementRepository {
 
     /** One closed statement of the partner, or null. */
     public Uni<SettlementStatement> statement(String partnerId, UUID statementId) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("SELECT " + STATEMENT_COLUMNS
-                                + " FROM settlement_statement WHERE partner_id = :partnerId AND id = :statementId", Object[].class)
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT " + STATEMENT_COLUMNS
+                                        + " FROM settlement_statement WHERE partner_id = :partnerId AND id = :statementId",
+                                Object[].class)
                         .setParameter("partnerId", partnerId)
                         .setParameter("statementId", statementId)
                         .getResultList())
@@ -181,13 +202,30 @@ public class SettlementRepository {
     }
 
     private static Settlement.Totals totals(Object[] r, int offset) {
-        return new Settlement.Totals(number(r[offset]), number(r[offset + 1]), number(r[offset + 2]), number(r[offset + 3]),
-                number(r[offset + 4]), number(r[offset + 5]), number(r[offset + 6]), number(r[offset + 7]), number(r[offset + 8]));
+        return new Settlement.Totals(
+                number(r[offset]),
+                number(r[offset + 1]),
+                number(r[offset + 2]),
+                number(r[offset + 3]),
+                number(r[offset + 4]),
+                number(r[offset + 5]),
+                number(r[offset + 6]),
+                number(r[offset + 7]),
+                number(r[offset + 8]));
     }
 
     private static SettlementStatement statement(Object[] r) {
         Settlement.Terms terms = new Settlement.Terms((BigDecimal) r[15], (BigDecimal) r[16], (String) r[17]);
-        return SettlementStatement.of(r[0].toString(), (String) r[1], date(r[2]), date(r[3]), instant(r[4]), instant(r[5]),
-                totals(r, 6), terms, instant(r[18]), (String) r[19]);
+        return SettlementStatement.of(
+                r[0].toString(),
+                (String) r[1],
+                date(r[2]),
+                date(r[3]),
+                instant(r[4]),
+                instant(r[5]),
+                totals(r, 6),
+                terms,
+                instant(r[18]),
+                (String) r[19]);
     }
 }

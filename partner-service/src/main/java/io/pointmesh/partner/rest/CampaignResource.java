@@ -28,14 +28,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestResponse;
-
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/partners/v1/partners/{partnerId}")
 @Tag(name = "campaigns", description = "Bonus campaigns with budgets and A/B splits; mileage programs")
@@ -53,27 +52,55 @@ public class CampaignResource {
             CampaignTarget target,
             @Size(max = 40) String targetValue,
             @Min(0) Long budgetPoints,
-            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") BigDecimal treatmentShare,
-            FundedBy fundedBy) {
-    }
 
-    public record EndRequest(@Size(max = 500) String reason) {
-    }
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1")
+            BigDecimal treatmentShare,
+
+            FundedBy fundedBy) {}
+
+    public record EndRequest(@Size(max = 500) String reason) {}
 
     public record MileageProgramRequest(
             @NotBlank @Size(max = 40) String programCode,
-            @NotNull @DecimalMin(value = "0", inclusive = false) BigDecimal milesPerPoint,
+
+            @NotNull @DecimalMin(value = "0", inclusive = false)
+            BigDecimal milesPerPoint,
+
             @NotNull @Min(1) Long minimumPoints,
-            @NotNull @Min(1) Long stepPoints) {
-    }
+            @NotNull @Min(1) Long stepPoints) {}
 
     @RegisterForReflection
-    public record CampaignView(String campaignId, String partnerId, String name, BonusKind bonusKind, BigDecimal multiplier,
-                               long fixedPoints, Instant startsAt, Instant endsAt, CampaignTarget target, String targetValue,
-                               long budgetPoints, BigDecimal treatmentShare, FundedBy fundedBy, Instant endedAt) {
+    public record CampaignView(
+            String campaignId,
+            String partnerId,
+            String name,
+            BonusKind bonusKind,
+            BigDecimal multiplier,
+            long fixedPoints,
+            Instant startsAt,
+            Instant endsAt,
+            CampaignTarget target,
+            String targetValue,
+            long budgetPoints,
+            BigDecimal treatmentShare,
+            FundedBy fundedBy,
+            Instant endedAt) {
         static CampaignView of(Campaign c) {
-            return new CampaignView(c.id, c.partnerId, c.name, c.bonusKind, c.multiplier, c.fixedPoints, c.startsAt, c.endsAt, c.target,
-                    c.targetValue, c.budgetPoints, c.treatmentShare, c.fundedBy, c.endedAt);
+            return new CampaignView(
+                    c.id,
+                    c.partnerId,
+                    c.name,
+                    c.bonusKind,
+                    c.multiplier,
+                    c.fixedPoints,
+                    c.startsAt,
+                    c.endsAt,
+                    c.target,
+                    c.targetValue,
+                    c.budgetPoints,
+                    c.treatmentShare,
+                    c.fundedBy,
+                    c.endedAt);
         }
     }
 
@@ -86,15 +113,31 @@ public class CampaignResource {
     @POST
     @Path("/campaigns")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
-    @Operation(summary = "Create a campaign: bonus (MULTIPLIER with multiplier, or FIXED with fixedPoints), period, target "
-            + "(EVERYONE, GRADE, SEGMENT with targetValue), budgetPoints (0 = none), treatmentShare (A/B), fundedBy")
-    public Uni<RestResponse<CampaignView>> create(@PathParam("partnerId") String partnerId, @Valid @NotNull CampaignRequest body) {
+    @Operation(
+            summary =
+                    "Create a campaign: bonus (MULTIPLIER with multiplier, or FIXED with fixedPoints), period, target "
+                            + "(EVERYONE, GRADE, SEGMENT with targetValue), budgetPoints (0 = none), treatmentShare (A/B), fundedBy")
+    public Uni<RestResponse<CampaignView>> create(
+            @PathParam("partnerId") String partnerId, @Valid @NotNull CampaignRequest body) {
         caller.requirePartnerOrOperator(partnerId);
-        CampaignCommand cmd = new CampaignCommand(body.name(), body.bonusKind(), body.multiplier(), body.fixedPoints(), body.startsAt(),
-                body.endsAt(), body.target(), body.targetValue(), body.budgetPoints(), body.treatmentShare(), body.fundedBy());
-        return campaigns.create(partnerId, cmd, caller.isOperator(), caller.actor())
+        CampaignCommand cmd = new CampaignCommand(
+                body.name(),
+                body.bonusKind(),
+                body.multiplier(),
+                body.fixedPoints(),
+                body.startsAt(),
+                body.endsAt(),
+                body.target(),
+                body.targetValue(),
+                body.budgetPoints(),
+                body.treatmentShare(),
+                body.fundedBy());
+        return campaigns
+                .create(partnerId, cmd, caller.isOperator(), caller.actor())
                 .map(c -> RestResponse.ResponseBuilder.<CampaignView>created(
-                        URI.create("/partners/v1/partners/" + partnerId + "/campaigns/" + c.id)).entity(CampaignView.of(c)).build());
+                                URI.create("/partners/v1/partners/" + partnerId + "/campaigns/" + c.id))
+                        .entity(CampaignView.of(c))
+                        .build());
     }
 
     @GET
@@ -103,25 +146,35 @@ public class CampaignResource {
     @Operation(summary = "The partner's campaigns")
     public Uni<List<CampaignView>> list(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
-        return campaigns.list(partnerId).map(list -> list.stream().map(CampaignView::of).toList());
+        return campaigns
+                .list(partnerId)
+                .map(list -> list.stream().map(CampaignView::of).toList());
     }
 
     @POST
     @Path("/campaigns/{campaignId}/end")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "End a campaign early; ending an ended campaign changes nothing")
-    public Uni<CampaignView> end(@PathParam("partnerId") String partnerId, @PathParam("campaignId") String campaignId,
-                                 @Valid EndRequest body) {
+    public Uni<CampaignView> end(
+            @PathParam("partnerId") String partnerId,
+            @PathParam("campaignId") String campaignId,
+            @Valid EndRequest body) {
         caller.requirePartnerOrOperator(partnerId);
-        return campaigns.end(partnerId, campaignId, body == null ? null : body.reason()).map(CampaignView::of);
+        return campaigns
+                .end(partnerId, campaignId, body == null ? null : body.reason())
+                .map(CampaignView::of);
     }
 
     @PUT
     @Path("/mileage-program")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Set a mileage partner's conversion terms: milesPerPoint, minimumPoints, stepPoints")
-    public Uni<MileageProgram> mileageProgram(@PathParam("partnerId") String partnerId, @Valid @NotNull MileageProgramRequest body) {
-        return campaigns.publishMileageProgram(partnerId, new MileageProgram(partnerId, body.programCode(), body.milesPerPoint(),
-                body.minimumPoints(), body.stepPoints()), caller.actor());
+    public Uni<MileageProgram> mileageProgram(
+            @PathParam("partnerId") String partnerId, @Valid @NotNull MileageProgramRequest body) {
+        return campaigns.publishMileageProgram(
+                partnerId,
+                new MileageProgram(
+                        partnerId, body.programCode(), body.milesPerPoint(), body.minimumPoints(), body.stepPoints()),
+                caller.actor());
     }
 }

@@ -2,8 +2,10 @@ package io.pointmesh.partner.rest;
 
 import io.pointmesh.partner.PartnerStatus;
 import io.pointmesh.partner.service.PartnerService;
+import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -11,6 +13,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -20,17 +23,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestResponse;
-
-import io.pointmesh.platform.problem.ProblemException;
-import io.quarkus.runtime.annotations.RegisterForReflection;
-import jakarta.validation.constraints.Size;
-
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/partners/v1/partners")
 @Tag(name = "partners", description = "Partner onboarding and lifecycle")
@@ -48,17 +46,21 @@ public class PartnerResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Register a partner (status PENDING until activated)")
     public Uni<RestResponse<PartnerView>> register(@Valid @NotNull PartnerRequests.RegisterPartner request) {
-        return service.register(request, caller.actor()).map(p -> RestResponse.ResponseBuilder
-                .<PartnerView>created(URI.create("/partners/v1/partners/" + p.id)).entity(PartnerView.of(p)).build());
+        return service.register(request, caller.actor())
+                .map(p -> RestResponse.ResponseBuilder.<PartnerView>created(URI.create("/partners/v1/partners/" + p.id))
+                        .entity(PartnerView.of(p))
+                        .build());
     }
 
     @GET
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "List partners, optionally by status")
-    public Uni<List<PartnerView>> list(@QueryParam("status") PartnerStatus status,
-                                       @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-                                       @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
-        return service.list(status, offset, limit).map(l -> l.stream().map(PartnerView::of).toList());
+    public Uni<List<PartnerView>> list(
+            @QueryParam("status") PartnerStatus status,
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
+        return service.list(status, offset, limit)
+                .map(l -> l.stream().map(PartnerView::of).toList());
     }
 
     @GET
@@ -71,26 +73,31 @@ public class PartnerResource {
     }
 
     /** Why an operator changes a partner's status (kept in the audit trail and the event). */
-    public record TransitionRequest(@Size(max = 500) String reason) {
-    }
+    public record TransitionRequest(@Size(max = 500) String reason) {}
 
     /** The partner after a transition; clientId and clientSecret only when they were just issued (shown once). */
     @RegisterForReflection
     public record TransitionView(String partnerId, PartnerStatus status, String clientId, String clientSecret) {
         static TransitionView of(PartnerService.Transition t) {
-            return new TransitionView(t.partner().id, t.partner().status, t.credentials() == null ? t.partner().clientId
-                    : t.credentials().clientId(), t.credentials() == null ? null : t.credentials().clientSecret());
+            return new TransitionView(
+                    t.partner().id,
+                    t.partner().status,
+                    t.credentials() == null
+                            ? t.partner().clientId
+                            : t.credentials().clientId(),
+                    t.credentials() == null ? null : t.credentials().clientSecret());
         }
     }
 
     @RegisterForReflection
-    public record AuditView(String action, String statusBefore, String statusAfter, String actor, String reason, Instant at) {
-    }
+    public record AuditView(
+            String action, String statusBefore, String statusAfter, String actor, String reason, Instant at) {}
 
     @POST
     @Path("/{partnerId}/activation")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Activate a PENDING partner: creates its OIDC client and answers clientId and clientSecret, once")
+    @Operation(
+            summary = "Activate a PENDING partner: creates its OIDC client and answers clientId and clientSecret, once")
     public Uni<TransitionView> activate(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
         return service.activate(partnerId, caller.actor(), reason(body, false)).map(TransitionView::of);
     }
@@ -124,7 +131,8 @@ public class PartnerResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Issue a new client secret; the old one stops working")
     public Uni<TransitionView> rotate(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
-        return service.rotateCredentials(partnerId, caller.actor(), reason(body, false)).map(TransitionView::of);
+        return service.rotateCredentials(partnerId, caller.actor(), reason(body, false))
+                .map(TransitionView::of);
     }
 
     @GET
@@ -133,12 +141,15 @@ public class PartnerResource {
     @Operation(summary = "The partner's lifecycle audit trail: who, when, why")
     public Uni<List<AuditView>> history(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
-        return service.history(partnerId).map(list -> list.stream()
-                .map(a -> new AuditView(a.action, a.statusBefore, a.statusAfter, a.actor, a.reason, a.at)).toList());
+        return service.history(partnerId)
+                .map(list -> list.stream()
+                        .map(a -> new AuditView(a.action, a.statusBefore, a.statusAfter, a.actor, a.reason, a.at))
+                        .toList());
     }
 
     private static String reason(TransitionRequest body, boolean required) {
-        String reason = body == null || body.reason() == null ? null : body.reason().strip();
+        String reason =
+                body == null || body.reason() == null ? null : body.reason().strip();
         if (required && (reason == null || reason.isEmpty())) {
             throw ProblemException.invalidField("reason", "required");
         }

@@ -22,14 +22,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 import java.net.URI;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Settlement statements: JSON by default, CSV on {@code Accept: text/csv}. Partners read their
@@ -41,8 +40,8 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public class SettlementResource {
 
-    public record CloseRequest(@NotNull LocalDate periodStart, @NotNull LocalDate periodEnd) {
-    }
+    public record CloseRequest(
+            @NotNull LocalDate periodStart, @NotNull LocalDate periodEnd) {}
 
     @Inject
     Caller caller;
@@ -70,14 +69,19 @@ public class SettlementResource {
     @GET
     @Path("/preview")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
-    @Operation(summary = "The statement a period would close as now (status OPEN; nothing stored). Default: this month so far")
-    public Uni<Response> preview(@PathParam("partnerId") String partnerId, @QueryParam("periodStart") String periodStart,
-                                 @QueryParam("periodEnd") String periodEnd) {
+    @Operation(
+            summary =
+                    "The statement a period would close as now (status OPEN; nothing stored). Default: this month so far")
+    public Uni<Response> preview(
+            @PathParam("partnerId") String partnerId,
+            @QueryParam("periodStart") String periodStart,
+            @QueryParam("periodEnd") String periodEnd) {
         caller.requirePartnerOrOperator(partnerId);
         LocalDate today = LocalDate.now(clock.withZone(config.zone()));
         LocalDate start = periodStart == null ? today.withDayOfMonth(1) : date("periodStart", periodStart);
         LocalDate end = periodEnd == null ? today : date("periodEnd", periodEnd);
-        return settlement.preview(partnerId, start, end)
+        return settlement
+                .preview(partnerId, start, end)
                 .map(st -> answer("settlement-" + partnerId + "-" + start + "-" + end, List.of(st), st));
     }
 
@@ -87,22 +91,32 @@ public class SettlementResource {
     @Operation(summary = "One closed statement (CSV with Accept: text/csv)")
     public Uni<Response> one(@PathParam("partnerId") String partnerId, @PathParam("statementId") String statementId) {
         caller.requirePartnerOrOperator(partnerId);
-        return settlement.statement(partnerId, statementId).map(st -> answer("settlement-" + statementId, List.of(st), st));
+        return settlement
+                .statement(partnerId, statementId)
+                .map(st -> answer("settlement-" + statementId, List.of(st), st));
     }
 
     @POST
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Close the partner's statement for a period on demand (periodEnd inclusive); the period must have ended")
+    @Operation(
+            summary =
+                    "Close the partner's statement for a period on demand (periodEnd inclusive); the period must have ended")
     public Uni<Response> close(@PathParam("partnerId") String partnerId, @Valid @NotNull CloseRequest body) {
-        return settlement.close(partnerId, body.periodStart(), body.periodEnd(), caller.actor())
-                .map(st -> Response.created(URI.create("/partners/v1/partners/" + partnerId + "/settlements/" + st.statementId()))
-                        .type(MediaType.APPLICATION_JSON_TYPE).entity(st).build());
+        return settlement
+                .close(partnerId, body.periodStart(), body.periodEnd(), caller.actor())
+                .map(st -> Response.created(
+                                URI.create("/partners/v1/partners/" + partnerId + "/settlements/" + st.statementId()))
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(st)
+                        .build());
     }
 
     /** {@code json}: the JSON answer (one statement or the list); CSV has a row per statement either way. */
     private Response answer(String fileName, List<SettlementStatement> statements, Object json) {
         if (Csv.wanted(headers)) {
-            return Csv.response(fileName + ".csv", SettlementStatement.CSV_COLUMNS,
+            return Csv.response(
+                    fileName + ".csv",
+                    SettlementStatement.CSV_COLUMNS,
                     statements.stream().map(SettlementStatement::csvValues).toList());
         }
         return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();

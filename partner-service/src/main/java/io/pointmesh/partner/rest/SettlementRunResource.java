@@ -16,13 +16,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The network-wide settlement run: operators close a month for every partner at once. */
 @Path("/partners/v1/settlements")
@@ -31,8 +30,9 @@ import java.util.Objects;
 @Consumes(MediaType.APPLICATION_JSON)
 public class SettlementRunResource {
 
-    public record MonthlyCloseRequest(@NotNull @Pattern(regexp = "\\d{4}-\\d{2}", message = "a month as YYYY-MM") String month) {
-    }
+    public record MonthlyCloseRequest(
+            @NotNull @Pattern(regexp = "\\d{4}-\\d{2}", message = "a month as YYYY-MM")
+            String month) {}
 
     @Inject
     Caller caller;
@@ -43,8 +43,9 @@ public class SettlementRunResource {
     @POST
     @Path("/monthly-close")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Close a month for every activated partner (what the hourly job does once a month has ended); "
-            + "answers the statements closed now")
+    @Operation(
+            summary = "Close a month for every activated partner (what the hourly job does once a month has ended); "
+                    + "answers the statements closed now")
     public Uni<List<SettlementStatement>> closeMonth(@Valid @NotNull MonthlyCloseRequest body) {
         YearMonth month;
         try {
@@ -52,6 +53,8 @@ public class SettlementRunResource {
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidField("month", "a month as YYYY-MM");
         }
-        return settlement.closeMonth(month, caller.actor()).map(list -> list.stream().filter(Objects::nonNull).toList());
+        return settlement
+                .closeMonth(month, caller.actor())
+                .map(list -> list.stream().filter(Objects::nonNull).toList());
     }
 }

@@ -25,15 +25,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestResponse;
-
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/partners/v1/partners/{partnerId}")
 @Tag(name = "stores and earn rules", description = "A partner's stores and its effective-dated earn rules")
@@ -42,11 +41,13 @@ import java.util.Map;
 public class StoreAndRuleResource {
 
     public record StoreRequest(
-            @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9-]{0,31}", message = "letters, digits and dashes, at most 32") String code,
+            @NotBlank
+            @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9-]{0,31}", message = "letters, digits and dashes, at most 32")
+            String code,
+
             @NotBlank @Size(max = 100) String name,
             @NotNull StoreChannel channel,
-            @Size(max = 60) String region) {
-    }
+            @Size(max = 60) String region) {}
 
     public record EarnRuleRequest(
             @NotNull BigDecimal baseRate,
@@ -57,8 +58,7 @@ public class StoreAndRuleResource {
             @Min(0) @Max(90) Integer pendingDays,
             @Min(1) @Max(120) Integer validityMonths,
             @Min(0) @Max(90) Integer backdatingDays,
-            Instant effectiveFrom) {
-    }
+            Instant effectiveFrom) {}
 
     @Inject
     Caller caller;
@@ -70,11 +70,14 @@ public class StoreAndRuleResource {
     @Path("/stores")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "Open a store (code unique within the partner): the partner itself or an operator")
-    public Uni<RestResponse<Store>> openStore(@PathParam("partnerId") String partnerId, @Valid @NotNull StoreRequest body) {
+    public Uni<RestResponse<Store>> openStore(
+            @PathParam("partnerId") String partnerId, @Valid @NotNull StoreRequest body) {
         caller.requirePartnerOrOperator(partnerId);
         return service.openStore(partnerId, body.code(), body.name().strip(), body.channel(), body.region())
-                .map(s -> RestResponse.ResponseBuilder.<Store>created(URI.create("/partners/v1/partners/" + partnerId + "/stores/" + s.code()))
-                        .entity(s).build());
+                .map(s -> RestResponse.ResponseBuilder.<Store>created(
+                                URI.create("/partners/v1/partners/" + partnerId + "/stores/" + s.code()))
+                        .entity(s)
+                        .build());
     }
 
     @POST
@@ -99,13 +102,23 @@ public class StoreAndRuleResource {
     @PUT
     @Path("/earn-rules")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Publish a new earn rule version (operator, under the partner's contract): baseRate 0.001-0.1, "
-            + "pendingDays, validityMonths, effectiveFrom (default now, never in the past)")
+    @Operation(
+            summary = "Publish a new earn rule version (operator, under the partner's contract): baseRate 0.001-0.1, "
+                    + "pendingDays, validityMonths, effectiveFrom (default now, never in the past)")
     public Uni<EarnRule> publishRule(@PathParam("partnerId") String partnerId, @Valid @NotNull EarnRuleRequest body) {
-        EarnRule rule = new EarnRule(0, body.baseRate(), body.storeRates(), body.categoryRates(), body.minimumPurchase(),
-                body.perTransactionCap(), body.pendingDays() == null ? 0 : body.pendingDays(),
-                body.validityMonths() == null ? 60 : body.validityMonths(), body.backdatingDays() == null ? 30 : body.backdatingDays(),
-                body.effectiveFrom(), null, null);
+        EarnRule rule = new EarnRule(
+                0,
+                body.baseRate(),
+                body.storeRates(),
+                body.categoryRates(),
+                body.minimumPurchase(),
+                body.perTransactionCap(),
+                body.pendingDays() == null ? 0 : body.pendingDays(),
+                body.validityMonths() == null ? 60 : body.validityMonths(),
+                body.backdatingDays() == null ? 30 : body.backdatingDays(),
+                body.effectiveFrom(),
+                null,
+                null);
         return service.publishRule(partnerId, rule, caller.actor());
     }
 

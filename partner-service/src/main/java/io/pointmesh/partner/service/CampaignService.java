@@ -20,7 +20,6 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.Arrays;
@@ -31,10 +30,18 @@ import java.util.UUID;
 @ApplicationScoped
 public class CampaignService {
 
-    public record CampaignCommand(String name, BonusKind bonusKind, BigDecimal multiplier, Long fixedPoints,
-                                  java.time.Instant startsAt, java.time.Instant endsAt, CampaignTarget target, String targetValue,
-                                  Long budgetPoints, BigDecimal treatmentShare, FundedBy fundedBy) {
-    }
+    public record CampaignCommand(
+            String name,
+            BonusKind bonusKind,
+            BigDecimal multiplier,
+            Long fixedPoints,
+            java.time.Instant startsAt,
+            java.time.Instant endsAt,
+            CampaignTarget target,
+            String targetValue,
+            Long budgetPoints,
+            BigDecimal treatmentShare,
+            FundedBy fundedBy) {}
 
     @Inject
     PartnerRepository partners;
@@ -52,14 +59,22 @@ public class CampaignService {
     public Uni<Campaign> create(String partnerId, CampaignCommand cmd, boolean byOperator, String actor) {
         FundedBy fundedBy = cmd.fundedBy() == null ? FundedBy.PARTNER : cmd.fundedBy();
         if (fundedBy == FundedBy.NETWORK && !byOperator) {
-            return Uni.createFrom().failure(ProblemException.forbidden("network-funding", "only operators fund campaigns from the network"));
+            return Uni.createFrom()
+                    .failure(ProblemException.forbidden(
+                            "network-funding", "only operators fund campaigns from the network"));
         }
-        if (cmd.bonusKind() == BonusKind.MULTIPLIER && (cmd.multiplier() == null || cmd.multiplier().compareTo(BigDecimal.ONE) <= 0
-                || cmd.multiplier().compareTo(BigDecimal.TEN) > 0)) {
-            return Uni.createFrom().failure(ProblemException.invalidField("multiplier", "a multiplier campaign needs a multiplier above 1, at most 10"));
+        if (cmd.bonusKind() == BonusKind.MULTIPLIER
+                && (cmd.multiplier() == null
+                        || cmd.multiplier().compareTo(BigDecimal.ONE) <= 0
+                        || cmd.multiplier().compareTo(BigDecimal.TEN) > 0)) {
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "multiplier", "a multiplier campaign needs a multiplier above 1, at most 10"));
         }
         if (cmd.bonusKind() == BonusKind.FIXED && (cmd.fixedPoints() == null || cmd.fixedPoints() <= 0)) {
-            return Uni.createFrom().failure(ProblemException.invalidField("fixedPoints", "a fixed campaign needs positive fixedPoints"));
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "fixedPoints", "a fixed campaign needs positive fixedPoints"));
         }
         if (!cmd.endsAt().isAfter(cmd.startsAt())) {
             return Uni.createFrom().failure(ProblemException.invalidField("endsAt", "after startsAt"));
@@ -68,13 +83,21 @@ public class CampaignService {
         String targetValue = target == CampaignTarget.EVERYONE ? null : cmd.targetValue();
         if (target == CampaignTarget.GRADE && !isOneOf(targetValue, Grade.values())
                 || target == CampaignTarget.SEGMENT && !isOneOf(targetValue, Segment.values())) {
-            return Uni.createFrom().failure(ProblemException.invalidField("targetValue", "a grade (" + Arrays.toString(Grade.values())
-                    + ") or a segment (" + Arrays.toString(Segment.values()) + ") matching the target"));
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "targetValue",
+                            "a grade (" + Arrays.toString(Grade.values()) + ") or a segment ("
+                                    + Arrays.toString(Segment.values()) + ") matching the target"));
         }
-        return partners.findById(partnerId).onItem().ifNull().failWith(() -> ProblemException.notFound("partner", partnerId))
+        return partners.findById(partnerId)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("partner", partnerId))
                 .chain(p -> {
                     if (p.status != PartnerStatus.ACTIVE) {
-                        return Uni.createFrom().failure(ProblemException.conflict("partner-not-active", "campaigns need an ACTIVE partner"));
+                        return Uni.createFrom()
+                                .failure(ProblemException.conflict(
+                                        "partner-not-active", "campaigns need an ACTIVE partner"));
                     }
                     Campaign c = new Campaign();
                     c.id = UUID.randomUUID().toString();
@@ -92,9 +115,21 @@ public class CampaignService {
                     c.fundedBy = fundedBy;
                     c.createdBy = actor;
                     c.createdAt = clock.instant();
-                    return c.<Campaign>persist().call(saved -> outbox.publish(new CampaignPublished(c.id, partnerId, c.name, c.bonusKind,
-                            c.multiplier, c.fixedPoints, c.startsAt, c.endsAt, c.target, c.targetValue, c.budgetPoints, c.treatmentShare,
-                            c.fundedBy)));
+                    return c.<Campaign>persist()
+                            .call(saved -> outbox.publish(new CampaignPublished(
+                                    c.id,
+                                    partnerId,
+                                    c.name,
+                                    c.bonusKind,
+                                    c.multiplier,
+                                    c.fixedPoints,
+                                    c.startsAt,
+                                    c.endsAt,
+                                    c.target,
+                                    c.targetValue,
+                                    c.budgetPoints,
+                                    c.treatmentShare,
+                                    c.fundedBy)));
                 });
     }
 
@@ -111,7 +146,8 @@ public class CampaignService {
 
     @WithSession
     public Uni<List<Campaign>> list(String partnerId) {
-        return Campaign.<Campaign>find("partnerId = ?1 order by startsAt, id", partnerId).list();
+        return Campaign.<Campaign>find("partnerId = ?1 order by startsAt, id", partnerId)
+                .list();
     }
 
     private Uni<Campaign> campaign(String partnerId, String campaignId) {
@@ -126,11 +162,22 @@ public class CampaignService {
     /** The conversion terms of a mileage partner (operators); each change is an event the ledger converts with. */
     @WithTransaction
     public Uni<MileageProgram> publishMileageProgram(String partnerId, MileageProgram program, String actor) {
-        return partners.findById(partnerId).onItem().ifNull().failWith(() -> ProblemException.notFound("partner", partnerId))
+        return partners.findById(partnerId)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("partner", partnerId))
                 .chain(p -> mileagePrograms.upsert(partnerId, program, actor, clock.instant()))
-                .chain(() -> outbox.publish(new MileageProgramPublished(partnerId, program.programCode(), program.milesPerPoint(),
-                        program.minimumPoints(), program.stepPoints())))
-                .replaceWith(new MileageProgram(partnerId, program.programCode(), program.milesPerPoint(), program.minimumPoints(),
+                .chain(() -> outbox.publish(new MileageProgramPublished(
+                        partnerId,
+                        program.programCode(),
+                        program.milesPerPoint(),
+                        program.minimumPoints(),
+                        program.stepPoints())))
+                .replaceWith(new MileageProgram(
+                        partnerId,
+                        program.programCode(),
+                        program.milesPerPoint(),
+                        program.minimumPoints(),
                         program.stepPoints()));
     }
 

@@ -6,7 +6,6 @@ import io.pointmesh.platform.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -49,28 +48,63 @@ public class KeycloakPartnerCredentials implements PartnerCredentials {
                         .replaceWith(new Credentials(clientId, secret));
             }
             Map<String, Object> client = Map.of(
-                    "clientId", clientId,
-                    "name", "pointmesh partner " + partnerId,
-                    "enabled", true,
-                    "publicClient", false,
-                    "clientAuthenticatorType", "client-secret",
-                    "secret", secret,
-                    "serviceAccountsEnabled", true,
-                    "standardFlowEnabled", false,
-                    "directAccessGrantsEnabled", false,
-                    "protocolMappers", List.of(
-                            mapper("pointmesh-api-audience", "oidc-audience-mapper",
-                                    Map.of("included.custom.audience", "pointmesh-api", "access.token.claim", "true", "id.token.claim", "false")),
+                    "clientId",
+                    clientId,
+                    "name",
+                    "pointmesh partner " + partnerId,
+                    "enabled",
+                    true,
+                    "publicClient",
+                    false,
+                    "clientAuthenticatorType",
+                    "client-secret",
+                    "secret",
+                    secret,
+                    "serviceAccountsEnabled",
+                    true,
+                    "standardFlowEnabled",
+                    false,
+                    "directAccessGrantsEnabled",
+                    false,
+                    "protocolMappers",
+                    List.of(
+                            mapper(
+                                    "pointmesh-api-audience",
+                                    "oidc-audience-mapper",
+                                    Map.of(
+                                            "included.custom.audience",
+                                            "pointmesh-api",
+                                            "access.token.claim",
+                                            "true",
+                                            "id.token.claim",
+                                            "false")),
                             mapper("partner-role", "oidc-hardcoded-role-mapper", Map.of("role", "partner")),
-                            mapper("partner-id", "oidc-hardcoded-claim-mapper", Map.of("claim.name", "partner_id",
-                                    "claim.value", partnerId, "jsonType.label", "String", "access.token.claim", "true",
-                                    "id.token.claim", "false", "userinfo.token.claim", "false"))));
+                            mapper(
+                                    "partner-id",
+                                    "oidc-hardcoded-claim-mapper",
+                                    Map.of(
+                                            "claim.name",
+                                            "partner_id",
+                                            "claim.value",
+                                            partnerId,
+                                            "jsonType.label",
+                                            "String",
+                                            "access.token.claim",
+                                            "true",
+                                            "id.token.claim",
+                                            "false",
+                                            "userinfo.token.claim",
+                                            "false"))));
             // Not "defaultClientScopes" in the new client: that would replace the realm's default scopes
             // (roles, basic, ...) instead of adding to them.
             return send(token, "POST", "/clients", client, 201)
                     .chain(() -> find(token, clientId))
-                    .chain(created -> grantPointsWrite(token, created.orElseThrow(() -> new IllegalStateException(
-                            "the identity provider created " + clientId + " but does not show it")).path("id").asText()))
+                    .chain(created -> grantPointsWrite(
+                            token,
+                            created.orElseThrow(() -> new IllegalStateException(
+                                            "the identity provider created " + clientId + " but does not show it"))
+                                    .path("id")
+                                    .asText()))
                     .replaceWith(new Credentials(clientId, secret));
         }));
     }
@@ -79,7 +113,8 @@ public class KeycloakPartnerCredentials implements PartnerCredentials {
     public Uni<Credentials> rotate(String clientId) {
         return token().chain(token -> find(token, clientId).chain(existing -> {
             if (existing.isEmpty()) {
-                return Uni.createFrom().failure(ProblemException.conflict("no-client", "the partner has no OIDC client"));
+                return Uni.createFrom()
+                        .failure(ProblemException.conflict("no-client", "the partner has no OIDC client"));
             }
             String uuid = existing.get().path("id").asText();
             String secret = newSecret();
@@ -92,8 +127,16 @@ public class KeycloakPartnerCredentials implements PartnerCredentials {
 
     @Override
     public Uni<Void> disable(String clientId) {
-        return token().chain(token -> find(token, clientId).chain(existing -> existing.isEmpty() ? Uni.createFrom().voidItem()
-                : send(token, "PUT", "/clients/" + existing.get().path("id").asText(), Map.of("enabled", false), 204).replaceWithVoid()));
+        return token().chain(token -> find(token, clientId)
+                .chain(existing -> existing.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : send(
+                                        token,
+                                        "PUT",
+                                        "/clients/" + existing.get().path("id").asText(),
+                                        Map.of("enabled", false),
+                                        204)
+                                .replaceWithVoid()));
     }
 
     /** Whether partner-service may touch this client at all: a partner's, {@code partner-<id>}. */
@@ -106,12 +149,19 @@ public class KeycloakPartnerCredentials implements PartnerCredentials {
         return admin.get(token, "/client-scopes").chain(scopes -> {
             for (JsonNode scope : scopes) {
                 if (POINTS_WRITE.equals(scope.path("name").asText())) {
-                    return send(token, "PUT", "/clients/" + clientUuid + "/default-client-scopes/" + scope.path("id").asText(),
-                            Map.of(), 204).replaceWithVoid();
+                    return send(
+                                    token,
+                                    "PUT",
+                                    "/clients/" + clientUuid + "/default-client-scopes/"
+                                            + scope.path("id").asText(),
+                                    Map.of(),
+                                    204)
+                            .replaceWithVoid();
                 }
             }
-            return Uni.createFrom().failure(new IllegalStateException("the realm has no client scope " + POINTS_WRITE
-                    + ": import the current realm (deploy/keycloak/pointmesh-realm.json)"));
+            return Uni.createFrom()
+                    .failure(new IllegalStateException("the realm has no client scope " + POINTS_WRITE
+                            + ": import the current realm (deploy/keycloak/pointmesh-realm.json)"));
         });
     }
 
@@ -132,8 +182,9 @@ public class KeycloakPartnerCredentials implements PartnerCredentials {
     /** The partner's client, by its exact client id; never a client of another shape. */
     private Uni<Optional<JsonNode>> find(String token, String clientId) {
         if (!isPartnerClient(clientId)) {
-            return Uni.createFrom().failure(new IllegalArgumentException(
-                    "partner-service only manages partners' clients (" + PREFIX + "<id>), not " + clientId));
+            return Uni.createFrom()
+                    .failure(new IllegalArgumentException(
+                            "partner-service only manages partners' clients (" + PREFIX + "<id>), not " + clientId));
         }
         return admin.get(token, "/clients?clientId=" + KeycloakAdmin.encode(clientId))
                 .map(list -> {

@@ -10,8 +10,7 @@ import io.smallrye.mutiny.Uni;
 public interface PartnerCredentials {
 
     /** A client id and its secret, shown to the partner once. */
-    record Credentials(String clientId, String clientSecret) {
-    }
+    record Credentials(String clientId, String clientSecret) {}
 
     /** Creates (or, if it exists, re-enables with a new secret) the partner's confidential client. */
     Uni<Credentials> issue(String partnerId);

@@ -6,13 +6,13 @@ import io.pointmesh.events.partner.PartnerOffboarded;
 import io.pointmesh.events.partner.PartnerRegistered;
 import io.pointmesh.events.partner.PartnerReinstated;
 import io.pointmesh.events.partner.PartnerSuspended;
-import io.pointmesh.partner.PartnerAudit;
-import io.pointmesh.partner.service.PartnerCredentials.Credentials;
 import io.pointmesh.partner.BusinessRegistrationNumber;
 import io.pointmesh.partner.Partner;
+import io.pointmesh.partner.PartnerAudit;
 import io.pointmesh.partner.PartnerStatus;
 import io.pointmesh.partner.repository.PartnerRepository;
 import io.pointmesh.partner.rest.PartnerRequests.RegisterPartner;
+import io.pointmesh.partner.service.PartnerCredentials.Credentials;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -20,7 +20,6 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -42,20 +41,23 @@ public class PartnerService {
     PartnerCredentials credentials;
 
     /** A transition's outcome: the partner, and the credentials when the transition issued them (shown once). */
-    public record Transition(Partner partner, Credentials credentials) {
-    }
+    public record Transition(Partner partner, Credentials credentials) {}
 
     @WithTransaction
     public Uni<Partner> register(RegisterPartner request, String actor) {
         String brn = BusinessRegistrationNumber.normalize(request.businessRegistrationNumber());
         if (brn == null) {
-            return Uni.createFrom().failure(ProblemException.invalidField("businessRegistrationNumber",
-                    "must be a valid business registration number (###-##-#####, with its check digit)"));
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "businessRegistrationNumber",
+                            "must be a valid business registration number (###-##-#####, with its check digit)"));
         }
         return partners.existsByRegistrationNumber(brn).chain(exists -> {
             if (exists) {
-                return Uni.createFrom().failure(ProblemException.conflict("duplicate-business-registration-number",
-                        "a partner with business registration number " + brn + " is already registered"));
+                return Uni.createFrom()
+                        .failure(ProblemException.conflict(
+                                "duplicate-business-registration-number",
+                                "a partner with business registration number " + brn + " is already registered"));
             }
             Partner p = new Partner();
             p.id = UUID.randomUUID().toString();
@@ -71,20 +73,22 @@ public class PartnerService {
             p.updatedAt = p.createdAt;
             return partners.persist(p)
                     .call(saved -> audit(saved, "REGISTERED", null, actor, null))
-                    .call(saved -> outbox.publish(new PartnerRegistered(saved.id, saved.legalName, brn, saved.category)));
+                    .call(saved ->
+                            outbox.publish(new PartnerRegistered(saved.id, saved.legalName, brn, saved.category)));
         });
     }
 
     @WithSession
     public Uni<List<Partner>> list(PartnerStatus status, int offset, int limit) {
-        var query = status == null ? partners.find("order by createdAt, id") : partners.find("status = ?1 order by createdAt, id", status);
+        var query = status == null
+                ? partners.find("order by createdAt, id")
+                : partners.find("status = ?1 order by createdAt, id", status);
         return query.range(offset, offset + limit - 1).list();
     }
 
     @WithSession
     public Uni<Partner> get(String id) {
-        return partners.findById(id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("partner", id));
+        return partners.findById(id).onItem().ifNull().failWith(() -> ProblemException.notFound("partner", id));
     }
 
     /** PENDING -> ACTIVE: creates the partner's OIDC client; the secret is in the answer, and nowhere else. */
@@ -94,7 +98,13 @@ public class PartnerService {
             require(p, "activate", PartnerStatus.PENDING);
             return credentials.issue(p.id).chain(c -> {
                 p.clientId = c.clientId();
-                return move(p, PartnerStatus.ACTIVE, "ACTIVATED", actor, reason, new PartnerActivated(p.id, c.clientId(), actor, reason))
+                return move(
+                                p,
+                                PartnerStatus.ACTIVE,
+                                "ACTIVATED",
+                                actor,
+                                reason,
+                                new PartnerActivated(p.id, c.clientId(), actor, reason))
                         .map(saved -> new Transition(saved, c));
             });
         });
@@ -105,7 +115,13 @@ public class PartnerService {
     public Uni<Transition> suspend(String id, String actor, String reason) {
         return load(id).chain(p -> {
             require(p, "suspend", PartnerStatus.ACTIVE);
-            return move(p, PartnerStatus.SUSPENDED, "SUSPENDED", actor, reason, new PartnerSuspended(p.id, actor, reason))
+            return move(
+                            p,
+                            PartnerStatus.SUSPENDED,
+                            "SUSPENDED",
+                            actor,
+                            reason,
+                            new PartnerSuspended(p.id, actor, reason))
                     .map(saved -> new Transition(saved, null));
         });
     }
@@ -115,7 +131,13 @@ public class PartnerService {
     public Uni<Transition> reinstate(String id, String actor, String reason) {
         return load(id).chain(p -> {
             require(p, "reinstate", PartnerStatus.SUSPENDED);
-            return move(p, PartnerStatus.ACTIVE, "REINSTATED", actor, reason, new PartnerReinstated(p.id, actor, reason))
+            return move(
+                            p,
+                            PartnerStatus.ACTIVE,
+                            "REINSTATED",
+                            actor,
+                            reason,
+                            new PartnerReinstated(p.id, actor, reason))
                     .map(saved -> new Transition(saved, null));
         });
     }
@@ -126,8 +148,14 @@ public class PartnerService {
         return load(id).chain(p -> {
             require(p, "offboard", PartnerStatus.PENDING, PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED);
             Uni<Void> disable = p.clientId == null ? Uni.createFrom().voidItem() : credentials.disable(p.clientId);
-            return disable.chain(() -> move(p, PartnerStatus.OFFBOARDED, "OFFBOARDED", actor, reason,
-                    new PartnerOffboarded(p.id, actor, reason))).map(saved -> new Transition(saved, null));
+            return disable.chain(() -> move(
+                            p,
+                            PartnerStatus.OFFBOARDED,
+                            "OFFBOARDED",
+                            actor,
+                            reason,
+                            new PartnerOffboarded(p.id, actor, reason)))
+                    .map(saved -> new Transition(saved, null));
         });
     }
 
@@ -136,14 +164,17 @@ public class PartnerService {
     public Uni<Transition> rotateCredentials(String id, String actor, String reason) {
         return load(id).chain(p -> {
             require(p, "rotate the credentials of", PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED);
-            return credentials.rotate(p.clientId).chain(c -> audit(p, "CREDENTIALS_ROTATED", p.status, actor, reason)
-                    .replaceWith(new Transition(p, c)));
+            return credentials
+                    .rotate(p.clientId)
+                    .chain(c -> audit(p, "CREDENTIALS_ROTATED", p.status, actor, reason)
+                            .replaceWith(new Transition(p, c)));
         });
     }
 
     @WithSession
     public Uni<List<PartnerAudit>> history(String id) {
-        return load(id).chain(p -> PartnerAudit.<PartnerAudit>find("partnerId = ?1 order by at, id", id).list());
+        return load(id).chain(p -> PartnerAudit.<PartnerAudit>find("partnerId = ?1 order by at, id", id)
+                .list());
     }
 
     private Uni<Partner> load(String id) {
@@ -159,11 +190,14 @@ public class PartnerService {
         throw ProblemException.conflict("invalid-transition", "cannot " + action + " a partner that is " + p.status);
     }
 
-    private Uni<Partner> move(Partner p, PartnerStatus to, String action, String actor, String reason, DomainEvent event) {
+    private Uni<Partner> move(
+            Partner p, PartnerStatus to, String action, String actor, String reason, DomainEvent event) {
         PartnerStatus from = p.status;
         p.status = to;
         p.updatedAt = clock.instant();
-        return partners.persist(p).call(saved -> audit(saved, action, from, actor, reason)).call(saved -> outbox.publish(event));
+        return partners.persist(p)
+                .call(saved -> audit(saved, action, from, actor, reason))
+                .call(saved -> outbox.publish(event));
     }
 
     private Uni<PartnerAudit> audit(Partner p, String action, PartnerStatus before, String actor, String reason) {

@@ -5,7 +5,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.time.Clock;
 import java.time.YearMonth;
 
@@ -24,14 +23,21 @@ public class SettlementJobs {
     @Inject
     Clock clock;
 
-    @Scheduled(every = "${pointmesh.settlement.monthly-close-every:1h}", delayed = "30s",
+    @Scheduled(
+            every = "${pointmesh.settlement.monthly-close-every:1h}",
+            delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> closePreviousMonth() {
         if (!config.monthlyCloseEnabled()) {
             return Uni.createFrom().voidItem();
         }
         YearMonth previous = YearMonth.now(clock.withZone(config.zone())).minusMonths(1);
-        if (previous.plusMonths(1).atDay(1).atStartOfDay(config.zone()).toInstant().plus(config.closeAfter()).isAfter(clock.instant())) {
+        if (previous.plusMonths(1)
+                .atDay(1)
+                .atStartOfDay(config.zone())
+                .toInstant()
+                .plus(config.closeAfter())
+                .isAfter(clock.instant())) {
             return Uni.createFrom().voidItem();
         }
         return settlement.closeMonth(previous, ACTOR).replaceWithVoid();

@@ -15,14 +15,13 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Settlement statements per partner, built from the ledger's events (see V5__settlement.sql for
@@ -67,7 +66,8 @@ public class SettlementService {
     @WithSession
     public Uni<SettlementStatement> preview(String partnerId, LocalDate start, LocalDate end) {
         Period p = period(start, end);
-        return existing(partnerId).chain(() -> settlements.unassignedTotals(partnerId, p.from, p.to))
+        return existing(partnerId)
+                .chain(() -> settlements.unassignedTotals(partnerId, p.from, p.to))
                 .map(t -> SettlementStatement.of(null, partnerId, start, end, p.from, p.to, t, terms(), null, null));
     }
 
@@ -85,13 +85,16 @@ public class SettlementService {
     private Uni<SettlementStatement> close(String partnerId, LocalDate start, LocalDate end, Period p, String actor) {
         Instant now = clock.instant();
         if (p.to.plus(config.closeAfter()).isAfter(now)) {
-            return Uni.createFrom().failure(ProblemException.conflict("period-not-ended", "the period ends " + p.to
-                    + "; it can be closed from " + p.to.plus(config.closeAfter())));
+            return Uni.createFrom()
+                    .failure(ProblemException.conflict(
+                            "period-not-ended",
+                            "the period ends " + p.to + "; it can be closed from " + p.to.plus(config.closeAfter())));
         }
         UUID id = UUID.randomUUID();
         Settlement.Terms terms = terms();
         // The partner row lock serializes closings of one partner (the job and an operator at once).
-        return settlements.lockPartner(partnerId)
+        return settlements
+                .lockPartner(partnerId)
                 .chain(found -> {
                     if (!found) {
                         return Uni.createFrom().failure(ProblemException.notFound("partner", partnerId));
@@ -100,16 +103,29 @@ public class SettlementService {
                 })
                 .chain(lastEnd -> {
                     if (lastEnd != null && !start.isAfter(lastEnd)) {
-                        return Uni.createFrom().failure(ProblemException.conflict("period-overlaps",
-                                "the partner's statements are closed up to " + lastEnd + "; a new period starts after it"));
+                        return Uni.createFrom()
+                                .failure(ProblemException.conflict(
+                                        "period-overlaps",
+                                        "the partner's statements are closed up to " + lastEnd
+                                                + "; a new period starts after it"));
                     }
                     return settlements.assignFacts(id, partnerId, p.to);
                 })
                 .chain(() -> settlements.statementTotals(id, p.from))
-                .map(t -> SettlementStatement.of(id.toString(), partnerId, start, end, p.from, p.to, t, terms, now, actor))
+                .map(t -> SettlementStatement.of(
+                        id.toString(), partnerId, start, end, p.from, p.to, t, terms, now, actor))
                 .call(settlements::insertStatement)
-                .call(st -> outbox.publish(new SettlementClosed(st.statementId(), partnerId, start, end, st.pointsIssued(),
-                        st.pointsIssuedReversed(), st.pointsRedeemed(), st.pointsRedeemedReversed(), st.networkFee(), st.netAmount(),
+                .call(st -> outbox.publish(new SettlementClosed(
+                        st.statementId(),
+                        partnerId,
+                        start,
+                        end,
+                        st.pointsIssued(),
+                        st.pointsIssuedReversed(),
+                        st.pointsRedeemed(),
+                        st.pointsRedeemedReversed(),
+                        st.networkFee(),
+                        st.netAmount(),
                         st.currency())));
     }
 
@@ -123,12 +139,16 @@ public class SettlementService {
         LocalDate last = month.atEndOfMonth();
         Period whole = period(first, last);
         if (whole.to.plus(config.closeAfter()).isAfter(clock.instant())) {
-            return Uni.createFrom().failure(ProblemException.conflict("period-not-ended", month + " has not ended (plus the grace of "
-                    + config.closeAfter() + ")"));
+            return Uni.createFrom()
+                    .failure(ProblemException.conflict(
+                            "period-not-ended",
+                            month + " has not ended (plus the grace of " + config.closeAfter() + ")"));
         }
         return Panache.withSession(() -> settlements.activatedPartnersCreatedBefore(whole.to))
-                .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
-                .onItem().transformToUniAndConcatenate(r -> {
+                .onItem()
+                .transformToMulti(rows -> Multi.createFrom().iterable(rows))
+                .onItem()
+                .transformToUniAndConcatenate(r -> {
                     String partnerId = r.partnerId();
                     LocalDate lastEnd = r.lastPeriodEnd();
                     if (lastEnd != null && !lastEnd.isBefore(last)) {
@@ -140,7 +160,8 @@ public class SettlementService {
                         return null;
                     });
                 })
-                .collect().asList();
+                .collect()
+                .asList();
     }
 
     @WithSession
@@ -156,21 +177,27 @@ public class SettlementService {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(ProblemException.notFound("statement", statementId));
         }
-        return settlements.statement(partnerId, id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("statement", statementId));
+        return settlements
+                .statement(partnerId, id)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("statement", statementId));
     }
 
     private Uni<Void> existing(String partnerId) {
-        return partners.findById(partnerId).onItem().ifNull().failWith(() -> ProblemException.notFound("partner", partnerId))
+        return partners.findById(partnerId)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("partner", partnerId))
                 .replaceWithVoid();
     }
 
-    private record Period(Instant from, Instant to) {
-    }
+    private record Period(Instant from, Instant to) {}
 
     private Period period(LocalDate start, LocalDate end) {
         if (start == null || end == null) {
-            throw ProblemException.invalidField("periodStart", "periodStart and periodEnd are required (ISO dates, periodEnd inclusive)");
+            throw ProblemException.invalidField(
+                    "periodStart", "periodStart and periodEnd are required (ISO dates, periodEnd inclusive)");
         }
         if (end.isBefore(start)) {
             throw ProblemException.invalidField("periodEnd", "on or after periodStart");
@@ -178,6 +205,8 @@ public class SettlementService {
         if (start.plusYears(1).isBefore(end)) {
             throw ProblemException.invalidField("periodEnd", "a statement covers at most a year");
         }
-        return new Period(start.atStartOfDay(config.zone()).toInstant(), end.plusDays(1).atStartOfDay(config.zone()).toInstant());
+        return new Period(
+                start.atStartOfDay(config.zone()).toInstant(),
+                end.plusDays(1).atStartOfDay(config.zone()).toInstant());
     }
 }

@@ -17,7 +17,6 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +31,7 @@ public class StoreAndRuleService {
 
     /** The contract's bounds for a base rate: 0.1 % to 10 %. */
     static final BigDecimal MIN_RATE = new BigDecimal("0.001");
+
     static final BigDecimal MAX_RATE = new BigDecimal("0.1");
 
     @Inject
@@ -51,30 +51,41 @@ public class StoreAndRuleService {
 
     @WithTransaction
     public Uni<Store> openStore(String partnerId, String code, String name, StoreChannel channel, String region) {
-        return livePartner(partnerId).chain(() -> storeRepository.insertOpen(partnerId, code, name, channel, region, clock.instant()))
+        return livePartner(partnerId)
+                .chain(() -> storeRepository.insertOpen(partnerId, code, name, channel, region, clock.instant()))
                 .chain(inserted -> inserted == 0
-                        ? Uni.createFrom().failure(ProblemException.conflict("duplicate-store", "partner " + partnerId
-                        + " already has a store " + code))
+                        ? Uni.createFrom()
+                                .failure(ProblemException.conflict(
+                                        "duplicate-store", "partner " + partnerId + " already has a store " + code))
                         : outbox.publish(new StoreOpened(partnerId, code, name, channel, region)))
                 .chain(() -> store(partnerId, code));
     }
 
     @WithTransaction
     public Uni<Store> closeStore(String partnerId, String code) {
-        return storeRepository.close(partnerId, code, clock.instant())
-                .chain(updated -> updated == 0 ? store(partnerId, code).replaceWith(0) : outbox.publish(new StoreClosed(partnerId, code)).replaceWith(1))
+        return storeRepository
+                .close(partnerId, code, clock.instant())
+                .chain(updated -> updated == 0
+                        ? store(partnerId, code).replaceWith(0)
+                        : outbox.publish(new StoreClosed(partnerId, code)).replaceWith(1))
                 .chain(() -> store(partnerId, code));
     }
 
     @WithSession
     public Uni<List<Store>> stores(String partnerId) {
-        return partners.findById(partnerId).onItem().ifNull().failWith(() -> ProblemException.notFound("partner", partnerId))
+        return partners.findById(partnerId)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("partner", partnerId))
                 .chain(() -> storeRepository.byPartner(partnerId));
     }
 
     private Uni<Store> store(String partnerId, String code) {
-        return storeRepository.find(partnerId, code)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("store", partnerId + "/" + code));
+        return storeRepository
+                .find(partnerId, code)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("store", partnerId + "/" + code));
     }
 
     /**
@@ -83,24 +94,34 @@ public class StoreAndRuleService {
      */
     @WithTransaction
     public Uni<EarnRule> publishRule(String partnerId, EarnRule rule, String actor) {
-        if (rule.baseRate() == null || rule.baseRate().compareTo(MIN_RATE) < 0 || rule.baseRate().compareTo(MAX_RATE) > 0) {
-            return Uni.createFrom().failure(ProblemException.invalidField("baseRate", "between 0.001 (0.1 %) and 0.1 (10 %)"));
+        if (rule.baseRate() == null
+                || rule.baseRate().compareTo(MIN_RATE) < 0
+                || rule.baseRate().compareTo(MAX_RATE) > 0) {
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField("baseRate", "between 0.001 (0.1 %) and 0.1 (10 %)"));
         }
         for (BigDecimal r : concat(rule.storeRates(), rule.categoryRates())) {
             if (r == null || r.compareTo(MIN_RATE) < 0 || r.compareTo(MAX_RATE) > 0) {
-                return Uni.createFrom().failure(ProblemException.invalidField("storeRates", "every override between 0.001 and 0.1"));
+                return Uni.createFrom()
+                        .failure(ProblemException.invalidField("storeRates", "every override between 0.001 and 0.1"));
             }
         }
         // the ledger must be able to post every purchase the rule accepts: points available before
         // they expire, and a back-dated purchase's points not expired at birth (a month: 28 days at least)
         int shortestValidityDays = rule.validityMonths() * 28;
         if (rule.pendingDays() >= shortestValidityDays) {
-            return Uni.createFrom().failure(ProblemException.invalidField("pendingDays",
-                    "shorter than the validity (" + rule.validityMonths() + " months: under " + shortestValidityDays + " days)"));
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "pendingDays",
+                            "shorter than the validity (" + rule.validityMonths() + " months: under "
+                                    + shortestValidityDays + " days)"));
         }
         if (rule.backdatingDays() >= shortestValidityDays) {
-            return Uni.createFrom().failure(ProblemException.invalidField("backdatingDays",
-                    "shorter than the validity (" + rule.validityMonths() + " months: under " + shortestValidityDays + " days)"));
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "backdatingDays",
+                            "shorter than the validity (" + rule.validityMonths() + " months: under "
+                                    + shortestValidityDays + " days)"));
         }
         Instant now = clock.instant();
         Instant effective = rule.effectiveFrom() == null ? now : rule.effectiveFrom();
@@ -109,20 +130,49 @@ public class StoreAndRuleService {
             // History is never edited: only a partner's first version may start in the past (the
             // contract under which the purchase history it brings along is imported).
             if (past && !existing.isEmpty()) {
-                return Uni.createFrom().failure(ProblemException.invalidField("effectiveFrom",
-                        "may not be in the past: history is never edited (only a first version may start earlier)"));
+                return Uni.createFrom()
+                        .failure(
+                                ProblemException.invalidField(
+                                        "effectiveFrom",
+                                        "may not be in the past: history is never edited (only a first version may start earlier)"));
             }
-            if (!existing.isEmpty() && effective.isBefore(existing.get(existing.size() - 1).effectiveFrom())) {
-                return Uni.createFrom().failure(ProblemException.conflict("rule-out-of-order",
-                        "a new version cannot take effect before version " + existing.get(existing.size() - 1).version()));
+            if (!existing.isEmpty()
+                    && effective.isBefore(existing.get(existing.size() - 1).effectiveFrom())) {
+                return Uni.createFrom()
+                        .failure(ProblemException.conflict(
+                                "rule-out-of-order",
+                                "a new version cannot take effect before version "
+                                        + existing.get(existing.size() - 1).version()));
             }
-            int version = existing.isEmpty() ? 1 : existing.get(existing.size() - 1).version() + 1;
-            EarnRule v = new EarnRule(version, rule.baseRate(), sorted(rule.storeRates()), sorted(rule.categoryRates()),
-                    rule.minimumPurchase() == null ? BigDecimal.ZERO : rule.minimumPurchase(), rule.perTransactionCap(),
-                    rule.pendingDays(), rule.validityMonths(), rule.backdatingDays(), effective, actor, now);
-            return ruleRepository.insert(partnerId, v)
-                    .chain(() -> outbox.publish(new EarnRulePublished(partnerId, version, v.baseRate(), v.storeRates(), v.categoryRates(),
-                            v.minimumPurchase(), v.perTransactionCap(), v.pendingDays(), v.validityMonths(), v.backdatingDays(), effective)))
+            int version =
+                    existing.isEmpty() ? 1 : existing.get(existing.size() - 1).version() + 1;
+            EarnRule v = new EarnRule(
+                    version,
+                    rule.baseRate(),
+                    sorted(rule.storeRates()),
+                    sorted(rule.categoryRates()),
+                    rule.minimumPurchase() == null ? BigDecimal.ZERO : rule.minimumPurchase(),
+                    rule.perTransactionCap(),
+                    rule.pendingDays(),
+                    rule.validityMonths(),
+                    rule.backdatingDays(),
+                    effective,
+                    actor,
+                    now);
+            return ruleRepository
+                    .insert(partnerId, v)
+                    .chain(() -> outbox.publish(new EarnRulePublished(
+                            partnerId,
+                            version,
+                            v.baseRate(),
+                            v.storeRates(),
+                            v.categoryRates(),
+                            v.minimumPurchase(),
+                            v.perTransactionCap(),
+                            v.pendingDays(),
+                            v.validityMonths(),
+                            v.backdatingDays(),
+                            effective)))
                     .replaceWith(v);
         });
     }
@@ -134,12 +184,17 @@ public class StoreAndRuleService {
 
     /** Stores and rules belong to partners that are not offboarded. */
     private Uni<Void> livePartner(String partnerId) {
-        return partners.findById(partnerId).onItem().ifNull().failWith(() -> ProblemException.notFound("partner", partnerId))
+        return partners.findById(partnerId)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("partner", partnerId))
                 .invoke(p -> {
                     if (p.status == PartnerStatus.OFFBOARDED) {
-                        throw ProblemException.conflict("partner-offboarded", "partner " + partnerId + " is offboarded");
+                        throw ProblemException.conflict(
+                                "partner-offboarded", "partner " + partnerId + " is offboarded");
                     }
-                }).replaceWithVoid();
+                })
+                .replaceWithVoid();
     }
 
     private static List<BigDecimal> concat(Map<String, BigDecimal> a, Map<String, BigDecimal> b) {

@@ -1,7 +1,6 @@
 package io.pointmesh.platform.config;
 
 import io.smallrye.config.ConfigMapping;
-
 import java.math.BigDecimal;
 import java.util.Map;
 

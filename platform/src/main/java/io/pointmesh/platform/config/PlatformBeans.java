@@ -2,15 +2,13 @@ package io.pointmesh.platform.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.events.EventCodec;
+import io.pointmesh.platform.sql.Transactions;
+import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import io.quarkus.arc.DefaultBean;
-
-import io.pointmesh.platform.sql.Transactions;
 import jakarta.inject.Singleton;
-
-import javax.sql.DataSource;
 import java.time.Clock;
+import javax.sql.DataSource;
 
 /** Beans every service shares. */
 @ApplicationScoped

@@ -3,7 +3,6 @@ package io.pointmesh.platform.csv;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -16,8 +15,7 @@ public final class Csv {
 
     public static final String MEDIA_TYPE = "text/csv";
 
-    private Csv() {
-    }
+    private Csv() {}
 
     /** Whether the request prefers CSV to JSON ({@code Accept: text/csv}); JSON is the default. */
     public static boolean wanted(HttpHeaders headers) {
@@ -35,7 +33,8 @@ public final class Csv {
     /** A CSV answer, offered as a download named {@code fileName}. */
     public static Response response(String fileName, String[] header, List<Object[]> rows) {
         return Response.ok(write(header, rows), MEDIA_TYPE + "; charset=UTF-8")
-                .header("Content-Disposition", "attachment; filename=\"" + fileName + "\"").build();
+                .header("Content-Disposition", "attachment; filename=\"" + fileName + "\"")
+                .build();
     }
 
     public static String write(String[] header, List<Object[]> rows) {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Keycloak's admin REST API, as the service's own confidential client (client credentials).
@@ -49,17 +48,26 @@ public class KeycloakAdmin {
     @Inject
     ObjectMapper json;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** An access token of the service's admin client. */
     public Uni<String> token() {
-        String secret = adminClientSecret.filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
-                "pointmesh.keycloak.admin-client-secret is not set: this service cannot use the identity provider's admin API"));
-        String form = "grant_type=client_credentials&client_id=" + encode(adminClientId) + "&client_secret=" + encode(secret);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(keycloakUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        return call(request, Set.of(200)).map(body -> read(body).path("access_token").asText());
+        String secret = adminClientSecret
+                .filter(s -> !s.isBlank())
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "pointmesh.keycloak.admin-client-secret is not set: this service cannot use the identity provider's admin API"));
+        String form =
+                "grant_type=client_credentials&client_id=" + encode(adminClientId) + "&client_secret=" + encode(secret);
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(keycloakUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        return call(request, Set.of(200))
+                .map(body -> read(body).path("access_token").asText());
     }
 
     /** GET on a path under {@code /admin/realms/<realm>}. */
@@ -84,8 +92,10 @@ public class KeycloakAdmin {
     /** A JSON request on a path under {@code /admin/realms/<realm>}; any other status than {@code expected} fails. */
     public Uni<String> send(String token, String method, String path, Object body, Integer... expected) {
         try {
-            HttpRequest request = admin(token, path).header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
+            HttpRequest request = admin(token, path)
+                    .header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                    .build();
             return call(request, Set.of(expected));
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
@@ -102,7 +112,8 @@ public class KeycloakAdmin {
     }
 
     private HttpRequest.Builder admin(String token, String path) {
-        return HttpRequest.newBuilder(URI.create(keycloakUrl + "/admin/realms/" + realm + path)).timeout(Duration.ofSeconds(10))
+        return HttpRequest.newBuilder(URI.create(keycloakUrl + "/admin/realms/" + realm + path))
+                .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + token);
     }
 
@@ -119,15 +130,15 @@ public class KeycloakAdmin {
         // The JDK client completes on its own threads; the caller may need its Vert.x context back.
         return Uni.createFrom().deferred(() -> {
             io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-            Uni<HttpResponse<String>> response = Uni.createFrom().completionStage(() -> http.sendAsync(request,
-                    HttpResponse.BodyHandlers.ofString()));
+            Uni<HttpResponse<String>> response = Uni.createFrom()
+                    .completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
             return context == null ? response : response.emitOn(task -> context.runOnContext(ignored -> task.run()));
         });
     }
 
     private static IllegalStateException refused(HttpRequest request, HttpResponse<String> r) {
-        return new IllegalStateException("identity provider answered " + r.statusCode() + " to "
-                + request.method() + " " + request.uri().getPath() + ": " + r.body());
+        return new IllegalStateException("identity provider answered " + r.statusCode() + " to " + request.method()
+                + " " + request.uri().getPath() + ": " + r.body());
     }
 
     private JsonNode read(String body) {

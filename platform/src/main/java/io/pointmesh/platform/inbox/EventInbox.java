@@ -5,20 +5,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventCodec;
 import io.pointmesh.events.EventEnvelope;
+import io.pointmesh.platform.sql.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
-import io.pointmesh.platform.sql.Transactions;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * The idempotent consumer: applies each event at most once per consumer, whatever Kafka
@@ -50,7 +48,11 @@ public class EventInbox {
     jakarta.enterprise.inject.Instance<Transactions> transactions;
 
     /** What became of one delivered record. */
-    public enum Outcome { APPLIED, DUPLICATE, SKIPPED }
+    public enum Outcome {
+        APPLIED,
+        DUPLICATE,
+        SKIPPED
+    }
 
     /**
      * Decodes the record and, unless this consumer already applied it, runs the handler inside a
@@ -60,16 +62,22 @@ public class EventInbox {
      *         event at all; the channel's failure strategy (a dead-letter topic) takes it
      */
     public Uni<Outcome> consume(String consumer, String json, Function<EventEnvelope<DomainEvent>, Uni<Void>> handler) {
-        return decode(consumer, json).map(event -> Panache.withTransaction(() -> Panache.getSession()
-                        .chain(session -> session.createNativeQuery(CLAIM + "VALUES (:consumer, :id, :type) ON CONFLICT DO NOTHING")
-                                .setParameter("consumer", consumer)
-                                .setParameter("id", event.id())
-                                .setParameter("type", event.type())
-                                .executeUpdate())
-                        .chain(claimed -> claimed == 0 ? Uni.createFrom().item(Outcome.DUPLICATE)
-                                : handler.apply(event).replaceWith(Outcome.APPLIED)))
-                .onFailure().retry().withBackOff(RETRY_FIRST, RETRY_MAX).atMost(RETRIES)
-                .invoke(outcome -> count(consumer, event.type(), outcome)))
+        return decode(consumer, json)
+                .map(event -> Panache.withTransaction(() -> Panache.getSession()
+                                .chain(session -> session.createNativeQuery(
+                                                CLAIM + "VALUES (:consumer, :id, :type) ON CONFLICT DO NOTHING")
+                                        .setParameter("consumer", consumer)
+                                        .setParameter("id", event.id())
+                                        .setParameter("type", event.type())
+                                        .executeUpdate())
+                                .chain(claimed -> claimed == 0
+                                        ? Uni.createFrom().item(Outcome.DUPLICATE)
+                                        : handler.apply(event).replaceWith(Outcome.APPLIED)))
+                        .onFailure()
+                        .retry()
+                        .withBackOff(RETRY_FIRST, RETRY_MAX)
+                        .atMost(RETRIES)
+                        .invoke(outcome -> count(consumer, event.type(), outcome)))
                 .orElseGet(() -> Uni.createFrom().item(Outcome.SKIPPED));
     }
 
@@ -93,7 +101,8 @@ public class EventInbox {
         for (int attempt = 0; ; attempt++) {
             try {
                 Outcome outcome = transactions.get().run(conn -> {
-                    try (PreparedStatement claim = conn.prepareStatement(CLAIM + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    try (PreparedStatement claim =
+                            conn.prepareStatement(CLAIM + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                         claim.setString(1, consumer);
                         claim.setString(2, event.id());
                         claim.setString(3, event.type());
@@ -139,7 +148,10 @@ public class EventInbox {
     private void count(String consumer, String type, Outcome outcome) {
         Counter.builder("pointmesh.events.consumed")
                 .description("events delivered to a consumer, by outcome")
-                .tag("consumer", consumer).tag("type", type).tag("outcome", outcome.name().toLowerCase())
-                .register(registry).increment();
+                .tag("consumer", consumer)
+                .tag("type", type)
+                .tag("outcome", outcome.name().toLowerCase())
+                .register(registry)
+                .increment();
     }
 }

@@ -9,7 +9,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -41,7 +40,9 @@ public class Outbox {
         EventEnvelope<DomainEvent> envelope = codec.wrap(event, clock.instant());
         EventDefinition def = EventCatalog.of(event.getClass());
         return Panache.currentTransaction()
-                .onItem().ifNull().failWith(() -> new IllegalStateException(
+                .onItem()
+                .ifNull()
+                .failWith(() -> new IllegalStateException(
                         "Outbox.publish must run inside a transaction (@WithTransaction or Panache.withTransaction)"))
                 .chain(tx -> Panache.getSession())
                 .chain(session -> session.createNativeQuery(INSERT + "VALUES (:id, :topic, :key, :type, :payload)")
@@ -66,9 +67,11 @@ public class Outbox {
      * Many events at once (a recomputation that changes many members), as one JDBC batch in the
      * caller's transaction: the same rows as {@link #publish(Connection, DomainEvent)} one by one.
      */
-    public void publishAll(Connection transaction, java.util.Collection<? extends DomainEvent> events) throws SQLException {
+    public void publishAll(Connection transaction, java.util.Collection<? extends DomainEvent> events)
+            throws SQLException {
         if (transaction.getAutoCommit()) {
-            throw new IllegalStateException("Outbox.publishAll needs a connection inside a transaction (autocommit off)");
+            throw new IllegalStateException(
+                    "Outbox.publishAll needs a connection inside a transaction (autocommit off)");
         }
         Instant now = clock.instant();
         try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?)")) {
@@ -92,7 +95,8 @@ public class Outbox {
      * time, so an event's {@code time} and the postings' {@code posted_at} are the same instant and
      * a period cut by either holds the same facts.
      */
-    public EventEnvelope<DomainEvent> publish(Connection transaction, DomainEvent event, Instant time) throws SQLException {
+    public EventEnvelope<DomainEvent> publish(Connection transaction, DomainEvent event, Instant time)
+            throws SQLException {
         if (transaction.getAutoCommit()) {
             throw new IllegalStateException("Outbox.publish needs a connection inside a transaction (autocommit off)");
         }
@@ -105,7 +109,8 @@ public class Outbox {
     }
 
     /** One outbox row's values: id, topic, key (the aggregate), type, the encoded envelope. */
-    private void bind(PreparedStatement insert, DomainEvent event, EventEnvelope<DomainEvent> envelope) throws SQLException {
+    private void bind(PreparedStatement insert, DomainEvent event, EventEnvelope<DomainEvent> envelope)
+            throws SQLException {
         EventDefinition def = EventCatalog.of(event.getClass());
         insert.setObject(1, UUID.fromString(envelope.id()));
         insert.setString(2, def.topic().topicName());

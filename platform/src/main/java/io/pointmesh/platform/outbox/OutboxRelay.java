@@ -3,34 +3,33 @@ package io.pointmesh.platform.outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pointmesh.events.EventEnvelope;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
-
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The read side of the transactional outbox: publishes committed events to Kafka, in the order
@@ -77,7 +76,8 @@ public class OutboxRelay {
     @Inject
     public OutboxRelay(MeterRegistry registry) {
         this.published = Counter.builder("pointmesh.outbox.published")
-                .description("events the outbox relay published to Kafka").register(registry);
+                .description("events the outbox relay published to Kafka")
+                .register(registry);
     }
 
     @ConfigProperty(name = "quarkus.datasource.reactive.url")
@@ -98,11 +98,16 @@ public class OutboxRelay {
 
     /** Listens for the commit-time notification of new outbox rows (see V0_1 migration). */
     void listen(@Observes StartupEvent start) {
-        PgConnectOptions options = PgConnectOptions.fromUri(databaseUrl).setUser(databaseUser).setPassword(databasePassword);
+        PgConnectOptions options =
+                PgConnectOptions.fromUri(databaseUrl).setUser(databaseUser).setPassword(databasePassword);
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
         subscriber.channel("pointmesh_outbox").handler(payload -> wake());
-        subscriber.connect().subscribe().with(ok -> wake(),
-                e -> LOG.warnf("outbox relay cannot listen for notifications, polling only: %s", e.toString()));
+        subscriber
+                .connect()
+                .subscribe()
+                .with(
+                        ok -> wake(),
+                        e -> LOG.warnf("outbox relay cannot listen for notifications, polling only: %s", e.toString()));
     }
 
     void close(@Observes ShutdownEvent stop) {
@@ -127,9 +132,12 @@ public class OutboxRelay {
             return;
         }
         again.set(false);
-        drain().onFailure().invoke(e -> LOG.warnf("outbox relay failed, will retry: %s", e.toString()))
-                .onFailure().recoverWithNull()
-                .subscribe().with(n -> finish(), e -> finish());
+        drain().onFailure()
+                .invoke(e -> LOG.warnf("outbox relay failed, will retry: %s", e.toString()))
+                .onFailure()
+                .recoverWithNull()
+                .subscribe()
+                .with(n -> finish(), e -> finish());
     }
 
     private void finish() {
@@ -148,7 +156,9 @@ public class OutboxRelay {
     public Uni<Integer> publishBatch() {
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
                 .execute(Tuple.of(RELAY_LOCK))
-                .chain(rows -> rows.iterator().next().getBoolean(0) ? sendBatch(conn) : Uni.createFrom().item(0)));
+                .chain(rows -> rows.iterator().next().getBoolean(0)
+                        ? sendBatch(conn)
+                        : Uni.createFrom().item(0)));
     }
 
     private Uni<Integer> sendBatch(SqlConnection conn) {
@@ -166,8 +176,11 @@ public class OutboxRelay {
                         sends.add(emitter.sendMessage(toMessage(row)));
                     }
                     // Subscribed in list order, so records reach the producer in seq order.
-                    return Uni.join().all(sends).andFailFast()
-                            .chain(() -> conn.preparedQuery("UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1)")
+                    return Uni.join()
+                            .all(sends)
+                            .andFailFast()
+                            .chain(() -> conn.preparedQuery(
+                                            "UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1)")
                                     .execute(Tuple.of(seqs.toArray(new Long[0]))))
                             .invoke(() -> published.increment(seqs.size()))
                             .replaceWith(seqs.size());
@@ -190,6 +203,7 @@ public class OutboxRelay {
     @Scheduled(every = "1h", delayed = "1m")
     Uni<Void> purgePublished() {
         return pool.preparedQuery("DELETE FROM outbox_event WHERE published_at < now() - make_interval(hours => $1)")
-                .execute(Tuple.of(retentionHours)).replaceWithVoid();
+                .execute(Tuple.of(retentionHours))
+                .replaceWithVoid();
     }
 }

@@ -2,7 +2,6 @@ package io.pointmesh.platform.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-
 import java.util.List;
 
 /**
@@ -18,13 +17,12 @@ import java.util.List;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String instance, String code,
-                      List<FieldError> errors) {
+public record Problem(
+        String type, String title, int status, String detail, String instance, String code, List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
     /** One invalid input: where ({@code field}, a property path) and what is wrong with it. */
     @RegisterForReflection
-    public record FieldError(String field, String message) {
-    }
+    public record FieldError(String field, String message) {}
 }

@@ -1,7 +1,6 @@
 package io.pointmesh.platform.problem;
 
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 
 /**
@@ -26,8 +25,13 @@ public class ProblemException extends RuntimeException {
         this(status, code, title, detail, errors, 0);
     }
 
-    private ProblemException(int status, String code, String title, String detail, List<Problem.FieldError> errors,
-                             long retryAfterSeconds) {
+    private ProblemException(
+            int status,
+            String code,
+            String title,
+            String detail,
+            List<Problem.FieldError> errors,
+            long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
@@ -56,12 +60,17 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException invalidField(String field, String message) {
-        return new ProblemException(400, "validation-failed", "Invalid request", field + ": " + message,
+        return new ProblemException(
+                400,
+                "validation-failed",
+                "Invalid request",
+                field + ": " + message,
                 List.of(new Problem.FieldError(field, message)));
     }
 
     public static ProblemException notFound(String what, String id) {
-        return new ProblemException(Response.Status.NOT_FOUND, "not-found", "Not found", what + " " + id + " does not exist");
+        return new ProblemException(
+                Response.Status.NOT_FOUND, "not-found", "Not found", what + " " + id + " does not exist");
     }
 
     public static ProblemException conflict(String code, String detail) {

@@ -13,12 +13,11 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Every error leaves every service as an RFC 9457 problem detail with the right status. Nothing
@@ -55,9 +54,11 @@ public class ProblemMappers {
         if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
             String field = m.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
             String message = e instanceof InvalidFormatException f
-                    ? "cannot be read as " + f.getTargetType().getSimpleName() : "has the wrong type";
+                    ? "cannot be read as " + f.getTargetType().getSimpleName()
+                    : "has the wrong type";
             errors = List.of(new Problem.FieldError(field, message));
             detail = field + ": " + message;
         }
@@ -88,8 +89,11 @@ public class ProblemMappers {
     // Security failures keep their statuses (401 with the WWW-Authenticate challenge Quarkus adds).
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(UriInfo uri) {
-        return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer")
-                .entity(problem(401, "unauthorized", "Unauthorized", "a valid bearer token is required", uri, null)).build();
+        return Response.status(401)
+                .type(Problem.MEDIA_TYPE)
+                .header("WWW-Authenticate", "Bearer")
+                .entity(problem(401, "unauthorized", "Unauthorized", "a valid bearer token is required", uri, null))
+                .build();
     }
 
     @ServerExceptionMapper
@@ -105,8 +109,14 @@ public class ProblemMappers {
     public Response persistence(jakarta.persistence.PersistenceException e, UriInfo uri) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.hibernate.exception.ConstraintViolationException c) {
-                return respond(409, "conflict", "Conflict", "the request conflicts with the current state"
-                        + (c.getConstraintName() == null ? "" : " (" + c.getConstraintName() + ")"), uri, null);
+                return respond(
+                        409,
+                        "conflict",
+                        "Conflict",
+                        "the request conflicts with the current state"
+                                + (c.getConstraintName() == null ? "" : " (" + c.getConstraintName() + ")"),
+                        uri,
+                        null);
             }
         }
         return unexpected(e, uri);
@@ -121,8 +131,13 @@ public class ProblemMappers {
     public Response unexpected(RuntimeException e, UriInfo uri) {
         if (dependencyDown(e)) {
             LOG.warnf("%s: a dependency is unavailable (%s)", uri == null ? "" : uri.getPath(), e.toString());
-            Response r = respond(503, "unavailable", "Service unavailable",
-                    "a dependency of the service is unavailable; retry shortly", uri, null);
+            Response r = respond(
+                    503,
+                    "unavailable",
+                    "Service unavailable",
+                    "a dependency of the service is unavailable; retry shortly",
+                    uri,
+                    null);
             r.getHeaders().putSingle("Retry-After", "5");
             return r;
         }
@@ -134,17 +149,24 @@ public class ProblemMappers {
     /** The database (or its pool) cannot be reached: connection refused or lost, server shutting down, pool exhausted. */
     static boolean dependencyDown(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.sql.SQLTransientConnectionException
-                    || t instanceof java.sql.SQLNonTransientConnectionException || t instanceof java.nio.channels.ClosedChannelException) {
+            if (t instanceof java.net.ConnectException
+                    || t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.nio.channels.ClosedChannelException) {
                 return true;
             }
-            if (t instanceof java.sql.SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P") || s.getSQLState().startsWith("53"))) {
+            if (t instanceof java.sql.SQLException s
+                    && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08")
+                            || s.getSQLState().startsWith("57P")
+                            || s.getSQLState().startsWith("53"))) {
                 return true;
             }
             String message = String.valueOf(t.getMessage());
-            if (message.contains("Acquisition timeout") || message.contains("Connection refused")
-                    || message.contains("Connection is closed") || message.contains("connection has been closed")) {
+            if (message.contains("Acquisition timeout")
+                    || message.contains("Connection refused")
+                    || message.contains("Connection is closed")
+                    || message.contains("connection has been closed")) {
                 return true;
             }
             if (t.getCause() == t) {
@@ -154,16 +176,24 @@ public class ProblemMappers {
         return false;
     }
 
-    private static Response respond(int status, String code, String title, String detail, UriInfo uri,
-                                    List<Problem.FieldError> errors) {
-        return Response.status(status).type(Problem.MEDIA_TYPE)
-                .entity(problem(status, code, title, detail, uri, errors)).build();
+    private static Response respond(
+            int status, String code, String title, String detail, UriInfo uri, List<Problem.FieldError> errors) {
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem(status, code, title, detail, uri, errors))
+                .build();
     }
 
-    private static Problem problem(int status, String code, String title, String detail, UriInfo uri,
-                                   List<Problem.FieldError> errors) {
-        return new Problem("urn:pointmesh:problem:" + code, title, status, detail, uri == null ? null : uri.getPath(),
-                code, errors);
+    private static Problem problem(
+            int status, String code, String title, String detail, UriInfo uri, List<Problem.FieldError> errors) {
+        return new Problem(
+                "urn:pointmesh:problem:" + code,
+                title,
+                status,
+                detail,
+                uri == null ? null : uri.getPath(),
+                code,
+                errors);
     }
 
     /**

@@ -55,7 +55,8 @@ public class Caller {
      */
     public void requireIntegrationClient() {
         if (!PartnerAccessFilter.hasScope(token, Roles.POINTS_WRITE_SCOPE)) {
-            throw ProblemException.forbidden("read-only-credentials",
+            throw ProblemException.forbidden(
+                    "read-only-credentials",
                     "only the partner's integration client (scope " + Roles.POINTS_WRITE_SCOPE + ") may do this");
         }
     }

@@ -6,11 +6,10 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
-
-import java.util.List;
 
 /**
  * The role {@code operator} counts only in tokens issued to the operators' own clients (the
@@ -25,12 +24,15 @@ public class OperatorClients implements SecurityIdentityAugmentor {
 
     private static final Logger LOG = Logger.getLogger(OperatorClients.class);
 
-    @ConfigProperty(name = "pointmesh.security.operator-clients", defaultValue = "pointmesh-operator,pointmesh-dashboard")
+    @ConfigProperty(
+            name = "pointmesh.security.operator-clients",
+            defaultValue = "pointmesh-operator,pointmesh-dashboard")
     List<String> operatorClients;
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        if (identity.isAnonymous() || !identity.hasRole(Roles.OPERATOR)
+        if (identity.isAnonymous()
+                || !identity.hasRole(Roles.OPERATOR)
                 || !(identity.getPrincipal() instanceof JsonWebToken token)) {
             return Uni.createFrom().item(identity);
         }

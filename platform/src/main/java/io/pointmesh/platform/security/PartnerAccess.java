@@ -8,13 +8,12 @@ import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Which partners are barred right now (suspended or offboarded), for {@link PartnerAccessFilter}.
@@ -47,13 +46,16 @@ public class PartnerAccess {
         }
     }
 
-    @Scheduled(every = "${pointmesh.partner-access.refresh:2s}", delayed = "2s",
+    @Scheduled(
+            every = "${pointmesh.partner-access.refresh:2s}",
+            delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
         if (barredQuery.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.query(barredQuery.get()).execute()
+        return pool.query(barredQuery.get())
+                .execute()
                 .invoke(rows -> {
                     Set<String> ids = new HashSet<>();
                     for (Row row : rows) {
@@ -62,8 +64,10 @@ public class PartnerAccess {
                     barred = Set.copyOf(ids);
                     loaded = true;
                 })
-                .onFailure().invoke(e -> LOG.warnf("partner access not refreshed (keeping the last set): %s", e.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.warnf("partner access not refreshed (keeping the last set): %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 

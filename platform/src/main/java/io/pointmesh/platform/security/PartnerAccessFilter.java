@@ -8,9 +8,8 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.ext.Provider;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The two rules every partner-scoped request passes, in one place for every service
@@ -51,11 +50,13 @@ public class PartnerAccessFilter implements ContainerRequestFilter {
         }
         Object partnerId = token.getClaim(Caller.PARTNER_ID_CLAIM);
         if (partnerId != null && access.isBarred(partnerId.toString())) {
-            throw ProblemException.forbidden("partner-not-active",
+            throw ProblemException.forbidden(
+                    "partner-not-active",
                     "partner " + partnerId + " is suspended or offboarded; its credentials are refused");
         }
         if (!SAFE_METHODS.contains(request.getMethod()) && !hasScope(token, Roles.POINTS_WRITE_SCOPE)) {
-            throw ProblemException.forbidden("read-only-credentials",
+            throw ProblemException.forbidden(
+                    "read-only-credentials",
                     "this token is a staff sign-in without the " + Roles.POINTS_WRITE_SCOPE
                             + " scope: only the partner's integration client may change anything");
         }

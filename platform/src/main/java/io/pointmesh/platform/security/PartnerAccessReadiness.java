@@ -19,6 +19,8 @@ public class PartnerAccessReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("partner-access").status(access.loaded()).build();
+        return HealthCheckResponse.named("partner-access")
+                .status(access.loaded())
+                .build();
     }
 }

@@ -2,7 +2,6 @@ package io.pointmesh.platform.security;
 
 import io.pointmesh.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,11 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public class RateLimiter {
 
     /** At most {@code max} events per {@code window}. */
-    public record Limit(int max, Duration window) {
-    }
+    public record Limit(int max, Duration window) {}
 
-    private record Window(long startMillis, int count) {
-    }
+    private record Window(long startMillis, int count) {}
 
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -75,11 +72,16 @@ public class RateLimiter {
     }
 
     private Window count(String bucket, String key, Limit limit, long now) {
-        Window w = windows.compute(bucket + '\u0000' + key, (k, old) -> current(old, now, limit) == null
-                ? new Window(now, 1) : new Window(old.startMillis, old.count + 1));
+        Window w = windows.compute(
+                bucket + '\u0000' + key,
+                (k, old) -> current(old, now, limit) == null
+                        ? new Window(now, 1)
+                        : new Window(old.startMillis, old.count + 1));
         if (windows.size() > 100_000) {
             // bounded memory: windows older than an hour are over whatever their limit
-            windows.entrySet().removeIf(e -> now - e.getValue().startMillis > Duration.ofHours(1).toMillis());
+            windows.entrySet()
+                    .removeIf(e ->
+                            now - e.getValue().startMillis > Duration.ofHours(1).toMillis());
         }
         return w;
     }
@@ -90,7 +92,9 @@ public class RateLimiter {
 
     private static ProblemException refused(String bucket, Window w, long now, Limit limit) {
         long wait = (w.startMillis + limit.window().toMillis() - now + 999) / 1000;
-        return ProblemException.tooManyRequests("rate-limited",
-                "too many " + bucket + " from this partner; try again in " + Math.max(1, wait) + " s", wait);
+        return ProblemException.tooManyRequests(
+                "rate-limited",
+                "too many " + bucket + " from this partner; try again in " + Math.max(1, wait) + " s",
+                wait);
     }
 }

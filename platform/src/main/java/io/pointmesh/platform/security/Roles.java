@@ -15,6 +15,5 @@ public final class Roles {
      */
     public static final String POINTS_WRITE_SCOPE = "points:write";
 
-    private Roles() {
-    }
+    private Roles() {}
 }

@@ -8,8 +8,7 @@ import java.time.ZoneOffset;
 /** Conversions between Java values and what native SQL queries (Hibernate Reactive) take and give back. */
 public final class NativeValues {
 
-    private NativeValues() {
-    }
+    private NativeValues() {}
 
     /** A timestamptz parameter. */
     public static OffsetDateTime offset(Instant t) {

@@ -14,8 +14,7 @@ import java.util.Optional;
 /** Small helpers for plain JDBC: positional parameters ({@code Instant}s as timestamptz), row mappers. */
 public final class Sql {
 
-    private Sql() {
-    }
+    private Sql() {}
 
     /** Maps the current row of a result set. */
     @FunctionalInterface
@@ -29,8 +28,10 @@ public final class Sql {
         }
     }
 
-    public static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (PreparedStatement s = prepare(c, sql, params); ResultSet rs = s.executeQuery()) {
+    public static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params)
+            throws SQLException {
+        try (PreparedStatement s = prepare(c, sql, params);
+                ResultSet rs = s.executeQuery()) {
             List<T> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(mapper.map(rs));
@@ -39,8 +40,10 @@ public final class Sql {
         }
     }
 
-    public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (PreparedStatement s = prepare(c, sql, params); ResultSet rs = s.executeQuery()) {
+    public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... params)
+            throws SQLException {
+        try (PreparedStatement s = prepare(c, sql, params);
+                ResultSet rs = s.executeQuery()) {
             return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
         }
     }
@@ -52,7 +55,8 @@ public final class Sql {
     public static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement s = c.prepareStatement(sql);
         for (int i = 0; i < params.length; i++) {
-            s.setObject(i + 1, params[i] instanceof Instant t ? OffsetDateTime.ofInstant(t, ZoneOffset.UTC) : params[i]);
+            s.setObject(
+                    i + 1, params[i] instanceof Instant t ? OffsetDateTime.ofInstant(t, ZoneOffset.UTC) : params[i]);
         }
         return s;
     }

@@ -1,11 +1,10 @@
 package io.pointmesh.platform.sql;
 
-import org.jboss.logging.Logger;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
 
 /**
  * Runs blocking JDBC work in one database transaction, retrying it from the start when PostgreSQL

@@ -1,16 +1,15 @@
 package io.pointmesh.platform.security;
 
-import io.pointmesh.platform.problem.ProblemException;
-import io.pointmesh.testing.TestClock;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.testing.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
 
@@ -25,14 +24,17 @@ class RateLimiterTest {
         for (int i = 0; i < 3; i++) {
             limiter.acquire("card lookups", "p1", THREE_A_MINUTE);
         }
-        ProblemException refused = assertThrows(ProblemException.class, () -> limiter.acquire("card lookups", "p1", THREE_A_MINUTE));
+        ProblemException refused =
+                assertThrows(ProblemException.class, () -> limiter.acquire("card lookups", "p1", THREE_A_MINUTE));
         assertEquals(429, refused.status());
         assertEquals(60, refused.retryAfterSeconds());
         assertDoesNotThrow(() -> limiter.acquire("card lookups", "p2", THREE_A_MINUTE), "another partner");
         assertDoesNotThrow(() -> limiter.acquire("other bucket", "p1", THREE_A_MINUTE), "another bucket");
         clock.advance(Duration.ofSeconds(45));
-        assertEquals(15, assertThrows(ProblemException.class, () -> limiter.acquire("card lookups", "p1", THREE_A_MINUTE))
-                .retryAfterSeconds());
+        assertEquals(
+                15,
+                assertThrows(ProblemException.class, () -> limiter.acquire("card lookups", "p1", THREE_A_MINUTE))
+                        .retryAfterSeconds());
         clock.advance(Duration.ofSeconds(15));
         assertDoesNotThrow(() -> limiter.acquire("card lookups", "p1", THREE_A_MINUTE), "a new window");
     }
@@ -41,14 +43,15 @@ class RateLimiterTest {
     void onlyFailuresSpendAFailureBudget() {
         TestClock clock = TestClock.stoppedAt(START);
         RateLimiter limiter = new RateLimiter(clock);
-        for (int i = 0; i < 100; i++) {  // successes give their attempt back
+        for (int i = 0; i < 100; i++) { // successes give their attempt back
             limiter.reserve("failed proofs", "p1", THREE_A_MINUTE);
             limiter.refund("failed proofs", "p1", THREE_A_MINUTE);
         }
         for (int i = 0; i < 3; i++) {
             limiter.reserve("failed proofs", "p1", THREE_A_MINUTE);
         }
-        ProblemException refused = assertThrows(ProblemException.class, () -> limiter.reserve("failed proofs", "p1", THREE_A_MINUTE));
+        ProblemException refused =
+                assertThrows(ProblemException.class, () -> limiter.reserve("failed proofs", "p1", THREE_A_MINUTE));
         assertTrue(refused.retryAfterSeconds() > 0);
         clock.advance(Duration.ofMinutes(1));
         assertDoesNotThrow(() -> limiter.reserve("failed proofs", "p1", THREE_A_MINUTE));
@@ -65,7 +68,7 @@ class RateLimiterTest {
             pool.submit(() -> {
                 start.await();
                 try {
-                    limiter.reserve("failed proofs", "p1", twenty);  // every attempt is a failure: never refunded
+                    limiter.reserve("failed proofs", "p1", twenty); // every attempt is a failure: never refunded
                     passed.incrementAndGet();
                 } catch (ProblemException refused) {
                     // slowed down

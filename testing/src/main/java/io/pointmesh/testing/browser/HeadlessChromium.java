@@ -3,7 +3,6 @@ package io.pointmesh.testing.browser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,8 +51,9 @@ public final class HeadlessChromium implements AutoCloseable {
         String configured = System.getenv("POINTMESH_CHROMIUM");
         Path path = Path.of(configured != null && !configured.isBlank() ? configured : "/usr/bin/chromium");
         if (!Files.isExecutable(path)) {
-            throw new IllegalStateException(path + " is not there: install Debian's chromium (apt-get install chromium; .ci/run does) "
-                    + "or point POINTMESH_CHROMIUM at a Chromium or Chrome binary");
+            throw new IllegalStateException(
+                    path + " is not there: install Debian's chromium (apt-get install chromium; .ci/run does) "
+                            + "or point POINTMESH_CHROMIUM at a Chromium or Chrome binary");
         }
         return path;
     }
@@ -61,17 +61,31 @@ public final class HeadlessChromium implements AutoCloseable {
     public static HeadlessChromium launch() {
         try {
             Path profile = Files.createTempDirectory("pointmesh-chromium-");
-            Process process = new ProcessBuilder(executable().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--no-default-browser-check", "--window-size=1400,1800", "--remote-debugging-port=0",
-                    "--user-data-dir=" + profile, "about:blank")
-                    .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+            Process process = new ProcessBuilder(
+                            executable().toString(),
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-dev-shm-usage",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--no-first-run",
+                            "--no-default-browser-check",
+                            "--window-size=1400,1800",
+                            "--remote-debugging-port=0",
+                            "--user-data-dir=" + profile,
+                            "about:blank")
+                    .redirectErrorStream(true)
+                    .redirectOutput(profile.resolve("chromium.log").toFile())
+                    .start();
             // Chromium writes the port it chose to DevToolsActivePort in the profile
             Path portFile = profile.resolve("DevToolsActivePort");
             Instant deadline = Instant.now().plusSeconds(30);
             while (!Files.exists(portFile) || Files.readAllLines(portFile).isEmpty()) {
                 if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("chromium did not start: " + Files.readString(profile.resolve("chromium.log")));
+                    throw new IllegalStateException(
+                            "chromium did not start: " + Files.readString(profile.resolve("chromium.log")));
                 }
                 Thread.sleep(100);
             }
@@ -79,8 +93,11 @@ public final class HeadlessChromium implements AutoCloseable {
             HttpClient http = HttpClient.newHttpClient();
             String pageSocket = null;
             while (pageSocket == null) {
-                JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body());
+                JsonNode targets = JSON.readTree(http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
                 for (JsonNode t : targets) {
                     if ("page".equals(t.path("type").asText())) {
                         pageSocket = t.path("webSocketDebuggerUrl").asText();
@@ -91,20 +108,22 @@ public final class HeadlessChromium implements AutoCloseable {
                 }
             }
             HeadlessChromium[] self = new HeadlessChromium[1];
-            WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), new WebSocket.Listener() {
-                private final StringBuilder text = new StringBuilder();
+            WebSocket socket = http.newWebSocketBuilder()
+                    .buildAsync(URI.create(pageSocket), new WebSocket.Listener() {
+                        private final StringBuilder text = new StringBuilder();
 
-                @Override
-                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                    text.append(data);
-                    if (last) {
-                        self[0].receive(text.toString());
-                        text.setLength(0);
-                    }
-                    ws.request(1);
-                    return null;
-                }
-            }).get(10, TimeUnit.SECONDS);
+                        @Override
+                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                            text.append(data);
+                            if (last) {
+                                self[0].receive(text.toString());
+                                text.setLength(0);
+                            }
+                            ws.request(1);
+                            return null;
+                        }
+                    })
+                    .get(10, TimeUnit.SECONDS);
             self[0] = new HeadlessChromium(process, profile, socket);
             self[0].send("Page.enable", Map.of());
             self[0].send("Runtime.enable", Map.of());
@@ -159,7 +178,8 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** The value of a JavaScript expression in the page (promises awaited); a thrown error fails. */
     public JsonNode eval(String expression) {
-        JsonNode r = send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
+        JsonNode r =
+                send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
         if (r.has("exceptionDetails")) {
             throw new IllegalStateException("the page threw on `" + expression + "`: " + r.get("exceptionDetails"));
         }
