@@ -161,8 +161,6 @@ class LedgerAuditorTest {
                         ledger,
                         "directory",
                         directory,
-                        "participants",
-                        participants,
                         "imports",
                         new ImportRepository(),
                         "config",

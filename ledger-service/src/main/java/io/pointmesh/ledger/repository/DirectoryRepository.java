@@ -1,12 +1,16 @@
 package io.pointmesh.ledger.repository;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.events.partner.RateOverrides;
 import io.pointmesh.platform.sql.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +52,123 @@ public class DirectoryRepository {
     public record MileageProgram(
             String partnerId, String programCode, BigDecimal milesPerPoint, long minimumPoints, long stepPoints) {}
 
+    /** Everything an earning is checked and priced against, read together (see {@link #earnDirectory}). */
+    public record EarnDirectory(
+            Optional<PartnerView> partner,
+            boolean storeOpen,
+            Optional<CardView> card,
+            Optional<MemberView> member,
+            Optional<EarnRule> rule,
+            List<Campaign> campaigns,
+            boolean firstEarningRecorded) {}
+
+    /**
+     * The partner, its store, the card and the member it leads to (or the member by id), the rule
+     * version and the campaigns in force at {@code at}: one statement, one round trip, instead of
+     * six. Each part is what {@link #partner}, {@link #storeOpen}, {@link #card}, {@link #member},
+     * {@link #ruleAt} and {@link #campaignsAt} answer, read in one snapshot.
+     */
+    public EarnDirectory earnDirectory(
+            Connection c, String partnerId, String storeCode, String cardNumber, String memberId, Instant at)
+            throws SQLException {
+        return Sql.one(
+                        c,
+                        "SELECT p.partner_id, p.legal_name, p.category, p.status AS partner_status, p.updated_at, "
+                                + "s.open AS store_open, k.card_number, k.member_id AS card_member_id, k.status AS card_status, "
+                                + "m.member_id, m.status AS member_status, m.grade, m.segment, "
+                                + "m.first_earning_id IS NOT NULL AS first_earning_recorded, "
+                                + "r.version, r.base_rate, r.store_rates, r.category_rates, r.minimum_purchase, "
+                                + "r.per_transaction_cap, r.pending_days, r.validity_months, r.backdating_days, r.effective_from, "
+                                + "(SELECT json_agg(json_build_object('campaignId', x.campaign_id, 'partnerId', x.partner_id, "
+                                + "'bonusKind', x.bonus_kind, 'multiplier', x.multiplier::text, 'fixedPoints', x.fixed_points, "
+                                + "'target', x.target, 'targetValue', x.target_value, 'budgetPoints', x.budget_points, "
+                                + "'treatmentShare', x.treatment_share::text, 'fundedBy', x.funded_by) ORDER BY x.campaign_id) "
+                                + "FROM campaign x WHERE (x.partner_id = ? OR x.partner_id IS NULL) AND NOT x.ended "
+                                + "AND x.starts_at <= ? AND x.ends_at > ?) AS campaigns "
+                                + "FROM (SELECT 1) one "
+                                + "LEFT JOIN partner_directory p ON p.partner_id = ? "
+                                + "LEFT JOIN store_directory s ON s.partner_id = ? AND s.store_code = ? "
+                                + "LEFT JOIN card k ON k.card_number = ? "
+                                + "LEFT JOIN member_directory m ON m.member_id = CASE WHEN ?::text IS NOT NULL "
+                                + "THEN k.member_id ELSE ?::text END "
+                                + "LEFT JOIN LATERAL (SELECT * FROM earn_rule WHERE partner_id = ? AND effective_from <= ? "
+                                + "ORDER BY effective_from DESC, version DESC LIMIT 1) r ON true",
+                        rs -> new EarnDirectory(
+                                rs.getString("partner_id") == null
+                                        ? Optional.empty()
+                                        : Optional.of(new PartnerView(
+                                                rs.getString("partner_id"),
+                                                rs.getString("legal_name"),
+                                                rs.getString("category"),
+                                                rs.getString("partner_status"),
+                                                Sql.instant(rs, "updated_at"))),
+                                rs.getBoolean("store_open"),
+                                rs.getString("card_number") == null
+                                        ? Optional.empty()
+                                        : Optional.of(new CardView(
+                                                rs.getString("card_number"),
+                                                rs.getString("card_member_id"),
+                                                rs.getString("card_status"))),
+                                rs.getString("member_id") == null
+                                        ? Optional.empty()
+                                        : Optional.of(new MemberView(
+                                                rs.getString("member_id"),
+                                                rs.getString("member_status"),
+                                                rs.getString("grade"),
+                                                rs.getString("segment"))),
+                                rs.getObject("version") == null ? Optional.empty() : Optional.of(earnRule(rs)),
+                                campaigns(rs.getString("campaigns")),
+                                rs.getBoolean("first_earning_recorded")),
+                        partnerId,
+                        at,
+                        at,
+                        partnerId,
+                        partnerId,
+                        storeCode,
+                        blankAsNull(cardNumber),
+                        blankAsNull(cardNumber),
+                        blankAsNull(memberId),
+                        partnerId,
+                        at)
+                .orElseThrow();
+    }
+
+    private static String blankAsNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The campaigns column of {@link #earnDirectory}: a JSON array (numbers as text, so exact), or null for none. */
+    private static List<Campaign> campaigns(String json) throws SQLException {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            List<Campaign> campaigns = new ArrayList<>();
+            for (JsonNode k : JSON.readTree(json)) {
+                campaigns.add(new Campaign(
+                        k.get("campaignId").asText(),
+                        k.get("partnerId").isNull() ? null : k.get("partnerId").asText(),
+                        k.get("bonusKind").asText(),
+                        k.get("multiplier").isNull()
+                                ? null
+                                : new BigDecimal(k.get("multiplier").asText()),
+                        k.get("fixedPoints").asLong(),
+                        k.get("target").asText(),
+                        k.get("targetValue").isNull()
+                                ? null
+                                : k.get("targetValue").asText(),
+                        k.get("budgetPoints").asLong(),
+                        new BigDecimal(k.get("treatmentShare").asText()),
+                        k.get("fundedBy").asText()));
+            }
+            return campaigns;
+        } catch (java.io.IOException e) {
+            throw new SQLException("unreadable campaigns of the earn directory: " + e.getMessage(), e);
+        }
+    }
+
     public Optional<PartnerView> partner(Connection c, String partnerId) throws SQLException {
         return Sql.one(
                 c,
@@ -76,19 +197,23 @@ public class DirectoryRepository {
         return Sql.one(
                 c,
                 "SELECT * FROM earn_rule WHERE partner_id = ? AND effective_from <= ? ORDER BY effective_from DESC, version DESC LIMIT 1",
-                rs -> new EarnRule(
-                        rs.getInt("version"),
-                        rs.getBigDecimal("base_rate"),
-                        RateOverrides.fromText(rs.getString("store_rates")),
-                        RateOverrides.fromText(rs.getString("category_rates")),
-                        rs.getBigDecimal("minimum_purchase"),
-                        rs.getObject("per_transaction_cap", Long.class),
-                        rs.getInt("pending_days"),
-                        rs.getInt("validity_months"),
-                        rs.getInt("backdating_days"),
-                        Sql.instant(rs, "effective_from")),
+                DirectoryRepository::earnRule,
                 partnerId,
                 at);
+    }
+
+    private static EarnRule earnRule(ResultSet rs) throws SQLException {
+        return new EarnRule(
+                rs.getInt("version"),
+                rs.getBigDecimal("base_rate"),
+                RateOverrides.fromText(rs.getString("store_rates")),
+                RateOverrides.fromText(rs.getString("category_rates")),
+                rs.getBigDecimal("minimum_purchase"),
+                rs.getObject("per_transaction_cap", Long.class),
+                rs.getInt("pending_days"),
+                rs.getInt("validity_months"),
+                rs.getInt("backdating_days"),
+                Sql.instant(rs, "effective_from"));
     }
 
     /** Campaigns of the partner (and the network's own, partner_id null) running at {@code at}. */

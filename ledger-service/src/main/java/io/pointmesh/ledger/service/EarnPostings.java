@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Earn: campaign budgets cut under their row locks (I11), the lot, the transfers from the partner's
@@ -37,11 +36,12 @@ final class EarnPostings extends Postings {
         this.referralBonuses = referralBonuses;
     }
 
+    /**
+     * Posts a new earning. A retry of a stored one is not looked up here: storing the earning row
+     * finds its (partner, partner transaction id) taken and throws {@link DuplicateRequest}, which
+     * rolls everything back; the caller answers from what was stored (EarnService).
+     */
     Outcome<EarningRow> earn(Connection c, EarnPosting p) throws SQLException {
-        Optional<Outcome<EarningRow>> retry = replayEarning(c, p.partnerId(), p.partnerTxId(), p.requestHash());
-        if (retry.isPresent()) {
-            return retry.get();
-        }
         Instant now = now();
         MemberBalance m = lockForCredit(c, p.memberId(), now);
 
@@ -174,7 +174,7 @@ final class EarnPostings extends Postings {
         if (!operations.insertEarning(c, row)) {
             throw new DuplicateRequest();
         }
-        if (!p.imported() && points.total() > 0) {
+        if (!p.imported() && points.total() > 0 && !p.firstEarningRecorded()) {
             // history from before a referral is not the referred member's first purchase in the network,
             // nor is a purchase that earned nothing
             referralBonuses.pay(c, m, p.earningId(), now);

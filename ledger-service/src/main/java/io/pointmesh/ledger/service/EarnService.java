@@ -5,6 +5,7 @@ import io.pointmesh.ledger.PointsCalculation;
 import io.pointmesh.ledger.RequestHash;
 import io.pointmesh.ledger.config.LedgerConfig;
 import io.pointmesh.ledger.repository.DirectoryRepository;
+import io.pointmesh.ledger.repository.DirectoryRepository.EarnDirectory;
 import io.pointmesh.ledger.repository.DirectoryRepository.EarnRule;
 import io.pointmesh.ledger.repository.DirectoryRepository.MemberView;
 import io.pointmesh.ledger.repository.ImportRepository;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Earn: checks the request against the ledger's local directories (partner active, store open,
@@ -57,9 +59,6 @@ public class EarnService {
 
     @Inject
     DirectoryRepository directory;
-
-    @Inject
-    ParticipantCheck participants;
 
     @Inject
     ImportRepository imports;
@@ -97,36 +96,47 @@ public class EarnService {
         }
         String hash = RequestHash.of(
                 cmd.cardNumber(), cmd.memberId(), cmd.storeCode(), cmd.amount(), cmd.currency(), cmd.occurredAt());
+        // A retry is answered from what was stored, whatever changed since (rules, statuses). It is
+        // not looked up first: the earning's unique key finds it when the posting tries to store it
+        // again (DuplicateRequest), and a refusal looks for it before it is answered. A first
+        // request, the common case, pays no extra round trip for the retries.
+        Supplier<Outcome<EarningRow>> stored = () -> transactions.run(
+                c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash).orElseThrow());
         return Idempotency.firstWins(
-                () -> transactions.run(c -> {
-                    // A retry is answered from what was stored, whatever changed since (rules, statuses).
-                    var retry = ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash);
-                    if (retry.isPresent()) {
-                        return retry.get();
+                () -> {
+                    try {
+                        return transactions.run(c -> {
+                            Outcome<EarningRow> earned = ledger.earn(c, price(c, partnerId, cmd, hash, imported));
+                            if (imported) {
+                                imports.linkEarning(c, earned.result().id(), importAudit);
+                            }
+                            return earned;
+                        });
+                    } catch (ProblemException refused) {
+                        return transactions
+                                .run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash))
+                                .orElseThrow(() -> refused);
                     }
-                    Outcome<EarningRow> earned = ledger.earn(c, price(c, partnerId, cmd, hash, imported));
-                    if (imported) {
-                        imports.linkEarning(c, earned.result().id(), importAudit);
-                    }
-                    return earned;
-                }),
-                () -> transactions.run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash)
-                        .orElseThrow()));
+                },
+                stored);
     }
 
     private Ledger.EarnPosting price(Connection c, String partnerId, EarnCommand cmd, String hash, boolean imported)
             throws SQLException {
-        String category = participants.requireActivePartner(c, partnerId).category();
-        participants.requireOpenStore(c, partnerId, cmd.storeCode());
-        MemberView member = participants.activeMember(c, cmd.cardNumber(), cmd.memberId());
+        // one round trip for every directory read (partner, store, card, member, rule, campaigns)
+        EarnDirectory read = directory.earnDirectory(
+                c, partnerId, cmd.storeCode(), cmd.cardNumber(), cmd.memberId(), cmd.occurredAt());
+        String category =
+                ParticipantCheck.requireActivePartner(partnerId, read.partner()).category();
+        ParticipantCheck.requireOpenStore(partnerId, cmd.storeCode(), read.storeOpen());
+        MemberView member = ParticipantCheck.activeMember(cmd.cardNumber(), cmd.memberId(), read.card(), read.member());
         validateAmount(cmd.amount(), cmd.currency());
         Instant now = ledger.now();
         if (cmd.occurredAt().isAfter(now.plus(CLOCK_SKEW))) {
             throw ProblemException.unprocessable(
                     "occurred-in-future", "Purchase in the future", "occurredAt is after now");
         }
-        EarnRule rule = directory
-                .ruleAt(c, partnerId, cmd.occurredAt())
+        EarnRule rule = read.rule()
                 .orElseThrow(() -> ProblemException.unprocessable(
                         "no-earn-rule",
                         "No earn rule",
@@ -149,7 +159,7 @@ public class EarnService {
         long base = PointsCalculation.basePoints(cmd.amount(), rate, rule.minimumPurchase(), rule.perTransactionCap());
 
         List<BonusOffer> offers = new ArrayList<>();
-        for (var campaign : directory.campaignsAt(c, partnerId, cmd.occurredAt())) {
+        for (var campaign : read.campaigns()) {
             // an imported purchase's grade and segment at the time are unknown: targeted campaigns do not apply to it
             if (imported && !"EVERYONE".equals(campaign.target())) {
                 continue;
@@ -186,7 +196,17 @@ public class EarnService {
                             + rule.pendingDays() + " days, validity " + rule.validityMonths() + " months)");
         }
         return posting(
-                partnerId, cmd, hash, member.memberId(), multiplier, base, offers, availableAt, expiresAt, imported);
+                partnerId,
+                cmd,
+                hash,
+                member.memberId(),
+                multiplier,
+                base,
+                offers,
+                availableAt,
+                expiresAt,
+                imported,
+                read.firstEarningRecorded());
     }
 
     private static boolean targets(DirectoryRepository.Campaign campaign, MemberView member) {
@@ -209,7 +229,8 @@ public class EarnService {
             List<BonusOffer> offers,
             Instant availableAt,
             Instant expiresAt,
-            boolean imported) {
+            boolean imported,
+            boolean firstEarningRecorded) {
         return new Ledger.EarnPosting(
                 UUID.randomUUID(),
                 partnerId,
@@ -225,7 +246,8 @@ public class EarnService {
                 multiplier,
                 availableAt,
                 expiresAt,
-                imported);
+                imported,
+                firstEarningRecorded);
     }
 
     void validateAmount(BigDecimal amount, String currency) {

@@ -88,7 +88,49 @@ public class Ledger {
             BigDecimal gradeMultiplier,
             Instant availableAt,
             Instant expiresAt,
-            boolean imported) {}
+            boolean imported,
+            boolean firstEarningRecorded) {
+
+        /**
+         * {@code firstEarningRecorded}: the member's first earning was already recorded when the
+         * request was priced (member_directory.first_earning_id, set once and never cleared), so
+         * this one cannot pay a referral bonus and the posting need not ask; false means "ask".
+         */
+        public EarnPosting(
+                UUID earningId,
+                String partnerId,
+                String partnerTxId,
+                String requestHash,
+                String memberId,
+                String storeCode,
+                BigDecimal amount,
+                String currency,
+                Instant occurredAt,
+                long basePoints,
+                List<BonusOffer> bonuses,
+                BigDecimal gradeMultiplier,
+                Instant availableAt,
+                Instant expiresAt,
+                boolean imported) {
+            this(
+                    earningId,
+                    partnerId,
+                    partnerTxId,
+                    requestHash,
+                    memberId,
+                    storeCode,
+                    amount,
+                    currency,
+                    occurredAt,
+                    basePoints,
+                    bonuses,
+                    gradeMultiplier,
+                    availableAt,
+                    expiresAt,
+                    imported,
+                    false);
+        }
+    }
 
     /** A campaign bonus offered to this purchase; the budget may cut it. */
     public record BonusOffer(

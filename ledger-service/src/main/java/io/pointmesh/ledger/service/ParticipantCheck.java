@@ -1,12 +1,14 @@
 package io.pointmesh.ledger.service;
 
 import io.pointmesh.ledger.repository.DirectoryRepository;
+import io.pointmesh.ledger.repository.DirectoryRepository.CardView;
 import io.pointmesh.ledger.repository.DirectoryRepository.MemberView;
 import io.pointmesh.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * The parties of a request, checked against the ledger's directories before anything is posted: the
@@ -21,36 +23,52 @@ public class ParticipantCheck {
 
     /** Exactly one of cardNumber and memberId; the member must be active. */
     public MemberView activeMember(Connection c, String cardNumber, String memberId) throws SQLException {
-        boolean byCard = cardNumber != null && !cardNumber.isBlank();
-        boolean byId = memberId != null && !memberId.isBlank();
-        if (byCard == byId) {
-            throw ProblemException.invalidField(
-                    byCard ? "memberId" : "cardNumber", "give exactly one of cardNumber and memberId");
-        }
+        requireOneOf(cardNumber, memberId);
+        Optional<CardView> card = isGiven(cardNumber) ? directory.card(c, cardNumber) : Optional.empty();
+        String id = isGiven(cardNumber) ? card.map(CardView::memberId).orElse(null) : memberId;
+        Optional<MemberView> member = id == null ? Optional.empty() : directory.member(c, id);
+        return activeMember(cardNumber, memberId, card, member);
+    }
+
+    /**
+     * The same check on what {@link DirectoryRepository#earnDirectory} read in one round trip: the
+     * card (when the request names one) and the member it leads to.
+     */
+    public static MemberView activeMember(
+            String cardNumber, String memberId, Optional<CardView> card, Optional<MemberView> member) {
+        requireOneOf(cardNumber, memberId);
         String id = memberId;
-        if (byCard) {
-            var card = directory
-                    .card(c, cardNumber)
-                    .orElseThrow(() ->
-                            ProblemException.unprocessable("unknown-card", "Unknown card", "no card " + cardNumber));
-            if (!"ACTIVE".equals(card.status())) {
+        if (isGiven(cardNumber)) {
+            CardView found = card.orElseThrow(
+                    () -> ProblemException.unprocessable("unknown-card", "Unknown card", "no card " + cardNumber));
+            if (!"ACTIVE".equals(found.status())) {
                 throw ProblemException.unprocessable(
                         "card-blocked", "Card blocked", "card " + cardNumber + " is blocked");
             }
-            id = card.memberId();
+            id = found.memberId();
         }
         String resolved = id;
-        MemberView member = directory
-                .member(c, resolved)
+        MemberView m = member.filter(v -> v.memberId().equals(resolved))
                 .orElseThrow(() ->
                         ProblemException.unprocessable("unknown-member", "Unknown member", "no member " + resolved));
-        if (!"ACTIVE".equals(member.status())) {
+        if (!"ACTIVE".equals(m.status())) {
             throw ProblemException.unprocessable(
                     "member-not-active",
                     "Member not active",
-                    "member " + resolved + " is " + member.status().toLowerCase());
+                    "member " + resolved + " is " + m.status().toLowerCase());
         }
-        return member;
+        return m;
+    }
+
+    private static void requireOneOf(String cardNumber, String memberId) {
+        if (isGiven(cardNumber) == isGiven(memberId)) {
+            throw ProblemException.invalidField(
+                    isGiven(cardNumber) ? "memberId" : "cardNumber", "give exactly one of cardNumber and memberId");
+        }
+    }
+
+    private static boolean isGiven(String value) {
+        return value != null && !value.isBlank();
     }
 
     /**
@@ -76,7 +94,11 @@ public class ParticipantCheck {
 
     /** The partner must be ACTIVE in the ledger's directory (suspension arrives by event). */
     public DirectoryRepository.PartnerView requireActivePartner(Connection c, String partnerId) throws SQLException {
-        var partner = directory.partner(c, partnerId);
+        return requireActivePartner(partnerId, directory.partner(c, partnerId));
+    }
+
+    public static DirectoryRepository.PartnerView requireActivePartner(
+            String partnerId, Optional<DirectoryRepository.PartnerView> partner) {
         if (partner.isEmpty() || !"ACTIVE".equals(partner.get().status())) {
             throw ProblemException.unprocessable(
                     "partner-not-active",
@@ -89,12 +111,21 @@ public class ParticipantCheck {
     }
 
     public void requireOpenStore(Connection c, String partnerId, String storeCode) throws SQLException {
-        if (storeCode == null || storeCode.isBlank()) {
-            throw ProblemException.invalidField("storeCode", "required");
-        }
-        if (!directory.storeOpen(c, partnerId, storeCode)) {
+        requireStoreCode(storeCode);
+        requireOpenStore(partnerId, storeCode, directory.storeOpen(c, partnerId, storeCode));
+    }
+
+    public static void requireOpenStore(String partnerId, String storeCode, boolean open) {
+        requireStoreCode(storeCode);
+        if (!open) {
             throw ProblemException.unprocessable(
                     "unknown-store", "Unknown store", "partner " + partnerId + " has no open store " + storeCode);
+        }
+    }
+
+    private static void requireStoreCode(String storeCode) {
+        if (storeCode == null || storeCode.isBlank()) {
+            throw ProblemException.invalidField("storeCode", "required");
         }
     }
 }
