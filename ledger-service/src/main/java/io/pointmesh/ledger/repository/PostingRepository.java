@@ -139,7 +139,10 @@ public class PostingRepository {
         Sql.update(c, "UPDATE campaign SET spent_points = spent_points + ? WHERE campaign_id = ?", points, campaignId);
     }
 
-    /** Inserts a transfer; the database's transfer_post trigger moves both balances in the same statement. */
+    /**
+     * Inserts a transfer; the database moves both balances (a member's in the same statement, a
+     * partner's or the network's shard row at commit: triggers transfer_post_member, transfer_post_shard).
+     */
     public void transfer(
             Connection c,
             String debit,
