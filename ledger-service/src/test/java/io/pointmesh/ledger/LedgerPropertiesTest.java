@@ -166,6 +166,7 @@ class LedgerPropertiesTest {
                                 BigDecimal.ONE,
                                 now.plus(Duration.ofDays(e.pendingDays())),
                                 now.plus(Duration.ofDays(e.validityDays())),
+                                false,
                                 false)));
                 earnings.add(id);
             } else if (op instanceof Hold h) {

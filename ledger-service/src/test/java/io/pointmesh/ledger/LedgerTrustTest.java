@@ -294,6 +294,7 @@ class LedgerTrustTest {
                 BigDecimal.ONE,
                 Instant.now(),
                 Instant.now().plus(1000, ChronoUnit.DAYS),
+                false,
                 false);
         var earned = transactions.run(c -> ledger.earn(c, posting));
         org.junit.jupiter.api.Assertions.assertEquals(

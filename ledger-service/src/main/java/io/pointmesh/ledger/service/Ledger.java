@@ -72,7 +72,12 @@ public class Ledger {
         }
     }
 
-    /** An earn request, resolved and priced by EarnService. */
+    /**
+     * An earn request, resolved and priced by EarnService. {@code firstEarningRecorded}: the
+     * member's first earning was already recorded when the request was priced
+     * (member_directory.first_earning_id, set once and never cleared), so this one cannot pay a
+     * referral bonus and the posting need not ask; false means "ask".
+     */
     public record EarnPosting(
             UUID earningId,
             String partnerId,
@@ -89,48 +94,7 @@ public class Ledger {
             Instant availableAt,
             Instant expiresAt,
             boolean imported,
-            boolean firstEarningRecorded) {
-
-        /**
-         * {@code firstEarningRecorded}: the member's first earning was already recorded when the
-         * request was priced (member_directory.first_earning_id, set once and never cleared), so
-         * this one cannot pay a referral bonus and the posting need not ask; false means "ask".
-         */
-        public EarnPosting(
-                UUID earningId,
-                String partnerId,
-                String partnerTxId,
-                String requestHash,
-                String memberId,
-                String storeCode,
-                BigDecimal amount,
-                String currency,
-                Instant occurredAt,
-                long basePoints,
-                List<BonusOffer> bonuses,
-                BigDecimal gradeMultiplier,
-                Instant availableAt,
-                Instant expiresAt,
-                boolean imported) {
-            this(
-                    earningId,
-                    partnerId,
-                    partnerTxId,
-                    requestHash,
-                    memberId,
-                    storeCode,
-                    amount,
-                    currency,
-                    occurredAt,
-                    basePoints,
-                    bonuses,
-                    gradeMultiplier,
-                    availableAt,
-                    expiresAt,
-                    imported,
-                    false);
-        }
-    }
+            boolean firstEarningRecorded) {}
 
     /** A campaign bonus offered to this purchase; the budget may cut it. */
     public record BonusOffer(
