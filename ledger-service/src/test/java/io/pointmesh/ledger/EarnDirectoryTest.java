@@ -83,6 +83,14 @@ class EarnDirectoryTest {
                     c,
                     "INSERT INTO card (card_number, member_id, status) VALUES ('c-1', 'm-1', 'ACTIVE'), "
                             + "('c-2', 'm-2', 'ACTIVE'), ('c-blocked', 'm-1', 'BLOCKED'), ('c-left', 'm-left', 'ACTIVE')");
+            // p-active's "tx-stored" was earned before: a retry of it is seen by the same read
+            Sql.update(
+                    c,
+                    "INSERT INTO earning (id, partner_id, partner_tx_id, request_hash, member_id, store_code, amount, "
+                            + "currency, occurred_at, points, base_points, partner_points, network_points, bonuses, "
+                            + "grade_multiplier, available_at, expires_at, posted_at) VALUES (gen_random_uuid(), 'p-active', "
+                            + "'tx-stored', 'h', 'm-1', 'S1', 10000, 'KRW', now(), 100, 100, 100, 0, '', 1, now(), "
+                            + "now() + interval '1 year', now())");
             return null;
         });
     }
@@ -93,14 +101,21 @@ class EarnDirectoryTest {
             @ForAll @IntRange(min = 0, max = 5) int store,
             @ForAll @IntRange(min = 0, max = 6) int card,
             @ForAll @IntRange(min = 0, max = 6) int member,
-            @ForAll @IntRange(min = 0, max = 4) int time) {
+            @ForAll @IntRange(min = 0, max = 4) int time,
+            @ForAll boolean retry) {
+        String partnerTxId = retry ? "tx-stored" : "tx-new";
         String partnerId = PARTNERS[partner];
         String storeCode = STORES[store];
         String cardNumber = CARDS[card];
         String memberId = MEMBERS[member];
         Instant at = TIMES[time];
         transactions.run(c -> {
-            EarnDirectory read = directory.earnDirectory(c, partnerId, storeCode, cardNumber, memberId, at);
+            EarnDirectory read =
+                    directory.earnDirectory(c, partnerId, partnerTxId, storeCode, cardNumber, memberId, at);
+            assertEquals(
+                    "p-active".equals(partnerId) && "tx-stored".equals(partnerTxId),
+                    read.earningStored(),
+                    "earning stored");
             assertEquals(directory.partner(c, partnerId), read.partner(), "partner");
             if (storeCode != null) {
                 assertEquals(directory.storeOpen(c, partnerId, storeCode), read.storeOpen(), "store");

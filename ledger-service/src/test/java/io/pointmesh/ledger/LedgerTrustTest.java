@@ -149,6 +149,46 @@ class LedgerTrustTest {
     }
 
     @Test
+    void aRetryIsAnsweredFromWhatWasStoredWithoutTakingTheMembersLock() {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        String tx = UUID.randomUUID().toString();
+        Instant at = Instant.now().minus(1, ChronoUnit.MINUTES);
+        String earningId =
+                earn(partner, member, "10000", tx, at).statusCode(201).extract().path("earningId");
+        // another transaction holds the member's row, as a long posting would: a POS retrying after a
+        // timeout gets its stored answer at once instead of queuing behind it (or locking budgets)
+        String answered = transactions.run(c -> {
+            io.pointmesh.platform.sql.Sql.one(
+                    c, "SELECT 1 FROM member_balance WHERE member_id = ? FOR UPDATE", rs -> 1, member);
+            try {
+                return java.util.concurrent.CompletableFuture.supplyAsync(() -> earn(partner, member, "10000", tx, at)
+                                .statusCode(200)
+                                .header("Idempotent-Replayed", "true")
+                                .extract()
+                                .<String>path("earningId"))
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("the retry waited for the member's lock");
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        org.junit.jupiter.api.Assertions.assertEquals(earningId, answered);
+        // the same key with another body is still refused, also without the lock
+        earn(partner, member, "20000", tx, at).statusCode(409).body("code", is("idempotency-key-reused"));
+    }
+
+    @Test
+    void aPurchaseBeyondTheDatabasesCalendarIsRefusedNotAFailure() {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        earn(partner, member, "10000", UUID.randomUUID().toString(), Instant.parse("+300000-01-01T00:00:00Z"))
+                .statusCode(422)
+                .body("code", is("occurred-in-future"));
+    }
+
+    @Test
     void aLotBornExpiredRepaysNoDebt() {
         String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0, 1, 90, BigDecimal.ZERO);
         String member = LedgerFixture.member();

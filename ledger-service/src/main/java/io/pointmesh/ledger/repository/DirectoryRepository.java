@@ -60,7 +60,8 @@ public class DirectoryRepository {
             Optional<MemberView> member,
             Optional<EarnRule> rule,
             List<Campaign> campaigns,
-            boolean firstEarningRecorded) {}
+            boolean firstEarningRecorded,
+            boolean earningStored) {}
 
     /**
      * The partner, its store, the card and the member it leads to (or the member by id), the rule
@@ -69,8 +70,17 @@ public class DirectoryRepository {
      * {@link #ruleAt} and {@link #campaignsAt} answer, read in one snapshot.
      */
     public EarnDirectory earnDirectory(
-            Connection c, String partnerId, String storeCode, String cardNumber, String memberId, Instant at)
+            Connection c,
+            String partnerId,
+            String partnerTxId,
+            String storeCode,
+            String cardNumber,
+            String memberId,
+            Instant at)
             throws SQLException {
+        // PostgreSQL's timestamps end where Java's do not; beyond these bounds every rule and campaign
+        // answers as at the bound (none started yet, or all in force and ended), so clamping changes nothing
+        Instant bound = at.isBefore(EARLIEST) ? EARLIEST : at.isAfter(LATEST) ? LATEST : at;
         return Sql.one(
                         c,
                         "SELECT p.partner_id, p.legal_name, p.category, p.status AS partner_status, p.updated_at, "
@@ -84,7 +94,8 @@ public class DirectoryRepository {
                                 + "'target', x.target, 'targetValue', x.target_value, 'budgetPoints', x.budget_points, "
                                 + "'treatmentShare', x.treatment_share::text, 'fundedBy', x.funded_by) ORDER BY x.campaign_id) "
                                 + "FROM campaign x WHERE (x.partner_id = ? OR x.partner_id IS NULL) AND NOT x.ended "
-                                + "AND x.starts_at <= ? AND x.ends_at > ?) AS campaigns "
+                                + "AND x.starts_at <= ? AND x.ends_at > ?) AS campaigns, "
+                                + "EXISTS (SELECT 1 FROM earning WHERE partner_id = ? AND partner_tx_id = ?) AS earning_stored "
                                 + "FROM (SELECT 1) one "
                                 + "LEFT JOIN partner_directory p ON p.partner_id = ? "
                                 + "LEFT JOIN store_directory s ON s.partner_id = ? AND s.store_code = ? "
@@ -118,10 +129,13 @@ public class DirectoryRepository {
                                                 rs.getString("segment"))),
                                 rs.getObject("version") == null ? Optional.empty() : Optional.of(earnRule(rs)),
                                 campaigns(rs.getString("campaigns")),
-                                rs.getBoolean("first_earning_recorded")),
+                                rs.getBoolean("first_earning_recorded"),
+                                rs.getBoolean("earning_stored")),
                         partnerId,
-                        at,
-                        at,
+                        bound,
+                        bound,
+                        partnerId,
+                        partnerTxId,
                         partnerId,
                         partnerId,
                         storeCode,
@@ -129,9 +143,16 @@ public class DirectoryRepository {
                         blankAsNull(cardNumber),
                         blankAsNull(memberId),
                         partnerId,
-                        at)
+                        bound)
                 .orElseThrow();
     }
+
+    private static final Instant EARLIEST = java.time.LocalDate.of(-4000, 1, 1)
+            .atStartOfDay(java.time.ZoneOffset.UTC)
+            .toInstant();
+    private static final Instant LATEST = java.time.LocalDate.of(200_000, 1, 1)
+            .atStartOfDay(java.time.ZoneOffset.UTC)
+            .toInstant();
 
     private static String blankAsNull(String value) {
         return value == null || value.isBlank() ? null : value;

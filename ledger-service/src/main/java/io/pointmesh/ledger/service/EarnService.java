@@ -19,8 +19,6 @@ import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -96,17 +94,30 @@ public class EarnService {
         }
         String hash = RequestHash.of(
                 cmd.cardNumber(), cmd.memberId(), cmd.storeCode(), cmd.amount(), cmd.currency(), cmd.occurredAt());
-        // A retry is answered from what was stored, whatever changed since (rules, statuses). It is
-        // not looked up first: the earning's unique key finds it when the posting tries to store it
-        // again (DuplicateRequest), and a refusal looks for it before it is answered. A first
-        // request, the common case, pays no extra round trip for the retries.
+        // A retry is answered from what was stored, whatever changed since (rules, statuses), before
+        // any lock is taken: the directory read says whether the key is stored (same round trip).
+        // A twin that commits after that read is found by the earning's unique key when the
+        // posting tries to store it again (DuplicateRequest); a refusal looks for a stored earning
+        // before it is answered.
         Supplier<Outcome<EarningRow>> stored = () -> transactions.run(
                 c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash).orElseThrow());
         return Idempotency.firstWins(
                 () -> {
                     try {
                         return transactions.run(c -> {
-                            Outcome<EarningRow> earned = ledger.earn(c, price(c, partnerId, cmd, hash, imported));
+                            EarnDirectory read = directory.earnDirectory(
+                                    c,
+                                    partnerId,
+                                    cmd.partnerTxId(),
+                                    cmd.storeCode(),
+                                    cmd.cardNumber(),
+                                    cmd.memberId(),
+                                    cmd.occurredAt());
+                            if (read.earningStored()) {
+                                return ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash)
+                                        .orElseThrow();
+                            }
+                            Outcome<EarningRow> earned = ledger.earn(c, price(read, partnerId, cmd, hash, imported));
                             if (imported) {
                                 imports.linkEarning(c, earned.result().id(), importAudit);
                             }
@@ -121,11 +132,9 @@ public class EarnService {
                 stored);
     }
 
-    private Ledger.EarnPosting price(Connection c, String partnerId, EarnCommand cmd, String hash, boolean imported)
-            throws SQLException {
-        // one round trip for every directory read (partner, store, card, member, rule, campaigns)
-        EarnDirectory read = directory.earnDirectory(
-                c, partnerId, cmd.storeCode(), cmd.cardNumber(), cmd.memberId(), cmd.occurredAt());
+    /** Checks and prices the request against what one statement read (partner, store, card, member, rule, campaigns). */
+    private Ledger.EarnPosting price(
+            EarnDirectory read, String partnerId, EarnCommand cmd, String hash, boolean imported) {
         String category =
                 ParticipantCheck.requireActivePartner(partnerId, read.partner()).category();
         ParticipantCheck.requireOpenStore(partnerId, cmd.storeCode(), read.storeOpen());
