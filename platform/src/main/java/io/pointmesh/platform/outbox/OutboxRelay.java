@@ -116,8 +116,15 @@ public class OutboxRelay {
         }
     }
 
-    /** The fallback: catches anything a lost notification (or another replica's crash) left behind. */
-    @Scheduled(every = "${pointmesh.outbox.poll-interval:1s}", delayed = "1s")
+    /**
+     * The fallback: catches anything a lost notification (or another replica's crash) left behind.
+     * Not while the application starts or stops: the Kafka channel may not be connected then, and
+     * the notification listener wakes the relay once the application is up.
+     */
+    @Scheduled(
+            every = "${pointmesh.outbox.poll-interval:1s}",
+            delayed = "1s",
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         wake();
     }
