@@ -7,10 +7,14 @@ import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.ledger.repository.ReferralRepository;
 import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.platform.outbox.Outbox;
+import io.pointmesh.platform.sql.GroupCommit;
+import io.pointmesh.platform.sql.Transactions;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.ZoneId;
+import javax.sql.DataSource;
 
 /** Wires the ledger's plain classes (plain so that the property tests can build them without a container). */
 public class LedgerBeans {
@@ -50,6 +54,22 @@ public class LedgerBeans {
             Outbox outbox,
             LedgerConfig config) {
         return new Ledger(postings, operations, directory, referrals, clock, outbox::publish, policy(config));
+    }
+
+    /** Live earnings are written in group commits (EarnService): one transaction per batch and lane. */
+    @Produces
+    @Singleton
+    GroupCommit earnGroupCommit(DataSource dataSource, Transactions transactions, LedgerConfig config) {
+        return new GroupCommit(
+                dataSource,
+                transactions,
+                "earn-group-commit",
+                config.groupCommit().lanes(),
+                config.groupCommit().maxBatch());
+    }
+
+    void closeGroupCommit(@Disposes GroupCommit groupCommit) {
+        groupCommit.close();
     }
 
     public static Ledger.Policy policy(LedgerConfig config) {

@@ -85,4 +85,17 @@ public interface LedgerConfig {
     /** Batch size of the scheduled jobs (lapse, mature, expire, notice). */
     @WithDefault("500")
     int jobBatchSize();
+
+    /** Group commit of live earnings (see GroupCommit and docs/ledger.md, "Group commit"). */
+    GroupCommitConfig groupCommit();
+
+    interface GroupCommitConfig {
+        /** Lanes written in parallel, each one transaction at a time; earnings are spread by the member's shard. */
+        @WithDefault("2")
+        int lanes();
+
+        /** The most earnings one transaction writes (bounds a batch's latency and its lock time); 1 turns batching off. */
+        @WithDefault("32")
+        int maxBatch();
+    }
 }

@@ -1,6 +1,7 @@
 package io.pointmesh.ledger.service;
 
 import io.pointmesh.events.partner.CampaignAssignment;
+import io.pointmesh.ledger.Accounts;
 import io.pointmesh.ledger.PointsCalculation;
 import io.pointmesh.ledger.RequestHash;
 import io.pointmesh.ledger.config.LedgerConfig;
@@ -15,6 +16,7 @@ import io.pointmesh.ledger.service.Ledger.BonusOffer;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import io.pointmesh.platform.config.GradeTerms;
 import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.sql.GroupCommit;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,6 +56,9 @@ public class EarnService {
 
     @Inject
     Ledger ledger;
+
+    @Inject
+    GroupCommit groupCommit;
 
     @Inject
     DirectoryRepository directory;
@@ -103,26 +108,30 @@ public class EarnService {
                 c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash).orElseThrow());
         return Idempotency.firstWins(
                 () -> {
+                    EarnDirectory read = transactions.read(c -> directory.earnDirectory(
+                            c,
+                            partnerId,
+                            cmd.partnerTxId(),
+                            cmd.storeCode(),
+                            cmd.cardNumber(),
+                            cmd.memberId(),
+                            cmd.occurredAt()));
+                    if (read.earningStored()) {
+                        return stored.get();
+                    }
                     try {
-                        return transactions.run(c -> {
-                            EarnDirectory read = directory.earnDirectory(
-                                    c,
-                                    partnerId,
-                                    cmd.partnerTxId(),
-                                    cmd.storeCode(),
-                                    cmd.cardNumber(),
-                                    cmd.memberId(),
-                                    cmd.occurredAt());
-                            if (read.earningStored()) {
-                                return ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash)
-                                        .orElseThrow();
-                            }
-                            Outcome<EarningRow> earned = ledger.earn(c, price(read, partnerId, cmd, hash, imported));
-                            if (imported) {
+                        Ledger.EarnPosting posting = price(read, partnerId, cmd, hash, imported);
+                        if (imported) {
+                            return transactions.run(c -> {
+                                Outcome<EarningRow> earned = ledger.earn(c, posting);
                                 imports.linkEarning(c, earned.result().id(), importAudit);
-                            }
-                            return earned;
-                        });
+                                return earned;
+                            });
+                        }
+                        // Live earnings are written in group commits: the directory was read above, outside
+                        // the transaction, as it would have been at its start (READ COMMITTED); the posting
+                        // re-reads under the member's lock what it depends on (balance, budgets).
+                        return groupCommit.run(Accounts.shardOf(posting.memberId()), c -> ledger.earn(c, posting));
                     } catch (ProblemException refused) {
                         return transactions
                                 .run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash))

@@ -29,6 +29,19 @@ public final class Transactions {
         this.dataSource = dataSource;
     }
 
+    /**
+     * Read-only work of one statement, in autocommit (the statement is its own transaction): one
+     * round trip instead of the begin and commit around it. Not for writes, nor for reads that
+     * must see one snapshot across statements.
+     */
+    public <T> T read(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.apply(connection);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
+    }
+
     public <T> T run(Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = dataSource.getConnection()) {
@@ -37,7 +50,8 @@ public final class Transactions {
                     T result = work.apply(connection);
                     connection.commit();
                     return result;
-                } catch (SQLException | RuntimeException e) {
+                } catch (SQLException | RuntimeException | Error e) {
+                    // roll back before autocommit is restored: restoring it would commit what was written
                     rollbackQuietly(connection);
                     throw e;
                 } finally {
