@@ -19,6 +19,7 @@ import io.pointmesh.ledger.service.ParticipantCheck;
 import io.pointmesh.ledger.service.RedemptionService;
 import io.pointmesh.platform.config.GradeTerms;
 import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.sql.GroupCommit;
 import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -110,6 +111,7 @@ class LedgerAuditorTest {
     };
 
     static Transactions transactions;
+    static GroupCommit groupCommit;
     static final TestClock clock = TestClock.stoppedAt(Instant.parse("2026-01-01T00:00:00Z"));
     static Ledger ledger;
     static EarnService earn;
@@ -133,7 +135,10 @@ class LedgerAuditorTest {
     @BeforeContainer
     static void database() {
         PGSimpleDataSource ds = ScratchLedgerDatabase.migrated(DB);
-        transactions = new Transactions(new Pool(ds, 4));
+        Pool pool = new Pool(ds, 4);
+        transactions = new Transactions(pool);
+        // earnings through group commit, as in the service: twins and concurrent steps share batches
+        groupCommit = new GroupCommit(pool, transactions, "auditor-earn", 2, 32);
         ledger = new Ledger(
                 new PostingRepository(),
                 new OperationRepository(),
@@ -166,7 +171,9 @@ class LedgerAuditorTest {
                         "config",
                         config,
                         "grades",
-                        (GradeTerms) CONFIG::gradeMultipliers));
+                        (GradeTerms) CONFIG::gradeMultipliers,
+                        "groupCommit",
+                        groupCommit));
         redemptions = wire(
                 new RedemptionService(),
                 Map.of("transactions", transactions, "ledger", ledger, "participants", participants));
@@ -211,6 +218,10 @@ class LedgerAuditorTest {
     @AfterContainer
     static void report() {
         twins.shutdown();
+        groupCommit.close();
+        System.out.printf(
+                "auditor: earnings written in %d transactions for %d (group commit)%n",
+                groupCommit.batches(), groupCommit.units());
         System.out.printf(
                 "auditor: %d steps in %.1f s; concurrent duplicates refused instead of replayed: %d%n",
                 steps, (System.nanoTime() - started) / 1e9, knownTwinRefusals);

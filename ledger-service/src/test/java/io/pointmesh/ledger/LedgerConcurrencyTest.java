@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(PointmeshTestResource.class)
 class LedgerConcurrencyTest {
 
+    @jakarta.inject.Inject
+    io.pointmesh.platform.sql.Transactions transactions;
+
     @AfterEach
     void invariantsHold() {
         InvariantCheck.assertHolds(LedgerScenariosTest.DB);
@@ -110,6 +113,33 @@ class LedgerConcurrencyTest {
         }
         assertEquals(200, earned, statuses.toString());
         balance(member).body("available", is((int) (100 + earned - held)), "held", is((int) held));
+    }
+
+    @Test
+    void concurrentEarningsOfManyMembersShareCommitsAndEachIsAnsweredWithItsOwn() throws Exception {
+        String partner = LedgerFixture.partner();
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            members.add(LedgerFixture.member());
+        }
+        // each member earns 10 points per 1,000 KRW: member i buys (i + 1) thousand
+        List<String> ids = race(
+                48,
+                i -> earn(partner, members.get(i), String.valueOf(1000 * (i + 1)))
+                        .statusCode(201)
+                        .body("points", is(10 * (i + 1)))
+                        .extract()
+                        .<String>path("earningId"));
+        assertEquals(48, new HashSet<>(ids).size(), ids.toString());
+        for (int i = 0; i < 48; i++) {
+            balance(members.get(i)).body("available", is(10 * (i + 1)), "lifetimeEarned", is(10 * (i + 1)));
+        }
+        // group commit (docs/ledger.md): released together, the earnings were written in fewer
+        // transactions than requests (xmin: the transaction that wrote each earning's row)
+        long used = transactions.run(c -> io.pointmesh.platform.sql.Sql.scalarLong(
+                c, "SELECT count(DISTINCT xmin::text) FROM earning WHERE id = ANY(?::uuid[])", (Object)
+                        ids.toArray(String[]::new)));
+        assertTrue(used < 48, used + " transactions for 48 earnings");
     }
 
     /** Runs n requests on n threads released at the same moment; answers their results in index order. */

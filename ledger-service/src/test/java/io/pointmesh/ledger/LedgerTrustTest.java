@@ -180,6 +180,28 @@ class LedgerTrustTest {
     }
 
     @Test
+    void theDatabaseRefusesABreakdownThatDisagreesWithTheLots() {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        earn(partner, member, "10000").statusCode(201).body("points", is(100));
+        // I9 at commit (V5, V7): a point added to the breakdown with no lot behind it, a lot with no
+        // point in the breakdown, a point moved from available to pending: each is refused
+        for (String write : java.util.List.of(
+                "UPDATE member_balance SET available = available + 1 WHERE member_id = ?",
+                "UPDATE member_balance SET available = available - 1, pending = pending + 1 WHERE member_id = ?",
+                "INSERT INTO lot (member_id, source, ref, points, remaining, earned_at, available_at, expires_at, matured)"
+                        + " VALUES (?, 'EARN', gen_random_uuid(), 5, 5, now(), now(), now() + interval '1 year', true)")) {
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.pointmesh.platform.sql.Transactions.DatabaseException.class,
+                    () -> transactions.run(c -> io.pointmesh.platform.sql.Sql.update(c, write, member)),
+                    write);
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    "23514", ((java.sql.SQLException) refused.getCause()).getSQLState(), write);
+        }
+        balance(member).body("available", is(100), "pending", is(0));
+    }
+
+    @Test
     void aPurchaseBeyondTheDatabasesCalendarIsRefusedNotAFailure() {
         String partner = LedgerFixture.partner();
         String member = LedgerFixture.member();

@@ -1,5 +1,7 @@
 package io.pointmesh.ledger.config;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pointmesh.ledger.repository.AuthorizationRepository;
 import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
@@ -59,13 +61,22 @@ public class LedgerBeans {
     /** Live earnings are written in group commits (EarnService): one transaction per batch and lane. */
     @Produces
     @Singleton
-    GroupCommit earnGroupCommit(DataSource dataSource, Transactions transactions, LedgerConfig config) {
-        return new GroupCommit(
+    GroupCommit earnGroupCommit(
+            DataSource dataSource, Transactions transactions, LedgerConfig config, MeterRegistry registry) {
+        GroupCommit groupCommit = new GroupCommit(
                 dataSource,
                 transactions,
                 "earn-group-commit",
                 config.groupCommit().lanes(),
                 config.groupCommit().maxBatch());
+        // earnings / transactions is the mean batch: how much the group commit saves under the load of the moment
+        FunctionCounter.builder("pointmesh.ledger.group.commit.earnings", groupCommit, GroupCommit::units)
+                .description("live earnings written through the group commit")
+                .register(registry);
+        FunctionCounter.builder("pointmesh.ledger.group.commit.transactions", groupCommit, GroupCommit::batches)
+                .description("transactions (batches) the group commit wrote them in")
+                .register(registry);
+        return groupCommit;
     }
 
     void closeGroupCommit(@Disposes GroupCommit groupCommit) {
