@@ -214,13 +214,30 @@ public class PostingRepository {
     }
 
     /** Pending lots whose time has come become available; answers how many points matured. */
-    public long matureDue(Connection c, String memberId, Instant now) throws SQLException {
-        return Sql.scalarLong(
-                c,
-                "WITH due AS (UPDATE lot SET matured = true WHERE member_id = ? AND NOT matured "
-                        + "AND available_at <= ? RETURNING remaining) SELECT coalesce(sum(remaining), 0) FROM due",
-                memberId,
-                now);
+    /**
+     * What the clock did to a member's lots, for a member whose row this transaction has locked, in
+     * one round trip: the points of the lots that matured by {@code now} (marked matured here),
+     * whether any lot is due to expire by {@code now} (emptied by {@link #emptyLots} only then), and
+     * the member's status in the directory. The statement starts after the lock was granted, so
+     * it sees what the transaction that held the lock committed (a maturing, a leave).
+     */
+    public record Due(long matured, boolean expiryDue, String memberStatus) {}
+
+    public Due matureDue(Connection c, String memberId, Instant now) throws SQLException {
+        return Sql.one(
+                        c,
+                        "WITH due AS (UPDATE lot SET matured = true WHERE member_id = ? AND NOT matured "
+                                + "AND available_at <= ? RETURNING remaining) "
+                                + "SELECT (SELECT coalesce(sum(remaining), 0) FROM due), "
+                                + "EXISTS (SELECT 1 FROM lot WHERE member_id = ? AND remaining > 0 AND expires_at <= ?), "
+                                + "(SELECT status FROM member_directory WHERE member_id = ?)",
+                        rs -> new Due(rs.getLong(1), rs.getBoolean(2), rs.getString(3)),
+                        memberId,
+                        now,
+                        memberId,
+                        now,
+                        memberId)
+                .orElseThrow();
     }
 
     /**

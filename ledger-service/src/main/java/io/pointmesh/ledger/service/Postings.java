@@ -94,8 +94,15 @@ abstract class Postings {
      * waited for the lock is seen, and nothing is credited to a forgotten member.
      */
     MemberBalance lockForCredit(Connection c, String memberId, Instant now) throws SQLException {
-        MemberBalance m = lockForPosting(c, memberId, now);
-        requireNotLeft(c, memberId);
+        MemberBalance m = postings.lockMember(c, memberId);
+        if (m == null) {
+            throw ProblemException.unprocessable(
+                    "unknown-member", "Unknown member", "no account for member " + memberId);
+        }
+        // the status comes with the clock's work, in the same statement, read after the lock
+        if ("LEFT".equals(bringUpToDate(c, m, now).memberStatus())) {
+            throw memberLeft();
+        }
         return m;
     }
 
@@ -105,27 +112,33 @@ abstract class Postings {
 
     void requireNotLeft(Connection c, String memberId) throws SQLException {
         if (hasLeft(c, memberId)) {
-            throw ProblemException.unprocessable(
-                    "member-not-active", "Member not active", "the member left the network");
+            throw memberLeft();
         }
+    }
+
+    private static ProblemException memberLeft() {
+        return ProblemException.unprocessable("member-not-active", "Member not active", "the member left the network");
     }
 
     /**
      * For a member whose row this transaction has locked: what the clock did since the last posting.
      * Whatever changed is saved at once, so every path that locks a member (a replayed capture or
      * void, a lapse that finds nothing to do) commits lots and breakdown together (I9, checked at
-     * commit by the lot_consistent trigger).
+     * commit by the lot_consistent trigger). One statement when nothing is due to expire (the
+     * usual case); answers what it read (the member's status too).
      */
-    void bringUpToDate(Connection c, MemberBalance m, Instant now) throws SQLException {
-        long matured = postings.matureDue(c, m.memberId, now);
+    PostingRepository.Due bringUpToDate(Connection c, MemberBalance m, Instant now) throws SQLException {
+        PostingRepository.Due due = postings.matureDue(c, m.memberId, now);
+        long matured = due.matured();
         m.pending -= matured;
         m.available += matured;
-        long expired = expireDue(c, m, now);
+        long expired = due.expiryDue() ? expireDue(c, m, now) : 0;
         long debtBefore = m.debt;
         settleDebt(c, m, now);
         if (matured > 0 || expired > 0 || m.debt != debtBefore) {
             postings.saveMember(c, m, now);
         }
+        return due;
     }
 
     /** Empties the member's lots due by now into breakage and tells of it; answers how many points went. */
