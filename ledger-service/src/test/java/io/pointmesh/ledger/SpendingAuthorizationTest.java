@@ -370,6 +370,28 @@ class SpendingAuthorizationTest {
     }
 
     @Test
+    void aPartnersGenuineHoldsAtRushHourAreNotRefusedByItsProofBudget() throws Exception {
+        // more holds at once than the budget of failed proofs (20) has places: they queue for a place
+        // held by an attempt in flight, they are not refused (a chain with many tills)
+        String partner = LedgerFixture.partner();
+        List<String> members = new java.util.ArrayList<>();
+        List<String> codes = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String member = LedgerFixture.member();
+            earn(partner, member, "100000").statusCode(201);
+            members.add(member);
+            codes.add(paymentCode(member));
+        }
+        var statuses = LedgerConcurrencyTest.race(
+                40,
+                i -> holdWith(partner, Map.of("paymentCode", codes.get(i)))
+                        .extract()
+                        .statusCode());
+        assertTrue(statuses.stream().allMatch(st -> st == 201), statuses.toString());
+        members.forEach(m -> balance(m).body("held", is(100)));
+    }
+
+    @Test
     void guessingPinsAcrossManyCardsInParallelIsBoundedByThePartnersBudget() throws Exception {
         String partner = LedgerFixture.partner();
         List<String> cards = new java.util.ArrayList<>();

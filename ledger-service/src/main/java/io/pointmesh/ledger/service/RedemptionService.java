@@ -82,28 +82,29 @@ public class RedemptionService {
         // One attempt of the partner's budget of failed proofs is taken now and given back only if the
         // proof held: an unknown or blocked card, a wrong or missing PIN, a bad code all count, so a
         // partner can neither guess PINs across cards nor enumerate cards through holds.
-        authorization.reserveProofAttempt(partnerId);
-        try {
-            Outcome<RedemptionRow> held;
-            if (byCard) {
-                String memberId = transactions.run(c -> {
-                    participants.requireActivePartner(c, partnerId);
-                    participants.requireOpenStore(c, partnerId, cmd.storeCode());
-                    return participants.spendingMember(c, cmd.cardNumber());
-                });
-                authorization.verifyPin(memberId, cmd.pin());
-                authorization.proofSucceeded(partnerId);
-                held = place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.PIN);
-            } else {
-                held = place(partnerId, cmd, hash, cmd.paymentCode(), Ledger.HoldAuthorization.PAYMENT_CODE);
-                authorization.proofSucceeded(partnerId);
+        try (var attempt = authorization.proofAttempt(partnerId)) {
+            try {
+                Outcome<RedemptionRow> held;
+                if (byCard) {
+                    String memberId = transactions.run(c -> {
+                        participants.requireActivePartner(c, partnerId);
+                        participants.requireOpenStore(c, partnerId, cmd.storeCode());
+                        return participants.spendingMember(c, cmd.cardNumber());
+                    });
+                    authorization.verifyPin(memberId, cmd.pin());
+                    attempt.succeeded();
+                    held = place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.PIN);
+                } else {
+                    held = place(partnerId, cmd, hash, cmd.paymentCode(), Ledger.HoldAuthorization.PAYMENT_CODE);
+                }
+                return held;
+            } catch (ProblemException refused) {
+                if (PROOF_FAILURES.contains(refused.code())) {
+                    attempt.failed();
+                }
+                // anything else (points, store, the database) was not a guess: closing gives the place back
+                throw refused;
             }
-            return held;
-        } catch (ProblemException refused) {
-            if (!PROOF_FAILURES.contains(refused.code())) {
-                authorization.proofSucceeded(partnerId); // refused for another reason (points, store): not a guess
-            }
-            throw refused;
         }
     }
 

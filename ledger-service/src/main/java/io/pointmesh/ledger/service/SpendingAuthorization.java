@@ -254,17 +254,19 @@ public class SpendingAuthorization {
     }
 
     /**
-     * Takes one attempt from the partner's budget of failed proofs before the proof is checked (429
-     * when none is left); {@link #proofSucceeded} gives it back. Reserving first means parallel
-     * attempts cannot all pass the check and fail together.
+     * Takes a place in the partner's budget of failed proofs before the proof is checked (429 when
+     * the partner's failures used it up). Parallel attempts cannot all pass the check and fail
+     * together: failures and attempts in flight never exceed the budget; an attempt that finds the
+     * remaining places all in flight waits briefly for one instead of being refused, so a partner
+     * with many tills is not refused genuine holds at rush hour. The caller marks the attempt
+     * {@code failed()} or {@code succeeded()}; closing it unresolved gives the place back.
      */
-    public void reserveProofAttempt(String partnerId) {
-        limiter.reserve(FAILED_PROOFS, partnerId, proofLimit());
+    public RateLimiter.Attempt proofAttempt(String partnerId) {
+        return limiter.attempt(FAILED_PROOFS, partnerId, proofLimit(), PROOF_WAIT);
     }
 
-    public void proofSucceeded(String partnerId) {
-        limiter.refund(FAILED_PROOFS, partnerId, proofLimit());
-    }
+    /** How long a proof attempt waits for a place held by attempts in flight (PIN checks take tens of ms). */
+    static final Duration PROOF_WAIT = Duration.ofSeconds(2);
 
     /** What a member who leaves leaves behind here: nothing. */
     public void forget(Connection c, String memberId) throws SQLException {

@@ -22,6 +22,7 @@ public class RateLimiter {
     private record Window(long startMillis, int count) {}
 
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Budget> budgets = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public RateLimiter() {
@@ -42,33 +43,109 @@ public class RateLimiter {
     }
 
     /**
-     * Takes one attempt from {@code key}'s budget of failures before the attempt is made, atomically
-     * (so parallel attempts cannot all pass a check that only reads); refuses (429) when none is
-     * left. Give it back with {@link #refund} when the attempt succeeds.
+     * An attempt that may turn out to be a failure (a spending proof), holding one place of its
+     * key's failure budget while it is made: {@link #failed} keeps the place (a failure, for the rest
+     * of the window), {@link #succeeded} gives it back; closing it unresolved gives it back too (the
+     * attempt was neither: the database was down, the request was refused for another reason).
      */
-    public void reserve(String bucket, String key, Limit limit) {
-        long now = clock.millis();
-        boolean[] over = {false};
-        Window w = windows.compute(bucket + '\u0000' + key, (k, old) -> {
-            Window current = current(old, now, limit);
-            if (current != null && current.count >= limit.max()) {
-                over[0] = true;
-                return current;
+    public final class Attempt implements AutoCloseable {
+        private final Budget budget;
+        private boolean resolved;
+
+        private Attempt(Budget budget) {
+            this.budget = budget;
+        }
+
+        public void failed() {
+            resolve(true);
+        }
+
+        public void succeeded() {
+            resolve(false);
+        }
+
+        @Override
+        public void close() {
+            resolve(false);
+        }
+
+        private void resolve(boolean failure) {
+            synchronized (budget) {
+                if (resolved) {
+                    return;
+                }
+                resolved = true;
+                budget.inFlight--;
+                if (failure) {
+                    budget.roll(clock.millis());
+                    budget.failures++;
+                }
+                budget.notifyAll();
             }
-            return current == null ? new Window(now, 1) : new Window(current.startMillis, current.count + 1);
-        });
-        if (over[0]) {
-            throw refused(bucket, w, now, limit);
         }
     }
 
-    /** Gives back an attempt {@link #reserve} took, when it turned out not to be a failure. */
-    public void refund(String bucket, String key, Limit limit) {
+    /**
+     * Takes a place in {@code key}'s budget of failures before an attempt that may fail is made, so
+     * that parallel attempts can never overtake the budget: failures + attempts in flight never
+     * exceed {@code limit.max()}. An attempt that finds every remaining place held by attempts in
+     * flight waits (up to {@code maxWait}) for one to be resolved instead of being refused: a busy
+     * partner's genuine attempts queue for a moment, they are not refused while its budget has room.
+     * Refused (429) at once when the failures alone have used the budget, and when too many attempts
+     * already wait (a flood must not park the service's threads).
+     */
+    public Attempt attempt(String bucket, String key, Limit limit, Duration maxWait) {
         long now = clock.millis();
-        windows.computeIfPresent(bucket + '\u0000' + key, (k, old) -> {
-            Window current = current(old, now, limit);
-            return current == null || current.count <= 1 ? null : new Window(current.startMillis, current.count - 1);
-        });
+        Budget budget = budgets.computeIfAbsent(bucket + '\u0000' + key, k -> new Budget(limit, now));
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        synchronized (budget) {
+            while (true) {
+                budget.roll(clock.millis());
+                if (budget.failures >= limit.max()) {
+                    throw refused(bucket, new Window(budget.startMillis, budget.failures), clock.millis(), limit);
+                }
+                if (budget.failures + budget.inFlight < limit.max()) {
+                    budget.inFlight++;
+                    return new Attempt(budget);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || budget.waiting >= limit.max() * 4) {
+                    throw ProblemException.tooManyRequests(
+                            "rate-limited", "too many " + bucket + " in progress from this partner; try again", 1);
+                }
+                budget.waiting++;
+                try {
+                    budget.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for a place in " + bucket, e);
+                } finally {
+                    budget.waiting--;
+                }
+            }
+        }
+    }
+
+    /** One key's failures in its current window, and its attempts in flight and waiting (guarded by itself). */
+    private static final class Budget {
+        private final long windowMillis;
+        long startMillis;
+        int failures;
+        int inFlight;
+        int waiting;
+
+        Budget(Limit limit, long now) {
+            this.windowMillis = limit.window().toMillis();
+            this.startMillis = now;
+        }
+
+        /** A new window once the last one ended: failures are forgotten, attempts in flight stay. */
+        void roll(long now) {
+            if (now - startMillis >= windowMillis) {
+                startMillis = now;
+                failures = 0;
+            }
+        }
     }
 
     private Window count(String bucket, String key, Limit limit, long now) {

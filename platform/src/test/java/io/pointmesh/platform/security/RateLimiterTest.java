@@ -39,22 +39,29 @@ class RateLimiterTest {
         assertDoesNotThrow(() -> limiter.acquire("card lookups", "p1", THREE_A_MINUTE), "a new window");
     }
 
+    static final Duration WAIT = Duration.ofSeconds(2);
+
     @Test
     void onlyFailuresSpendAFailureBudget() {
         TestClock clock = TestClock.stoppedAt(START);
         RateLimiter limiter = new RateLimiter(clock);
-        for (int i = 0; i < 100; i++) { // successes give their attempt back
-            limiter.reserve("failed proofs", "p1", THREE_A_MINUTE);
-            limiter.refund("failed proofs", "p1", THREE_A_MINUTE);
+        for (int i = 0; i < 100; i++) { // successes, and attempts that were neither, give their place back
+            try (var attempt = limiter.attempt("failed proofs", "p1", THREE_A_MINUTE, WAIT)) {
+                if (i % 2 == 0) {
+                    attempt.succeeded();
+                }
+            }
         }
         for (int i = 0; i < 3; i++) {
-            limiter.reserve("failed proofs", "p1", THREE_A_MINUTE);
+            limiter.attempt("failed proofs", "p1", THREE_A_MINUTE, WAIT).failed();
         }
-        ProblemException refused =
-                assertThrows(ProblemException.class, () -> limiter.reserve("failed proofs", "p1", THREE_A_MINUTE));
-        assertTrue(refused.retryAfterSeconds() > 0);
+        ProblemException refused = assertThrows(
+                ProblemException.class, () -> limiter.attempt("failed proofs", "p1", THREE_A_MINUTE, WAIT));
+        assertEquals(429, refused.status());
+        assertEquals(60, refused.retryAfterSeconds());
+        assertDoesNotThrow(() -> limiter.attempt("failed proofs", "p2", THREE_A_MINUTE, WAIT), "another partner");
         clock.advance(Duration.ofMinutes(1));
-        assertDoesNotThrow(() -> limiter.reserve("failed proofs", "p1", THREE_A_MINUTE));
+        assertDoesNotThrow(() -> limiter.attempt("failed proofs", "p1", THREE_A_MINUTE, WAIT), "a new window");
     }
 
     @Test
@@ -68,8 +75,9 @@ class RateLimiterTest {
             pool.submit(() -> {
                 start.await();
                 try {
-                    limiter.reserve("failed proofs", "p1", twenty); // every attempt is a failure: never refunded
+                    var attempt = limiter.attempt("failed proofs", "p1", twenty, WAIT);
                     passed.incrementAndGet();
+                    attempt.failed(); // every attempt is a wrong guess
                 } catch (ProblemException refused) {
                     // slowed down
                 }
@@ -78,14 +86,73 @@ class RateLimiterTest {
         }
         start.countDown();
         pool.shutdown();
-        assertTrue(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(pool.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(20, passed.get());
-        // a success gives its attempt back
-        RateLimiter other = new RateLimiter(TestClock.stoppedAt(START));
-        for (int i = 0; i < 100; i++) {
-            other.reserve("failed proofs", "p2", twenty);
-            other.refund("failed proofs", "p2", twenty);
+    }
+
+    @Test
+    void genuineAttemptsBeyondTheBudgetInFlightWaitInsteadOfBeingRefused() throws Exception {
+        RateLimiter limiter = new RateLimiter(TestClock.stoppedAt(START));
+        // a partner with many tills: 200 holds at once, each proof taking a moment, against a budget of 20
+        RateLimiter.Limit twenty = new RateLimiter.Limit(20, Duration.ofMinutes(10));
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger succeeded = new java.util.concurrent.atomic.AtomicInteger();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(64);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < 200; i++) {
+            int n = i;
+            pool.submit(() -> {
+                start.await();
+                try (var attempt = limiter.attempt("failed proofs", "p1", twenty, WAIT)) {
+                    mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    Thread.sleep(5);
+                    inFlight.decrementAndGet();
+                    if (n % 50 == 0) {
+                        attempt.failed(); // a few wrong PINs among them
+                    } else {
+                        attempt.succeeded();
+                        succeeded.incrementAndGet();
+                    }
+                }
+                return null;
+            });
         }
-        assertDoesNotThrow(() -> other.reserve("failed proofs", "p2", twenty));
+        start.countDown();
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(196, succeeded.get(), "no genuine attempt refused while the budget had room");
+        assertTrue(mostInFlight.get() <= 20, "in flight at once: " + mostInFlight.get());
+        // the four failures count: 16 places are left
+        for (int i = 0; i < 16; i++) {
+            limiter.attempt("failed proofs", "p1", twenty, WAIT).failed();
+        }
+        assertThrows(ProblemException.class, () -> limiter.attempt("failed proofs", "p1", twenty, WAIT));
+    }
+
+    @Test
+    void aFloodOfWaitingAttemptsIsRefusedInsteadOfParkingThreads() throws Exception {
+        RateLimiter limiter = new RateLimiter(TestClock.stoppedAt(START));
+        RateLimiter.Limit one = new RateLimiter.Limit(1, Duration.ofMinutes(10));
+        var held = limiter.attempt("failed proofs", "p1", one, WAIT); // the only place, in flight
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        java.util.concurrent.atomic.AtomicInteger refusedAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 16; i++) {
+            pool.submit(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    limiter.attempt("failed proofs", "p1", one, Duration.ofMillis(300));
+                } catch (ProblemException refused) {
+                    if (System.nanoTime() - t0 < Duration.ofMillis(200).toNanos()) {
+                        refusedAtOnce.incrementAndGet();
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+        // at most 4 x the budget wait; the rest are refused without waiting
+        assertTrue(refusedAtOnce.get() >= 12, "refused at once: " + refusedAtOnce.get());
+        held.failed();
     }
 }
