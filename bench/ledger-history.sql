@@ -33,10 +33,11 @@ SELECT 'hist-m-' || i, 'ACTIVE', now() - interval '800 days', md5('hist-e-' || (
 INSERT INTO card (card_number, member_id, status) SELECT 'hist-c-' || i, 'hist-m-' || i, 'ACTIVE' FROM generate_series(:lo, :hi) i;
 INSERT INTO account (id, kind, owner_id, created_at)
 SELECT 'member:hist-m-' || i, 'MEMBER', 'hist-m-' || i, now() - interval '800 days' FROM generate_series(:lo, :hi) i;
--- with the triggers on, each transfer adds its points to balance (transfer_post_member)
-INSERT INTO member_balance (member_id, account_id, balance, available, lifetime_earned, updated_at)
+-- with the triggers on, each transfer adds its points to balance (transfer_post_member) and each
+-- lot to the lot sums (lot_sums, V8)
+INSERT INTO member_balance (member_id, account_id, balance, available, lifetime_earned, updated_at, lots_matured)
 SELECT 'hist-m-' || i, 'member:hist-m-' || i, CASE WHEN :'triggers' = 'on' THEN 0 ELSE sum(points) END, sum(points), sum(points),
-       max(earned_at)
+       max(earned_at), CASE WHEN :'triggers' = 'on' THEN 0 ELSE sum(points) END
   FROM hist_earning GROUP BY i ORDER BY i;
 
 WITH lots AS (

@@ -190,7 +190,11 @@ class LedgerTrustTest {
                 "UPDATE member_balance SET available = available + 1 WHERE member_id = ?",
                 "UPDATE member_balance SET available = available - 1, pending = pending + 1 WHERE member_id = ?",
                 "INSERT INTO lot (member_id, source, ref, points, remaining, earned_at, available_at, expires_at, matured)"
-                        + " VALUES (?, 'EARN', gen_random_uuid(), 5, 5, now(), now(), now() + interval '1 year', true)")) {
+                        + " VALUES (?, 'EARN', gen_random_uuid(), 5, 5, now(), now(), now() + interval '1 year', true)",
+                // the kept sums of the lots (V8) follow the lots only: they cannot be written to match a forged
+                // breakdown
+                "UPDATE member_balance SET available = available + 1, lots_matured = lots_matured + 1 WHERE member_id = ?",
+                "UPDATE lot SET remaining = remaining - 1 WHERE member_id = ?")) {
             var refused = org.junit.jupiter.api.Assertions.assertThrows(
                     io.pointmesh.platform.sql.Transactions.DatabaseException.class,
                     () -> transactions.run(c -> io.pointmesh.platform.sql.Sql.update(c, write, member)),

@@ -3,6 +3,7 @@ package io.pointmesh.ledger.service;
 import io.pointmesh.events.partner.CampaignAssignment;
 import io.pointmesh.ledger.Accounts;
 import io.pointmesh.ledger.PointsCalculation;
+import io.pointmesh.ledger.PostingIds;
 import io.pointmesh.ledger.RequestHash;
 import io.pointmesh.ledger.config.LedgerConfig;
 import io.pointmesh.ledger.repository.DirectoryRepository;
@@ -250,7 +251,7 @@ public class EarnService {
             boolean imported,
             boolean firstEarningRecorded) {
         return new Ledger.EarnPosting(
-                UUID.randomUUID(),
+                PostingIds.next(),
                 partnerId,
                 cmd.partnerTxId(),
                 hash,

@@ -4,6 +4,7 @@ import io.pointmesh.events.ledger.EarningReversed;
 import io.pointmesh.ledger.Accounts;
 import io.pointmesh.ledger.MemberBalance;
 import io.pointmesh.ledger.PointsCalculation;
+import io.pointmesh.ledger.PostingIds;
 import io.pointmesh.ledger.TransferKind;
 import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
 import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
@@ -67,7 +68,7 @@ final class EarningReversalPostings extends Postings {
         long points = PointsCalculation.reversalPoints(e.points(), e.amount(), e.refundedAmount(), refundedAfter);
         long networkShare = PointsCalculation.networkReversalPoints(
                 e.points(), e.networkPoints(), e.amount(), e.refundedAmount(), refundedAfter);
-        UUID reversalId = UUID.randomUUID();
+        UUID reversalId = PostingIds.next();
         long debt = 0;
         if (points > 0) {
             // Take back from the earning's own lot first, then from other available points; what

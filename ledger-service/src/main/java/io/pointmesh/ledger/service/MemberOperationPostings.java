@@ -5,6 +5,7 @@ import io.pointmesh.events.ledger.PointsConverted;
 import io.pointmesh.events.ledger.PointsGifted;
 import io.pointmesh.ledger.Accounts;
 import io.pointmesh.ledger.MemberBalance;
+import io.pointmesh.ledger.PostingIds;
 import io.pointmesh.ledger.TransferKind;
 import io.pointmesh.ledger.repository.OperationRepository.MemberOperationRow;
 import io.pointmesh.ledger.repository.PostingRepository.Draw;
@@ -75,7 +76,7 @@ final class MemberOperationPostings extends Postings {
         bringUpToDate(c, receiver, now);
         requireNotLeft(c, recipientId);
         requireSpendable(giver, points);
-        UUID id = UUID.randomUUID();
+        UUID id = PostingIds.next();
         List<Draw> draws = postings.drawFifo(c, memberId, points, id, "GIFT", now);
         giver.available -= points;
         giver.spent += points;
@@ -128,7 +129,7 @@ final class MemberOperationPostings extends Postings {
             return retry.get();
         }
         requireSpendable(m, points);
-        UUID id = UUID.randomUUID();
+        UUID id = PostingIds.next();
         postings.drawFifo(c, memberId, points, id, "CONVERSION", now);
         m.available -= points;
         m.spent += points;
@@ -166,7 +167,7 @@ final class MemberOperationPostings extends Postings {
         }
         Instant now = now();
         MemberBalance m = lockForCredit(c, memberId, now);
-        UUID id = UUID.randomUUID();
+        UUID id = PostingIds.next();
         if (points > 0) {
             credit(c, m, points, "ADJUSTMENT", id, Accounts.ADJUSTMENT, TransferKind.ADJUSTMENT, null, now);
         } else {

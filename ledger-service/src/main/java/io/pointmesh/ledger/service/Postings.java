@@ -5,6 +5,7 @@ import io.pointmesh.events.ledger.RedemptionVoided;
 import io.pointmesh.events.ledger.VoidReason;
 import io.pointmesh.ledger.Accounts;
 import io.pointmesh.ledger.MemberBalance;
+import io.pointmesh.ledger.PostingIds;
 import io.pointmesh.ledger.RedemptionStatus;
 import io.pointmesh.ledger.TransferKind;
 import io.pointmesh.ledger.repository.DirectoryRepository;
@@ -175,7 +176,7 @@ abstract class Postings {
             }
             total += t.points();
         }
-        postings.transfer(c, m.account(), Accounts.BREAKAGE, total, kind, UUID.randomUUID(), null, m.shard(), now);
+        postings.transfer(c, m.account(), Accounts.BREAKAGE, total, kind, PostingIds.next(), null, m.shard(), now);
         return total;
     }
 

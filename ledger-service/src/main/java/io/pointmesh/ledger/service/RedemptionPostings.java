@@ -6,6 +6,7 @@ import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.events.ledger.VoidReason;
 import io.pointmesh.ledger.Accounts;
 import io.pointmesh.ledger.MemberBalance;
+import io.pointmesh.ledger.PostingIds;
 import io.pointmesh.ledger.RedemptionStatus;
 import io.pointmesh.ledger.TransferKind;
 import io.pointmesh.ledger.repository.OperationRepository.RedemptionRow;
@@ -54,7 +55,7 @@ final class RedemptionPostings extends Postings {
             return retry.get();
         }
         requireSpendable(m, points);
-        UUID id = UUID.randomUUID();
+        UUID id = PostingIds.next();
         // The hold takes its points out of the lots now, so nothing (expiry, another spend) can
         // touch them until capture or void decides where they go.
         postings.drawFifo(c, memberId, points, id, "HOLD", now);
@@ -219,7 +220,7 @@ final class RedemptionPostings extends Postings {
                 now);
         expireDue(c, m, now);
         settleDebt(c, m, now);
-        UUID reversalId = UUID.randomUUID();
+        UUID reversalId = PostingIds.next();
         if (!operations.insertRedemptionReversal(
                 c, reversalId, redemptionId, partnerId, partnerTxId, r.captured(), now)) {
             throw new DuplicateRequest();

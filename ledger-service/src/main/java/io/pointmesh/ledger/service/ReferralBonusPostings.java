@@ -4,6 +4,7 @@ import io.pointmesh.events.ledger.ReferralBonusPaid;
 import io.pointmesh.events.ledger.ReferralBonusReversed;
 import io.pointmesh.ledger.Accounts;
 import io.pointmesh.ledger.MemberBalance;
+import io.pointmesh.ledger.PostingIds;
 import io.pointmesh.ledger.TransferKind;
 import io.pointmesh.ledger.repository.ReferralRepository;
 import io.pointmesh.ledger.repository.ReferralRepository.PaidBonus;
@@ -36,7 +37,7 @@ final class ReferralBonusPostings extends Postings {
         if (!referrals.insertBonus(c, member.memberId, referrer.get(), earningId, now)) {
             return;
         }
-        UUID ref = UUID.randomUUID();
+        UUID ref = PostingIds.next();
         credit(c, member, bonus, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, now);
         long referrerPoints = 0;
         // the referrer's status is read once their row is locked (a racing member.left is seen)
@@ -70,7 +71,7 @@ final class ReferralBonusPostings extends Postings {
             return;
         }
         String referrer = referrals.referrer(c, member.memberId).orElseThrow();
-        UUID ref = UUID.randomUUID();
+        UUID ref = PostingIds.next();
         debit(c, member, paid.get().memberPoints(), ref, now);
         if (paid.get().referrerPoints() > 0) {
             MemberBalance other = postings.lockMember(c, referrer);
