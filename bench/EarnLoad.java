@@ -137,11 +137,7 @@ public class EarnLoad {
         long interval = 1_000_000_000L / rate;
         long began = System.nanoTime();
         for (int i = 0; i < planned; i++) {
-            long scheduled = began + i * interval;
-            long wait = scheduled - System.nanoTime();
-            if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
+            long scheduled = onSchedule(began, interval, i);
             HttpRequest request = earning(url, token, "bench-c-" + ThreadLocalRandom.current().nextInt(1, members + 1));
             http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                 if (e != null || r.statusCode() != 201) {
@@ -157,6 +153,19 @@ public class EarnLoad {
         answered.await(120, java.util.concurrent.TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - began) / 1e9;
         report(Arrays.copyOf(latencies, done.get()), errors.get(), elapsed);
+    }
+
+    /**
+     * Waits for the i-th slot of an open loop (one every {@code interval} ns from {@code began}) and
+     * answers its scheduled time: latencies count from it, so a stall shows (no coordinated omission).
+     */
+    static long onSchedule(long began, long interval, int i) {
+        long scheduled = began + i * interval;
+        long wait = scheduled - System.nanoTime();
+        if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        return scheduled;
     }
 
     static void report(long[] all, long errors, double elapsed) {
@@ -502,11 +511,7 @@ public class EarnLoad {
             long interval = 1_000_000_000L / rate;
             long began = System.nanoTime();
             for (int i = 0; i < planned; i++) {
-                long scheduled = began + i * interval;
-                long wait = scheduled - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+                long scheduled = onSchedule(began, interval, i);
                 AtomicLong last = new AtomicLong();
                 operation(ThreadLocalRandom.current().nextDouble(), scheduled, last).whenComplete((ok, e) -> {
                     Stats s = stats.get("mixed");

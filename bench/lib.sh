@@ -20,17 +20,19 @@ bench_ledger_ready() {
   ./pointmesh up
 }
 
-# SQL: the bench partner (store B001, a 1 % earn rule, no pending period), as partner.events would have written it.
+# SQL: a bench partner (by default bench-partner with store B001; a 1 % earn rule, no pending
+# period), as partner.events would have written it.
 bench_partner_sql() {
+  local id=${1:-bench-partner} name=${2:-Bench Mart} store=${3:-B001}
   cat <<SQL
 INSERT INTO partner_directory (partner_id, legal_name, category, status, updated_at)
-  VALUES ('bench-partner', 'Bench Mart', 'mart', 'ACTIVE', now()) ON CONFLICT (partner_id) DO UPDATE SET status = 'ACTIVE';
-INSERT INTO account (id, kind, owner_id) VALUES ('partner:bench-partner:issuance', 'PARTNER_ISSUANCE', 'bench-partner'),
-  ('partner:bench-partner:redemption', 'PARTNER_REDEMPTION', 'bench-partner') ON CONFLICT DO NOTHING;
+  VALUES ('$id', '$name', 'mart', 'ACTIVE', now()) ON CONFLICT (partner_id) DO UPDATE SET status = 'ACTIVE';
+INSERT INTO account (id, kind, owner_id) VALUES ('partner:$id:issuance', 'PARTNER_ISSUANCE', '$id'),
+  ('partner:$id:redemption', 'PARTNER_REDEMPTION', '$id') ON CONFLICT DO NOTHING;
 INSERT INTO store_directory (partner_id, store_code, name, channel, region, open, updated_at)
-  VALUES ('bench-partner', 'B001', 'Bench store', 'OFFLINE', 'Seoul', true, now()) ON CONFLICT DO NOTHING;
+  VALUES ('$id', '$store', 'Bench store', 'OFFLINE', 'Seoul', true, now()) ON CONFLICT DO NOTHING;
 INSERT INTO earn_rule (partner_id, version, base_rate, pending_days, validity_months, backdating_days, effective_from)
-  VALUES ('bench-partner', 1, 0.01, 0, 60, 30, '2020-01-01') ON CONFLICT DO NOTHING;
+  VALUES ('$id', 1, 0.01, 0, 60, 30, '2020-01-01') ON CONFLICT DO NOTHING;
 SQL
 }
 
@@ -87,16 +89,7 @@ bench_history() {
     echo "    $db already holds another history ($seeded); HIST_MEMBERS/HIST_TRANSFERS must match it" >&2
     return 1
   fi
-  "${psql_[@]}" <<SQL
-INSERT INTO partner_directory (partner_id, legal_name, category, status, updated_at)
-  VALUES ('hist-partner', '$label', 'mart', 'ACTIVE', now()) ON CONFLICT DO NOTHING;
-INSERT INTO account (id, kind, owner_id) VALUES ('partner:hist-partner:issuance', 'PARTNER_ISSUANCE', 'hist-partner'),
-  ('partner:hist-partner:redemption', 'PARTNER_REDEMPTION', 'hist-partner') ON CONFLICT DO NOTHING;
-INSERT INTO store_directory (partner_id, store_code, name, channel, region, open, updated_at)
-  VALUES ('hist-partner', 'H001', 'History store', 'OFFLINE', 'Seoul', true, now()) ON CONFLICT DO NOTHING;
-INSERT INTO earn_rule (partner_id, version, base_rate, pending_days, validity_months, backdating_days, effective_from)
-  VALUES ('hist-partner', 1, 0.01, 0, 60, 30, '2020-01-01') ON CONFLICT DO NOTHING;
-SQL
+  bench_partner_sql hist-partner "$label" H001 | "${psql_[@]}"
   seeded=
   for ((lo = 1; lo <= members; lo += chunk)); do
     hi=$((lo + chunk - 1 < members ? lo + chunk - 1 : members))
