@@ -246,6 +246,8 @@ public class ReportRepository {
                         + ")::date AS cohort FROM " + population
                         + " LEFT JOIN member_features f USING (member_id) WHERE d.status <> 'LEFT' AND "
                         + since + "::date <= " + asOf);
+        // a temporary table has no statistics until analyzed: without them the plan below took 1.2 s at 2,000 members
+        Sql.update(c, "ANALYZE cohort");
         // one pass each over the member-days and the points (per cohort and month), then the grid: not a scan per cell
         // (pts is materialized: the running total per cell reads the small per-cohort table, not the facts again)
         return Sql.list(
@@ -289,6 +291,7 @@ public class ReportRepository {
                         + "LEFT JOIN member_dim d ON d.member_id = x.member_id WHERE d.status IS DISTINCT FROM 'LEFT' AND "
                         + first + "::date <= " + asOf,
                 s.partnerId());
+        Sql.update(c, "ANALYZE cohort");
         return Sql.list(
                 c,
                 "WITH sizes AS (SELECT cohort, count(*) AS n FROM cohort GROUP BY cohort), "
