@@ -80,11 +80,7 @@ abstract class Postings {
      * expire, and available points repay debt. Spends never see an expired or a pending point.
      */
     MemberBalance lockForPosting(Connection c, String memberId, Instant now) throws SQLException {
-        MemberBalance m = postings.lockMember(c, memberId);
-        if (m == null) {
-            throw ProblemException.unprocessable(
-                    "unknown-member", "Unknown member", "no account for member " + memberId);
-        }
+        MemberBalance m = lockKnownMember(c, memberId);
         bringUpToDate(c, m, now);
         return m;
     }
@@ -95,14 +91,19 @@ abstract class Postings {
      * waited for the lock is seen, and nothing is credited to a forgotten member.
      */
     MemberBalance lockForCredit(Connection c, String memberId, Instant now) throws SQLException {
+        MemberBalance m = lockKnownMember(c, memberId);
+        // the status comes with the clock's work, in the same statement, read after the lock
+        if ("LEFT".equals(bringUpToDate(c, m, now).memberStatus())) {
+            throw memberLeft();
+        }
+        return m;
+    }
+
+    private MemberBalance lockKnownMember(Connection c, String memberId) throws SQLException {
         MemberBalance m = postings.lockMember(c, memberId);
         if (m == null) {
             throw ProblemException.unprocessable(
                     "unknown-member", "Unknown member", "no account for member " + memberId);
-        }
-        // the status comes with the clock's work, in the same statement, read after the lock
-        if ("LEFT".equals(bringUpToDate(c, m, now).memberStatus())) {
-            throw memberLeft();
         }
         return m;
     }

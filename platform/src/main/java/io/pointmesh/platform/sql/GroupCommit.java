@@ -84,7 +84,12 @@ public final class GroupCommit implements AutoCloseable {
             throw new IllegalStateException("group commit is closed");
         }
         Unit<T> unit = new Unit<>(work);
-        lanes[Math.floorMod(laneKey, lanes.length)].queue.add(unit);
+        Lane lane = lanes[Math.floorMod(laneKey, lanes.length)];
+        lane.queue.add(unit);
+        if (!open && lane.queue.remove(unit)) {
+            // closed while this unit was queued, after close() drained the queue: nobody would write it
+            throw new IllegalStateException("group commit is closed");
+        }
         return unit.await();
     }
 
