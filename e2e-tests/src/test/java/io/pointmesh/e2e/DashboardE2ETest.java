@@ -11,7 +11,7 @@ import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.LocalStack;
 import io.pointmesh.testing.TestEvents;
-import io.pointmesh.testing.browser.HeadlessChromium;
+import io.pointmesh.testing.browser.Browser;
 import io.restassured.http.ContentType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,7 +154,7 @@ class DashboardE2ETest {
         stack.createStaffUser(boss, boss + "-Pw1!", "operator", null);
         String dashboard = stack.url("analytics") + "/dashboard/";
 
-        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+        try (Browser browser = Browser.launch()) {
             try {
                 signIn(browser, dashboard, staff, password);
                 JsonNode charts = chartsDrawn(browser);
@@ -215,7 +215,7 @@ class DashboardE2ETest {
             }
         }
 
-        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+        try (Browser browser = Browser.launch()) {
             try {
                 signIn(browser, dashboard, boss, boss + "-Pw1!");
                 JsonNode network = chartsDrawn(browser);
@@ -226,8 +226,13 @@ class DashboardE2ETest {
                     assertEquals("ready", network.get(id).path("state").asText(), id + " " + network.get(id));
                 }
                 // the operator picks the partner: the same figures as its own staff saw
-                browser.eval("document.getElementById('scope').value = '" + partnerId + "'; "
-                        + "document.getElementById('controls').requestSubmit(); true");
+                // as a person would: pick the partner in the list, then show
+                browser.driver()
+                        .findElement(org.openqa.selenium.By.cssSelector("#scope option[value='" + partnerId + "']"))
+                        .click();
+                browser.driver()
+                        .findElement(org.openqa.selenium.By.cssSelector("#controls [type=submit]"))
+                        .click();
                 browser.waitFor(
                         "document.getElementById('status').textContent",
                         v -> v.asText().contains("E2E Partner") && !v.asText().startsWith("Loading"),
@@ -264,12 +269,13 @@ class DashboardE2ETest {
     }
 
     /** Opens the dashboard, which sends the browser to Keycloak's login page; signs in there. */
-    static void signIn(HeadlessChromium browser, String dashboard, String username, String password) {
+    static void signIn(Browser browser, String dashboard, String username, String password) {
         browser.navigate(dashboard);
         browser.waitFor("document.getElementById('kc-login') !== null", JsonNode::asBoolean, Duration.ofSeconds(30));
-        browser.eval("document.getElementById('username').value = '" + username + "'; "
-                + "document.getElementById('password').value = '" + password
-                + "'; document.getElementById('kc-login').click(); true");
+        // Keycloak's own login page, typed into and clicked like a person
+        browser.type("username", username);
+        browser.type("password", password);
+        browser.click("kc-login");
         browser.waitFor(
                 "location.href.startsWith('" + dashboard + "') && !location.search.includes('code=') "
                         + "&& document.getElementById('user').textContent.includes('" + username + "')",
@@ -278,7 +284,7 @@ class DashboardE2ETest {
     }
 
     /** Waits until no chart is loading any more; answers each chart's state, data points and drawn marks by id. */
-    static JsonNode chartsDrawn(HeadlessChromium browser) {
+    static JsonNode chartsDrawn(Browser browser) {
         return browser.waitFor(
                 "Object.fromEntries([...document.querySelectorAll('.chart')].map(f => [f.id, {state: f.dataset.state, "
                         + "points: Number(f.dataset.points || 0), marks: f.querySelectorAll('svg .mark').length}]))",

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.LocalStack;
-import io.pointmesh.testing.browser.HeadlessChromium;
+import io.pointmesh.testing.browser.Browser;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
@@ -218,7 +218,7 @@ class DemoDataE2ETest {
             }
         }
         assertEquals(dailyMart, convenience.path("partnerId").asText(), dashboard.toString());
-        try (HeadlessChromium browser = HeadlessChromium.launch()) {
+        try (Browser browser = Browser.launch()) {
             DashboardE2ETest.signIn(
                     browser,
                     dashboard.path("url").asText(),
