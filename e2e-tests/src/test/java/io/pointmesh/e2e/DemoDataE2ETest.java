@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * scripts/demo-data (what {@code ./pointmesh up --demo} runs) onboards the demo coalition through
  * the real APIs, and what it writes works: every partner's client credentials give a partner
  * token that reads its own record and stores, and the ledger has learned every partner by event.
- * Run twice, it keeps what exists and hands out working (rotated) secrets. Its members (12 here)
+ * Run twice (the second time as if three days later), it keeps what exists and hands out working (rotated)
+ * secrets, and sends the same year of history again, found there and none refused. Its members (12 here)
  * are Keycloak users who joined through member-service, and the sign-ins it writes work. It writes into a
  * scratch copy of local.json's directory, never into the developer's .pointmesh.
  */
@@ -49,8 +50,10 @@ class DemoDataE2ETest {
         Files.writeString(home.resolve("local.json"), new ObjectMapper().writeValueAsString(stack.localJson()));
         Files.copy(LocalInfra.stateDir().resolve("secrets.env"), home.resolve("secrets.env"));
 
-        Run firstRun = run(home);
-        Run secondRun = run(home);
+        Run firstRun = run(home, 0);
+        // the second run as a new user's would be: another day (the history is anchored at the first run's, so the same
+        // purchases are sent again and found there, none refused as idempotency-key-reused)
+        Run secondRun = run(home, 3);
         JsonNode first = firstRun.partners();
         JsonNode second = secondRun.partners();
         assertEquals(5, second.size(), second.toString());
@@ -168,6 +171,7 @@ class DemoDataE2ETest {
         assertEquals(0, firstRun.figure("earned, \\d+ already there, (\\d+) rejected"), firstRun.output());
         assertEquals(imported, secondRun.figure("earned, (\\d+) already there"), secondRun.output());
         assertEquals(0, secondRun.figure("purchases imported: (\\d+) earned"), secondRun.output());
+        assertEquals(0, secondRun.figure("earned, \\d+ already there, (\\d+) rejected"), secondRun.output());
         long today = firstRun.figure("(\\d+) purchases today under the live campaigns");
         // analytics learns every one of them from ledger.events, spread over the year
         String operator = stack.operatorToken();
@@ -245,7 +249,7 @@ class DemoDataE2ETest {
         }
     }
 
-    private static Run run(Path home) throws IOException, InterruptedException {
+    private static Run run(Path home, int daysLater) throws IOException, InterruptedException {
         ProcessBuilder p = new ProcessBuilder(
                         LocalInfra.repositoryRoot().resolve("scripts/demo-data").toString())
                 .redirectErrorStream(true)
@@ -253,6 +257,7 @@ class DemoDataE2ETest {
                 .directory(LocalInfra.repositoryRoot().toFile());
         p.environment().put("POINTMESH_HOME", home.toString());
         p.environment().put("POINTMESH_DEMO_MEMBERS", "12");
+        p.environment().put("POINTMESH_DEMO_CLOCK_OFFSET_DAYS", String.valueOf(daysLater));
         Process process = p.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(5, TimeUnit.MINUTES), "demo-data finished");
