@@ -321,6 +321,7 @@ class LedgerScenariosTest {
     void aLapsedHoldFreesItsPoints() {
         String partner = LedgerFixture.partner();
         String member = LedgerFixture.member();
+        double lapsedBefore = OutboxCrashTest.metric("pointmesh_holds_lapsed_total", "partner_category=\"mart\"");
         earn(partner, member, "50000").statusCode(201);
         String r = hold(partner, member, 200).statusCode(201).extract().path("redemptionId");
         balance(member).body("available", is(300), "held", is(200));
@@ -332,6 +333,12 @@ class LedgerScenariosTest {
                 .get("/ledger/v1/redemptions/" + r)
                 .then()
                 .body("status", is("LAPSED"));
+        // operations see lapsing holds (a POS failing after the hold) in the metrics, by partner category
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
+                .untilAsserted(() ->
+                        assertTrue(OutboxCrashTest.metric("pointmesh_holds_lapsed_total", "partner_category=\"mart\"")
+                                >= lapsedBefore + 1));
         given().auth()
                 .oauth2(TestTokens.partner(partner))
                 .post("/ledger/v1/redemptions/" + r + "/capture")

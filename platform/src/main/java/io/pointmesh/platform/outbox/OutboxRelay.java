@@ -7,6 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
@@ -18,6 +19,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -92,6 +94,9 @@ public class OutboxRelay {
     @Inject
     Vertx vertx;
 
+    @Inject
+    Instance<PublishedEventListener> listeners;
+
     private PgSubscriber subscriber;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -161,14 +166,17 @@ public class OutboxRelay {
 
     /** Publishes one batch; answers how many events were published. */
     public Uni<Integer> publishBatch() {
+        List<String[]> sent = new ArrayList<>();
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
-                .execute(Tuple.of(RELAY_LOCK))
-                .chain(rows -> rows.iterator().next().getBoolean(0)
-                        ? sendBatch(conn)
-                        : Uni.createFrom().item(0)));
+                        .execute(Tuple.of(RELAY_LOCK))
+                        .chain(rows -> rows.iterator().next().getBoolean(0)
+                                ? sendBatch(conn, sent)
+                                : Uni.createFrom().item(0)))
+                // after the commit that marked them: what listeners count stays published
+                .invoke(n -> tellListeners(sent));
     }
 
-    private Uni<Integer> sendBatch(SqlConnection conn) {
+    private Uni<Integer> sendBatch(SqlConnection conn, List<String[]> sent) {
         return conn.preparedQuery("SELECT seq, topic, event_key, event_type, payload FROM outbox_event "
                         + "WHERE published_at IS NULL ORDER BY seq LIMIT $1")
                 .execute(Tuple.of(batchSize))
@@ -181,6 +189,7 @@ public class OutboxRelay {
                     for (Row row : rows) {
                         seqs.add(row.getLong("seq"));
                         sends.add(emitter.sendMessage(toMessage(row)));
+                        sent.add(new String[] {row.getString("event_type"), row.getString("payload")});
                     }
                     // Subscribed in list order, so records reach the producer in seq order.
                     return Uni.join()
@@ -192,6 +201,24 @@ public class OutboxRelay {
                             .invoke(() -> published.increment(seqs.size()))
                             .replaceWith(seqs.size());
                 });
+    }
+
+    /** Hands the published events to the listeners on a worker thread; a listener's failure is logged, never the relay's. */
+    private void tellListeners(List<String[]> sent) {
+        if (sent.isEmpty() || listeners.isUnsatisfied()) {
+            return;
+        }
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            for (PublishedEventListener listener : listeners) {
+                for (String[] event : sent) {
+                    try {
+                        listener.published(event[0], event[1]);
+                    } catch (RuntimeException e) {
+                        LOG.warnf("a published-event listener failed on %s: %s", event[0], e.toString());
+                    }
+                }
+            }
+        });
     }
 
     private Message<String> toMessage(Row row) {
