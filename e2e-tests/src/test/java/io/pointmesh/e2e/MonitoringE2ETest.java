@@ -67,12 +67,18 @@ class MonitoringE2ETest {
                         .oauth2(partner.token())
                         .contentType(ContentType.JSON)
                         .body(Map.of(
-                                "partnerTxId", UUID.randomUUID().toString(),
-                                "memberId", member,
-                                "storeCode", partner.storeCode(),
-                                "amount", 25000,
-                                "currency", "KRW",
-                                "occurredAt", Instant.now().toString()))
+                                "partnerTxId",
+                                UUID.randomUUID().toString(),
+                                "memberId",
+                                member,
+                                "storeCode",
+                                partner.storeCode(),
+                                "amount",
+                                25000,
+                                "currency",
+                                "KRW",
+                                "occurredAt",
+                                Instant.now().toString()))
                         .post(stack.url("ledger") + "/ledger/v1/earnings")
                         .then()
                         .statusCode(201));
@@ -88,7 +94,8 @@ class MonitoringE2ETest {
         }
         Path monitoring = LocalInfra.repositoryRoot().resolve("deploy/k8s/base/monitoring");
         Set<String> used = new TreeSet<>();
-        JsonNode dashboard = new ObjectMapper().readTree(monitoring.resolve("grafana-dashboard.json").toFile());
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(monitoring.resolve("grafana-dashboard.json").toFile());
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
                 used.addAll(metrics(target.path("expr").asText()));
@@ -99,7 +106,9 @@ class MonitoringE2ETest {
         Set<String> missing = new TreeSet<>();
         for (String name : used) {
             String series = name.replaceAll("_(bucket|sum|count)$", "");
-            if (!AFTER_A_LAPSE.contains(name) && !all.toString().contains("\n" + name) && !all.toString().contains("# TYPE " + series + " ")) {
+            if (!AFTER_A_LAPSE.contains(name)
+                    && !all.toString().contains("\n" + name)
+                    && !all.toString().contains("# TYPE " + series + " ")) {
                 missing.add(name);
             }
         }
@@ -116,7 +125,11 @@ class MonitoringE2ETest {
     }
 
     private static String scrape(LocalStack stack, String service) {
-        return given().get(stack.url(service) + "/q/metrics").then().statusCode(200).extract().asString();
+        return given().get(stack.url(service) + "/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     /** The value of the series whose line starts with this prefix (name and first labels), 0 when absent. */
