@@ -28,6 +28,11 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** Sends a record and waits for the broker's acknowledgement. */
     public void send(String topic, String key, String value) {
+        send(topic, key, value, java.util.Map.of());
+    }
+
+    /** The same, with record headers (e.g. a {@code traceparent}, as the services' relays send it). */
+    public void send(String topic, String key, String value, java.util.Map<String, String> headers) {
         if (producer == null) {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -35,7 +40,9 @@ public final class KafkaTestClient implements AutoCloseable {
             producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
         }
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+            headers.forEach((k, v) -> record.headers().add(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot send to " + topic, e);
         }

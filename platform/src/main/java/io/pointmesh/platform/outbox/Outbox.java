@@ -1,5 +1,7 @@
 package io.pointmesh.platform.outbox;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventCatalog;
 import io.pointmesh.events.EventCodec;
@@ -27,7 +29,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class Outbox {
 
-    static final String INSERT = "INSERT INTO outbox_event (event_id, topic, event_key, event_type, payload) ";
+    static final String INSERT =
+            "INSERT INTO outbox_event (event_id, topic, event_key, event_type, payload, traceparent) ";
 
     @Inject
     EventCodec codec;
@@ -45,12 +48,14 @@ public class Outbox {
                 .failWith(() -> new IllegalStateException(
                         "Outbox.publish must run inside a transaction (@WithTransaction or Panache.withTransaction)"))
                 .chain(tx -> Panache.getSession())
-                .chain(session -> session.createNativeQuery(INSERT + "VALUES (:id, :topic, :key, :type, :payload)")
+                .chain(session -> session.createNativeQuery(
+                                INSERT + "VALUES (:id, :topic, :key, :type, :payload, :traceparent)")
                         .setParameter("id", UUID.fromString(envelope.id()))
                         .setParameter("topic", def.topic().topicName())
                         .setParameter("key", event.aggregateId())
                         .setParameter("type", def.type())
                         .setParameter("payload", codec.encode(envelope))
+                        .setParameter("traceparent", traceparent())
                         .executeUpdate())
                 .replaceWith(envelope);
     }
@@ -74,7 +79,7 @@ public class Outbox {
                     "Outbox.publishAll needs a connection inside a transaction (autocommit off)");
         }
         Instant now = clock.instant();
-        try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?, ?)")) {
             int pending = 0;
             for (DomainEvent event : events) {
                 bind(insert, event, codec.wrap(event, now));
@@ -101,7 +106,7 @@ public class Outbox {
             throw new IllegalStateException("Outbox.publish needs a connection inside a transaction (autocommit off)");
         }
         EventEnvelope<DomainEvent> envelope = codec.wrap(event, time);
-        try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?, ?)")) {
             bind(insert, event, envelope);
             insert.executeUpdate();
         }
@@ -117,5 +122,20 @@ public class Outbox {
         insert.setString(3, event.aggregateId());
         insert.setString(4, def.type());
         insert.setString(5, codec.encode(envelope));
+        insert.setString(6, traceparent());
+    }
+
+    /**
+     * The W3C trace context of the request that wrote the event ({@code 00-<trace>-<span>-<flags>}),
+     * or null outside a trace: the relay sends it on with the Kafka record, so consumers continue
+     * the trace that began at the POS (docs/events.md, "Trace context").
+     */
+    static String traceparent() {
+        SpanContext span = Span.current().getSpanContext();
+        if (!span.isValid()) {
+            return null;
+        }
+        return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
+                + span.getTraceFlags().asHex();
     }
 }

@@ -2,6 +2,9 @@ package io.pointmesh.platform.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.pointmesh.events.EventEnvelope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -9,6 +12,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
@@ -177,7 +181,7 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> sendBatch(SqlConnection conn, List<String[]> sent) {
-        return conn.preparedQuery("SELECT seq, topic, event_key, event_type, payload FROM outbox_event "
+        return conn.preparedQuery("SELECT seq, topic, event_key, event_type, payload, traceparent FROM outbox_event "
                         + "WHERE published_at IS NULL ORDER BY seq LIMIT $1")
                 .execute(Tuple.of(batchSize))
                 .chain(rows -> {
@@ -230,8 +234,29 @@ public class OutboxRelay {
                 .withKey(row.getString("event_key"))
                 .withHeaders(headers)
                 .build();
-        return Message.of(row.getString("payload")).addMetadata(metadata);
+        Message<String> message = Message.of(row.getString("payload")).addMetadata(metadata);
+        String traceparent = row.getString("traceparent");
+        if (traceparent != null) {
+            // the Kafka connector starts its publish span as a child of the request that wrote the event (not of the
+            // relay, which only carries it) and puts that span's traceparent on the record
+            Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), traceparent, TRACEPARENT);
+            message = message.addMetadata(TracingMetadata.withCurrent(parent));
+        }
+        return message;
     }
+
+    /** Reads the one header a stored traceparent is. */
+    private static final TextMapGetter<String> TRACEPARENT = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(String carrier) {
+            return List.of("traceparent");
+        }
+
+        @Override
+        public String get(String carrier, String key) {
+            return "traceparent".equals(key) ? carrier : null;
+        }
+    };
 
     /** Published rows are only history: keep a week of them for diagnosis, then drop them. */
     @Scheduled(every = "1h", delayed = "1m")

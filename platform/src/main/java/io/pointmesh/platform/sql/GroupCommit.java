@@ -83,7 +83,14 @@ public final class GroupCommit implements AutoCloseable {
         if (!open) {
             throw new IllegalStateException("group commit is closed");
         }
-        Unit<T> unit = new Unit<>(work);
+        // the caller's trace context goes with the unit to the lane's thread: what the unit writes (its outbox
+        // events' traceparent) belongs to the request that sent it
+        io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
+        Unit<T> unit = new Unit<>(c -> {
+            try (io.opentelemetry.context.Scope scope = trace.makeCurrent()) {
+                return work.apply(c);
+            }
+        });
         Lane lane = lanes[Math.floorMod(laneKey, lanes.length)];
         lane.queue.add(unit);
         if (!open && lane.queue.remove(unit)) {
