@@ -9,6 +9,7 @@ import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.partner.SettlementFact;
 import io.pointmesh.partner.service.SettlementService;
+import io.pointmesh.partner.service.WebhookService;
 import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +21,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * ledger's own posting time (the event's time). Only these five events move points between a
  * member and a partner's issuance or redemption account, the network's promotion account for a
  * partner's purchase, or a mileage partner's conversion: the same postings the ledger's partner
- * totals sum.
+ * totals sum. The same transaction enqueues the partner's webhook deliveries (earnings, reversals,
+ * redemptions, an exhausted campaign budget).
  */
 @ApplicationScoped
 public class LedgerEventsConsumer {
@@ -33,14 +35,19 @@ public class LedgerEventsConsumer {
     @Inject
     SettlementService settlement;
 
+    @Inject
+    WebhookService webhooks;
+
     @Incoming("ledger-events")
     public Uni<Void> onEvent(String json) {
         return inbox.consume(CONSUMER, json, this::apply).replaceWithVoid();
     }
 
+    /** Settlement's fact and the partner's webhook deliveries, both in the inbox's transaction. */
     Uni<Void> apply(EventEnvelope<DomainEvent> event) {
         SettlementFact fact = factOf(event);
-        return fact == null ? Uni.createFrom().voidItem() : settlement.record(fact);
+        Uni<Void> recorded = fact == null ? Uni.createFrom().voidItem() : settlement.record(fact);
+        return recorded.chain(() -> webhooks.enqueue(event));
     }
 
     /** The settlement fact an event stands for, or null for events settlement does not count. */

@@ -35,6 +35,9 @@ public class PartnerService {
     Outbox outbox;
 
     @Inject
+    WebhookService webhooks;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -197,7 +200,8 @@ public class PartnerService {
         p.updatedAt = clock.instant();
         return partners.persist(p)
                 .call(saved -> audit(saved, action, from, actor, reason))
-                .call(saved -> outbox.publish(event));
+                // the partner's own webhooks hear of it (a suspension) in the same transaction
+                .call(saved -> outbox.publish(event).chain(webhooks::enqueue));
     }
 
     private Uni<PartnerAudit> audit(Partner p, String action, PartnerStatus before, String actor, String reason) {

@@ -47,6 +47,9 @@ public class SettlementService {
     Outbox outbox;
 
     @Inject
+    WebhookService webhooks;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -116,17 +119,18 @@ public class SettlementService {
                         id.toString(), partnerId, start, end, p.from, p.to, t, terms, now, actor))
                 .call(settlements::insertStatement)
                 .call(st -> outbox.publish(new SettlementClosed(
-                        st.statementId(),
-                        partnerId,
-                        start,
-                        end,
-                        st.pointsIssued(),
-                        st.pointsIssuedReversed(),
-                        st.pointsRedeemed(),
-                        st.pointsRedeemedReversed(),
-                        st.networkFee(),
-                        st.netAmount(),
-                        st.currency())));
+                                st.statementId(),
+                                partnerId,
+                                start,
+                                end,
+                                st.pointsIssued(),
+                                st.pointsIssuedReversed(),
+                                st.pointsRedeemed(),
+                                st.pointsRedeemedReversed(),
+                                st.networkFee(),
+                                st.netAmount(),
+                                st.currency()))
+                        .chain(webhooks::enqueue));
     }
 
     /**

@@ -130,7 +130,7 @@ public class Outbox {
      * or null outside a trace: the relay sends it on with the Kafka record, so consumers continue
      * the trace that began at the POS (docs/events.md, "Trace context").
      */
-    static String traceparent() {
+    public static String traceparent() {
         SpanContext span = Span.current().getSpanContext();
         if (!span.isValid()) {
             return null;

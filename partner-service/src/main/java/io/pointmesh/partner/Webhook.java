@@ -1,0 +1,27 @@
+package io.pointmesh.partner;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A partner's webhook: where its events go and which. The signing secret is not here: it lives
+ * encrypted in the table and is only ever answered once, when created or rotated.
+ */
+public record Webhook(
+        String id,
+        String partnerId,
+        String url,
+        List<String> events,
+        Status status,
+        String disabledReason,
+        Instant disabledAt,
+        Instant createdAt,
+        String createdBy,
+        Instant secretRotatedAt) {
+
+    public enum Status {
+        ENABLED,
+        /** Abandoned deliveries stopped it; enabling (or a replay) starts it again. */
+        DISABLED
+    }
+}

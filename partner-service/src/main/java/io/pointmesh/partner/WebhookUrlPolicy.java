@@ -1,0 +1,135 @@
+package io.pointmesh.partner;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/**
+ * Which URLs the network sends to: HTTPS to public addresses only, so a partner cannot make
+ * pointmesh call into its own network (SSRF: the database, Keycloak's admin API, the cloud's
+ * metadata service). Checked at registration and again before every attempt, since a name may
+ * resolve elsewhere later. {@code http://} and loopback only where {@code allowLoopback} (dev, test,
+ * the local stack).
+ */
+public final class WebhookUrlPolicy {
+
+    /** Why a URL is refused; the message is for the partner. */
+    public static final class Refused extends Exception {
+        public Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Resolves a host name to its addresses (a seam for the unit test). */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    private final boolean allowLoopback;
+    private final Resolver resolver;
+
+    public WebhookUrlPolicy(boolean allowLoopback, Resolver resolver) {
+        this.allowLoopback = allowLoopback;
+        this.resolver = resolver;
+    }
+
+    public WebhookUrlPolicy(boolean allowLoopback) {
+        this(allowLoopback, InetAddress::getAllByName);
+    }
+
+    /** The URL as parsed, its form only (no name lookup): fast, for the request path before the lookup. */
+    public static URI parse(String url) throws Refused {
+        if (url == null || url.isBlank() || url.length() > 2000) {
+            throw new Refused("an absolute https:// URL of at most 2000 characters");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw new Refused("not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new Refused("an absolute https:// URL");
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new Refused("the URL has no host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new Refused("credentials in the URL are not allowed (the signature authenticates deliveries)");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new Refused("a URL without a fragment");
+        }
+        return uri;
+    }
+
+    /** Checks the URL's form and where its host resolves to now; answers it parsed. */
+    public URI check(String url) throws Refused {
+        URI uri = parse(url);
+        String host = uri.getHost();
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+        } catch (UnknownHostException e) {
+            throw new Refused("the host " + host + " does not resolve");
+        }
+        boolean loopback = addresses.length > 0;
+        for (InetAddress a : addresses) {
+            if (a.isLoopbackAddress()) {
+                if (!allowLoopback) {
+                    throw new Refused("the host " + host + " resolves to a loopback address");
+                }
+            } else {
+                loopback = false;
+                if (internal(a)) {
+                    throw new Refused("the host " + host + " resolves to a private, link-local or metadata address");
+                }
+            }
+        }
+        if (uri.getScheme().equalsIgnoreCase("http") && !(allowLoopback && loopback)) {
+            throw new Refused("https:// only (http:// is allowed for a loopback receiver in development)");
+        }
+        return uri;
+    }
+
+    /** Addresses inside someone's network: private, link-local (the metadata services), unspecified, multicast, CGNAT, ULA. */
+    static boolean internal(InetAddress a) {
+        if (a.isAnyLocalAddress()
+                || a.isSiteLocalAddress()
+                || a.isLinkLocalAddress()
+                || a.isMulticastAddress()
+                || a.isLoopbackAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            int first = b[0] & 0xff;
+            int second = b[1] & 0xff;
+            return first == 0 // "this network"
+                    || (first == 100 && second >= 64 && second < 128) // carrier-grade NAT
+                    || (first == 192 && second == 0 && (b[2] & 0xff) == 0) // IETF protocol assignments
+                    || (first == 198 && (second == 18 || second == 19)) // benchmarking
+                    || first >= 240; // reserved, broadcast
+        }
+        // IPv6: unique local fc00::/7 (also AWS's fd00:ec2::254 metadata), IPv4-mapped checked as IPv4
+        if ((b[0] & 0xfe) == 0xfc) {
+            return true;
+        }
+        boolean mapped = true;
+        for (int i = 0; i < 10; i++) {
+            mapped &= b[i] == 0;
+        }
+        if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+            try {
+                return internal(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
+            } catch (UnknownHostException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

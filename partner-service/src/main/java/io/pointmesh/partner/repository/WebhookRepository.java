@@ -1,0 +1,304 @@
+package io.pointmesh.partner.repository;
+
+import static io.pointmesh.platform.sql.NativeValues.instant;
+import static io.pointmesh.platform.sql.NativeValues.number;
+import static io.pointmesh.platform.sql.NativeValues.offset;
+
+import io.pointmesh.partner.Webhook;
+import io.pointmesh.partner.WebhookDelivery;
+import io.pointmesh.partner.WebhookMessage;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The SQL of webhooks (V6__webhooks.sql). The registration side and the enqueue run in the
+ * caller's Hibernate Reactive session (the request's, or the idempotent consumer's transaction);
+ * the dispatcher's claims and outcomes run on the reactive pool, like the platform's outbox relay:
+ * background work, each statement its own transaction, nothing held open while a receiver answers.
+ */
+@ApplicationScoped
+public class WebhookRepository {
+
+    private static final String WEBHOOK_COLUMNS =
+            "id, partner_id, url, events, status, disabled_reason, disabled_at, created_at, created_by, secret_rotated_at";
+    private static final String DELIVERY_COLUMNS = "id, webhook_id, event_type, status, attempts, last_status, "
+            + "last_error, created_at, last_attempt_at, next_attempt_at, finished_at";
+
+    @Inject
+    Pool pool;
+
+    // --- registration (the caller's session) ---
+
+    public Uni<Integer> insert(Webhook w, String secretEncrypted) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("INSERT INTO webhook (id, partner_id, url, events, secret_encrypted, "
+                                + "status, created_at, created_by) VALUES (:id, :partnerId, :url, :events, :secret, :status, "
+                                + ":createdAt, :createdBy)")
+                        .setParameter("id", UUID.fromString(w.id()))
+                        .setParameter("partnerId", w.partnerId())
+                        .setParameter("url", w.url())
+                        .setParameter("events", String.join(",", w.events()))
+                        .setParameter("secret", secretEncrypted)
+                        .setParameter("status", w.status().name())
+                        .setParameter("createdAt", offset(w.createdAt()))
+                        .setParameter("createdBy", w.createdBy())
+                        .executeUpdate());
+    }
+
+    public Uni<Long> countOf(String partnerId) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT count(*) FROM webhook WHERE partner_id = :partnerId", Object.class)
+                        .setParameter("partnerId", partnerId)
+                        .getSingleResult())
+                .map(n -> number(n));
+    }
+
+    public Uni<List<Webhook>> list(String partnerId) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT " + WEBHOOK_COLUMNS
+                                        + " FROM webhook WHERE partner_id = :partnerId ORDER BY created_at, id",
+                                Object[].class)
+                        .setParameter("partnerId", partnerId)
+                        .getResultList())
+                .map(rows -> rows.stream().map(WebhookRepository::webhook).toList());
+    }
+
+    /** The partner's webhook, or null (another partner's is not found: it does not exist for this one). */
+    public Uni<Webhook> find(String partnerId, UUID id) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT " + WEBHOOK_COLUMNS
+                                        + " FROM webhook WHERE partner_id = :partnerId AND id = :id",
+                                Object[].class)
+                        .setParameter("partnerId", partnerId)
+                        .setParameter("id", id)
+                        .getResultList())
+                .map(rows -> rows.isEmpty() ? null : webhook(rows.get(0)));
+    }
+
+    public Uni<Integer> delete(String partnerId, UUID id) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("DELETE FROM webhook WHERE partner_id = :partnerId AND id = :id")
+                        .setParameter("partnerId", partnerId)
+                        .setParameter("id", id)
+                        .executeUpdate());
+    }
+
+    public Uni<Integer> replaceSecret(UUID id, String secretEncrypted, Instant at) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "UPDATE webhook SET secret_encrypted = :secret, secret_rotated_at = :at WHERE id = :id")
+                        .setParameter("secret", secretEncrypted)
+                        .setParameter("at", offset(at))
+                        .setParameter("id", id)
+                        .executeUpdate());
+    }
+
+    /**
+     * Enables the webhook; what waits for it gets a new retry window from now (a delivery that waited
+     * while it was disabled is not abandoned for the time it could not be tried).
+     */
+    public Uni<Integer> enable(UUID id, Instant now) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("UPDATE webhook SET status = 'ENABLED', disabled_reason = NULL, "
+                                + "disabled_at = NULL WHERE id = :id")
+                        .setParameter("id", id)
+                        .executeUpdate()
+                        .chain(() -> s.createNativeQuery("UPDATE webhook_delivery SET window_started_at = :now, "
+                                        + "next_attempt_at = LEAST(next_attempt_at, :now) WHERE webhook_id = :id "
+                                        + "AND status = 'PENDING'")
+                                .setParameter("now", offset(now))
+                                .setParameter("id", id)
+                                .executeUpdate()));
+    }
+
+    /**
+     * Puts a finished delivery back in the queue, under the same message id (receivers deduplicate
+     * on it). Answers 0 when the delivery is not the webhook's or is still pending.
+     */
+    public Uni<Integer> replay(UUID webhookId, UUID deliveryId, Instant now) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("UPDATE webhook_delivery SET status = 'PENDING', attempts = 0, "
+                                + "next_attempt_at = :now, window_started_at = :now, finished_at = NULL "
+                                + "WHERE id = :id AND webhook_id = :webhookId AND status <> 'PENDING'")
+                        .setParameter("now", offset(now))
+                        .setParameter("id", deliveryId)
+                        .setParameter("webhookId", webhookId)
+                        .executeUpdate());
+    }
+
+    public Uni<WebhookDelivery> delivery(UUID webhookId, UUID deliveryId) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT " + DELIVERY_COLUMNS
+                                        + " FROM webhook_delivery WHERE webhook_id = :webhookId AND id = :id",
+                                Object[].class)
+                        .setParameter("webhookId", webhookId)
+                        .setParameter("id", deliveryId)
+                        .getResultList())
+                .map(rows -> rows.isEmpty() ? null : delivery(rows.get(0)));
+    }
+
+    /** The webhook's deliveries, newest first. */
+    public Uni<List<WebhookDelivery>> deliveries(UUID webhookId, int offset, int limit) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT " + DELIVERY_COLUMNS + " FROM webhook_delivery WHERE webhook_id = :webhookId "
+                                        + "ORDER BY seq DESC OFFSET :offset LIMIT :limit",
+                                Object[].class)
+                        .setParameter("webhookId", webhookId)
+                        .setParameter("offset", offset)
+                        .setParameter("limit", limit)
+                        .getResultList())
+                .map(rows -> rows.stream().map(WebhookRepository::delivery).toList());
+    }
+
+    public Uni<Long> deliveryCount(UUID webhookId) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT count(*) FROM webhook_delivery WHERE webhook_id = :webhookId", Object.class)
+                        .setParameter("webhookId", webhookId)
+                        .getSingleResult())
+                .map(n -> number(n));
+    }
+
+    /**
+     * Enqueues the message for every webhook of its partner that subscribed to its type, in the
+     * caller's transaction; a message enqueued before for a webhook adds nothing (W1).
+     */
+    public Uni<Integer> enqueue(WebhookMessage m, String body, String traceparent, Instant now) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("INSERT INTO webhook_delivery (id, webhook_id, event_key, event_type, "
+                                + "order_key, body, traceparent, status, next_attempt_at, window_started_at, created_at) "
+                                + "SELECT gen_random_uuid(), w.id, :eventKey, :type, :orderKey, :body, :traceparent, "
+                                + "'PENDING', :now, :now, :now FROM webhook w WHERE w.partner_id = :partnerId "
+                                + "AND :type = ANY (string_to_array(w.events, ',')) "
+                                + "ON CONFLICT (webhook_id, event_key) DO NOTHING")
+                        .setParameter("eventKey", m.eventKey())
+                        .setParameter("type", m.type().stableName())
+                        .setParameter("orderKey", m.orderKey())
+                        .setParameter("body", body)
+                        .setParameter("traceparent", traceparent)
+                        .setParameter("now", offset(now))
+                        .setParameter("partnerId", m.partnerId())
+                        .executeUpdate());
+    }
+
+    // --- the dispatcher (the reactive pool) ---
+
+    /** A claimed attempt: what to send where, signed with which (encrypted) secret. */
+    public record Attempt(
+            UUID id,
+            UUID webhookId,
+            String url,
+            String secretEncrypted,
+            String body,
+            String traceparent,
+            int attempt,
+            Instant windowStartedAt) {}
+
+    /**
+     * Claims up to {@code limit} due deliveries of enabled webhooks, each the earliest pending one of
+     * its webhook and member (W2), and leases them until {@code now + lease}: other instances skip
+     * rows this one has locked, and after the lease (a crash mid-attempt) try them again.
+     */
+    public Uni<List<Attempt>> claim(Instant now, Duration lease, int limit) {
+        return pool.preparedQuery("UPDATE webhook_delivery d SET next_attempt_at = $2, attempts = d.attempts + 1, "
+                        + "last_attempt_at = $1 FROM webhook w WHERE w.id = d.webhook_id AND d.id IN ("
+                        + "SELECT q.id FROM webhook_delivery q JOIN webhook qw ON qw.id = q.webhook_id "
+                        + "WHERE q.status = 'PENDING' AND q.next_attempt_at <= $1 AND qw.status = 'ENABLED' "
+                        + "AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.webhook_id = q.webhook_id "
+                        + "AND e.order_key = q.order_key AND e.status = 'PENDING' AND e.seq < q.seq) "
+                        + "ORDER BY q.seq LIMIT $3 FOR UPDATE OF q SKIP LOCKED) "
+                        + "RETURNING d.id, d.webhook_id, w.url, w.secret_encrypted, d.body, d.traceparent, d.attempts, "
+                        + "d.window_started_at")
+                .execute(Tuple.of(offset(now), offset(now.plus(lease)), limit))
+                .map(rows -> {
+                    List<Attempt> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new Attempt(
+                                r.getUUID(0),
+                                r.getUUID(1),
+                                r.getString(2),
+                                r.getString(3),
+                                r.getString(4),
+                                r.getString(5),
+                                r.getInteger(6),
+                                r.getOffsetDateTime(7).toInstant()));
+                    }
+                    return out;
+                });
+    }
+
+    /** The receiver answered 2xx. Answers false when the attempt was not the current one any more. */
+    public Uni<Boolean> delivered(Attempt a, int httpStatus, Instant now) {
+        return pool.preparedQuery("UPDATE webhook_delivery SET status = 'DELIVERED', last_status = $3, "
+                        + "last_error = NULL, finished_at = $4 WHERE id = $1 AND attempts = $2 AND status = 'PENDING'")
+                .execute(Tuple.of(a.id(), a.attempt(), httpStatus, offset(now)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The attempt failed; the next one is due at {@code next}. */
+    public Uni<Boolean> failed(Attempt a, Integer httpStatus, String error, Instant next) {
+        return pool.preparedQuery("UPDATE webhook_delivery SET last_status = $3, last_error = $4, "
+                        + "next_attempt_at = $5 WHERE id = $1 AND attempts = $2 AND status = 'PENDING'")
+                .execute(Tuple.of(a.id(), a.attempt(), httpStatus, error, offset(next)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The retry window is over: the delivery is abandoned and its webhook disabled, in one transaction. */
+    public Uni<Boolean> abandoned(Attempt a, Integer httpStatus, String error, Instant now, String reason) {
+        return pool.withTransaction(c -> c.preparedQuery("UPDATE webhook_delivery SET status = 'ABANDONED', "
+                        + "last_status = $3, last_error = $4, finished_at = $5 WHERE id = $1 AND attempts = $2 "
+                        + "AND status = 'PENDING'")
+                .execute(Tuple.of(a.id(), a.attempt(), httpStatus, error, offset(now)))
+                .chain(rows -> rows.rowCount() == 0
+                        ? Uni.createFrom().item(false)
+                        : c.preparedQuery("UPDATE webhook SET status = 'DISABLED', disabled_reason = $2, "
+                                        + "disabled_at = $3 WHERE id = $1")
+                                .execute(Tuple.of(a.webhookId(), reason, offset(now)))
+                                .replaceWith(true)));
+    }
+
+    private static Webhook webhook(Object[] r) {
+        return new Webhook(
+                r[0].toString(),
+                (String) r[1],
+                (String) r[2],
+                Arrays.asList(((String) r[3]).split(",")),
+                Webhook.Status.valueOf((String) r[4]),
+                (String) r[5],
+                instant(r[6]),
+                instant(r[7]),
+                (String) r[8],
+                instant(r[9]));
+    }
+
+    private static WebhookDelivery delivery(Object[] r) {
+        return new WebhookDelivery(
+                r[0].toString(),
+                r[1].toString(),
+                (String) r[2],
+                WebhookDelivery.Status.valueOf((String) r[3]),
+                (int) number(r[4]),
+                r[5] == null ? null : (int) number(r[5]),
+                (String) r[6],
+                instant(r[7]),
+                instant(r[8]),
+                instant(r[9]),
+                instant(r[10]));
+    }
+}
