@@ -40,7 +40,9 @@ class PartnerAccessTest {
             return path.replace("{partnerId}", partnerId)
                     .replace("{code}", "S-1")
                     .replace("{campaignId}", UUID.randomUUID().toString())
-                    .replace("{statementId}", UUID.randomUUID().toString());
+                    .replace("{statementId}", UUID.randomUUID().toString())
+                    .replace("{webhookId}", UUID.randomUUID().toString())
+                    .replace("{deliveryId}", UUID.randomUUID().toString());
         }
     }
 
@@ -96,6 +98,23 @@ class PartnerAccessTest {
                         p + "/settlements",
                         Who.OPERATOR_ONLY,
                         Map.of("periodStart", "2020-01-01", "periodEnd", "2020-01-31")),
+                new Endpoint(
+                        "POST",
+                        p + "/webhooks",
+                        Who.PARTNER_OR_OPERATOR,
+                        // refused for its address (400) once past access: nothing is registered
+                        Map.of("url", "https://10.0.0.1/hook", "events", List.of("points.earned"))),
+                new Endpoint("GET", p + "/webhooks", Who.PARTNER_OR_OPERATOR, null),
+                new Endpoint("GET", p + "/webhooks/{webhookId}", Who.PARTNER_OR_OPERATOR, null),
+                new Endpoint("DELETE", p + "/webhooks/{webhookId}", Who.PARTNER_OR_OPERATOR, null),
+                new Endpoint("POST", p + "/webhooks/{webhookId}/rotation", Who.PARTNER_OR_OPERATOR, NONE),
+                new Endpoint("POST", p + "/webhooks/{webhookId}/enable", Who.PARTNER_OR_OPERATOR, NONE),
+                new Endpoint("GET", p + "/webhooks/{webhookId}/deliveries", Who.PARTNER_OR_OPERATOR, null),
+                new Endpoint(
+                        "POST",
+                        p + "/webhooks/{webhookId}/deliveries/{deliveryId}/replay",
+                        Who.PARTNER_OR_OPERATOR,
+                        NONE),
                 new Endpoint(
                         "POST",
                         "/partners/v1/settlements/monthly-close",

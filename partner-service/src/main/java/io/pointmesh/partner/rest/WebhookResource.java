@@ -265,6 +265,7 @@ public class WebhookResource {
 
     @POST
     @Path("/{webhookId}/rotation")
+    @Consumes(MediaType.WILDCARD) // no body
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "A new signing secret, shown once; the old one signs nothing from now on")
     @APIResponse(
@@ -295,6 +296,7 @@ public class WebhookResource {
 
     @POST
     @Path("/{webhookId}/enable")
+    @Consumes(MediaType.WILDCARD) // no body
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "Enable a disabled webhook: what waited for it is sent, with a new retry window")
     @APIResponse(
@@ -367,6 +369,7 @@ public class WebhookResource {
 
     @POST
     @Path("/{webhookId}/deliveries/{deliveryId}/replay")
+    @Consumes(MediaType.WILDCARD) // no body
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(
             summary = "Send a delivered or abandoned delivery again (same webhook-id, a new retry window); "

@@ -1,0 +1,475 @@
+package io.pointmesh.partner;
+
+import static io.pointmesh.testing.TestEvents.kafka;
+import static io.pointmesh.testing.TestEvents.topic;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pointmesh.events.ledger.PointsEarned;
+import io.pointmesh.events.ledger.RedemptionCaptured;
+import io.pointmesh.partner.WebhookReceiver.Received;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestClock;
+import io.pointmesh.testing.TestEvents;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Partner webhooks against the real database and broker, delivering to a real HTTP receiver on
+ * loopback: signatures checked by an independent implementation of Standard Webhooks, retries,
+ * order per member, isolation between partners, exactly one delivery per event, rotation,
+ * refused URLs, access, abandonment (the clock moved past the 24 h window) and replay.
+ */
+@QuarkusTest
+@WithTestResource(PointmeshTestResource.class)
+class WebhookTest {
+
+    static WebhookReceiver receiver;
+
+    @Inject
+    TestClock clock;
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiver = new WebhookReceiver();
+    }
+
+    @AfterAll
+    static void stop() {
+        receiver.close();
+    }
+
+    static String activePartner() {
+        String id = PartnerLifecycleTest.register();
+        PartnerLifecycleTest.transition(id, "activation", "go").statusCode(200);
+        return id;
+    }
+
+    static String webhooks(String partner) {
+        return "/partners/v1/partners/" + partner + "/webhooks";
+    }
+
+    static ValidatableResponse create(String partner, String token, String url, List<String> events) {
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("url", url, "events", events))
+                .post(webhooks(partner))
+                .then();
+    }
+
+    /** Registers a webhook to a fresh path of the receiver; answers {webhookId, secret, path}. */
+    static Map<String, String> register(String partner, List<String> events) {
+        String path = "hook-" + UUID.randomUUID();
+        JsonPath created = create(partner, TestTokens.partner(partner), receiver.url(path), events)
+                .statusCode(201)
+                .body("secret", startsWith("whsec_"), "status", is("ENABLED"), "events", is(events))
+                .extract()
+                .jsonPath();
+        return Map.of("webhookId", created.getString("webhookId"), "secret", created.getString("secret"), "path", path);
+    }
+
+    static ValidatableResponse get(String partner, String path) {
+        return given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .get(webhooks(partner) + path)
+                .then();
+    }
+
+    static JsonPath deliveries(String partner, String webhookId) {
+        return get(partner, "/" + webhookId + "/deliveries")
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    /** Standard Webhooks verification, written from the specification, independent of the service's code. */
+    static boolean verifies(String secret, Received r) throws Exception {
+        byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        byte[] expected = Base64.getEncoder()
+                .encode(mac.doFinal((r.id() + "." + r.timestamp() + "." + r.body()).getBytes(StandardCharsets.UTF_8)));
+        if (Math.abs(Instant.now().getEpochSecond() - Long.parseLong(r.timestamp())) > 300) {
+            return false; // the spec's replay protection: a stale timestamp is refused
+        }
+        for (String signature : r.signature().split(" ")) {
+            String[] parts = signature.split(",", 2);
+            if (parts.length == 2
+                    && parts[0].equals("v1")
+                    && MessageDigest.isEqual(expected, parts[1].getBytes(StandardCharsets.US_ASCII))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static PointsEarned earn(KafkaTestClient kafka, String partner, String member) {
+        PointsEarned e = SettlementTest.earned(partner, member, 100, 0);
+        TestEvents.publish(kafka, e);
+        return e;
+    }
+
+    static String earningId(Received r) {
+        return JsonPath.from(r.body()).getString("data.earningId");
+    }
+
+    @Test
+    void aDeliveryIsSignedRetriedUnderOneIdUntilDeliveredAndTheSecretIsNeverReadBack() throws Exception {
+        String partner = activePartner();
+        String other = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned", "points.reversed"));
+        String path = hook.get("path");
+        String secret = hook.get("secret");
+        int keyBytes = Base64.getDecoder().decode(secret.substring("whsec_".length())).length;
+        assertTrue(keyBytes >= 24 && keyBytes <= 32, "the secret is 24 to 32 random bytes, was " + keyBytes);
+        AtomicInteger calls = new AtomicInteger();
+        receiver.answer(path, r -> calls.incrementAndGet() <= 2 ? 500 : 200);
+
+        String member = UUID.randomUUID().toString();
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        PointsEarned mine;
+        try (KafkaTestClient kafka = kafka()) {
+            // another partner's earning, and a redemption the webhook did not subscribe to, come first
+            earn(kafka, other, member);
+            TestEvents.publish(
+                    kafka, new RedemptionCaptured(UUID.randomUUID().toString(), member, partner, "S1", 50, 0));
+            mine = SettlementTest.earned(partner, member, 120, 0);
+            kafka.send(
+                    topic("ledger.events"),
+                    member,
+                    TestEvents.encode(mine),
+                    Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+        }
+        List<Received> got = receiver.await(path, 3);
+        assertEquals(3, got.size());
+        assertEquals(
+                List.of(500, 500, 200), got.stream().map(Received::answered).toList());
+        assertEquals(1, got.stream().map(Received::id).distinct().count(), "one webhook-id across retries");
+        for (Received r : got) {
+            assertTrue(verifies(secret, r), "the signature verifies with the webhook's secret");
+            assertFalse(verifies(WebhookSignature.newSecret(), r), "and not with another");
+            assertEquals(mine.earningId(), earningId(r), "only the partner's own, subscribed event arrives");
+        }
+        JsonPath body = JsonPath.from(got.get(0).body());
+        assertEquals("points.earned", body.getString("type"));
+        assertNotEquals(null, body.getString("timestamp"));
+        assertEquals(member, body.getString("data.memberId"));
+        assertEquals(mine.partnerTxId(), body.getString("data.partnerTxId"));
+        assertEquals(120, body.getInt("data.points"));
+        assertFalse(got.get(0).body().contains("gradeMultiplier"), "nothing that tells the member's grade");
+        assertTrue(got.get(0).traceparent().startsWith("00-" + traceId + "-"), "the event's trace continues");
+
+        String webhookId = hook.get("webhookId");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> get(partner, "/" + webhookId + "/deliveries")
+                        .statusCode(200)
+                        .body(
+                                "total",
+                                is(1),
+                                "items[0].status",
+                                is("DELIVERED"),
+                                "items[0].attempts",
+                                is(3),
+                                "items[0].lastHttpStatus",
+                                is(200),
+                                "items[0].eventType",
+                                is("points.earned"),
+                                "items[0].deliveryId",
+                                is(got.get(0).id())));
+        for (String read : List.of("", "/" + webhookId, "/" + webhookId + "/deliveries")) {
+            String answer = get(partner, read).statusCode(200).extract().asString();
+            assertFalse(answer.contains(secret.substring(6)), "GET " + read + " never shows the secret");
+            assertFalse(answer.contains("\"secret\""), "GET " + read + " has no secret field");
+        }
+        get(partner, "").body("$", hasSize(1), "[0].webhookId", is(webhookId));
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        for (String outcome : List.of("delivered", "failed", "abandoned")) {
+            assertTrue(
+                    metrics.contains("pointmesh_webhook_deliveries_total{outcome=\"" + outcome + "\"}"),
+                    "the " + outcome + " counter is exposed");
+        }
+    }
+
+    @Test
+    void aMembersLaterDeliveryWaitsWhileTheEarlierIsRetriedOthersDoNot() {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String path = hook.get("path");
+        String member = UUID.randomUUID().toString();
+        PointsEarned first;
+        PointsEarned second;
+        PointsEarned someoneElse;
+        AtomicInteger firstCalls = new AtomicInteger();
+        try (KafkaTestClient kafka = kafka()) {
+            first = SettlementTest.earned(partner, member, 10, 0);
+            receiver.answer(
+                    path, r -> earningId(r).equals(first.earningId()) && firstCalls.incrementAndGet() <= 3 ? 503 : 200);
+            TestEvents.publish(kafka, first);
+            second = earn(kafka, partner, member);
+            someoneElse = earn(kafka, partner, UUID.randomUUID().toString());
+        }
+        receiver.await(path, 6);
+        List<String> order = receiver.at(path).stream()
+                .filter(r -> !earningId(r).equals(someoneElse.earningId()))
+                .map(WebhookTest::earningId)
+                .toList();
+        assertEquals(
+                List.of(first.earningId(), first.earningId(), first.earningId(), first.earningId(), second.earningId()),
+                order,
+                "the member's second earning goes out only after the first succeeded");
+        List<Received> all = receiver.at(path);
+        int otherAt = all.stream().map(WebhookTest::earningId).toList().indexOf(someoneElse.earningId());
+        int firstDelivered = all.stream()
+                .filter(r -> r.answered() == 200)
+                .map(WebhookTest::earningId)
+                .toList()
+                .indexOf(first.earningId());
+        assertTrue(otherAt >= 0, "another member's delivery does not wait for this member's");
+        assertTrue(firstDelivered >= 0);
+    }
+
+    @Test
+    void aRedeliveredOrRepublishedEventIsDeliveredOnce() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        PointsEarned e = SettlementTest.earned(partner, UUID.randomUUID().toString(), 10, 0);
+        try (KafkaTestClient kafka = kafka()) {
+            String value = TestEvents.publish(kafka, e);
+            TestEvents.redeliver(kafka, e, value); // Kafka delivers the same record again
+            TestEvents.publish(kafka, e); // the ledger's relay publishes the same posting again
+        }
+        receiver.await(hook.get("path"), 1);
+        Thread.sleep(1500);
+        assertEquals(1, receiver.at(hook.get("path")).size());
+        assertEquals(1, deliveries(partner, hook.get("webhookId")).getInt("total"));
+    }
+
+    @Test
+    void afterRotationDeliveriesVerifyWithTheNewSecretOnly() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String rotated = given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .post(webhooks(partner) + "/" + hook.get("webhookId") + "/rotation")
+                .then()
+                .statusCode(200)
+                .body("secret", startsWith("whsec_"), "webhookId", is(hook.get("webhookId")))
+                .extract()
+                .path("secret");
+        assertNotEquals(hook.get("secret"), rotated);
+        get(partner, "/" + hook.get("webhookId")).body("secretRotatedAt", notNullValue(), "secret", nullValue());
+        try (KafkaTestClient kafka = kafka()) {
+            earn(kafka, partner, UUID.randomUUID().toString());
+        }
+        Received r = receiver.await(hook.get("path"), 1).get(0);
+        assertTrue(verifies(rotated, r));
+        assertFalse(verifies(hook.get("secret"), r), "the old secret signs nothing any more");
+    }
+
+    @Test
+    void thePartnersSuspensionAndSettlementReachItsWebhook() {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("partner.suspended", "settlement.closed"));
+        PartnerLifecycleTest.transition(partner, "suspension", "unpaid invoices")
+                .statusCode(200);
+        Received suspended = receiver.await(hook.get("path"), 1).get(0);
+        assertEquals("partner.suspended", JsonPath.from(suspended.body()).getString("type"));
+        assertEquals("unpaid invoices", JsonPath.from(suspended.body()).getString("data.reason"));
+        assertFalse(suspended.body().contains("actor"), "the operator's name stays inside");
+        PartnerLifecycleTest.transition(partner, "reinstatement", "paid").statusCode(200);
+        SettlementTest.close(partner, SettlementTest.MONTH.atDay(1), SettlementTest.MONTH.atEndOfMonth())
+                .statusCode(201);
+        Received closed = receiver.await(hook.get("path"), 2).get(1);
+        assertEquals("settlement.closed", JsonPath.from(closed.body()).getString("type"));
+        assertEquals(
+                SettlementTest.MONTH.atDay(1).toString(),
+                JsonPath.from(closed.body()).getString("data.periodStart"));
+    }
+
+    @Test
+    void badUrlsAndUnknownEventsAre400AndCreateNothing() {
+        String partner = activePartner();
+        String token = TestTokens.partner(partner);
+        List<String> earned = List.of("points.earned");
+        for (String url : List.of(
+                "http://example.com/hook",
+                "not a url",
+                "hooks.example.com/no-scheme",
+                "ftp://127.0.0.1/hook",
+                "https://user:pw@127.0.0.1/hook",
+                "https://10.0.0.7/hook",
+                "https://169.254.169.254/latest/meta-data",
+                "https://[fd00:ec2::254]/hook")) {
+            create(partner, token, url, earned)
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors[0].field", is("url"));
+        }
+        create(partner, token, receiver.url("x"), List.of("points.earned", "points.stolen"))
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", is("events"));
+        create(partner, token, receiver.url("x"), List.of()).statusCode(400);
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body("{\"url\": 42, \"events\": \"points.earned\"}")
+                .post(webhooks(partner))
+                .then()
+                .statusCode(400);
+        get(partner, "").statusCode(200).body("$", hasSize(0));
+    }
+
+    @Test
+    void anotherPartnerNeitherSeesNorTouchesYourWebhooksAndStaffOnlyRead() {
+        String partner = activePartner();
+        String other = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String id = hook.get("webhookId");
+        String theirs = TestTokens.partner(other);
+        String deliveryId = UUID.randomUUID().toString();
+        for (String[] call : List.of(
+                new String[] {"GET", ""},
+                new String[] {"GET", "/" + id},
+                new String[] {"DELETE", "/" + id},
+                new String[] {"POST", "/" + id + "/rotation"},
+                new String[] {"POST", "/" + id + "/enable"},
+                new String[] {"GET", "/" + id + "/deliveries"},
+                new String[] {"POST", "/" + id + "/deliveries/" + deliveryId + "/replay"})) {
+            int onYours = given().auth()
+                    .oauth2(theirs)
+                    .request(call[0], webhooks(partner) + call[1])
+                    .then()
+                    .extract()
+                    .statusCode();
+            assertEquals(403, onYours, call[0] + call[1] + " by another partner");
+            // your webhook id under their own partner id does not exist
+            int underTheirs = given().auth()
+                    .oauth2(theirs)
+                    .request(call[0], webhooks(other) + call[1])
+                    .then()
+                    .extract()
+                    .statusCode();
+            assertTrue(
+                    underTheirs == 404 || call[1].isEmpty(),
+                    call[0] + call[1] + " under the other partner's id answered " + underTheirs);
+        }
+        String staff = TestTokens.partnerStaff(partner);
+        given().auth().oauth2(staff).get(webhooks(partner)).then().statusCode(200);
+        create(partner, staff, receiver.url("staff"), List.of("points.earned")).statusCode(403);
+        given().auth().oauth2(staff).delete(webhooks(partner) + "/" + id).then().statusCode(403);
+        get(partner, "/" + id).statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .delete(webhooks(partner) + "/" + id)
+                .then()
+                .statusCode(204);
+        get(partner, "/" + id).statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void afterTheRetryWindowTheWebhookIsDisabledAndEnableAndReplayBringItBack() {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String path = hook.get("path");
+        String id = hook.get("webhookId");
+        AtomicInteger status = new AtomicInteger(503);
+        receiver.answer(path, r -> status.get());
+        PointsEarned lost;
+        try (KafkaTestClient kafka = kafka()) {
+            lost = earn(kafka, partner, UUID.randomUUID().toString());
+        }
+        receiver.await(path, 1);
+        try {
+            clock.advance(Duration.ofHours(25));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> get(partner, "/" + id)
+                            .statusCode(200)
+                            .body(
+                                    "status",
+                                    is("DISABLED"),
+                                    "disabledReason",
+                                    notNullValue(),
+                                    "disabledAt",
+                                    notNullValue()));
+        } finally {
+            clock.reset();
+        }
+        JsonPath log = deliveries(partner, id);
+        assertEquals("ABANDONED", log.getString("items[0].status"));
+        assertEquals(503, log.getInt("items[0].lastHttpStatus"));
+        String lostDelivery = log.getString("items[0].deliveryId");
+
+        // what happens while it is disabled waits for it
+        PointsEarned waiting;
+        try (KafkaTestClient kafka = kafka()) {
+            waiting = earn(kafka, partner, UUID.randomUUID().toString());
+        }
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> deliveries(partner, id).getInt("total") == 2);
+        int before = receiver.at(path).size();
+        status.set(200);
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .post(webhooks(partner) + "/" + id + "/enable")
+                .then()
+                .statusCode(200)
+                .body("status", is("ENABLED"), "disabledReason", nullValue());
+        Received sent = receiver.await(path, before + 1).get(before);
+        assertEquals(waiting.earningId(), earningId(sent), "enabling sends what waited, not the abandoned one");
+
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .post(webhooks(partner) + "/" + id + "/deliveries/" + lostDelivery + "/replay")
+                .then()
+                .statusCode(200)
+                .body("deliveryId", is(lostDelivery), "status", is("PENDING"), "attempts", is(0));
+        Received replayed = receiver.await(path, before + 2).get(before + 1);
+        assertEquals(lost.earningId(), earningId(replayed));
+        assertEquals(lostDelivery, replayed.id(), "a replay keeps the message id");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> get(partner, "/" + id + "/deliveries")
+                        .body("items.status", is(List.of("DELIVERED", "DELIVERED"))));
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .post(webhooks(partner) + "/" + id + "/deliveries/" + lostDelivery + "/replay")
+                .then()
+                .statusCode(200);
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        assertFalse(metrics.contains("pointmesh_webhook_deliveries_total{outcome=\"abandoned\"} 0.0"));
+    }
+}
