@@ -1,10 +1,12 @@
 package io.pointmesh.partner;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 
-/** One event on its way to one webhook: its log entry. */
+/** One event on its way to one webhook: its log entry, as the delivery log answers it. */
+@RegisterForReflection
 public record WebhookDelivery(
-        String id,
+        String deliveryId,
         String webhookId,
         String eventType,
         Status status,

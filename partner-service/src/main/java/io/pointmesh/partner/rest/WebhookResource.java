@@ -42,6 +42,19 @@ import org.jboss.resteasy.reactive.RestResponse;
  * partner's webhook is never found: every lookup is by the partner of the path and the webhook id.
  */
 @Path("/partners/v1/partners/{partnerId}/webhooks")
+// every operation: another partner or a staff sign-in writing (403), an id that is not this partner's (404)
+@APIResponse(
+        responseCode = "403",
+        description = "Another partner, or a read-only staff sign-in changing anything",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(
+        responseCode = "404",
+        description = "No such partner, or no such webhook or delivery of this partner",
+        content =
+                @Content(
+                        mediaType = Problem.MEDIA_TYPE,
+                        schema = @Schema(implementation = Problem.class),
+                        examples = @ExampleObject(name = "unknown", value = WebhookResource.NOT_FOUND_EXAMPLE)))
 @Tag(
         name = "webhooks",
         description = "The partner's own events pushed to its HTTPS endpoint, signed (Standard Webhooks)")
@@ -111,38 +124,9 @@ public class WebhookResource {
         }
     }
 
-    @RegisterForReflection
-    public record DeliveryView(
-            String deliveryId,
-            String webhookId,
-            String eventType,
-            WebhookDelivery.Status status,
-            int attempts,
-            Integer lastHttpStatus,
-            String lastError,
-            Instant createdAt,
-            Instant lastAttemptAt,
-            Instant nextAttemptAt,
-            Instant finishedAt) {
-        static DeliveryView of(WebhookDelivery d) {
-            return new DeliveryView(
-                    d.id(),
-                    d.webhookId(),
-                    d.eventType(),
-                    d.status(),
-                    d.attempts(),
-                    d.lastHttpStatus(),
-                    d.lastError(),
-                    d.createdAt(),
-                    d.lastAttemptAt(),
-                    d.nextAttemptAt(),
-                    d.finishedAt());
-        }
-    }
-
     /** A page of the delivery log, newest first. */
     @RegisterForReflection
-    public record DeliveryPage(List<DeliveryView> items, int offset, int limit, long total) {}
+    public record DeliveryPage(List<WebhookDelivery> items, int offset, int limit, long total) {}
 
     @Inject
     Caller caller;
@@ -363,8 +347,7 @@ public class WebhookResource {
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
         caller.requirePartnerOrOperator(partnerId);
         return webhooks.deliveries(partnerId, webhookId, offset, limit)
-                .map(p -> new DeliveryPage(
-                        p.items().stream().map(DeliveryView::of).toList(), p.offset(), p.limit(), p.total()));
+                .map(p -> new DeliveryPage(p.items(), p.offset(), p.limit(), p.total()));
     }
 
     @POST
@@ -380,7 +363,7 @@ public class WebhookResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = DeliveryView.class),
+                            schema = @Schema(implementation = WebhookDelivery.class),
                             examples = @ExampleObject(name = "replayed", value = DELIVERY_EXAMPLE)))
     @APIResponse(
             responseCode = "403",
@@ -398,11 +381,11 @@ public class WebhookResource {
             responseCode = "409",
             description = "delivery-pending: it is still being retried",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<DeliveryView> replay(
+    public Uni<WebhookDelivery> replay(
             @PathParam("partnerId") String partnerId,
             @PathParam("webhookId") String webhookId,
             @PathParam("deliveryId") String deliveryId) {
         caller.requirePartnerOrOperator(partnerId);
-        return webhooks.replay(partnerId, webhookId, deliveryId).map(DeliveryView::of);
+        return webhooks.replay(partnerId, webhookId, deliveryId);
     }
 }
