@@ -154,14 +154,6 @@ public class WebhookResource {
                             schema = @Schema(implementation = Problem.class),
                             examples = @ExampleObject(name = "http", value = BAD_URL_EXAMPLE)))
     @APIResponse(
-            responseCode = "403",
-            description = "Another partner, or a read-only staff sign-in",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such partner",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
             responseCode = "409",
             description = "too-many-webhooks, partner-offboarded",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -186,10 +178,6 @@ public class WebhookResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = WebhookView[].class),
                             examples = @ExampleObject(name = "list", value = "[" + WEBHOOK_EXAMPLE + "]")))
-    @APIResponse(
-            responseCode = "403",
-            description = "Another partner",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<List<WebhookView>> list(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
         return webhooks.list(partnerId).map(l -> l.stream().map(WebhookView::of).toList());
@@ -207,18 +195,6 @@ public class WebhookResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = WebhookView.class),
                             examples = @ExampleObject(name = "webhook", value = WEBHOOK_EXAMPLE)))
-    @APIResponse(
-            responseCode = "403",
-            description = "Another partner",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such webhook of this partner",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "unknown", value = NOT_FOUND_EXAMPLE)))
     public Uni<WebhookView> get(@PathParam("partnerId") String partnerId, @PathParam("webhookId") String webhookId) {
         caller.requirePartnerOrOperator(partnerId);
         return webhooks.get(partnerId, webhookId).map(WebhookView::of);
@@ -229,18 +205,6 @@ public class WebhookResource {
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "Delete a webhook and its delivery log; nothing more is sent to it")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(
-            responseCode = "403",
-            description = "Another partner, or a read-only staff sign-in",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such webhook of this partner",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "unknown", value = NOT_FOUND_EXAMPLE)))
     public Uni<RestResponse<Void>> delete(
             @PathParam("partnerId") String partnerId, @PathParam("webhookId") String webhookId) {
         caller.requirePartnerOrOperator(partnerId);
@@ -260,18 +224,6 @@ public class WebhookResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = WebhookWithSecret.class),
                             examples = @ExampleObject(name = "rotated", value = SECRET_EXAMPLE)))
-    @APIResponse(
-            responseCode = "403",
-            description = "Another partner, or a read-only staff sign-in",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such webhook of this partner",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "unknown", value = NOT_FOUND_EXAMPLE)))
     public Uni<WebhookWithSecret> rotate(
             @PathParam("partnerId") String partnerId, @PathParam("webhookId") String webhookId) {
         caller.requirePartnerOrOperator(partnerId);
@@ -291,18 +243,6 @@ public class WebhookResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = WebhookView.class),
                             examples = @ExampleObject(name = "enabled", value = WEBHOOK_EXAMPLE)))
-    @APIResponse(
-            responseCode = "403",
-            description = "Another partner, or a read-only staff sign-in",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such webhook of this partner",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "unknown", value = NOT_FOUND_EXAMPLE)))
     public Uni<WebhookView> enable(@PathParam("partnerId") String partnerId, @PathParam("webhookId") String webhookId) {
         caller.requirePartnerOrOperator(partnerId);
         return webhooks.enable(partnerId, webhookId).map(WebhookView::of);
@@ -328,18 +268,6 @@ public class WebhookResource {
             responseCode = "400",
             description = "offset below 0, limit outside 1-500",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "403",
-            description = "Another partner",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such webhook of this partner",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "unknown", value = NOT_FOUND_EXAMPLE)))
     public Uni<DeliveryPage> deliveries(
             @PathParam("partnerId") String partnerId,
             @PathParam("webhookId") String webhookId,
@@ -365,18 +293,6 @@ public class WebhookResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = WebhookDelivery.class),
                             examples = @ExampleObject(name = "replayed", value = DELIVERY_EXAMPLE)))
-    @APIResponse(
-            responseCode = "403",
-            description = "Another partner, or a read-only staff sign-in",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(
-            responseCode = "404",
-            description = "No such webhook or delivery of this partner",
-            content =
-                    @Content(
-                            mediaType = Problem.MEDIA_TYPE,
-                            schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "unknown", value = NOT_FOUND_EXAMPLE)))
     @APIResponse(
             responseCode = "409",
             description = "delivery-pending: it is still being retried",

@@ -112,9 +112,11 @@ public class WebhookDispatcher {
             uri = policy.check(a.url());
             secret = secrets.decrypt(a.secretEncrypted());
         } catch (WebhookUrlPolicy.Refused e) {
-            return CompletableFuture.runAsync(() -> failed(a, null, "refused: " + e.getMessage()));
+            failed(a, null, "refused: " + e.getMessage());
+            return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
-            return CompletableFuture.runAsync(() -> failed(a, null, e.getMessage()));
+            failed(a, null, e.getMessage());
+            return CompletableFuture.completedFuture(null);
         }
         long timestamp = clock.instant().getEpochSecond();
         String messageId = a.id().toString();
