@@ -13,6 +13,8 @@ import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -30,7 +32,16 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(PointmeshTestResource.class)
+@TestProfile(TraceContinuationTest.EveryTrace.class)
 class TraceContinuationTest {
+
+    /** Every trace recorded (an operator's POINTMESH_TRACE_SAMPLE_RATIO=1), so the test can read the spans. */
+    public static class EveryTrace implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pointmesh.trace.sample-ratio", "1");
+        }
+    }
 
     @Inject
     RecordedSpans spans;

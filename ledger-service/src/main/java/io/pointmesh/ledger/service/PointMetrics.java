@@ -9,9 +9,13 @@ import io.pointmesh.events.ledger.PointsAdjusted;
 import io.pointmesh.events.ledger.PointsConverted;
 import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.PointsExpired;
+import io.pointmesh.events.ledger.PointsForfeited;
 import io.pointmesh.events.ledger.PointsGifted;
 import io.pointmesh.events.ledger.RedemptionCaptured;
+import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.events.ledger.RedemptionVoided;
+import io.pointmesh.events.ledger.ReferralBonusPaid;
+import io.pointmesh.events.ledger.ReferralBonusReversed;
 import io.pointmesh.events.ledger.VoidReason;
 import io.pointmesh.platform.outbox.PublishedEventListener;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,8 +32,8 @@ import org.jboss.logging.Logger;
 /**
  * The network's business metrics, counted from the events the ledger published (so a posting that
  * rolled back is never counted): {@code pointmesh_points_total{movement, partner_category}} with
- * movement earned, redeemed, reversed, expired, gifted, converted, adjusted-credit and
- * adjusted-debit, and {@code pointmesh_holds_lapsed_total{partner_category}}.
+ * movement earned, redeemed, reversed, redemption-reversed, expired, forfeited, gifted,
+ * converted, referral-bonus, referral-bonus-reversed, adjusted-credit and adjusted-debit, and {@code pointmesh_holds_lapsed_total{partner_category}}.
  *
  * <p>Labelled by the partner's category, never by partner or member: a member id in a metric label
  * would put personal data into every monitoring system, and one series per member would overwhelm
@@ -72,6 +76,14 @@ public class PointMetrics implements PublishedEventListener {
             points("gifted", NONE).increment(g.points());
         } else if (event instanceof PointsConverted c) {
             points("converted", category(c.mileagePartnerId())).increment(c.points());
+        } else if (event instanceof RedemptionReversed r) {
+            points("redemption-reversed", category(r.partnerId())).increment(r.points());
+        } else if (event instanceof PointsForfeited f) {
+            points("forfeited", NONE).increment(f.points());
+        } else if (event instanceof ReferralBonusPaid b) {
+            points("referral-bonus", NONE).increment(b.memberPoints() + b.referrerPoints());
+        } else if (event instanceof ReferralBonusReversed b) {
+            points("referral-bonus-reversed", NONE).increment(b.memberPoints() + b.referrerPoints());
         } else if (event instanceof PointsAdjusted a) {
             points(a.points() < 0 ? "adjusted-debit" : "adjusted-credit", NONE).increment(Math.abs(a.points()));
         } else if (event instanceof RedemptionVoided v && v.reason() == VoidReason.LAPSED) {
@@ -104,9 +116,11 @@ public class PointMetrics implements PublishedEventListener {
                         c.prepareStatement("SELECT category FROM partner_directory WHERE partner_id = ?")) {
             s.setString(1, partnerId);
             try (ResultSet r = s.executeQuery()) {
-                String category = r.next() && r.getString(1) != null ? r.getString(1) : "unknown";
-                categories.put(partnerId, category);
-                return category;
+                if (r.next() && r.getString(1) != null) {
+                    categories.put(partnerId, r.getString(1));
+                    return r.getString(1);
+                }
+                return "unknown"; // not cached: the directory may learn the partner in a moment
             }
         } catch (SQLException e) {
             LOG.debugf("no category for a partner at this moment: %s", e.toString());

@@ -186,6 +186,8 @@ public class WebhookRepository {
                                 + "SELECT gen_random_uuid(), w.id, :eventKey, :type, :orderKey, :body, :traceparent, "
                                 + "'PENDING', :now, :now, :now FROM webhook w WHERE w.partner_id = :partnerId "
                                 + "AND :type = ANY (string_to_array(w.events, ',')) "
+                                // a disabled webhook keeps its events for a day (enable sends them), not for ever
+                                + "AND (w.status = 'ENABLED' OR w.disabled_at > CAST(:now AS timestamptz) - interval '24 hours') "
                                 + "ON CONFLICT (webhook_id, event_key) DO NOTHING")
                         .setParameter("eventKey", m.eventKey())
                         .setParameter("type", m.type().stableName())
@@ -195,6 +197,13 @@ public class WebhookRepository {
                         .setParameter("now", offset(now))
                         .setParameter("partnerId", m.partnerId())
                         .executeUpdate());
+    }
+
+    /** Finished deliveries (delivered or abandoned) are only a log: kept {@code retention}, then dropped. */
+    public Uni<Integer> purgeFinished(Instant now, Duration retention) {
+        return pool.preparedQuery("DELETE FROM webhook_delivery WHERE status <> 'PENDING' AND finished_at < $1")
+                .execute(Tuple.of(offset(now.minus(retention))))
+                .map(rows -> rows.rowCount());
     }
 
     // --- the dispatcher (the reactive pool) ---

@@ -77,6 +77,12 @@ public class WebhookDispatcher {
                 .register(registry);
     }
 
+    /** The delivery log keeps a week of finished deliveries (the outbox keeps a week of published events too). */
+    @Scheduled(every = "1h", delayed = "1m")
+    void purge() {
+        webhooks.purgeFinished(clock.instant(), Duration.ofDays(7)).await().atMost(Duration.ofSeconds(60));
+    }
+
     @Scheduled(
             every = "${pointmesh.webhooks.dispatch-every:1s}",
             delayed = "2s",
@@ -99,7 +105,11 @@ public class WebhookDispatcher {
         List<Attempt> batch =
                 webhooks.claim(now, config.lease(), config.batchSize()).await().atMost(Duration.ofSeconds(30));
         List<CompletableFuture<Void>> sent = batch.stream().map(this::attempt).toList();
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        // bounded: each attempt times out on its own (below); recording an outcome waits at most 30 s
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+                .orTimeout(config.requestTimeout().toSeconds() + 40, java.util.concurrent.TimeUnit.SECONDS)
+                .exceptionally(e -> null)
+                .join();
         return batch.size();
     }
 
@@ -131,9 +141,14 @@ public class WebhookDispatcher {
         if (a.traceparent() != null) {
             request.header("traceparent", a.traceparent());
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+        CompletableFuture<HttpResponse<Void>> call =
+                http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
+        // the whole attempt, body included, within the request timeout: on Java 17 HttpRequest.timeout stops at the
+        // headers, and a receiver that trickles its body would otherwise hold the dispatcher for ever
+        return call.orTimeout(config.requestTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .handle((response, error) -> {
                     if (error != null) {
+                        call.cancel(true);
                         failed(a, null, describe(error));
                     } else if (response.statusCode() / 100 == 2) {
                         delivered(a, response.statusCode());
