@@ -16,7 +16,7 @@ final class ApiExamples {
              "card": {"cardNumber": "9400123456789012", "status": "ACTIVE", "issuedAt": "2026-11-25T09:00:00Z"},
              "grade": {"name": "GENERAL", "earnMultiplier": 1, "benefits": ["points on every purchase at every partner"],
                "asOf": null, "netSpend12Months": null},
-             "progress": {"nextGrade": "LOYAL", "netSpend12Months": 0, "nextGradeFrom": 1000000, "remaining": 1000000},
+             "progress": {"nextGrade": "LOYAL", "netSpend12Months": 0, "nextGradeFrom": 180000, "remaining": 180000},
              "segment": null}""";
 
     static final String CARD = """
