@@ -3,6 +3,7 @@ package io.pointmesh.analytics.rest;
 import io.pointmesh.analytics.repository.CampaignRepository;
 import io.pointmesh.analytics.service.CampaignResults;
 import io.pointmesh.analytics.service.Offers;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.RateLimiter;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Campaign A/B results, and the next best offers at a partner's POS. */
@@ -51,6 +53,7 @@ public class CampaignAnalyticsResource {
     @Operation(
             summary = "Campaigns, newest first: a partner's own; operators every campaign or one partner's (partnerId; "
                     + "partnerId=network for the network's own)")
+    @Extension(name = ProblemResponses.EXTENSION, value = "403 other-partner partner-not-active no-partner-id")
     public List<CampaignRepository.Summary> campaigns(@QueryParam("partnerId") String partnerId) {
         if (caller.isOperator()) {
             return results.campaigns(partnerId);
@@ -67,6 +70,9 @@ public class CampaignAnalyticsResource {
     @Operation(
             summary =
                     "Treatment against control: purchase rate, spend per member, redemption rate, with 95 % intervals and p-values")
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 not-your-campaign partner-not-active no-partner-id; 404 not-found")
     public CampaignResults.Results results(@PathParam("campaignId") String campaignId) {
         String owner = results.partnerOf(campaignId);
         if (!caller.isOperator() && (owner == null || !owner.equals(caller.partnerId()))) {
@@ -82,6 +88,10 @@ public class CampaignAnalyticsResource {
             summary =
                     "Up to three ranked offers for the card's member at this partner (frequency-capped, consent respected); "
                             + "the partner's integration client only (showing an offer counts against the member's cap); rate-limited per partner (429)")
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "400 validation-failed; 403 read-only-credentials other-partner partner-not-active no-partner-id; 404 not-found; 429 rate-limited")
     public List<Offers.Offer> offers(
             @QueryParam("cardNumber") String cardNumber, @QueryParam("partnerId") String partnerId) {
         caller.requireIntegrationClient();

@@ -3,6 +3,7 @@ package io.pointmesh.analytics.rest;
 import io.pointmesh.analytics.repository.PartnerDimensionRepository;
 import io.pointmesh.analytics.service.ReportService;
 import io.pointmesh.platform.csv.Csv;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.security.Roles;
 import io.pointmesh.platform.sql.Transactions;
 import io.smallrye.common.annotation.Blocking;
@@ -20,6 +21,12 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/analytics/v1/network")
@@ -50,6 +57,24 @@ public class NetworkResource {
     @Operation(
             summary =
                     "Network-wide members, transactions or stores report (operators); JSON, or CSV with Accept: text/csv")
+    @APIResponse(
+            responseCode = "200",
+            description = "The report (JSON, or CSV on Accept: text/csv)",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = ReportService.Report.class),
+                        examples = @ExampleObject(name = "answer", value = ApiExamples.NETWORK_REPORT)),
+                @Content(
+                        mediaType = Csv.MEDIA_TYPE,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.STRING,
+                                        description =
+                                                "a header row (section, label, metric, value), then a row per row of the report"),
+                        examples = @ExampleObject(name = "answer", value = ApiExamples.REPORT_CSV))
+            })
+    @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed; 404 not-found")
     public Response report(
             @PathParam("kind") String kind,
             @QueryParam("from") String from,

@@ -3,6 +3,7 @@ package io.pointmesh.analytics.rest;
 import io.pointmesh.analytics.repository.ScoringRepository;
 import io.pointmesh.analytics.service.ReportService;
 import io.pointmesh.platform.csv.Csv;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
 import io.pointmesh.platform.sql.Transactions;
@@ -24,6 +25,12 @@ import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** A partner's own analytics: reports about its customers and its churn-risk ranking (the partner itself, or operators). */
@@ -67,6 +74,27 @@ public class PartnerAnalyticsResource {
             summary =
                     "members, transactions or stores: purchases in [from, to) (default the 12 months up to asOf), scores as of asOf "
                             + "(default today); JSON, or CSV with Accept: text/csv")
+    @APIResponse(
+            responseCode = "200",
+            description = "The report as this caller may see it (JSON, or CSV on Accept: text/csv)",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = ReportService.Report.class),
+                        examples = @ExampleObject(name = "answer", value = ApiExamples.PARTNER_REPORT)),
+                @Content(
+                        mediaType = Csv.MEDIA_TYPE,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.STRING,
+                                        description =
+                                                "a header row (section, label, metric, value), then a row per row of the report"),
+                        examples = @ExampleObject(name = "answer", value = ApiExamples.REPORT_CSV))
+            })
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "400 validation-failed window-too-short; 403 other-partner partner-not-active no-partner-id; 404 not-found; 429 report-budget-spent")
     public Response report(
             @PathParam("partnerId") String partnerId,
             @PathParam("kind") String kind,
@@ -95,6 +123,9 @@ public class PartnerAnalyticsResource {
             summary =
                     "The partner's customers most likely to have lapsed, riskiest first (members who allow personalization only; "
                             + "a partner gets the list only when at least minimum-group such customers are ranked)")
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "400 validation-failed; 403 other-partner partner-not-active no-partner-id")
     public List<AtRisk> churnRisk(
             @PathParam("partnerId") String partnerId,
             @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {

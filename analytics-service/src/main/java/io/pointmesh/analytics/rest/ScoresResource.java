@@ -3,6 +3,7 @@ package io.pointmesh.analytics.rest;
 import io.pointmesh.analytics.repository.ScoringRepository;
 import io.pointmesh.analytics.repository.ScoringRepository.MemberScores;
 import io.pointmesh.analytics.service.Scoring;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Roles;
 import io.pointmesh.platform.sql.Transactions;
@@ -18,6 +19,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.LocalDate;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Grades, segments and churn scores: recomputation on demand and a member's scores (operators). */
@@ -43,6 +49,15 @@ public class ScoresResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(
             summary = "Recompute grades, segments and churn scores as of a date (default today); changes are published")
+    @APIResponse(
+            responseCode = "200",
+            description = "What each computation did",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Recomputed.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.RECOMPUTED)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed")
     public Recomputed recompute(@QueryParam("asOf") String asOf) {
         LocalDate date = asOf == null || asOf.isBlank() ? scoring.today() : ReportAnswers.date("asOf", asOf);
         return new Recomputed(scoring.regrade(date), scoring.resegment(date), scoring.fitChurn(date));
@@ -52,6 +67,7 @@ public class ScoresResource {
     @Path("/members/{memberId}/scores")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "A member's grade, segment and churn scores as last computed")
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found")
     public MemberScores memberScores(@PathParam("memberId") String memberId) {
         return transactions
                 .run(c -> scores.memberScores(c, memberId))

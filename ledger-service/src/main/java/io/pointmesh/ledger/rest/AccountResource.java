@@ -2,6 +2,7 @@ package io.pointmesh.ledger.rest;
 
 import io.pointmesh.ledger.service.AccountQueryService;
 import io.pointmesh.ledger.service.MemberPointsService;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -20,6 +21,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Operators' view of any member account, and their adjustments; partners' balance lookup at the POS. */
@@ -58,6 +65,14 @@ public class AccountResource {
             summary =
                     "Support: remove a member's forgotten spending PIN and its lock, with a reason (recorded with the operator); "
                             + "the member then sets a new one in the app")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PinResetRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.PIN_RESET_REQUEST)))
+    @APIResponse(responseCode = "204", description = "The PIN and its lock are removed")
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found")
     public Response resetPin(@PathParam("memberId") String memberId, PinResetRequest body) {
         authorization.resetPin(caller.actor(), memberId, body == null ? null : body.reason());
         return Response.noContent().build();
@@ -88,6 +103,32 @@ public class AccountResource {
     @Operation(
             summary =
                     "Credit (points > 0) or debit (points < 0) a member, with a mandatory reason; the operator is recorded")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = AdjustmentRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.ADJUSTMENT_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Adjusted (Location: the adjustment)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.AdjustmentView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.ADJUSTMENT)))
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "A retry with the same key and body: the original answer again (header Idempotent-Replayed: true)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.AdjustmentView.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "400 missing-body; 409 idempotency-key-reused; 422 insufficient-points unknown-member member-not-active")
     public Response adjust(AdjustmentRequest body, @HeaderParam("Idempotency-Key") String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an adjustment request body is required");

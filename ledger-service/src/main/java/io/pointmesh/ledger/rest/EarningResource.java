@@ -3,6 +3,7 @@ package io.pointmesh.ledger.rest;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.service.EarnService;
 import io.pointmesh.ledger.service.EarnService.EarnCommand;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -22,6 +23,12 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/ledger/v1/earnings")
@@ -58,6 +65,32 @@ public class EarningResource {
     @Operation(
             summary = "Earn points for a purchase (the partner is the token's partner_id). Idempotent on partnerTxId: "
                     + "a retry answers 200 with the original result, the same id with a different body 409.")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EarnRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.EARN_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Earned (Location: the earning)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.EarningView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.EARNING)))
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "A retry with the same key and body: the original answer again (header Idempotent-Replayed: true)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.EarningView.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "400 missing-body; 403 card-not-usable read-only-credentials partner-not-active no-partner-id; 409 idempotency-key-reused; 422 invalid-amount unsupported-currency occurred-in-future occurred-too-long-ago no-earn-rule rule-cannot-earn unknown-card unknown-member unknown-store card-blocked member-not-active partner-not-active")
     public Response earn(EarnRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an earn request body is required");
@@ -97,6 +130,32 @@ public class EarningResource {
     @Operation(
             summary = "Reverse an earning for a full or partial refund (amount = the refunded purchase amount); "
                     + "points in proportion, never more than earned; may leave the member in debt")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ReversalRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.REVERSAL_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Reversed (Location: the reversal)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.ReversalView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.REVERSAL)))
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "A retry with the same key and body: the original answer again (header Idempotent-Replayed: true)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.ReversalView.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "400 missing-body; 403 read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 idempotency-key-reused; 422 invalid-amount refund-exceeds-purchase")
     public Response reverse(@PathParam("earningId") UUID earningId, ReversalRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a reversal request body is required");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.ledger.service.AccountQueryService;
 import io.pointmesh.ledger.service.MemberPointsService;
 import io.pointmesh.ledger.service.SpendingAuthorization;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -23,9 +24,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The member of the token (their id is the token's subject) and their own account. */
@@ -77,6 +81,16 @@ public class MeResource {
             summary =
                     "Set or change the spending PIN (4 to 6 digits, not trivial); currentPin is required once one is set. "
                             + "Stored only as an Argon2id hash")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PinRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.PIN_REQUEST)))
+    @APIResponse(responseCode = "204", description = "The PIN is set")
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "400 missing-body trivial-pin; 403 wrong-pin; 423 spending-locked; 429 rate-limited; 503 busy")
     public Response setPin(PinRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a PIN request body is required");
@@ -92,8 +106,27 @@ public class MeResource {
             summary =
                     "A one-time payment code (16 digits, shown as a barcode or QR) that lets one partner hold up to maxPoints "
                             + "(optional) within its validity (3 minutes by default)")
+    @APIResponse(
+            responseCode = "201",
+            description = "A one-time code, shown once (Cache-Control: no-store)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = SpendingAuthorization.IssuedCode.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.PAYMENT_CODE)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "409 pin-not-set; 422 unknown-member member-not-active; 429 too-many-payment-codes")
     public Response paymentCode(
-            @RequestBody(content = @Content(schema = @Schema(implementation = PaymentCodeRequest.class))) String body)
+            @RequestBody(
+                            content =
+                                    @Content(
+                                            schema = @Schema(implementation = PaymentCodeRequest.class),
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = "request",
+                                                            value = ApiExamples.PAYMENT_CODE_REQUEST)))
+                    String body)
             throws JsonProcessingException {
         // The body is optional (no body: no limit), so it is read here rather than by the framework.
         PaymentCodeRequest request =
@@ -127,6 +160,32 @@ public class MeResource {
     @Operation(
             summary =
                     "Give points to another member's card (per-gift and per-day limits); send an Idempotency-Key to retry safely")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = GiftRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.GIFT_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Given (Location: the gift)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.GiftView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.GIFT)))
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "A retry with the same key and body: the original answer again (header Idempotent-Replayed: true)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.GiftView.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "400 missing-body; 409 idempotency-key-reused; 422 insufficient-points debt-outstanding gift-limit gift-daily-limit self-gift unknown-card unknown-member card-blocked member-not-active")
     public Response gift(GiftRequest body, @HeaderParam("Idempotency-Key") String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a gift request body is required");
@@ -144,6 +203,32 @@ public class MeResource {
     @Operation(
             summary =
                     "Convert points to a mileage partner's miles at its rate, minimum and step; send an Idempotency-Key to retry safely")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ConversionRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.CONVERSION_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Converted (Location: the conversion)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.ConversionView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.CONVERSION)))
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "A retry with the same key and body: the original answer again (header Idempotent-Replayed: true)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.ConversionView.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "400 missing-body; 409 idempotency-key-reused; 422 insufficient-points debt-outstanding invalid-conversion unknown-mileage-partner unknown-member member-not-active")
     public Response convert(ConversionRequest body, @HeaderParam("Idempotency-Key") String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a conversion request body is required");

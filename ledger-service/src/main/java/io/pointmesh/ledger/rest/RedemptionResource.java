@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.ledger.RedemptionStatus;
 import io.pointmesh.ledger.service.RedemptionService;
 import io.pointmesh.ledger.service.RedemptionService.HoldCommand;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -21,9 +22,12 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/ledger/v1/redemptions")
@@ -74,6 +78,32 @@ public class RedemptionResource {
                             + "Needs the member's say-so: cardNumber with the member's spending pin, or the paymentCode from the member's app "
                             + "(403 member-authorization-required, wrong-pin, invalid-payment-code; 423 spending-locked after 5 wrong PINs; "
                             + "429 rate-limited after too many failed proofs). Operators may hold by memberId with partnerId and a reason (audited).")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = HoldRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.HOLD_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Held (Location: the redemption)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.RedemptionView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.HELD)))
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "A retry with the same key and body: the original answer again (header Idempotent-Replayed: true)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.RedemptionView.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "400 missing-body; 403 member-authorization-required wrong-pin pin-not-set invalid-payment-code card-not-usable read-only-credentials partner-not-active no-partner-id; 409 idempotency-key-reused payment-code-used; 422 insufficient-points debt-outstanding payment-code-limit unknown-card unknown-member unknown-store card-blocked member-not-active partner-not-active; 423 spending-locked; 429 rate-limited")
     public Response hold(HoldRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a hold request body is required");
@@ -109,6 +139,18 @@ public class RedemptionResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(
             summary = "Capture the held points, or fewer (the rest goes back); repeating the same capture is harmless")
+    @APIResponse(
+            responseCode = "200",
+            description = "Captured (all the hold, or the points given; the rest is released)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.RedemptionView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.CAPTURED)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "403 read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 redemption-not-held hold-lapsed; 422 invalid-capture")
     public Response capture(
             @PathParam("id") UUID id,
             @RequestBody(content = @Content(schema = @Schema(implementation = CaptureRequest.class))) String body)
@@ -128,6 +170,18 @@ public class RedemptionResource {
     @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
     @Operation(
             summary = "Release the held points; repeating it is harmless (operators: any hold, e.g. one they placed)")
+    @APIResponse(
+            responseCode = "200",
+            description = "Voided: the held points are available again",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.RedemptionView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.VOIDED)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "403 read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 redemption-not-held")
     public Response voidHold(@PathParam("id") UUID id) {
         var outcome = redemptions.voidHold(caller.isOperator() ? null : caller.partnerId(), id);
         return Views.ok(outcome, Views.RedemptionView.of(outcome.result()));
@@ -138,6 +192,25 @@ public class RedemptionResource {
     @RolesAllowed(Roles.PARTNER)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Cancel a captured redemption: the points go back to the member with their original expiry")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ReversalRequest.class),
+                            examples =
+                                    @ExampleObject(name = "request", value = ApiExamples.REDEMPTION_REVERSAL_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "Reversed: the captured points are back with their original expiry",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.RedemptionView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.REVERSED)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "400 missing-body; 403 read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 redemption-not-captured idempotency-key-reused")
     public Response reverse(@PathParam("id") UUID id, ReversalRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a reversal request body is required");

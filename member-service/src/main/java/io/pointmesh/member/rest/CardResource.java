@@ -6,6 +6,7 @@ import io.pointmesh.member.config.MemberConfig;
 import io.pointmesh.member.rest.MemberViews.CardHolderView;
 import io.pointmesh.member.rest.MemberViews.SharedDetails;
 import io.pointmesh.member.service.MembershipService;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.RateLimiter;
 import io.pointmesh.platform.security.Roles;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Cards at the point of sale. */
@@ -45,6 +47,9 @@ public class CardResource {
             summary =
                     "A card at the POS (rate-limited per partner: 429 with Retry-After): member id, status, grade, and only what the member shares with this partner. "
                             + "A blocked card answers cardStatus BLOCKED and nothing of its member")
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "400 validation-failed; 403 partner-not-active; 404 not-found; 429 rate-limited")
     public Uni<CardHolderView> card(@PathParam("cardNumber") String cardNumber) {
         if (caller.isPartner() && !caller.isOperator()) {
             limiter.acquire(

@@ -15,6 +15,7 @@ import io.pointmesh.member.service.MembershipService.JoinCommand;
 import io.pointmesh.member.service.MembershipService.Standing;
 import io.pointmesh.member.service.NotificationService;
 import io.pointmesh.platform.config.GradeTerms;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -47,6 +48,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -93,6 +101,24 @@ public class MeResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Join the network: one card is issued (16 digits, Luhn); a referral code is optional")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = JoinRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.JOIN_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Joined (Location: /members/v1/me): the profile with the new card",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Profile.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.PROFILE)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "409 already-joined account-left duplicate-mobile-number; 422 unknown-referral-code self-referral referral-limit-reached")
     public Uni<RestResponse<Profile>> join(@Valid @NotNull JoinRequest body) {
         return membership
                 .join(
@@ -113,6 +139,7 @@ public class MeResource {
 
     @GET
     @Operation(summary = "The profile, card, grade with its benefits, and the progress to the next grade")
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-joined")
     public Uni<Profile> me() {
         return membership.standing(caller.subject()).map(this::profile);
     }
@@ -120,6 +147,15 @@ public class MeResource {
     @POST
     @Path("/card/replacement")
     @Operation(summary = "Lost card: block the old number and issue a new one; the points stay")
+    @APIResponse(
+            responseCode = "200",
+            description = "The new card (the old number is blocked)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CardView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.CARD)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-joined; 409 card-replaced")
     public Uni<CardView> replaceCard() {
         return membership.replaceCard(caller.subject()).map(CardView::of);
     }
@@ -127,6 +163,7 @@ public class MeResource {
     @GET
     @Path("/consents")
     @Operation(summary = "Consent choices and their history")
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-joined not-found")
     public Uni<ConsentView> consents() {
         return membership.me(caller.subject()).chain(m -> consent(m.id));
     }
@@ -137,6 +174,25 @@ public class MeResource {
     @Operation(
             summary = "Change consent: any of marketingSms, marketingEmail, marketingPush, personalization, "
                     + "shareWithAllPartners (booleans), sharedPartnerIds (a list); keys not given keep their value")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.OBJECT,
+                                            description =
+                                                    "Any of the consent keys with its new value; the others keep theirs"),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.CONSENT_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The consent choices now, with their history",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ConsentView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.CONSENT)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "400 no-consent-change; 404 not-joined not-found")
     public Uni<ConsentView> changeConsents(@NotNull Map<String, Object> body) {
         return membership
                 .me(caller.subject())
@@ -146,6 +202,7 @@ public class MeResource {
     @GET
     @Path("/notifications")
     @Operation(summary = "The in-app inbox, newest first")
+    @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed; 404 not-joined")
     public Uni<List<NotificationView>> inbox(
             @QueryParam("unread") @DefaultValue("false") boolean unread,
             @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
@@ -159,12 +216,23 @@ public class MeResource {
     @POST
     @Path("/notifications/{id}/read")
     @Operation(summary = "Mark a notification read")
+    @APIResponse(
+            responseCode = "200",
+            description = "The notification, read (marking it again changes nothing)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = NotificationView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.NOTIFICATION_READ)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found")
     public Uni<NotificationView> read(@PathParam("id") UUID id) {
         return notifications.markRead(caller.subject(), id).map(NotificationView::of);
     }
 
     @DELETE
     @Operation(summary = "Leave the network for good: personal data erased everywhere, remaining points forfeited")
+    @APIResponse(responseCode = "204", description = "Left: the personal data is erased")
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-joined")
     public Uni<RestResponse<Void>> leave() {
         return membership.leave(caller.subject()).map(ignored -> RestResponse.noContent());
     }

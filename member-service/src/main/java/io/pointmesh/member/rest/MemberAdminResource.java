@@ -2,6 +2,7 @@ package io.pointmesh.member.rest;
 
 import io.pointmesh.member.rest.MemberViews.MemberSummary;
 import io.pointmesh.member.service.MembershipService;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -24,6 +25,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Operators: finding members, suspending and reinstating them. */
@@ -44,6 +51,7 @@ public class MemberAdminResource {
 
     @GET
     @Operation(summary = "Find members by mobile number or card number (exactly) or name (a part of it)")
+    @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed")
     public Uni<List<MemberSummary>> search(
             @QueryParam("q") @Size(max = 100) String query,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
@@ -55,6 +63,21 @@ public class MemberAdminResource {
     @POST
     @Path("/{memberId}/suspension")
     @Operation(summary = "Suspend a member (no earning, no redeeming), with a reason")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ReasonRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.SUSPENSION_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "Suspended (audited with the operator and the reason)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = MemberSummary.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.SUSPENDED)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found; 409 invalid-transition")
     public Uni<MemberSummary> suspend(@PathParam("memberId") String memberId, @Valid @NotNull ReasonRequest body) {
         return membership.suspend(memberId, caller.actor(), body.reason()).map(MemberSummary::of);
     }
@@ -62,6 +85,21 @@ public class MemberAdminResource {
     @POST
     @Path("/{memberId}/reinstatement")
     @Operation(summary = "Lift a suspension, with a reason")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ReasonRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.REINSTATEMENT_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "Reinstated (audited with the operator and the reason)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = MemberSummary.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.REINSTATED)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found; 409 invalid-transition")
     public Uni<MemberSummary> reinstate(@PathParam("memberId") String memberId, @Valid @NotNull ReasonRequest body) {
         return membership.reinstate(memberId, caller.actor(), body.reason()).map(MemberSummary::of);
     }

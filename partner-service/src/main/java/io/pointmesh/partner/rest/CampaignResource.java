@@ -7,6 +7,7 @@ import io.pointmesh.partner.Campaign;
 import io.pointmesh.partner.MileageProgram;
 import io.pointmesh.partner.service.CampaignService;
 import io.pointmesh.partner.service.CampaignService.CampaignCommand;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -33,6 +34,12 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -117,6 +124,24 @@ public class CampaignResource {
             summary =
                     "Create a campaign: bonus (MULTIPLIER with multiplier, or FIXED with fixedPoints), period, target "
                             + "(EVERYONE, GRADE, SEGMENT with targetValue), budgetPoints (0 = none), treatmentShare (A/B), fundedBy")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CampaignRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.CAMPAIGN_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Created (Location: the campaign)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CampaignView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.CAMPAIGN)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "403 network-funding other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 partner-not-active")
     public Uni<RestResponse<CampaignView>> create(
             @PathParam("partnerId") String partnerId, @Valid @NotNull CampaignRequest body) {
         caller.requirePartnerOrOperator(partnerId);
@@ -144,6 +169,7 @@ public class CampaignResource {
     @Path("/campaigns")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "The partner's campaigns")
+    @Extension(name = ProblemResponses.EXTENSION, value = "403 other-partner partner-not-active no-partner-id")
     public Uni<List<CampaignView>> list(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
         return campaigns
@@ -155,6 +181,23 @@ public class CampaignResource {
     @Path("/campaigns/{campaignId}/end")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "End a campaign early; ending an ended campaign changes nothing")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EndRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.CAMPAIGN_END_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "Ended (endedAt set; the first end's time when it had already ended)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CampaignView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.CAMPAIGN_ENDED)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found")
     public Uni<CampaignView> end(
             @PathParam("partnerId") String partnerId,
             @PathParam("campaignId") String campaignId,
@@ -169,6 +212,21 @@ public class CampaignResource {
     @Path("/mileage-program")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Set a mileage partner's conversion terms: milesPerPoint, minimumPoints, stepPoints")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = MileageProgramRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.MILEAGE_PROGRAM_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The terms, published to the ledger",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = MileageProgram.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.MILEAGE_PROGRAM)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found")
     public Uni<MileageProgram> mileageProgram(
             @PathParam("partnerId") String partnerId, @Valid @NotNull MileageProgramRequest body) {
         return campaigns.publishMileageProgram(

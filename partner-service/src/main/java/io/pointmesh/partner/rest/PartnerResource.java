@@ -2,6 +2,7 @@ package io.pointmesh.partner.rest;
 
 import io.pointmesh.partner.PartnerStatus;
 import io.pointmesh.partner.service.PartnerService;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -27,6 +28,12 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -45,6 +52,21 @@ public class PartnerResource {
     @POST
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Register a partner (status PENDING until activated)")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PartnerRequests.RegisterPartner.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.REGISTER_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Registered, PENDING (Location: the partner)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PartnerView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.REGISTERED)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "409 duplicate-business-registration-number")
     public Uni<RestResponse<PartnerView>> register(@Valid @NotNull PartnerRequests.RegisterPartner request) {
         return service.register(request, caller.actor())
                 .map(p -> RestResponse.ResponseBuilder.<PartnerView>created(URI.create("/partners/v1/partners/" + p.id))
@@ -55,6 +77,7 @@ public class PartnerResource {
     @GET
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "List partners, optionally by status")
+    @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed")
     public Uni<List<PartnerView>> list(
             @QueryParam("status") PartnerStatus status,
             @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
@@ -67,6 +90,9 @@ public class PartnerResource {
     @Path("/{partnerId}")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "One partner (an operator, or the partner itself)")
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner partner-not-active no-partner-id; 404 not-found")
     public Uni<PartnerView> get(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
         return service.get(partnerId).map(PartnerView::of);
@@ -98,6 +124,21 @@ public class PartnerResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(
             summary = "Activate a PENDING partner: creates its OIDC client and answers clientId and clientSecret, once")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TransitionRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.ACTIVATION_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "ACTIVE, with its client credentials (the secret is shown once)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TransitionView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.ACTIVATED)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found; 409 invalid-transition")
     public Uni<TransitionView> activate(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
         return service.activate(partnerId, caller.actor(), reason(body, false)).map(TransitionView::of);
     }
@@ -106,6 +147,21 @@ public class PartnerResource {
     @Path("/{partnerId}/suspension")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Suspend an ACTIVE partner (reason required): it stops earning and redeeming within seconds")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TransitionRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.SUSPENSION_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "SUSPENDED",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TransitionView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.SUSPENDED)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found; 409 invalid-transition")
     public Uni<TransitionView> suspend(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
         return service.suspend(partnerId, caller.actor(), reason(body, true)).map(TransitionView::of);
     }
@@ -114,6 +170,21 @@ public class PartnerResource {
     @Path("/{partnerId}/reinstatement")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Reinstate a SUSPENDED partner (reason required)")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TransitionRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.REINSTATEMENT_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "ACTIVE again",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TransitionView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.REINSTATED)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found; 409 invalid-transition")
     public Uni<TransitionView> reinstate(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
         return service.reinstate(partnerId, caller.actor(), reason(body, true)).map(TransitionView::of);
     }
@@ -122,6 +193,21 @@ public class PartnerResource {
     @Path("/{partnerId}/offboarding")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Offboard a partner (reason required): its client is disabled, its data kept for settlement")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TransitionRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.OFFBOARDING_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "OFFBOARDED (its client disabled)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TransitionView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.OFFBOARDED)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found; 409 invalid-transition")
     public Uni<TransitionView> offboard(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
         return service.offboard(partnerId, caller.actor(), reason(body, true)).map(TransitionView::of);
     }
@@ -130,6 +216,21 @@ public class PartnerResource {
     @Path("/{partnerId}/credentials/rotation")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Issue a new client secret; the old one stops working")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TransitionRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.ROTATION_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The new client secret, shown once",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TransitionView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.ROTATED)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found; 409 invalid-transition no-client")
     public Uni<TransitionView> rotate(@PathParam("partnerId") String partnerId, @Valid TransitionRequest body) {
         return service.rotateCredentials(partnerId, caller.actor(), reason(body, false))
                 .map(TransitionView::of);
@@ -139,6 +240,9 @@ public class PartnerResource {
     @Path("/{partnerId}/history")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "The partner's lifecycle audit trail: who, when, why")
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner partner-not-active no-partner-id; 404 not-found")
     public Uni<List<AuditView>> history(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
         return service.history(partnerId)

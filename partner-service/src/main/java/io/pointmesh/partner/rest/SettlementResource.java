@@ -3,6 +3,7 @@ package io.pointmesh.partner.rest;
 import io.pointmesh.partner.SettlementStatement;
 import io.pointmesh.partner.service.SettlementService;
 import io.pointmesh.platform.csv.Csv;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -28,6 +29,13 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -61,6 +69,25 @@ public class SettlementResource {
     @GET
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "The partner's closed statements, oldest first (CSV with Accept: text/csv)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The closed statements (JSON, or CSV on Accept: text/csv)",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(type = SchemaType.ARRAY, implementation = SettlementStatement.class),
+                        examples = @ExampleObject(name = "answer", value = ApiExamples.STATEMENTS)),
+                @Content(
+                        mediaType = Csv.MEDIA_TYPE,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.STRING,
+                                        description = "a header row, then a row per statement"),
+                        examples = @ExampleObject(name = "answer", value = ApiExamples.STATEMENTS_CSV))
+            })
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner partner-not-active no-partner-id; 404 not-found")
     public Uni<Response> list(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
         return settlement.statements(partnerId).map(list -> answer("settlements-" + partnerId, list, list));
@@ -72,6 +99,24 @@ public class SettlementResource {
     @Operation(
             summary =
                     "The statement a period would close as now (status OPEN; nothing stored). Default: this month so far")
+    @APIResponse(
+            responseCode = "200",
+            description = "The statement as it would close now, status OPEN (JSON, or CSV on Accept: text/csv)",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = SettlementStatement.class),
+                        examples = @ExampleObject(name = "answer", value = ApiExamples.PREVIEW)),
+                @Content(
+                        mediaType = Csv.MEDIA_TYPE,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.STRING,
+                                        description = "a header row, then a row per statement"))
+            })
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "400 validation-failed; 403 other-partner partner-not-active no-partner-id; 404 not-found")
     public Uni<Response> preview(
             @PathParam("partnerId") String partnerId,
             @QueryParam("periodStart") String periodStart,
@@ -89,6 +134,25 @@ public class SettlementResource {
     @Path("/{statementId}")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "One closed statement (CSV with Accept: text/csv)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The statement (JSON, or CSV on Accept: text/csv)",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = SettlementStatement.class),
+                        examples = @ExampleObject(name = "answer", value = ApiExamples.STATEMENT)),
+                @Content(
+                        mediaType = Csv.MEDIA_TYPE,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.STRING,
+                                        description = "a header row, then a row per statement"),
+                        examples = @ExampleObject(name = "answer", value = ApiExamples.STATEMENTS_CSV))
+            })
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner partner-not-active no-partner-id; 404 not-found")
     public Uni<Response> one(@PathParam("partnerId") String partnerId, @PathParam("statementId") String statementId) {
         caller.requirePartnerOrOperator(partnerId);
         return settlement
@@ -101,6 +165,21 @@ public class SettlementResource {
     @Operation(
             summary =
                     "Close the partner's statement for a period on demand (periodEnd inclusive); the period must have ended")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CloseRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.CLOSE_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Closed (Location: the statement)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = SettlementStatement.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.STATEMENT)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found; 409 period-not-ended period-overlaps")
     public Uni<Response> close(@PathParam("partnerId") String partnerId, @Valid @NotNull CloseRequest body) {
         return settlement
                 .close(partnerId, body.periodStart(), body.periodEnd(), caller.actor())

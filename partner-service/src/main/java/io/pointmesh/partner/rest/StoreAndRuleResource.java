@@ -4,6 +4,7 @@ import io.pointmesh.events.partner.StoreChannel;
 import io.pointmesh.partner.EarnRule;
 import io.pointmesh.partner.Store;
 import io.pointmesh.partner.service.StoreAndRuleService;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -31,6 +32,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -70,6 +77,24 @@ public class StoreAndRuleResource {
     @Path("/stores")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "Open a store (code unique within the partner): the partner itself or an operator")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = StoreRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.STORE_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Opened (Location: the store)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Store.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.STORE)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "403 other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 duplicate-store partner-offboarded")
     public Uni<RestResponse<Store>> openStore(
             @PathParam("partnerId") String partnerId, @Valid @NotNull StoreRequest body) {
         caller.requirePartnerOrOperator(partnerId);
@@ -85,6 +110,17 @@ public class StoreAndRuleResource {
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Close a store (it stays on record); closing a closed store changes nothing")
+    @APIResponse(
+            responseCode = "200",
+            description = "Closed (closedAt: when it first closed)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Store.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.STORE_CLOSED)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found")
     public Uni<Store> closeStore(@PathParam("partnerId") String partnerId, @PathParam("code") String code) {
         caller.requirePartnerOrOperator(partnerId);
         return service.closeStore(partnerId, code);
@@ -94,6 +130,9 @@ public class StoreAndRuleResource {
     @Path("/stores")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "The partner's stores, open and closed")
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner partner-not-active no-partner-id; 404 not-found")
     public Uni<List<Store>> stores(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
         return service.stores(partnerId);
@@ -105,6 +144,21 @@ public class StoreAndRuleResource {
     @Operation(
             summary = "Publish a new earn rule version (operator, under the partner's contract): baseRate 0.001-0.1, "
                     + "pendingDays, validityMonths, effectiveFrom (default now, never in the past)")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EarnRuleRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.EARN_RULE_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The new version, published to the ledger",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EarnRule.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.EARN_RULE)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found; 409 rule-out-of-order partner-offboarded")
     public Uni<EarnRule> publishRule(@PathParam("partnerId") String partnerId, @Valid @NotNull EarnRuleRequest body) {
         EarnRule rule = new EarnRule(
                 0,
@@ -126,6 +180,7 @@ public class StoreAndRuleResource {
     @Path("/earn-rules")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "Every earn rule version of the partner, oldest first")
+    @Extension(name = ProblemResponses.EXTENSION, value = "403 other-partner partner-not-active no-partner-id")
     public Uni<List<EarnRule>> rules(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
         return service.rules(partnerId);

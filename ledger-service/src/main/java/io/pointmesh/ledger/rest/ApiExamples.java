@@ -1,0 +1,108 @@
+package io.pointmesh.ledger.rest;
+
+/** Example requests and answers for the OpenAPI document (docs/integration.md shows the same calls with curl). */
+final class ApiExamples {
+
+    private ApiExamples() {}
+
+    static final String EARN_REQUEST = """
+            {"partnerTxId": "POS-0042-20261125-0007", "cardNumber": "9400123456789012", "storeCode": "GN-001",
+             "amount": 25000, "currency": "KRW", "occurredAt": "2026-11-25T09:14:03Z"}""";
+
+    static final String EARNING = """
+            {"earningId": "0193a1f4-7c2e-7a10-9d4b-5f0e2c7b1a22", "partnerTxId": "POS-0042-20261125-0007",
+             "memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f", "storeCode": "GN-001", "amount": 25000,
+             "currency": "KRW", "occurredAt": "2026-11-25T09:14:03Z", "points": 250,
+             "breakdown": {"basePoints": 250, "campaignBonuses": [], "gradeMultiplier": 1, "gradeBonus": 0},
+             "availableAt": "2026-11-25T09:14:03Z", "expiresAt": "2031-11-25T09:14:03Z", "refundedAmount": 0,
+             "reversedPoints": 0}""";
+
+    static final String REVERSAL_REQUEST = """
+            {"partnerTxId": "POS-0042-20261126-0002-refund", "amount": 10000}""";
+
+    static final String REVERSAL = """
+            {"reversalId": "0193a2b0-11aa-7bc3-8d2e-3f4a5b6c7d8e", "earningId": "0193a1f4-7c2e-7a10-9d4b-5f0e2c7b1a22",
+             "partnerTxId": "POS-0042-20261126-0002-refund", "amount": 10000, "points": 100, "debtIncurred": 0,
+             "postedAt": "2026-11-26T10:02:11Z"}""";
+
+    static final String HOLD_REQUEST = """
+            {"partnerTxId": "POS-0042-20261125-0008", "cardNumber": "9400123456789012", "pin": "730519",
+             "storeCode": "GN-001", "points": 1500}""";
+
+    static final String HELD = """
+            {"redemptionId": "0193a1f9-2d3c-7e4f-8a5b-6c7d8e9f0a1b", "partnerTxId": "POS-0042-20261125-0008",
+             "memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f", "storeCode": "GN-001", "points": 1500,
+             "capturedPoints": 0, "status": "HELD", "expiresAt": "2026-11-25T09:30:40Z",
+             "updatedAt": "2026-11-25T09:15:40Z"}""";
+
+    static final String CAPTURE_REQUEST = """
+            {"points": 1200}""";
+
+    static final String CAPTURED = """
+            {"redemptionId": "0193a1f9-2d3c-7e4f-8a5b-6c7d8e9f0a1b", "partnerTxId": "POS-0042-20261125-0008",
+             "memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f", "storeCode": "GN-001", "points": 1500,
+             "capturedPoints": 1200, "status": "CAPTURED", "expiresAt": "2026-11-25T09:30:40Z",
+             "updatedAt": "2026-11-25T09:16:02Z"}""";
+
+    static final String VOIDED = """
+            {"redemptionId": "0193a1f9-2d3c-7e4f-8a5b-6c7d8e9f0a1b", "partnerTxId": "POS-0042-20261125-0008",
+             "memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f", "storeCode": "GN-001", "points": 1500,
+             "capturedPoints": 0, "status": "VOIDED", "expiresAt": "2026-11-25T09:30:40Z",
+             "updatedAt": "2026-11-25T09:15:58Z"}""";
+
+    static final String REDEMPTION_REVERSAL_REQUEST = """
+            {"partnerTxId": "POS-0042-20261126-0003-return"}""";
+
+    static final String REVERSED = """
+            {"redemptionId": "0193a1f9-2d3c-7e4f-8a5b-6c7d8e9f0a1b", "partnerTxId": "POS-0042-20261125-0008",
+             "memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f", "storeCode": "GN-001", "points": 1500,
+             "capturedPoints": 1200, "status": "REVERSED", "expiresAt": "2026-11-25T09:30:40Z",
+             "updatedAt": "2026-11-26T11:40:00Z"}""";
+
+    static final String PIN_REQUEST = """
+            {"pin": "730519", "currentPin": "482916"}""";
+
+    static final String PAYMENT_CODE_REQUEST = """
+            {"maxPoints": 5000}""";
+
+    static final String PAYMENT_CODE = """
+            {"code": "4829163057194402", "expiresAt": "2026-11-25T09:18:40Z", "maxPoints": 5000}""";
+
+    static final String GIFT_REQUEST = """
+            {"recipientCardNumber": "9400987654321098", "points": 300}""";
+
+    static final String GIFT = """
+            {"giftId": "0193a200-5e6f-7a8b-9c0d-1e2f3a4b5c6d", "recipientCardNumber": "9400987654321098",
+             "points": 300, "postedAt": "2026-11-25T12:00:00Z"}""";
+
+    static final String CONVERSION_REQUEST = """
+            {"mileagePartnerId": "3c7a5377-d3ad-45e9-9ccd-a56d6d600c68", "points": 2000}""";
+
+    static final String CONVERSION = """
+            {"conversionId": "0193a210-aa11-7b22-8c33-4d44e55f6677",
+             "mileagePartnerId": "3c7a5377-d3ad-45e9-9ccd-a56d6d600c68", "points": 2000, "miles": 1000,
+             "postedAt": "2026-11-25T12:05:00Z"}""";
+
+    static final String PIN_RESET_REQUEST = """
+            {"reason": "member forgot the PIN; identity checked by phone (ticket 8812)"}""";
+
+    static final String ADJUSTMENT_REQUEST = """
+            {"memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f", "points": 500,
+             "reason": "goodwill: points of a purchase the POS did not send (ticket 8813)"}""";
+
+    static final String ADJUSTMENT = """
+            {"adjustmentId": "0193a220-bb11-7c22-8d33-4e44f55a6677", "memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+             "points": 500, "reason": "goodwill: points of a purchase the POS did not send (ticket 8813)",
+             "actor": "operator ops-kim", "postedAt": "2026-11-25T13:00:00Z"}""";
+
+    static final String IMPORT_REQUEST = """
+            {"importId": "cdnow-2026-11", "partnerId": "3f0e1a39-2a4d-43ca-9034-89982db3c085",
+             "earnings": [{"partnerTxId": "cdnow-1-0", "memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+               "storeCode": "SW-WEB", "amount": 29330, "currency": "KRW", "occurredAt": "1997-01-01T03:00:00Z"}]}""";
+
+    static final String IMPORTED = """
+            {"importId": "cdnow-2026-11", "auditId": "0193a230-cc11-7d22-8e33-4f44a55b6677",
+             "partnerId": "3f0e1a39-2a4d-43ca-9034-89982db3c085", "items": 1, "earned": 1, "replayed": 0, "rejected": 0,
+             "results": [{"partnerTxId": "cdnow-1-0", "status": "EARNED",
+               "earningId": "0193a231-dd11-7e22-8f33-4a44b55c6677", "points": 293}]}""";
+}
