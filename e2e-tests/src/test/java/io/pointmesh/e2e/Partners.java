@@ -34,7 +34,7 @@ final class Partners {
     }
 
     /** An active partner with its real Keycloak credentials, one store and a 1 % earn rule available at once. */
-    record ActivePartner(String partnerId, String token, String storeCode) {}
+    record ActivePartner(String partnerId, String token, String storeCode, String clientId, String clientSecret) {}
 
     static ActivePartner active(LocalStack stack, String operatorToken) {
         String partnerId = register(stack, operatorToken);
@@ -62,7 +62,8 @@ final class Partners {
                 .put(partners + "/earn-rules")
                 .then()
                 .statusCode(200);
-        return new ActivePartner(partnerId, token, "GN-001");
+        return new ActivePartner(
+                partnerId, token, "GN-001", activation.path("clientId"), activation.path("clientSecret"));
     }
 
     static String randomBusinessRegistrationNumber() {

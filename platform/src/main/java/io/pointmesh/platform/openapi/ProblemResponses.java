@@ -25,6 +25,12 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * is secured, 400 {@code malformed-body} and {@code validation-failed} when it takes a body, and 503
  * {@code unavailable} (a dependency is down; retry later with the same idempotency key). The
  * extension stays in the document, so a client generator or a partner's code can read the codes.
+ *
+ * <p>It also makes operation ids unique: they are the Java method's name
+ * ({@code quarkus.smallrye-openapi.operation-id-strategy=METHOD}: {@code earn}, {@code hold},
+ * {@code capture}), which is what the generated client's methods are called; where two resources
+ * share a name ({@code get} of an earning and of a redemption), each gets its tag appended
+ * ({@code getEarnings}, {@code getRedemptions}).
  */
 public class ProblemResponses implements OASFilter {
 
@@ -67,6 +73,7 @@ public class ProblemResponses implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
+        uniqueOperationIds(openAPI);
         if (openAPI.getComponents() == null) {
             openAPI.setComponents(OASFactory.createComponents());
         }
@@ -104,6 +111,40 @@ public class ProblemResponses implements OASFilter {
                                                                 OASFactory.createSchema()
                                                                         .addType(Schema.SchemaType.STRING))))
                                 .required(List.of("type", "title", "status", "code")));
+    }
+
+    private static void uniqueOperationIds(OpenAPI openAPI) {
+        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+            return;
+        }
+        List<Operation> all = new ArrayList<>();
+        openAPI.getPaths()
+                .getPathItems()
+                .values()
+                .forEach(item -> all.addAll(item.getOperations().values()));
+        Map<String, Long> counts = new TreeMap<>();
+        all.stream()
+                .filter(o -> o.getOperationId() != null)
+                .forEach(o -> counts.merge(o.getOperationId(), 1L, Long::sum));
+        for (Operation o : all) {
+            String id = o.getOperationId();
+            if (id != null
+                    && counts.get(id) > 1
+                    && o.getTags() != null
+                    && !o.getTags().isEmpty()) {
+                o.setOperationId(id + camel(o.getTags().get(0)));
+            }
+        }
+    }
+
+    private static String camel(String tag) {
+        StringBuilder out = new StringBuilder();
+        for (String word : tag.split("[^A-Za-z0-9]+")) {
+            if (!word.isEmpty()) {
+                out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            }
+        }
+        return out.toString();
     }
 
     /** "409 a b; 422 c" -> {409: [a, b], 422: [c]}. */
