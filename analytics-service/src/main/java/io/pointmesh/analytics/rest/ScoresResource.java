@@ -27,8 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Blocking
 public class ScoresResource {
 
-    public record Recomputed(Scoring.GradeRun grades, Scoring.SegmentRun segments, Scoring.ChurnRun churn) {}
-
     @Inject
     Scoring scoring;
 
@@ -43,9 +41,9 @@ public class ScoresResource {
     @RolesAllowed(Roles.OPERATOR)
     @Operation(
             summary = "Recompute grades, segments and churn scores as of a date (default today); changes are published")
-    public Recomputed recompute(@QueryParam("asOf") String asOf) {
+    public Scoring.Recomputed recompute(@QueryParam("asOf") String asOf) {
         LocalDate date = asOf == null || asOf.isBlank() ? scoring.today() : ReportAnswers.date("asOf", asOf);
-        return new Recomputed(scoring.regrade(date), scoring.resegment(date), scoring.fitChurn(date));
+        return scoring.recompute(date);
     }
 
     @GET
