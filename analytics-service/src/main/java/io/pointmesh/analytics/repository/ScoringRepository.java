@@ -461,20 +461,29 @@ public class ScoringRepository {
                 c,
                 "CREATE TEMP TABLE churn_by_summary (x INT, tx_w INT, t_w INT, p_alive DOUBLE PRECISION, "
                         + "expected_90d DOUBLE PRECISION) ON COMMIT DROP");
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO churn_by_summary VALUES (?, ?, ?, ?, ?)")) {
-            int batch = 0;
-            for (SummaryScore score : scores) {
-                insert.setInt(1, score.x());
-                insert.setInt(2, score.txWeeks());
-                insert.setInt(3, score.tWeeks());
-                insert.setDouble(4, score.pAlive());
-                insert.setDouble(5, score.expected90d());
-                insert.addBatch();
-                if (++batch % 5000 == 0) {
-                    insert.executeBatch();
-                }
-            }
-            insert.executeBatch();
+        // one statement of five arrays: tens of thousands of rows in one round trip, not one execution each
+        int n = scores.size();
+        Integer[] x = new Integer[n];
+        Integer[] tx = new Integer[n];
+        Integer[] t = new Integer[n];
+        Double[] pAlive = new Double[n];
+        Double[] expected = new Double[n];
+        for (int i = 0; i < n; i++) {
+            SummaryScore score = scores.get(i);
+            x[i] = score.x();
+            tx[i] = score.txWeeks();
+            t[i] = score.tWeeks();
+            pAlive[i] = score.pAlive();
+            expected[i] = score.expected90d();
+        }
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO churn_by_summary SELECT * FROM unnest(?::int[], ?::int[], ?::int[], ?::float8[], ?::float8[])")) {
+            insert.setArray(1, c.createArrayOf("int4", x));
+            insert.setArray(2, c.createArrayOf("int4", tx));
+            insert.setArray(3, c.createArrayOf("int4", t));
+            insert.setArray(4, c.createArrayOf("float8", pAlive));
+            insert.setArray(5, c.createArrayOf("float8", expected));
+            insert.executeUpdate();
         }
     }
 

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jboss.logging.Logger;
 
 /**
  * Grades, strategic segments and churn scores over the per-member features, each as of a date
@@ -38,6 +39,8 @@ import java.util.concurrent.Future;
  */
 @ApplicationScoped
 public class Scoring {
+
+    private static final Logger LOG = Logger.getLogger(Scoring.class);
 
     /** What a grade computation did; {@code source}: "summary" (the per-member summary) or "history" (every member-day). */
     public record GradeRun(
@@ -149,6 +152,11 @@ public class Scoring {
      * as long as its slowest stage rather than their sum. A stage's failure is rethrown as is.
      */
     public Recomputed recompute(LocalDate asOf) {
+        // the window first (a day's slice): the fit holds the same lock for its whole stage, and the regrade would
+        // wait for it (regrade's own roll then finds the window in place)
+        long started = System.nanoTime();
+        rollWindow(asOf);
+        LOG.infof("window rolled to %s: %d ms", asOf, millisSince(started));
         // two threads for the run (grades stay on the caller's), gone with it: a daily job needs no pool
         ExecutorService stages = Executors.newFixedThreadPool(2);
         try {
@@ -156,7 +164,7 @@ public class Scoring {
             Future<ChurnRun> churn = stages.submit(() -> fitChurn(asOf));
             GradeRun grades;
             try {
-                grades = regrade(asOf);
+                grades = grade(asOf, started);
             } finally {
                 // the other stages end (commit or roll back) before the caller hears of this one's failure
                 result(segments, false);
@@ -189,9 +197,18 @@ public class Scoring {
         }
     }
 
+    /** Moves the grade window to the date (when it is behind) and grades the members as of the date. */
     public GradeRun regrade(LocalDate asOf) {
         long started = System.nanoTime();
         rollWindow(asOf);
+        return grade(asOf, started);
+    }
+
+    /**
+     * Grades as of the date, the window already rolled (or not to be: a date before it). Not a
+     * second roll: that takes the window lock, which a fit beside it may hold for its whole stage.
+     */
+    private GradeRun grade(LocalDate asOf, long started) {
         return transactions.run(c -> {
             scores.lockRecomputation(c, "grades");
             boolean fromSummary = asOf.equals(scores.window(c).orElse(null));
@@ -199,10 +216,13 @@ public class Scoring {
             Map<String, Long> counts = ranking.counts();
             Map<String, BigDecimal> thresholds = ranking.thresholds();
             long ranked = counts.values().stream().mapToLong(Long::longValue).sum();
+            long rankedAt = System.nanoTime();
+            long storedAt = rankedAt;
             List<Object[]> changes = List.of();
             if (mayStore(c, "grades", asOf)) {
                 // members whose stored grade differs (those not ranked are GENERAL)
                 changes = scores.storeGrades(c, asOf, ranking);
+                storedAt = System.nanoTime();
                 outbox.publishAll(
                         c,
                         changes.stream()
@@ -217,6 +237,15 @@ public class Scoring {
                     outbox.publish(c, new GradeThresholdsPublished(asOf, thresholds));
                 }
             }
+            // where a regrade's time goes (docs/benchmarks.md)
+            LOG.infof(
+                    "grades as of %s: %d ranked %d ms, %d changes found and stored %d ms, published %d ms",
+                    asOf,
+                    ranked,
+                    (rankedAt - started) / 1_000_000,
+                    changes.size(),
+                    (storedAt - rankedAt) / 1_000_000,
+                    millisSince(storedAt));
             return new GradeRun(
                     asOf,
                     ranked,
@@ -242,9 +271,12 @@ public class Scoring {
             for (Object[] r : scores.segmentCounts(c)) {
                 counts.put((String) r[0], (Long) r[1]);
             }
+            long segmentedAt = System.nanoTime();
+            long storedAt = segmentedAt;
             List<Object[]> changes = List.of();
             if (mayStore(c, "segments", asOf)) {
                 changes = scores.storeSegments(c, asOf);
+                storedAt = System.nanoTime();
                 outbox.publishAll(
                         c,
                         changes.stream()
@@ -255,6 +287,13 @@ public class Scoring {
                                         asOf))
                                 .toList());
             }
+            LOG.infof(
+                    "segments as of %s: %d ms, %d changes found and stored %d ms, published %d ms",
+                    asOf,
+                    (segmentedAt - started) / 1_000_000,
+                    changes.size(),
+                    (storedAt - segmentedAt) / 1_000_000,
+                    millisSince(storedAt));
             return new SegmentRun(
                     asOf,
                     counts.values().stream().mapToLong(Long::longValue).sum(),
@@ -292,7 +331,10 @@ public class Scoring {
             if (customers == 0) {
                 return new ChurnRun(asOf, null, 0, 0, source, millisSince(started));
             }
-            BgNbd.Params params = BgNbd.fit(scores.churnGroups(c));
+            long summarized = System.nanoTime();
+            List<BgNbd.Group> sample = scores.churnGroups(c);
+            BgNbd.Params params = BgNbd.fit(sample);
+            long fitted = System.nanoTime();
             List<ScoringRepository.SummaryScore> bySummary = new ArrayList<>();
             for (int[] k : scores.churnSummaries(c)) {
                 BgNbd.Customer customer = new BgNbd.Customer(k[0], k[1], k[2]);
@@ -303,6 +345,7 @@ public class Scoring {
                         BgNbd.probabilityAlive(params, customer),
                         BgNbd.expectedPurchases(params, customer, 90 / 7.0)));
             }
+            long computed = System.nanoTime();
             scores.scoreSummaries(c, bySummary);
             scores.saveFit(c, asOf, params, customers, Instant.now(clock));
             long scored = 0;
@@ -310,6 +353,17 @@ public class Scoring {
                 scores.lockWindow(c);
                 scored = scores.replaceChurnScores(c, asOf, fromSummary, customers);
             }
+            // where a fit's time goes (docs/benchmarks.md)
+            LOG.infof(
+                    "churn as of %s (%s): summaries %d ms, fit on %d keys %d ms, %d keys scored %d ms, stored %d ms",
+                    asOf,
+                    source,
+                    (summarized - started) / 1_000_000,
+                    sample.size(),
+                    (fitted - summarized) / 1_000_000,
+                    bySummary.size(),
+                    (computed - fitted) / 1_000_000,
+                    millisSince(computed));
             return new ChurnRun(asOf, params, customers, scored, source, millisSince(started));
         });
     }
