@@ -72,6 +72,25 @@ class ScoringSummaryTest {
         }
     }
 
+    /** The stages' own locks (held for a whole stage) are not the window lock, which would hold ingestion off. */
+    @Test
+    void aRecomputationsOwnLocksLeaveIngestionFree() {
+        transactions.run(c -> {
+            for (String kind : List.of("grades", "segments", "churn")) {
+                scores.lockRecomputation(c, kind);
+            }
+            scores.lockMemberDimWrites(c);
+            boolean free = transactions
+                    .run(other -> Sql.one(
+                            other,
+                            "SELECT pg_try_advisory_xact_lock_shared(" + FactRepository.WINDOW_LOCK + ")",
+                            rs -> rs.getBoolean(1)))
+                    .orElse(false);
+            assertTrue(free, "the window lock is free while a recomputation holds its own");
+            return null;
+        });
+    }
+
     private void history(long seed) {
         Random random = new Random(seed);
         String run = "sum" + seed + "-" + UUID.randomUUID().toString().substring(0, 6) + "-";

@@ -77,8 +77,16 @@ public class ScoringRepository {
         return new Object[] {g.vvipShare(), g.vipShare(), g.loyalShare()};
     }
 
-    /** Kinds of recomputation, each under its own lock: the three stages run side by side, each one at a time. */
-    private static final List<String> KINDS = List.of("grades", "segments", "churn");
+    /**
+     * Kinds of recomputation, each under its own lock: the three stages run side by side, each one
+     * at a time. Grades keep RECOMPUTATION_LOCK; the others are fixed keys of their own (not
+     * RECOMPUTATION_LOCK + 1: that is FactRepository.WINDOW_LOCK).
+     */
+    private static final Map<String, Long> KIND_LOCKS =
+            Map.of("grades", RECOMPUTATION_LOCK, "segments", 7460723157L, "churn", 7460723158L);
+
+    /** Grades and segments write member_dim under this lock (see {@link #lockMemberDimWrites}). */
+    static final long MEMBER_DIM_WRITE_LOCK = 7460723159L;
 
     /**
      * Waits for any other recomputation of the kind ('grades', 'segments', 'churn') to end (the
@@ -86,11 +94,11 @@ public class ScoringRepository {
      * different things, so a regrade may run beside a resegmentation.
      */
     public void lockRecomputation(Connection c, String kind) throws SQLException {
-        int k = KINDS.indexOf(kind);
-        if (k < 0) {
+        Long key = KIND_LOCKS.get(kind);
+        if (key == null) {
             throw new IllegalArgumentException(kind);
         }
-        Sql.one(c, "SELECT pg_advisory_xact_lock(" + (RECOMPUTATION_LOCK + k) + ")", rs -> null);
+        Sql.one(c, "SELECT pg_advisory_xact_lock(" + key + ")", rs -> null);
     }
 
     /**
@@ -99,7 +107,7 @@ public class ScoringRepository {
      * just before the (small) update of the changed members, held until the transaction ends.
      */
     public void lockMemberDimWrites(Connection c) throws SQLException {
-        Sql.one(c, "SELECT pg_advisory_xact_lock(" + (RECOMPUTATION_LOCK + KINDS.size()) + ")", rs -> null);
+        Sql.one(c, "SELECT pg_advisory_xact_lock(" + MEMBER_DIM_WRITE_LOCK + ")", rs -> null);
     }
 
     // ---------------------------------------------------------------- the grade window
