@@ -152,8 +152,8 @@ public class Scoring {
      * as long as its slowest stage rather than their sum. A stage's failure is rethrown as is.
      */
     public Recomputed recompute(LocalDate asOf) {
-        // the window first (a day's slice): the fit holds the same lock for its whole stage, and the regrade would
-        // wait for it (regrade's own roll then finds the window in place)
+        // the window first (a day's slice), and once: the fit holds the same lock for its whole stage, and a roll
+        // inside the grade stage would wait for it
         long started = System.nanoTime();
         rollWindow(asOf);
         LOG.infof("window rolled to %s: %d ms", asOf, millisSince(started));
