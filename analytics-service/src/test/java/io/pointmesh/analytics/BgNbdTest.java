@@ -51,6 +51,39 @@ class BgNbdTest {
         assertEquals(-9582.4, p.logLikelihood(), 0.1);
     }
 
+    /**
+     * The fit's likelihood computes each log-gamma and log once per distinct x, t and t_x: it must
+     * give the very same double as the per-customer formula summed over the groups (else a fit on a
+     * ridge could wander elsewhere), for any parameters, and so the very same fit.
+     */
+    @Test
+    void theIndexedLikelihoodIsTheSumOfTheCustomersExactly() throws IOException {
+        java.util.Random random = new java.util.Random(7);
+        List<BgNbd.Group> groups = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            int t = random.nextInt(105);
+            int tx = random.nextInt(t + 1);
+            int x = tx == 0 ? 0 : random.nextInt(60);
+            groups.add(new BgNbd.Group(new BgNbd.Customer(x, tx, t), 1 + random.nextInt(50)));
+        }
+        for (List<BgNbd.Group> g : List.of(groups, cdnow())) {
+            BgNbd.Likelihood indexed = new BgNbd.Likelihood(g);
+            for (int k = 0; k < 200; k++) {
+                double r = Math.exp(random.nextGaussian() * 3);
+                double alpha = Math.exp(random.nextGaussian() * 3);
+                double a = Math.exp(random.nextGaussian() * 5);
+                double b = Math.exp(random.nextGaussian() * 5);
+                assertEquals(
+                        BgNbd.logLikelihood(r, alpha, a, b, g),
+                        indexed.at(r, alpha, a, b),
+                        0.0,
+                        r + " " + alpha + " " + a + " " + b);
+            }
+        }
+        List<BgNbd.Group> cdnow = cdnow();
+        assertEquals(BgNbd.fit((r, alpha, a, b) -> BgNbd.logLikelihood(r, alpha, a, b, cdnow)), BgNbd.fit(cdnow));
+    }
+
     @Test
     void scoresBehaveAsTheModelSays() {
         BgNbd.Params p = new BgNbd.Params(0.2426, 4.4135, 0.7929, 2.4258, 0);

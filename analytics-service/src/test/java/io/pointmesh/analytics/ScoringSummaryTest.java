@@ -72,6 +72,25 @@ class ScoringSummaryTest {
         }
     }
 
+    /** The stages' own locks (held for a whole stage) are not the window lock, which would hold ingestion off. */
+    @Test
+    void aRecomputationsOwnLocksLeaveIngestionFree() {
+        transactions.run(c -> {
+            for (String kind : List.of("grades", "segments", "churn")) {
+                scores.lockRecomputation(c, kind);
+            }
+            scores.lockMemberDimWrites(c);
+            boolean free = transactions
+                    .run(other -> Sql.one(
+                            other,
+                            "SELECT pg_try_advisory_xact_lock_shared(" + FactRepository.WINDOW_LOCK + ")",
+                            rs -> rs.getBoolean(1)))
+                    .orElse(false);
+            assertTrue(free, "the window lock is free while a recomputation holds its own");
+            return null;
+        });
+    }
+
     private void history(long seed) {
         Random random = new Random(seed);
         String run = "sum" + seed + "-" + UUID.randomUUID().toString().substring(0, 6) + "-";
@@ -89,6 +108,7 @@ class ScoringSummaryTest {
         }
         List<UUID> earnings = new ArrayList<>();
         LocalDate asOf = start;
+        Map<String, String> seenAfterFit = Map.of();
         for (int step = 0; step < 14; step++) {
             int purchases = 10 + random.nextInt(40);
             for (int k = 0; k < purchases; k++) {
@@ -100,7 +120,9 @@ class ScoringSummaryTest {
                 LocalDate day = asOf.plusDays(offset);
                 UUID earning = UUID.randomUUID();
                 earnings.add(earning);
-                BigDecimal amount = BigDecimal.valueOf(1000 + random.nextInt(200_000));
+                // some round amounts: equal spends, ranked by member id
+                BigDecimal amount = BigDecimal.valueOf(
+                        random.nextInt(4) == 0 ? 10_000 * (1 + random.nextInt(3)) : 1000 + random.nextInt(200_000));
                 transactions.run(c -> facts.recordPurchase(
                         c,
                         earning,
@@ -122,6 +144,8 @@ class ScoringSummaryTest {
                     return null;
                 });
             }
+            // purchases since the last fit change members' summaries, not the churn scores readers see
+            assertEquals(seenAfterFit, churnScoresSeen(run), "seed " + seed + ", step " + step + ": scores pinned");
             asOf = asOf.plusDays(random.nextInt(61));
             LocalDate date = asOf;
             boolean current = transactions
@@ -129,26 +153,56 @@ class ScoringSummaryTest {
                     .map(d -> !d.isAfter(date))
                     .orElse(true);
 
-            Scoring.GradeRun grades = scoring.regrade(date);
+            // the three stages side by side, as the daily job and the REST call run them
+            Scoring.Recomputed recomputed = scoring.recompute(date);
+            Scoring.GradeRun grades = recomputed.grades();
             assertEquals("summary", grades.source(), "seed " + seed + ": the window moves forward");
             String where = "seed " + seed + ", step " + step + ", as of " + date;
+            assertEquals(
+                    referenceCounts(date), grades.counts() + " " + grades.thresholds(), where + ": counts, thresholds");
             assertEquals(
                     referenceSpend(run, date), summarySpend(run), where + ": spend_12m and days_12m (invariant W)");
             assertEquals(referenceDays(run), summaryDays(run), where + ": first, last and previous purchase day");
             assertEquals(referenceGrades(run, date), storedGrades(run), where + ": grades");
 
-            Scoring.SegmentRun segments = scoring.resegment(date);
+            Scoring.SegmentRun segments = recomputed.segments();
             assertEquals(current ? "summary" : "history", segments.source(), where);
             assertEquals(referenceSegments(run, date), storedSegments(run), where + ": segments");
 
-            Scoring.ChurnRun churn = scoring.fitChurn(date);
+            Scoring.ChurnRun churn = recomputed.churn();
             assertEquals(current ? "summary" : "history", churn.source(), where);
             assertChurnScores(run, date, churn.params(), where);
+            seenAfterFit = churnScoresSeen(run);
         }
         // a computation as of an earlier date reports but stores nothing
         Scoring.GradeRun past = scoring.regrade(start.minusDays(1));
         assertEquals("history", past.source());
         assertEquals(0, past.changed());
+    }
+
+    /** Per grade among the ranked (the reference ranking, every member of the network): counts, and thresholds. */
+    private String referenceCounts(LocalDate asOf) {
+        Map<String, Long> counts = new TreeMap<>();
+        Map<String, BigDecimal> thresholds = new TreeMap<>();
+        transactions.run(c -> Sql.list(
+                c,
+                "SELECT grade, count(*), min(s) FROM (" + ScoringRepository.gradesAsOf(asOf) + ") g GROUP BY grade",
+                rs -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                    if (!"GENERAL".equals(rs.getString(1))) {
+                        thresholds.put(rs.getString(1), rs.getBigDecimal(3));
+                    }
+                    return null;
+                },
+                scores.gradeShares()));
+        return counts + " " + thresholds;
+    }
+
+    /** The churn scores as readers see them (churn_score), exactly. */
+    private Map<String, String> churnScoresSeen(String run) {
+        return strings(
+                "SELECT member_id, as_of || '/' || p_alive::text || '/' || expected_90d::text FROM churn_score WHERE member_id LIKE ?",
+                run + "%");
     }
 
     private Map<String, String> referenceSpend(String run, LocalDate asOf) {

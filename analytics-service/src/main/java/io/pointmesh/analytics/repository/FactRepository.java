@@ -109,6 +109,12 @@ public class FactRepository {
                     partnerId);
         }
         boolean counts = window(c).map(w -> inWindow(day, w)).orElse(false);
+        if (newDay) {
+            // a new purchase day changes the member's churn summary (x, t_x or T): the scores found through it
+            // are pinned first, as the last fit gave them (under the shared window lock: a fit stores under the
+            // exclusive one)
+            pinChurnScore(c, memberId);
+        }
         // the summary: a new purchase day after the last makes the last the one before it; an
         // earlier one (a late or back-dated purchase) may become the one before the last
         Sql.update(
@@ -139,6 +145,24 @@ public class FactRepository {
                 newDay,
                 counts && newDay ? 1 : 0);
         return true;
+    }
+
+    /**
+     * Pins the member's churn scores as the last stored fit gave them, through their summary as
+     * it is now (V6__churn_score_by_summary.sql), unless already pinned since that fit; NULL scores
+     * when the fit did not score them (no purchase by its date). Nothing before any fit.
+     */
+    static void pinChurnScore(Connection c, String memberId) throws SQLException {
+        Sql.update(
+                c,
+                "INSERT INTO churn_score_pinned (member_id, as_of, p_alive, expected_90d) "
+                        + "SELECT ?, st.as_of, k.p_alive, k.expected_90d FROM scoring_state st "
+                        + "LEFT JOIN member_features f ON f.member_id = ? AND f.first_day <= st.as_of "
+                        + "LEFT JOIN churn_score_by_summary k ON k.x = f.purchase_days - 1 "
+                        + "AND k.tx_w = (f.last_day - f.first_day) / 7 AND k.t_w = (st.as_of - f.first_day) / 7 "
+                        + "WHERE st.kind = 'churn' ON CONFLICT (member_id) DO NOTHING",
+                memberId,
+                memberId);
     }
 
     /** A refund of (part of) a purchase: spend goes down where the purchase put it. */

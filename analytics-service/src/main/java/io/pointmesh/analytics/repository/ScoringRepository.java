@@ -5,14 +5,20 @@ import io.pointmesh.analytics.config.AnalyticsConfig;
 import io.pointmesh.platform.sql.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Grades, strategic segments and churn scores (docs/analytics.md has every definition): the
@@ -71,9 +77,37 @@ public class ScoringRepository {
         return new Object[] {g.vvipShare(), g.vipShare(), g.loyalShare()};
     }
 
-    /** Waits for any other recomputation to end (the lock is held until this transaction ends). */
-    public void lockRecomputation(Connection c) throws SQLException {
-        Sql.one(c, "SELECT pg_advisory_xact_lock(" + RECOMPUTATION_LOCK + ")", rs -> null);
+    /**
+     * Kinds of recomputation, each under its own lock: the three stages run side by side, each one
+     * at a time. Grades keep RECOMPUTATION_LOCK; the others are fixed keys of their own (not
+     * RECOMPUTATION_LOCK + 1: that is FactRepository.WINDOW_LOCK).
+     */
+    private static final Map<String, Long> KIND_LOCKS =
+            Map.of("grades", RECOMPUTATION_LOCK, "segments", 7460723157L, "churn", 7460723158L);
+
+    /** Grades and segments write member_dim under this lock (see {@link #lockMemberDimWrites}). */
+    static final long MEMBER_DIM_WRITE_LOCK = 7460723159L;
+
+    /**
+     * Waits for any other recomputation of the kind ('grades', 'segments', 'churn') to end (the
+     * lock is held until this transaction ends). One lock per kind: the stages read and write
+     * different things, so a regrade may run beside a resegmentation.
+     */
+    public void lockRecomputation(Connection c, String kind) throws SQLException {
+        Long key = KIND_LOCKS.get(kind);
+        if (key == null) {
+            throw new IllegalArgumentException(kind);
+        }
+        Sql.one(c, "SELECT pg_advisory_xact_lock(" + key + ")", rs -> null);
+    }
+
+    /**
+     * Waits for the other stage's write of member_dim to commit: grades and segments update the
+     * same rows (other columns), and two such updates in different row orders could deadlock. Taken
+     * just before the (small) update of the changed members, held until the transaction ends.
+     */
+    public void lockMemberDimWrites(Connection c) throws SQLException {
+        Sql.one(c, "SELECT pg_advisory_xact_lock(" + MEMBER_DIM_WRITE_LOCK + ")", rs -> null);
     }
 
     // ---------------------------------------------------------------- the grade window
@@ -151,35 +185,139 @@ public class ScoringRepository {
 
     // ---------------------------------------------------------------- grades
 
+    /** The member at a grade's last rank (ceil(share x N)): its net spend and id, in the ranking's order. */
+    public record Cut(String grade, long rank, BigDecimal s, String memberId) {}
+
     /**
-     * Ranks the members as of the date into the temporary table grade_now (member_id, s, grade),
-     * from the summary or from every member-day, with the configured cut-offs.
+     * A ranking as of a date without a sort of every member: N members ranked and, per grade
+     * (VVIP, VIP, LOYAL), the member at its last rank; a member's grade follows from comparing
+     * (s, member_id) with those three, so only the top 40 % are ever ordered. {@code spend} is the
+     * query the ranking reads (member_id, s).
      */
-    public void rankGrades(Connection c, LocalDate asOf, boolean fromSummary) throws SQLException {
+    public record Ranking(String spend, long ranked, List<Cut> cuts) {
+
+        /** Members per grade among the ranked (grades nobody reached left out), as the sorted ranking counted them. */
+        public Map<String, Long> counts() {
+            Map<String, Long> counts = new TreeMap<>();
+            long previous = 0;
+            for (Cut cut : cuts) {
+                if (cut.rank() > previous) {
+                    counts.put(cut.grade(), cut.rank() - previous);
+                }
+                previous = cut.rank();
+            }
+            if (ranked > previous) {
+                counts.put("GENERAL", ranked - previous);
+            }
+            return counts;
+        }
+
+        /** The lowest net spend that reached each grade reached by anyone: the spend at its last rank. */
+        public Map<String, BigDecimal> thresholds() {
+            Map<String, BigDecimal> thresholds = new TreeMap<>();
+            long previous = 0;
+            for (Cut cut : cuts) {
+                if (cut.rank() > previous) {
+                    thresholds.put(cut.grade(), cut.s());
+                }
+                previous = cut.rank();
+            }
+            return thresholds;
+        }
+
+        /**
+         * (member_id, s, grade) of every ranked member: the same grades as {@link #ranking} gives.
+         * Rank <= k exactly when (s, member_id) comes no later than the cut's in the order s
+         * descending, member_id ascending. A grade nobody reached has the previous one's cut, so
+         * the earlier WHEN takes its members.
+         */
+        String graded() {
+            StringBuilder grade = new StringBuilder("CASE");
+            for (int i = 0; i < cuts.size(); i++) {
+                grade.append(" WHEN s > ?::numeric OR (s = ?::numeric AND member_id <= ?) THEN '")
+                        .append(cuts.get(i).grade())
+                        .append("'");
+            }
+            return "SELECT member_id, s, " + grade + " ELSE 'GENERAL' END AS grade FROM (" + spend + ") sp";
+        }
+
+        Object[] gradedParameters() {
+            Object[] p = new Object[cuts.size() * 3];
+            for (int i = 0; i < cuts.size(); i++) {
+                p[3 * i] = cuts.get(i).s();
+                p[3 * i + 1] = cuts.get(i).s();
+                p[3 * i + 2] = cuts.get(i).memberId();
+            }
+            return p;
+        }
+    }
+
+    /**
+     * Ranks the members as of the date, from the summary or from every member-day (then first
+     * summed into the temporary table grade_spend), with the configured cut-offs: counts them, then
+     * reads the first ceil(loyal-share x N) in the ranking's order (the top-N sort keeps only those,
+     * not every member) and keeps the member at each grade's last rank.
+     */
+    public Ranking rankGrades(Connection c, LocalDate asOf, boolean fromSummary) throws SQLException {
+        String spend = SPEND_FROM_SUMMARY;
+        if (!fromSummary) {
+            Sql.update(c, "CREATE TEMP TABLE grade_spend ON COMMIT DROP AS " + spendFromHistory(asOf));
+            spend = "SELECT member_id, s FROM grade_spend";
+        }
+        long n = Sql.scalarLong(c, "SELECT count(*) FROM (" + spend + ") sp");
+        if (n == 0) {
+            return new Ranking(spend, 0, List.of());
+        }
+        AnalyticsConfig.Grades g = config.grades();
+        String[] grades = {"VVIP", "VIP", "LOYAL"};
+        long[] ranks = {lastRank(n, g.vvipShare()), lastRank(n, g.vipShare()), lastRank(n, g.loyalShare())};
+        Map<Long, Object[]> at = new HashMap<>();
+        Sql.list(
+                c,
+                "SELECT rk, s, member_id FROM (SELECT s, member_id, row_number() OVER (ORDER BY s DESC, member_id) AS rk FROM ("
+                        + "SELECT s, member_id FROM (" + spend + ") sp ORDER BY s DESC, member_id LIMIT ?) top) r "
+                        + "WHERE rk IN (?, ?, ?)",
+                rs -> at.put(rs.getLong(1), new Object[] {rs.getBigDecimal(2), rs.getString(3)}),
+                ranks[2],
+                ranks[0],
+                ranks[1],
+                ranks[2]);
+        List<Cut> cuts = new ArrayList<>();
+        for (int i = 0; i < grades.length; i++) {
+            Object[] m = at.get(ranks[i]);
+            cuts.add(new Cut(grades[i], ranks[i], (BigDecimal) m[0], (String) m[1]));
+        }
+        return new Ranking(spend, n, cuts);
+    }
+
+    /** ceil(share x n), exactly (the ranking's {@code ceil(n * share)} in numeric), at most n. */
+    static long lastRank(long n, BigDecimal share) {
+        return Math.min(
+                n,
+                BigDecimal.valueOf(n)
+                        .multiply(share)
+                        .setScale(0, RoundingMode.CEILING)
+                        .longValueExact());
+    }
+
+    /**
+     * Stores the ranking's grades (those not ranked are GENERAL) where they differ from the stored
+     * ones: (member_id, previous grade, grade, net spend) of each member changed. The comparison
+     * (every member) runs before the write lock; the update touches only the changed rows.
+     */
+    public List<Object[]> storeGrades(Connection c, LocalDate asOf, Ranking ranking) throws SQLException {
         Sql.update(
                 c,
-                "CREATE TEMP TABLE grade_now ON COMMIT DROP AS "
-                        + ranking(fromSummary ? SPEND_FROM_SUMMARY : spendFromHistory(asOf)),
-                gradeShares());
-    }
-
-    /** Per grade in grade_now: (grade, members, the lowest net spend that reached it). */
-    public List<Object[]> gradeCounts(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT grade, count(*), min(s) FROM grade_now GROUP BY grade", rs ->
-                new Object[] {rs.getString(1), rs.getLong(2), rs.getBigDecimal(3)});
-    }
-
-    /**
-     * Stores grade_now's grades (those not ranked are GENERAL) where they differ from the stored
-     * ones: (member_id, previous grade, grade, net spend) of each member changed.
-     */
-    public List<Object[]> storeGrades(Connection c, LocalDate asOf) throws SQLException {
+                "CREATE TEMP TABLE grade_changes ON COMMIT DROP AS "
+                        + "SELECT d2.member_id, d2.grade AS previous, coalesce(g.grade, 'GENERAL') AS grade, coalesce(g.s, 0) AS s "
+                        + "FROM member_dim d2 LEFT JOIN (" + ranking.graded()
+                        + ") g USING (member_id) WHERE d2.status <> 'LEFT' "
+                        + "AND d2.grade <> coalesce(g.grade, 'GENERAL')",
+                ranking.gradedParameters());
+        lockMemberDimWrites(c);
         return Sql.list(
                 c,
-                "UPDATE member_dim d SET grade = x.grade, grade_as_of = ? FROM ("
-                        + "SELECT d2.member_id, d2.grade AS previous, coalesce(g.grade, 'GENERAL') AS grade, coalesce(g.s, 0) AS s "
-                        + "FROM member_dim d2 LEFT JOIN grade_now g USING (member_id) WHERE d2.status <> 'LEFT' "
-                        + "AND d2.grade <> coalesce(g.grade, 'GENERAL')) x "
+                "UPDATE member_dim d SET grade = x.grade, grade_as_of = ? FROM grade_changes x "
                         + "WHERE d.member_id = x.member_id RETURNING x.member_id, x.previous, x.grade, x.s",
                 rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4)},
                 asOf);
@@ -241,13 +379,20 @@ public class ScoringRepository {
                 new Object[] {rs.getString(1), rs.getLong(2)});
     }
 
-    /** Stores segment_now's segments where they differ: (member_id, previous segment or null, segment) of each member changed. */
+    /**
+     * Stores segment_now's segments where they differ: (member_id, previous segment or null,
+     * segment) of each member changed. Compared before the write lock, as grades are.
+     */
     public List<Object[]> storeSegments(Connection c, LocalDate asOf) throws SQLException {
+        Sql.update(
+                c,
+                "CREATE TEMP TABLE segment_changes ON COMMIT DROP AS "
+                        + "SELECT d2.member_id, d2.segment AS previous, s.segment FROM member_dim d2 JOIN segment_now s USING (member_id) "
+                        + "WHERE d2.segment IS DISTINCT FROM s.segment");
+        lockMemberDimWrites(c);
         return Sql.list(
                 c,
-                "UPDATE member_dim d SET segment = x.segment, segment_as_of = ? FROM ("
-                        + "SELECT d2.member_id, d2.segment AS previous, s.segment FROM member_dim d2 JOIN segment_now s USING (member_id) "
-                        + "WHERE d2.segment IS DISTINCT FROM s.segment) x "
+                "UPDATE member_dim d SET segment = x.segment, segment_as_of = ? FROM segment_changes x "
                         + "WHERE d.member_id = x.member_id RETURNING x.member_id, x.previous, x.segment",
                 rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3)},
                 asOf);
@@ -257,44 +402,62 @@ public class ScoringRepository {
 
     /**
      * Each purchasing member's BG/NBD summary as of the date (x = purchase days - 1, t_x and T in
-     * whole weeks) into the temporary table churn_summary (member_id, x, tx_w, t_w), from the
-     * per-member summary or every member-day; answers how many members it holds.
+     * whole weeks), grouped by (x, t_x, T) into the temporary table churn_keys (x, tx_w, t_w,
+     * customers, sampled: those of them in the fit's sample, one member in {@code buckets} by a hash
+     * of the id); answers how many customers there are. From the per-member summary directly (one
+     * row per key is all a fit needs), or from every member-day, first into the temporary table
+     * churn_summary (member_id, x, tx_w, t_w): {@link #replaceChurnScores} then pins the members whose
+     * summary says otherwise.
      */
     public long summarizeForChurn(Connection c, LocalDate asOf, boolean fromSummary) throws SQLException {
-        String summary = fromSummary
-                ? "SELECT member_id, (purchase_days - 1)::int AS x, ((last_day - first_day) / 7)::int AS tx_w, "
-                        + "((DATE '" + asOf
-                        + "' - first_day) / 7)::int AS t_w FROM member_features WHERE first_day IS NOT NULL"
-                // the same column types either way: the statements reading the temporary table are prepared once
-                : "SELECT member_id, (count(*) - 1)::int AS x, ((max(day) - min(day)) / 7)::int AS tx_w, " + "((DATE '"
-                        + asOf + "' - min(day)) / 7)::int AS t_w FROM member_day WHERE day <= DATE '" + asOf
-                        + "' GROUP BY member_id";
-        Sql.update(c, "CREATE TEMP TABLE churn_summary ON COMMIT DROP AS " + summary);
-        return Sql.scalarLong(c, "SELECT count(*) FROM churn_summary");
-    }
-
-    /** The members of churn_summary grouped by (x, t_x, T): every one of them ({@code buckets} 1), or one in {@code buckets} by a hash of the id. */
-    public List<BgNbd.Group> churnGroups(Connection c, long buckets) throws SQLException {
-        return Sql.list(
+        String summary;
+        if (fromSummary) {
+            summary = "SELECT member_id, (purchase_days - 1)::int AS x, ((last_day - first_day) / 7)::int AS tx_w, "
+                    + "((DATE '" + asOf
+                    + "' - first_day) / 7)::int AS t_w FROM member_features WHERE first_day IS NOT NULL";
+        } else {
+            // the same column types either way: the statements reading the temporary tables are prepared once
+            Sql.update(
+                    c,
+                    "CREATE TEMP TABLE churn_summary ON COMMIT DROP AS SELECT member_id, (count(*) - 1)::int AS x, "
+                            + "((max(day) - min(day)) / 7)::int AS tx_w, ((DATE '" + asOf
+                            + "' - min(day)) / 7)::int AS t_w "
+                            + "FROM member_day WHERE day <= DATE '" + asOf + "' GROUP BY member_id");
+            summary = "SELECT member_id, x, tx_w, t_w FROM churn_summary";
+        }
+        long customers = Sql.scalarLong(c, "SELECT count(*) FROM (" + summary + ") s");
+        long buckets = Math.max(1, (customers + FIT_SAMPLE - 1) / FIT_SAMPLE);
+        Sql.update(
                 c,
-                "SELECT x, tx_w, t_w, count(*) FROM churn_summary WHERE abs(hashtext(member_id)::bigint) % ? = 0 "
-                        + "GROUP BY 1, 2, 3",
-                rs -> new BgNbd.Group(new BgNbd.Customer(rs.getInt(1), rs.getInt(2), rs.getInt(3)), rs.getLong(4)),
+                "CREATE TEMP TABLE churn_keys ON COMMIT DROP AS SELECT x, tx_w, t_w, count(*) AS customers, "
+                        + "count(*) FILTER (WHERE abs(hashtext(member_id)::bigint) % ? = 0) AS sampled FROM (" + summary
+                        + ") s GROUP BY 1, 2, 3",
                 buckets);
+        return customers;
     }
 
-    /** The members of churn_summary grouped by (x, t_x, T), all of them. */
-    public List<BgNbd.Group> allChurnGroups(Connection c) throws SQLException {
+    /** At most this many customers are fitted (a deterministic sample by member id); every customer is scored. */
+    public static final long FIT_SAMPLE = 20_000;
+
+    /** The fit's sample from churn_keys, grouped by (x, t_x, T) (every customer when the sample is empty). */
+    public List<BgNbd.Group> churnGroups(Connection c) throws SQLException {
+        List<BgNbd.Group> sampled = Sql.list(
+                c,
+                "SELECT x, tx_w, t_w, sampled FROM churn_keys WHERE sampled > 0 ORDER BY 1, 2, 3",
+                rs -> new BgNbd.Group(new BgNbd.Customer(rs.getInt(1), rs.getInt(2), rs.getInt(3)), rs.getLong(4)));
+        if (!sampled.isEmpty()) {
+            return sampled;
+        }
         return Sql.list(
                 c,
-                "SELECT x, tx_w, t_w, count(*) FROM churn_summary GROUP BY 1, 2, 3",
+                "SELECT x, tx_w, t_w, customers FROM churn_keys ORDER BY 1, 2, 3",
                 rs -> new BgNbd.Group(new BgNbd.Customer(rs.getInt(1), rs.getInt(2), rs.getInt(3)), rs.getLong(4)));
     }
 
-    /** The distinct (x, t_x, T) of churn_summary, each as {x, t_x, T}. */
+    /** The distinct (x, t_x, T) of the customers, each as {x, t_x, T}. */
     public List<int[]> churnSummaries(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT DISTINCT x, tx_w, t_w FROM churn_summary", rs ->
-                new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)});
+        return Sql.list(
+                c, "SELECT x, tx_w, t_w FROM churn_keys", rs -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)});
     }
 
     /** The scores of one (x, t_x, T), t_x and T in whole weeks. */
@@ -306,20 +469,29 @@ public class ScoringRepository {
                 c,
                 "CREATE TEMP TABLE churn_by_summary (x INT, tx_w INT, t_w INT, p_alive DOUBLE PRECISION, "
                         + "expected_90d DOUBLE PRECISION) ON COMMIT DROP");
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO churn_by_summary VALUES (?, ?, ?, ?, ?)")) {
-            int batch = 0;
-            for (SummaryScore score : scores) {
-                insert.setInt(1, score.x());
-                insert.setInt(2, score.txWeeks());
-                insert.setInt(3, score.tWeeks());
-                insert.setDouble(4, score.pAlive());
-                insert.setDouble(5, score.expected90d());
-                insert.addBatch();
-                if (++batch % 5000 == 0) {
-                    insert.executeBatch();
-                }
-            }
-            insert.executeBatch();
+        // one statement of five arrays: tens of thousands of rows in one round trip, not one execution each
+        int n = scores.size();
+        Integer[] x = new Integer[n];
+        Integer[] tx = new Integer[n];
+        Integer[] t = new Integer[n];
+        Double[] pAlive = new Double[n];
+        Double[] expected = new Double[n];
+        for (int i = 0; i < n; i++) {
+            SummaryScore score = scores.get(i);
+            x[i] = score.x();
+            tx[i] = score.txWeeks();
+            t[i] = score.tWeeks();
+            pAlive[i] = score.pAlive();
+            expected[i] = score.expected90d();
+        }
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO churn_by_summary SELECT * FROM unnest(?::int[], ?::int[], ?::int[], ?::float8[], ?::float8[])")) {
+            insert.setArray(1, c.createArrayOf("int4", x));
+            insert.setArray(2, c.createArrayOf("int4", tx));
+            insert.setArray(3, c.createArrayOf("int4", t));
+            insert.setArray(4, c.createArrayOf("float8", pAlive));
+            insert.setArray(5, c.createArrayOf("float8", expected));
+            insert.executeUpdate();
         }
     }
 
@@ -342,16 +514,35 @@ public class ScoringRepository {
     }
 
     /**
-     * Replaces every member's churn score by churn_summary's joined to churn_by_summary (a bulk
-     * load, not a million upserts); answers how many members are scored.
+     * Makes churn_by_summary's scores every customer's (V6__churn_score_by_summary.sql): they
+     * replace the stored scores per (x, t_x, T), the pins of the previous fit go, and, when the
+     * summaries came from every member-day (churn_summary), the members whose per-member summary
+     * gives another (x, t_x, T) as of the date (purchase days after it) are pinned to theirs. The
+     * caller holds the window lock (no fact changes a summary until the commit). Answers how many
+     * customers are scored.
      */
-    public long replaceChurnScores(Connection c, LocalDate asOf) throws SQLException {
-        Sql.update(c, "TRUNCATE churn_score");
-        return Sql.update(
+    public long replaceChurnScores(Connection c, LocalDate asOf, boolean fromSummary, long customers)
+            throws SQLException {
+        Sql.update(c, "DELETE FROM churn_score_by_summary");
+        Sql.update(
                 c,
-                "INSERT INTO churn_score (member_id, as_of, p_alive, expected_90d) "
-                        + "SELECT s.member_id, ?, b.p_alive, b.expected_90d FROM churn_summary s JOIN churn_by_summary b USING (x, tx_w, t_w)",
-                asOf);
+                "INSERT INTO churn_score_by_summary (x, tx_w, t_w, p_alive, expected_90d) "
+                        + "SELECT x, tx_w, t_w, p_alive, expected_90d FROM churn_by_summary");
+        // DELETE, not TRUNCATE: no wait for a running report's lock on the table while ingestion waits on the window
+        Sql.update(c, "DELETE FROM churn_score_pinned");
+        if (!fromSummary) {
+            Sql.update(
+                    c,
+                    "INSERT INTO churn_score_pinned (member_id, as_of, p_alive, expected_90d) "
+                            + "SELECT f.member_id, ?, b.p_alive, b.expected_90d FROM member_features f "
+                            + "LEFT JOIN churn_summary s USING (member_id) LEFT JOIN churn_by_summary b USING (x, tx_w, t_w) "
+                            + "WHERE f.first_day <= ? AND (s.member_id IS NULL OR s.x <> f.purchase_days - 1 "
+                            + "OR s.tx_w <> (f.last_day - f.first_day) / 7 OR s.t_w <> (? - f.first_day) / 7)",
+                    asOf,
+                    asOf,
+                    asOf);
+        }
+        return customers;
     }
 
     // ---------------------------------------------------------------- one member

@@ -33,8 +33,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Blocking
 public class ScoresResource {
 
-    public record Recomputed(Scoring.GradeRun grades, Scoring.SegmentRun segments, Scoring.ChurnRun churn) {}
-
     @Inject
     Scoring scoring;
 
@@ -55,12 +53,12 @@ public class ScoresResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Recomputed.class),
+                            schema = @Schema(implementation = Scoring.Recomputed.class),
                             examples = @ExampleObject(name = "answer", value = ApiExamples.RECOMPUTED)))
     @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed")
-    public Recomputed recompute(@QueryParam("asOf") String asOf) {
+    public Scoring.Recomputed recompute(@QueryParam("asOf") String asOf) {
         LocalDate date = asOf == null || asOf.isBlank() ? scoring.today() : ReportAnswers.date("asOf", asOf);
-        return new Recomputed(scoring.regrade(date), scoring.resegment(date), scoring.fitChurn(date));
+        return scoring.recompute(date);
     }
 
     @GET

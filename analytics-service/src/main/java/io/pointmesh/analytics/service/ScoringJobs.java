@@ -20,9 +20,10 @@ public class ScoringJobs {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void recompute() {
         var today = scoring.today();
-        var grades = scoring.regrade(today);
-        var segments = scoring.resegment(today);
-        var churn = scoring.fitChurn(today);
+        var run = scoring.recompute(today);
+        var grades = run.grades();
+        var segments = run.segments();
+        var churn = run.churn();
         LOG.infof(
                 "recomputed as of %s: %d ranked, %d grade changes; %d segment changes; %d churn scores",
                 today, grades.ranked(), grades.changed(), segments.changed(), churn.scored());
