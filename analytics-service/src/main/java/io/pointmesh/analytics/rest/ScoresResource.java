@@ -33,6 +33,9 @@ public class ScoresResource {
     Scoring scoring;
 
     @Inject
+    io.pointmesh.analytics.service.ReportService reports;
+
+    @Inject
     ScoringRepository scores;
 
     @Inject
@@ -45,7 +48,10 @@ public class ScoresResource {
             summary = "Recompute grades, segments and churn scores as of a date (default today); changes are published")
     public Recomputed recompute(@QueryParam("asOf") String asOf) {
         LocalDate date = asOf == null || asOf.isBlank() ? scoring.today() : ReportAnswers.date("asOf", asOf);
-        return new Recomputed(scoring.regrade(date), scoring.resegment(date), scoring.fitChurn(date));
+        Recomputed done = new Recomputed(scoring.regrade(date), scoring.resegment(date), scoring.fitChurn(date));
+        // the scores changed: the default reports are computed again in the background (when snapshots are on)
+        reports.precomputeDefaults(true);
+        return done;
     }
 
     @GET
