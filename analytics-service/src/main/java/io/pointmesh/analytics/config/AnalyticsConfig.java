@@ -121,6 +121,14 @@ public interface AnalyticsConfig {
         /** Whether the default-window reports (network, each partner) are computed ahead: after a regrade, and daily when missing. */
         @WithDefault("true")
         boolean precompute();
+
+        /** How often today's default reports are looked for (and computed when missing; read by the scheduler). */
+        @WithDefault("10m")
+        String precomputeEvery();
+
+        /** The first look after start (read by the scheduler). */
+        @WithDefault("1m")
+        String precomputeDelay();
     }
 
     /** How often grades, segments and churn scores are recomputed (as of today). */

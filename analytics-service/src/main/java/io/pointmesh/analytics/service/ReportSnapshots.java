@@ -137,7 +137,7 @@ public class ReportSnapshots {
     public Snapshot serve(Key key, Supplier<List<Row>> compute) {
         if (!enabled()) {
             computations.incrementAndGet();
-            return new Snapshot(compute.get(), clock.instant());
+            return new Snapshot(compute.get(), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         }
         Optional<Snapshot> stored = read(key);
         if (stored.isPresent()) {
@@ -198,7 +198,9 @@ public class ReportSnapshots {
 
     private void compute(Key key, Supplier<List<Row>> compute, CompletableFuture<Snapshot> future) {
         try {
-            Instant started = clock.instant();
+            // milliseconds: what the table keeps exactly, so a served snapshot says the same time as the computed
+            // answer
+            Instant started = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
             long t0 = System.nanoTime();
             computations.incrementAndGet();
             Snapshot s = new Snapshot(compute.get(), started);
