@@ -122,6 +122,12 @@ class ReportSnapshotTest {
                 .response();
     }
 
+    /** The partner's report of the last 30 days. */
+    private static String lastMonth(String partner, String kind) {
+        return "/analytics/v1/partners/" + partner + "/reports/" + kind + "?from="
+                + LocalDate.now(ZONE).minusDays(30);
+    }
+
     /** Makes the scope's snapshots older by the duration (as if computed that much earlier). */
     private void age(String partner, Duration by) {
         transactions.run(c -> Sql.update(
@@ -134,8 +140,7 @@ class ReportSnapshotTest {
     @Test
     void aSnapshotIsServedWhileFreshAndRecomputedOnceExpired() throws Exception {
         String partner = partnerWith(12, 10);
-        String url = "/analytics/v1/partners/" + partner + "/reports/members?from="
-                + LocalDate.now(ZONE).minusDays(30);
+        String url = lastMonth(partner, "members");
         String operator = TestTokens.operator();
         Response first = ask(operator, url);
         assertEquals(12, value(first.jsonPath(), "summary", "customers", "members"));
@@ -159,8 +164,7 @@ class ReportSnapshotTest {
     @Test
     void aStaleSnapshotIsServedWhileOneBackgroundComputationReplacesIt() throws Exception {
         String partner = partnerWith(12, 10);
-        String url = "/analytics/v1/partners/" + partner + "/reports/transactions?from="
-                + LocalDate.now(ZONE).minusDays(30);
+        String url = lastMonth(partner, "transactions");
         String operator = TestTokens.operator();
         JsonPath first = ask(operator, url).jsonPath();
         buy(partner, partner + "-new");

@@ -59,6 +59,13 @@ public class ReportSnapshots {
         String view() {
             return partnerView ? "partner" : "operator";
         }
+
+        /** The key's columns, in the table's order, followed by {@code more}. */
+        Object[] columns(Object... more) {
+            List<Object> out = new java.util.ArrayList<>(List.of(scope, kind, from, to, asOf, view(), settings));
+            out.addAll(List.of(more));
+            return out.toArray();
+        }
     }
 
     /** An answer and when its computation started (the data it reflects is at least that recent). */
@@ -225,13 +232,7 @@ public class ReportSnapshots {
                 rs -> new Snapshot(
                         rows(rs.getString(1)),
                         rs.getObject(2, OffsetDateTime.class).toInstant()),
-                key.scope(),
-                key.kind(),
-                key.from(),
-                key.to(),
-                key.asOf(),
-                key.view(),
-                key.settings()));
+                key.columns()));
     }
 
     private void store(Key key, Snapshot s, long millis) {
@@ -248,16 +249,7 @@ public class ReportSnapshots {
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, kind, from_date, to_date, as_of, view, settings) "
                         + "DO UPDATE SET computed_at = EXCLUDED.computed_at, millis = EXCLUDED.millis, rows = EXCLUDED.rows "
                         + "WHERE report_snapshot.computed_at <= EXCLUDED.computed_at",
-                key.scope(),
-                key.kind(),
-                key.from(),
-                key.to(),
-                key.asOf(),
-                key.view(),
-                key.settings(),
-                s.computedAt().atOffset(java.time.ZoneOffset.UTC),
-                millis,
-                rows));
+                key.columns(s.computedAt(), millis, rows)));
     }
 
     /** Drops snapshots too old to be served (older than max-age + stale-while-revalidate): they would be recomputed anyway. */
