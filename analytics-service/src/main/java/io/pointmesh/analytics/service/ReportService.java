@@ -198,8 +198,9 @@ public class ReportService {
 
     /**
      * The snapshot key: the resolved request, and a fingerprint of what else shapes the figures (k,
-     * epsilon, the noise key, the zone and the segment thresholds), so that an answer computed under
-     * other settings, or another process's random noise key, is never served.
+     * epsilon, the zone and the segment thresholds; for a partner's view also the noise key), so
+     * that an answer computed under other settings, or a partner's view under another process's
+     * random noise key, is never served. Operators' views have no noise: theirs survive a restart.
      */
     ReportSnapshots.Key key(Request r) {
         return new ReportSnapshots.Key(
@@ -209,30 +210,45 @@ public class ReportService {
                 r.to(),
                 r.asOf(),
                 r.partnerView(),
-                settings());
+                r.partnerView() ? partnerSettings() : operatorSettings());
     }
 
-    private volatile String settings;
+    private volatile String partnerSettings;
+    private volatile String operatorSettings;
 
-    private String settings() {
-        String s = settings;
+    private String operatorSettings() {
+        String s = operatorSettings;
         if (s == null) {
-            var seg = config.segments();
-            String described = config.minimumGroup() + "|" + config.noiseEpsilon() + "|" + config.zone() + "|"
-                    + seg.newDays() + "|" + seg.activeDays() + "|" + seg.churnDays() + "|" + seg.reactivationGapDays();
-            try {
-                // keyed by the noise key (an HMAC, not a hash of it: the table must not help guess a weak secret)
-                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-                mac.init(new javax.crypto.spec.SecretKeySpec(noiseKey(), "HmacSHA256"));
-                s = java.util.HexFormat.of()
-                        .formatHex(mac.doFinal(described.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                        .substring(0, 32);
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-            settings = s;
+            s = fingerprint("operator".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            operatorSettings = s;
         }
         return s;
+    }
+
+    private String partnerSettings() {
+        String s = partnerSettings;
+        if (s == null) {
+            // keyed by the noise key (an HMAC, not a hash of it: the table must not help guess a weak secret)
+            s = fingerprint(noiseKey());
+            partnerSettings = s;
+        }
+        return s;
+    }
+
+    /** The settings that shape a report's figures, as an HMAC under the key. */
+    private String fingerprint(byte[] key) {
+        var seg = config.segments();
+        String described = config.minimumGroup() + "|" + config.noiseEpsilon() + "|" + config.zone() + "|"
+                + seg.newDays() + "|" + seg.activeDays() + "|" + seg.churnDays() + "|" + seg.reactivationGapDays();
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return java.util.HexFormat.of()
+                    .formatHex(mac.doFinal(described.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .substring(0, 32);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
