@@ -162,11 +162,14 @@ public class ReportSnapshots {
         if (theirs == null) {
             compute(key, compute, mine); // on the request's thread, as without snapshots
         }
+        Snapshot s;
         try {
-            return (theirs == null ? mine : theirs).join();
+            s = (theirs == null ? mine : theirs).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+        // null: the one we waited for was a background recomputation the full pool turned away; ask again
+        return s != null ? s : serve(key, compute);
     }
 
     /**
