@@ -67,7 +67,10 @@
         label: r.label.replace(/^[^/]*\//, ""), value: r.value,
         note: `${Charts.fmt.format(num(stores, "stores", r.label, "customers"))} customers` }))));
       draw("chart-cohorts", plot => cohorts(plot, members));
+      // figures may come from a snapshot: say when the oldest of the three was computed
+      const computed = [members, tx, stores].map(r => r.computedAt).filter(Boolean).sort()[0];
       status(`${scope.selectedOptions[0].text}: purchases ${members.from} to ${members.to}, scores as of ${members.asOf}` +
+        (computed ? `, figures as of ${new Date(computed).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false })}` : "") +
         (members.noiseEpsilon != null
           ? ` (groups under ${members.minimumGroup} people are left out; counts about people beyond your own records carry privacy noise)`
           : ` (groups under ${members.minimumGroup} people are suppressed)`));

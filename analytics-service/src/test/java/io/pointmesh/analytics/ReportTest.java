@@ -70,6 +70,9 @@ class ReportTest {
         }
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> count("SELECT count(*) FROM purchase_fact WHERE member_id LIKE '" + run + "%'") == 42
+                        // every member joined too (the two without consent have no demographics to wait for): segment
+                        // flows count members by joining date, and under load member.events can trail the purchases
+                        && count("SELECT count(*) FROM member_dim WHERE member_id LIKE '" + run + "%'") == 14
                         && count("SELECT count(*) FROM member_dim WHERE member_id LIKE '" + run
                                         + "%' AND birth_year IS NOT NULL")
                                 == 12

@@ -94,6 +94,43 @@ public interface AnalyticsConfig {
      */
     java.util.Optional<String> noiseSecret();
 
+    Reports reports();
+
+    /**
+     * Report snapshots (docs/analytics.md, "Report snapshots"): HTTP's stale-while-revalidate for
+     * reports. Both durations 0 (the default; prod sets them in application.properties): every
+     * report is computed on its request and nothing is stored.
+     */
+    interface Reports {
+        /** A snapshot younger than this is served as is. */
+        @WithDefault("0s")
+        java.time.Duration maxAge();
+
+        /** Older than max-age by less than this: served, and recomputed in the background (once per key). */
+        @WithDefault("0s")
+        java.time.Duration staleWhileRevalidate();
+
+        /** Background recomputations at once (each is one report's statements on one connection). */
+        @WithDefault("1")
+        int refreshWorkers();
+
+        /** Recomputations waiting for a worker beyond this are dropped (the next stale request asks again). */
+        @WithDefault("64")
+        int refreshQueue();
+
+        /** Whether the default-window reports (network, each partner) are computed ahead: after a regrade, and daily when missing. */
+        @WithDefault("true")
+        boolean precompute();
+
+        /** How often today's default reports are looked for (and computed when missing; read by the scheduler). */
+        @WithDefault("10m")
+        String precomputeEvery();
+
+        /** The first look after start (read by the scheduler). */
+        @WithDefault("1m")
+        String precomputeDelay();
+    }
+
     /** How often grades, segments and churn scores are recomputed (as of today). */
     @WithDefault("24h")
     String recomputeEvery();

@@ -51,13 +51,34 @@ public class ReportRepository {
 
     /** The first and last day the partner has purchases on, if any. */
     public Optional<LocalDate[]> purchaseDays(Connection c, String partnerId) throws SQLException {
+        // the days of the first and last purchase times: two probes of the (partner, time) index, where min(day) and
+        // max(day) read every one of the partner's purchases (a purchase's day is its time's day in the zone)
+        String zone = config.zone().getId();
         return Sql.one(
                 c,
-                "SELECT min(day), max(day) FROM purchase_fact WHERE partner_id = ?",
+                "SELECT ((SELECT min(occurred_at) FROM purchase_fact WHERE partner_id = ?) AT TIME ZONE ?)::date, "
+                        + "((SELECT max(occurred_at) FROM purchase_fact WHERE partner_id = ?) AT TIME ZONE ?)::date",
                 rs -> rs.getObject(1) == null
                         ? null
                         : new LocalDate[] {rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class)},
-                partnerId);
+                partnerId,
+                zone,
+                partnerId,
+                zone);
+    }
+
+    /** Partners with a purchase at or after the time (one probe of the (partner, time) index each), by id. */
+    public List<String> partnersWithPurchasesSince(Connection c, Instant since) throws SQLException {
+        return Sql.list(
+                c,
+                // every partner id in the facts by a skip scan of the index (one probe per partner, not a scan of the
+                // table)
+                "WITH RECURSIVE p AS (SELECT min(partner_id) AS id FROM purchase_fact UNION ALL "
+                        + "SELECT (SELECT min(partner_id) FROM purchase_fact WHERE partner_id > p.id) FROM p WHERE p.id IS NOT NULL) "
+                        + "SELECT id FROM p WHERE id IS NOT NULL AND EXISTS (SELECT 1 FROM purchase_fact f WHERE f.partner_id = p.id "
+                        + "AND f.occurred_at >= ?) ORDER BY id",
+                rs -> rs.getString(1),
+                since);
     }
 
     /** The set of customers the scope covers, as a hash. */

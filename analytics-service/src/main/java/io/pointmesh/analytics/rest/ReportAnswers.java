@@ -37,6 +37,19 @@ final class ReportAnswers {
     }
 
     static Response answer(HttpHeaders headers, ReportService.Report report) {
+        // how old the answer is (a snapshot's age; 0 when computed for this request). Not cacheable by the browser as
+        // is: its cache keys on the URL alone, and one URL answers a partner's view or an operator's by the token
+        long age = Math.max(
+                0,
+                java.time.Duration.between(report.computedAt(), java.time.Instant.now())
+                        .toSeconds());
+        return Response.fromResponse(body(headers, report))
+                .header("Age", age)
+                .header("Cache-Control", "private, no-cache")
+                .build();
+    }
+
+    private static Response body(HttpHeaders headers, ReportService.Report report) {
         if (Csv.wanted(headers)) {
             return Csv.response(
                     report.scope() + "-" + report.kind() + "-" + report.asOf() + ".csv",

@@ -37,6 +37,9 @@ public class ScoresResource {
     Scoring scoring;
 
     @Inject
+    io.pointmesh.analytics.service.ReportService reports;
+
+    @Inject
     ScoringRepository scores;
 
     @Inject
@@ -58,7 +61,10 @@ public class ScoresResource {
     @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed")
     public Scoring.Recomputed recompute(@QueryParam("asOf") String asOf) {
         LocalDate date = asOf == null || asOf.isBlank() ? scoring.today() : ReportAnswers.date("asOf", asOf);
-        return scoring.recompute(date);
+        Scoring.Recomputed done = scoring.recompute(date);
+        // the scores changed: the default reports are computed again in the background (when snapshots are on)
+        reports.precomputeDefaults(true);
+        return done;
     }
 
     @GET

@@ -51,6 +51,7 @@ public class ReportService {
             LocalDate asOf,
             int minimumGroup,
             Double noiseEpsilon,
+            Instant computedAt,
             List<Row> rows) {}
 
     @Inject
@@ -65,6 +66,11 @@ public class ReportService {
     @Inject
     ReportRepository repository;
 
+    @Inject
+    ReportSnapshots snapshots;
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ReportService.class);
+
     private volatile byte[] noiseKey;
 
     /** A report as operators see it (every figure as computed). */
@@ -72,9 +78,35 @@ public class ReportService {
         return report(partnerId, kind, from, to, asOf, false);
     }
 
-    /** A report; {@code partnerView}: as the partner itself sees it (docs/privacy.md). */
+    /**
+     * A report; {@code partnerView}: as the partner itself sees it (docs/privacy.md). A partner's
+     * budget of distinct reports is spent before the snapshot is looked up: a served snapshot costs
+     * what a computed answer does.
+     */
     public Report report(
             String partnerId, Kind kind, LocalDate from, LocalDate to, LocalDate asOf, boolean partnerView) {
+        Request r = resolve(partnerId, kind, from, to, asOf, partnerView, true);
+        ReportSnapshots.Snapshot s = snapshots.serve(key(r), () -> compute(r));
+        return answer(r, s);
+    }
+
+    /**
+     * A resolved request: the window and scores' date the answer is about (a partner's widened to
+     * whole weeks and clamped to its purchase weeks), and the view. Two requests that resolve alike
+     * get the same answer (and the same snapshot).
+     */
+    public record Request(
+            String partnerId, Kind kind, LocalDate from, LocalDate to, LocalDate asOf, boolean partnerView) {}
+
+    /** Resolves a request's window and scores' date; {@code spendBudget}: a partner's own request, which spends its budget. */
+    Request resolve(
+            String partnerId,
+            Kind kind,
+            LocalDate from,
+            LocalDate to,
+            LocalDate asOf,
+            boolean partnerView,
+            boolean spendBudget) {
         if (partnerView && partnerId == null) {
             throw new IllegalArgumentException("a partner's view is of a partner");
         }
@@ -114,7 +146,9 @@ public class ReportService {
                 end = asOf.with(TemporalAdjusters.nextOrSame(DayOfWeek.SUNDAY));
                 end = end.isAfter(scoring.today()) ? scoring.today() : end;
             }
-            requireReportBudget(partnerId, kind + "|" + fromDate + "|" + toDate + "|" + end);
+            if (spendBudget) {
+                requireReportBudget(partnerId, kind + "|" + fromDate + "|" + toDate + "|" + end);
+            }
             if (asOf == null && to != null) {
                 // scores as of the widened window's last day (not after today): the same for every window widened alike
                 LocalDate last = toDate.minusDays(1);
@@ -122,35 +156,172 @@ public class ReportService {
                 end = last.isAfter(today) ? today : last;
             }
         }
+        return new Request(partnerId, kind, fromDate, toDate, end, partnerView);
+    }
+
+    /** The request's rows, computed now (what a snapshot stores). */
+    List<Row> compute(Request r) {
         Scope scope = new Scope(
-                partnerId,
-                fromDate.atStartOfDay(config.zone()).toInstant(),
-                toDate.atStartOfDay(config.zone()).toInstant(),
-                end);
-        String context = partnerId + "|" + kind + "|" + fromDate + "|" + toDate;
-        List<Row> rows = transactions.run(c -> {
-            Disclosure d = partnerView
+                r.partnerId(),
+                r.from().atStartOfDay(config.zone()).toInstant(),
+                r.to().atStartOfDay(config.zone()).toInstant(),
+                r.asOf());
+        String context = r.partnerId() + "|" + r.kind() + "|" + r.from() + "|" + r.to();
+        return transactions.run(c -> {
+            Disclosure d = r.partnerView()
                     ? Disclosure.partner(
                             config.minimumGroup(),
                             config.noiseEpsilon(),
                             noiseKey(),
                             context + "|" + repository.customersFingerprint(c, scope))
                     : Disclosure.exact(config.minimumGroup());
-            return switch (kind) {
+            return switch (r.kind()) {
                 case MEMBERS -> members(c, scope, d);
                 case TRANSACTIONS -> transactions(c, scope, d);
                 case STORES -> stores(c, scope, d);
             };
         });
+    }
+
+    private Report answer(Request r, ReportSnapshots.Snapshot s) {
         return new Report(
-                kind.name().toLowerCase(),
-                partnerId == null ? "network" : partnerId,
-                fromDate,
-                toDate,
-                end,
+                r.kind().name().toLowerCase(),
+                r.partnerId() == null ? "network" : r.partnerId(),
+                r.from(),
+                r.to(),
+                r.asOf(),
                 config.minimumGroup(),
-                partnerView ? config.noiseEpsilon() : null,
-                rows);
+                r.partnerView() ? config.noiseEpsilon() : null,
+                s.computedAt(),
+                s.rows());
+    }
+
+    /**
+     * The snapshot key: the resolved request, and a fingerprint of what else shapes the figures (k,
+     * epsilon, the zone and the segment thresholds; for a partner's view also the noise key), so
+     * that an answer computed under other settings, or a partner's view under another process's
+     * random noise key, is never served. Operators' views have no noise: theirs survive a restart.
+     */
+    ReportSnapshots.Key key(Request r) {
+        return new ReportSnapshots.Key(
+                r.partnerId() == null ? "network" : "partner:" + r.partnerId(),
+                r.kind().name().toLowerCase(),
+                r.from(),
+                r.to(),
+                r.asOf(),
+                r.partnerView(),
+                r.partnerView() ? partnerSettings() : operatorSettings());
+    }
+
+    private volatile String partnerSettings;
+    private volatile String operatorSettings;
+
+    private String operatorSettings() {
+        String s = operatorSettings;
+        if (s == null) {
+            s = fingerprint("operator".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            operatorSettings = s;
+        }
+        return s;
+    }
+
+    private String partnerSettings() {
+        String s = partnerSettings;
+        if (s == null) {
+            // keyed by the noise key (an HMAC, not a hash of it: the table must not help guess a weak secret)
+            s = fingerprint(noiseKey());
+            partnerSettings = s;
+        }
+        return s;
+    }
+
+    /** The settings that shape a report's figures, as an HMAC under the key. */
+    private String fingerprint(byte[] key) {
+        var seg = config.segments();
+        String described = config.minimumGroup() + "|" + config.noiseEpsilon() + "|" + config.zone() + "|"
+                + seg.newDays() + "|" + seg.activeDays() + "|" + seg.churnDays() + "|" + seg.reactivationGapDays();
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return java.util.HexFormat.of()
+                    .formatHex(mac.doFinal(described.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .substring(0, 32);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The default-window reports (no from, to or asOf) of the network and of each partner with
+     * purchases in the last year, in both views, computed ahead so that the dashboard's first load
+     * reads them (after each regrade: {@code force}; daily otherwise: only those missing). Runs on
+     * its own thread, one run at a time; spends no partner's budget (no partner asked).
+     */
+    public void precomputeDefaults(boolean force) {
+        if (!snapshots.enabled() || !config.reports().precompute()) {
+            return;
+        }
+        precomputing.execute(() -> {
+            long t0 = System.nanoTime();
+            int computed = 0;
+            List<Request> defaults = new ArrayList<>();
+            for (Kind kind : Kind.values()) {
+                defaults.add(resolve(null, kind, null, null, null, false, false));
+            }
+            LocalDate today = scoring.today();
+            List<String> partners = transactions.read(c -> repository.partnersWithPurchasesSince(
+                    c, today.minusMonths(12).atStartOfDay(config.zone()).toInstant()));
+            for (boolean partnerView : new boolean[] {true, false}) { // the partners' staff first, then operators
+                for (String partnerId : partners) {
+                    for (Kind kind : Kind.values()) {
+                        defaults.add(resolve(partnerId, kind, null, null, null, partnerView, false));
+                    }
+                }
+            }
+            for (Request r : defaults) {
+                ReportSnapshots.Key key = key(r);
+                if (force || snapshots.missing(key)) {
+                    try {
+                        snapshots.recompute(key, () -> compute(r));
+                        computed++;
+                    } catch (RuntimeException e) {
+                        LOG.warnf(e, "precomputing %s failed", key);
+                    }
+                }
+            }
+            snapshots.dropExpired();
+            LOG.infof(
+                    "precomputed %d of %d default reports in %d ms",
+                    computed, defaults.size(), (System.nanoTime() - t0) / 1_000_000);
+        });
+    }
+
+    /** One precomputation at a time, and at most one more waiting (a second regrade while one runs). */
+    private final java.util.concurrent.ThreadPoolExecutor precomputing = new java.util.concurrent.ThreadPoolExecutor(
+            1,
+            1,
+            30,
+            java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(1),
+            r -> {
+                Thread t = new Thread(r, "report-precompute");
+                t.setDaemon(true);
+                return t;
+            },
+            new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+
+    @jakarta.annotation.PreDestroy
+    void stopPrecomputing() {
+        precomputing.shutdownNow();
+    }
+
+    /** Daily (and soon after start): the default reports when today's are missing. */
+    @io.quarkus.scheduler.Scheduled(
+            every = "${pointmesh.analytics.reports.precompute-every:10m}",
+            delayed = "${pointmesh.analytics.reports.precompute-delay:1m}",
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void precomputeMissing() {
+        precomputeDefaults(false);
     }
 
     /** Monday of the partner's first purchase week, and the Monday after its last; null when it has none. */

@@ -14,6 +14,9 @@ public class ScoringJobs {
     @Inject
     Scoring scoring;
 
+    @Inject
+    ReportService reports;
+
     @Scheduled(
             every = "${pointmesh.analytics.recompute-every:24h}",
             delayed = "${pointmesh.analytics.recompute-delay:5m}",
@@ -27,5 +30,7 @@ public class ScoringJobs {
         LOG.infof(
                 "recomputed as of %s: %d ranked, %d grade changes; %d segment changes; %d churn scores",
                 today, grades.ranked(), grades.changed(), segments.changed(), churn.scored());
+        // the scores changed: today's default reports again, so the dashboard's next load is a read
+        reports.precomputeDefaults(true);
     }
 }
