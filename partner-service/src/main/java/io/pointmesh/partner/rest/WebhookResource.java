@@ -3,6 +3,7 @@ package io.pointmesh.partner.rest;
 import io.pointmesh.partner.Webhook;
 import io.pointmesh.partner.WebhookDelivery;
 import io.pointmesh.partner.service.WebhookService;
+import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.Problem;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -29,6 +30,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -157,6 +159,10 @@ public class WebhookResource {
             responseCode = "409",
             description = "too-many-webhooks, partner-offboarded",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "400 validation-failed; 403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 too-many-webhooks partner-offboarded; 503 webhooks-not-configured")
     public Uni<RestResponse<WebhookWithSecret>> create(
             @PathParam("partnerId") String partnerId, @Valid @NotNull WebhookRequest body) {
         caller.requirePartnerOrOperator(partnerId);
@@ -178,6 +184,9 @@ public class WebhookResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = WebhookView[].class),
                             examples = @ExampleObject(name = "list", value = "[" + WEBHOOK_EXAMPLE + "]")))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner partner-not-active no-partner-id; 404 not-found")
     public Uni<List<WebhookView>> list(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
         return webhooks.list(partnerId).map(l -> l.stream().map(WebhookView::of).toList());
@@ -195,6 +204,9 @@ public class WebhookResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = WebhookView.class),
                             examples = @ExampleObject(name = "webhook", value = WEBHOOK_EXAMPLE)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner partner-not-active no-partner-id; 404 not-found")
     public Uni<WebhookView> get(@PathParam("partnerId") String partnerId, @PathParam("webhookId") String webhookId) {
         caller.requirePartnerOrOperator(partnerId);
         return webhooks.get(partnerId, webhookId).map(WebhookView::of);
@@ -205,6 +217,9 @@ public class WebhookResource {
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "Delete a webhook and its delivery log; nothing more is sent to it")
     @APIResponse(responseCode = "204", description = "Deleted")
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found")
     public Uni<RestResponse<Void>> delete(
             @PathParam("partnerId") String partnerId, @PathParam("webhookId") String webhookId) {
         caller.requirePartnerOrOperator(partnerId);
@@ -224,6 +239,10 @@ public class WebhookResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = WebhookWithSecret.class),
                             examples = @ExampleObject(name = "rotated", value = SECRET_EXAMPLE)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 503 webhooks-not-configured")
     public Uni<WebhookWithSecret> rotate(
             @PathParam("partnerId") String partnerId, @PathParam("webhookId") String webhookId) {
         caller.requirePartnerOrOperator(partnerId);
@@ -243,6 +262,9 @@ public class WebhookResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = WebhookView.class),
                             examples = @ExampleObject(name = "enabled", value = WEBHOOK_EXAMPLE)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found")
     public Uni<WebhookView> enable(@PathParam("partnerId") String partnerId, @PathParam("webhookId") String webhookId) {
         caller.requirePartnerOrOperator(partnerId);
         return webhooks.enable(partnerId, webhookId).map(WebhookView::of);
@@ -268,6 +290,9 @@ public class WebhookResource {
             responseCode = "400",
             description = "offset below 0, limit outside 1-500",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "400 validation-failed; 403 other-partner partner-not-active no-partner-id; 404 not-found")
     public Uni<DeliveryPage> deliveries(
             @PathParam("partnerId") String partnerId,
             @PathParam("webhookId") String webhookId,
@@ -297,6 +322,10 @@ public class WebhookResource {
             responseCode = "409",
             description = "delivery-pending: it is still being retried",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value =
+                    "403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 delivery-pending")
     public Uni<WebhookDelivery> replay(
             @PathParam("partnerId") String partnerId,
             @PathParam("webhookId") String webhookId,
