@@ -65,35 +65,38 @@ public final class PointmeshClient {
 
     /** The ledger's generated ApiClient, for its other APIs. */
     public io.pointmesh.client.ledger.ApiClient ledger() {
-        io.pointmesh.client.ledger.ApiClient c = new io.pointmesh.client.ledger.ApiClient();
-        c.updateBaseUri(base("ledger"));
-        c.setObjectMapper(mapper());
-        c.setRequestInterceptor(bearer());
+        var c = new io.pointmesh.client.ledger.ApiClient();
+        wire("ledger", c::updateBaseUri, c::setObjectMapper, c::setRequestInterceptor);
         return c;
     }
 
     public io.pointmesh.client.partner.ApiClient partner() {
-        io.pointmesh.client.partner.ApiClient c = new io.pointmesh.client.partner.ApiClient();
-        c.updateBaseUri(base("partner"));
-        c.setObjectMapper(mapper());
-        c.setRequestInterceptor(bearer());
+        var c = new io.pointmesh.client.partner.ApiClient();
+        wire("partner", c::updateBaseUri, c::setObjectMapper, c::setRequestInterceptor);
         return c;
     }
 
     public io.pointmesh.client.member.ApiClient member() {
-        io.pointmesh.client.member.ApiClient c = new io.pointmesh.client.member.ApiClient();
-        c.updateBaseUri(base("member"));
-        c.setObjectMapper(mapper());
-        c.setRequestInterceptor(bearer());
+        var c = new io.pointmesh.client.member.ApiClient();
+        wire("member", c::updateBaseUri, c::setObjectMapper, c::setRequestInterceptor);
         return c;
     }
 
     public io.pointmesh.client.analytics.ApiClient analytics() {
-        io.pointmesh.client.analytics.ApiClient c = new io.pointmesh.client.analytics.ApiClient();
-        c.updateBaseUri(base("analytics"));
-        c.setObjectMapper(mapper());
-        c.setRequestInterceptor(bearer());
+        var c = new io.pointmesh.client.analytics.ApiClient();
+        wire("analytics", c::updateBaseUri, c::setObjectMapper, c::setRequestInterceptor);
         return c;
+    }
+
+    /** The four generated ApiClients are separate classes with the same setters: each gets its address, JSON and token. */
+    private void wire(
+            String service,
+            Consumer<String> baseUri,
+            Consumer<ObjectMapper> mapper,
+            Consumer<Consumer<HttpRequest.Builder>> interceptor) {
+        baseUri.accept(base(service));
+        mapper.accept(mapper());
+        interceptor.accept(bearer());
     }
 
     private Consumer<HttpRequest.Builder> bearer() {
