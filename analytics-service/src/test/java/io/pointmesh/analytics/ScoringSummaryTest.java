@@ -72,6 +72,18 @@ class ScoringSummaryTest {
         }
     }
 
+    /**
+     * A regrade when nobody bought in the window (a new network, or as of a day before every
+     * purchase) ranks nobody and answers; it once built "CASE ELSE 'GENERAL' END" and failed with a
+     * 500 on a fresh stack.
+     */
+    @Test
+    void aRegradeWithNobodyToRankAnswers() {
+        Scoring.GradeRun run = scoring.regrade(LocalDate.of(1990, 1, 1));
+        assertEquals(0, run.ranked(), run.toString());
+        assertEquals(java.util.Map.of(), run.counts(), run.toString());
+    }
+
     /** The stages' own locks (held for a whole stage) are not the window lock, which would hold ingestion off. */
     @Test
     void aRecomputationsOwnLocksLeaveIngestionFree() {

@@ -232,6 +232,10 @@ public class ScoringRepository {
          * the earlier WHEN takes its members.
          */
         String graded() {
+            if (cuts.isEmpty()) {
+                // nobody ranked (no purchase in the window): "CASE ELSE ... END" is not SQL
+                return "SELECT member_id, s, 'GENERAL' AS grade FROM (" + spend + ") sp";
+            }
             StringBuilder grade = new StringBuilder("CASE");
             for (int i = 0; i < cuts.size(); i++) {
                 grade.append(" WHEN s > ?::numeric OR (s = ?::numeric AND member_id <= ?) THEN '")
