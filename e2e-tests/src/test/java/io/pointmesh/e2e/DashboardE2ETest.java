@@ -91,6 +91,12 @@ class DashboardE2ETest {
         }
         // 1 to 3 purchases each, of different sizes, so that RFM, grades and stores have something to rank
         String earnings = stack.url("ledger") + "/ledger/v1/earnings";
+        // every purchase in one hour (the middle of the last one): the day x hour chart shows a partner only cells of
+        // at least 10 customers, and purchases made across an hour's turn would split the 16 customers into two cells
+        Instant at = Instant.now()
+                .minus(1, ChronoUnit.HOURS)
+                .truncatedTo(ChronoUnit.HOURS)
+                .plus(30, ChronoUnit.MINUTES);
         int purchases = 0;
         for (int i = 0; i < MEMBERS; i++) {
             for (int k = 0; k <= i % 3; k++) {
@@ -107,7 +113,7 @@ class DashboardE2ETest {
                         "currency",
                         "KRW",
                         "occurredAt",
-                        Instant.now().toString());
+                        at.toString());
                 // the ledger learns each member from member.events: retry until it has
                 await().atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(300))
