@@ -91,12 +91,10 @@ class DashboardE2ETest {
         }
         // 1 to 3 purchases each, of different sizes, so that RFM, grades and stores have something to rank
         String earnings = stack.url("ledger") + "/ledger/v1/earnings";
-        // every purchase in one hour (the middle of the last one): the day x hour chart shows a partner only cells of
-        // at least 10 customers, and purchases made across an hour's turn would split the 16 customers into two cells
-        Instant at = Instant.now()
-                .minus(1, ChronoUnit.HOURS)
-                .truncatedTo(ChronoUnit.HOURS)
-                .plus(30, ChronoUnit.MINUTES);
+        // every purchase at one time (after the earn rule, which starts when it was published): the day x hour chart
+        // shows a partner only cells of at least 10 customers, and purchases made across an hour's turn would split the
+        // 16 customers into two cells
+        Instant at = Instant.now();
         int purchases = 0;
         for (int i = 0; i < MEMBERS; i++) {
             for (int k = 0; k <= i % 3; k++) {
