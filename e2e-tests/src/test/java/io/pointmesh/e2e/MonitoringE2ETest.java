@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pointmesh.events.member.MemberJoined;
-import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.LocalStack;
-import io.pointmesh.testing.TestEvents;
 import io.restassured.http.ContentType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,20 +42,7 @@ class MonitoringE2ETest {
         LocalStack stack = LocalStack.connect();
         String operator = stack.operatorToken();
         Partners.ActivePartner partner = Partners.active(stack, operator);
-        String member = UUID.randomUUID().toString();
-        try (KafkaTestClient kafka = new KafkaTestClient(LocalInfra.kafkaBootstrap())) {
-            kafka.send(
-                    "member.events",
-                    member,
-                    TestEvents.encode(new MemberJoined(
-                            member,
-                            "9400" + member.substring(0, 12),
-                            "R" + member.substring(0, 7),
-                            null,
-                            1990,
-                            "M",
-                            "Seoul")));
-        }
+        String member = Members.joinedByEvent();
         String earned = "pointmesh_points_total{movement=\"earned\",partner_category=\"convenience-store\"";
         double before = value(scrape(stack, "ledger"), earned);
         await().atMost(Duration.ofSeconds(60))

@@ -5,11 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pointmesh.events.member.MemberJoined;
-import io.pointmesh.testing.KafkaTestClient;
-import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.LocalStack;
-import io.pointmesh.testing.TestEvents;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
@@ -56,21 +52,7 @@ class SettlementE2ETest {
                 .then()
                 .statusCode(201);
 
-        String member = UUID.randomUUID().toString();
-        try (KafkaTestClient kafka = new KafkaTestClient(LocalInfra.kafkaBootstrap())) {
-            // member-service's join event, as it publishes it
-            kafka.send(
-                    "member.events",
-                    member,
-                    TestEvents.encode(new MemberJoined(
-                            member,
-                            "9400" + member.substring(0, 12),
-                            "R" + member.substring(0, 7),
-                            null,
-                            1988,
-                            "F",
-                            "Seoul")));
-        }
+        String member = Members.joinedByEvent();
         String ledger = stack.url("ledger") + "/ledger/v1";
         // once the ledger has learned the partner, rule, store, both campaigns and the member by
         // event: base 1000 + the partner's double 1000 + the network's fixed 100
