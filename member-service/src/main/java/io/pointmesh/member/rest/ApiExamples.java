@@ -57,4 +57,19 @@ final class ApiExamples {
             {"memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f", "name": "Kim Minji", "mobileNumber": "+821012345678",
              "email": "minji.kim@example.com", "status": "ACTIVE", "grade": "GENERAL",
              "joinedAt": "2026-11-25T09:00:00Z"}""";
+
+    static final String MEMBER = """
+            {"memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f", "name": "Kim Minji", "mobileNumber": "+821012345678",
+             "email": "minji.kim@example.com", "status": "ACTIVE", "grade": "GENERAL",
+             "joinedAt": "2026-11-25T09:00:00Z",
+             "cards": [
+               {"cardNumber": "9400987612345673", "status": "ACTIVE", "issuedAt": "2026-11-26T08:30:00Z"},
+               {"cardNumber": "9400123456789012", "status": "BLOCKED", "issuedAt": "2026-11-25T09:00:00Z"}]}""";
+
+    static final String AUDIT = """
+            [{"action": "REINSTATED", "actor": "support.lee", "reason": "review closed: the purchases were genuine (ticket 8820)",
+              "at": "2026-11-27T15:10:00Z"},
+             {"action": "SUSPENDED", "actor": "support.lee",
+              "reason": "card used at three stores within minutes; under review (ticket 8820)",
+              "at": "2026-11-27T11:02:00Z"}]""";
 }

@@ -1,5 +1,7 @@
 package io.pointmesh.member.rest;
 
+import io.pointmesh.member.rest.MemberViews.AuditEntryView;
+import io.pointmesh.member.rest.MemberViews.MemberDetail;
 import io.pointmesh.member.rest.MemberViews.MemberSummary;
 import io.pointmesh.member.service.MembershipService;
 import io.pointmesh.platform.openapi.ProblemResponses;
@@ -25,6 +27,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -33,7 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Operators: finding members, suspending and reinstating them. */
+/** Operators: finding members, one member with the audit trail of operators' actions, suspending and reinstating. */
 @Path("/members/v1/members")
 @Tag(name = "members", description = "Operators' member administration")
 @Produces(MediaType.APPLICATION_JSON)
@@ -58,6 +61,43 @@ public class MemberAdminResource {
         return membership
                 .search(query, limit)
                 .map(l -> l.stream().map(MemberSummary::of).toList());
+    }
+
+    @GET
+    @Path("/{memberId}")
+    @Operation(summary = "One member, as a search shows them, with every card they had (newest first)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The member; one who left is not found (as in a search: nothing of the person is left)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = MemberDetail.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.MEMBER)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found")
+    public Uni<MemberDetail> member(@PathParam("memberId") String memberId) {
+        return membership.forOperator(memberId).map(r -> MemberDetail.of(r.member(), r.cards()));
+    }
+
+    @GET
+    @Path("/{memberId}/audit")
+    @Operation(summary = "Operators' actions on a member (suspensions, reinstatements), newest first")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of the trail: who did what, when, and why",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(type = SchemaType.ARRAY, implementation = AuditEntryView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.AUDIT)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed; 404 not-found")
+    public Uni<List<AuditEntryView>> memberAudit(
+            @PathParam("memberId") String memberId,
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
+        return membership
+                .auditTrail(memberId, offset, limit)
+                .map(l -> l.stream().map(AuditEntryView::of).toList());
     }
 
     @POST

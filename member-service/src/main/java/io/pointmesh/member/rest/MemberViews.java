@@ -5,6 +5,7 @@ import io.pointmesh.member.Card;
 import io.pointmesh.member.Consent;
 import io.pointmesh.member.Member;
 import io.pointmesh.member.Notification;
+import io.pointmesh.member.repository.MemberAuditRepository;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -67,6 +68,38 @@ public final class MemberViews {
             Instant joinedAt) {
         static MemberSummary of(Member m) {
             return new MemberSummary(m.id, m.name, m.mobileNumber, m.email, m.status.name(), m.grade, m.joinedAt);
+        }
+    }
+
+    /** One member as operators see them: the search's summary and every card they had, newest first. */
+    @RegisterForReflection
+    public record MemberDetail(
+            String memberId,
+            String name,
+            String mobileNumber,
+            String email,
+            String status,
+            String grade,
+            Instant joinedAt,
+            List<CardView> cards) {
+        static MemberDetail of(Member m, List<Card> cards) {
+            return new MemberDetail(
+                    m.id,
+                    m.name,
+                    m.mobileNumber,
+                    m.email,
+                    m.status.name(),
+                    m.grade,
+                    m.joinedAt,
+                    cards.stream().map(CardView::of).toList());
+        }
+    }
+
+    /** An operator's action on a member ({@code SUSPENDED}, {@code REINSTATED}), who did it and why. */
+    @RegisterForReflection
+    public record AuditEntryView(String action, String actor, String reason, Instant at) {
+        static AuditEntryView of(MemberAuditRepository.Entry e) {
+            return new AuditEntryView(e.action(), e.actor(), e.reason(), e.at());
         }
     }
 

@@ -341,6 +341,33 @@ public class MembershipService {
                 .list();
     }
 
+    /** A member as operators see them, with every card they had, newest first. */
+    public record MemberRecord(Member member, List<Card> cards) {}
+
+    /** Operators: one member; one who left is not found, as in a search (nothing of the person is left to show). */
+    @WithSession
+    public Uni<MemberRecord> forOperator(String memberId) {
+        return present(memberId)
+                .chain(m -> Card.<Card>find("memberId = ?1 order by issuedAt desc, cardNumber", m.id)
+                        .list()
+                        .map(cards -> new MemberRecord(m, cards)));
+    }
+
+    /** Operators: their actions on a member, newest first; a member who left is not found. */
+    @WithSession
+    public Uni<List<MemberAuditRepository.Entry>> auditTrail(String memberId, int offset, int limit) {
+        return present(memberId).chain(m -> audit.byMember(m.id, offset, limit));
+    }
+
+    private Uni<Member> present(String memberId) {
+        return Member.<Member>findById(memberId).map(m -> {
+            if (m == null || m.status == MemberStatus.LEFT) {
+                throw ProblemException.notFound("member", memberId);
+            }
+            return m;
+        });
+    }
+
     /** A card as a partner's POS sees it: the card and its member, if the card is known. */
     public record CardHolder(Card card, Member member, Consent consent) {}
 
