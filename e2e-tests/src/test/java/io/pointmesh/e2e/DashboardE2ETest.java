@@ -160,7 +160,7 @@ class DashboardE2ETest {
 
         try (Browser browser = Browser.launch()) {
             try {
-                signIn(browser, dashboard, staff, password);
+                KeycloakLogin.signIn(browser, dashboard, staff, password);
                 JsonNode charts = chartsDrawn(browser);
                 // docs/privacy.md: a partner's staff sees rows of at least 10 members only (derived counts noisy)
                 Set<String> mayBeEmpty = Set.of("chart-grades", "chart-rfm", "chart-segments", "chart-uplift");
@@ -221,7 +221,7 @@ class DashboardE2ETest {
 
         try (Browser browser = Browser.launch()) {
             try {
-                signIn(browser, dashboard, boss, boss + "-Pw1!");
+                KeycloakLogin.signIn(browser, dashboard, boss, boss + "-Pw1!");
                 JsonNode network = chartsDrawn(browser);
                 assertEquals(
                         "network",
@@ -270,21 +270,6 @@ class DashboardE2ETest {
                 throw e;
             }
         }
-    }
-
-    /** Opens the dashboard, which sends the browser to Keycloak's login page; signs in there. */
-    static void signIn(Browser browser, String dashboard, String username, String password) {
-        browser.navigate(dashboard);
-        browser.waitFor("document.getElementById('kc-login') !== null", JsonNode::asBoolean, Duration.ofSeconds(30));
-        // Keycloak's own login page, typed into and clicked like a person
-        browser.type("username", username);
-        browser.type("password", password);
-        browser.click("kc-login");
-        browser.waitFor(
-                "location.href.startsWith('" + dashboard + "') && !location.search.includes('code=') "
-                        + "&& document.getElementById('user').textContent.includes('" + username + "')",
-                JsonNode::asBoolean,
-                Duration.ofSeconds(30));
     }
 
     /** Waits until no chart is loading any more; answers each chart's state, data points and drawn marks by id. */

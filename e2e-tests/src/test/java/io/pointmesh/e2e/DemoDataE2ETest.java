@@ -223,7 +223,7 @@ class DemoDataE2ETest {
         }
         assertEquals(dailyMart, convenience.path("partnerId").asText(), dashboard.toString());
         try (Browser browser = Browser.launch()) {
-            DashboardE2ETest.signIn(
+            KeycloakLogin.signIn(
                     browser,
                     dashboard.path("url").asText(),
                     convenience.path("username").asText(),

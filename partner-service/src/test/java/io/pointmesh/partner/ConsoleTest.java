@@ -1,0 +1,80 @@
+package io.pointmesh.partner;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pointmesh.testing.PointmeshTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the console needs from partner-service before anyone signs in (docs/console.md): the page and
+ * the sign-in library, served with a policy that runs only their own scripts and forbids framing; the
+ * public sign-in settings; and cross-origin calls from the console's origin only, without cookies.
+ * The console itself is driven in a real browser by ConsoleE2ETest.
+ */
+@QuarkusTest
+@WithTestResource(PointmeshTestResource.class)
+class ConsoleTest {
+
+    static final String CONSOLE_ORIGIN = "http://127.0.0.1:8082";
+
+    @Test
+    void theConsoleIsServedWithItsOwnScriptsOnlyAndNeverFramed() {
+        given().get("/console/")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/html"))
+                .header("Content-Security-Policy", containsString("script-src 'self'"))
+                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                .header("Cache-Control", equalTo("no-cache"))
+                .body(containsString("/_web/oidc-client-ts.min.js"));
+        given().get("/console/console.js").then().statusCode(200).header("Cache-Control", equalTo("no-cache"));
+        // the maintained OIDC library from npm (platform's build), and the sign-in that uses it
+        String library = given().get("/_web/oidc-client-ts.min.js")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertTrue(library.contains("UserManager") && library.contains("code_challenge"), "oidc-client-ts");
+        given().get("/_web/signin.js").then().statusCode(200).body(containsString("new oidc.UserManager"));
+    }
+
+    @Test
+    void theSignInSettingsArePublicAndNameThePublicClient() {
+        given().get("/partners/v1/console/config")
+                .then()
+                .statusCode(200)
+                .body("clientId", equalTo("pointmesh-dashboard"))
+                .body("oidcUrl", containsString("/realms/"))
+                .body("apis.partner", equalTo(""));
+    }
+
+    @Test
+    void onlyTheConsolesOriginMayCallAcrossOriginsAndNoCookieIsShared() {
+        given().header("Origin", CONSOLE_ORIGIN)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type,idempotency-key")
+                .options("/partners/v1/partners")
+                .then()
+                .statusCode(200)
+                .header("Access-Control-Allow-Origin", equalTo(CONSOLE_ORIGIN))
+                .header("Access-Control-Allow-Headers", containsString("Idempotency-Key"))
+                .header("Access-Control-Allow-Credentials", equalTo("false"));
+        // another site's page gets no permission to read answers with a person's token
+        given().header("Origin", "https://attacker.example")
+                .header("Access-Control-Request-Method", "POST")
+                .options("/partners/v1/partners")
+                .then()
+                .header("Access-Control-Allow-Origin", nullValue());
+        given().header("Origin", "https://attacker.example")
+                .get("/partners/v1/console/config")
+                .then()
+                .statusCode(403)
+                .header("Access-Control-Allow-Origin", nullValue());
+    }
+}
