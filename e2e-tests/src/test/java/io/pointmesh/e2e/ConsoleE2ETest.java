@@ -291,7 +291,7 @@ class ConsoleE2ETest {
                         "#/partners/" + own.partnerId(),
                         browser.eval("location.hash").asText());
                 assertEquals(
-                        "[\"My partner\",\"Analytics\"]",
+                        "[\"My partner\",\"Analytics\",\"API reference\"]",
                         browser.eval("JSON.stringify([...document.querySelectorAll('#nav a')].map(a => a.textContent))")
                                 .asText());
                 for (String tab : new String[] {"stores", "rules", "campaigns", "settlements", "webhooks", "history"}) {
@@ -329,6 +329,49 @@ class ConsoleE2ETest {
                 browser.screenshot(Path.of("target", "console-staff.png"));
             } catch (AssertionError | RuntimeException e) {
                 browser.screenshot(Path.of("target", "console-staff-failure.png"));
+                throw e;
+            }
+        }
+    }
+
+    @Test
+    void theApiReferenceRendersEveryOperationOfTheFourServices() throws Exception {
+        LocalStack stack = LocalStack.connect();
+        String reference = stack.url("partner") + "/api-reference/";
+        try (Browser browser = Browser.launch()) {
+            try {
+                browser.navigate(reference);
+                waitFor(browser, "document.querySelector('.topbar select') !== null");
+                int options = browser.eval("document.querySelector('.topbar select').options.length")
+                        .asInt();
+                assertEquals(4, options, "one entry per service");
+                for (int i = 0; i < options; i++) {
+                    String url = browser.eval("document.querySelector('.topbar select').options[" + i + "].value")
+                            .asText();
+                    JsonNode document = new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(given().get(reference + url)
+                                    .then()
+                                    .statusCode(200)
+                                    .extract()
+                                    .asString());
+                    int operations = 0;
+                    for (JsonNode path : document.path("paths")) {
+                        for (java.util.Iterator<String> m = path.fieldNames(); m.hasNext(); ) {
+                            if (java.util.Set.of("get", "post", "put", "delete", "patch")
+                                    .contains(m.next())) {
+                                operations++;
+                            }
+                        }
+                    }
+                    browser.driver()
+                            .findElement(By.cssSelector(".topbar select option:nth-child(" + (i + 1) + ")"))
+                            .click();
+                    int expected = operations;
+                    browser.waitFor("document.querySelectorAll('.opblock').length", v -> v.asInt() == expected, WAIT);
+                }
+                browser.screenshot(Path.of("target", "api-reference.png"));
+            } catch (AssertionError | RuntimeException e) {
+                browser.screenshot(Path.of("target", "api-reference-failure.png"));
                 throw e;
             }
         }

@@ -58,7 +58,8 @@
   const sections = operator
     ? [["#/partners", "Partners"], ["#/members", "Members"], ["#/analytics", "Analytics"]]
     : [["#/partners/" + encodeURIComponent(ownPartner), "My partner"], ["#/analytics", "Analytics"]];
-  document.getElementById("nav").replaceChildren(...sections.map(([href, text]) => h("a", { href }, text)));
+  document.getElementById("nav").replaceChildren(...sections.map(([href, text]) => h("a", { href }, text)),
+    h("a", { href: "/api-reference/", id: "api-reference" }, "API reference"));
 
   const routes = [
     [/^#\/partners$/, () => operator ? partnerList() : go(sections[0][0])],

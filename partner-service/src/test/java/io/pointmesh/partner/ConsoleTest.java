@@ -45,6 +45,38 @@ class ConsoleTest {
     }
 
     @Test
+    void theApiReferenceShowsTheFourCommittedDocumentsInOneSwaggerUi() {
+        String page =
+                given().get("/api-reference/").then().statusCode(200).extract().asString();
+        // every asset the page loads is served (a Swagger UI version bump without the page's fails here)
+        java.util.regex.Matcher assets =
+                java.util.regex.Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(page);
+        int count = 0;
+        while (assets.find()) {
+            String asset = assets.group(1);
+            given().get(asset.startsWith("/") ? asset : "/api-reference/" + asset)
+                    .then()
+                    .statusCode(200);
+            count++;
+        }
+        assertTrue(count >= 5, "the page's scripts and styles: " + count);
+        String script =
+                given().get("/api-reference/api-reference.js").then().extract().asString();
+        for (String service : new String[] {"partner", "ledger", "member", "analytics"}) {
+            assertTrue(script.contains("\"" + service + ".json\""), service);
+            given().get("/api-reference/" + service + ".json")
+                    .then()
+                    .statusCode(200)
+                    .body("openapi", org.hamcrest.Matchers.startsWith("3."))
+                    .body("paths.keySet().every { it.startsWith('/" + prefix(service) + "/') }", equalTo(true));
+        }
+    }
+
+    private static String prefix(String service) {
+        return service.equals("partner") || service.equals("member") ? service + "s" : service;
+    }
+
+    @Test
     void theSignInSettingsArePublicAndNameThePublicClient() {
         given().get("/partners/v1/console/config")
                 .then()
