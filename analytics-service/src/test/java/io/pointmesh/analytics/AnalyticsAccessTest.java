@@ -120,6 +120,18 @@ class AnalyticsAccessTest {
         }
     }
 
+    /** The dashboard runs only its own scripts and no other site may frame it (it shares the console's session). */
+    @Test
+    void theDashboardIsNeverFramedAndRunsOnlyItsOwnScripts() {
+        given().get("/dashboard/")
+                .then()
+                .statusCode(200)
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("frame-ancestors 'none'"))
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("script-src 'self'"))
+                .header("Cache-Control", org.hamcrest.Matchers.is("no-cache"))
+                .body(org.hamcrest.Matchers.containsString("/_web/oidc-client-ts.min.js"));
+    }
+
     @Test
     void theTableCoversEveryEndpointOfTheService() {
         Set<String> tested = new TreeSet<>();

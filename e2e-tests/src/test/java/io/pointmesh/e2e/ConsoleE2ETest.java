@@ -41,156 +41,189 @@ class ConsoleE2ETest {
         String console = stack.url("partner") + "/console/";
         String legalName = "Console Partner " + run;
 
-        try (Browser browser = Browser.launch()) {
-            try {
-                KeycloakLogin.signIn(browser, console, boss, boss + "-Pw1!");
-                waitForText(browser, "#partners", "");
-                browser.click("register-partner");
-                waitFor(browser, "document.getElementById('register') !== null");
+        inBrowser("console-operator", browser -> {
+            KeycloakLogin.signIn(browser, console, boss, boss + "-Pw1!");
+            waitForText(browser, "#partners", "");
+            browser.click("register-partner");
+            waitFor(browser, "document.getElementById('register') !== null");
 
-                // the form checks before it sends: an empty form stays here with the fields marked
-                browser.click("register-submit");
-                assertFalse(text(browser, "[data-for='legalName']").isBlank(), "a missing legal name is shown");
-                assertEquals("#/partners/new", browser.eval("location.hash").asText(), "nothing was sent");
+            // the form checks before it sends: an empty form stays here with the fields marked
+            browser.click("register-submit");
+            assertFalse(text(browser, "[data-for='legalName']").isBlank(), "a missing legal name is shown");
+            assertEquals("#/partners/new", browser.eval("location.hash").asText(), "nothing was sent");
 
-                // the API's problem (a wrong check digit) is shown beside its field
-                String brn = TestData.businessRegistrationNumber();
-                char last = brn.charAt(brn.length() - 1);
-                String wrongCheckDigit = brn.substring(0, brn.length() - 1) + (char) ('0' + (last - '0' + 1) % 10);
-                browser.type("register-legalName", legalName);
-                browser.type("register-businessRegistrationNumber", wrongCheckDigit);
-                browser.type("register-category", "bookstore");
-                browser.type("register-contactEmail", "console-" + run + "@example.com");
-                browser.type("register-settlementAccount-bank", "KB");
-                browser.type("register-settlementAccount-accountNumber", "123-456-7890");
-                browser.type("register-settlementAccount-accountHolder", legalName);
-                browser.click("register-submit");
-                waitFor(
-                        browser,
-                        "document.querySelector(\"[data-for='businessRegistrationNumber']\").textContent"
-                                + ".includes('check digit')");
-                assertEquals(
-                        "true",
+            // the API's problem (a wrong check digit) is shown beside its field
+            String brn = TestData.businessRegistrationNumber();
+            char last = brn.charAt(brn.length() - 1);
+            String wrongCheckDigit = brn.substring(0, brn.length() - 1) + (char) ('0' + (last - '0' + 1) % 10);
+            browser.type("register-legalName", legalName);
+            browser.type("register-businessRegistrationNumber", wrongCheckDigit);
+            browser.type("register-category", "bookstore");
+            browser.type("register-contactEmail", "console-" + run + "@example.com");
+            browser.type("register-settlementAccount-bank", "KB");
+            browser.type("register-settlementAccount-accountNumber", "123-456-7890");
+            browser.type("register-settlementAccount-accountHolder", legalName);
+            browser.click("register-submit");
+            waitFor(
+                    browser,
+                    "document.querySelector(\"[data-for='businessRegistrationNumber']\").textContent"
+                            + ".includes('check digit')");
+            assertEquals(
+                    "true",
+                    browser.driver()
+                            .findElement(By.id("register-businessRegistrationNumber"))
+                            .getAttribute("aria-invalid"));
+
+            browser.type("register-businessRegistrationNumber", brn);
+            browser.click("register-submit");
+            waitForText(browser, "#partner-name", legalName);
+            assertTrue(text(browser, "#partner-name").contains("PENDING"));
+            String partnerId = browser.eval("decodeURIComponent(location.hash.split('/')[2])")
+                    .asText();
+
+            // a problem that names no field (the number is taken) is shown above the buttons
+            browser.navigate(console + "#/partners/new");
+            waitFor(browser, "document.getElementById('register') !== null");
+            browser.type("register-legalName", legalName + " again");
+            browser.type("register-businessRegistrationNumber", brn);
+            browser.type("register-category", "bookstore");
+            browser.type("register-contactEmail", "console-" + run + "@example.com");
+            browser.type("register-settlementAccount-bank", "KB");
+            browser.type("register-settlementAccount-accountNumber", "123-456-7890");
+            browser.type("register-settlementAccount-accountHolder", legalName);
+            browser.click("register-submit");
+            waitFor(browser, "!document.querySelector('#register .form-error').hidden");
+            assertTrue(text(browser, "#register .form-error").contains("duplicate-business-registration-number"));
+            browser.navigate(console + "#/partners/" + partnerId);
+            waitForText(browser, "#partner-name", legalName);
+
+            // activation shows the partner's credentials once
+            browser.click("activate");
+            browser.type("activate-form-reason", "contract signed " + run);
+            browser.click("activate-form-submit");
+            waitForText(browser, "#client-secret", "");
+            String clientId = text(browser, "#client-id");
+            String clientSecret = text(browser, "#client-secret");
+            assertTrue(text(browser, "#partner-name").contains("ACTIVE"));
+
+            // a store and an earn rule, as the operator
+            tab(browser, partnerId, "stores");
+            browser.type("store-code", "CS-001");
+            browser.type("store-name", "Console store");
+            browser.type("store-region", "Seoul");
+            browser.click("store-submit");
+            waitForText(browser, "#stores", "CS-001");
+            tab(browser, partnerId, "rules");
+            browser.type("rule-baseRate", "0.01");
+            browser.type("rule-pendingDays", "0");
+            browser.click("rule-submit");
+            waitForText(browser, "#rules", "1.00 %");
+
+            // the credentials the console showed work: the partner earns at its new store
+            String token = stack.clientToken(clientId, clientSecret);
+            String member = Members.joinedByEvent();
+            Map<String, Object> purchase = Map.of(
+                    "partnerTxId",
+                    "console-" + run,
+                    "memberId",
+                    member,
+                    "storeCode",
+                    "CS-001",
+                    "amount",
+                    25000,
+                    "currency",
+                    "KRW",
+                    "occurredAt",
+                    Instant.now().toString());
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> given().auth()
+                                    .oauth2(token)
+                                    .contentType(ContentType.JSON)
+                                    .body(purchase)
+                                    .post(stack.url("ledger") + "/ledger/v1/earnings")
+                                    .then()
+                                    .extract()
+                                    .statusCode()
+                            == 201);
+
+            // the secret is not kept: a fresh load shows no credentials
+            browser.navigate(console + "#/partners/" + partnerId);
+            waitForText(browser, "#partner-name", legalName);
+            assertEquals(
+                    0, browser.driver().findElements(By.id("client-secret")).size());
+
+            // the statement preview counts the earning (ledger.events reach partner-service within seconds)
+            tab(browser, partnerId, "settlements");
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        browser.click("preview-submit");
+                        browser.waitFor(
+                                "document.getElementById('preview').getAttribute('aria-busy') === null"
+                                        + " && document.getElementById('settlement-preview').textContent !== ''",
+                                JsonNode::asBoolean,
+                                WAIT);
+                        return text(browser, "#settlement-preview").contains("Points issued250");
+                    });
+
+            // a campaign (from the next hour: the earning above is not in it), and its results from analytics
+            tab(browser, partnerId, "campaigns");
+            browser.type("campaign-name", "Console campaign " + run);
+            browser.type("campaign-fixedPoints", "100");
+            // datetime-local fields take their value as the page's own format, whatever the browser's locale
+            browser.eval(
+                    "(() => { const at = new Date(Date.now() + 3600e3); const iso = d => new Date(d - d.getTimezoneOffset() * 6e4)"
+                            + ".toISOString().slice(0, 16); document.getElementById('campaign-startsAt').value = iso(at);"
+                            + " document.getElementById('campaign-endsAt').value = iso(new Date(at.getTime() + 864e5)); })()");
+            browser.click("campaign-submit");
+            waitForText(browser, "#campaigns", "Console campaign " + run);
+            // analytics learns the campaign from partner.events: ask until it knows it
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
                         browser.driver()
-                                .findElement(By.id("register-businessRegistrationNumber"))
-                                .getAttribute("aria-invalid"));
-
-                browser.type("register-businessRegistrationNumber", brn);
-                browser.click("register-submit");
-                waitForText(browser, "#partner-name", legalName);
-                assertTrue(text(browser, "#partner-name").contains("PENDING"));
-                String partnerId = browser.eval("decodeURIComponent(location.hash.split('/')[2])")
-                        .asText();
-
-                // a problem that names no field (the number is taken) is shown above the buttons
-                browser.navigate(console + "#/partners/new");
-                waitFor(browser, "document.getElementById('register') !== null");
-                browser.type("register-legalName", legalName + " again");
-                browser.type("register-businessRegistrationNumber", brn);
-                browser.type("register-category", "bookstore");
-                browser.type("register-contactEmail", "console-" + run + "@example.com");
-                browser.type("register-settlementAccount-bank", "KB");
-                browser.type("register-settlementAccount-accountNumber", "123-456-7890");
-                browser.type("register-settlementAccount-accountHolder", legalName);
-                browser.click("register-submit");
-                waitFor(browser, "!document.querySelector('#register .form-error').hidden");
-                assertTrue(text(browser, "#register .form-error").contains("duplicate-business-registration-number"));
-                browser.navigate(console + "#/partners/" + partnerId);
-                waitForText(browser, "#partner-name", legalName);
-
-                // activation shows the partner's credentials once
-                browser.click("activate");
-                browser.type("activate-form-reason", "contract signed " + run);
-                browser.click("activate-form-submit");
-                waitForText(browser, "#client-secret", "");
-                String clientId = text(browser, "#client-id");
-                String clientSecret = text(browser, "#client-secret");
-                assertTrue(text(browser, "#partner-name").contains("ACTIVE"));
-
-                // a store and an earn rule, as the operator
-                tab(browser, partnerId, "stores");
-                browser.type("store-code", "CS-001");
-                browser.type("store-name", "Console store");
-                browser.type("store-region", "Seoul");
-                browser.click("store-submit");
-                waitForText(browser, "#stores", "CS-001");
-                tab(browser, partnerId, "rules");
-                browser.type("rule-baseRate", "0.01");
-                browser.type("rule-pendingDays", "0");
-                browser.click("rule-submit");
-                waitForText(browser, "#rules", "1.00 %");
-
-                // the credentials the console showed work: the partner earns at its new store
-                String token = stack.clientToken(clientId, clientSecret);
-                String member = Members.joinedByEvent();
-                Map<String, Object> purchase = Map.of(
-                        "partnerTxId",
-                        "console-" + run,
-                        "memberId",
-                        member,
-                        "storeCode",
-                        "CS-001",
-                        "amount",
-                        25000,
-                        "currency",
-                        "KRW",
-                        "occurredAt",
-                        Instant.now().toString());
-                await().atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofMillis(500))
-                        .until(() -> given().auth()
-                                        .oauth2(token)
-                                        .contentType(ContentType.JSON)
-                                        .body(purchase)
-                                        .post(stack.url("ledger") + "/ledger/v1/earnings")
-                                        .then()
-                                        .extract()
-                                        .statusCode()
-                                == 201);
-
-                // the secret is not kept: a fresh load shows no credentials
-                browser.navigate(console + "#/partners/" + partnerId);
-                waitForText(browser, "#partner-name", legalName);
-                assertEquals(
-                        0, browser.driver().findElements(By.id("client-secret")).size());
-
-                // the statement preview counts the earning (ledger.events reach partner-service within seconds)
-                tab(browser, partnerId, "settlements");
-                await().atMost(Duration.ofSeconds(60))
-                        .pollInterval(Duration.ofSeconds(1))
-                        .until(() -> {
-                            browser.click("preview-submit");
-                            browser.waitFor(
-                                    "document.getElementById('preview').getAttribute('aria-busy') === null"
-                                            + " && document.getElementById('settlement-preview').textContent !== ''",
-                                    JsonNode::asBoolean,
-                                    WAIT);
-                            return text(browser, "#settlement-preview").contains("Points issued250");
-                        });
-
-                // suspension, with its reason in the history
-                tab(browser, partnerId, "overview");
-                browser.click("suspend");
-                browser.type("suspend-form-reason", "audit " + run);
-                browser.click("suspend-form-submit");
-                waitForText(browser, "#partner-name", "SUSPENDED");
-                tab(browser, partnerId, "history");
-                waitForText(browser, "#history", "audit " + run);
-                assertTrue(text(browser, "#history").contains("contract signed " + run));
-
-                // at phone width nothing runs off the screen: tables scroll inside their card
-                browser.driver().manage().window().setSize(new Dimension(390, 844));
-                tab(browser, partnerId, "rules");
-                assertTrue(
-                        browser.eval("document.documentElement.scrollWidth <= window.innerWidth + 1")
-                                .asBoolean(),
-                        "no horizontal scrolling at 390 px");
-                browser.screenshot(Path.of("target", "console-operator-phone.png"));
-            } catch (AssertionError | RuntimeException e) {
-                browser.screenshot(Path.of("target", "console-operator-failure.png"));
-                throw e;
+                                .findElement(By.xpath(
+                                        "//tr[td[contains(., 'Console campaign " + run + "')]]//button[.='Results']"))
+                                .click();
+                        browser.waitFor(
+                                "document.querySelector('#campaign-results progress') === null",
+                                JsonNode::asBoolean,
+                                WAIT);
+                        return !browser.driver().findElements(By.id("results")).isEmpty();
+                    });
+            // every row has a cell under every heading, and the p-value column holds p-values
+            JsonNode table = browser.eval("(() => { const t = document.getElementById('results');"
+                    + " return { headings: t.querySelectorAll('thead th').length,"
+                    + " rows: [...t.querySelectorAll('tbody tr')].map(r => r.cells.length),"
+                    + " p: [...t.querySelectorAll(\"td[data-column='pValue']\")].map(c => c.textContent) }; })()");
+            assertEquals(3, table.path("rows").size(), table.toString());
+            for (JsonNode cells : table.path("rows")) {
+                assertEquals(table.path("headings").asInt(), cells.asInt(), table.toString());
             }
-        }
+            for (JsonNode p : table.path("p")) {
+                assertTrue(p.asText().isEmpty() || Double.parseDouble(p.asText()) <= 1.0, table.toString());
+            }
+
+            // suspension, with its reason in the history
+            tab(browser, partnerId, "overview");
+            browser.click("suspend");
+            browser.type("suspend-form-reason", "audit " + run);
+            browser.click("suspend-form-submit");
+            waitForText(browser, "#partner-name", "SUSPENDED");
+            tab(browser, partnerId, "history");
+            waitForText(browser, "#history", "audit " + run);
+            assertTrue(text(browser, "#history").contains("contract signed " + run));
+
+            // at phone width nothing runs off the screen: tables scroll inside their card
+            browser.driver().manage().window().setSize(new Dimension(390, 844));
+            tab(browser, partnerId, "rules");
+            assertTrue(
+                    browser.eval("document.documentElement.scrollWidth <= window.innerWidth + 1")
+                            .asBoolean(),
+                    "no horizontal scrolling at 390 px");
+            browser.screenshot(Path.of("target", "console-operator-phone.png"));
+        });
     }
 
     @Test
@@ -237,38 +270,33 @@ class ConsoleE2ETest {
         String boss = "ops-" + run;
         stack.createStaffUser(boss, boss + "-Pw1!", "operator", null);
 
-        try (Browser browser = Browser.launch()) {
-            try {
-                KeycloakLogin.signIn(browser, stack.url("partner") + "/console/#/members", boss, boss + "-Pw1!");
-                waitFor(browser, "document.getElementById('member-search') !== null");
-                browser.type("member-search-q", name);
-                browser.click("member-search-submit");
-                waitForText(browser, "#member-results", name);
-                browser.driver().findElement(By.linkText(name)).click();
-                waitForText(browser, "#balance", "Available");
+        inBrowser("console-member", browser -> {
+            KeycloakLogin.signIn(browser, stack.url("partner") + "/console/#/members", boss, boss + "-Pw1!");
+            waitFor(browser, "document.getElementById('member-search') !== null");
+            browser.type("member-search-q", name);
+            browser.click("member-search-submit");
+            waitForText(browser, "#member-results", name);
+            browser.driver().findElement(By.linkText(name)).click();
+            waitForText(browser, "#balance", "Available");
 
-                // zero points is refused before anything is sent
-                browser.type("adjust-points", "0");
-                browser.type("adjust-reason", "goodwill " + run);
-                browser.click("adjust-submit");
-                assertTrue(text(browser, "[data-for='points']").contains("at least one point"));
+            // zero points is refused before anything is sent
+            browser.type("adjust-points", "0");
+            browser.type("adjust-reason", "goodwill " + run);
+            browser.click("adjust-submit");
+            assertTrue(text(browser, "[data-for='points']").contains("at least one point"));
 
-                browser.type("adjust-points", "500");
-                browser.click("adjust-submit");
-                waitForText(browser, "#balance", "Available500");
-                waitForText(browser, "#entries", "500");
-                browser.click("member-suspend");
-                browser.type("member-suspend-form-reason", "fraud check " + run);
-                browser.click("member-suspend-form-submit");
-                waitForText(browser, "h2", "SUSPENDED");
-                waitForText(browser, "#member-audit", "fraud check " + run);
+            browser.type("adjust-points", "500");
+            browser.click("adjust-submit");
+            waitForText(browser, "#balance", "Available500");
+            waitForText(browser, "#entries", "500");
+            browser.click("member-suspend");
+            browser.type("member-suspend-form-reason", "fraud check " + run);
+            browser.click("member-suspend-form-submit");
+            waitForText(browser, "h2", "SUSPENDED");
+            waitForText(browser, "#member-audit", "fraud check " + run);
 
-                browser.screenshot(Path.of("target", "console-member.png"));
-            } catch (AssertionError | RuntimeException e) {
-                browser.screenshot(Path.of("target", "console-member-failure.png"));
-                throw e;
-            }
-        }
+            browser.screenshot(Path.of("target", "console-member.png"));
+        });
     }
 
     @Test
@@ -282,96 +310,102 @@ class ConsoleE2ETest {
         stack.createStaffUser(staff, staff + "-Pw1!", "partner", own.partnerId());
         String console = stack.url("partner") + "/console/";
 
-        try (Browser browser = Browser.launch()) {
-            try {
-                KeycloakLogin.signIn(browser, console, staff, staff + "-Pw1!");
-                // straight to their own partner; no list of partners, no member support
-                waitForText(browser, "#partner-name", "E2E Partner");
-                assertEquals(
-                        "#/partners/" + own.partnerId(),
-                        browser.eval("location.hash").asText());
-                assertEquals(
-                        "[\"My partner\",\"Analytics\",\"API reference\"]",
-                        browser.eval("JSON.stringify([...document.querySelectorAll('#nav a')].map(a => a.textContent))")
-                                .asText());
-                for (String tab : new String[] {"stores", "rules", "campaigns", "settlements", "webhooks", "history"}) {
-                    tab(browser, own.partnerId(), tab);
-                    if (tab.equals("stores")) {
-                        waitForText(browser, "#stores", "GN-001");
-                    }
-                    assertEquals(
-                            0,
-                            browser.eval("document.querySelectorAll('main form:not(#preview)').length")
-                                    .asInt(),
-                            tab + ": staff get no form that changes anything");
-                    assertEquals(
-                            0,
-                            browser.eval("document.querySelectorAll('#lifecycle, button.danger').length")
-                                    .asInt(),
-                            tab);
+        inBrowser("console-staff", browser -> {
+            KeycloakLogin.signIn(browser, console, staff, staff + "-Pw1!");
+            // straight to their own partner; no list of partners, no member support
+            waitForText(browser, "#partner-name", "E2E Partner");
+            assertEquals(
+                    "#/partners/" + own.partnerId(),
+                    browser.eval("location.hash").asText());
+            assertEquals(
+                    "[\"My partner\",\"Analytics\",\"API reference\"]",
+                    browser.eval("JSON.stringify([...document.querySelectorAll('#nav a')].map(a => a.textContent))")
+                            .asText());
+            for (String tab : new String[] {"stores", "rules", "campaigns", "settlements", "webhooks", "history"}) {
+                tab(browser, own.partnerId(), tab);
+                if (tab.equals("stores")) {
+                    waitForText(browser, "#stores", "GN-001");
                 }
-
-                // another partner's page: the API refuses the staff member's token, and nothing of it is shown
-                browser.navigate(console + "#/partners/" + other.partnerId() + "/stores");
-                waitFor(browser, "document.querySelector('#status.error') !== null");
-                assertTrue(text(browser, "#status").contains("other-partner"), text(browser, "#status"));
-                assertFalse(browser.eval("document.body.textContent").asText().contains(other.partnerId()));
-                browser.navigate(console + "#/members");
-                waitFor(browser, "document.querySelector('#status.error') !== null");
-                assertTrue(text(browser, "#status").contains("operators"));
-                // and the API itself refuses a write with the page's token, whatever the page shows
                 assertEquals(
-                        "read-only-credentials",
-                        browser.eval("SignIn.api('/partners/v1/partners/" + own.partnerId() + "/stores',"
-                                        + " {method: 'POST', body: {code: 'X-1', name: 'x', channel: 'OFFLINE'}})"
-                                        + ".then(() => 'allowed', e => e.problem.code)")
-                                .asText());
-                browser.screenshot(Path.of("target", "console-staff.png"));
-            } catch (AssertionError | RuntimeException e) {
-                browser.screenshot(Path.of("target", "console-staff-failure.png"));
-                throw e;
+                        0,
+                        browser.eval("document.querySelectorAll('main form:not(#preview)').length")
+                                .asInt(),
+                        tab + ": staff get no form that changes anything");
+                assertEquals(
+                        0,
+                        browser.eval("document.querySelectorAll('#lifecycle, button.danger').length")
+                                .asInt(),
+                        tab);
             }
-        }
+
+            // another partner's page: the API refuses the staff member's token, and nothing of it is shown
+            browser.navigate(console + "#/partners/" + other.partnerId() + "/stores");
+            waitFor(browser, "document.querySelector('#status.error') !== null");
+            assertTrue(text(browser, "#status").contains("other-partner"), text(browser, "#status"));
+            assertFalse(browser.eval("document.body.textContent").asText().contains(other.partnerId()));
+            browser.navigate(console + "#/members");
+            waitFor(browser, "document.querySelector('#status.error') !== null");
+            assertTrue(text(browser, "#status").contains("operators"));
+            // and the API itself refuses a write with the page's token, whatever the page shows
+            assertEquals(
+                    "read-only-credentials",
+                    browser.eval("SignIn.api('/partners/v1/partners/" + own.partnerId() + "/stores',"
+                                    + " {method: 'POST', body: {code: 'X-1', name: 'x', channel: 'OFFLINE'}})"
+                                    + ".then(() => 'allowed', e => e.problem.code)")
+                            .asText());
+            browser.screenshot(Path.of("target", "console-staff.png"));
+        });
     }
 
     @Test
     void theApiReferenceRendersEveryOperationOfTheFourServices() throws Exception {
         LocalStack stack = LocalStack.connect();
         String reference = stack.url("partner") + "/api-reference/";
-        try (Browser browser = Browser.launch()) {
-            try {
-                browser.navigate(reference);
-                waitFor(browser, "document.querySelector('.topbar select') !== null");
-                int options = browser.eval("document.querySelector('.topbar select').options.length")
-                        .asInt();
-                assertEquals(4, options, "one entry per service");
-                for (int i = 0; i < options; i++) {
-                    String url = browser.eval("document.querySelector('.topbar select').options[" + i + "].value")
-                            .asText();
-                    JsonNode document = new com.fasterxml.jackson.databind.ObjectMapper()
-                            .readTree(given().get(reference + url)
-                                    .then()
-                                    .statusCode(200)
-                                    .extract()
-                                    .asString());
-                    int operations = 0;
-                    for (JsonNode path : document.path("paths")) {
-                        for (java.util.Iterator<String> m = path.fieldNames(); m.hasNext(); ) {
-                            if (java.util.Set.of("get", "post", "put", "delete", "patch")
-                                    .contains(m.next())) {
-                                operations++;
-                            }
+        inBrowser("api-reference", browser -> {
+            browser.navigate(reference);
+            waitFor(browser, "document.querySelector('.topbar select') !== null");
+            int options = browser.eval("document.querySelector('.topbar select').options.length")
+                    .asInt();
+            assertEquals(4, options, "one entry per service");
+            for (int i = 0; i < options; i++) {
+                String url = browser.eval("document.querySelector('.topbar select').options[" + i + "].value")
+                        .asText();
+                JsonNode document = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(given().get(reference + url)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .asString());
+                int operations = 0;
+                for (JsonNode path : document.path("paths")) {
+                    for (java.util.Iterator<String> m = path.fieldNames(); m.hasNext(); ) {
+                        if (java.util.Set.of("get", "post", "put", "delete", "patch")
+                                .contains(m.next())) {
+                            operations++;
                         }
                     }
-                    browser.driver()
-                            .findElement(By.cssSelector(".topbar select option:nth-child(" + (i + 1) + ")"))
-                            .click();
-                    int expected = operations;
-                    browser.waitFor("document.querySelectorAll('.opblock').length", v -> v.asInt() == expected, WAIT);
                 }
-                browser.screenshot(Path.of("target", "api-reference.png"));
-            } catch (AssertionError | RuntimeException e) {
-                browser.screenshot(Path.of("target", "api-reference-failure.png"));
+                browser.driver()
+                        .findElement(By.cssSelector(".topbar select option:nth-child(" + (i + 1) + ")"))
+                        .click();
+                int expected = operations;
+                browser.waitFor("document.querySelectorAll('.opblock').length", v -> v.asInt() == expected, WAIT);
+            }
+            browser.screenshot(Path.of("target", "api-reference.png"));
+        });
+    }
+
+    interface Steps {
+        void run(Browser browser) throws Exception;
+    }
+
+    /** Runs the steps in a fresh browser; on failure, a screenshot target/{name}-failure.png for people to look at. */
+    private static void inBrowser(String name, Steps steps) throws Exception {
+        try (Browser browser = Browser.launch()) {
+            try {
+                steps.run(browser);
+            } catch (Exception | AssertionError e) {
+                browser.screenshot(Path.of("target", name + "-failure.png"));
                 throw e;
             }
         }

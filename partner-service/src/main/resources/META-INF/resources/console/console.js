@@ -24,7 +24,9 @@
   const badge = s => h("span", { class: "status " + s }, s);
   const when = t => t ? new Date(t).toLocaleString() : "";
   const num = n => n == null ? "" : Number(n).toLocaleString();
-  const show = (...nodes) => { main.replaceChildren(...nodes); };
+  // a page answered late never replaces the one the person has moved on to (route() counts navigations)
+  let navigation = 0, rendering = 0;
+  const show = (...nodes) => { if (rendering === navigation) main.replaceChildren(...nodes); };
   const problemText = e => e instanceof SignIn.ApiError
     ? `${e.message}${e.problem.code ? ` (${e.problem.code})` : ""}` : String(e.message || e);
 
@@ -36,7 +38,7 @@
     show(status(e.message, true));
     return;
   }
-  const settings = await (await fetch("/partners/v1/console/config")).json();
+  const settings = SignIn.settings();
   const roles = (me.realm_access && me.realm_access.roles) || [];
   const operator = roles.includes("operator");
   const ownPartner = !operator && roles.includes("partner") ? me.partner_id : null;
@@ -73,6 +75,7 @@
   async function route() {
     if (!location.hash || location.hash === "#/") history.replaceState(null, "", sections[0][0]);
     const hash = location.hash;
+    rendering = ++navigation;
     for (const a of document.querySelectorAll("nav a")) {
       a.toggleAttribute("aria-current", hash.startsWith(a.getAttribute("href")));
       if (a.hasAttribute("aria-current")) a.setAttribute("aria-current", "page");
@@ -221,6 +224,14 @@
     return panel;
   }
 
+  /** A button for one action: disabled while it runs (no second click sends it twice); a refusal replaces it. */
+  function act(label, run, cls = "secondary") {
+    return h("button", { type: "button", class: cls, onclick: async ev => {
+      ev.target.disabled = true;
+      try { await run(); } catch (e) { ev.target.replaceWith(h("span", { class: "error" }, problemText(e))); }
+    } }, label);
+  }
+
   function facts(pairs) {
     return h("dl", { class: "facts" }, pairs.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "")]));
   }
@@ -243,11 +254,11 @@
     document.body.append(a);
     a.click();
     a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
   }
 
   // ---- partners (operators) ---------------------------------------------------------------------
   async function partnerList() {
-    const q = new URLSearchParams(location.search);
     let offset = 0, statusFilter = "";
     const list = h("div", { id: "partners" });
     const filter = h("select", { id: "partner-status", onchange: () => { statusFilter = filter.value; offset = 0; load(); } },
@@ -275,7 +286,6 @@
     show(h("h2", {}, "Partners"),
       h("div", { class: "row" }, h("a", { href: "#/partners/new", id: "register-partner" }, "Register a partner"), h("label", {}, "Status ", filter)),
       h("section", { class: "card" }, list));
-    void q;
     await load();
   }
 
@@ -359,11 +369,10 @@
     body.append(h("section", { class: "card" }, table([
       { label: "Code", value: s => s.code }, { label: "Name", value: s => s.name }, { label: "Channel", value: s => s.channel },
       { label: "Region", value: s => s.region }, { label: "Open", value: s => s.open ? "open" : `closed ${when(s.closedAt)}` },
-      ...(operator ? [{ label: "", value: s => s.open ? h("button", { type: "button", class: "secondary", onclick: async ev => {
-        ev.target.disabled = true;
-        try { await api("partner", `${P(p.partnerId)}/stores/${encodeURIComponent(s.code)}/closure`, { method: "POST", body: {} }); await reload(); }
-        catch (e) { ev.target.replaceWith(h("span", { class: "error" }, problemText(e))); }
-      } }, "Close") : "" }] : [])], rows, { id: "stores", empty: "No stores yet." })));
+      ...(operator ? [{ label: "", value: s => s.open ? act("Close", async () => {
+        await api("partner", `${P(p.partnerId)}/stores/${encodeURIComponent(s.code)}/closure`, { method: "POST", body: {} });
+        await reload();
+      }) : "" }] : [])], rows, { id: "stores", empty: "No stores yet." })));
     if (operator) body.append(h("section", { class: "card" }, h("h3", {}, "Open a store"), form({
       id: "store", submit: "Open store",
       fields: [
@@ -408,11 +417,10 @@
       { label: "Treatment", value: c => `${Math.round(c.treatmentShare * 100)} %`, num: true },
       { label: "", value: c => h("div", { class: "row" },
         h("button", { type: "button", class: "secondary", onclick: () => campaignResults(c, results) }, "Results"),
-        operator && !c.endedAt ? h("button", { type: "button", class: "danger", onclick: async ev => {
-          ev.target.disabled = true;
-          try { await api("partner", `${P(p.partnerId)}/campaigns/${encodeURIComponent(c.campaignId)}/end`, { method: "POST", body: {} }); await reload(); }
-          catch (e) { ev.target.replaceWith(h("span", { class: "error" }, problemText(e))); }
-        } }, "End") : "") }], rows.slice().reverse(), { id: "campaigns", empty: "No campaigns yet." }), results));
+        operator && !c.endedAt ? act("End", async () => {
+          await api("partner", `${P(p.partnerId)}/campaigns/${encodeURIComponent(c.campaignId)}/end`, { method: "POST", body: {} });
+          await reload();
+        }, "danger") : "") }], rows.slice().reverse(), { id: "campaigns", empty: "No campaigns yet." }), results));
     if (operator) body.append(h("section", { class: "card" }, h("h3", {}, "Create a campaign"), form({
       id: "campaign", submit: "Create",
       fields: [
@@ -435,11 +443,16 @@
     into.replaceChildren(h("progress", { "aria-label": "Loading results" }));
     try {
       const r = await api("analytics", `/analytics/v1/campaigns/${encodeURIComponent(c.campaignId)}/results`);
-      const metrics = ["purchaseRate", "spendPerMember", "redemptionRate"].filter(k => r[k]);
-      into.replaceChildren(h("h3", {}, `Results: ${c.name}`), h("div", { class: "scroll" }, h("table", { id: "results" },
-        h("thead", {}, h("tr", {}, h("th", {}, "Metric"), Object.keys(r[metrics[0]] || {}).map(k => h("th", {}, k)))),
-        h("tbody", {}, metrics.map(m => h("tr", {}, h("td", {}, m),
-          Object.values(r[m]).map(v => h("td", {}, typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)))))))));
+      // rates (z test) and means (t test) differ in shape: every column is named, never taken by position
+      const metrics = [["purchaseRate", "Purchase rate"], ["spendPerMember", "Spend per member"], ["redemptionRate", "Redemption rate"]]
+        .filter(([k]) => r[k]);
+      const columns = [["treatmentMembers", "Treatment members"], ["controlMembers", "Control members"], ["treatment", "Treatment"],
+        ["control", "Control"], ["difference", "Difference"], ["ciLow", "95 % CI low"], ["ciHigh", "95 % CI high"], ["pValue", "p-value"]];
+      const cell = v => v == null ? "" : typeof v === "number" && !Number.isInteger(v) ? v.toPrecision(4) : String(v);
+      into.replaceChildren(h("h3", {}, `Results: ${c.name} (${r.from || ""} – ${r.to || ""})`), h("div", { class: "scroll" }, h("table", { id: "results" },
+        h("thead", {}, h("tr", {}, h("th", {}, "Metric"), columns.map(([, label]) => h("th", { class: "num" }, label)))),
+        h("tbody", {}, metrics.map(([m, label]) => h("tr", { dataset: { metric: m } }, h("td", {}, label),
+          columns.map(([k]) => h("td", { class: "num", dataset: { column: k } }, cell(r[m][k])))))))));
     } catch (e) { into.replaceChildren(status(problemText(e), true)); }
   }
 
@@ -486,10 +499,6 @@
     const W = w => `${P(p.partnerId)}/webhooks/${encodeURIComponent(w.webhookId)}`;
     const log = h("div", { id: "deliveries" });
     const reload = () => partnerPage(p.partnerId, "webhooks");
-    const act = (label, run, cls = "secondary") => h("button", { type: "button", class: cls, onclick: async ev => {
-      ev.target.disabled = true;
-      try { await run(); } catch (e) { ev.target.replaceWith(h("span", { class: "error" }, problemText(e))); }
-    } }, label);
     body.append(h("section", { class: "card" }, table([
       { label: "URL", value: w => w.url }, { label: "Events", value: w => w.events.join(", ") },
       { label: "Status", value: w => [badge(w.status), w.disabledReason ? " " + w.disabledReason : ""] },
@@ -519,16 +528,22 @@
 
   async function deliveries(w, path, into, offset) {
     into.replaceChildren(h("progress", { "aria-label": "Loading deliveries" }));
-    const page = await api("partner", `${path}/deliveries?${new URLSearchParams({ offset, limit: PAGE })}`);
+    let page;
+    try {
+      page = await api("partner", `${path}/deliveries?${new URLSearchParams({ offset, limit: PAGE })}`);
+    } catch (e) {
+      into.replaceChildren(status(problemText(e), true));
+      return;
+    }
     into.replaceChildren(h("h3", {}, `Deliveries to ${w.url}`), h("div", { class: "scroll" }, h("table", {},
       h("thead", {}, h("tr", {}, ["Event", "Status", "Attempts", "Last attempt", "HTTP", "Error", ""].map(t => h("th", {}, t)))),
       h("tbody", {}, page.items.map(d => h("tr", {}, h("td", {}, d.eventType), h("td", {}, badge(d.status)),
         h("td", { class: "num" }, d.attempts), h("td", {}, when(d.lastAttemptAt)), h("td", {}, d.lastHttpStatus ?? ""),
         h("td", {}, d.lastError || ""),
-        h("td", {}, operator && d.status !== "PENDING" ? h("button", { type: "button", class: "secondary", onclick: async () => {
+        h("td", {}, operator && d.status !== "PENDING" ? act("Replay", async () => {
           await api("partner", `${path}/deliveries/${encodeURIComponent(d.deliveryId)}/replay`, { method: "POST", body: {} });
           await deliveries(w, path, into, offset);
-        } }, "Replay") : "")))))),
+        }) : "")))))),
       h("div", { class: "pager" },
         h("button", { type: "button", class: "secondary", disabled: offset === 0, onclick: () => deliveries(w, path, into, offset - PAGE) }, "Previous"),
         `${page.total ? offset + 1 : 0}–${offset + page.items.length} of ${page.total}`,

@@ -31,6 +31,11 @@ class ConsoleTest {
                 .contentType(containsString("text/html"))
                 .header("Content-Security-Policy", containsString("script-src 'self'"))
                 .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                .header("Content-Security-Policy", containsString("default-src 'self'"))
+                .header("Content-Security-Policy", containsString("form-action 'none'"))
+                // the scripts may reach the APIs and Keycloak, named by configuration, and nothing else
+                .header("Content-Security-Policy", containsString("connect-src 'self' http://127.0.0.1:8180 "))
+                .header("Referrer-Policy", equalTo("same-origin"))
                 .header("Cache-Control", equalTo("no-cache"))
                 .body(containsString("/_web/oidc-client-ts.min.js"));
         given().get("/console/console.js").then().statusCode(200).header("Cache-Control", equalTo("no-cache"));

@@ -32,7 +32,9 @@ class PartnerAccessTest {
 
     enum Who {
         OPERATOR_ONLY,
-        PARTNER_OR_OPERATOR
+        PARTNER_OR_OPERATOR,
+        /** Public: the console's sign-in settings (nothing secret). */
+        ANYONE
     }
 
     record Endpoint(String method, String path, Who who, Map<String, Object> body) {
@@ -115,6 +117,7 @@ class PartnerAccessTest {
                         p + "/webhooks/{webhookId}/deliveries/{deliveryId}/replay",
                         Who.PARTNER_OR_OPERATOR,
                         NONE),
+                new Endpoint("GET", "/partners/v1/console/config", Who.ANYONE, null),
                 new Endpoint(
                         "POST",
                         "/partners/v1/settlements/monthly-close",
@@ -141,6 +144,10 @@ class PartnerAccessTest {
         String me = TestTokens.partner(mine);
         for (Endpoint e : endpoints()) {
             String what = e.method() + " " + e.path();
+            if (e.who() == Who.ANYONE) {
+                assertEquals(200, call(e, null, theirs), what + " without a token");
+                continue;
+            }
             assertEquals(401, call(e, null, theirs), what + " without a token");
             assertEquals(403, call(e, TestTokens.member("member-" + UUID.randomUUID()), theirs), what + " as a member");
             assertEquals(403, call(e, TestTokens.noRole(), theirs), what + " with no role");
@@ -182,6 +189,9 @@ class PartnerAccessTest {
                         .statusCode(403)
                         .body("code", org.hamcrest.Matchers.is("partner-not-active")));
         for (Endpoint e : endpoints()) {
+            if (e.who() == Who.ANYONE) {
+                continue;
+            }
             String what = e.method() + " " + e.path();
             assertEquals(403, call(e, TestTokens.partner(mine), mine), what + " as the suspended partner");
             assertEquals(403, call(e, staff, mine), what + " as the suspended partner's staff");

@@ -6,7 +6,7 @@
 // services check every token themselves: what this page decodes is for display only.
 "use strict";
 const SignIn = (() => {
-  let manager, user;
+  let manager, user, settings, renewal;
   const here = () => location.origin + location.pathname;
 
   /** An API answer that was not 2xx: the RFC 9457 problem (status, code, title, detail, errors[]). */
@@ -20,10 +20,13 @@ const SignIn = (() => {
 
   /**
    * Signs in (sending the browser to the identity provider when there is no session yet); resolves
-   * with the access token's claims once there is a token. configPath answers { oidcUrl, clientId }.
+   * with the access token's claims once there is a token. configPath answers { oidcUrl, clientId, ... }
+   * (settings() gives the whole answer afterwards).
    */
   async function init(configPath) {
-    const settings = await (await fetch(configPath)).json();
+    const answer = await fetch(configPath);
+    if (!answer.ok) throw new Error(`the sign-in settings are unavailable (HTTP ${answer.status}): try again shortly`);
+    settings = await answer.json();
     manager = new oidc.UserManager({
       authority: settings.oidcUrl,
       client_id: settings.clientId,
@@ -44,8 +47,9 @@ const SignIn = (() => {
         history.replaceState(null, "", location.pathname);
         throw new Error(`sign-in failed: ${e.error_description || e.message}`);
       }
-      // back to where the person was before signing in (path, query and #route)
-      history.replaceState(null, "", user.url_state || location.pathname);
+      // back to where the person was before signing in (path, query and #route): this page only
+      const back = user.url_state;
+      history.replaceState(null, "", back && back.startsWith(location.pathname) ? back : location.pathname);
       return claims();
     }
     await redirect();
@@ -56,11 +60,15 @@ const SignIn = (() => {
     return manager.signinRedirect({ url_state: location.pathname + location.search + location.hash });
   }
 
-  /** The access token, renewed with the refresh token shortly before it expires. */
+  /**
+   * The access token, renewed with the refresh token shortly before it expires: once for all the
+   * requests that need it at that moment (a refresh token is spent by its use where rotation is on).
+   */
   async function bearer() {
     if (user.expires_in < 20) {
+      renewal ??= manager.signinSilent().finally(() => { renewal = null; });
       try {
-        user = await manager.signinSilent();
+        user = await renewal;
       } catch (e) {
         await redirect();
         return new Promise(() => {});
@@ -99,5 +107,5 @@ const SignIn = (() => {
     return manager.signoutRedirect({ id_token_hint: user.id_token });
   }
 
-  return { init, api, bearer, claims, logout, ApiError };
+  return { init, settings: () => settings, api, bearer, claims, logout, ApiError };
 })();

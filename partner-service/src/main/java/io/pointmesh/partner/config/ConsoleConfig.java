@@ -21,6 +21,12 @@ public interface ConsoleConfig {
 
     Apis apis();
 
+    /**
+     * The origins besides its own that the console's scripts may connect to (Keycloak, and the APIs where they
+     * are not on the console's origin): its Content-Security-Policy's connect-src, set in application.properties.
+     */
+    String connectSrc();
+
     /** Each service's base URL as browsers reach it; empty: the console's own origin. */
     interface Apis {
         Optional<String> member();
