@@ -20,7 +20,15 @@ public class Notification extends PanacheEntityBase {
         POINTS_EXPIRING,
         GRADE_CHANGED,
         REFERRAL_COMPLETED,
-        SPENDING_LOCKED
+        REFERRAL_REVERSED,
+        SPENDING_LOCKED,
+        GIFT_RECEIVED,
+        GIFT_SENT,
+        POINTS_CONVERTED,
+        PURCHASE_REFUNDED,
+        REDEMPTION_CANCELLED,
+        POINTS_ADJUSTED,
+        POINTS_EXPIRED
     }
 
     @Id

@@ -16,9 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.pointmesh.events.Grade;
 import io.pointmesh.events.analytics.GradeChanged;
 import io.pointmesh.events.analytics.GradeThresholdsPublished;
+import io.pointmesh.events.ledger.EarningReversed;
+import io.pointmesh.events.ledger.PointsAdjusted;
+import io.pointmesh.events.ledger.PointsConverted;
 import io.pointmesh.events.ledger.PointsEarned;
+import io.pointmesh.events.ledger.PointsExpired;
 import io.pointmesh.events.ledger.PointsExpiring;
+import io.pointmesh.events.ledger.PointsGifted;
 import io.pointmesh.events.ledger.RedemptionCaptured;
+import io.pointmesh.events.ledger.RedemptionReversed;
+import io.pointmesh.events.ledger.ReferralBonusReversed;
 import io.pointmesh.events.ledger.SpendingLocked;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -152,6 +159,98 @@ class InboxAndGradesTest {
                 .post(inbox(member) + "/" + id + "/read")
                 .then()
                 .statusCode(404);
+    }
+
+    /**
+     * Every movement of a member's points reaches their inbox once, redelivered or not: a gift tells both the
+     * giver and the receiver; a refund tells of the debt it left; an adjustment gives the operator's reason.
+     */
+    @Test
+    void everyMovementOfPointsReachesTheInboxOnce() {
+        String giver = joined();
+        String receiver = joined();
+        Instant now = Instant.now();
+        try (KafkaTestClient kafka = kafka()) {
+            PointsGifted gift = new PointsGifted(UUID.randomUUID().toString(), giver, receiver, 300);
+            TestEvents.redeliver(kafka, gift, publish(kafka, gift));
+            PointsAdjusted adjusted =
+                    new PointsAdjusted(UUID.randomUUID().toString(), giver, 500, "goodwill after a lost card", "ops-1");
+            TestEvents.redeliver(kafka, adjusted, publish(kafka, adjusted));
+            publish(kafka, new PointsAdjusted(UUID.randomUUID().toString(), giver, -120, "duplicate earning", "ops-1"));
+            publish(kafka, new PointsConverted(UUID.randomUUID().toString(), giver, "airline-1", 1000, 500));
+            publish(
+                    kafka,
+                    new EarningReversed(
+                            UUID.randomUUID().toString(),
+                            UUID.randomUUID().toString(),
+                            receiver,
+                            "partner-1",
+                            "tx-9",
+                            new BigDecimal("30000"),
+                            300,
+                            40,
+                            0));
+            publish(
+                    kafka,
+                    new RedemptionReversed(
+                            UUID.randomUUID().toString(), UUID.randomUUID().toString(), receiver, "partner-1", 70));
+            publish(kafka, new PointsExpired(receiver, 25, now));
+            publish(
+                    kafka,
+                    new ReferralBonusReversed(
+                            receiver, giver, 1000, 2000, UUID.randomUUID().toString()));
+        }
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.member(giver))
+                        .get(inbox(giver))
+                        .then()
+                        .statusCode(200)
+                        .body(
+                                "kind",
+                                org.hamcrest.Matchers.containsInAnyOrder(
+                                        "GIFT_SENT",
+                                        "POINTS_ADJUSTED",
+                                        "POINTS_ADJUSTED",
+                                        "POINTS_CONVERTED",
+                                        "REFERRAL_REVERSED")));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.member(receiver))
+                        .get(inbox(receiver))
+                        .then()
+                        .statusCode(200)
+                        .body(
+                                "kind",
+                                org.hamcrest.Matchers.containsInAnyOrder(
+                                        "GIFT_RECEIVED",
+                                        "PURCHASE_REFUNDED",
+                                        "REDEMPTION_CANCELLED",
+                                        "POINTS_EXPIRED",
+                                        "REFERRAL_REVERSED")));
+        var giverInbox = given().auth()
+                .oauth2(TestTokens.member(giver))
+                .get(inbox(giver))
+                .then();
+        giverInbox.body("find { it.kind == 'GIFT_SENT' }.points", is(300));
+        giverInbox.body(
+                "findAll { it.kind == 'POINTS_ADJUSTED' }.body",
+                hasItems("reason: goodwill after a lost card", "reason: duplicate earning"));
+        giverInbox.body(
+                "findAll { it.kind == 'POINTS_ADJUSTED' }.title",
+                hasItems("We added 500 points", "We took back 120 points"));
+        var receiverInbox = given().auth()
+                .oauth2(TestTokens.member(receiver))
+                .get(inbox(receiver))
+                .then();
+        receiverInbox.body("find { it.kind == 'GIFT_RECEIVED' }.points", is(300));
+        receiverInbox.body(
+                "find { it.kind == 'PURCHASE_REFUNDED' }.body", org.hamcrest.Matchers.containsString("owes 40 points"));
+        // each pushed once, the redelivered gift and adjustment included
+        assertEquals(
+                5, pushed.sent.stream().filter(n -> n.memberId.equals(giver)).count());
+        assertEquals(
+                5, pushed.sent.stream().filter(n -> n.memberId.equals(receiver)).count());
     }
 
     @Test
