@@ -65,4 +65,12 @@ public class Campaign extends PanacheEntityBase {
 
     @Column(name = "ended_at")
     public Instant endedAt;
+
+    /** The Idempotency-Key the campaign was created with, or null (V7__idempotent_creates.sql). */
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+
+    /** SHA-256 of the creating request's normalised command, with the key. */
+    @Column(name = "request_hash")
+    public String requestHash;
 }

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A partner's webhook: where its events go and which. The signing secret is not here: it lives
- * encrypted in the table and is only ever answered once, when created or rotated.
+ * encrypted in the table and is only answered when created or rotated (and again to a retry of the
+ * creation with the same Idempotency-Key: the first answer, docs/partners.md).
  */
 public record Webhook(
         String id,

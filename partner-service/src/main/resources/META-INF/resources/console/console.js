@@ -409,6 +409,7 @@
     const rows = await api("partner", P(p.partnerId) + "/campaigns");
     const results = h("div", { id: "campaign-results" });
     const reload = () => partnerPage(p.partnerId, "campaigns");
+    let campaignKey = crypto.randomUUID();   // one campaign per key: a retry after a lost answer is not a second one
     const bonus = c => c.bonusKind === "FIXED" ? `+${c.fixedPoints} points` : `x${c.multiplier}`;
     body.append(h("section", { class: "card" }, table([
       { label: "Name", value: c => c.name }, { label: "Bonus", value: bonus },
@@ -435,7 +436,11 @@
         { name: "fundedBy", label: "Funded by", type: "select", options: ["PARTNER", "NETWORK"] },
         { name: "target", label: "Target", type: "select", options: ["EVERYONE", "GRADE", "SEGMENT"] },
         { name: "targetValue", label: "Grade or segment" }],
-      onSubmit: async v => { await api("partner", P(p.partnerId) + "/campaigns", { method: "POST", body: v }); await reload(); },
+      onSubmit: async v => {
+        await api("partner", P(p.partnerId) + "/campaigns", { method: "POST", body: v, headers: { "Idempotency-Key": campaignKey } });
+        campaignKey = crypto.randomUUID();
+        await reload();
+      },
     })));
   }
 
@@ -498,6 +503,7 @@
     const rows = await api("partner", P(p.partnerId) + "/webhooks");
     const W = w => `${P(p.partnerId)}/webhooks/${encodeURIComponent(w.webhookId)}`;
     const log = h("div", { id: "deliveries" });
+    let webhookKey = crypto.randomUUID();   // one webhook per key: a retry after a lost answer gets the first one, and its secret
     const reload = () => partnerPage(p.partnerId, "webhooks");
     body.append(h("section", { class: "card" }, table([
       { label: "URL", value: w => w.url }, { label: "Events", value: w => w.events.join(", ") },
@@ -520,7 +526,8 @@
       fields: [{ name: "url", label: "URL (https://)", type: "url", required: true },
         { name: "events", label: "Events", type: "checkboxes", options: WEBHOOK_EVENTS, required: true }],
       onSubmit: async v => {
-        const a = await api("partner", P(p.partnerId) + "/webhooks", { method: "POST", body: v });
+        const a = await api("partner", P(p.partnerId) + "/webhooks", { method: "POST", body: v, headers: { "Idempotency-Key": webhookKey } });
+        webhookKey = crypto.randomUUID();
         await reload();
         main.querySelector("#tab-webhooks").prepend(secretPanel("The webhook's signing secret", [["Secret", a.secret, "webhook-secret"]]));
       } })));

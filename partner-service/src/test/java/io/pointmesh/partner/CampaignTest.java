@@ -6,7 +6,9 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -14,11 +16,23 @@ import io.pointmesh.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Campaigns of an active partner, by the partner or an operator; mileage programs by operators. */
@@ -131,6 +145,111 @@ class CampaignTest {
                     r -> r.key().equals(campaignId) && r.value().contains("partner.campaign-ended"),
                     Duration.ofSeconds(10));
         }
+    }
+
+    static ValidatableResponse create(String partner, String key, Map<String, Object> body) {
+        var request = given().auth().oauth2(TestTokens.partner(partner)).contentType(ContentType.JSON);
+        if (key != null) {
+            request = request.header("Idempotency-Key", key);
+        }
+        return request.body(body)
+                .post("/partners/v1/partners/" + partner + "/campaigns")
+                .then();
+    }
+
+    static long campaigns(String partner) {
+        return TestDb.count("SELECT count(*) FROM campaign WHERE partner_id = ?", partner);
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyAnswersTheFirstCampaignAndCreatesNothing() {
+        String id = PartnerLifecycleTest.register();
+        PartnerLifecycleTest.transition(id, "activation", "go").statusCode(200);
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = campaign();
+        String campaignId = create(id, key, body)
+                .statusCode(201)
+                .header("Idempotent-Replayed", nullValue())
+                .extract()
+                .path("campaignId");
+        // the same request again, its numbers written differently (2 and 2.0 are one multiplier)
+        Map<String, Object> again = new HashMap<>(body);
+        again.put("multiplier", new BigDecimal("2.00"));
+        again.put("fundedBy", "PARTNER");
+        create(id, key, again)
+                .statusCode(200)
+                .header("Idempotent-Replayed", "true")
+                .body("campaignId", is(campaignId), "name", is("Double points weekend"));
+        assertEquals(1, campaigns(id));
+
+        // the same key with another request: refused, nothing created
+        Map<String, Object> other = new HashMap<>(body);
+        other.put("multiplier", 3);
+        create(id, key, other).statusCode(409).body("code", is("idempotency-key-reused"));
+        assertEquals(1, campaigns(id));
+
+        // another partner's same key is unrelated
+        String other2 = PartnerLifecycleTest.register();
+        PartnerLifecycleTest.transition(other2, "activation", "go").statusCode(200);
+        String otherId = create(other2, key, body).statusCode(201).extract().path("campaignId");
+        assertNotEquals(campaignId, otherId);
+        assertEquals(1, campaigns(other2));
+
+        // without a key every request is new, as before
+        create(id, null, body).statusCode(201);
+        create(id, null, body).statusCode(201);
+        assertEquals(3, campaigns(id));
+
+        // a key that is empty, too long or not visible ASCII is refused, naming the header
+        for (String bad : List.of("", "a".repeat(201), "two words")) {
+            given().auth()
+                    .oauth2(TestTokens.partner(id))
+                    .contentType(ContentType.JSON)
+                    .header("Idempotency-Key", bad)
+                    .body(body)
+                    .post("/partners/v1/partners/" + id + "/campaigns")
+                    .then()
+                    .statusCode(400)
+                    .body("code", is("validation-failed"), "errors[0].field", is("Idempotency-Key"));
+        }
+        create(id, "a".repeat(200), body).statusCode(201);
+        assertEquals(4, campaigns(id));
+    }
+
+    @Test
+    void twentyConcurrentRequestsWithOneKeyCreateOneCampaign() throws Exception {
+        String id = PartnerLifecycleTest.register();
+        PartnerLifecycleTest.transition(id, "activation", "go").statusCode(200);
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = campaign();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Object[]>> answers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    var r = create(id, key, body).extract();
+                    return new Object[] {r.statusCode(), r.path("campaignId")};
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            Set<Object> ids = new HashSet<>();
+            for (Future<Object[]> f : answers) {
+                Object[] a = f.get(60, TimeUnit.SECONDS);
+                statuses.add((Integer) a[0]);
+                ids.add(a[1]);
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+            assertEquals(19, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+            assertEquals(1, ids.size(), ids.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, campaigns(id));
+        assertEquals(
+                1, TestDb.count("SELECT count(*) FROM campaign WHERE partner_id = ? AND idempotency_key = ?", id, key));
     }
 
     @Test

@@ -31,10 +31,18 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -295,6 +303,112 @@ class WebhookTest {
         Received r = receiver.await(hook.get("path"), 1).get(0);
         assertTrue(verifies(rotated, r));
         assertFalse(verifies(hook.get("secret"), r), "the old secret signs nothing any more");
+    }
+
+    static ValidatableResponse createWithKey(String partner, String key, String url, List<String> events) {
+        return given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body(Map.of("url", url, "events", events))
+                .post(webhooks(partner))
+                .then();
+    }
+
+    static long webhookRows(String partner) {
+        return TestDb.count("SELECT count(*) FROM webhook WHERE partner_id = ?", partner);
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyAnswersTheFirstRegistrationAndItsSecret() throws Exception {
+        String partner = activePartner();
+        String key = UUID.randomUUID().toString();
+        String path = "hook-" + UUID.randomUUID();
+        JsonPath first = createWithKey(partner, key, receiver.url(path), List.of("points.earned", "points.reversed"))
+                .statusCode(201)
+                .header("Idempotent-Replayed", nullValue())
+                .body("secret", startsWith("whsec_"))
+                .extract()
+                .jsonPath();
+        // the client lost the answer and retries (the events in another order are the same subscription)
+        createWithKey(partner, key, receiver.url(path), List.of("points.reversed", "points.earned"))
+                .statusCode(200)
+                .header("Idempotent-Replayed", "true")
+                .body(
+                        "webhookId", is(first.getString("webhookId")),
+                        "secret", is(first.getString("secret")),
+                        "events", is(List.of("points.earned", "points.reversed")));
+        assertEquals(1, webhookRows(partner));
+        // the replayed secret is the one deliveries are signed with
+        try (KafkaTestClient kafka = kafka()) {
+            earn(kafka, partner, UUID.randomUUID().toString());
+        }
+        assertTrue(verifies(first.getString("secret"), receiver.await(path, 1).get(0)));
+
+        // the same key with another request: refused, nothing created
+        createWithKey(partner, key, receiver.url("hook-" + UUID.randomUUID()), List.of("points.earned"))
+                .statusCode(409)
+                .body("code", is("idempotency-key-reused"));
+        createWithKey(partner, key, receiver.url(path), List.of("points.earned"))
+                .statusCode(409)
+                .body("code", is("idempotency-key-reused"));
+        assertEquals(1, webhookRows(partner));
+
+        // another partner's same key is unrelated
+        String other = activePartner();
+        String otherId = createWithKey(other, key, receiver.url(path), List.of("points.earned", "points.reversed"))
+                .statusCode(201)
+                .extract()
+                .path("webhookId");
+        assertNotEquals(first.getString("webhookId"), otherId);
+        assertEquals(1, webhookRows(other));
+
+        // without a key every request is new, as before
+        register(partner, List.of("points.earned"));
+        register(partner, List.of("points.earned"));
+        assertEquals(3, webhookRows(partner));
+
+        createWithKey(partner, "a".repeat(201), receiver.url(path), List.of("points.earned"))
+                .statusCode(400)
+                .body("code", is("validation-failed"), "errors[0].field", is("Idempotency-Key"));
+        assertEquals(3, webhookRows(partner));
+    }
+
+    @Test
+    void twentyConcurrentRegistrationsWithOneKeyCreateOneWebhook() throws Exception {
+        String partner = activePartner();
+        String key = UUID.randomUUID().toString();
+        String url = receiver.url("hook-" + UUID.randomUUID());
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<JsonPath>> answers = new ArrayList<>();
+            List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < 20; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    var r = createWithKey(partner, key, url, List.of("points.earned"))
+                            .extract();
+                    statuses.add(r.statusCode());
+                    return r.jsonPath();
+                }));
+            }
+            start.countDown();
+            Set<String> ids = new HashSet<>();
+            Set<String> secrets = new HashSet<>();
+            for (Future<JsonPath> f : answers) {
+                JsonPath a = f.get(60, TimeUnit.SECONDS);
+                ids.add(a.getString("webhookId"));
+                secrets.add(a.getString("secret"));
+            }
+            assertEquals(1, statuses.stream().filter(st -> st == 201).count(), statuses.toString());
+            assertEquals(19, statuses.stream().filter(st -> st == 200).count(), statuses.toString());
+            assertEquals(1, ids.size(), ids.toString());
+            assertEquals(1, secrets.size());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, webhookRows(partner));
     }
 
     @Test

@@ -40,11 +40,16 @@ public class WebhookRepository {
 
     // --- registration (the caller's session) ---
 
-    public Uni<Integer> insert(Webhook w, String secretEncrypted) {
+    /** A webhook created with an Idempotency-Key: the webhook, its request's hash and its (encrypted) secret. */
+    public record Keyed(Webhook webhook, String requestHash, String secretEncrypted) {}
+
+    public Uni<Integer> insert(Webhook w, String secretEncrypted, String idempotencyKey, String requestHash) {
         return Panache.getSession()
                 .chain(s -> s.createNativeQuery("INSERT INTO webhook (id, partner_id, url, events, secret_encrypted, "
-                                + "status, created_at, created_by) VALUES (:id, :partnerId, :url, :events, :secret, :status, "
-                                + ":createdAt, :createdBy)")
+                                + "status, created_at, created_by, idempotency_key, request_hash) VALUES (:id, :partnerId, "
+                                + ":url, :events, :secret, :status, :createdAt, :createdBy, :key, :hash)")
+                        .setParameter("key", idempotencyKey)
+                        .setParameter("hash", requestHash)
                         .setParameter("id", UUID.fromString(w.id()))
                         .setParameter("partnerId", w.partnerId())
                         .setParameter("url", w.url())
@@ -54,6 +59,21 @@ public class WebhookRepository {
                         .setParameter("createdAt", offset(w.createdAt()))
                         .setParameter("createdBy", w.createdBy())
                         .executeUpdate());
+    }
+
+    /** The partner's webhook created with this Idempotency-Key, or null. */
+    public Uni<Keyed> findByKey(String partnerId, String idempotencyKey) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery(
+                                "SELECT " + WEBHOOK_COLUMNS + ", request_hash, secret_encrypted FROM webhook "
+                                        + "WHERE partner_id = :partnerId AND idempotency_key = :key",
+                                Object[].class)
+                        .setParameter("partnerId", partnerId)
+                        .setParameter("key", idempotencyKey)
+                        .getResultList())
+                .map(rows -> rows.isEmpty()
+                        ? null
+                        : new Keyed(webhook(rows.get(0)), (String) rows.get(0)[10], (String) rows.get(0)[11]));
     }
 
     public Uni<Long> countOf(String partnerId) {

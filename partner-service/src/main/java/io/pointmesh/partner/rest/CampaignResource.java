@@ -7,6 +7,7 @@ import io.pointmesh.partner.Campaign;
 import io.pointmesh.partner.MileageProgram;
 import io.pointmesh.partner.service.CampaignService;
 import io.pointmesh.partner.service.CampaignService.CampaignCommand;
+import io.pointmesh.partner.service.Idempotency;
 import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
@@ -23,21 +24,28 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -114,6 +122,9 @@ public class CampaignResource {
     @Inject
     Caller caller;
 
+    @Context
+    HttpHeaders headers;
+
     @Inject
     CampaignService campaigns;
 
@@ -138,13 +149,44 @@ public class CampaignResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = CampaignView.class),
                             examples = @ExampleObject(name = "answer", value = ApiExamples.CAMPAIGN)))
+    @APIResponse(
+            responseCode = "200",
+            description = "A retry with the same Idempotency-Key and body: the campaign it created, as it is now "
+                    + "(header Idempotent-Replayed: true); nothing more is created",
+            headers =
+                    @Header(
+                            name = Idempotency.REPLAYED,
+                            description = "true: this answers an earlier request with the same key",
+                            schema = @Schema(type = SchemaType.STRING, enumeration = "true")),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CampaignView.class),
+                            examples = @ExampleObject(name = "replayed", value = ApiExamples.CAMPAIGN)))
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "403 network-funding other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 partner-not-active")
+                    "400 validation-failed; 403 network-funding other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 partner-not-active idempotency-key-reused")
     public Uni<RestResponse<CampaignView>> create(
-            @PathParam("partnerId") String partnerId, @Valid @NotNull CampaignRequest body) {
+            @PathParam("partnerId") String partnerId,
+            @Parameter(
+                            name = Idempotency.HEADER,
+                            in = ParameterIn.HEADER,
+                            description =
+                                    "Optional; 1 to 200 visible ASCII characters, unique per partner and request "
+                                            + "(a UUID): a retry with the same key and body answers the first campaign (200, "
+                                            + "Idempotent-Replayed: true), the same key with another body 409 idempotency-key-reused",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            minLength = 1,
+                                            maxLength = Idempotency.MAX_LENGTH))
+                    @HeaderParam(Idempotency.HEADER)
+                    String idempotencyKey,
+            @Valid @NotNull CampaignRequest body) {
         caller.requirePartnerOrOperator(partnerId);
+        // the raw header: an empty value is refused, not taken for an absent header
+        String key = Idempotency.key(headers.getRequestHeader(Idempotency.HEADER));
         CampaignCommand cmd = new CampaignCommand(
                 body.name(),
                 body.bonusKind(),
@@ -158,11 +200,15 @@ public class CampaignResource {
                 body.treatmentShare(),
                 body.fundedBy());
         return campaigns
-                .create(partnerId, cmd, caller.isOperator(), caller.actor())
-                .map(c -> RestResponse.ResponseBuilder.<CampaignView>created(
-                                URI.create("/partners/v1/partners/" + partnerId + "/campaigns/" + c.id))
-                        .entity(CampaignView.of(c))
-                        .build());
+                .create(partnerId, cmd, caller.isOperator(), caller.actor(), key)
+                .map(o -> o.replayed()
+                        ? RestResponse.ResponseBuilder.ok(CampaignView.of(o.value()))
+                                .header(Idempotency.REPLAYED, "true")
+                                .build()
+                        : RestResponse.ResponseBuilder.<CampaignView>created(
+                                        URI.create("/partners/v1/partners/" + partnerId + "/campaigns/" + o.value().id))
+                                .entity(CampaignView.of(o.value()))
+                                .build());
     }
 
     @GET

@@ -2,6 +2,7 @@ package io.pointmesh.partner.rest;
 
 import io.pointmesh.partner.Webhook;
 import io.pointmesh.partner.WebhookDelivery;
+import io.pointmesh.partner.service.Idempotency;
 import io.pointmesh.partner.service.WebhookService;
 import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.Problem;
@@ -20,20 +21,27 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -133,6 +141,9 @@ public class WebhookResource {
     @Inject
     Caller caller;
 
+    @Context
+    HttpHeaders headers;
+
     @Inject
     WebhookService webhooks;
 
@@ -148,6 +159,20 @@ public class WebhookResource {
                             schema = @Schema(implementation = WebhookWithSecret.class),
                             examples = @ExampleObject(name = "created", value = SECRET_EXAMPLE)))
     @APIResponse(
+            responseCode = "200",
+            description = "A retry with the same Idempotency-Key and body: the first answer again, with the secret "
+                    + "(the one that signs now), header Idempotent-Replayed: true; nothing more is registered",
+            headers =
+                    @Header(
+                            name = Idempotency.REPLAYED,
+                            description = "true: this answers an earlier request with the same key",
+                            schema = @Schema(type = SchemaType.STRING, enumeration = "true")),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = WebhookWithSecret.class),
+                            examples = @ExampleObject(name = "replayed", value = SECRET_EXAMPLE)))
+    @APIResponse(
             responseCode = "400",
             description = "Not an https:// URL, a host that resolves to an internal address, or an unknown event name",
             content =
@@ -157,20 +182,42 @@ public class WebhookResource {
                             examples = @ExampleObject(name = "http", value = BAD_URL_EXAMPLE)))
     @APIResponse(
             responseCode = "409",
-            description = "too-many-webhooks, partner-offboarded",
+            description =
+                    "too-many-webhooks, partner-offboarded, idempotency-key-reused (the key came with another body)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 validation-failed; 403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 too-many-webhooks partner-offboarded; 503 webhooks-not-configured")
+                    "400 validation-failed; 403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 too-many-webhooks partner-offboarded idempotency-key-reused; 503 webhooks-not-configured")
     public Uni<RestResponse<WebhookWithSecret>> create(
-            @PathParam("partnerId") String partnerId, @Valid @NotNull WebhookRequest body) {
+            @PathParam("partnerId") String partnerId,
+            @Parameter(
+                            name = Idempotency.HEADER,
+                            in = ParameterIn.HEADER,
+                            description = "Optional; 1 to 200 visible ASCII characters, unique per partner and request "
+                                    + "(a UUID): a retry with the same key and body answers the first registration "
+                                    + "with its secret (200, Idempotent-Replayed: true), the same key with another "
+                                    + "body 409 idempotency-key-reused",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            minLength = 1,
+                                            maxLength = Idempotency.MAX_LENGTH))
+                    @HeaderParam(Idempotency.HEADER)
+                    String idempotencyKey,
+            @Valid @NotNull WebhookRequest body) {
         caller.requirePartnerOrOperator(partnerId);
-        return webhooks.create(partnerId, body.url(), body.events(), caller.actor())
-                .map(s -> RestResponse.ResponseBuilder.<WebhookWithSecret>created(URI.create(
-                                BASE + partnerId + "/webhooks/" + s.webhook().id()))
-                        .entity(WebhookWithSecret.of(s))
-                        .build());
+        // the raw header: an empty value is refused, not taken for an absent header
+        String key = Idempotency.key(headers.getRequestHeader(Idempotency.HEADER));
+        return webhooks.create(partnerId, body.url(), body.events(), caller.actor(), key)
+                .map(o -> o.replayed()
+                        ? RestResponse.ResponseBuilder.ok(WebhookWithSecret.of(o.value()))
+                                .header(Idempotency.REPLAYED, "true")
+                                .build()
+                        : RestResponse.ResponseBuilder.<WebhookWithSecret>created(URI.create(BASE + partnerId
+                                        + "/webhooks/" + o.value().webhook().id()))
+                                .entity(WebhookWithSecret.of(o.value()))
+                                .build());
     }
 
     @GET

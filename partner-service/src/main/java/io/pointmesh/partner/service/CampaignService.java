@@ -15,6 +15,7 @@ import io.pointmesh.partner.repository.MileageProgramRepository;
 import io.pointmesh.partner.repository.PartnerRepository;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -55,8 +56,12 @@ public class CampaignService {
     @Inject
     Clock clock;
 
-    @WithTransaction
-    public Uni<Campaign> create(String partnerId, CampaignCommand cmd, boolean byOperator, String actor) {
+    /**
+     * Creates a campaign. With an idempotency key (already checked by {@link Idempotency#key}) a
+     * retry of the same request answers the campaign it created, and nothing more is created.
+     */
+    public Uni<Idempotency.Outcome<Campaign>> create(
+            String partnerId, CampaignCommand cmd, boolean byOperator, String actor, String idempotencyKey) {
         FundedBy fundedBy = cmd.fundedBy() == null ? FundedBy.PARTNER : cmd.fundedBy();
         if (fundedBy == FundedBy.NETWORK && !byOperator) {
             return Uni.createFrom()
@@ -89,6 +94,58 @@ public class CampaignService {
                             "a grade (" + Arrays.toString(Grade.values()) + ") or a segment ("
                                     + Arrays.toString(Segment.values()) + ") matching the target"));
         }
+        String requestHash = idempotencyKey == null
+                ? null
+                : Idempotency.hash(
+                        cmd.name().strip(),
+                        cmd.bonusKind(),
+                        cmd.bonusKind() == BonusKind.MULTIPLIER ? cmd.multiplier() : null,
+                        cmd.bonusKind() == BonusKind.FIXED ? cmd.fixedPoints() : null,
+                        cmd.startsAt(),
+                        cmd.endsAt(),
+                        target,
+                        targetValue,
+                        cmd.budgetPoints() == null ? 0L : cmd.budgetPoints(),
+                        cmd.treatmentShare() == null ? BigDecimal.ONE : cmd.treatmentShare(),
+                        fundedBy);
+        return Panache.withTransaction(
+                        () -> insert(partnerId, cmd, fundedBy, target, targetValue, actor, idempotencyKey, requestHash))
+                // a racing twin inserted first (only without the lock): its campaign is the answer
+                .onFailure(f -> idempotencyKey != null && Idempotency.lostRace(f, "campaign_idempotency_key"))
+                .recoverWithUni(() -> Panache.withTransaction(() ->
+                        insert(partnerId, cmd, fundedBy, target, targetValue, actor, idempotencyKey, requestHash)));
+    }
+
+    private Uni<Idempotency.Outcome<Campaign>> insert(
+            String partnerId,
+            CampaignCommand cmd,
+            FundedBy fundedBy,
+            CampaignTarget target,
+            String targetValue,
+            String actor,
+            String idempotencyKey,
+            String requestHash) {
+        Uni<Campaign> earlier = idempotencyKey == null
+                ? Uni.createFrom().nullItem()
+                : Idempotency.lock("campaign", partnerId, idempotencyKey)
+                        .chain(() -> Campaign.<Campaign>find(
+                                        "partnerId = ?1 and idempotencyKey = ?2", partnerId, idempotencyKey)
+                                .firstResult());
+        return earlier.chain(found -> found != null
+                ? Uni.createFrom().item(Idempotency.replay(found, found.requestHash, requestHash, "campaign"))
+                : newCampaign(partnerId, cmd, fundedBy, target, targetValue, actor, idempotencyKey, requestHash)
+                        .map(Idempotency.Outcome::created));
+    }
+
+    private Uni<Campaign> newCampaign(
+            String partnerId,
+            CampaignCommand cmd,
+            FundedBy fundedBy,
+            CampaignTarget target,
+            String targetValue,
+            String actor,
+            String idempotencyKey,
+            String requestHash) {
         return partners.findById(partnerId)
                 .onItem()
                 .ifNull()
@@ -115,6 +172,8 @@ public class CampaignService {
                     c.fundedBy = fundedBy;
                     c.createdBy = actor;
                     c.createdAt = clock.instant();
+                    c.idempotencyKey = idempotencyKey;
+                    c.requestHash = requestHash;
                     return c.<Campaign>persist()
                             .call(saved -> outbox.publish(new CampaignPublished(
                                     c.id,

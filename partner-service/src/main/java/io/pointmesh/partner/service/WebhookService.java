@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /** Partners' webhooks: registration, secrets, the delivery log, replay; and enqueuing events for them. */
@@ -62,15 +63,45 @@ public class WebhookService {
 
     /**
      * Registers a webhook. The URL's host is resolved off the event loop (a name lookup blocks) and
-     * must be public (SSRF); the secret is answered here and never again.
+     * must be public (SSRF); the secret is answered here and never again, but to a retry with the
+     * same Idempotency-Key and request (the client lost the first answer): it gets the first answer
+     * again, the secret decrypted from the row (the one that signs now, should it have been rotated
+     * since; docs/partners.md).
      */
-    public Uni<WithSecret> create(String partnerId, String url, List<String> events, String actor) {
+    public Uni<Idempotency.Outcome<WithSecret>> create(
+            String partnerId, String url, List<String> events, String actor, String idempotencyKey) {
         List<String> names = eventNames(events);
+        String requestHash;
         try {
-            WebhookUrlPolicy.parse(url);
+            requestHash = idempotencyKey == null
+                    ? null
+                    : Idempotency.hash(WebhookUrlPolicy.parse(url).toString(), String.join(",", new TreeSet<>(names)));
         } catch (WebhookUrlPolicy.Refused e) {
             return Uni.createFrom().failure(ProblemException.invalidField("url", e.getMessage()));
         }
+        // a retry is answered before the URL's host is resolved again (a lookup failing now must not refuse it)
+        Uni<Idempotency.Outcome<WithSecret>> earlier = idempotencyKey == null
+                ? Uni.createFrom().nullItem()
+                : Panache.withSession(() -> webhooks.findByKey(partnerId, idempotencyKey))
+                        .map(found -> found == null ? null : replay(found, requestHash));
+        return earlier.chain(replayed -> replayed != null
+                ? Uni.createFrom().item(replayed)
+                : register(partnerId, url, names, actor, idempotencyKey, requestHash)
+                        // a racing twin inserted first (only without the lock): its webhook is the answer
+                        .onFailure(f -> idempotencyKey != null && Idempotency.lostRace(f, "webhook_idempotency_key"))
+                        .recoverWithUni(() -> Panache.withSession(() -> webhooks.findByKey(partnerId, idempotencyKey))
+                                .map(found -> replay(found, requestHash))));
+    }
+
+    private Idempotency.Outcome<WithSecret> replay(WebhookRepository.Keyed found, String requestHash) {
+        Idempotency.Outcome<WebhookRepository.Keyed> same =
+                Idempotency.replay(found, found.requestHash(), requestHash, "webhook");
+        return Idempotency.Outcome.replay(new WithSecret(
+                same.value().webhook(), secrets.decrypt(same.value().secretEncrypted())));
+    }
+
+    private Uni<Idempotency.Outcome<WithSecret>> register(
+            String partnerId, String url, List<String> names, String actor, String idempotencyKey, String requestHash) {
         WebhookUrlPolicy policy = new WebhookUrlPolicy(config.allowHttpLoopback());
         return vertx.executeBlocking(Uni.createFrom().item(() -> {
                     try {
@@ -79,37 +110,53 @@ public class WebhookService {
                         throw ProblemException.invalidField("url", e.getMessage());
                     }
                 }))
-                .chain(checked -> Panache.withTransaction(() -> partners.findById(partnerId)
-                        .onItem()
-                        .ifNull()
-                        .failWith(() -> ProblemException.notFound("partner", partnerId))
-                        .chain(p -> {
-                            if (p.status == PartnerStatus.OFFBOARDED) {
-                                throw ProblemException.conflict(
-                                        "partner-offboarded", "an offboarded partner gets no webhooks");
-                            }
-                            return webhooks.countOf(partnerId);
-                        })
-                        .chain(n -> {
-                            if (n >= config.maxPerPartner()) {
-                                throw ProblemException.conflict(
-                                        "too-many-webhooks",
-                                        "a partner has at most " + config.maxPerPartner() + " webhooks");
-                            }
-                            String secret = WebhookSignature.newSecret();
-                            Webhook w = new Webhook(
-                                    UUID.randomUUID().toString(),
-                                    partnerId,
-                                    checked,
-                                    names,
-                                    Webhook.Status.ENABLED,
-                                    null,
-                                    null,
-                                    clock.instant(),
-                                    actor,
-                                    null);
-                            return webhooks.insert(w, secrets.encrypt(secret)).replaceWith(new WithSecret(w, secret));
-                        })));
+                .chain(checked -> Panache.withTransaction(() -> (idempotencyKey == null
+                                ? Uni.createFrom().<WebhookRepository.Keyed>nullItem()
+                                : Idempotency.lock("webhook", partnerId, idempotencyKey)
+                                        .chain(() -> webhooks.findByKey(partnerId, idempotencyKey)))
+                        .chain(found -> found != null
+                                ? Uni.createFrom().item(replay(found, requestHash))
+                                : insert(partnerId, checked, names, actor, idempotencyKey, requestHash)
+                                        .map(Idempotency.Outcome::created))));
+    }
+
+    private Uni<WithSecret> insert(
+            String partnerId,
+            String checked,
+            List<String> names,
+            String actor,
+            String idempotencyKey,
+            String requestHash) {
+        return partners.findById(partnerId)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("partner", partnerId))
+                .chain(p -> {
+                    if (p.status == PartnerStatus.OFFBOARDED) {
+                        throw ProblemException.conflict("partner-offboarded", "an offboarded partner gets no webhooks");
+                    }
+                    return webhooks.countOf(partnerId);
+                })
+                .chain(n -> {
+                    if (n >= config.maxPerPartner()) {
+                        throw ProblemException.conflict(
+                                "too-many-webhooks", "a partner has at most " + config.maxPerPartner() + " webhooks");
+                    }
+                    String secret = WebhookSignature.newSecret();
+                    Webhook w = new Webhook(
+                            UUID.randomUUID().toString(),
+                            partnerId,
+                            checked,
+                            names,
+                            Webhook.Status.ENABLED,
+                            null,
+                            null,
+                            clock.instant(),
+                            actor,
+                            null);
+                    return webhooks.insert(w, secrets.encrypt(secret), idempotencyKey, requestHash)
+                            .replaceWith(new WithSecret(w, secret));
+                });
     }
 
     @WithSession
