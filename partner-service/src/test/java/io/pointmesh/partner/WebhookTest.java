@@ -411,6 +411,45 @@ class WebhookTest {
         assertEquals(1, webhookRows(partner));
     }
 
+    /** Registrations sent at once cannot race past the limit of webhooks per partner (10). */
+    @Test
+    void registrationsSentAtOnceNeverPassTheLimit() throws Exception {
+        String partner = activePartner();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    statuses.add(given().auth()
+                            .oauth2(TestTokens.partner(partner))
+                            .contentType(ContentType.JSON)
+                            .body(Map.of(
+                                    "url",
+                                    receiver.url("hook-" + UUID.randomUUID()),
+                                    "events",
+                                    List.of("points.earned")))
+                            .post(webhooks(partner))
+                            .then()
+                            .extract()
+                            .statusCode());
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(10, statuses.stream().filter(st -> st == 201).count(), statuses.toString());
+        assertEquals(6, statuses.stream().filter(st -> st == 409).count(), statuses.toString());
+        assertEquals(10, webhookRows(partner));
+    }
+
     @Test
     void thePartnersSuspensionAndSettlementReachItsWebhook() {
         String partner = activePartner();

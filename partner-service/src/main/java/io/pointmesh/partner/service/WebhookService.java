@@ -127,7 +127,9 @@ public class WebhookService {
             String actor,
             String idempotencyKey,
             String requestHash) {
-        return partners.findById(partnerId)
+        // the partner's row, locked: registrations of one partner queue here, so the count below cannot be raced
+        // past the limit by registrations sent at once
+        return partners.findById(partnerId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .onItem()
                 .ifNull()
                 .failWith(() -> ProblemException.notFound("partner", partnerId))
