@@ -67,8 +67,20 @@ public final class WebhookUrlPolicy {
         return uri;
     }
 
+    /** A URL that passed, with the address it was checked at: the one to connect to (no second lookup). */
+    public record Checked(URI uri, InetAddress address) {}
+
     /** Checks the URL's form and where its host resolves to now; answers it parsed. */
     public URI check(String url) throws Refused {
+        return pin(url).uri();
+    }
+
+    /**
+     * Checks the URL as {@link #check} does and answers it with the address it resolved to, so that the caller
+     * connects to the very address that was checked: a name that resolves to a public address for the check and
+     * to an internal one a moment later (DNS rebinding) never reaches the internal one.
+     */
+    public Checked pin(String url) throws Refused {
         URI uri = parse(url);
         String host = uri.getHost();
         InetAddress[] addresses;
@@ -93,7 +105,10 @@ public final class WebhookUrlPolicy {
         if (uri.getScheme().equalsIgnoreCase("http") && !(allowLoopback && loopback)) {
             throw new Refused("https:// only (http:// is allowed for a loopback receiver in development)");
         }
-        return uri;
+        if (addresses.length == 0) {
+            throw new Refused("the host " + host + " does not resolve");
+        }
+        return new Checked(uri, addresses[0]);
     }
 
     /** Addresses inside someone's network: private, link-local (the metadata services), unspecified, multicast, CGNAT, ULA. */

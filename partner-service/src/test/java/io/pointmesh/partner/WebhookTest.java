@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointmesh.events.ledger.PointsEarned;
@@ -93,6 +94,30 @@ class WebhookTest {
                 .body(Map.of("url", url, "events", events))
                 .post(webhooks(partner))
                 .then();
+    }
+
+    /**
+     * DNS rebinding: a delivery connects to the address its URL was checked at, never to a second lookup. The
+     * host's name resolves (to the receiver) only in the check's resolver (TestWebhookResolver), so the
+     * receiver hears from pointmesh only if the connection uses the checked address.
+     */
+    @Test
+    void aDeliveryConnectsToTheAddressItsUrlWasCheckedAt() throws Exception {
+        String host = "receiver" + TestWebhookResolver.DOMAIN;
+        assertThrows(java.net.UnknownHostException.class, () -> java.net.InetAddress.getAllByName(host));
+        String partner = activePartner();
+        String path = "pinned-" + UUID.randomUUID();
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "url", receiver.url(path).replace("127.0.0.1", host), "events", List.of("partner.suspended")))
+                .post(webhooks(partner))
+                .then()
+                .statusCode(201);
+        PartnerLifecycleTest.transition(partner, "suspension", "pinned").statusCode(200);
+        Received suspended = receiver.await(path, 1).get(0);
+        assertEquals("partner.suspended", JsonPath.from(suspended.body()).getString("type"));
     }
 
     /** Registers a webhook to a fresh path of the receiver; answers {webhookId, secret, path}. */

@@ -9,14 +9,19 @@ import io.pointmesh.partner.repository.WebhookRepository;
 import io.pointmesh.partner.repository.WebhookRepository.Attempt;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,6 +38,11 @@ import org.jboss.logging.Logger;
  * transaction, then records each outcome. A 2xx is delivered; anything else, a redirect (never
  * followed), a timeout or a refused address is a failure, retried with exponential backoff and
  * jitter until the retry window ends; then the delivery is abandoned and the webhook disabled.
+ *
+ * <p>Each attempt connects to the address its URL was checked at just before ({@link WebhookUrlPolicy#pin}),
+ * never to a second lookup of the name: a partner's DNS cannot answer a public address to the check and an
+ * internal one to the connection (DNS rebinding). TLS still names and verifies the URL's host (SNI, the
+ * certificate's name).
  */
 @ApplicationScoped
 public class WebhookDispatcher {
@@ -54,15 +65,24 @@ public class WebhookDispatcher {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    WebhookUrlPolicy.Resolver resolver;
+
+    @Inject
+    Vertx vertx;
+
     private HttpClient http;
     private Map<String, Counter> outcomes;
 
     void onStart(@Observes StartupEvent start) {
-        http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(config.connectTimeout())
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        http = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setKeepAlive(false)
+                // the URL's host, not the pinned address, is what TLS names (SNI) and verifies the certificate for
+                .setForceSni(true)
+                .setVerifyHost(true)
+                .setMaxPoolSize(Math.max(8, config.batchSize())));
         // every outcome exists from the start, so dashboards and alerts see zeros, not "no data"
         outcomes = Map.of(
                 "delivered", counter("delivered"),
@@ -114,12 +134,12 @@ public class WebhookDispatcher {
     }
 
     private CompletableFuture<Void> attempt(Attempt a) {
-        WebhookUrlPolicy policy = new WebhookUrlPolicy(config.allowHttpLoopback());
-        URI uri;
+        WebhookUrlPolicy policy = new WebhookUrlPolicy(config.allowHttpLoopback(), resolver);
+        WebhookUrlPolicy.Checked target;
         String secret;
         try {
             // checked again now: the name may resolve to an internal address since registration
-            uri = policy.check(a.url());
+            target = policy.pin(a.url());
             secret = secrets.decrypt(a.secretEncrypted());
         } catch (WebhookUrlPolicy.Refused e) {
             failed(a, null, "refused: " + e.getMessage());
@@ -130,33 +150,59 @@ public class WebhookDispatcher {
         }
         long timestamp = clock.instant().getEpochSecond();
         String messageId = a.id().toString();
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(config.requestTimeout())
-                .header("content-type", "application/json")
-                .header("user-agent", "pointmesh-webhooks/1")
-                .header("webhook-id", messageId)
-                .header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", WebhookSignature.sign(secret, messageId, timestamp, a.body()))
-                .POST(HttpRequest.BodyPublishers.ofString(a.body(), StandardCharsets.UTF_8));
+        URI uri = target.uri();
+        boolean https = uri.getScheme().equalsIgnoreCase("https");
+        int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        RequestOptions request = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setServer(
+                        SocketAddress.inetSocketAddress(port, target.address().getHostAddress()))
+                .setHost(uri.getHost())
+                .setPort(port)
+                .setSsl(https)
+                .setURI(path)
+                .setFollowRedirects(false)
+                .setIdleTimeout(config.requestTimeout().toMillis())
+                .putHeader("content-type", "application/json")
+                .putHeader("user-agent", "pointmesh-webhooks/1")
+                .putHeader("webhook-id", messageId)
+                .putHeader("webhook-timestamp", Long.toString(timestamp))
+                .putHeader("webhook-signature", WebhookSignature.sign(secret, messageId, timestamp, a.body()));
         if (a.traceparent() != null) {
-            request.header("traceparent", a.traceparent());
+            request.putHeader("traceparent", a.traceparent());
         }
-        CompletableFuture<HttpResponse<Void>> call =
-                http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
-        // the whole attempt, body included, within the request timeout: on Java 17 HttpRequest.timeout stops at the
-        // headers, and a receiver that trickles its body would otherwise hold the dispatcher for ever
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        CompletableFuture<Integer> call = http.request(request)
+                .compose(r -> {
+                    sent.set(r);
+                    return r.send(Buffer.buffer(a.body()));
+                })
+                // the answer's body is read and dropped, so the attempt ends when the receiver has answered
+                .compose(response -> response.body().map(ignored -> response.statusCode()))
+                .toCompletionStage()
+                .toCompletableFuture();
+        // the whole attempt, body included, within the request timeout: a receiver that trickles its answer would
+        // otherwise hold the dispatcher for ever
+        // the outcome is recorded off the event loop (recording waits for the database)
         return call.orTimeout(config.requestTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .handle((response, error) -> {
-                    if (error != null) {
-                        call.cancel(true);
-                        failed(a, null, describe(error));
-                    } else if (response.statusCode() / 100 == 2) {
-                        delivered(a, response.statusCode());
-                    } else {
-                        failed(a, response.statusCode(), "HTTP " + response.statusCode());
-                    }
-                    return null;
-                });
+                .handleAsync(
+                        (status, error) -> {
+                            if (error != null) {
+                                HttpClientRequest r = sent.get();
+                                if (r != null) {
+                                    r.reset();
+                                }
+                                failed(a, null, describe(error));
+                            } else if (status / 100 == 2) {
+                                delivered(a, status);
+                            } else {
+                                failed(a, status, "HTTP " + status);
+                            }
+                            return null;
+                        },
+                        io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
     }
 
     private void delivered(Attempt a, int status) {

@@ -53,6 +53,9 @@ public class WebhookService {
     WebhookConfig config;
 
     @Inject
+    WebhookUrlPolicy.Resolver resolver;
+
+    @Inject
     ObjectMapper mapper;
 
     @Inject
@@ -102,7 +105,7 @@ public class WebhookService {
 
     private Uni<Idempotency.Outcome<WithSecret>> register(
             String partnerId, String url, List<String> names, String actor, String idempotencyKey, String requestHash) {
-        WebhookUrlPolicy policy = new WebhookUrlPolicy(config.allowHttpLoopback());
+        WebhookUrlPolicy policy = new WebhookUrlPolicy(config.allowHttpLoopback(), resolver);
         return vertx.executeBlocking(Uni.createFrom().item(() -> {
                     try {
                         return policy.check(url).toString();
