@@ -16,6 +16,8 @@ import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -87,7 +89,7 @@ public class AwardService {
             return transactions.run(c -> {
                 Optional<AwardRow> stored = awards.find(c, who.owner(), v.awardId);
                 if (stored.isPresent()) {
-                    return replay(who, stored.get(), v.hash);
+                    return replay(c, who, stored.get(), v.hash);
                 }
                 if (v.fundedBy == FundedBy.PARTNER) {
                     ParticipantCheck.requireActivePartner(v.partnerId, directory.partner(c, v.partnerId));
@@ -132,13 +134,14 @@ public class AwardService {
             });
         } catch (DuplicateRequest twin) {
             return transactions.run(
-                    c -> replay(who, awards.find(c, who.owner(), v.awardId).orElseThrow(), v.hash));
+                    c -> replay(c, who, awards.find(c, who.owner(), v.awardId).orElseThrow(), v.hash));
         }
     }
 
-    private Outcome<AwardStatus> replay(Requester who, AwardRow stored, String hash) throws java.sql.SQLException {
+    /** The stored award for a retry with the same body; 409 {@code idempotency-key-reused} for another body. */
+    private Outcome<AwardStatus> replay(Connection c, Requester who, AwardRow stored, String hash) throws SQLException {
         Postings.replay(stored, stored.requestHash(), hash, stored.awardId());
-        return transactions.run(c -> new Outcome<>(status(c, who, stored), true));
+        return new Outcome<>(status(c, who, stored), true);
     }
 
     /**
@@ -159,7 +162,7 @@ public class AwardService {
                 c, who, awards.find(c, owner, awardId).orElseThrow(() -> ProblemException.notFound("award", awardId))));
     }
 
-    private AwardStatus status(java.sql.Connection c, Requester who, AwardRow a) throws java.sql.SQLException {
+    private AwardStatus status(Connection c, Requester who, AwardRow a) throws SQLException {
         return new AwardStatus(a, who.isPartner() ? null : awards.skippedByReason(c, a.id()));
     }
 
