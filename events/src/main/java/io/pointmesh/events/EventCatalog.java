@@ -6,6 +6,7 @@ import io.pointmesh.events.analytics.SegmentChanged;
 import io.pointmesh.events.ledger.CampaignBudgetExhausted;
 import io.pointmesh.events.ledger.EarningReversed;
 import io.pointmesh.events.ledger.PointsAdjusted;
+import io.pointmesh.events.ledger.PointsAwarded;
 import io.pointmesh.events.ledger.PointsConverted;
 import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.PointsExpired;
@@ -77,6 +78,7 @@ public final class EventCatalog {
             def("ledger.campaign-budget-exhausted", 1, Topic.LEDGER, CampaignBudgetExhausted.class),
             def("ledger.earning-reversed", 1, Topic.LEDGER, EarningReversed.class),
             def("ledger.points-adjusted", 1, Topic.LEDGER, PointsAdjusted.class),
+            def("ledger.points-awarded", 1, Topic.LEDGER, PointsAwarded.class),
             def("ledger.points-converted", 1, Topic.LEDGER, PointsConverted.class),
             def("ledger.points-earned", 1, Topic.LEDGER, PointsEarned.class),
             def("ledger.points-expired", 1, Topic.LEDGER, PointsExpired.class),

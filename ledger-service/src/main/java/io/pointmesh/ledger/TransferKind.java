@@ -27,5 +27,7 @@ public enum TransferKind {
     /** member -> network breakage, when a member leaves */
     FORFEIT,
     /** member -> network promotion: a referral bonus taken back when the first purchase was refunded in full */
-    REFERRAL_REVERSAL
+    REFERRAL_REVERSAL,
+    /** partner issuance (partner-funded) or network promotion (network-funded) -> member: a bulk award */
+    AWARD
 }

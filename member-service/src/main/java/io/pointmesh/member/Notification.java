@@ -28,7 +28,8 @@ public class Notification extends PanacheEntityBase {
         PURCHASE_REFUNDED,
         REDEMPTION_CANCELLED,
         POINTS_ADJUSTED,
-        POINTS_EXPIRED
+        POINTS_EXPIRED,
+        POINTS_AWARDED
     }
 
     @Id

@@ -18,6 +18,7 @@ import io.pointmesh.events.analytics.GradeChanged;
 import io.pointmesh.events.analytics.GradeThresholdsPublished;
 import io.pointmesh.events.ledger.EarningReversed;
 import io.pointmesh.events.ledger.PointsAdjusted;
+import io.pointmesh.events.ledger.PointsAwarded;
 import io.pointmesh.events.ledger.PointsConverted;
 import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.PointsExpired;
@@ -27,6 +28,7 @@ import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.events.ledger.ReferralBonusReversed;
 import io.pointmesh.events.ledger.SpendingLocked;
+import io.pointmesh.events.partner.FundedBy;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestEvents;
@@ -163,7 +165,8 @@ class InboxAndGradesTest {
 
     /**
      * Every movement of a member's points reaches their inbox once, redelivered or not: a gift tells both the
-     * giver and the receiver; a refund tells of the debt it left; an adjustment gives the operator's reason.
+     * giver and the receiver; a refund tells of the debt it left; an adjustment gives the operator's reason; a bulk
+     * award, its reason.
      */
     @Test
     void everyMovementOfPointsReachesTheInboxOnce() {
@@ -178,6 +181,15 @@ class InboxAndGradesTest {
             TestEvents.redeliver(kafka, adjusted, publish(kafka, adjusted));
             publish(kafka, new PointsAdjusted(UUID.randomUUID().toString(), giver, -120, "duplicate earning", "ops-1"));
             publish(kafka, new PointsConverted(UUID.randomUUID().toString(), giver, "airline-1", 1000, 500));
+            PointsAwarded awarded = new PointsAwarded(
+                    "winter-thanks",
+                    giver,
+                    "partner-1",
+                    FundedBy.PARTNER,
+                    700,
+                    "thank you for a year with us",
+                    "CMP-1");
+            TestEvents.redeliver(kafka, awarded, publish(kafka, awarded));
             publish(
                     kafka,
                     new EarningReversed(
@@ -213,6 +225,7 @@ class InboxAndGradesTest {
                                         "POINTS_ADJUSTED",
                                         "POINTS_ADJUSTED",
                                         "POINTS_CONVERTED",
+                                        "POINTS_AWARDED",
                                         "REFERRAL_REVERSED")));
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> given().auth()
@@ -234,6 +247,9 @@ class InboxAndGradesTest {
                 .then();
         giverInbox.body("find { it.kind == 'GIFT_SENT' }.points", is(300));
         giverInbox.body(
+                "find { it.kind == 'POINTS_AWARDED' }.title", is("You were awarded 700 points"),
+                "find { it.kind == 'POINTS_AWARDED' }.body", is("thank you for a year with us"));
+        giverInbox.body(
                 "findAll { it.kind == 'POINTS_ADJUSTED' }.body",
                 hasItems("reason: goodwill after a lost card", "reason: duplicate earning"));
         giverInbox.body(
@@ -248,7 +264,7 @@ class InboxAndGradesTest {
                 "find { it.kind == 'PURCHASE_REFUNDED' }.body", org.hamcrest.Matchers.containsString("owes 40 points"));
         // each pushed once, the redelivered gift and adjustment included
         assertEquals(
-                5, pushed.sent.stream().filter(n -> n.memberId.equals(giver)).count());
+                6, pushed.sent.stream().filter(n -> n.memberId.equals(giver)).count());
         assertEquals(
                 5, pushed.sent.stream().filter(n -> n.memberId.equals(receiver)).count());
     }

@@ -14,10 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointmesh.events.ledger.EarningReversed;
+import io.pointmesh.events.ledger.PointsAwarded;
 import io.pointmesh.events.ledger.PointsConverted;
 import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
+import io.pointmesh.events.partner.FundedBy;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -325,6 +327,37 @@ class SettlementTest {
                             && r.value().contains("\"netAmount\":613"),
                     Duration.ofSeconds(10));
         }
+    }
+
+    /** A bulk award the partner funded is its issuance, each member's credit once; one the network funded is not. */
+    @Test
+    void aPartnerFundedAwardCountsAsThePartnersIssuanceOnce() {
+        String partner = PartnerLifecycleTest.register();
+        LocalDate first = MONTH.atDay(1);
+        try (KafkaTestClient kafka = kafka()) {
+            String member = UUID.randomUUID().toString();
+            PointsAwarded awarded =
+                    new PointsAwarded("winter-thanks", member, partner, FundedBy.PARTNER, 300, "thank you", "CMP-1");
+            TestEvents.redeliver(kafka, awarded, publishAt(kafka, awarded, at(3, 10)));
+            publishAt(
+                    kafka,
+                    new PointsAwarded(
+                            "winter-thanks",
+                            UUID.randomUUID().toString(),
+                            partner,
+                            FundedBy.PARTNER,
+                            300,
+                            "thank you",
+                            null),
+                    at(3, 10));
+            publishAt(
+                    kafka,
+                    new PointsAwarded("network-promo", member, null, FundedBy.NETWORK, 500, "network promotion", null),
+                    at(3, 11));
+            publishAt(kafka, earned(partner, member, 100, 0), at(4, 10));
+        }
+        awaitFacts(partner, first, MONTH.atEndOfMonth(), 3);
+        preview(partner, first, MONTH.atEndOfMonth()).body("pointsIssued", is(700), "networkFundedPoints", is(0));
     }
 
     @Test

@@ -86,6 +86,27 @@ public interface LedgerConfig {
     @WithDefault("500")
     int jobBatchSize();
 
+    /** Bulk awards (docs/ledger.md, "Bulk awards"). */
+    AwardsConfig awards();
+
+    interface AwardsConfig {
+        /** Members one worker transaction credits (each its own posting and event, one commit for all). */
+        @WithDefault("500")
+        int batchSize();
+
+        /** How often each instance's worker looks for awards to process ({@code off} disables it). */
+        @WithDefault("1s")
+        String interval();
+
+        /** The most points one award gives each member. */
+        @WithDefault("1000000")
+        long maxPoints();
+
+        /** The most member ids one request may list. */
+        @WithDefault("100000")
+        int maxMembers();
+    }
+
     /** Group commit of live earnings (see GroupCommit and docs/ledger.md, "Group commit"). */
     GroupCommitConfig groupCommit();
 

@@ -105,4 +105,16 @@ final class ApiExamples {
              "partnerId": "3f0e1a39-2a4d-43ca-9034-89982db3c085", "items": 1, "earned": 1, "replayed": 0, "rejected": 0,
              "results": [{"partnerTxId": "cdnow-1-0", "status": "EARNED",
                "earningId": "0193a231-dd11-7e22-8f33-4a44b55c6677", "points": 293}]}""";
+
+    static final String AWARD_REQUEST = """
+            {"awardId": "winter-thanks-2026", "points": 500, "reason": "thank you for a year with us",
+             "campaignRef": "CMP-2026-WINTER", "fundedBy": "PARTNER", "partnerId": "3f0e1a39-2a4d-43ca-9034-89982db3c085",
+             "audience": {"grade": "VIP", "asOf": "2026-11-26"}}""";
+
+    static final String AWARD = """
+            {"awardId": "winter-thanks-2026", "status": "RUNNING", "points": 500, "fundedBy": "PARTNER",
+             "partnerId": "3f0e1a39-2a4d-43ca-9034-89982db3c085", "reason": "thank you for a year with us",
+             "campaignRef": "CMP-2026-WINTER", "audience": "GRADE", "audienceValue": "VIP", "asOf": "2026-11-26",
+             "members": 12000, "credited": 4500, "skipped": 12, "pending": 7488, "pointsCredited": 2250000,
+             "createdAt": "2026-11-26T01:00:00Z", "finishedAt": null}""";
 }

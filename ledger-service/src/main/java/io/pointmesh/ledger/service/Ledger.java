@@ -43,7 +43,8 @@ import java.util.UUID;
  * <li>earning reversals: {@link EarningReversalPostings};</li>
  * <li>redemptions (hold, capture, void, lapse, reversal): {@link RedemptionPostings};</li>
  * <li>gifts, conversions and adjustments: {@link MemberOperationPostings};</li>
- * <li>expiry, expiry notices and a departing member's forfeit: {@link BreakagePostings}.</li>
+ * <li>expiry, expiry notices and a departing member's forfeit: {@link BreakagePostings};</li>
+ * <li>one member's credit of a bulk award: {@link AwardPostings}.</li>
  * </ul>
  */
 public class Ledger {
@@ -114,6 +115,29 @@ public class Ledger {
         }
     }
 
+    /**
+     * What a bulk award credits each member: {@code points} from the funding partner's issuance
+     * ({@code fundedBy} PARTNER) or the network's promotion account; {@code awardId} is the caller's.
+     */
+    public record AwardTerms(
+            String awardId,
+            long points,
+            String reason,
+            String campaignRef,
+            io.pointmesh.events.partner.FundedBy fundedBy,
+            String partnerId) {}
+
+    /** One member's outcome in a bulk award: credited by posting {@code postingId}, or skipped with why. */
+    public record AwardCredit(UUID postingId, String skipReason, Instant at) {
+        static AwardCredit skipped(String why) {
+            return new AwardCredit(null, why, null);
+        }
+
+        public boolean credited() {
+            return postingId != null;
+        }
+    }
+
     /** An operation's stored result and whether this request only replayed it. */
     public record Outcome<T>(T result, boolean replayed) {}
 
@@ -123,6 +147,7 @@ public class Ledger {
     private final RedemptionPostings redemptions;
     private final MemberOperationPostings memberOperations;
     private final BreakagePostings breakage;
+    private final AwardPostings awards;
 
     public Ledger(
             PostingRepository postings,
@@ -137,12 +162,18 @@ public class Ledger {
         this.earnings = new EarnPostings(context, referralBonuses);
         this.earningReversals = new EarningReversalPostings(context, referralBonuses);
         this.breakage = new BreakagePostings(context);
+        this.awards = new AwardPostings(context);
         this.redemptions = new RedemptionPostings(context, breakage);
         this.memberOperations = new MemberOperationPostings(context);
     }
 
     public Policy policy() {
         return context.policy();
+    }
+
+    /** The zone of the ledger's days (limits, expiry dates, an award's as-of date). */
+    public ZoneId zone() {
+        return context.policy().zone();
     }
 
     public Instant now() {
@@ -273,5 +304,15 @@ public class Ledger {
     /** Tells members about points expiring within the notice period, once per lot (a job). */
     public int noticeExpiring(Connection c, int limit) throws SQLException {
         return breakage.noticeExpiring(c, limit);
+    }
+
+    // ------------------------------------------------------------------ bulk awards
+
+    /**
+     * Credits one member of a bulk award (its own lot, AWARD transfer and event), on the batch's
+     * transaction; a member who left, is suspended or has no account is skipped with why.
+     */
+    public AwardCredit award(Connection c, String memberId, AwardTerms terms) throws SQLException {
+        return awards.award(c, memberId, terms);
     }
 }

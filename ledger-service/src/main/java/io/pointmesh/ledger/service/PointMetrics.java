@@ -6,6 +6,7 @@ import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventCodec;
 import io.pointmesh.events.ledger.EarningReversed;
 import io.pointmesh.events.ledger.PointsAdjusted;
+import io.pointmesh.events.ledger.PointsAwarded;
 import io.pointmesh.events.ledger.PointsConverted;
 import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.PointsExpired;
@@ -33,7 +34,8 @@ import org.jboss.logging.Logger;
  * The network's business metrics, counted from the events the ledger published (so a posting that
  * rolled back is never counted): {@code pointmesh_points_total{movement, partner_category}} with
  * movement earned, redeemed, reversed, redemption-reversed, expired, forfeited, gifted,
- * converted, referral-bonus, referral-bonus-reversed, adjusted-credit and adjusted-debit, and {@code pointmesh_holds_lapsed_total{partner_category}}.
+ * converted, referral-bonus, referral-bonus-reversed, awarded (bulk awards, by the funding partner's
+ * category, {@code none} when the network funds them), adjusted-credit and adjusted-debit, and {@code pointmesh_holds_lapsed_total{partner_category}}.
  *
  * <p>Labelled by the partner's category, never by partner or member: a member id in a metric label
  * would put personal data into every monitoring system, and one series per member would overwhelm
@@ -84,6 +86,8 @@ public class PointMetrics implements PublishedEventListener {
             points("referral-bonus", NONE).increment(b.memberPoints() + b.referrerPoints());
         } else if (event instanceof ReferralBonusReversed b) {
             points("referral-bonus-reversed", NONE).increment(b.memberPoints() + b.referrerPoints());
+        } else if (event instanceof PointsAwarded a) {
+            points("awarded", category(a.partnerId())).increment(a.points());
         } else if (event instanceof PointsAdjusted a) {
             points(a.points() < 0 ? "adjusted-debit" : "adjusted-credit", NONE).increment(Math.abs(a.points()));
         } else if (event instanceof RedemptionVoided v && v.reason() == VoidReason.LAPSED) {

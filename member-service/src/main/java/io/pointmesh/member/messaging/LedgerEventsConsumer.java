@@ -4,6 +4,7 @@ import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventEnvelope;
 import io.pointmesh.events.ledger.EarningReversed;
 import io.pointmesh.events.ledger.PointsAdjusted;
+import io.pointmesh.events.ledger.PointsAwarded;
 import io.pointmesh.events.ledger.PointsConverted;
 import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.PointsExpired;
@@ -192,6 +193,16 @@ public class LedgerEventsConsumer {
                     (a.points() > 0 ? "We added " + a.points() : "We took back " + -a.points()) + " points",
                     "reason: " + a.reason(),
                     Math.abs(a.points()),
+                    source);
+        }
+        if (data instanceof PointsAwarded a && a.points() > 0) {
+            return tell(
+                    added,
+                    a.memberId(),
+                    Kind.POINTS_AWARDED,
+                    "You were awarded " + a.points() + " points",
+                    a.reason(),
+                    a.points(),
                     source);
         }
         if (data instanceof PointsExpired x && x.points() > 0) {

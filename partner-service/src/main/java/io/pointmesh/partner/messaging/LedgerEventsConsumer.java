@@ -3,10 +3,12 @@ package io.pointmesh.partner.messaging;
 import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventEnvelope;
 import io.pointmesh.events.ledger.EarningReversed;
+import io.pointmesh.events.ledger.PointsAwarded;
 import io.pointmesh.events.ledger.PointsConverted;
 import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
+import io.pointmesh.events.partner.FundedBy;
 import io.pointmesh.partner.SettlementFact;
 import io.pointmesh.partner.service.SettlementService;
 import io.pointmesh.partner.service.WebhookService;
@@ -83,6 +85,22 @@ public class LedgerEventsConsumer {
         } else if (data instanceof RedemptionReversed r && r.points() > 0) {
             return new SettlementFact(
                     "redemption-reversal:" + r.reversalId(), r.partnerId(), event.time(), 0, 0, 0, 0, 0, r.points(), 0);
+        } else if (data instanceof PointsAwarded a
+                && a.points() > 0
+                && a.fundedBy() == FundedBy.PARTNER
+                && a.partnerId() != null) {
+            // a partner-funded bulk award is the partner's issuance, one fact per member credited
+            return new SettlementFact(
+                    "award:" + a.partnerId() + ":" + a.awardId() + ":" + a.memberId(),
+                    a.partnerId(),
+                    event.time(),
+                    a.points(),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0);
         } else if (data instanceof PointsConverted c && c.points() > 0) {
             return new SettlementFact(
                     "conversion:" + c.conversionId(), c.mileagePartnerId(), event.time(), 0, 0, 0, 0, 0, 0, c.points());

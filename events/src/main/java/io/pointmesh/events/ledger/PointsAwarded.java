@@ -1,0 +1,27 @@
+package io.pointmesh.events.ledger;
+
+import io.pointmesh.events.partner.FundedBy;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * One member's credit of a bulk award ({@code POST /ledger/v1/awards}): {@code points} from the
+ * funding partner's issuance ({@code fundedBy} PARTNER, {@code partnerId} the funder) or from the
+ * network's promotion account ({@code fundedBy} NETWORK, {@code partnerId} null). One event per
+ * member and award, in the transaction of the member's posting.
+ */
+@RegisterForReflection
+public record PointsAwarded(
+        String awardId,
+        String memberId,
+        String partnerId,
+        FundedBy fundedBy,
+        long points,
+        String reason,
+        String campaignRef)
+        implements LedgerEvent {
+
+    @Override
+    public String aggregateId() {
+        return memberId;
+    }
+}
