@@ -24,9 +24,11 @@
   const badge = s => h("span", { class: "status " + s }, s);
   const when = t => t ? new Date(t).toLocaleString() : "";
   const num = n => n == null ? "" : Number(n).toLocaleString();
-  // a page answered late never replaces the one the person has moved on to (route() counts navigations)
-  let navigation = 0, rendering = 0;
-  const show = (...nodes) => { if (rendering === navigation) main.replaceChildren(...nodes); };
+  const show = (...nodes) => main.replaceChildren(...nodes);
+  // a page answered late never replaces the one the person has moved on to: route() counts navigations, and a
+  // view that waited for the API shows its page only if no navigation came since it started
+  let navigation = 0;
+  const showFor = (mine, ...nodes) => { if (mine === navigation) main.replaceChildren(...nodes); };
   const problemText = e => e instanceof SignIn.ApiError
     ? `${e.message}${e.problem.code ? ` (${e.problem.code})` : ""}` : String(e.message || e);
 
@@ -75,7 +77,7 @@
   async function route() {
     if (!location.hash || location.hash === "#/") history.replaceState(null, "", sections[0][0]);
     const hash = location.hash;
-    rendering = ++navigation;
+    const mine = ++navigation;
     for (const a of document.querySelectorAll("nav a")) {
       a.toggleAttribute("aria-current", hash.startsWith(a.getAttribute("href")));
       if (a.hasAttribute("aria-current")) a.setAttribute("aria-current", "page");
@@ -84,7 +86,7 @@
       const m = hash.match(pattern);
       if (m) {
         show(status("Loading…"));
-        try { await view(...m.slice(1)); } catch (e) { show(status(problemText(e), true)); }
+        try { await view(...m.slice(1)); } catch (e) { showFor(mine, status(problemText(e), true)); }
         return;
       }
     }
@@ -316,11 +318,12 @@
     ["settlements", "Settlements"], ["webhooks", "Webhooks"], ["history", "History"], ["mileage", "Mileage program", true]];
 
   async function partnerPage(id, tab) {
+    const mine = navigation;
     const partner = await api("partner", P(id));
     const tabs = h("nav", { class: "tabs", "aria-label": "Partner" }, TABS.filter(t => operator || !t[2]).map(([key, label]) =>
       h("a", { href: `#/partners/${encodeURIComponent(id)}/${key}`, "aria-current": key === tab ? "page" : null }, label)));
     const body = h("div", { id: "tab-" + tab });
-    show(h("h2", { id: "partner-name" }, partner.legalName, " ", badge(partner.status)), tabs, body);
+    showFor(mine, h("h2", { id: "partner-name" }, partner.legalName, " ", badge(partner.status)), tabs, body);
     const view = { overview, stores, rules, campaigns, settlements, webhooks, history: auditTrail, mileage }[tab];
     if (!view) throw new Error("No such tab.");
     await view(partner, body);
@@ -590,12 +593,13 @@
   async function memberPage(id) {
     if (!operator) throw new Error("Member support is for the network's operators.");
     const M = `/members/v1/members/${encodeURIComponent(id)}`;
+    const mine = navigation;
     const [member, balance] = await Promise.all([api("member", M), api("ledger", `/ledger/v1/accounts/${encodeURIComponent(id)}/balance`)]);
     const entries = h("div", { id: "entries" });
     const audit = h("div", { id: "member-audit" });
     const reload = () => memberPage(id);
     let adjustmentKey = crypto.randomUUID();   // one adjustment per key: a retry after a lost answer is not a second one
-    show(h("h2", {}, member.name || id, " ", badge(member.status)),
+    showFor(mine, h("h2", {}, member.name || id, " ", badge(member.status)),
       h("section", { class: "card" }, facts([["Member id", id], ["Mobile", member.mobileNumber], ["E-mail", member.email],
         ["Grade", member.grade], ["Joined", when(member.joinedAt)],
         ["Cards", (member.cards || []).map(c => `${c.cardNumber} (${c.status})`).join(", ")]])),
