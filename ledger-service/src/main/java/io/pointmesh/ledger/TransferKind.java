@@ -27,5 +27,9 @@ public enum TransferKind {
     /** member -> network breakage, when a member leaves */
     FORFEIT,
     /** member -> network promotion: a referral bonus taken back when the first purchase was refunded in full */
-    REFERRAL_REVERSAL
+    REFERRAL_REVERSAL,
+    /** member -> partner redemption (a partner's reward) or network rewards: a reward order (docs/rewards.md) */
+    REWARD_ORDER,
+    /** partner redemption or network rewards -> member: a cancelled or failed reward order */
+    REWARD_ORDER_REVERSAL
 }

@@ -10,6 +10,9 @@ import io.pointmesh.ledger.repository.OperationRepository.RedemptionRow;
 import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
 import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.ledger.repository.ReferralRepository;
+import io.pointmesh.ledger.repository.RewardRepository;
+import io.pointmesh.ledger.repository.RewardRepository.OrderRow;
+import io.pointmesh.ledger.repository.RewardRepository.RewardRow;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,7 +46,8 @@ import java.util.UUID;
  * <li>earning reversals: {@link EarningReversalPostings};</li>
  * <li>redemptions (hold, capture, void, lapse, reversal): {@link RedemptionPostings};</li>
  * <li>gifts, conversions and adjustments: {@link MemberOperationPostings};</li>
- * <li>expiry, expiry notices and a departing member's forfeit: {@link BreakagePostings}.</li>
+ * <li>expiry, expiry notices and a departing member's forfeit: {@link BreakagePostings};</li>
+ * <li>reward orders (order, cancellation, fulfilment or failure): {@link RewardPostings}.</li>
  * </ul>
  */
 public class Ledger {
@@ -123,6 +127,7 @@ public class Ledger {
     private final RedemptionPostings redemptions;
     private final MemberOperationPostings memberOperations;
     private final BreakagePostings breakage;
+    private final RewardPostings rewardOrders;
 
     public Ledger(
             PostingRepository postings,
@@ -139,6 +144,7 @@ public class Ledger {
         this.breakage = new BreakagePostings(context);
         this.redemptions = new RedemptionPostings(context, breakage);
         this.memberOperations = new MemberOperationPostings(context);
+        this.rewardOrders = new RewardPostings(context, new RewardRepository(), breakage);
     }
 
     public Policy policy() {
@@ -273,5 +279,30 @@ public class Ledger {
     /** Tells members about points expiring within the notice period, once per lot (a job). */
     public int noticeExpiring(Connection c, int limit) throws SQLException {
         return breakage.noticeExpiring(c, limit);
+    }
+
+    // ------------------------------------------------------------------ reward orders (docs/rewards.md)
+
+    public Optional<Outcome<OrderRow>> replayRewardOrder(Connection c, String memberId, String key, String requestHash)
+            throws SQLException {
+        return rewardOrders.replayOrder(c, memberId, key, requestHash);
+    }
+
+    /** Takes the reward's price and a unit of its stock (a coupon's code) in the caller's transaction: 409 out-of-stock. */
+    public Outcome<OrderRow> orderReward(
+            Connection c, String memberId, RewardRow reward, String key, String requestHash, String shippingAddress)
+            throws SQLException {
+        return rewardOrders.order(c, memberId, reward, key, requestHash, shippingAddress);
+    }
+
+    /** The member cancels an order not yet fulfilled: points back with their expiry, stock back. */
+    public Outcome<OrderRow> cancelRewardOrder(Connection c, String memberId, UUID orderId) throws SQLException {
+        return rewardOrders.cancel(c, memberId, orderId);
+    }
+
+    /** FULFILLED or FAILED (points back), by the reward's partner or an operator ({@code partnerId} null). */
+    public Outcome<OrderRow> decideRewardOrder(
+            Connection c, String partnerId, UUID orderId, String outcome, String reason) throws SQLException {
+        return rewardOrders.decide(c, partnerId, orderId, outcome, reason);
     }
 }
