@@ -28,7 +28,11 @@ public class Notification extends PanacheEntityBase {
         PURCHASE_REFUNDED,
         REDEMPTION_CANCELLED,
         POINTS_ADJUSTED,
-        POINTS_EXPIRED
+        POINTS_EXPIRED,
+        REWARD_ORDERED,
+        REWARD_ORDER_CANCELLED,
+        REWARD_ORDER_FULFILLED,
+        REWARD_ORDER_FAILED
     }
 
     @Id
