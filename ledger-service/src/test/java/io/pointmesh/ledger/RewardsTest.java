@@ -357,6 +357,14 @@ class RewardsTest {
         uploadCodes(another, reward, "A1\n").statusCode(404);
         given().auth()
                 .oauth2(TestTokens.partnerStaff(partner))
+                .contentType("application/json")
+                .body("{}")
+                .post("/ledger/v1/rewards/" + reward + "/codes")
+                .then()
+                .statusCode(403)
+                .body("code", is("read-only-credentials"));
+        given().auth()
+                .oauth2(TestTokens.partnerStaff(partner))
                 .get("/ledger/v1/rewards")
                 .then()
                 .statusCode(200)
