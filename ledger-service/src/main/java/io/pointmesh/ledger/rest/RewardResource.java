@@ -89,7 +89,7 @@ public class RewardResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = Views.MemberRewardsView.class)))
+                            schema = @Schema(implementation = Views.RewardListView.class)))
     @Extension(name = ProblemResponses.EXTENSION, value = "422 unknown-member member-not-active")
     public Response listRewards(
             @Parameter(description = "a member's list: only what they can afford (default true)")
@@ -98,7 +98,7 @@ public class RewardResource {
                     boolean affordable) {
         if (!caller.isOperator() && !caller.isPartner() && identity.hasRole(Roles.MEMBER)) {
             var catalogue = rewards.forMember(caller.subject(), affordable);
-            return Response.ok(new Views.MemberRewardsView(
+            return Response.ok(new Views.RewardListView(
                             catalogue.available(),
                             catalogue.rewards().stream()
                                     .map(r -> Views.RewardView.of(r, r.pricePoints() <= catalogue.available()))
@@ -107,6 +107,7 @@ public class RewardResource {
         }
         var rows = rewards.catalogue(caller.isOperator() ? null : caller.partnerId());
         return Response.ok(new Views.RewardListView(
+                        null,
                         rows.stream().map(r -> Views.RewardView.of(r, null)).toList()))
                 .build();
     }

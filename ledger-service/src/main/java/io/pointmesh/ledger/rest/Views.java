@@ -167,12 +167,9 @@ public final class Views {
         }
     }
 
-    /** The rewards a member may order now, and the points they have available. */
+    /** A list of rewards; {@code available}: a member's available points (null in a partner's or an operator's list). */
     @RegisterForReflection
-    public record MemberRewardsView(long available, List<RewardView> rewards) {}
-
-    @RegisterForReflection
-    public record RewardListView(List<RewardView> rewards) {}
+    public record RewardListView(Long available, List<RewardView> rewards) {}
 
     /**
      * A reward order. {@code couponCode} is filled only in the member's own answers (the member's
