@@ -182,7 +182,9 @@ class SettlementE2ETest {
                     new String[] {"networkFundedReversed", "networkFundedReversed"},
                     new String[] {"pointsRedeemed", "pointsRedeemed"},
                     new String[] {"pointsRedeemedReversed", "pointsRedemptionReversed"},
-                    new String[] {"pointsConverted", "pointsConverted"})) {
+                    new String[] {"pointsConverted", "pointsConverted"},
+                    new String[] {"pointsRedeemedRewards", "pointsRedeemedRewards"},
+                    new String[] {"pointsRedeemedRewardsReversed", "pointsRedeemedRewardsReversed"})) {
                 assertEquals(
                         number(totals, pair[1]),
                         number(statement, pair[0]),

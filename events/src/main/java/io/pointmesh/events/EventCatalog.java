@@ -19,6 +19,10 @@ import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.events.ledger.RedemptionVoided;
 import io.pointmesh.events.ledger.ReferralBonusPaid;
 import io.pointmesh.events.ledger.ReferralBonusReversed;
+import io.pointmesh.events.ledger.RewardOrderCancelled;
+import io.pointmesh.events.ledger.RewardOrderFailed;
+import io.pointmesh.events.ledger.RewardOrderFulfilled;
+import io.pointmesh.events.ledger.RewardOrdered;
 import io.pointmesh.events.ledger.SpendingLocked;
 import io.pointmesh.events.member.CardIssued;
 import io.pointmesh.events.member.CardReplaced;
@@ -91,6 +95,10 @@ public final class EventCatalog {
             def("ledger.redemption-voided", 1, Topic.LEDGER, RedemptionVoided.class),
             def("ledger.referral-bonus-paid", 1, Topic.LEDGER, ReferralBonusPaid.class),
             def("ledger.referral-bonus-reversed", 1, Topic.LEDGER, ReferralBonusReversed.class),
+            def("ledger.reward-order-cancelled", 1, Topic.LEDGER, RewardOrderCancelled.class),
+            def("ledger.reward-order-failed", 1, Topic.LEDGER, RewardOrderFailed.class),
+            def("ledger.reward-order-fulfilled", 1, Topic.LEDGER, RewardOrderFulfilled.class),
+            def("ledger.reward-ordered", 1, Topic.LEDGER, RewardOrdered.class),
             def("ledger.spending-locked", 1, Topic.LEDGER, SpendingLocked.class),
             def("analytics.grade-changed", 1, Topic.ANALYTICS, GradeChanged.class),
             def("analytics.grade-thresholds-published", 1, Topic.ANALYTICS, GradeThresholdsPublished.class),

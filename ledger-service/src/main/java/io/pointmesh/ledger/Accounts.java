@@ -3,7 +3,8 @@ package io.pointmesh.ledger;
 /**
  * The ledger's account names. One account per member; per partner an issuance account (points
  * the partner funded, so its balance is minus what it issued) and a redemption account (points
- * spent at the partner); and the network's breakage, promotion, conversion and adjustment accounts.
+ * spent at the partner); and the network's breakage, promotion,
+ * conversion, adjustment and rewards accounts.
  */
 public final class Accounts {
 
@@ -11,6 +12,8 @@ public final class Accounts {
     public static final String PROMOTION = "network:promotion";
     public static final String CONVERSION = "network:conversion";
     public static final String ADJUSTMENT = "network:adjustment";
+    /** Points members spent on the network's own rewards (a partner's reward pays its redemption account). */
+    public static final String REWARDS = "network:rewards";
     /** Partner and network accounts are split into this many rows (see account_shard). */
     public static final int SHARDS = 16;
 

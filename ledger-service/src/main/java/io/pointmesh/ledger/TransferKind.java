@@ -29,5 +29,9 @@ public enum TransferKind {
     /** member -> network promotion: a referral bonus taken back when the first purchase was refunded in full */
     REFERRAL_REVERSAL,
     /** partner issuance (partner-funded) or network promotion (network-funded) -> member: a bulk award */
-    AWARD
+    AWARD,
+    /** member -> partner redemption (a partner's reward) or network rewards: a reward order (docs/rewards.md) */
+    REWARD_ORDER,
+    /** partner redemption or network rewards -> member: a cancelled or failed reward order */
+    REWARD_ORDER_REVERSAL
 }

@@ -95,6 +95,27 @@ final class LedgerFixture {
         return id;
     }
 
+    /** {@code n} members with cards, published together (one Kafka client) and awaited together. */
+    static java.util.List<String> members(int n) {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try (KafkaTestClient kafka = kafka()) {
+            for (int i = 0; i < n; i++) {
+                String id = UUID.randomUUID().toString();
+                ids.add(id);
+                publish(kafka, new MemberJoined(id, card(id), "R" + id.substring(0, 6), null, 1990, "F", "Seoul"));
+            }
+        }
+        for (String id : ids) {
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> given().auth()
+                            .oauth2(TestTokens.operator())
+                            .get("/ledger/v1/accounts/" + id + "/balance")
+                            .then()
+                            .statusCode(200));
+        }
+        return ids;
+    }
+
     static String card(String memberId) {
         return "card-" + memberId;
     }

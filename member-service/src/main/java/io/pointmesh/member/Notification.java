@@ -29,7 +29,11 @@ public class Notification extends PanacheEntityBase {
         REDEMPTION_CANCELLED,
         POINTS_ADJUSTED,
         POINTS_EXPIRED,
-        POINTS_AWARDED
+        POINTS_AWARDED,
+        REWARD_ORDERED,
+        REWARD_ORDER_CANCELLED,
+        REWARD_ORDER_FULFILLED,
+        REWARD_ORDER_FAILED
     }
 
     @Id

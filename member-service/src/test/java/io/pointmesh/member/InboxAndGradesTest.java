@@ -27,6 +27,10 @@ import io.pointmesh.events.ledger.PointsGifted;
 import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.events.ledger.ReferralBonusReversed;
+import io.pointmesh.events.ledger.RewardOrderCancelled;
+import io.pointmesh.events.ledger.RewardOrderFailed;
+import io.pointmesh.events.ledger.RewardOrderFulfilled;
+import io.pointmesh.events.ledger.RewardOrdered;
 import io.pointmesh.events.ledger.SpendingLocked;
 import io.pointmesh.events.partner.FundedBy;
 import io.pointmesh.testing.KafkaTestClient;
@@ -207,6 +211,14 @@ class InboxAndGradesTest {
                     new RedemptionReversed(
                             UUID.randomUUID().toString(), UUID.randomUUID().toString(), receiver, "partner-1", 70));
             publish(kafka, new PointsExpired(receiver, 25, now));
+            String order = UUID.randomUUID().toString();
+            String reward = UUID.randomUUID().toString();
+            RewardOrdered ordered =
+                    new RewardOrdered(order, reward, giver, "partner-1", "Cinema ticket", "COUPON_CODE", 400);
+            TestEvents.redeliver(kafka, ordered, publish(kafka, ordered));
+            publish(kafka, new RewardOrderFulfilled(order, reward, giver, "partner-1", 400));
+            publish(kafka, new RewardOrderFailed(order, reward, giver, "partner-1", 400, "the code was refused"));
+            publish(kafka, new RewardOrderCancelled(UUID.randomUUID().toString(), reward, receiver, null, 90));
             publish(
                     kafka,
                     new ReferralBonusReversed(
@@ -226,7 +238,10 @@ class InboxAndGradesTest {
                                         "POINTS_ADJUSTED",
                                         "POINTS_CONVERTED",
                                         "POINTS_AWARDED",
-                                        "REFERRAL_REVERSED")));
+                                        "REFERRAL_REVERSED",
+                                        "REWARD_ORDERED",
+                                        "REWARD_ORDER_FULFILLED",
+                                        "REWARD_ORDER_FAILED")));
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> given().auth()
                         .oauth2(TestTokens.member(receiver))
@@ -240,7 +255,8 @@ class InboxAndGradesTest {
                                         "PURCHASE_REFUNDED",
                                         "REDEMPTION_CANCELLED",
                                         "POINTS_EXPIRED",
-                                        "REFERRAL_REVERSED")));
+                                        "REFERRAL_REVERSED",
+                                        "REWARD_ORDER_CANCELLED")));
         var giverInbox = given().auth()
                 .oauth2(TestTokens.member(giver))
                 .get(inbox(giver))
@@ -263,10 +279,15 @@ class InboxAndGradesTest {
         receiverInbox.body(
                 "find { it.kind == 'PURCHASE_REFUNDED' }.body", org.hamcrest.Matchers.containsString("owes 40 points"));
         // each pushed once, the redelivered gift and adjustment included
+        giverInbox.body("find { it.kind == 'REWARD_ORDERED' }.title", is("You ordered Cinema ticket"));
+        giverInbox.body(
+                "find { it.kind == 'REWARD_ORDER_FAILED' }.body",
+                org.hamcrest.Matchers.containsString("the code was refused"));
+        // each pushed once, the redelivered gift, adjustment and order included
         assertEquals(
-                6, pushed.sent.stream().filter(n -> n.memberId.equals(giver)).count());
+                9, pushed.sent.stream().filter(n -> n.memberId.equals(giver)).count());
         assertEquals(
-                5, pushed.sent.stream().filter(n -> n.memberId.equals(receiver)).count());
+                6, pushed.sent.stream().filter(n -> n.memberId.equals(receiver)).count());
     }
 
     @Test

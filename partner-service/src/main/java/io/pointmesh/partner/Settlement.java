@@ -33,16 +33,48 @@ public final class Settlement {
             long pointsRedeemedReversed,
             long pointsConverted,
             long facts,
-            long lateFacts) {
+            long lateFacts,
+            long pointsRedeemedRewards,
+            long pointsRedeemedRewardsReversed) {
 
         public static final Totals NONE = new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        /** Totals without reward orders. */
+        public Totals(
+                long pointsIssued,
+                long pointsIssuedReversed,
+                long networkFundedPoints,
+                long networkFundedReversed,
+                long pointsRedeemed,
+                long pointsRedeemedReversed,
+                long pointsConverted,
+                long facts,
+                long lateFacts) {
+            this(
+                    pointsIssued,
+                    pointsIssuedReversed,
+                    networkFundedPoints,
+                    networkFundedReversed,
+                    pointsRedeemed,
+                    pointsRedeemedReversed,
+                    pointsConverted,
+                    facts,
+                    lateFacts,
+                    0,
+                    0);
+        }
 
         public long netIssued() {
             return pointsIssued - pointsIssuedReversed;
         }
 
         public long netReimbursed() {
-            return pointsRedeemed - pointsRedeemedReversed + pointsConverted;
+            // points spent on the partner's rewards are reimbursed like any redemption (docs/rewards.md)
+            return pointsRedeemed
+                    - pointsRedeemedReversed
+                    + pointsConverted
+                    + pointsRedeemedRewards
+                    - pointsRedeemedRewardsReversed;
         }
     }
 

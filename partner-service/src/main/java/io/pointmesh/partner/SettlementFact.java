@@ -13,4 +13,34 @@ public record SettlementFact(
         long networkFundedReversed,
         long pointsRedeemed,
         long pointsRedeemedReversed,
-        long pointsConverted) {}
+        long pointsConverted,
+        long pointsRedeemedRewards,
+        long pointsRedeemedRewardsReversed) {
+
+    /** A fact that is not about a reward order. */
+    public SettlementFact(
+            String key,
+            String partnerId,
+            Instant postedAt,
+            long pointsIssued,
+            long pointsIssuedReversed,
+            long networkFunded,
+            long networkFundedReversed,
+            long pointsRedeemed,
+            long pointsRedeemedReversed,
+            long pointsConverted) {
+        this(
+                key,
+                partnerId,
+                postedAt,
+                pointsIssued,
+                pointsIssuedReversed,
+                networkFunded,
+                networkFundedReversed,
+                pointsRedeemed,
+                pointsRedeemedReversed,
+                pointsConverted,
+                0,
+                0);
+    }
+}

@@ -20,6 +20,9 @@ import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.events.partner.FundedBy;
+import io.pointmesh.events.ledger.RewardOrderCancelled;
+import io.pointmesh.events.ledger.RewardOrderFulfilled;
+import io.pointmesh.events.ledger.RewardOrdered;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -358,6 +361,77 @@ class SettlementTest {
         }
         awaitFacts(partner, first, MONTH.atEndOfMonth(), 3);
         preview(partner, first, MONTH.atEndOfMonth()).body("pointsIssued", is(700), "networkFundedPoints", is(0));
+    }
+
+    /**
+     * Points members spent on the partner's rewards are reimbursed like redemptions, on their own
+     * line; a cancelled or failed order's refund takes them back; network rewards are nobody's.
+     */
+    @Test
+    void rewardOrdersAreReimbursedOnTheirOwnLine() {
+        String partner = PartnerLifecycleTest.register();
+        String member = UUID.randomUUID().toString();
+        String reward = UUID.randomUUID().toString();
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        String c = UUID.randomUUID().toString();
+        try (KafkaTestClient kafka = kafka()) {
+            RewardOrdered first = new RewardOrdered(a, reward, member, partner, "Mug", "SHIPPING", 600);
+            TestEvents.redeliver(kafka, first, publishAt(kafka, first, at(2, 10)));
+            publishAt(kafka, new RewardOrdered(b, reward, member, partner, "Mug", "SHIPPING", 200), at(3, 10));
+            publishAt(kafka, new RewardOrderCancelled(b, reward, member, partner, 200), at(4, 10));
+            publishAt(kafka, new RewardOrdered(c, reward, member, partner, "Code", "COUPON_CODE", 300), at(5, 10));
+            publishAt(kafka, new RewardOrderFulfilled(c, reward, member, partner, 300), at(5, 10));
+            publishAt(
+                    kafka,
+                    new RedemptionCaptured(UUID.randomUUID().toString(), member, partner, "S1", 100, 0),
+                    at(7, 9));
+            // a network reward: no partner settles it
+            publishAt(
+                    kafka,
+                    new RewardOrdered(UUID.randomUUID().toString(), reward, member, null, "Tote", "SHIPPING", 999),
+                    at(8, 9));
+        }
+        LocalDate first = MONTH.atDay(1);
+        LocalDate last = MONTH.atEndOfMonth();
+        awaitFacts(partner, first, last, 5);
+        // reimbursed 100 + (600 + 200 + 300) - 200 = 1000, owed by the network
+        close(partner, first, last)
+                .statusCode(201)
+                .body(
+                        "pointsRedeemed",
+                        is(100),
+                        "pointsRedeemedRewards",
+                        is(1100),
+                        "pointsRedeemedRewardsReversed",
+                        is(200),
+                        "facts",
+                        is(5),
+                        "reimbursedAmount",
+                        is(1000),
+                        "netAmount",
+                        is(-1000),
+                        "networkOwes",
+                        is(1000));
+        String csv = given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .accept("text/csv")
+                .get(settlements(partner))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        String[] lines = csv.split("\r\n");
+        Map<String, String> row = row(lines[0], lines[1]);
+        assertEquals("1100", row.get("pointsRedeemedRewards"));
+        assertEquals("200", row.get("pointsRedeemedRewardsReversed"));
+        // stored and read back as closed
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .get(settlements(partner))
+                .then()
+                .statusCode(200)
+                .body("[0].pointsRedeemedRewards", is(1100), "[0].pointsRedeemedRewardsReversed", is(200));
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.ledger.repository.ReferralRepository;
+import io.pointmesh.ledger.repository.RewardRepository;
 import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.sql.GroupCommit;
@@ -43,6 +44,12 @@ public class LedgerBeans {
     @Singleton
     ReferralRepository referrals() {
         return new ReferralRepository();
+    }
+
+    @Produces
+    @Singleton
+    RewardRepository rewards() {
+        return new RewardRepository();
     }
 
     @Produces

@@ -39,7 +39,9 @@ public class AccountQueryRepository {
             long networkFundedReversed,
             long pointsRedeemed,
             long pointsRedemptionReversed,
-            long pointsConverted) {}
+            long pointsConverted,
+            long pointsRedeemedRewards,
+            long pointsRedeemedRewardsReversed) {}
 
     /** The member's lots that matured or expired by {@code now} and that no posting or job has processed yet. */
     public Drift drift(Connection c, String memberId, Instant now) throws SQLException {
@@ -113,9 +115,11 @@ public class AccountQueryRepository {
                                 + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
                                 + "coalesce(sum(amount) FILTER (WHERE debit_account = ?), 0), "
                                 + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
+                                + "coalesce(sum(amount) FILTER (WHERE credit_account = ? AND kind = 'REDEMPTION'), 0), "
+                                + "coalesce(sum(amount) FILTER (WHERE debit_account = ? AND kind = 'REDEMPTION_REVERSAL'), 0), "
                                 + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
-                                + "coalesce(sum(amount) FILTER (WHERE debit_account = ?), 0), "
-                                + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0) "
+                                + "coalesce(sum(amount) FILTER (WHERE kind = 'REWARD_ORDER'), 0), "
+                                + "coalesce(sum(amount) FILTER (WHERE kind = 'REWARD_ORDER_REVERSAL'), 0) "
                                 + "FROM transfer WHERE partner_id = ? AND posted_at >= ? AND posted_at < ?",
                         rs -> new PartnerTotals(
                                 partnerId,
@@ -127,7 +131,9 @@ public class AccountQueryRepository {
                                 rs.getLong(4),
                                 rs.getLong(5),
                                 rs.getLong(6),
-                                rs.getLong(7)),
+                                rs.getLong(7),
+                                rs.getLong(8),
+                                rs.getLong(9)),
                         issuance,
                         issuance,
                         Accounts.PROMOTION,

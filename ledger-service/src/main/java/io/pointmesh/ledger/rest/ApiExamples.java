@@ -117,4 +117,56 @@ final class ApiExamples {
              "campaignRef": "CMP-2026-WINTER", "audience": "GRADE", "audienceValue": "VIP", "asOf": "2026-11-26",
              "members": 12000, "credited": 4500, "skipped": 12, "pending": 7488, "pointsCredited": 2250000,
              "createdAt": "2026-11-26T01:00:00Z", "finishedAt": null}""";
+
+    static final String REWARD_REQUEST = """
+            {"title": "Cinema ticket for two", "description": "Any 2D screening, weekdays", "imageUrl":
+             "https://cdn.example.com/rewards/cinema-2.png", "pricePoints": 12000, "perMemberLimit": 2,
+             "availableFrom": "2026-12-01T00:00:00Z", "availableUntil": "2027-01-01T00:00:00Z",
+             "fulfilment": "COUPON_CODE", "grades": ["VIP", "VVIP"], "segments": []}""";
+
+    static final String REWARD = """
+            {"rewardId": "0193a3c0-5e6f-7a81-9b2c-3d4e5f6a7b8c", "partnerId": "3c9d7e2a-1b4f-4e8a-9c6d-5f0a1b2c3d4e",
+             "title": "Cinema ticket for two", "description": "Any 2D screening, weekdays",
+             "imageUrl": "https://cdn.example.com/rewards/cinema-2.png", "pricePoints": 12000, "stockLeft": 0,
+             "unlimited": false, "perMemberLimit": 2, "availableFrom": "2026-12-01T00:00:00Z",
+             "availableUntil": "2027-01-01T00:00:00Z", "fulfilment": "COUPON_CODE", "grades": ["VIP", "VVIP"],
+             "segments": [], "affordable": null, "createdAt": "2026-11-26T08:00:00Z"}""";
+
+    static final String REWARD_CODES_REQUEST = """
+            code
+            CINE-7F3K-22QA
+            CINE-9XPL-04MB
+            """;
+
+    static final String REWARD_CODES = """
+            {"rewardId": "0193a3c0-5e6f-7a81-9b2c-3d4e5f6a7b8c", "received": 2, "added": 2, "duplicates": 0,
+             "stockLeft": 2}""";
+
+    static final String REWARD_ORDER_REQUEST = """
+            {"rewardId": "0193a3c0-5e6f-7a81-9b2c-3d4e5f6a7b8c"}""";
+
+    static final String REWARD_ORDER = """
+            {"orderId": "0193a3d1-0a1b-7c2d-8e3f-4a5b6c7d8e9f", "rewardId": "0193a3c0-5e6f-7a81-9b2c-3d4e5f6a7b8c",
+             "rewardTitle": "Cinema ticket for two", "fulfilment": "COUPON_CODE",
+             "partnerId": "3c9d7e2a-1b4f-4e8a-9c6d-5f0a1b2c3d4e", "memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+             "points": 12000, "status": "FULFILLED", "couponCode": "CINE-7F3K-22QA", "shippingAddress": null,
+             "reason": null, "createdAt": "2026-12-02T11:20:00Z", "updatedAt": "2026-12-02T11:20:00Z"}""";
+
+    static final String REWARD_ORDER_CANCELLED = """
+            {"orderId": "0193a3d1-0a1b-7c2d-8e3f-4a5b6c7d8e9f", "rewardId": "0193a3c0-5e6f-7a81-9b2c-3d4e5f6a7b8c",
+             "rewardTitle": "Thermos bottle", "fulfilment": "SHIPPING",
+             "partnerId": "3c9d7e2a-1b4f-4e8a-9c6d-5f0a1b2c3d4e", "memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+             "points": 8000, "status": "CANCELLED", "couponCode": null, "shippingAddress": "12 Teheran-ro, Seoul",
+             "reason": null, "createdAt": "2026-12-02T11:20:00Z", "updatedAt": "2026-12-02T11:31:00Z"}""";
+
+    static final String REWARD_DECISION_REQUEST = """
+            {"outcome": "FAILED", "reason": "the item is discontinued"}""";
+
+    static final String REWARD_ORDER_FAILED = """
+            {"orderId": "0193a3d1-0a1b-7c2d-8e3f-4a5b6c7d8e9f", "rewardId": "0193a3c0-5e6f-7a81-9b2c-3d4e5f6a7b8c",
+             "rewardTitle": "Thermos bottle", "fulfilment": "SHIPPING",
+             "partnerId": "3c9d7e2a-1b4f-4e8a-9c6d-5f0a1b2c3d4e", "memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+             "points": 8000, "status": "FAILED", "couponCode": null, "shippingAddress": "12 Teheran-ro, Seoul",
+             "reason": "the item is discontinued", "createdAt": "2026-12-02T11:20:00Z",
+             "updatedAt": "2026-12-03T09:00:00Z"}""";
 }

@@ -5,6 +5,8 @@ import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
 import io.pointmesh.ledger.repository.OperationRepository.MemberOperationRow;
 import io.pointmesh.ledger.repository.OperationRepository.RedemptionRow;
 import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
+import io.pointmesh.ledger.repository.RewardRepository.OrderRow;
+import io.pointmesh.ledger.repository.RewardRepository.RewardRow;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.Response;
@@ -125,6 +127,98 @@ public final class Views {
     }
 
     /** 201 with a Location for a new resource; 200 and the replay header for a retry. */
+    /** A reward of the catalogue; {@code affordable} only in a member's list (null elsewhere). */
+    @RegisterForReflection
+    public record RewardView(
+            String rewardId,
+            String partnerId,
+            String title,
+            String description,
+            String imageUrl,
+            long pricePoints,
+            Long stockLeft,
+            boolean unlimited,
+            Integer perMemberLimit,
+            Instant availableFrom,
+            Instant availableUntil,
+            String fulfilment,
+            List<String> grades,
+            List<String> segments,
+            Boolean affordable,
+            Instant createdAt) {
+        static RewardView of(RewardRow r, Boolean affordable) {
+            return new RewardView(
+                    r.id().toString(),
+                    r.partnerId(),
+                    r.title(),
+                    r.description(),
+                    r.imageUrl(),
+                    r.pricePoints(),
+                    r.stockLeft(),
+                    r.stockLeft() == null,
+                    r.perMemberLimit(),
+                    r.availableFrom(),
+                    r.availableUntil(),
+                    r.fulfilment(),
+                    r.grades(),
+                    r.segments(),
+                    affordable,
+                    r.createdAt());
+        }
+    }
+
+    /** A list of rewards; {@code available}: a member's available points (null in a partner's or an operator's list). */
+    @RegisterForReflection
+    public record RewardListView(Long available, List<RewardView> rewards) {}
+
+    /**
+     * A reward order. {@code couponCode} is filled only in the member's own answers (the member's
+     * orders, the order they placed); partners and operators see orders without it.
+     */
+    @RegisterForReflection
+    public record RewardOrderView(
+            String orderId,
+            String rewardId,
+            String rewardTitle,
+            String fulfilment,
+            String partnerId,
+            String memberId,
+            long points,
+            String status,
+            String couponCode,
+            String shippingAddress,
+            String reason,
+            Instant createdAt,
+            Instant updatedAt) {
+        static RewardOrderView forMember(OrderRow o) {
+            return of(o, o.code());
+        }
+
+        static RewardOrderView forPartner(OrderRow o) {
+            return of(o, null);
+        }
+
+        private static RewardOrderView of(OrderRow o, String code) {
+            return new RewardOrderView(
+                    o.id().toString(),
+                    o.rewardId().toString(),
+                    o.rewardTitle(),
+                    o.fulfilment(),
+                    o.partnerId(),
+                    o.memberId(),
+                    o.points(),
+                    o.status(),
+                    code,
+                    o.shippingAddress(),
+                    o.reason(),
+                    o.createdAt(),
+                    o.updatedAt());
+        }
+    }
+
+    @RegisterForReflection
+    public record RewardOrderListView(List<RewardOrderView> orders) {}
+
     static <T> Response created(Outcome<?> outcome, T body, URI location) {
         return outcome.replayed()
                 ? Response.ok(body).header(REPLAYED, "true").build()

@@ -10,6 +10,9 @@ import io.pointmesh.ledger.repository.OperationRepository.RedemptionRow;
 import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
 import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.ledger.repository.ReferralRepository;
+import io.pointmesh.ledger.repository.RewardRepository;
+import io.pointmesh.ledger.repository.RewardRepository.OrderRow;
+import io.pointmesh.ledger.repository.RewardRepository.RewardRow;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -45,6 +48,7 @@ import java.util.UUID;
  * <li>gifts, conversions and adjustments: {@link MemberOperationPostings};</li>
  * <li>expiry, expiry notices and a departing member's forfeit: {@link BreakagePostings};</li>
  * <li>one member's credit of a bulk award: {@link AwardPostings}.</li>
+ * <li>reward orders (order, cancellation, fulfilment or failure): {@link RewardPostings}.</li>
  * </ul>
  */
 public class Ledger {
@@ -148,6 +152,7 @@ public class Ledger {
     private final MemberOperationPostings memberOperations;
     private final BreakagePostings breakage;
     private final AwardPostings awards;
+    private final RewardPostings rewardOrders;
 
     public Ledger(
             PostingRepository postings,
@@ -165,6 +170,7 @@ public class Ledger {
         this.awards = new AwardPostings(context);
         this.redemptions = new RedemptionPostings(context, breakage);
         this.memberOperations = new MemberOperationPostings(context);
+        this.rewardOrders = new RewardPostings(context, new RewardRepository(), breakage);
     }
 
     public Policy policy() {
@@ -314,5 +320,30 @@ public class Ledger {
      */
     public AwardCredit award(Connection c, String memberId, AwardTerms terms) throws SQLException {
         return awards.award(c, memberId, terms);
+    }
+
+    // ------------------------------------------------------------------ reward orders (docs/rewards.md)
+
+    public Optional<Outcome<OrderRow>> replayRewardOrder(Connection c, String memberId, String key, String requestHash)
+            throws SQLException {
+        return rewardOrders.replayOrder(c, memberId, key, requestHash);
+    }
+
+    /** Takes the reward's price and a unit of its stock (a coupon's code) in the caller's transaction: 409 out-of-stock. */
+    public Outcome<OrderRow> orderReward(
+            Connection c, String memberId, RewardRow reward, String key, String requestHash, String shippingAddress)
+            throws SQLException {
+        return rewardOrders.order(c, memberId, reward, key, requestHash, shippingAddress);
+    }
+
+    /** The member cancels an order not yet fulfilled: points back with their expiry, stock back. */
+    public Outcome<OrderRow> cancelRewardOrder(Connection c, String memberId, UUID orderId) throws SQLException {
+        return rewardOrders.cancel(c, memberId, orderId);
+    }
+
+    /** FULFILLED or FAILED (points back), by the reward's partner or an operator ({@code partnerId} null). */
+    public Outcome<OrderRow> decideRewardOrder(
+            Connection c, String partnerId, UUID orderId, String outcome, String reason) throws SQLException {
+        return rewardOrders.decide(c, partnerId, orderId, outcome, reason);
     }
 }

@@ -14,6 +14,10 @@ import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.events.ledger.ReferralBonusPaid;
 import io.pointmesh.events.ledger.ReferralBonusReversed;
+import io.pointmesh.events.ledger.RewardOrderCancelled;
+import io.pointmesh.events.ledger.RewardOrderFailed;
+import io.pointmesh.events.ledger.RewardOrderFulfilled;
+import io.pointmesh.events.ledger.RewardOrdered;
 import io.pointmesh.events.ledger.SpendingLocked;
 import io.pointmesh.member.Notification;
 import io.pointmesh.member.Notification.Kind;
@@ -232,6 +236,48 @@ public class LedgerEventsConsumer {
                             "the first purchase of a member you referred was refunded",
                             r.referrerPoints(),
                             source + ":" + r.referrerMemberId()));
+        }
+        // reward orders (docs/rewards.md): never with a coupon code, which only the member's own orders show
+        if (data instanceof RewardOrdered o) {
+            return tell(
+                    added,
+                    o.memberId(),
+                    Kind.REWARD_ORDERED,
+                    "You ordered " + o.title(),
+                    o.points() + " points paid for a reward"
+                            + ("COUPON_CODE".equals(o.fulfilment()) ? "; your code is in your orders" : ""),
+                    o.points(),
+                    source);
+        }
+        if (data instanceof RewardOrderCancelled o) {
+            return tell(
+                    added,
+                    o.memberId(),
+                    Kind.REWARD_ORDER_CANCELLED,
+                    o.points() + " points came back",
+                    "you cancelled a reward order; the points are back with their original expiry",
+                    o.points(),
+                    source);
+        }
+        if (data instanceof RewardOrderFulfilled o) {
+            return tell(
+                    added,
+                    o.memberId(),
+                    Kind.REWARD_ORDER_FULFILLED,
+                    "Your reward is ready",
+                    "a reward you ordered for " + o.points() + " points was delivered",
+                    o.points(),
+                    source);
+        }
+        if (data instanceof RewardOrderFailed o) {
+            return tell(
+                    added,
+                    o.memberId(),
+                    Kind.REWARD_ORDER_FAILED,
+                    "A reward could not be delivered: " + o.points() + " points came back",
+                    "reason: " + o.reason() + "; the points are back with their original expiry",
+                    o.points(),
+                    source);
         }
         return Uni.createFrom().voidItem();
     }

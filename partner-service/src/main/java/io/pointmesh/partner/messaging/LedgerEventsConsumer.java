@@ -9,6 +9,9 @@ import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.events.partner.FundedBy;
+import io.pointmesh.events.ledger.RewardOrderCancelled;
+import io.pointmesh.events.ledger.RewardOrderFailed;
+import io.pointmesh.events.ledger.RewardOrdered;
 import io.pointmesh.partner.SettlementFact;
 import io.pointmesh.partner.service.SettlementService;
 import io.pointmesh.partner.service.WebhookService;
@@ -20,10 +23,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Records, from ledger.events, every posting that a partner's settlement counts, as a fact at the
- * ledger's own posting time (the event's time). Only these five events move points between a
+ * ledger's own posting time (the event's time). Only these events move points between a
  * member and a partner's issuance or redemption account, the network's promotion account for a
- * partner's purchase, or a mileage partner's conversion: the same postings the ledger's partner
- * totals sum. The same transaction enqueues the partner's webhook deliveries (earnings, reversals,
+ * partner's purchase, or a mileage partner's conversion (and a partner's reward orders and their
+ * refunds, on their own line): the same postings the ledger's partner totals sum. The same transaction enqueues the partner's webhook deliveries (earnings, reversals,
  * redemptions, an exhausted campaign budget).
  */
 @ApplicationScoped
@@ -104,7 +107,22 @@ public class LedgerEventsConsumer {
         } else if (data instanceof PointsConverted c && c.points() > 0) {
             return new SettlementFact(
                     "conversion:" + c.conversionId(), c.mileagePartnerId(), event.time(), 0, 0, 0, 0, 0, 0, c.points());
+        } else if (data instanceof RewardOrdered o && o.partnerId() != null && o.points() > 0) {
+            // points spent on the partner's reward: reimbursed like a redemption, on their own line
+            return new SettlementFact(
+                    "reward-order:" + o.orderId(), o.partnerId(), event.time(), 0, 0, 0, 0, 0, 0, 0, o.points(), 0);
+        } else if (data instanceof RewardOrderCancelled o && o.partnerId() != null && o.points() > 0) {
+            return rewardRefund(o.orderId(), o.partnerId(), event, o.points());
+        } else if (data instanceof RewardOrderFailed o && o.partnerId() != null && o.points() > 0) {
+            return rewardRefund(o.orderId(), o.partnerId(), event, o.points());
         }
         return null;
+    }
+
+    /** An order is cancelled or fails at most once: one refund fact per order. */
+    private static SettlementFact rewardRefund(
+            String orderId, String partnerId, EventEnvelope<DomainEvent> event, long points) {
+        return new SettlementFact(
+                "reward-order-refund:" + orderId, partnerId, event.time(), 0, 0, 0, 0, 0, 0, 0, 0, points);
     }
 }

@@ -34,21 +34,24 @@ public class SettlementRepository {
             "SELECT coalesce(sum(points_issued), 0), coalesce(sum(points_issued_reversed), 0), "
                     + "coalesce(sum(network_funded), 0), coalesce(sum(network_funded_reversed), 0), coalesce(sum(points_redeemed), 0), "
                     + "coalesce(sum(points_redeemed_reversed), 0), coalesce(sum(points_converted), 0), count(*), "
-                    + "count(*) FILTER (WHERE posted_at < :periodFrom) FROM settlement_fact ";
+                    + "count(*) FILTER (WHERE posted_at < :periodFrom), coalesce(sum(points_redeemed_rewards), 0), "
+                    + "coalesce(sum(points_redeemed_rewards_reversed), 0) FROM settlement_fact ";
 
     private static final String STATEMENT_COLUMNS =
             "id, partner_id, period_start, period_end, period_from, period_to, points_issued, "
                     + "points_issued_reversed, network_funded, network_funded_reversed, points_redeemed, points_redeemed_reversed, "
-                    + "points_converted, facts, late_facts, point_value, network_fee_rate, currency, closed_at, closed_by";
+                    + "points_converted, facts, late_facts, point_value, network_fee_rate, currency, closed_at, closed_by, "
+                    + "points_redeemed_rewards, points_redeemed_rewards_reversed";
 
     /** Records a fact; one seen before (the same key) changes nothing. Answers the rows inserted (0 or 1). */
     public Uni<Integer> insertFact(SettlementFact f) {
         return Panache.getSession()
                 .chain(s -> s.createNativeQuery("INSERT INTO settlement_fact (fact_key, partner_id, posted_at, "
                                 + "points_issued, points_issued_reversed, network_funded, network_funded_reversed, points_redeemed, "
-                                + "points_redeemed_reversed, points_converted) VALUES (:key, :partnerId, :postedAt, :pointsIssued, "
+                                + "points_redeemed_reversed, points_converted, points_redeemed_rewards, points_redeemed_rewards_reversed) "
+                                + "VALUES (:key, :partnerId, :postedAt, :pointsIssued, "
                                 + ":pointsIssuedReversed, :networkFunded, :networkFundedReversed, :pointsRedeemed, :pointsRedeemedReversed, "
-                                + ":pointsConverted) ON CONFLICT (fact_key) DO NOTHING")
+                                + ":pointsConverted, :rewards, :rewardsReversed) ON CONFLICT (fact_key) DO NOTHING")
                         .setParameter("key", f.key())
                         .setParameter("partnerId", f.partnerId())
                         .setParameter("postedAt", offset(f.postedAt()))
@@ -59,6 +62,8 @@ public class SettlementRepository {
                         .setParameter("pointsRedeemed", f.pointsRedeemed())
                         .setParameter("pointsRedeemedReversed", f.pointsRedeemedReversed())
                         .setParameter("pointsConverted", f.pointsConverted())
+                        .setParameter("rewards", f.pointsRedeemedRewards())
+                        .setParameter("rewardsReversed", f.pointsRedeemedRewardsReversed())
                         .executeUpdate());
     }
 
@@ -73,7 +78,7 @@ public class SettlementRepository {
                         .setParameter("partnerId", partnerId)
                         .setParameter("periodTo", offset(periodTo))
                         .getSingleResult())
-                .map(r -> totals(r, 0));
+                .map(r -> totals(r, 0, 9));
     }
 
     /** The totals of the facts assigned to the statement. */
@@ -83,7 +88,7 @@ public class SettlementRepository {
                         .setParameter("periodFrom", offset(periodFrom))
                         .setParameter("statementId", statementId)
                         .getSingleResult())
-                .map(r -> totals(r, 0));
+                .map(r -> totals(r, 0, 9));
     }
 
     /**
@@ -128,8 +133,8 @@ public class SettlementRepository {
                                 + ", issued_amount, network_fee, reimbursed_amount, net_amount) VALUES (:id, :partnerId, :periodStart, "
                                 + ":periodEnd, :periodFrom, :periodTo, :pointsIssued, :pointsIssuedReversed, :networkFunded, "
                                 + ":networkFundedReversed, :pointsRedeemed, :pointsRedeemedReversed, :pointsConverted, :facts, :lateFacts, "
-                                + ":pointValue, :networkFeeRate, :currency, :closedAt, :closedBy, :issuedAmount, :networkFee, "
-                                + ":reimbursedAmount, :netAmount)")
+                                + ":pointValue, :networkFeeRate, :currency, :closedAt, :closedBy, :rewards, :rewardsReversed, "
+                                + ":issuedAmount, :networkFee, :reimbursedAmount, :netAmount)")
                         .setParameter("id", UUID.fromString(st.statementId()))
                         .setParameter("partnerId", st.partnerId())
                         .setParameter("periodStart", st.periodStart())
@@ -150,6 +155,8 @@ public class SettlementRepository {
                         .setParameter("currency", st.currency())
                         .setParameter("closedAt", offset(st.closedAt()))
                         .setParameter("closedBy", st.closedBy())
+                        .setParameter("rewards", st.pointsRedeemedRewards())
+                        .setParameter("rewardsReversed", st.pointsRedeemedRewardsReversed())
                         .setParameter("issuedAmount", st.issuedAmount())
                         .setParameter("networkFee", st.networkFee())
                         .setParameter("reimbursedAmount", st.reimbursedAmount())
@@ -201,7 +208,8 @@ public class SettlementRepository {
                 .map(rows -> rows.isEmpty() ? null : statement(rows.get(0)));
     }
 
-    private static Settlement.Totals totals(Object[] r, int offset) {
+    /** {@code offset}: where the first nine figures start; {@code rewards}: where the two reward figures are. */
+    private static Settlement.Totals totals(Object[] r, int offset, int rewards) {
         return new Settlement.Totals(
                 number(r[offset]),
                 number(r[offset + 1]),
@@ -211,7 +219,9 @@ public class SettlementRepository {
                 number(r[offset + 5]),
                 number(r[offset + 6]),
                 number(r[offset + 7]),
-                number(r[offset + 8]));
+                number(r[offset + 8]),
+                number(r[rewards]),
+                number(r[rewards + 1]));
     }
 
     private static SettlementStatement statement(Object[] r) {
@@ -223,7 +233,7 @@ public class SettlementRepository {
                 date(r[3]),
                 instant(r[4]),
                 instant(r[5]),
-                totals(r, 6),
+                totals(r, 6, 20),
                 terms,
                 instant(r[18]),
                 (String) r[19]);

@@ -115,7 +115,8 @@ final class ApiExamples {
              "status": "CLOSED", "periodStart": "2026-10-01", "periodEnd": "2026-10-31",
              "periodFrom": "2026-09-30T15:00:00Z", "periodTo": "2026-10-31T15:00:00Z", "pointsIssued": 1842500,
              "pointsIssuedReversed": 12300, "networkFundedPoints": 95000, "networkFundedReversed": 1200,
-             "pointsRedeemed": 1204000, "pointsRedeemedReversed": 8000, "pointsConverted": 0, "facts": 7412,
+             "pointsRedeemed": 1204000, "pointsRedeemedReversed": 8000, "pointsConverted": 0,
+             "pointsRedeemedRewards": 0, "pointsRedeemedRewardsReversed": 0, "facts": 7412,
              "lateFacts": 3, "currency": "KRW", "pointValue": 1, "networkFeeRate": 0.05, "issuedAmount": 1830200,
              "networkFee": 91510, "reimbursedAmount": 1196000, "netAmount": 725710, "partnerOwes": 725710,
              "networkOwes": 0, "closedAt": "2026-11-03T01:20:00Z", "closedBy": "ops-kim"}""";
@@ -127,18 +128,20 @@ final class ApiExamples {
              "periodStart": "2026-11-01", "periodEnd": "2026-11-25", "periodFrom": "2026-10-31T15:00:00Z",
              "periodTo": "2026-11-25T15:00:00Z", "pointsIssued": 1510400, "pointsIssuedReversed": 9800,
              "networkFundedPoints": 61000, "networkFundedReversed": 0, "pointsRedeemed": 1122000,
-             "pointsRedeemedReversed": 4000, "pointsConverted": 0, "facts": 6120, "lateFacts": 0, "currency": "KRW",
+             "pointsRedeemedReversed": 4000, "pointsConverted": 0, "pointsRedeemedRewards": 0,
+             "pointsRedeemedRewardsReversed": 0, "facts": 6120, "lateFacts": 0, "currency": "KRW",
              "pointValue": 1, "networkFeeRate": 0.05, "issuedAmount": 1500600, "networkFee": 75030,
              "reimbursedAmount": 1118000, "netAmount": 457630, "partnerOwes": 457630, "networkOwes": 0,
              "closedAt": null, "closedBy": null}""";
 
     static final String STATEMENTS_CSV = """
             statementId,partnerId,status,periodStart,periodEnd,periodFrom,periodTo,pointsIssued,pointsIssuedReversed,\
-            networkFundedPoints,networkFundedReversed,pointsRedeemed,pointsRedeemedReversed,pointsConverted,facts,\
+            networkFundedPoints,networkFundedReversed,pointsRedeemed,pointsRedeemedReversed,pointsConverted,\
+            pointsRedeemedRewards,pointsRedeemedRewardsReversed,facts,\
             lateFacts,currency,pointValue,networkFeeRate,issuedAmount,networkFee,reimbursedAmount,netAmount,\
             partnerOwes,networkOwes,closedAt,closedBy
             0193a400-2b3c-7d4e-8f5a-6b7c8d9e0f1a,3f0e1a39-2a4d-43ca-9034-89982db3c085,CLOSED,2026-10-01,2026-10-31,\
-            2026-09-30T15:00:00Z,2026-10-31T15:00:00Z,1842500,12300,95000,1200,1204000,8000,0,7412,3,KRW,1,0.05,\
+            2026-09-30T15:00:00Z,2026-10-31T15:00:00Z,1842500,12300,95000,1200,1204000,8000,0,0,0,7412,3,KRW,1,0.05,\
             1830200,91510,1196000,725710,725710,0,2026-11-03T01:20:00Z,ops-kim
             """;
 

@@ -1,0 +1,302 @@
+package io.pointmesh.ledger.repository;
+
+import io.pointmesh.platform.sql.Sql;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The SQL of the rewards catalogue (docs/rewards.md): rewards, their coupon codes and members'
+ * orders. Every method runs on the caller's transaction; an order's methods run under the member's
+ * row lock ({@link PostingRepository#lockMember}), and the stock's under the reward's row, which
+ * {@link #takeStock} locks until the transaction ends.
+ */
+public class RewardRepository {
+
+    public record RewardRow(
+            UUID id,
+            String partnerId,
+            String title,
+            String description,
+            String imageUrl,
+            long pricePoints,
+            Long stockLeft,
+            Integer perMemberLimit,
+            Instant availableFrom,
+            Instant availableUntil,
+            String fulfilment,
+            List<String> grades,
+            List<String> segments,
+            String createdBy,
+            Instant createdAt) {}
+
+    public record OrderRow(
+            UUID id,
+            UUID rewardId,
+            String memberId,
+            String partnerId,
+            String idempotencyKey,
+            String requestHash,
+            long points,
+            String status,
+            String shippingAddress,
+            String reason,
+            String code,
+            String rewardTitle,
+            String fulfilment,
+            Instant createdAt,
+            Instant updatedAt) {}
+
+    public void insertReward(Connection c, RewardRow r) throws SQLException {
+        Sql.update(
+                c,
+                "INSERT INTO reward (id, partner_id, title, description, image_url, price_points, stock_left, "
+                        + "per_member_limit, available_from, available_until, fulfilment, grades, segments, created_by, "
+                        + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                r.id(),
+                r.partnerId(),
+                r.title(),
+                r.description(),
+                r.imageUrl(),
+                r.pricePoints(),
+                r.stockLeft(),
+                r.perMemberLimit(),
+                r.availableFrom(),
+                r.availableUntil(),
+                r.fulfilment(),
+                c.createArrayOf("text", r.grades().toArray()),
+                c.createArrayOf("text", r.segments().toArray()),
+                r.createdBy(),
+                r.createdAt());
+    }
+
+    public Optional<RewardRow> reward(Connection c, UUID id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM reward WHERE id = ?", RewardRepository::reward, id);
+    }
+
+    /** A partner's rewards (or the network's, {@code partnerId} null with {@code all} false), or all of them, newest first. */
+    public List<RewardRow> rewards(Connection c, String partnerId, boolean all, int limit) throws SQLException {
+        if (all) {
+            return Sql.list(
+                    c, "SELECT * FROM reward ORDER BY created_at DESC, id LIMIT ?", RewardRepository::reward, limit);
+        }
+        return Sql.list(
+                c,
+                "SELECT * FROM reward WHERE partner_id IS NOT DISTINCT FROM ? ORDER BY created_at DESC, id LIMIT ?",
+                RewardRepository::reward,
+                partnerId,
+                limit);
+    }
+
+    /**
+     * What a member may order now: in its window, in stock, for the member's grade and segment, of
+     * an active partner (or the network's), cheapest first; {@code maxPrice} null: any price.
+     */
+    public List<RewardRow> orderable(Connection c, String grade, String segment, Long maxPrice, Instant now, int limit)
+            throws SQLException {
+        return Sql.list(
+                c,
+                "SELECT r.* FROM reward r LEFT JOIN partner_directory p ON p.partner_id = r.partner_id "
+                        + "WHERE (r.partner_id IS NULL OR p.status = 'ACTIVE') "
+                        + "AND (r.available_from IS NULL OR r.available_from <= ?) "
+                        + "AND (r.available_until IS NULL OR r.available_until > ?) "
+                        + "AND (r.stock_left IS NULL OR r.stock_left > 0) "
+                        + "AND (cardinality(r.grades) = 0 OR ? = ANY (r.grades)) "
+                        + "AND (cardinality(r.segments) = 0 OR ? = ANY (r.segments)) "
+                        + "AND (?::bigint IS NULL OR r.price_points <= ?::bigint) "
+                        + "ORDER BY r.price_points, r.created_at, r.id LIMIT ?",
+                RewardRepository::reward,
+                now,
+                now,
+                grade,
+                segment,
+                maxPrice,
+                maxPrice,
+                limit);
+    }
+
+    /**
+     * I16: takes one unit of stock, if there is one. The conditional UPDATE locks the reward's row
+     * until the transaction ends, so concurrent orders of one reward take its stock one after the
+     * other and none sees a unit another took: false (nothing taken) once it is 0. An unlimited
+     * reward (stock NULL) is not locked.
+     */
+    public boolean takeStock(Connection c, UUID rewardId) throws SQLException {
+        return Sql.update(c, "UPDATE reward SET stock_left = stock_left - 1 WHERE id = ? AND stock_left > 0", rewardId)
+                == 1;
+    }
+
+    /** A unit of stock back (a cancelled or failed order of a reward without codes). */
+    public void returnStock(Connection c, UUID rewardId) throws SQLException {
+        Sql.update(
+                c, "UPDATE reward SET stock_left = stock_left + 1 WHERE id = ? AND stock_left IS NOT NULL", rewardId);
+    }
+
+    /** Orders of the reward by the member that still stand (not cancelled or failed); read under the member's lock. */
+    public long standingOrders(Connection c, String memberId, UUID rewardId) throws SQLException {
+        return Sql.scalarLong(
+                c,
+                "SELECT count(*) FROM reward_order WHERE member_id = ? AND reward_id = ? "
+                        + "AND status IN ('ORDERED', 'FULFILLED')",
+                memberId,
+                rewardId);
+    }
+
+    /** Inserts the order; false when a twin with the same (member, idempotency key) got there first (I7). */
+    public boolean insertOrder(Connection c, OrderRow o) throws SQLException {
+        return Sql.update(
+                        c,
+                        "INSERT INTO reward_order (id, reward_id, member_id, partner_id, idempotency_key, request_hash, "
+                                + "points, status, shipping_address, created_at, updated_at) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, idempotency_key) DO NOTHING",
+                        o.id(),
+                        o.rewardId(),
+                        o.memberId(),
+                        o.partnerId(),
+                        o.idempotencyKey(),
+                        o.requestHash(),
+                        o.points(),
+                        o.status(),
+                        o.shippingAddress(),
+                        o.createdAt(),
+                        o.updatedAt())
+                == 1;
+    }
+
+    /**
+     * I17: gives the order one free code of the reward's pool and answers it; empty when none is
+     * left. SKIP LOCKED: a code another order is taking is passed over, never waited for, and the
+     * UNIQUE order_id means a code belongs to at most one order whatever happens.
+     */
+    public Optional<String> takeCode(Connection c, UUID rewardId, UUID orderId) throws SQLException {
+        return Sql.one(
+                c,
+                "UPDATE reward_code SET order_id = ? WHERE id = (SELECT id FROM reward_code "
+                        + "WHERE reward_id = ? AND order_id IS NULL ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING code",
+                rs -> rs.getString(1),
+                orderId,
+                rewardId);
+    }
+
+    /**
+     * Adds codes to a coupon reward's pool, each once (a code already in the pool is skipped, so an
+     * upload sent again adds nothing), and adds what was new to the stock in the same transaction;
+     * answers how many were new.
+     */
+    public int addCodes(Connection c, UUID rewardId, List<String> codes, Instant now) throws SQLException {
+        int added = Sql.update(
+                c,
+                "INSERT INTO reward_code (reward_id, code, uploaded_at) SELECT ?, x, ? FROM unnest(?::text[]) AS x "
+                        + "ON CONFLICT (reward_id, code) DO NOTHING",
+                rewardId,
+                now,
+                c.createArrayOf("text", codes.toArray()));
+        if (added > 0) {
+            Sql.update(c, "UPDATE reward SET stock_left = stock_left + ? WHERE id = ?", added, rewardId);
+        }
+        return added;
+    }
+
+    private static final String ORDER_COLUMNS = "o.*, rc.code, r.title AS reward_title, r.fulfilment "
+            + "FROM reward_order o JOIN reward r ON r.id = o.reward_id LEFT JOIN reward_code rc ON rc.order_id = o.id ";
+
+    public Optional<OrderRow> order(Connection c, UUID orderId) throws SQLException {
+        return Sql.one(c, "SELECT " + ORDER_COLUMNS + "WHERE o.id = ?", RewardRepository::order, orderId);
+    }
+
+    public Optional<OrderRow> order(Connection c, String memberId, String idempotencyKey) throws SQLException {
+        return Sql.one(
+                c,
+                "SELECT " + ORDER_COLUMNS + "WHERE o.member_id = ? AND o.idempotency_key = ?",
+                RewardRepository::order,
+                memberId,
+                idempotencyKey);
+    }
+
+    /** Locks the order's row for the rest of the transaction (status changes, under the member's lock). */
+    public void lockOrder(Connection c, UUID orderId) throws SQLException {
+        Sql.one(c, "SELECT id FROM reward_order WHERE id = ? FOR UPDATE", rs -> rs.getObject(1), orderId);
+    }
+
+    public void updateOrder(Connection c, UUID orderId, String status, String reason, Instant now) throws SQLException {
+        Sql.update(
+                c,
+                "UPDATE reward_order SET status = ?, reason = ?, updated_at = ? WHERE id = ?",
+                status,
+                reason,
+                now,
+                orderId);
+    }
+
+    public List<OrderRow> memberOrders(Connection c, String memberId, int limit) throws SQLException {
+        return Sql.list(
+                c,
+                "SELECT " + ORDER_COLUMNS + "WHERE o.member_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
+                RewardRepository::order,
+                memberId,
+                limit);
+    }
+
+    /** Orders of a partner's rewards (null: network rewards; {@code all}: every order), optionally of one status. */
+    public List<OrderRow> ordersOf(Connection c, String partnerId, boolean all, String status, int limit)
+            throws SQLException {
+        return Sql.list(
+                c,
+                "SELECT " + ORDER_COLUMNS + "WHERE (? OR o.partner_id IS NOT DISTINCT FROM ?) "
+                        + "AND (?::text IS NULL OR o.status = ?::text) ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
+                RewardRepository::order,
+                all,
+                partnerId,
+                status,
+                status,
+                limit);
+    }
+
+    static RewardRow reward(ResultSet rs) throws SQLException {
+        return new RewardRow(
+                rs.getObject("id", UUID.class),
+                rs.getString("partner_id"),
+                rs.getString("title"),
+                rs.getString("description"),
+                rs.getString("image_url"),
+                rs.getLong("price_points"),
+                rs.getObject("stock_left", Long.class),
+                rs.getObject("per_member_limit", Integer.class),
+                Sql.instant(rs, "available_from"),
+                Sql.instant(rs, "available_until"),
+                rs.getString("fulfilment"),
+                texts(rs.getArray("grades")),
+                texts(rs.getArray("segments")),
+                rs.getString("created_by"),
+                Sql.instant(rs, "created_at"));
+    }
+
+    private static List<String> texts(Array a) throws SQLException {
+        return a == null ? List.of() : Arrays.asList((String[]) a.getArray());
+    }
+
+    static OrderRow order(ResultSet rs) throws SQLException {
+        return new OrderRow(
+                rs.getObject("id", UUID.class),
+                rs.getObject("reward_id", UUID.class),
+                rs.getString("member_id"),
+                rs.getString("partner_id"),
+                rs.getString("idempotency_key"),
+                rs.getString("request_hash"),
+                rs.getLong("points"),
+                rs.getString("status"),
+                rs.getString("shipping_address"),
+                rs.getString("reason"),
+                rs.getString("code"),
+                rs.getString("reward_title"),
+                rs.getString("fulfilment"),
+                Sql.instant(rs, "created_at"),
+                Sql.instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,359 @@
+package io.pointmesh.ledger.service;
+
+import io.pointmesh.events.Grade;
+import io.pointmesh.events.Segment;
+import io.pointmesh.ledger.PointLimits;
+import io.pointmesh.ledger.PostingIds;
+import io.pointmesh.ledger.RequestHash;
+import io.pointmesh.ledger.repository.DirectoryRepository;
+import io.pointmesh.ledger.repository.DirectoryRepository.MemberView;
+import io.pointmesh.ledger.repository.RewardRepository;
+import io.pointmesh.ledger.repository.RewardRepository.OrderRow;
+import io.pointmesh.ledger.repository.RewardRepository.RewardRow;
+import io.pointmesh.ledger.service.Ledger.Outcome;
+import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.sql.Transactions;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The rewards catalogue (docs/rewards.md): publishing rewards and their coupon codes, members'
+ * browsing and orders. Orders are posted by {@link Ledger} (points, stock and code in one transaction).
+ */
+@ApplicationScoped
+public class RewardService {
+
+    public static final Set<String> FULFILMENTS = Set.of("COUPON_CODE", "SHIPPING", "PARTNER_VOUCHER");
+    static final int MAX_CODES_PER_UPLOAD = 10_000;
+    static final int LIST_LIMIT = 200;
+
+    /** What a partner or an operator publishes. {@code stock} null: unlimited (coupons: the codes uploaded). */
+    @RegisterForReflection
+    public record Publication(
+            String partnerId,
+            String title,
+            String description,
+            String imageUrl,
+            Long pricePoints,
+            Long stock,
+            Integer perMemberLimit,
+            Instant availableFrom,
+            Instant availableUntil,
+            String fulfilment,
+            List<String> grades,
+            List<String> segments) {}
+
+    /** A CSV upload's result: codes new to the pool, codes it already had, and the stock now. */
+    @RegisterForReflection
+    public record CodeUpload(String rewardId, int received, int added, int duplicates, long stockLeft) {}
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    Ledger ledger;
+
+    @Inject
+    RewardRepository rewards;
+
+    @Inject
+    DirectoryRepository directory;
+
+    @Inject
+    ParticipantCheck participants;
+
+    @Inject
+    AccountQueryService accounts;
+
+    /**
+     * Publishes a reward. {@code callerPartnerId}: the calling partner (it publishes only for itself),
+     * or null for an operator, who publishes for any partner or, without a partnerId, for the network.
+     */
+    public RewardRow publish(String callerPartnerId, String actor, Publication p) {
+        if (p == null) {
+            throw ProblemException.badRequest("missing-body", "a reward body is required");
+        }
+        String partnerId = p.partnerId() == null || p.partnerId().isBlank() ? callerPartnerId : p.partnerId();
+        if (callerPartnerId != null && !callerPartnerId.equals(partnerId)) {
+            throw ProblemException.forbidden("other-partner", "a partner publishes rewards only for itself");
+        }
+        Idempotency.requireText("title", p.title(), 200);
+        if (p.description() != null && p.description().length() > 4000) {
+            throw ProblemException.invalidField("description", "at most 4000 characters");
+        }
+        if (p.imageUrl() != null) {
+            requireImageUrl(p.imageUrl());
+        }
+        PointLimits.requirePositive("pricePoints", p.pricePoints());
+        if (p.fulfilment() == null || !FULFILMENTS.contains(p.fulfilment())) {
+            throw ProblemException.invalidField("fulfilment", "one of " + String.join(", ", sorted(FULFILMENTS)));
+        }
+        boolean coupon = "COUPON_CODE".equals(p.fulfilment());
+        if (coupon && p.stock() != null) {
+            throw ProblemException.invalidField("stock", "a coupon reward's stock is its codes: upload them");
+        }
+        if (p.stock() != null && (p.stock() < 0 || p.stock() > PointLimits.MAX_PER_OPERATION)) {
+            throw ProblemException.invalidField("stock", "from 0 to " + PointLimits.MAX_PER_OPERATION);
+        }
+        if (p.perMemberLimit() != null && p.perMemberLimit() < 1) {
+            throw ProblemException.invalidField("perMemberLimit", "at least 1");
+        }
+        if (p.availableFrom() != null
+                && p.availableUntil() != null
+                && !p.availableUntil().isAfter(p.availableFrom())) {
+            throw ProblemException.invalidField("availableUntil", "after availableFrom");
+        }
+        List<String> grades = names("grades", p.grades(), Grade.values());
+        List<String> segments = names("segments", p.segments(), Segment.values());
+        return transactions.run(c -> {
+            if (partnerId != null) {
+                participants.requireActivePartner(c, partnerId);
+            }
+            Instant now = ledger.now();
+            RewardRow row = new RewardRow(
+                    PostingIds.next(),
+                    partnerId,
+                    p.title().strip(),
+                    p.description(),
+                    p.imageUrl(),
+                    p.pricePoints(),
+                    coupon ? Long.valueOf(0) : p.stock(),
+                    p.perMemberLimit(),
+                    p.availableFrom(),
+                    p.availableUntil(),
+                    p.fulfilment(),
+                    grades,
+                    segments,
+                    actor,
+                    now);
+            rewards.insertReward(c, row);
+            return row;
+        });
+    }
+
+    /** A partner's own rewards ({@code partnerId}), or every reward (an operator, {@code partnerId} null). */
+    public List<RewardRow> catalogue(String partnerId) {
+        return transactions.read(c -> rewards.rewards(c, partnerId, partnerId == null, LIST_LIMIT));
+    }
+
+    /** What the member may order now (eligible, in stock, in its window), with what they can afford; {@code affordableOnly} filters. */
+    public MemberCatalogue forMember(String memberId, boolean affordableOnly) {
+        return transactions.read(c -> {
+            MemberView m = participants.activeMember(c, null, memberId);
+            long available = accounts.balance(c, memberId).available();
+            List<RewardRow> rows = rewards.orderable(
+                    c, m.grade(), m.segment(), affordableOnly ? available : null, ledger.now(), LIST_LIMIT);
+            return new MemberCatalogue(available, rows);
+        });
+    }
+
+    public record MemberCatalogue(long available, List<RewardRow> rewards) {}
+
+    /**
+     * Adds a CSV of codes (one per line, the first column; an optional header line "code") to a
+     * coupon reward's pool: each code once, so the same file sent again adds nothing.
+     */
+    public CodeUpload uploadCodes(String callerPartnerId, UUID rewardId, String csv) {
+        List<String> codes = parseCodes(csv);
+        return transactions.run(c -> {
+            RewardRow r = visibleReward(c, callerPartnerId, rewardId);
+            if (!"COUPON_CODE".equals(r.fulfilment())) {
+                throw ProblemException.unprocessable(
+                        "not-a-coupon-reward", "Not a coupon reward", "reward " + rewardId + " is " + r.fulfilment());
+            }
+            int added = rewards.addCodes(c, rewardId, codes, ledger.now());
+            long stock = rewards.reward(c, rewardId).orElseThrow().stockLeft();
+            return new CodeUpload(rewardId.toString(), codes.size(), added, codes.size() - added, stock);
+        });
+    }
+
+    static List<String> parseCodes(String csv) {
+        if (csv == null || csv.isBlank()) {
+            throw ProblemException.badRequest("missing-body", "a CSV of codes is required, one per line");
+        }
+        LinkedHashSet<String> codes = new LinkedHashSet<>();
+        String[] lines = csv.split("\\r?\\n");
+        for (int i = 0; i < lines.length; i++) {
+            String code = lines[i].split(",", -1)[0].strip();
+            if (code.length() >= 2 && code.startsWith("\"") && code.endsWith("\"")) {
+                code = code.substring(1, code.length() - 1).strip();
+            }
+            if (code.isEmpty() || (i == 0 && code.equalsIgnoreCase("code"))) {
+                continue;
+            }
+            if (code.length() > 200 || code.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                throw ProblemException.invalidField("codes", "line " + (i + 1) + ": at most 200 printable characters");
+            }
+            codes.add(code);
+        }
+        if (codes.isEmpty()) {
+            throw ProblemException.invalidField("codes", "no code in the file");
+        }
+        if (codes.size() > MAX_CODES_PER_UPLOAD) {
+            throw ProblemException.invalidField("codes", "at most " + MAX_CODES_PER_UPLOAD + " codes per upload");
+        }
+        return new ArrayList<>(codes);
+    }
+
+    /** The member orders a reward: its price and a unit of stock (a coupon's code) in one transaction. */
+    public Outcome<OrderRow> order(String memberId, String rewardId, String shippingAddress, String idempotencyKey) {
+        UUID id = rewardId(rewardId);
+        if (shippingAddress != null && shippingAddress.length() > 1000) {
+            throw ProblemException.invalidField("shippingAddress", "at most 1000 characters");
+        }
+        String key = keyOrNew(idempotencyKey);
+        String hash = RequestHash.of(id, shippingAddress);
+        return Idempotency.firstWins(
+                () -> transactions.run(c -> {
+                    var retry = ledger.replayRewardOrder(c, memberId, key, hash);
+                    if (retry.isPresent()) {
+                        return retry.get();
+                    }
+                    MemberView m = participants.activeMember(c, null, memberId);
+                    RewardRow r =
+                            rewards.reward(c, id).orElseThrow(() -> ProblemException.notFound("reward", rewardId));
+                    requireOrderable(c, r, m, ledger.now());
+                    if ("SHIPPING".equals(r.fulfilment()) && (shippingAddress == null || shippingAddress.isBlank())) {
+                        throw ProblemException.invalidField("shippingAddress", "required for a reward that is shipped");
+                    }
+                    return ledger.orderReward(
+                            c, memberId, r, key, hash, shippingAddress == null ? null : shippingAddress.strip());
+                }),
+                () -> transactions.run(
+                        c -> ledger.replayRewardOrder(c, memberId, key, hash).orElseThrow()));
+    }
+
+    private void requireOrderable(java.sql.Connection c, RewardRow r, MemberView m, Instant now)
+            throws java.sql.SQLException {
+        if (r.partnerId() != null
+                && directory
+                        .partner(c, r.partnerId())
+                        .map(p -> !"ACTIVE".equals(p.status()))
+                        .orElse(true)) {
+            throw ProblemException.unprocessable(
+                    "reward-not-available", "Reward not available", "the reward's partner is not active");
+        }
+        if ((r.availableFrom() != null && now.isBefore(r.availableFrom()))
+                || (r.availableUntil() != null && !now.isBefore(r.availableUntil()))) {
+            throw ProblemException.unprocessable(
+                    "reward-not-available", "Reward not available", "the reward is not available now");
+        }
+        if ((!r.grades().isEmpty() && !r.grades().contains(m.grade()))
+                || (!r.segments().isEmpty() && !r.segments().contains(m.segment()))) {
+            throw ProblemException.unprocessable(
+                    "not-eligible", "Not eligible", "the reward is for other grades or segments");
+        }
+    }
+
+    public Outcome<OrderRow> cancel(String memberId, String orderId) {
+        UUID id = orderId(orderId);
+        return transactions.run(c -> ledger.cancelRewardOrder(c, memberId, id));
+    }
+
+    /** FULFILLED or FAILED (a reason required), by the reward's partner ({@code partnerId}) or an operator (null). */
+    public Outcome<OrderRow> decide(String partnerId, String orderId, String outcome, String reason) {
+        UUID id = orderId(orderId);
+        if (!"FULFILLED".equals(outcome) && !"FAILED".equals(outcome)) {
+            throw ProblemException.invalidField("outcome", "FULFILLED or FAILED");
+        }
+        if ("FAILED".equals(outcome)) {
+            Idempotency.requireText("reason", reason, 500);
+        } else if (reason != null && reason.length() > 500) {
+            throw ProblemException.invalidField("reason", "at most 500 characters");
+        }
+        String why = reason == null ? null : reason.strip();
+        return transactions.run(c -> ledger.decideRewardOrder(c, partnerId, id, outcome, why));
+    }
+
+    public List<OrderRow> memberOrders(String memberId) {
+        return transactions.read(c -> rewards.memberOrders(c, memberId, LIST_LIMIT));
+    }
+
+    /** Orders of a partner's rewards, or (an operator, {@code partnerId} null) all orders. */
+    public List<OrderRow> partnerOrders(String partnerId, String status) {
+        if (status != null
+                && !Set.of("ORDERED", "FULFILLED", "CANCELLED", "FAILED").contains(status)) {
+            throw ProblemException.invalidField("status", "ORDERED, FULFILLED, CANCELLED or FAILED");
+        }
+        return transactions.read(c -> rewards.ordersOf(c, partnerId, partnerId == null, status, LIST_LIMIT));
+    }
+
+    private RewardRow visibleReward(java.sql.Connection c, String partnerId, UUID rewardId)
+            throws java.sql.SQLException {
+        // another partner's reward is "not found": ids are not to be probed
+        return rewards.reward(c, rewardId)
+                .filter(r -> partnerId == null || partnerId.equals(r.partnerId()))
+                .orElseThrow(() -> ProblemException.notFound("reward", rewardId.toString()));
+    }
+
+    private static void requireImageUrl(String url) {
+        try {
+            URI u = URI.create(url);
+            if (url.length() > 2000
+                    || !("https".equals(u.getScheme()) || "http".equals(u.getScheme()))
+                    || u.getHost() == null) {
+                throw ProblemException.invalidField("imageUrl", "an http(s) URL of at most 2000 characters");
+            }
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalidField("imageUrl", "an http(s) URL of at most 2000 characters");
+        }
+    }
+
+    private static List<String> names(String field, List<String> given, Enum<?>[] allowed) {
+        if (given == null) {
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        List<String> valid = Arrays.stream(allowed).map(Enum::name).toList();
+        for (String g : given) {
+            if (g == null || !valid.contains(g)) {
+                throw ProblemException.invalidField(field, "each one of " + String.join(", ", valid));
+            }
+            names.add(g);
+        }
+        return List.copyOf(names);
+    }
+
+    private static List<String> sorted(Set<String> s) {
+        return s.stream().sorted().toList();
+    }
+
+    private static UUID rewardId(String id) {
+        if (id == null || id.isBlank()) {
+            throw ProblemException.invalidField("rewardId", "required");
+        }
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("reward", id);
+        }
+    }
+
+    private static UUID orderId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("reward order", id);
+        }
+    }
+
+    /** Without an Idempotency-Key header every request is new (the client gave up on safe retries). */
+    private static String keyOrNew(String key) {
+        if (key == null || key.isBlank()) {
+            return UUID.randomUUID().toString();
+        }
+        if (key.length() > 128) {
+            throw ProblemException.invalidField("Idempotency-Key", "at most 128 characters");
+        }
+        return key;
+    }
+}
