@@ -456,7 +456,9 @@
         .filter(([k]) => r[k]);
       const columns = [["treatmentMembers", "Treatment members"], ["controlMembers", "Control members"], ["treatment", "Treatment"],
         ["control", "Control"], ["difference", "Difference"], ["ciLow", "95 % CI low"], ["ciHigh", "95 % CI high"], ["pValue", "p-value"]];
-      const cell = v => v == null ? "" : typeof v === "number" && !Number.isInteger(v) ? v.toPrecision(4) : String(v);
+      // no figure (too few members on a side: NaN) shows as a dash, never as NaN
+      const cell = v => v == null || v === "NaN" || (typeof v === "number" && !Number.isFinite(v)) ? "–"
+        : typeof v === "number" && !Number.isInteger(v) ? v.toPrecision(4) : String(v);
       into.replaceChildren(h("h3", {}, `Results: ${c.name} (${r.from || ""} – ${r.to || ""})`), h("div", { class: "scroll" }, h("table", { id: "results" },
         h("thead", {}, h("tr", {}, h("th", {}, "Metric"), columns.map(([, label]) => h("th", { class: "num" }, label)))),
         h("tbody", {}, metrics.map(([m, label]) => h("tr", { dataset: { metric: m } }, h("td", {}, label),
