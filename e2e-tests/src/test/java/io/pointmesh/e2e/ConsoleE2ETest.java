@@ -416,7 +416,11 @@ class ConsoleE2ETest {
         browser.driver()
                 .findElement(By.cssSelector(".tabs a[href='#/partners/" + partnerId + "/" + tab + "']"))
                 .click();
-        waitFor(browser, "document.getElementById('tab-" + tab + "') !== null && !document.querySelector('#status')");
+        // the tab is shown at once and filled when the API has answered: wait for its content, not only its frame
+        waitFor(
+                browser,
+                "document.getElementById('tab-" + tab + "') !== null && !document.querySelector('#status')"
+                        + " && document.getElementById('tab-" + tab + "').childElementCount > 0");
     }
 
     private static String text(Browser browser, String selector) {
