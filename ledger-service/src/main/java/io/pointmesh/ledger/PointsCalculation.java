@@ -7,15 +7,38 @@ import java.util.List;
 /**
  * The earn formula, pure: points = floor((base + campaign bonuses) x grade multiplier), where
  * base = floor(amount x rate) (0 below the rule's minimum purchase, at most its per-transaction
- * cap). The partner funds the base and its own campaigns' bonuses; the network funds its
- * campaigns' bonuses and the grade uplift.
+ * cap). The partner funds the base and its own campaigns' bonuses, less what a co-funding partner
+ * pays of a joint campaign's bonus (floor(bonus x share)); the network funds its campaigns' bonuses
+ * and the grade uplift. I19: points = partner + network + co-funded, exactly.
  */
 public final class PointsCalculation {
 
     private PointsCalculation() {}
 
-    /** A campaign's bonus as granted (after its budget). */
-    public record GrantedBonus(String campaignId, long points, boolean networkFunded) {}
+    /**
+     * A campaign's bonus as granted (after its budget); {@code coFundedPoints} of it paid by the
+     * co-funding partner {@code coFunderId} (null and 0 when nobody co-funds).
+     */
+    public record GrantedBonus(
+            String campaignId, long points, boolean networkFunded, String coFunderId, long coFundedPoints) {
+
+        public GrantedBonus(String campaignId, long points, boolean networkFunded) {
+            this(campaignId, points, networkFunded, null, 0);
+        }
+    }
+
+    /** The co-funder's part of a bonus: floor(points x share), so the campaign's partner pays the rounding. */
+    public static long coFundedPart(long points, BigDecimal share) {
+        if (share == null || share.signum() <= 0) {
+            return 0;
+        }
+        return Math.min(
+                points,
+                BigDecimal.valueOf(points)
+                        .multiply(share)
+                        .setScale(0, RoundingMode.FLOOR)
+                        .longValueExact());
+    }
 
     public record Result(
             long basePoints,
@@ -23,9 +46,10 @@ public final class PointsCalculation {
             BigDecimal gradeMultiplier,
             long gradeBonus,
             long partnerPoints,
-            long networkPoints) {
+            long networkPoints,
+            long coFundedPoints) {
         public long total() {
-            return partnerPoints + networkPoints;
+            return partnerPoints + networkPoints + coFundedPoints;
         }
     }
 
@@ -57,20 +81,23 @@ public final class PointsCalculation {
         }
         long partner = basePoints;
         long network = 0;
+        long coFunded = 0;
         for (GrantedBonus b : bonuses) {
             if (b.networkFunded()) {
                 network += b.points();
             } else {
-                partner += b.points();
+                partner += b.points() - b.coFundedPoints();
+                coFunded += b.coFundedPoints();
             }
         }
-        long subtotal = partner + network;
+        long subtotal = partner + network + coFunded;
         long total = BigDecimal.valueOf(subtotal)
                 .multiply(gradeMultiplier)
                 .setScale(0, RoundingMode.FLOOR)
                 .longValueExact();
         long gradeBonus = total - subtotal;
-        return new Result(basePoints, List.copyOf(bonuses), gradeMultiplier, gradeBonus, partner, network + gradeBonus);
+        return new Result(
+                basePoints, List.copyOf(bonuses), gradeMultiplier, gradeBonus, partner, network + gradeBonus, coFunded);
     }
 
     /**
@@ -98,11 +125,46 @@ public final class PointsCalculation {
         if (earningPoints <= 0 || networkPoints <= 0) {
             return 0;
         }
-        return networkShareOf(proportion(earningPoints, amount, refundedAfter), earningPoints, networkPoints)
-                - networkShareOf(proportion(earningPoints, amount, refundedBefore), earningPoints, networkPoints);
+        return shareOf(proportion(earningPoints, amount, refundedAfter), earningPoints, networkPoints)
+                - shareOf(proportion(earningPoints, amount, refundedBefore), earningPoints, networkPoints);
     }
 
-    private static long networkShareOf(long reversed, long earningPoints, long networkPoints) {
+    /**
+     * The funders' parts of a reversal step, for an earning of {@code earningPoints} of which
+     * {@code shares[0]} were the network's and {@code shares[1..]} each co-funder's (the rest the
+     * partner's): element i is what goes back to funder i in this step. Cumulative and cascading:
+     * funder i gets floor(rest_i x shares[i] / pool_i) of what the funders before it left, so each
+     * funder's cumulative part never decreases as refunds add up, the partner's part of each step is
+     * never negative, and refunds adding up to the purchase give back exactly each funder's points.
+     * With only the network it is {@link #networkReversalPoints}.
+     */
+    public static long[] fundersReversalPoints(
+            long earningPoints, long[] shares, BigDecimal amount, BigDecimal refundedBefore, BigDecimal refundedAfter) {
+        long[] before = cascade(proportion(earningPoints, amount, refundedBefore), earningPoints, shares);
+        long[] after = cascade(proportion(earningPoints, amount, refundedAfter), earningPoints, shares);
+        long[] step = new long[shares.length];
+        for (int i = 0; i < shares.length; i++) {
+            step[i] = after[i] - before[i];
+        }
+        return step;
+    }
+
+    private static long[] cascade(long reversed, long earningPoints, long[] shares) {
+        long[] parts = new long[shares.length];
+        long rest = reversed;
+        long pool = earningPoints;
+        for (int i = 0; i < shares.length; i++) {
+            if (pool <= 0 || shares[i] <= 0) {
+                continue;
+            }
+            parts[i] = shareOf(rest, pool, shares[i]);
+            rest -= parts[i];
+            pool -= shares[i];
+        }
+        return parts;
+    }
+
+    private static long shareOf(long reversed, long earningPoints, long networkPoints) {
         return BigDecimal.valueOf(reversed)
                 .multiply(BigDecimal.valueOf(networkPoints))
                 .divide(BigDecimal.valueOf(earningPoints), 0, RoundingMode.FLOOR)

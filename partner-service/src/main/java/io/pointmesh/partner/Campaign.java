@@ -66,6 +66,36 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "ended_at")
     public Instant endedAt;
 
+    /** A joint campaign's audience (target CROSS_PARTNER): one of partner or category, a window in days. */
+    @Column(name = "audience_partner_id")
+    public String audiencePartnerId;
+
+    @Column(name = "audience_category")
+    public String audienceCategory;
+
+    @Column(name = "audience_within_days")
+    public Integer audienceWithinDays;
+
+    @Column(name = "audience_not_yet_here")
+    public boolean audienceNotYetHere;
+
+    /** The partner paying {@link #coFunderShare} of each bonus, once it has accepted (V9__joint_campaigns.sql). */
+    @Column(name = "co_funder_id")
+    public String coFunderId;
+
+    @Column(name = "co_funder_share")
+    public BigDecimal coFunderShare;
+
+    /** PENDING, ACCEPTED or DECLINED; null when nobody co-funds. */
+    @Column(name = "co_funding_status")
+    public String coFundingStatus;
+
+    @Column(name = "co_funding_decided_by")
+    public String coFundingDecidedBy;
+
+    @Column(name = "co_funding_decided_at")
+    public Instant coFundingDecidedAt;
+
     /** The Idempotency-Key the campaign was created with, or null (V7__idempotent_creates.sql). */
     @Column(name = "idempotency_key")
     public String idempotencyKey;

@@ -17,7 +17,9 @@ import java.util.Currency;
  * </pre>
  *
  * Points the network funded (its campaigns' bonuses, grade bonuses) are reported but charged to
- * nobody: they are the network's own promotion cost.
+ * nobody: they are the network's own promotion cost. A co-funder's part of a joint campaign's bonus
+ * is in the co-funder's pointsIssued (it buys those points), shown as pointsCoFundedForPartners; the
+ * campaign's partner sees it as pointsCoFundedByPartners, which is charged to it nothing.
  */
 public final class Settlement {
 
@@ -35,7 +37,9 @@ public final class Settlement {
             long facts,
             long lateFacts,
             long pointsRedeemedRewards,
-            long pointsRedeemedRewardsReversed) {
+            long pointsRedeemedRewardsReversed,
+            long pointsCoFundedForPartners,
+            long pointsCoFundedByPartners) {
 
         public static final Totals NONE = new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -60,6 +64,8 @@ public final class Settlement {
                     pointsConverted,
                     facts,
                     lateFacts,
+                    0,
+                    0,
                     0,
                     0);
         }

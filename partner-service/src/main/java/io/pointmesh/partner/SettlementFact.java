@@ -2,7 +2,12 @@ package io.pointmesh.partner;
 
 import java.time.Instant;
 
-/** One ledger posting as settlement counts it; {@code key} is the ledger's own operation id. */
+/**
+ * One ledger posting as settlement counts it; {@code key} is the ledger's own operation id.
+ * {@code pointsCoFundedForPartners}: of this fact's issuance (or, negative, its reversal), the points
+ * the partner paid on another partner's joint campaign; {@code pointsCoFundedByPartners}: the points
+ * co-funders paid on this partner's campaigns (charged to them, shown here for information).
+ */
 public record SettlementFact(
         String key,
         String partnerId,
@@ -15,7 +20,40 @@ public record SettlementFact(
         long pointsRedeemedReversed,
         long pointsConverted,
         long pointsRedeemedRewards,
-        long pointsRedeemedRewardsReversed) {
+        long pointsRedeemedRewardsReversed,
+        long pointsCoFundedForPartners,
+        long pointsCoFundedByPartners) {
+
+    /** A fact that is not about co-funding. */
+    public SettlementFact(
+            String key,
+            String partnerId,
+            Instant postedAt,
+            long pointsIssued,
+            long pointsIssuedReversed,
+            long networkFunded,
+            long networkFundedReversed,
+            long pointsRedeemed,
+            long pointsRedeemedReversed,
+            long pointsConverted,
+            long pointsRedeemedRewards,
+            long pointsRedeemedRewardsReversed) {
+        this(
+                key,
+                partnerId,
+                postedAt,
+                pointsIssued,
+                pointsIssuedReversed,
+                networkFunded,
+                networkFundedReversed,
+                pointsRedeemed,
+                pointsRedeemedReversed,
+                pointsConverted,
+                pointsRedeemedRewards,
+                pointsRedeemedRewardsReversed,
+                0,
+                0);
+    }
 
     /** A fact that is not about a reward order. */
     public SettlementFact(

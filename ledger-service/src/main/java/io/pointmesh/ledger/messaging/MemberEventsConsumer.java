@@ -6,6 +6,7 @@ import io.pointmesh.events.analytics.GradeChanged;
 import io.pointmesh.events.analytics.SegmentChanged;
 import io.pointmesh.events.member.CardIssued;
 import io.pointmesh.events.member.CardReplaced;
+import io.pointmesh.events.member.ConsentChanged;
 import io.pointmesh.events.member.MemberJoined;
 import io.pointmesh.events.member.MemberLeft;
 import io.pointmesh.events.member.MemberReinstated;
@@ -76,6 +77,8 @@ public class MemberEventsConsumer {
             directory.blockCards(c, l.memberId());
             ledger.forfeit(c, l.memberId());
             spending.forget(c, l.memberId());
+        } else if (data instanceof ConsentChanged k) {
+            directory.setConsent(c, k.memberId(), k.personalization(), k.shareWithAllPartners(), k.sharedPartnerIds());
         } else if (data instanceof GradeChanged g) {
             directory.setGrade(c, g.memberId(), g.grade().name());
         } else if (data instanceof SegmentChanged s) {

@@ -43,7 +43,20 @@ public class DirectoryRepository {
             String targetValue,
             long budgetPoints,
             BigDecimal treatmentShare,
-            String fundedBy) {}
+            String fundedBy,
+            Audience audience,
+            String coFunderId,
+            BigDecimal coFunderShare,
+            boolean coFunderActive) {
+
+        /** A joint campaign's audience (target CROSS_PARTNER), decided under the member's lock at earn time. */
+        public record Audience(String boughtAtPartnerId, String boughtInCategory, int withinDays, boolean notYetHere) {}
+
+        /** A co-funded campaign pays only while its co-funder is an active partner. */
+        public boolean payable() {
+            return coFunderId == null || coFunderActive;
+        }
+    }
 
     public record MemberView(String memberId, String status, String grade, String segment) {}
 
@@ -92,7 +105,12 @@ public class DirectoryRepository {
                                 + "(SELECT json_agg(json_build_object('campaignId', x.campaign_id, 'partnerId', x.partner_id, "
                                 + "'bonusKind', x.bonus_kind, 'multiplier', x.multiplier::text, 'fixedPoints', x.fixed_points, "
                                 + "'target', x.target, 'targetValue', x.target_value, 'budgetPoints', x.budget_points, "
-                                + "'treatmentShare', x.treatment_share::text, 'fundedBy', x.funded_by) ORDER BY x.campaign_id) "
+                                + "'treatmentShare', x.treatment_share::text, 'fundedBy', x.funded_by, "
+                                + "'audiencePartnerId', x.audience_partner_id, 'audienceCategory', x.audience_category, "
+                                + "'audienceWithinDays', x.audience_within_days, 'audienceNotYetHere', x.audience_not_yet_here, "
+                                + "'coFunderId', x.co_funder_id, 'coFunderShare', x.co_funder_share::text, "
+                                + "'coFunderActive', EXISTS (SELECT 1 FROM partner_directory f WHERE f.partner_id = x.co_funder_id "
+                                + "AND f.status = 'ACTIVE')) ORDER BY x.campaign_id) "
                                 + "FROM campaign x WHERE (x.partner_id = ? OR x.partner_id IS NULL) AND NOT x.ended "
                                 + "AND x.starts_at <= ? AND x.ends_at > ?) AS campaigns, "
                                 + "EXISTS (SELECT 1 FROM earning WHERE partner_id = ? AND partner_tx_id = ?) AS earning_stored "
@@ -182,12 +200,27 @@ public class DirectoryRepository {
                                 : k.get("targetValue").asText(),
                         k.get("budgetPoints").asLong(),
                         new BigDecimal(k.get("treatmentShare").asText()),
-                        k.get("fundedBy").asText()));
+                        k.get("fundedBy").asText(),
+                        "CROSS_PARTNER".equals(k.get("target").asText())
+                                ? new Campaign.Audience(
+                                        text(k, "audiencePartnerId"),
+                                        text(k, "audienceCategory"),
+                                        k.get("audienceWithinDays").asInt(),
+                                        k.get("audienceNotYetHere").asBoolean())
+                                : null,
+                        text(k, "coFunderId"),
+                        text(k, "coFunderShare") == null ? null : new BigDecimal(text(k, "coFunderShare")),
+                        k.get("coFunderActive").asBoolean()));
             }
             return campaigns;
         } catch (java.io.IOException e) {
             throw new SQLException("unreadable campaigns of the earn directory: " + e.getMessage(), e);
         }
+    }
+
+    private static String text(JsonNode k, String field) {
+        JsonNode v = k.get(field);
+        return v == null || v.isNull() ? null : v.asText();
     }
 
     public Optional<PartnerView> partner(Connection c, String partnerId) throws SQLException {
@@ -241,7 +274,9 @@ public class DirectoryRepository {
     public List<Campaign> campaignsAt(Connection c, String partnerId, Instant at) throws SQLException {
         return Sql.list(
                 c,
-                "SELECT * FROM campaign WHERE (partner_id = ? OR partner_id IS NULL) AND NOT ended AND starts_at <= ? "
+                "SELECT x.*, EXISTS (SELECT 1 FROM partner_directory f WHERE f.partner_id = x.co_funder_id "
+                        + "AND f.status = 'ACTIVE') AS co_funder_active FROM campaign x "
+                        + "WHERE (partner_id = ? OR partner_id IS NULL) AND NOT ended AND starts_at <= ? "
                         + "AND ends_at > ? ORDER BY campaign_id",
                 rs -> new Campaign(
                         rs.getString("campaign_id"),
@@ -253,10 +288,55 @@ public class DirectoryRepository {
                         rs.getString("target_value"),
                         rs.getLong("budget_points"),
                         rs.getBigDecimal("treatment_share"),
-                        rs.getString("funded_by")),
+                        rs.getString("funded_by"),
+                        "CROSS_PARTNER".equals(rs.getString("target"))
+                                ? new Campaign.Audience(
+                                        rs.getString("audience_partner_id"),
+                                        rs.getString("audience_category"),
+                                        rs.getInt("audience_within_days"),
+                                        rs.getBoolean("audience_not_yet_here"))
+                                : null,
+                        rs.getString("co_funder_id"),
+                        rs.getBigDecimal("co_funder_share"),
+                        rs.getBoolean("co_funder_active")),
                 partnerId,
                 at,
                 at);
+    }
+
+    /**
+     * Whether a joint campaign of {@code partnerId} may use this member's purchases elsewhere at
+     * {@code at}: the member allows personalization and shares with every partner or with this one,
+     * bought at the audience's partner (or at a partner of its category) within its window before
+     * {@code at} (a purchase refunded whole does not count), and, for a first-visit campaign, never
+     * earned at {@code partnerId}. Read by postings under the member's row lock, so two racing first
+     * purchases cannot both be first (I20).
+     */
+    public boolean inAudience(Connection c, String memberId, String partnerId, Campaign.Audience audience, Instant at)
+            throws SQLException {
+        return Sql.one(
+                        c,
+                        "SELECT EXISTS (SELECT 1 FROM member_directory d WHERE d.member_id = ? AND d.personalization "
+                                + "AND (d.share_with_all_partners OR ? = ANY (d.shared_partner_ids))) "
+                                + "AND EXISTS (SELECT 1 FROM earning e JOIN partner_directory p ON p.partner_id = e.partner_id "
+                                + "WHERE e.member_id = ? AND e.partner_id <> ? AND e.occurred_at >= ? AND e.occurred_at < ? "
+                                + "AND e.refunded_amount < e.amount "
+                                + "AND (e.partner_id = ?::text OR (?::text IS NULL AND lower(p.category) = lower(?::text)))) "
+                                + "AND (NOT ? OR NOT EXISTS (SELECT 1 FROM earning h WHERE h.member_id = ? AND h.partner_id = ?))",
+                        rs -> rs.getBoolean(1),
+                        memberId,
+                        partnerId,
+                        memberId,
+                        partnerId,
+                        at.minus(java.time.Duration.ofDays(audience.withinDays())),
+                        at,
+                        audience.boughtAtPartnerId(),
+                        audience.boughtAtPartnerId(),
+                        audience.boughtInCategory(),
+                        audience.notYetHere(),
+                        memberId,
+                        partnerId)
+                .orElse(false);
     }
 
     public Optional<MemberView> member(Connection c, String memberId) throws SQLException {

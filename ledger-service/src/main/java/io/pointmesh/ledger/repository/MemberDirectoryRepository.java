@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Writes the ledger's copy of members and cards as member.events and analytics.events tell it
@@ -49,6 +50,24 @@ public class MemberDirectoryRepository {
 
     public void setSegment(Connection c, String memberId, String segment) throws SQLException {
         Sql.update(c, "UPDATE member_directory SET segment = ? WHERE member_id = ?", segment, memberId);
+    }
+
+    /** The member's consent as a joint campaign reads it (member.consent-changed carries it whole). */
+    public void setConsent(
+            Connection c, String memberId, boolean personalization, boolean shareWithAll, List<String> sharedPartnerIds)
+            throws SQLException {
+        try (var ps =
+                c.prepareStatement("UPDATE member_directory SET personalization = ?, share_with_all_partners = ?, "
+                        + "shared_partner_ids = ? WHERE member_id = ?")) {
+            ps.setBoolean(1, personalization);
+            ps.setBoolean(2, shareWithAll);
+            ps.setArray(
+                    3,
+                    c.createArrayOf(
+                            "text", (sharedPartnerIds == null ? List.<String>of() : sharedPartnerIds).toArray()));
+            ps.setString(4, memberId);
+            ps.executeUpdate();
+        }
     }
 
     /** A new card, ACTIVE; a redelivered issue changes nothing. */

@@ -107,7 +107,8 @@ public class OperationRepository {
                         c,
                         "INSERT INTO earning (id, partner_id, partner_tx_id, request_hash, member_id, store_code, amount, currency, "
                                 + "occurred_at, points, base_points, partner_points, network_points, bonuses, grade_multiplier, available_at, "
-                                + "expires_at, lot_id, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                + "expires_at, lot_id, posted_at, co_funded_points) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                                 + "ON CONFLICT (partner_id, partner_tx_id) DO NOTHING",
                         e.id(),
                         e.partnerId(),
@@ -127,7 +128,8 @@ public class OperationRepository {
                         e.availableAt(),
                         e.expiresAt(),
                         e.lotId(),
-                        e.postedAt())
+                        e.postedAt(),
+                        Bonus.coFunded(e.bonuses()))
                 == 1;
     }
 
@@ -171,11 +173,19 @@ public class OperationRepository {
                 Sql.instant(rs, "posted_at"));
     }
 
-    /** Bonuses as "campaignId=points" lines: campaign ids are the partner-service's UUIDs. */
+    /**
+     * Bonuses as "campaignId=points" lines, followed by a tab, the co-funder's id, a tab and its
+     * points when the bonus is co-funded: campaign ids are the partner-service's UUIDs, partner ids
+     * never contain tabs.
+     */
     static String encode(List<Bonus> bonuses) {
         StringBuilder s = new StringBuilder();
         for (Bonus b : bonuses) {
-            s.append(b.campaignId()).append('=').append(b.points()).append('\n');
+            s.append(b.campaignId()).append('=').append(b.points());
+            if (b.coFunderId() != null) {
+                s.append('\t').append(b.coFunderId()).append('\t').append(b.coFundedPoints());
+            }
+            s.append('\n');
         }
         return s.toString();
     }
@@ -183,9 +193,14 @@ public class OperationRepository {
     static List<Bonus> decode(String text) {
         List<Bonus> bonuses = new ArrayList<>();
         for (String line : text.split("\n")) {
-            int eq = line.lastIndexOf('=');
+            String[] parts = line.split("\t");
+            int eq = parts[0].lastIndexOf('=');
             if (eq > 0) {
-                bonuses.add(new Bonus(line.substring(0, eq), Long.parseLong(line.substring(eq + 1))));
+                bonuses.add(new Bonus(
+                        parts[0].substring(0, eq),
+                        Long.parseLong(parts[0].substring(eq + 1)),
+                        parts.length == 3 ? parts[1] : null,
+                        parts.length == 3 ? Long.parseLong(parts[2]) : 0));
             }
         }
         return bonuses;

@@ -91,12 +91,18 @@ public class PartnerDirectoryRepository {
         Sql.update(
                 c,
                 "INSERT INTO campaign (campaign_id, partner_id, name, bonus_kind, multiplier, fixed_points, starts_at, ends_at, "
-                        + "target, target_value, budget_points, treatment_share, funded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "target, target_value, budget_points, treatment_share, funded_by, audience_partner_id, audience_category, "
+                        + "audience_within_days, audience_not_yet_here, co_funder_id, co_funder_share) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (campaign_id) DO UPDATE SET name = EXCLUDED.name, bonus_kind = EXCLUDED.bonus_kind, "
                         + "multiplier = EXCLUDED.multiplier, fixed_points = EXCLUDED.fixed_points, starts_at = EXCLUDED.starts_at, "
                         + "ends_at = EXCLUDED.ends_at, target = EXCLUDED.target, target_value = EXCLUDED.target_value, "
                         + "budget_points = greatest(EXCLUDED.budget_points, campaign.spent_points), "
-                        + "treatment_share = EXCLUDED.treatment_share, funded_by = EXCLUDED.funded_by",
+                        + "treatment_share = EXCLUDED.treatment_share, funded_by = EXCLUDED.funded_by, "
+                        + "audience_partner_id = EXCLUDED.audience_partner_id, audience_category = EXCLUDED.audience_category, "
+                        + "audience_within_days = EXCLUDED.audience_within_days, "
+                        + "audience_not_yet_here = EXCLUDED.audience_not_yet_here, co_funder_id = EXCLUDED.co_funder_id, "
+                        + "co_funder_share = EXCLUDED.co_funder_share",
                 k.campaignId(),
                 k.partnerId(),
                 k.name(),
@@ -109,7 +115,13 @@ public class PartnerDirectoryRepository {
                 k.targetValue(),
                 k.budgetPoints(),
                 k.treatmentShare() == null ? BigDecimal.ONE : k.treatmentShare(),
-                k.fundedBy().name());
+                k.fundedBy().name(),
+                k.audience() == null ? null : k.audience().boughtAtPartnerId(),
+                k.audience() == null ? null : k.audience().boughtInCategory(),
+                k.audience() == null ? null : k.audience().withinDays(),
+                k.audience() != null && k.audience().notYetHere(),
+                k.coFunderId(),
+                k.coFunderShare());
     }
 
     public void endCampaign(Connection c, String campaignId) throws SQLException {

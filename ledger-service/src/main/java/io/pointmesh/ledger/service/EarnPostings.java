@@ -23,8 +23,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Earn: campaign budgets cut under their row locks (I11), the lot, the transfers from the partner's
- * issuance and the network's promotion accounts, the earning's row (I7), and the referral bonus of
+ * Earn: joint campaigns' audiences checked and campaign budgets cut under their row locks (I11, I20),
+ * the lot, the transfers from the partner's issuance, its co-funders' issuance and the network's
+ * promotion accounts (I19), the earning's row (I7), and the referral bonus of
  * a referred member's first earning.
  */
 final class EarnPostings extends Postings {
@@ -52,6 +53,12 @@ final class EarnPostings extends Postings {
         offers.sort(Comparator.comparing(BonusOffer::campaignId));
         for (BonusOffer offer : offers) {
             long points = offer.points();
+            // a joint campaign's audience (consent, purchases elsewhere, never here) as it is now,
+            // under the member's lock: two racing first purchases here cannot both be first (I20)
+            if (offer.audience() != null
+                    && !directory.inAudience(c, p.memberId(), p.partnerId(), offer.audience(), p.occurredAt())) {
+                continue;
+            }
             if (offer.budgetPoints() > 0) {
                 // the budget as it is now, under the lock: it may have changed since the offer was priced
                 CampaignBudget row =
@@ -68,7 +75,14 @@ final class EarnPostings extends Postings {
                 }
             }
             if (points > 0) {
-                granted.add(new GrantedBonus(offer.campaignId(), points, offer.networkFunded()));
+                granted.add(new GrantedBonus(
+                        offer.campaignId(),
+                        points,
+                        offer.networkFunded(),
+                        offer.coFunderId(),
+                        offer.coFunderId() == null
+                                ? 0
+                                : PointsCalculation.coFundedPart(points, offer.coFunderShare())));
             }
         }
         PointsCalculation.Result points = PointsCalculation.total(p.basePoints(), granted, p.gradeMultiplier());
@@ -104,7 +118,22 @@ final class EarnPostings extends Postings {
                             c,
                             issuance,
                             m.account(),
-                            b.points(),
+                            b.points() - b.coFundedPoints(),
+                            TransferKind.CAMPAIGN_BONUS,
+                            p.earningId(),
+                            p.partnerId(),
+                            m.shard(),
+                            now);
+                }
+            }
+            // a co-funder's part of a joint campaign's bonus, from its own issuance account (I19)
+            for (GrantedBonus b : granted) {
+                if (b.coFundedPoints() > 0) {
+                    postings.transfer(
+                            c,
+                            Accounts.issuance(b.coFunderId()),
+                            m.account(),
+                            b.coFundedPoints(),
                             TransferKind.CAMPAIGN_BONUS,
                             p.earningId(),
                             p.partnerId(),
@@ -203,6 +232,8 @@ final class EarnPostings extends Postings {
     }
 
     private static List<Bonus> bonuses(List<GrantedBonus> granted) {
-        return granted.stream().map(b -> new Bonus(b.campaignId(), b.points())).toList();
+        return granted.stream()
+                .map(b -> new Bonus(b.campaignId(), b.points(), b.coFunderId(), b.coFundedPoints()))
+                .toList();
     }
 }

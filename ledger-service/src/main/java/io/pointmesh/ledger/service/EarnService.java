@@ -183,7 +183,8 @@ public class EarnService {
             if (imported && !"EVERYONE".equals(campaign.target())) {
                 continue;
             }
-            if (!targets(campaign, member)
+            if (!campaign.payable()
+                    || !targets(campaign, member)
                     || !CampaignAssignment.inTreatment(
                             campaign.campaignId(), member.memberId(), campaign.treatmentShare())) {
                 continue;
@@ -196,7 +197,10 @@ public class EarnService {
                         campaign.partnerId(),
                         bonus,
                         "NETWORK".equals(campaign.fundedBy()),
-                        campaign.budgetPoints()));
+                        campaign.budgetPoints(),
+                        campaign.audience(),
+                        campaign.coFunderId(),
+                        campaign.coFunderShare()));
             }
         }
         BigDecimal multiplier =
@@ -234,6 +238,8 @@ public class EarnService {
                 campaign.targetValue() != null && campaign.targetValue().equalsIgnoreCase(member.grade());
             case "SEGMENT" ->
                 campaign.targetValue() != null && campaign.targetValue().equalsIgnoreCase(member.segment());
+            // a joint campaign's audience is decided by the posting, under the member's lock
+            case "CROSS_PARTNER" -> campaign.audience() != null;
             default -> true;
         };
     }

@@ -1,5 +1,7 @@
 package io.pointmesh.ledger.service;
 
+import io.pointmesh.events.ledger.Bonus;
+import io.pointmesh.events.ledger.CoFunding;
 import io.pointmesh.events.ledger.EarningReversed;
 import io.pointmesh.ledger.Accounts;
 import io.pointmesh.ledger.MemberBalance;
@@ -16,12 +18,16 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * A refund reverses part or all of an earning: the cumulative proportion of its points (I8), the
- * network's share of them, taken from the earning's own lot first, then from available points, the
+ * network's and each co-funder's share of them (I19), taken from the earning's own lot first, then from available points, the
  * rest as debt; a full refund also takes back the referral bonus it paid.
  */
 final class EarningReversalPostings extends Postings {
@@ -66,8 +72,30 @@ final class EarningReversalPostings extends Postings {
                             + e.amount().toPlainString());
         }
         long points = PointsCalculation.reversalPoints(e.points(), e.amount(), e.refundedAmount(), refundedAfter);
-        long networkShare = PointsCalculation.networkReversalPoints(
-                e.points(), e.networkPoints(), e.amount(), e.refundedAmount(), refundedAfter);
+        // funders in a fixed order: the network, then the co-funders by partner id (I19)
+        Map<String, Long> coFunders = new TreeMap<>();
+        for (Bonus b : e.bonuses()) {
+            if (b.coFundedPoints() > 0) {
+                coFunders.merge(b.coFunderId(), b.coFundedPoints(), Long::sum);
+            }
+        }
+        List<String> coFunderIds = new ArrayList<>(coFunders.keySet());
+        long[] shares = new long[1 + coFunderIds.size()];
+        shares[0] = e.networkPoints();
+        for (int i = 0; i < coFunderIds.size(); i++) {
+            shares[i + 1] = coFunders.get(coFunderIds.get(i));
+        }
+        long[] funderSteps = PointsCalculation.fundersReversalPoints(
+                e.points(), shares, e.amount(), e.refundedAmount(), refundedAfter);
+        long networkShare = funderSteps[0];
+        List<CoFunding> coFunded = new ArrayList<>();
+        long coFundedShare = 0;
+        for (int i = 0; i < coFunderIds.size(); i++) {
+            if (funderSteps[i + 1] > 0) {
+                coFunded.add(new CoFunding(coFunderIds.get(i), funderSteps[i + 1]));
+                coFundedShare += funderSteps[i + 1];
+            }
+        }
         UUID reversalId = PostingIds.next();
         long debt = 0;
         if (points > 0) {
@@ -96,7 +124,7 @@ final class EarningReversalPostings extends Postings {
                     c,
                     m.account(),
                     Accounts.issuance(partnerId),
-                    points - networkShare,
+                    points - networkShare - coFundedShare,
                     TransferKind.EARN_REVERSAL,
                     reversalId,
                     partnerId,
@@ -112,6 +140,18 @@ final class EarningReversalPostings extends Postings {
                     partnerId,
                     m.shard(),
                     now);
+            for (CoFunding share : coFunded) {
+                postings.transfer(
+                        c,
+                        m.account(),
+                        Accounts.issuance(share.partnerId()),
+                        share.points(),
+                        TransferKind.EARN_REVERSAL,
+                        reversalId,
+                        partnerId,
+                        m.shard(),
+                        now);
+            }
         }
         operations.recordRefund(c, earningId, refundAmount, points);
         if (refundedAfter.compareTo(e.amount()) == 0) {
@@ -134,7 +174,8 @@ final class EarningReversalPostings extends Postings {
                         refundAmount,
                         points,
                         debt,
-                        networkShare),
+                        networkShare,
+                        coFunded),
                 now);
         return new Outcome<>(row, false);
     }

@@ -101,9 +101,25 @@ public class Ledger {
             boolean imported,
             boolean firstEarningRecorded) {}
 
-    /** A campaign bonus offered to this purchase; the budget may cut it. */
+    /**
+     * A campaign bonus offered to this purchase; the budget may cut it. A joint campaign's offer
+     * carries its {@code audience}, checked by the posting under the member's lock; a co-funded one
+     * its co-funder and the co-funder's share of the bonus.
+     */
     public record BonusOffer(
-            String campaignId, String partnerId, long points, boolean networkFunded, long budgetPoints) {}
+            String campaignId,
+            String partnerId,
+            long points,
+            boolean networkFunded,
+            long budgetPoints,
+            DirectoryRepository.Campaign.Audience audience,
+            String coFunderId,
+            BigDecimal coFunderShare) {
+
+        public BonusOffer(String campaignId, String partnerId, long points, boolean networkFunded, long budgetPoints) {
+            this(campaignId, partnerId, points, networkFunded, budgetPoints, null, null, null);
+        }
+    }
 
     /**
      * The member's say-so for a hold (docs/ledger.md, "Spending authorization"): {@code PIN} (card and

@@ -2,6 +2,7 @@ package io.pointmesh.partner.messaging;
 
 import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventEnvelope;
+import io.pointmesh.events.ledger.Bonus;
 import io.pointmesh.events.ledger.EarningReversed;
 import io.pointmesh.events.ledger.PointsAwarded;
 import io.pointmesh.events.ledger.PointsConverted;
@@ -19,6 +20,10 @@ import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -50,9 +55,89 @@ public class LedgerEventsConsumer {
 
     /** Settlement's fact and the partner's webhook deliveries, both in the inbox's transaction. */
     Uni<Void> apply(EventEnvelope<DomainEvent> event) {
-        SettlementFact fact = factOf(event);
-        Uni<Void> recorded = fact == null ? Uni.createFrom().voidItem() : settlement.record(fact);
+        Uni<Void> recorded = Uni.createFrom().voidItem();
+        for (SettlementFact fact : factsOf(event)) {
+            recorded = recorded.chain(() -> settlement.record(fact));
+        }
         return recorded.chain(() -> webhooks.enqueue(event));
+    }
+
+    /**
+     * The settlement facts an event stands for: its own, and one per co-funder of an earning (or its
+     * reversal) whose joint campaigns another partner co-funded. The co-funder buys its part (its
+     * pointsIssued); the campaign's partner is charged the rest and shown the co-funded part.
+     */
+    static List<SettlementFact> factsOf(EventEnvelope<DomainEvent> event) {
+        SettlementFact own = factOf(event);
+        if (own == null) {
+            return List.of();
+        }
+        List<SettlementFact> facts = new ArrayList<>();
+        if (event.data() instanceof PointsEarned e && Bonus.coFunded(e.bonuses()) > 0) {
+            long coFunded = Bonus.coFunded(e.bonuses());
+            facts.add(withCoFunding(own, own.pointsIssued() - coFunded, own.pointsIssuedReversed(), 0, coFunded));
+            Map<String, Long> byCoFunder = new TreeMap<>();
+            e.bonuses().stream()
+                    .filter(b -> b.coFundedPoints() > 0)
+                    .forEach(b -> byCoFunder.merge(b.coFunderId(), b.coFundedPoints(), Long::sum));
+            byCoFunder.forEach((coFunder, points) -> facts.add(new SettlementFact(
+                    "earn-co-funding:" + e.earningId() + ":" + coFunder,
+                    coFunder,
+                    event.time(),
+                    points,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    points,
+                    0)));
+        } else if (event.data() instanceof EarningReversed r && r.coFundedPoints() > 0) {
+            long coFunded = r.coFundedPoints();
+            facts.add(withCoFunding(own, own.pointsIssued(), own.pointsIssuedReversed() - coFunded, 0, -coFunded));
+            Map<String, Long> byCoFunder = new TreeMap<>();
+            r.coFunded().forEach(f -> byCoFunder.merge(f.partnerId(), f.points(), Long::sum));
+            byCoFunder.forEach((coFunder, points) -> facts.add(new SettlementFact(
+                    "earn-reversal-co-funding:" + r.reversalId() + ":" + coFunder,
+                    coFunder,
+                    event.time(),
+                    0,
+                    points,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    -points,
+                    0)));
+        } else {
+            facts.add(own);
+        }
+        return facts;
+    }
+
+    private static SettlementFact withCoFunding(
+            SettlementFact f, long issued, long issuedReversed, long coFundedFor, long coFundedBy) {
+        return new SettlementFact(
+                f.key(),
+                f.partnerId(),
+                f.postedAt(),
+                issued,
+                issuedReversed,
+                f.networkFunded(),
+                f.networkFundedReversed(),
+                f.pointsRedeemed(),
+                f.pointsRedeemedReversed(),
+                f.pointsConverted(),
+                f.pointsRedeemedRewards(),
+                f.pointsRedeemedRewardsReversed(),
+                coFundedFor,
+                coFundedBy);
     }
 
     /** The settlement fact an event stands for, or null for events settlement does not count. */

@@ -35,23 +35,27 @@ public class SettlementRepository {
                     + "coalesce(sum(network_funded), 0), coalesce(sum(network_funded_reversed), 0), coalesce(sum(points_redeemed), 0), "
                     + "coalesce(sum(points_redeemed_reversed), 0), coalesce(sum(points_converted), 0), count(*), "
                     + "count(*) FILTER (WHERE posted_at < :periodFrom), coalesce(sum(points_redeemed_rewards), 0), "
-                    + "coalesce(sum(points_redeemed_rewards_reversed), 0) FROM settlement_fact ";
+                    + "coalesce(sum(points_redeemed_rewards_reversed), 0), coalesce(sum(points_co_funded_for_partners), 0), "
+                    + "coalesce(sum(points_co_funded_by_partners), 0) FROM settlement_fact ";
 
     private static final String STATEMENT_COLUMNS =
             "id, partner_id, period_start, period_end, period_from, period_to, points_issued, "
                     + "points_issued_reversed, network_funded, network_funded_reversed, points_redeemed, points_redeemed_reversed, "
                     + "points_converted, facts, late_facts, point_value, network_fee_rate, currency, closed_at, closed_by, "
-                    + "points_redeemed_rewards, points_redeemed_rewards_reversed";
+                    + "points_redeemed_rewards, points_redeemed_rewards_reversed, points_co_funded_for_partners, "
+                    + "points_co_funded_by_partners";
 
     /** Records a fact; one seen before (the same key) changes nothing. Answers the rows inserted (0 or 1). */
     public Uni<Integer> insertFact(SettlementFact f) {
         return Panache.getSession()
-                .chain(s -> s.createNativeQuery("INSERT INTO settlement_fact (fact_key, partner_id, posted_at, "
-                                + "points_issued, points_issued_reversed, network_funded, network_funded_reversed, points_redeemed, "
-                                + "points_redeemed_reversed, points_converted, points_redeemed_rewards, points_redeemed_rewards_reversed) "
-                                + "VALUES (:key, :partnerId, :postedAt, :pointsIssued, "
-                                + ":pointsIssuedReversed, :networkFunded, :networkFundedReversed, :pointsRedeemed, :pointsRedeemedReversed, "
-                                + ":pointsConverted, :rewards, :rewardsReversed) ON CONFLICT (fact_key) DO NOTHING")
+                .chain(s -> s.createNativeQuery(
+                                "INSERT INTO settlement_fact (fact_key, partner_id, posted_at, "
+                                        + "points_issued, points_issued_reversed, network_funded, network_funded_reversed, points_redeemed, "
+                                        + "points_redeemed_reversed, points_converted, points_redeemed_rewards, points_redeemed_rewards_reversed, "
+                                        + "points_co_funded_for_partners, points_co_funded_by_partners) "
+                                        + "VALUES (:key, :partnerId, :postedAt, :pointsIssued, "
+                                        + ":pointsIssuedReversed, :networkFunded, :networkFundedReversed, :pointsRedeemed, :pointsRedeemedReversed, "
+                                        + ":pointsConverted, :rewards, :rewardsReversed, :coFundedFor, :coFundedBy) ON CONFLICT (fact_key) DO NOTHING")
                         .setParameter("key", f.key())
                         .setParameter("partnerId", f.partnerId())
                         .setParameter("postedAt", offset(f.postedAt()))
@@ -64,6 +68,8 @@ public class SettlementRepository {
                         .setParameter("pointsConverted", f.pointsConverted())
                         .setParameter("rewards", f.pointsRedeemedRewards())
                         .setParameter("rewardsReversed", f.pointsRedeemedRewardsReversed())
+                        .setParameter("coFundedFor", f.pointsCoFundedForPartners())
+                        .setParameter("coFundedBy", f.pointsCoFundedByPartners())
                         .executeUpdate());
     }
 
@@ -134,6 +140,7 @@ public class SettlementRepository {
                                 + ":periodEnd, :periodFrom, :periodTo, :pointsIssued, :pointsIssuedReversed, :networkFunded, "
                                 + ":networkFundedReversed, :pointsRedeemed, :pointsRedeemedReversed, :pointsConverted, :facts, :lateFacts, "
                                 + ":pointValue, :networkFeeRate, :currency, :closedAt, :closedBy, :rewards, :rewardsReversed, "
+                                + ":coFundedFor, :coFundedBy, "
                                 + ":issuedAmount, :networkFee, :reimbursedAmount, :netAmount)")
                         .setParameter("id", UUID.fromString(st.statementId()))
                         .setParameter("partnerId", st.partnerId())
@@ -157,6 +164,8 @@ public class SettlementRepository {
                         .setParameter("closedBy", st.closedBy())
                         .setParameter("rewards", st.pointsRedeemedRewards())
                         .setParameter("rewardsReversed", st.pointsRedeemedRewardsReversed())
+                        .setParameter("coFundedFor", st.pointsCoFundedForPartners())
+                        .setParameter("coFundedBy", st.pointsCoFundedByPartners())
                         .setParameter("issuedAmount", st.issuedAmount())
                         .setParameter("networkFee", st.networkFee())
                         .setParameter("reimbursedAmount", st.reimbursedAmount())
@@ -208,7 +217,7 @@ public class SettlementRepository {
                 .map(rows -> rows.isEmpty() ? null : statement(rows.get(0)));
     }
 
-    /** {@code offset}: where the first nine figures start; {@code rewards}: where the two reward figures are. */
+    /** {@code offset}: where the first nine figures start; {@code rewards}: where the two reward figures are, the two co-funding figures after them. */
     private static Settlement.Totals totals(Object[] r, int offset, int rewards) {
         return new Settlement.Totals(
                 number(r[offset]),
@@ -221,7 +230,9 @@ public class SettlementRepository {
                 number(r[offset + 7]),
                 number(r[offset + 8]),
                 number(r[rewards]),
-                number(r[rewards + 1]));
+                number(r[rewards + 1]),
+                number(r[rewards + 2]),
+                number(r[rewards + 3]));
     }
 
     private static SettlementStatement statement(Object[] r) {

@@ -2,6 +2,7 @@ package io.pointmesh.partner.rest;
 
 import io.pointmesh.events.partner.BonusKind;
 import io.pointmesh.events.partner.CampaignTarget;
+import io.pointmesh.events.partner.CrossPartnerAudience;
 import io.pointmesh.events.partner.FundedBy;
 import io.pointmesh.partner.Campaign;
 import io.pointmesh.partner.MileageProgram;
@@ -71,7 +72,26 @@ public class CampaignResource {
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("1")
             BigDecimal treatmentShare,
 
-            FundedBy fundedBy) {}
+            FundedBy fundedBy,
+            @Valid AudienceRequest audience,
+            @Valid CoFundingRequest coFunding) {}
+
+    /** A joint campaign's audience: members who bought at a partner, or in a category, within the last days. */
+    public record AudienceRequest(
+            @Size(max = 64) String boughtAtPartnerId,
+            @Size(max = 40) String boughtInCategory,
+
+            @NotNull @Min(1) @jakarta.validation.constraints.Max(730)
+            Integer withinDays,
+
+            boolean notYetHere) {}
+
+    /** A second partner paying {@code share} of each bonus, once it accepts. */
+    public record CoFundingRequest(
+            @NotBlank @Size(max = 64) String partnerId,
+
+            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
+            BigDecimal share) {}
 
     public record EndRequest(@Size(max = 500) String reason) {}
 
@@ -99,7 +119,9 @@ public class CampaignResource {
             long budgetPoints,
             BigDecimal treatmentShare,
             FundedBy fundedBy,
-            Instant endedAt) {
+            Instant endedAt,
+            CrossPartnerAudience audience,
+            CoFundingView coFunding) {
         static CampaignView of(Campaign c) {
             return new CampaignView(
                     c.id,
@@ -115,9 +137,21 @@ public class CampaignResource {
                     c.budgetPoints,
                     c.treatmentShare,
                     c.fundedBy,
-                    c.endedAt);
+                    c.endedAt,
+                    c.target == CampaignTarget.CROSS_PARTNER
+                            ? new CrossPartnerAudience(
+                                    c.audiencePartnerId, c.audienceCategory, c.audienceWithinDays, c.audienceNotYetHere)
+                            : null,
+                    c.coFunderId == null
+                            ? null
+                            : new CoFundingView(
+                                    c.coFunderId, c.coFunderShare, c.coFundingStatus, c.coFundingDecidedAt));
         }
     }
+
+    /** Who co-funds the campaign, its share of each bonus, and whether it has accepted (PENDING, ACCEPTED, DECLINED). */
+    @RegisterForReflection
+    public record CoFundingView(String partnerId, BigDecimal share, String status, Instant decidedAt) {}
 
     @Inject
     Caller caller;
@@ -134,7 +168,8 @@ public class CampaignResource {
     @Operation(
             summary =
                     "Create a campaign: bonus (MULTIPLIER with multiplier, or FIXED with fixedPoints), period, target "
-                            + "(EVERYONE, GRADE, SEGMENT with targetValue), budgetPoints (0 = none), treatmentShare (A/B), fundedBy")
+                            + "(EVERYONE, GRADE, SEGMENT with targetValue, CROSS_PARTNER with audience), budgetPoints (0 = none), "
+                            + "treatmentShare (A/B), fundedBy, coFunding (another partner's share of each bonus, paid once it accepts)")
     @RequestBody(
             content =
                     @Content(
@@ -166,7 +201,7 @@ public class CampaignResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 validation-failed; 403 network-funding other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 partner-not-active idempotency-key-reused")
+                    "400 validation-failed; 403 network-funding other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 partner-not-active co-funder-not-active idempotency-key-reused")
     public Uni<RestResponse<CampaignView>> create(
             @PathParam("partnerId") String partnerId,
             @Parameter(
@@ -198,7 +233,16 @@ public class CampaignResource {
                 body.targetValue(),
                 body.budgetPoints(),
                 body.treatmentShare(),
-                body.fundedBy());
+                body.fundedBy(),
+                body.audience() == null
+                        ? null
+                        : new CrossPartnerAudience(
+                                body.audience().boughtAtPartnerId(),
+                                body.audience().boughtInCategory(),
+                                body.audience().withinDays(),
+                                body.audience().notYetHere()),
+                body.coFunding() == null ? null : body.coFunding().partnerId(),
+                body.coFunding() == null ? null : body.coFunding().share());
         return campaigns
                 .create(partnerId, cmd, caller.isOperator(), caller.actor(), key)
                 .map(o -> o.replayed()
@@ -251,6 +295,68 @@ public class CampaignResource {
         caller.requirePartnerOrOperator(partnerId);
         return campaigns
                 .end(partnerId, campaignId, body == null ? null : body.reason())
+                .map(CampaignView::of);
+    }
+
+    @GET
+    @Path("/co-funding-requests")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(
+            summary = "Campaigns other partners asked this partner to co-fund, newest first, with their status "
+                    + "(the campaign's own partner and terms; never who its members are)")
+    @Extension(name = ProblemResponses.EXTENSION, value = "403 other-partner partner-not-active no-partner-id")
+    public Uni<List<CampaignView>> coFundingRequests(@PathParam("partnerId") String partnerId) {
+        caller.requirePartnerOrOperator(partnerId);
+        return campaigns
+                .coFundingRequests(partnerId)
+                .map(list -> list.stream().map(CampaignView::of).toList());
+    }
+
+    @POST
+    @Path("/co-funding-requests/{campaignId}/accept")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(
+            summary = "Accept to co-fund another partner's campaign: it is published, and this partner pays its "
+                    + "share of each bonus from then on; accepting again changes nothing")
+    @APIResponse(
+            responseCode = "200",
+            description = "Accepted (coFunding.status ACCEPTED)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CampaignView.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found; "
+                    + "409 co-funding-decided campaign-ended co-funder-not-active partner-not-active")
+    public Uni<CampaignView> acceptCoFunding(
+            @PathParam("partnerId") String partnerId, @PathParam("campaignId") String campaignId) {
+        caller.requirePartnerOrOperator(partnerId);
+        return campaigns
+                .decideCoFunding(partnerId, campaignId, true, caller.actor())
+                .map(CampaignView::of);
+    }
+
+    @POST
+    @Path("/co-funding-requests/{campaignId}/decline")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(summary = "Decline to co-fund: the campaign is never published; declining again changes nothing")
+    @APIResponse(
+            responseCode = "200",
+            description = "Declined (coFunding.status DECLINED)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CampaignView.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found; "
+                    + "409 co-funding-decided")
+    public Uni<CampaignView> declineCoFunding(
+            @PathParam("partnerId") String partnerId, @PathParam("campaignId") String campaignId) {
+        caller.requirePartnerOrOperator(partnerId);
+        return campaigns
+                .decideCoFunding(partnerId, campaignId, false, caller.actor())
                 .map(CampaignView::of);
     }
 

@@ -6,6 +6,7 @@ import io.pointmesh.events.partner.BonusKind;
 import io.pointmesh.events.partner.CampaignEnded;
 import io.pointmesh.events.partner.CampaignPublished;
 import io.pointmesh.events.partner.CampaignTarget;
+import io.pointmesh.events.partner.CrossPartnerAudience;
 import io.pointmesh.events.partner.FundedBy;
 import io.pointmesh.events.partner.MileageProgramPublished;
 import io.pointmesh.partner.Campaign;
@@ -42,7 +43,10 @@ public class CampaignService {
             String targetValue,
             Long budgetPoints,
             BigDecimal treatmentShare,
-            FundedBy fundedBy) {}
+            FundedBy fundedBy,
+            CrossPartnerAudience audience,
+            String coFunderId,
+            BigDecimal coFunderShare) {}
 
     @Inject
     PartnerRepository partners;
@@ -94,6 +98,52 @@ public class CampaignService {
                             "a grade (" + Arrays.toString(Grade.values()) + ") or a segment ("
                                     + Arrays.toString(Segment.values()) + ") matching the target"));
         }
+        CrossPartnerAudience audience = target == CampaignTarget.CROSS_PARTNER ? cmd.audience() : null;
+        if (target == CampaignTarget.CROSS_PARTNER && audience == null) {
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField("audience", "a CROSS_PARTNER campaign needs an audience"));
+        }
+        if (target != CampaignTarget.CROSS_PARTNER && cmd.audience() != null) {
+            return Uni.createFrom()
+                    .failure(
+                            ProblemException.invalidField("audience", "only a CROSS_PARTNER campaign has an audience"));
+        }
+        if (audience != null) {
+            String problem = audienceProblem(partnerId, audience);
+            if (problem != null) {
+                return Uni.createFrom().failure(ProblemException.invalidField("audience", problem));
+            }
+            audience = new CrossPartnerAudience(
+                    audience.boughtAtPartnerId(),
+                    audience.boughtInCategory() == null
+                            ? null
+                            : audience.boughtInCategory().strip().toLowerCase(java.util.Locale.ROOT),
+                    audience.withinDays(),
+                    audience.notYetHere());
+        }
+        if (cmd.coFunderId() != null || cmd.coFunderShare() != null) {
+            if (cmd.coFunderId() == null || cmd.coFunderShare() == null) {
+                return Uni.createFrom().failure(ProblemException.invalidField("coFunding", "both partnerId and share"));
+            }
+            if (fundedBy != FundedBy.PARTNER) {
+                return Uni.createFrom()
+                        .failure(ProblemException.invalidField(
+                                "coFunding", "only a partner-funded campaign is co-funded"));
+            }
+            if (cmd.coFunderId().equals(partnerId)) {
+                return Uni.createFrom()
+                        .failure(ProblemException.invalidField(
+                                "coFunding.partnerId", "another partner than the campaign's"));
+            }
+            if (cmd.coFunderShare().signum() <= 0
+                    || cmd.coFunderShare().compareTo(BigDecimal.ONE) >= 0
+                    || cmd.coFunderShare().stripTrailingZeros().scale() > 4) {
+                return Uni.createFrom()
+                        .failure(ProblemException.invalidField(
+                                "coFunding.share", "above 0 and below 1, at most 4 decimals"));
+            }
+        }
+        CrossPartnerAudience checkedAudience = audience;
         String requestHash = idempotencyKey == null
                 ? null
                 : Idempotency.hash(
@@ -107,13 +157,32 @@ public class CampaignService {
                         targetValue,
                         cmd.budgetPoints() == null ? 0L : cmd.budgetPoints(),
                         cmd.treatmentShare() == null ? BigDecimal.ONE : cmd.treatmentShare(),
-                        fundedBy);
-        return Panache.withTransaction(
-                        () -> insert(partnerId, cmd, fundedBy, target, targetValue, actor, idempotencyKey, requestHash))
+                        fundedBy,
+                        checkedAudience,
+                        cmd.coFunderId(),
+                        cmd.coFunderShare() == null ? null : cmd.coFunderShare().stripTrailingZeros());
+        return Panache.withTransaction(() -> insert(
+                        partnerId,
+                        cmd,
+                        fundedBy,
+                        target,
+                        targetValue,
+                        checkedAudience,
+                        actor,
+                        idempotencyKey,
+                        requestHash))
                 // a racing twin inserted first (only without the lock): its campaign is the answer
                 .onFailure(f -> idempotencyKey != null && Idempotency.lostRace(f, "campaign_idempotency_key"))
-                .recoverWithUni(() -> Panache.withTransaction(() ->
-                        insert(partnerId, cmd, fundedBy, target, targetValue, actor, idempotencyKey, requestHash)));
+                .recoverWithUni(() -> Panache.withTransaction(() -> insert(
+                        partnerId,
+                        cmd,
+                        fundedBy,
+                        target,
+                        targetValue,
+                        checkedAudience,
+                        actor,
+                        idempotencyKey,
+                        requestHash)));
     }
 
     private Uni<Idempotency.Outcome<Campaign>> insert(
@@ -122,6 +191,7 @@ public class CampaignService {
             FundedBy fundedBy,
             CampaignTarget target,
             String targetValue,
+            CrossPartnerAudience audience,
             String actor,
             String idempotencyKey,
             String requestHash) {
@@ -133,7 +203,16 @@ public class CampaignService {
                                 .firstResult());
         return earlier.chain(found -> found != null
                 ? Uni.createFrom().item(Idempotency.replay(found, found.requestHash, requestHash, "campaign"))
-                : newCampaign(partnerId, cmd, fundedBy, target, targetValue, actor, idempotencyKey, requestHash)
+                : newCampaign(
+                                partnerId,
+                                cmd,
+                                fundedBy,
+                                target,
+                                targetValue,
+                                audience,
+                                actor,
+                                idempotencyKey,
+                                requestHash)
                         .map(Idempotency.Outcome::created));
     }
 
@@ -143,6 +222,7 @@ public class CampaignService {
             FundedBy fundedBy,
             CampaignTarget target,
             String targetValue,
+            CrossPartnerAudience audience,
             String actor,
             String idempotencyKey,
             String requestHash) {
@@ -170,30 +250,154 @@ public class CampaignService {
                     c.budgetPoints = cmd.budgetPoints() == null ? 0 : cmd.budgetPoints();
                     c.treatmentShare = cmd.treatmentShare() == null ? BigDecimal.ONE : cmd.treatmentShare();
                     c.fundedBy = fundedBy;
+                    if (audience != null) {
+                        c.audiencePartnerId = audience.boughtAtPartnerId();
+                        c.audienceCategory = audience.boughtInCategory();
+                        c.audienceWithinDays = audience.withinDays();
+                        c.audienceNotYetHere = audience.notYetHere();
+                    }
+                    c.coFunderId = cmd.coFunderId();
+                    c.coFunderShare = cmd.coFunderShare() == null
+                            ? null
+                            : cmd.coFunderShare().stripTrailingZeros();
+                    c.coFundingStatus = cmd.coFunderId() == null ? null : "PENDING";
                     c.createdBy = actor;
                     c.createdAt = clock.instant();
                     c.idempotencyKey = idempotencyKey;
                     c.requestHash = requestHash;
-                    return c.<Campaign>persist()
-                            .call(saved -> outbox.publish(new CampaignPublished(
-                                    c.id,
-                                    partnerId,
-                                    c.name,
-                                    c.bonusKind,
-                                    c.multiplier,
-                                    c.fixedPoints,
-                                    c.startsAt,
-                                    c.endsAt,
-                                    c.target,
-                                    c.targetValue,
-                                    c.budgetPoints,
-                                    c.treatmentShare,
-                                    c.fundedBy)));
+                    return requireKnownPartners(audience, cmd.coFunderId())
+                            .chain(() -> c.<Campaign>persist())
+                            // a co-funded campaign pays nothing until its co-funder accepts
+                            .call(saved -> c.coFunderId == null
+                                    ? publish(c)
+                                    : Uni.createFrom().voidItem());
+                });
+    }
+
+    /** The audience's partner must exist; the co-funder must be ACTIVE. */
+    private Uni<Void> requireKnownPartners(CrossPartnerAudience audience, String coFunderId) {
+        Uni<Void> audiencePartner = audience == null || audience.boughtAtPartnerId() == null
+                ? Uni.createFrom().voidItem()
+                : partners.findById(audience.boughtAtPartnerId())
+                        .onItem()
+                        .ifNull()
+                        .failWith(() -> ProblemException.invalidField("audience.boughtAtPartnerId", "no such partner"))
+                        .replaceWithVoid();
+        return audiencePartner.chain(() -> coFunderId == null
+                ? Uni.createFrom().voidItem()
+                : partners.findById(coFunderId)
+                        .onItem()
+                        .ifNull()
+                        .failWith(() -> ProblemException.invalidField("coFunding.partnerId", "no such partner"))
+                        .invoke(f -> {
+                            if (f.status != PartnerStatus.ACTIVE) {
+                                throw ProblemException.conflict(
+                                        "co-funder-not-active", "a co-funder must be an ACTIVE partner");
+                            }
+                        })
+                        .replaceWithVoid());
+    }
+
+    private static String audienceProblem(String partnerId, CrossPartnerAudience a) {
+        boolean byPartner =
+                a.boughtAtPartnerId() != null && !a.boughtAtPartnerId().isBlank();
+        boolean byCategory =
+                a.boughtInCategory() != null && !a.boughtInCategory().isBlank();
+        if (byPartner == byCategory) {
+            return "exactly one of boughtAtPartnerId and boughtInCategory";
+        }
+        if (byPartner && a.boughtAtPartnerId().equals(partnerId)) {
+            return "boughtAtPartnerId names another partner than the campaign's";
+        }
+        if (byCategory && a.boughtInCategory().strip().length() > 40) {
+            return "boughtInCategory is at most 40 characters";
+        }
+        if (a.withinDays() < 1 || a.withinDays() > 730) {
+            return "withinDays from 1 to 730";
+        }
+        return null;
+    }
+
+    /** Tells the ledger (and analytics) the campaign as it now is. */
+    private Uni<Void> publish(Campaign c) {
+        return outbox.publish(new CampaignPublished(
+                        c.id,
+                        c.partnerId,
+                        c.name,
+                        c.bonusKind,
+                        c.multiplier,
+                        c.fixedPoints,
+                        c.startsAt,
+                        c.endsAt,
+                        c.target,
+                        c.targetValue,
+                        c.budgetPoints,
+                        c.treatmentShare,
+                        c.fundedBy,
+                        c.target == CampaignTarget.CROSS_PARTNER
+                                ? new CrossPartnerAudience(
+                                        c.audiencePartnerId,
+                                        c.audienceCategory,
+                                        c.audienceWithinDays,
+                                        c.audienceNotYetHere)
+                                : null,
+                        c.coFunderId,
+                        c.coFunderShare))
+                .replaceWithVoid();
+    }
+
+    /** Campaigns other partners asked {@code coFunderId} to co-fund, newest first. */
+    @WithSession
+    public Uni<List<Campaign>> coFundingRequests(String coFunderId) {
+        return Campaign.<Campaign>find("coFunderId = ?1 order by createdAt desc, id", coFunderId)
+                .list();
+    }
+
+    /**
+     * The co-funder's answer. Accepting publishes the campaign (the ledger starts paying bonuses,
+     * the co-funder its share of each); declining leaves it unpublished for good. The campaign's
+     * row is locked, so an accept racing a decline (or the campaign's end) is decided once; the
+     * same answer again changes nothing, the other answer is 409.
+     */
+    @WithTransaction
+    public Uni<Campaign> decideCoFunding(String coFunderId, String campaignId, boolean accept, String actor) {
+        return Campaign.<Campaign>findById(campaignId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .chain(c -> {
+                    if (c == null || !coFunderId.equals(c.coFunderId)) {
+                        throw ProblemException.notFound("co-funding request", campaignId);
+                    }
+                    String wanted = accept ? "ACCEPTED" : "DECLINED";
+                    if (wanted.equals(c.coFundingStatus)) {
+                        return Uni.createFrom().item(c);
+                    }
+                    if (!"PENDING".equals(c.coFundingStatus)) {
+                        throw ProblemException.conflict(
+                                "co-funding-decided", "this co-funding request was already " + c.coFundingStatus);
+                    }
+                    if (accept && (c.endedAt != null || !c.endsAt.isAfter(clock.instant()))) {
+                        throw ProblemException.conflict("campaign-ended", "the campaign has ended");
+                    }
+                    c.coFundingStatus = wanted;
+                    c.coFundingDecidedBy = actor;
+                    c.coFundingDecidedAt = clock.instant();
+                    return accept
+                            ? requireKnownPartners(null, coFunderId)
+                                    .chain(() -> partners.findById(c.partnerId))
+                                    .invoke(owner -> {
+                                        if (owner.status != PartnerStatus.ACTIVE) {
+                                            throw ProblemException.conflict(
+                                                    "partner-not-active", "the campaign's partner is not ACTIVE");
+                                        }
+                                    })
+                                    .chain(() -> publish(c))
+                                    .replaceWith(c)
+                            : Uni.createFrom().item(c);
                 });
     }
 
     @WithTransaction
     public Uni<Campaign> end(String partnerId, String campaignId, String reason) {
+        // the row lock orders an end against its co-funder's acceptance (decideCoFunding)
         return campaign(partnerId, campaignId).chain(c -> {
             if (c.endedAt != null) {
                 return Uni.createFrom().item(c);
@@ -209,13 +413,15 @@ public class CampaignService {
                 .list();
     }
 
+    /** The partner's campaign, its row locked (orders an end against its co-funder's acceptance). */
     private Uni<Campaign> campaign(String partnerId, String campaignId) {
-        return Campaign.<Campaign>findById(campaignId).map(c -> {
-            if (c == null || !c.partnerId.equals(partnerId)) {
-                throw ProblemException.notFound("campaign", campaignId);
-            }
-            return c;
-        });
+        return Campaign.<Campaign>findById(campaignId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .map(c -> {
+                    if (c == null || !c.partnerId.equals(partnerId)) {
+                        throw ProblemException.notFound("campaign", campaignId);
+                    }
+                    return c;
+                });
     }
 
     /** The conversion terms of a mileage partner (operators); each change is an event the ledger converts with. */
