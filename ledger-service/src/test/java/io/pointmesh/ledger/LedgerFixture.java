@@ -44,9 +44,24 @@ final class LedgerFixture {
     /** An active partner whose one rule has these terms (as partner.events carries them, unchecked by partner-service). */
     static String partner(
             BigDecimal rate, int pendingDays, int validityMonths, int backdatingDays, BigDecimal minimumPurchase) {
+        return partner(rate, pendingDays, validityMonths, backdatingDays, minimumPurchase, "mart");
+    }
+
+    /** An active partner of this category (its stores and rule as {@link #partner()}). */
+    static String partnerIn(String category) {
+        return partner(new BigDecimal("0.01"), 0, 60, 30, BigDecimal.ZERO, category);
+    }
+
+    static String partner(
+            BigDecimal rate,
+            int pendingDays,
+            int validityMonths,
+            int backdatingDays,
+            BigDecimal minimumPurchase,
+            String category) {
         String id = UUID.randomUUID().toString();
         try (KafkaTestClient kafka = kafka()) {
-            publish(kafka, new PartnerRegistered(id, "Partner " + id.substring(0, 6), "120-81-47521", "mart"));
+            publish(kafka, new PartnerRegistered(id, "Partner " + id.substring(0, 6), "120-81-47521", category));
             publish(kafka, new StoreOpened(id, STORE, "Main store", StoreChannel.OFFLINE, "Seoul"));
             publish(
                     kafka,

@@ -143,4 +143,46 @@ class PointsCalculationTest {
             assertEquals(points - network, totalPoints - totalNetwork, "the partner gets back exactly its points");
         }
     }
+
+    /**
+     * I19 under random histories: for any earning split between the network, several co-funders
+     * and the partner, and any sequence of partial refunds adding up to the purchase, every step
+     * gives each funder (and the partner) a non-negative part, the steps add up to the reversal,
+     * and the whole refund gives back exactly each funder's points.
+     */
+    @org.junit.jupiter.api.RepeatedTest(200)
+    void fundersReversalPointsAreMonotoneAndExact(org.junit.jupiter.api.RepetitionInfo info) {
+        java.util.Random random = new java.util.Random(info.getCurrentRepetition() * 7919L);
+        long points = 1 + random.nextInt(5000);
+        int funders = 1 + random.nextInt(4);
+        long[] shares = new long[funders];
+        long left = points;
+        for (int i = 0; i < funders; i++) {
+            shares[i] = random.nextInt(3) == 0 ? 0 : random.nextLong(left + 1);
+            left -= shares[i];
+        }
+        BigDecimal amount = BigDecimal.valueOf(1 + random.nextInt(100_000));
+        BigDecimal refunded = BigDecimal.ZERO;
+        long[] back = new long[funders];
+        long partnerBack = 0;
+        while (refunded.compareTo(amount) < 0) {
+            BigDecimal step = amount.subtract(refunded).min(BigDecimal.valueOf(1 + random.nextInt(40_000)));
+            BigDecimal after = refunded.add(step);
+            long reversed = PointsCalculation.reversalPoints(points, amount, refunded, after);
+            long[] parts = PointsCalculation.fundersReversalPoints(points, shares, amount, refunded, after);
+            long toFunders = 0;
+            for (int i = 0; i < funders; i++) {
+                org.junit.jupiter.api.Assertions.assertTrue(parts[i] >= 0, "a funder's part is never negative");
+                back[i] += parts[i];
+                toFunders += parts[i];
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(toFunders <= reversed, "the partner's part is never negative");
+            partnerBack += reversed - toFunders;
+            refunded = after;
+        }
+        for (int i = 0; i < funders; i++) {
+            assertEquals(shares[i], back[i], "funder " + i + " gets back exactly its points");
+        }
+        assertEquals(left, partnerBack, "the partner gets back exactly its points");
+    }
 }
