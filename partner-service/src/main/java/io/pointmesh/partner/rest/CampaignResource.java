@@ -314,6 +314,7 @@ public class CampaignResource {
 
     @POST
     @Path("/co-funding-requests/{campaignId}/accept")
+    @Consumes(MediaType.WILDCARD) // no body
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(
             summary = "Accept to co-fund another partner's campaign: it is published, and this partner pays its "
@@ -339,6 +340,7 @@ public class CampaignResource {
 
     @POST
     @Path("/co-funding-requests/{campaignId}/decline")
+    @Consumes(MediaType.WILDCARD) // no body
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(summary = "Decline to co-fund: the campaign is never published; declining again changes nothing")
     @APIResponse(
