@@ -83,11 +83,12 @@ UNION ALL
 SELECT 'an earning''s transfers do not match its split (I19)', e.id::text,
        (e.partner_points - coalesce(s.own, 0)) + (e.network_points - coalesce(s.network, 0)) + (e.co_funded_points - coalesce(s.co, 0))
 FROM earning e LEFT JOIN (
-    SELECT t.ref,
-           sum(t.amount) FILTER (WHERE t.debit_account = 'partner:' || t.partner_id || ':issuance') AS own,
+    SELECT x.id AS ref,
+           sum(t.amount) FILTER (WHERE t.debit_account = 'partner:' || x.partner_id || ':issuance') AS own,
            sum(t.amount) FILTER (WHERE t.debit_account = 'network:promotion') AS network,
            sum(t.amount) FILTER (WHERE t.debit_account LIKE 'partner:%'
-                                   AND t.debit_account <> 'partner:' || t.partner_id || ':issuance') AS co
-    FROM transfer t WHERE t.kind IN ('EARN', 'CAMPAIGN_BONUS', 'GRADE_BONUS') GROUP BY t.ref) s ON s.ref = e.id
+                                   AND t.debit_account <> 'partner:' || x.partner_id || ':issuance') AS co
+    FROM transfer t JOIN earning x ON x.id = t.ref
+    WHERE t.kind IN ('EARN', 'CAMPAIGN_BONUS', 'GRADE_BONUS') GROUP BY x.id) s ON s.ref = e.id
 WHERE e.partner_points <> coalesce(s.own, 0) OR e.network_points <> coalesce(s.network, 0)
    OR e.co_funded_points <> coalesce(s.co, 0);

@@ -197,6 +197,28 @@ class JointCampaignTest {
         assertEquals(List.of("99"), reversedTo(fuel, earningId));
         assertEquals(List.of("334"), reversedTo(cinema, earningId));
         assertEquals(List.of("433"), rows("SELECT reversed_points FROM earning WHERE id = '" + earningId + "'"));
+
+        // each partner's totals (what settlement is proven against) count its own money: the fuel station
+        // issued 50 for its own sale and 99 for the cinema's campaign, and got the 99 back
+        JsonPath fuelTotals = totals(fuel);
+        assertEquals(149, fuelTotals.getLong("pointsIssued"));
+        assertEquals(99, fuelTotals.getLong("pointsIssuedReversed"));
+        JsonPath cinemaTotals = totals(cinema);
+        assertEquals(334, cinemaTotals.getLong("pointsIssued"));
+        assertEquals(334, cinemaTotals.getLong("pointsIssuedReversed"));
+    }
+
+    private static JsonPath totals(String partner) {
+        return io.restassured.RestAssured.given()
+                .auth()
+                .oauth2(io.pointmesh.testing.TestTokens.partner(partner))
+                .queryParam("from", Instant.now().minus(1, ChronoUnit.DAYS).toString())
+                .queryParam("to", Instant.now().plus(1, ChronoUnit.DAYS).toString())
+                .get("/ledger/v1/partners/" + partner + "/totals")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     @Test

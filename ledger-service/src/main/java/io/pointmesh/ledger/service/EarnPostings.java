@@ -126,7 +126,7 @@ final class EarnPostings extends Postings {
                             now);
                 }
             }
-            // a co-funder's part of a joint campaign's bonus, from its own issuance account (I19)
+            // a co-funder's part of a co-funded bonus, from its own issuance account (I19)
             for (GrantedBonus b : granted) {
                 if (b.coFundedPoints() > 0) {
                     postings.transfer(
@@ -136,7 +136,7 @@ final class EarnPostings extends Postings {
                             b.coFundedPoints(),
                             TransferKind.CAMPAIGN_BONUS,
                             p.earningId(),
-                            p.partnerId(),
+                            b.coFunderId(), // the co-funder's money: in its totals, as in its statement
                             m.shard(),
                             now);
                 }

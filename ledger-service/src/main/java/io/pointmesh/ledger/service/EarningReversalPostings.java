@@ -148,7 +148,7 @@ final class EarningReversalPostings extends Postings {
                         share.points(),
                         TransferKind.EARN_REVERSAL,
                         reversalId,
-                        partnerId,
+                        share.partnerId(),
                         m.shard(),
                         now);
             }
