@@ -169,7 +169,8 @@
         } else {
           const raw = f.elements[field.name].value.trim();
           if (raw === "") continue;   // optional and empty: not sent, the API's default applies
-          v = field.type === "number" ? Number(raw) : field.type === "datetime-local" ? new Date(raw).toISOString() : raw;
+          v = field.type === "number" ? Number(raw) : field.type === "datetime-local" ? new Date(raw).toISOString()
+            : field.boolean ? raw === "yes" : raw;
         }
         const path = field.name.split(".");
         let at = out;
@@ -416,7 +417,10 @@
     const bonus = c => c.bonusKind === "FIXED" ? `+${c.fixedPoints} points` : `x${c.multiplier}`;
     body.append(h("section", { class: "card" }, table([
       { label: "Name", value: c => c.name }, { label: "Bonus", value: bonus },
-      { label: "Target", value: c => c.target + (c.targetValue ? " " + c.targetValue : "") },
+      { label: "Target", value: c => c.target + (c.targetValue ? " " + c.targetValue : "") + (c.audience
+        ? ` (bought ${c.audience.boughtAtPartnerId ? "at " + c.audience.boughtAtPartnerId : "in " + c.audience.boughtInCategory}`
+          + ` within ${c.audience.withinDays} days${c.audience.notYetHere ? ", never here" : ""})` : "")
+        + (c.coFunding ? ` · co-funded ${Math.round(c.coFunding.share * 100)} % by ${c.coFunding.partnerId} (${c.coFunding.status})` : "") },
       { label: "Runs", value: c => `${when(c.startsAt)} – ${when(c.endedAt || c.endsAt)}${c.endedAt ? " (ended)" : ""}` },
       { label: "Treatment", value: c => `${Math.round(c.treatmentShare * 100)} %`, num: true },
       { label: "", value: c => h("div", { class: "row" },
@@ -425,6 +429,17 @@
           await api("partner", `${P(p.partnerId)}/campaigns/${encodeURIComponent(c.campaignId)}/end`, { method: "POST", body: {} });
           await reload();
         }, "danger") : "") }], rows.slice().reverse(), { id: "campaigns", empty: "No campaigns yet." }), results));
+    const requests = await api("partner", P(p.partnerId) + "/co-funding-requests");
+    body.append(h("section", { class: "card" }, h("h3", {}, "Asked to co-fund"), table([
+      { label: "Campaign", value: c => c.name }, { label: "Of partner", value: c => c.partnerId },
+      { label: "Bonus", value: bonus }, { label: "Share", value: c => `${Math.round(c.coFunding.share * 100)} %`, num: true },
+      { label: "Runs", value: c => `${when(c.startsAt)} – ${when(c.endedAt || c.endsAt)}` },
+      { label: "Status", value: c => c.coFunding.status },
+      { label: "", value: c => operator && c.coFunding.status === "PENDING" ? h("div", { class: "row" },
+        ...["accept", "decline"].map(d => act(d === "accept" ? "Accept" : "Decline", async () => {
+          await api("partner", `${P(p.partnerId)}/co-funding-requests/${encodeURIComponent(c.campaignId)}/${d}`, { method: "POST" });
+          await reload();
+        }, d === "accept" ? null : "danger"))) : "" }], requests, { id: "co-funding-requests", empty: "No requests." })));
     if (operator) body.append(h("section", { class: "card" }, h("h3", {}, "Create a campaign"), form({
       id: "campaign", submit: "Create",
       fields: [
@@ -437,8 +452,14 @@
         { name: "endsAt", label: "Ends", type: "datetime-local", required: true },
         { name: "budgetPoints", label: "Budget (points)", type: "number", min: 1, step: 1 },
         { name: "fundedBy", label: "Funded by", type: "select", options: ["PARTNER", "NETWORK"] },
-        { name: "target", label: "Target", type: "select", options: ["EVERYONE", "GRADE", "SEGMENT"] },
-        { name: "targetValue", label: "Grade or segment" }],
+        { name: "target", label: "Target", type: "select", options: ["EVERYONE", "GRADE", "SEGMENT", "CROSS_PARTNER"] },
+        { name: "targetValue", label: "Grade or segment" },
+        { name: "audience.boughtAtPartnerId", label: "CROSS_PARTNER: bought at partner (id)" },
+        { name: "audience.boughtInCategory", label: "… or in category", maxlength: 40 },
+        { name: "audience.withinDays", label: "… within days", type: "number", min: 1, max: 730, step: 1 },
+        { name: "audience.notYetHere", label: "… and never here before", type: "select", options: ["", "yes", "no"], boolean: true },
+        { name: "coFunding.partnerId", label: "Co-funded by partner (id)" },
+        { name: "coFunding.share", label: "Co-funder's share (0-1)", type: "number", min: 0.0001, max: 0.9999, step: "0.0001" }],
       onSubmit: async v => {
         await api("partner", P(p.partnerId) + "/campaigns", { method: "POST", body: v, headers: { "Idempotency-Key": campaignKey } });
         campaignKey = crypto.randomUUID();
