@@ -1,12 +1,15 @@
 package io.pointmesh.ledger;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pointmesh.events.Grade;
+import io.pointmesh.events.analytics.GradeChanged;
 import io.pointmesh.ledger.service.AwardWorker;
 import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
@@ -18,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -441,6 +445,124 @@ class AwardTest {
                 .body("code", is("empty-audience"));
         assertEquals(0, scalar("SELECT count(*) FROM award WHERE award_id = ?", id));
         get(TestTokens.operator(), "never-" + UUID.randomUUID(), null).statusCode(404);
+    }
+
+    @Test
+    void aGradeAsOfAPastDateIsTheGradeMembersHadThatDay() {
+        ZoneId zone = ZoneId.of("Asia/Seoul");
+        LocalDate today = LocalDate.now(zone);
+        LocalDate day = today.minusDays(5);
+        String partner = LedgerFixture.partner();
+        String wasVip = LedgerFixture.member();
+        String becameVipLater = LedgerFixture.member();
+        String neverChanged = LedgerFixture.member();
+        String joinedLater = LedgerFixture.member();
+        for (String m : List.of(wasVip, becameVipLater, neverChanged, joinedLater)) {
+            LedgerFixture.earn(partner, m, "10000").statusCode(201);
+        }
+        try (io.pointmesh.testing.KafkaTestClient kafka = io.pointmesh.testing.TestEvents.kafka()) {
+            io.pointmesh.testing.TestEvents.publish(
+                    kafka, new GradeChanged(wasVip, Grade.GENERAL, Grade.VIP, today.minusDays(10), BigDecimal.ONE));
+            io.pointmesh.testing.TestEvents.publish(
+                    kafka, new GradeChanged(wasVip, Grade.VIP, Grade.GENERAL, today.minusDays(2), BigDecimal.ONE));
+            io.pointmesh.testing.TestEvents.publish(
+                    kafka,
+                    new GradeChanged(becameVipLater, Grade.GENERAL, Grade.VIP, today.minusDays(2), BigDecimal.ONE));
+            io.pointmesh.testing.TestEvents.publish(
+                    kafka, new GradeChanged(joinedLater, Grade.GENERAL, Grade.VIP, today.minusDays(9), BigDecimal.ONE));
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> scalar(
+                                "SELECT count(*) FROM member_standing_history WHERE member_id IN (?, ?, ?)",
+                                wasVip,
+                                becameVipLater,
+                                joinedLater)
+                        == 4);
+        // the ledger has kept the history for 60 days; three of them were members before that day, one joined after it
+        transactions.run(c -> {
+            Sql.update(c, "UPDATE standing_history_start SET since = now() - interval '60 days'");
+            Sql.update(
+                    c,
+                    "UPDATE member_directory SET joined_at = now() - interval '100 days' WHERE member_id IN (?, ?, ?)",
+                    wasVip,
+                    becameVipLater,
+                    neverChanged);
+            return Sql.update(
+                    c,
+                    "UPDATE member_directory SET joined_at = now() - interval '1 day' WHERE member_id = ?",
+                    joinedLater);
+        });
+        try {
+            String vipThen = "vip-then-" + UUID.randomUUID();
+            post(
+                            TestTokens.partner(partner),
+                            award(vipThen, 7, "PARTNER", partner, Map.of("grade", "VIP", "asOf", day.toString())))
+                    .statusCode(202)
+                    .body("members", is(1));
+            assertEquals(
+                    1,
+                    scalar(
+                            "SELECT count(*) FROM award_member m JOIN award a ON a.id = m.award "
+                                    + "WHERE a.award_id = ? AND m.member_id = ?",
+                            vipThen,
+                            wasVip));
+            String generalThen = "general-then-" + UUID.randomUUID();
+            post(
+                            TestTokens.partner(partner),
+                            award(
+                                    generalThen,
+                                    7,
+                                    "PARTNER",
+                                    partner,
+                                    Map.of("grade", "GENERAL", "asOf", day.toString())))
+                    .statusCode(202)
+                    .body("members", is(2));
+            assertEquals(
+                    2,
+                    scalar(
+                            "SELECT count(*) FROM award_member m JOIN award a ON a.id = m.award "
+                                    + "WHERE a.award_id = ? AND m.member_id IN (?, ?)",
+                            generalThen,
+                            becameVipLater,
+                            neverChanged));
+            // today's standing is today's grade
+            post(
+                            TestTokens.partner(partner),
+                            award("vip-now-" + UUID.randomUUID(), 7, "PARTNER", partner, Map.of("grade", "VIP")))
+                    .statusCode(202)
+                    .body("members", is(2));
+            // before the history began, or in the future: refused, not guessed
+            post(
+                            TestTokens.partner(partner),
+                            award(
+                                    "x-" + UUID.randomUUID(),
+                                    7,
+                                    "PARTNER",
+                                    partner,
+                                    Map.of(
+                                            "grade",
+                                            "VIP",
+                                            "asOf",
+                                            today.minusDays(61).toString())))
+                    .statusCode(422)
+                    .body("code", is("as-of-not-supported"));
+            post(
+                            TestTokens.partner(partner),
+                            award(
+                                    "x-" + UUID.randomUUID(),
+                                    7,
+                                    "PARTNER",
+                                    partner,
+                                    Map.of(
+                                            "grade",
+                                            "VIP",
+                                            "asOf",
+                                            today.plusDays(1).toString())))
+                    .statusCode(422)
+                    .body("code", is("as-of-not-supported"));
+        } finally {
+            transactions.run(c -> Sql.update(c, "UPDATE standing_history_start SET since = now()"));
+        }
     }
 
     // ------------------------------------------------------------------ helpers

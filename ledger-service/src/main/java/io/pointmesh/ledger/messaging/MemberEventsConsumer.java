@@ -81,8 +81,26 @@ public class MemberEventsConsumer {
             directory.setConsent(c, k.memberId(), k.personalization(), k.shareWithAllPartners(), k.sharedPartnerIds());
         } else if (data instanceof GradeChanged g) {
             directory.setGrade(c, g.memberId(), g.grade().name());
+            if (g.asOf() != null) {
+                directory.recordStanding(
+                        c,
+                        g.memberId(),
+                        "GRADE",
+                        g.asOf(),
+                        g.grade().name(),
+                        g.previousGrade() == null ? null : g.previousGrade().name());
+            }
         } else if (data instanceof SegmentChanged s) {
             directory.setSegment(c, s.memberId(), s.segment().name());
+            if (s.asOf() != null) {
+                directory.recordStanding(
+                        c,
+                        s.memberId(),
+                        "SEGMENT",
+                        s.asOf(),
+                        s.segment().name(),
+                        s.previousSegment() == null ? null : s.previousSegment().name());
+            }
         }
     }
 

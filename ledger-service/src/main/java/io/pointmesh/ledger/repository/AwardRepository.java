@@ -188,6 +188,63 @@ public class AwardRepository {
                 .orElseThrow();
     }
 
+    /** When the ledger began keeping the history of grades and segments (V13). */
+    public Instant standingHistorySince(Connection c) throws SQLException {
+        return Sql.one(c, "SELECT since FROM standing_history_start", rs -> Sql.instant(rs, "since"))
+                .orElseThrow();
+    }
+
+    /**
+     * As {@link #resolveStanding}, for the grade or segment members had on {@code asOf}: the value of
+     * their last change on or before that day, else the previous value of their first change after
+     * it, else (never changed since the history began) their value now. Members who joined after
+     * that day ({@code joinedBefore}: the next day's start) were not members then and are left out.
+     */
+    public Resolved resolveStandingAsOf(
+            Connection c,
+            UUID award,
+            Audience audience,
+            String value,
+            LocalDate asOf,
+            Instant joinedBefore,
+            String customersOf)
+            throws SQLException {
+        if (audience.column == null) {
+            throw new IllegalArgumentException("not a standing audience: " + audience);
+        }
+        String kind = audience.name();
+        return Sql.one(
+                        c,
+                        "WITH ins AS (INSERT INTO award_member (award, member_id, status, skip_reason) "
+                                + "SELECT ?, d.member_id, CASE WHEN d.status = 'ACTIVE' THEN 'PENDING' ELSE 'SKIPPED' END, "
+                                + "  CASE d.status WHEN 'LEFT' THEN 'member-left' WHEN 'SUSPENDED' THEN 'member-suspended' END "
+                                + "FROM member_directory d JOIN member_balance b ON b.member_id = d.member_id "
+                                + "WHERE coalesce("
+                                + "  (SELECT h.value FROM member_standing_history h WHERE h.member_id = d.member_id "
+                                + "     AND h.kind = ? AND h.valid_from <= ? ORDER BY h.valid_from DESC LIMIT 1), "
+                                + "  (SELECT h.previous_value FROM member_standing_history h WHERE h.member_id = d.member_id "
+                                + "     AND h.kind = ? AND h.valid_from > ? ORDER BY h.valid_from LIMIT 1), "
+                                + "  CASE WHEN NOT EXISTS (SELECT 1 FROM member_standing_history h WHERE h.member_id = d.member_id "
+                                + "     AND h.kind = ?) THEN d." + audience.column + " END) = ? "
+                                + "  AND d.joined_at < ? "
+                                + "  AND (?::text IS NULL OR EXISTS (SELECT 1 FROM earning e "
+                                + "       WHERE e.member_id = d.member_id AND e.partner_id = ?::text)) "
+                                + "RETURNING status) "
+                                + "SELECT count(*), count(*) FILTER (WHERE status = 'SKIPPED') FROM ins",
+                        rs -> new Resolved(rs.getInt(1), rs.getInt(2)),
+                        award,
+                        kind,
+                        asOf,
+                        kind,
+                        asOf,
+                        kind,
+                        value,
+                        joinedBefore,
+                        customersOf,
+                        customersOf)
+                .orElseThrow();
+    }
+
     /** After resolving: the award's size and what was skipped at once; DONE at once if nothing is left to credit. */
     public void recordResolved(Connection c, UUID award, Resolved r, Instant now) throws SQLException {
         boolean done = r.members() == r.skipped();

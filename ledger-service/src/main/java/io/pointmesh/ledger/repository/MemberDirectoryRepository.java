@@ -52,6 +52,24 @@ public class MemberDirectoryRepository {
         Sql.update(c, "UPDATE member_directory SET segment = ? WHERE member_id = ?", segment, memberId);
     }
 
+    /**
+     * Records a change of grade or segment ({@code kind} GRADE or SEGMENT) from {@code validFrom}
+     * on; a second change of the same day replaces the first's value and keeps its previous one.
+     */
+    public void recordStanding(
+            Connection c, String memberId, String kind, java.time.LocalDate validFrom, String value, String previous)
+            throws SQLException {
+        Sql.update(
+                c,
+                "INSERT INTO member_standing_history (member_id, kind, valid_from, value, previous_value) "
+                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (member_id, kind, valid_from) DO UPDATE SET value = EXCLUDED.value",
+                memberId,
+                kind,
+                validFrom,
+                value,
+                previous);
+    }
+
     /** The member's consent as a joint campaign reads it (member.consent-changed carries it whole). */
     public void setConsent(
             Connection c, String memberId, boolean personalization, boolean shareWithAll, List<String> sharedPartnerIds)

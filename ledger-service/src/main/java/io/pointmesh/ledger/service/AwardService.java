@@ -119,15 +119,39 @@ public class AwardService {
                 if (!awards.insertAward(c, row)) {
                     throw new DuplicateRequest(); // a twin committed first: answer from it
                 }
+                LocalDate today = LocalDate.ofInstant(ledger.now(), ledger.zone());
+                if (v.audience != Audience.MEMBERS && v.asOf.isBefore(today)) {
+                    // the first whole day the history covers: the one after it began, in the ledger's zone
+                    LocalDate since = LocalDate.ofInstant(awards.standingHistorySince(c), ledger.zone())
+                            .plusDays(1);
+                    if (v.asOf.isBefore(since)) {
+                        throw ProblemException.unprocessable(
+                                "as-of-not-supported",
+                                "Standing not known then",
+                                "the ledger has kept members' grades and segments since " + since + ", not as of "
+                                        + v.asOf);
+                    }
+                }
                 Resolved resolved = v.audience == Audience.MEMBERS
                         ? awards.resolveMembers(c, id, v.memberIds, who.partnerId())
-                        : awards.resolveStanding(c, id, v.audience, v.audienceValue, who.partnerId());
+                        : v.asOf.isBefore(today)
+                                ? awards.resolveStandingAsOf(
+                                        c,
+                                        id,
+                                        v.audience,
+                                        v.audienceValue,
+                                        v.asOf,
+                                        v.asOf.plusDays(1)
+                                                .atStartOfDay(ledger.zone())
+                                                .toInstant(),
+                                        who.partnerId())
+                                : awards.resolveStanding(c, id, v.audience, v.audienceValue, who.partnerId());
                 if (resolved.members() == 0) {
                     throw ProblemException.unprocessable(
                             "empty-audience",
                             "Empty audience",
-                            "no member is " + v.audienceValue.toLowerCase() + " (as the ledger knows it today)"
-                                    + (who.isPartner() ? " among the partner's customers" : ""));
+                            "no member is " + v.audienceValue.toLowerCase() + " (as the ledger knows it as of " + v.asOf
+                                    + ")" + (who.isPartner() ? " among the partner's customers" : ""));
                 }
                 awards.recordResolved(c, id, resolved, ledger.now());
                 return new Outcome<>(status(c, who, awards.find(c, id).orElseThrow()), false);
@@ -269,10 +293,10 @@ public class AwardService {
     }
 
     /**
-     * The ledger knows each member's grade and segment as analytics last published them (its
-     * member_directory, kept from analytics.events), not their history: an audience is resolved as
-     * of today (the ledger's zone). {@code asOf} may be omitted or today; any other date is refused
-     * (422 {@code as-of-not-supported}) rather than answered with today's standing.
+     * The date an audience's grade or segment is taken at: today (the ledger's zone) when omitted;
+     * a past date is answered from the history of grades and segments the ledger keeps (V13), back
+     * to the day it began keeping it (earlier: 422 {@code as-of-not-supported}, checked with the
+     * history's start in the award's transaction); a future date is 422 {@code as-of-not-supported}.
      */
     private LocalDate asOf(String given) {
         LocalDate today = LocalDate.ofInstant(ledger.now(), ledger.zone());
@@ -285,12 +309,12 @@ public class AwardService {
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidField("audience.asOf", "a date, YYYY-MM-DD");
         }
-        if (!asOf.equals(today)) {
+        if (asOf.isAfter(today)) {
             throw ProblemException.unprocessable(
                     "as-of-not-supported",
-                    "Standing only as of today",
-                    "the ledger knows members' grades and segments as of today (" + today
-                            + ", Asia/Seoul by default), not as of " + asOf + "; omit asOf or send today's date");
+                    "Standing not known yet",
+                    "members' grades and segments are known up to today (" + today
+                            + ", Asia/Seoul by default), not as of " + asOf);
         }
         return asOf;
     }
