@@ -301,6 +301,32 @@ class RewardsReportTest {
     }
 
     @Test
+    void anOrdersLaterEventArrivingFirstWaitsForItAndKeepsTheFinalStatus() throws Exception {
+        String outlet = "outlet-" + run;
+        String reward = "ro-" + run;
+        String m = run + "-late";
+        Instant at = weekLater.plusDays(3).atTime(9, 0).atZone(ZONE).toInstant();
+        try (KafkaTestClient kafka = kafka()) {
+            // the failure first (a replayed partition, an order older than analytics), then the order itself
+            publishAt(kafka, new RewardOrderFailed(m + "-o", reward, m, outlet, 700, "lost in the post"), at);
+            publishAt(kafka, new RewardOrdered(m + "-o", reward, m, outlet, "Umbrella", "SHIPPING", 700), at);
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> count("SELECT count(*) FROM reward_order_fact WHERE member_id = '" + m
+                                + "' AND ordered_at IS NOT NULL")
+                        == 1);
+        JsonPath r = report(
+                TestTokens.operator(),
+                "/analytics/v1/partners/" + outlet + "/reports/rewards",
+                weekLater,
+                weekLater.plusWeeks(1));
+        assertEquals(1, value(r, "summary", "placed", "orders"));
+        assertEquals(1, value(r, "summary", "failed", "orders"), "the order did not reopen it");
+        assertEquals(0, value(r, "summary", "open", "orders"));
+        assertEquals(0, value(r, "summary", "points-spent", "points"));
+    }
+
+    @Test
     void aPartnerReadsOnlyItsOwnRewardsReportAndNeverTheNetworks() {
         given().auth()
                 .oauth2(TestTokens.partner(rival))
