@@ -139,10 +139,9 @@ public class ReportService {
             }
             fromDate = fromDate.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
             toDate = toDate.with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
-            // ...and no wider than the weeks the partner has purchases (for the rewards report: reward orders) in:
-            // windows
-            // padded with empty
-            // weeks are the same report (the same noise), so asking many of them averages nothing away
+            // ...and no wider than the weeks the partner has purchases in (the rewards report: orders of its rewards):
+            // windows padded with empty weeks are the same report (the same noise), so asking many of them averages
+            // nothing away
             LocalDate[] span = activityWeeks(partnerId, kind);
             if (span != null) {
                 fromDate = fromDate.isBefore(span[0]) ? span[0] : fromDate;
