@@ -43,6 +43,12 @@ class AnalyticsServiceIT {
                 .then()
                 .statusCode(200)
                 .body(startsWith("section,label,metric,value"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get("/analytics/v1/network/reports/rewards")
+                .then()
+                .statusCode(200)
+                .body("kind", is("rewards"), "rows.section", hasItem("summary"));
         PackagedService.problem(
                 given().auth()
                         .oauth2(partner)

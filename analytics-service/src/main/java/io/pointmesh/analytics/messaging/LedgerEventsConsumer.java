@@ -2,6 +2,7 @@ package io.pointmesh.analytics.messaging;
 
 import io.pointmesh.analytics.config.AnalyticsConfig;
 import io.pointmesh.analytics.repository.FactRepository;
+import io.pointmesh.analytics.repository.RewardRepository;
 import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventEnvelope;
 import io.pointmesh.events.ledger.Bonus;
@@ -9,6 +10,10 @@ import io.pointmesh.events.ledger.EarningReversed;
 import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
+import io.pointmesh.events.ledger.RewardOrderCancelled;
+import io.pointmesh.events.ledger.RewardOrderFailed;
+import io.pointmesh.events.ledger.RewardOrderFulfilled;
+import io.pointmesh.events.ledger.RewardOrdered;
 import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +23,10 @@ import java.sql.SQLException;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Purchases, refunds and redemptions from ledger.events, once each, with the features they change. */
+/**
+ * Purchases, refunds and redemptions from ledger.events, once each, with the features they change;
+ * reward orders and what became of them (the rewards report).
+ */
 @ApplicationScoped
 public class LedgerEventsConsumer {
 
@@ -29,6 +37,9 @@ public class LedgerEventsConsumer {
 
     @Inject
     FactRepository facts;
+
+    @Inject
+    RewardRepository rewards;
 
     @Inject
     AnalyticsConfig config;
@@ -70,6 +81,26 @@ public class LedgerEventsConsumer {
                     event.time());
         } else if (data instanceof RedemptionReversed r) {
             facts.recordRedemptionReversal(c, UUID.fromString(r.redemptionId()), r.points());
+        } else if (data instanceof RewardOrdered o) {
+            // the ledger's posting time (an envelope always has one; a hand-made record without: its arrival)
+            rewards.ordered(
+                    c,
+                    o.orderId(),
+                    o.rewardId(),
+                    o.memberId(),
+                    o.partnerId(),
+                    o.title(),
+                    o.fulfilment(),
+                    o.points(),
+                    event.time() != null ? event.time() : java.time.Instant.now());
+        } else if (data instanceof RewardOrderFulfilled f) {
+            rewards.fulfilled(c, f.orderId(), f.rewardId(), f.memberId(), f.partnerId(), f.points(), event.time());
+        } else if (data instanceof RewardOrderCancelled x) {
+            rewards.ended(
+                    c, x.orderId(), x.rewardId(), x.memberId(), x.partnerId(), x.points(), "CANCELLED", event.time());
+        } else if (data instanceof RewardOrderFailed x) {
+            rewards.ended(
+                    c, x.orderId(), x.rewardId(), x.memberId(), x.partnerId(), x.points(), "FAILED", event.time());
         }
     }
 }

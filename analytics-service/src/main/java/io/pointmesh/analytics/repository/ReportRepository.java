@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The figures of the members, transactions and stores reports (docs/analytics.md), over the
+ * The figures of the members, transactions and stores reports (docs/analytics.md; the rewards
+ * report's are {@link RewardRepository}'s), over the
  * purchases of a {@link Scope}. The members report works on temporary tables of the caller's
  * transaction: customers (the scope's purchasing members), scores_at, rfm, cohort. Rows are
  * answered as the columns each method names; grouped counts as (label, members).

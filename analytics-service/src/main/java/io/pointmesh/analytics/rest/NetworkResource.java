@@ -56,7 +56,7 @@ public class NetworkResource {
     @Produces({MediaType.APPLICATION_JSON, Csv.MEDIA_TYPE})
     @Operation(
             summary =
-                    "Network-wide members, transactions or stores report (operators); JSON, or CSV with Accept: text/csv")
+                    "Network-wide members, transactions, stores or rewards report (operators); JSON, or CSV with Accept: text/csv")
     @APIResponse(
             responseCode = "200",
             description = "The report (JSON, or CSV on Accept: text/csv)",

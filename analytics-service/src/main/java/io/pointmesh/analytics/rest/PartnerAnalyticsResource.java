@@ -73,7 +73,8 @@ public class PartnerAnalyticsResource {
     @Operation(
             summary =
                     "members, transactions or stores: purchases in [from, to) (default the 12 months up to asOf), scores as of asOf "
-                            + "(default today); JSON, or CSV with Accept: text/csv")
+                            + "(default today); rewards: the orders of the partner's own rewards placed in [from, to); JSON, or CSV "
+                            + "with Accept: text/csv")
     @APIResponse(
             responseCode = "200",
             description = "The report as this caller may see it (JSON, or CSV on Accept: text/csv)",

@@ -21,7 +21,8 @@ final class ReportAnswers {
         try {
             return ReportService.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ProblemException.notFound("report", kind + " (the reports are members, transactions, stores)");
+            throw ProblemException.notFound(
+                    "report", kind + " (the reports are members, transactions, stores, rewards)");
         }
     }
 

@@ -3,6 +3,7 @@ package io.pointmesh.analytics.service;
 import io.pointmesh.analytics.config.AnalyticsConfig;
 import io.pointmesh.analytics.repository.ReportRepository;
 import io.pointmesh.analytics.repository.ReportRepository.Scope;
+import io.pointmesh.analytics.repository.RewardRepository;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Transactions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -29,6 +30,9 @@ import java.util.List;
  * ({@code minimum-group}) distinct members, or is left out; counts its own records do not tell it
  * carry noise keyed to the report. Operators see the figures as computed (demographic groups,
  * store profiles and shared customers under k suppressed, as before).
+ *
+ * <p>The rewards report is about the catalogue's orders placed in [from, to) instead of purchases
+ * (a partner's: of its own rewards), by the ordering member's grade and segment when they ordered.
  */
 @ApplicationScoped
 public class ReportService {
@@ -36,7 +40,8 @@ public class ReportService {
     public enum Kind {
         MEMBERS,
         TRANSACTIONS,
-        STORES
+        STORES,
+        REWARDS
     }
 
     @RegisterForReflection
@@ -68,6 +73,9 @@ public class ReportService {
 
     @Inject
     ReportSnapshots snapshots;
+
+    @Inject
+    RewardRepository rewardOrders;
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ReportService.class);
 
@@ -131,9 +139,10 @@ public class ReportService {
             }
             fromDate = fromDate.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
             toDate = toDate.with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY));
-            // ...and no wider than the weeks the partner has purchases in: windows padded with empty
-            // weeks are the same report (the same noise), so asking many of them averages nothing away
-            LocalDate[] span = purchaseWeeks(partnerId);
+            // ...and no wider than the weeks the partner has purchases in (the rewards report: orders of its rewards):
+            // windows padded with empty weeks are the same report (the same noise), so asking many of them averages
+            // nothing away
+            LocalDate[] span = activityWeeks(partnerId, kind);
             if (span != null) {
                 fromDate = fromDate.isBefore(span[0]) ? span[0] : fromDate;
                 toDate = toDate.isAfter(span[1]) ? span[1] : toDate;
@@ -173,12 +182,16 @@ public class ReportService {
                             config.minimumGroup(),
                             config.noiseEpsilon(),
                             noiseKey(),
-                            context + "|" + repository.customersFingerprint(c, scope))
+                            context + "|"
+                                    + (r.kind() == Kind.REWARDS
+                                            ? rewardOrders.orderersFingerprint(c, scope)
+                                            : repository.customersFingerprint(c, scope)))
                     : Disclosure.exact(config.minimumGroup());
             return switch (r.kind()) {
                 case MEMBERS -> members(c, scope, d);
                 case TRANSACTIONS -> transactions(c, scope, d);
                 case STORES -> stores(c, scope, d);
+                case REWARDS -> rewards(c, scope, d);
             };
         });
     }
@@ -324,10 +337,15 @@ public class ReportService {
         precomputeDefaults(false);
     }
 
-    /** Monday of the partner's first purchase week, and the Monday after its last; null when it has none. */
-    private LocalDate[] purchaseWeeks(String partnerId) {
+    /**
+     * Monday of the partner's first purchase week, and the Monday after its last (for the rewards report: of its
+     * rewards' orders); null when it has none.
+     */
+    private LocalDate[] activityWeeks(String partnerId, Kind kind) {
         return transactions
-                .run(c -> repository.purchaseDays(c, partnerId))
+                .run(c -> kind == Kind.REWARDS
+                        ? rewardOrders.orderDays(c, partnerId)
+                        : repository.purchaseDays(c, partnerId))
                 .map(days -> new LocalDate[] {
                     days[0].with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)),
                     days[1].plusDays(1).with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY))
@@ -622,6 +640,69 @@ public class ReportService {
             }
         }
         return rows;
+    }
+
+    // ---------------------------------------------------------------- rewards
+
+    /** At most this many rewards in {@code top-items}. */
+    static final int TOP_ITEMS = 10;
+
+    /**
+     * The catalogue's orders placed in the window: the partner's own rewards (a partner's scope) or every
+     * reward, network rewards included (the network's). Who ordered which of its rewards is the partner's own
+     * record (it fulfils them): exact, each row about at least k members. The grade and segment of those
+     * members are not: noisy member counts for a partner; exact for operators, a group under k suppressed.
+     */
+    private List<Row> rewards(Connection c, Scope s, Disclosure d) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        int k = config.minimumGroup();
+        RewardRepository.Summary t = rewardOrders.summary(c, s);
+        own(rows, d, "summary", "placed", "orders", t.placed(), t.members());
+        own(rows, d, "summary", "open", "orders", t.open(), t.openMembers());
+        own(rows, d, "summary", "fulfilled", "orders", t.fulfilled(), t.fulfilledMembers());
+        own(rows, d, "summary", "cancelled", "orders", t.cancelled(), t.cancelledMembers());
+        own(rows, d, "summary", "failed", "orders", t.failed(), t.failedMembers());
+        own(rows, d, "summary", "points-spent", "points", t.pointsSpent(), t.spendingMembers());
+        own(rows, d, "summary", "members", "members", t.members());
+        // top items: rewards ordered by at least k distinct members only, in either view (an item of a handful of
+        // members would tell who they are by what they ordered)
+        for (RewardRepository.Item i : rewardOrders.topItems(c, s, k, TOP_ITEMS)) {
+            String label = i.key() + " " + i.title();
+            rows.add(row("top-items", label, "orders", i.orders()));
+            rows.add(row("top-items", label, "points", i.points()));
+            rows.add(row("top-items", label, "members", i.members()));
+        }
+        ordersBy(rows, d, "grade", rewardOrders.byGrade(c, s), k);
+        ordersBy(rows, d, "segment", rewardOrders.bySegment(c, s), k);
+        return rows;
+    }
+
+    /**
+     * Orders by a trait of the ordering member that the partner's records do not tell it: for a partner only the
+     * noisy count of members (orders and points per group would move by a whole member's orders); for operators
+     * members, orders and points, a group of under k members reported as suppressed.
+     */
+    private static void ordersBy(
+            List<Row> rows, Disclosure d, String section, List<RewardRepository.Item> groups, int k) {
+        for (RewardRepository.Item g : groups) {
+            if (d.partner) {
+                derived(rows, d, section, g.key(), "", g.members());
+            } else if (g.members() < k) {
+                rows.add(new Row(section, g.key(), "suppressed", null));
+            } else {
+                rows.add(row(section, g.key(), "members", g.members()));
+                rows.add(row(section, g.key(), "orders", g.orders()));
+                rows.add(row(section, g.key(), "points", g.points()));
+            }
+        }
+    }
+
+    /** An exact figure of the partner's own records about {@code members} members: a partner sees it only for at least k. */
+    private static void own(
+            List<Row> rows, Disclosure d, String section, String label, String metric, long value, long members) {
+        if (d.shown(members)) {
+            rows.add(row(section, label, metric, value));
+        }
     }
 
     private static Row row(String section, String label, String metric, long value) {
