@@ -23,6 +23,7 @@ import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -457,9 +458,18 @@ class AwardTest {
         String becameVipLater = LedgerFixture.member();
         String neverChanged = LedgerFixture.member();
         String joinedLater = LedgerFixture.member();
+        // customers of the partner by then (their purchases before that day)
         for (String m : List.of(wasVip, becameVipLater, neverChanged, joinedLater)) {
-            LedgerFixture.earn(partner, m, "10000").statusCode(201);
+            LedgerFixture.earn(
+                            partner,
+                            m,
+                            "10000",
+                            UUID.randomUUID().toString(),
+                            Instant.now().minus(Duration.ofDays(10)))
+                    .statusCode(201);
         }
+        String newCustomer = LedgerFixture.member();
+        LedgerFixture.earn(partner, newCustomer, "10000").statusCode(201);
         try (io.pointmesh.testing.KafkaTestClient kafka = io.pointmesh.testing.TestEvents.kafka()) {
             io.pointmesh.testing.TestEvents.publish(
                     kafka, new GradeChanged(wasVip, Grade.GENERAL, Grade.VIP, today.minusDays(10), BigDecimal.ONE));
@@ -483,10 +493,11 @@ class AwardTest {
             Sql.update(c, "UPDATE standing_history_start SET since = now() - interval '60 days'");
             Sql.update(
                     c,
-                    "UPDATE member_directory SET joined_at = now() - interval '100 days' WHERE member_id IN (?, ?, ?)",
+                    "UPDATE member_directory SET joined_at = now() - interval '100 days' WHERE member_id IN (?, ?, ?, ?)",
                     wasVip,
                     becameVipLater,
-                    neverChanged);
+                    neverChanged,
+                    newCustomer);
             return Sql.update(
                     c,
                     "UPDATE member_directory SET joined_at = now() - interval '1 day' WHERE member_id = ?",
@@ -525,6 +536,14 @@ class AwardTest {
                             generalThen,
                             becameVipLater,
                             neverChanged));
+            // the partner's customers then: the member who first bought from it after that day is not one
+            assertEquals(
+                    0,
+                    scalar(
+                            "SELECT count(*) FROM award_member m JOIN award a ON a.id = m.award "
+                                    + "WHERE a.award_id = ? AND m.member_id = ?",
+                            generalThen,
+                            newCustomer));
             // today's standing is today's grade
             post(
                             TestTokens.partner(partner),

@@ -203,6 +203,16 @@ class JointCampaignTest {
         JsonPath fuelTotals = totals(fuel);
         assertEquals(149, fuelTotals.getLong("pointsIssued"));
         assertEquals(99, fuelTotals.getLong("pointsIssuedReversed"));
+        // a window of seconds would time each co-funded bonus: partners get whole days only (operators anything)
+        io.restassured.RestAssured.given()
+                .auth()
+                .oauth2(io.pointmesh.testing.TestTokens.partner(fuel))
+                .queryParam("from", Instant.now().minusSeconds(5).toString())
+                .queryParam("to", Instant.now().plusSeconds(5).toString())
+                .get("/ledger/v1/partners/" + fuel + "/totals")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.is("from"));
         JsonPath cinemaTotals = totals(cinema);
         assertEquals(334, cinemaTotals.getLong("pointsIssued"));
         assertEquals(334, cinemaTotals.getLong("pointsIssuedReversed"));
@@ -212,8 +222,18 @@ class JointCampaignTest {
         return io.restassured.RestAssured.given()
                 .auth()
                 .oauth2(io.pointmesh.testing.TestTokens.partner(partner))
-                .queryParam("from", Instant.now().minus(1, ChronoUnit.DAYS).toString())
-                .queryParam("to", Instant.now().plus(1, ChronoUnit.DAYS).toString())
+                .queryParam(
+                        "from",
+                        Instant.now()
+                                .truncatedTo(ChronoUnit.DAYS)
+                                .minus(1, ChronoUnit.DAYS)
+                                .toString())
+                .queryParam(
+                        "to",
+                        Instant.now()
+                                .truncatedTo(ChronoUnit.DAYS)
+                                .plus(2, ChronoUnit.DAYS)
+                                .toString())
                 .get("/ledger/v1/partners/" + partner + "/totals")
                 .then()
                 .statusCode(200)

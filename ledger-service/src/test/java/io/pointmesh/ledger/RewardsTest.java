@@ -493,8 +493,18 @@ class RewardsTest {
     static ValidatableResponse totals(String partner) {
         return given().auth()
                 .oauth2(TestTokens.partner(partner))
-                .queryParam("from", Instant.now().minus(1, ChronoUnit.DAYS).toString())
-                .queryParam("to", Instant.now().plus(1, ChronoUnit.DAYS).toString())
+                .queryParam(
+                        "from",
+                        Instant.now()
+                                .truncatedTo(ChronoUnit.DAYS)
+                                .minus(1, ChronoUnit.DAYS)
+                                .toString())
+                .queryParam(
+                        "to",
+                        Instant.now()
+                                .truncatedTo(ChronoUnit.DAYS)
+                                .plus(2, ChronoUnit.DAYS)
+                                .toString())
                 .get("/ledger/v1/partners/" + partner + "/totals")
                 .then()
                 .statusCode(200);

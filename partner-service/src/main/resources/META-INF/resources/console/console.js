@@ -420,7 +420,7 @@
       { label: "Target", value: c => c.target + (c.targetValue ? " " + c.targetValue : "") + (c.audience
         ? ` (bought ${c.audience.boughtAtPartnerId ? "at " + c.audience.boughtAtPartnerId : "in " + c.audience.boughtInCategory}`
           + ` within ${c.audience.withinDays} days${c.audience.notYetHere ? ", never here" : ""})` : "")
-        + (c.coFunding ? ` · co-funded ${Math.round(c.coFunding.share * 100)} % by ${c.coFunding.partnerId} (${c.coFunding.status})` : "") },
+        + (c.coFunding ? ` · co-funded ${(c.coFunding.share * 100).toFixed(2)} % by ${c.coFunding.partnerId} (${c.coFunding.status})` : "") },
       { label: "Runs", value: c => `${when(c.startsAt)} – ${when(c.endedAt || c.endsAt)}${c.endedAt ? " (ended)" : ""}` },
       { label: "Treatment", value: c => `${Math.round(c.treatmentShare * 100)} %`, num: true },
       { label: "", value: c => h("div", { class: "row" },
@@ -432,14 +432,21 @@
     const requests = await api("partner", P(p.partnerId) + "/co-funding-requests");
     body.append(h("section", { class: "card" }, h("h3", {}, "Asked to co-fund"), table([
       { label: "Campaign", value: c => c.name }, { label: "Of partner", value: c => c.partnerId },
-      { label: "Bonus", value: bonus }, { label: "Share", value: c => `${Math.round(c.coFunding.share * 100)} %`, num: true },
+      { label: "Bonus", value: bonus }, { label: "Share", value: c => `${(c.coFunding.share * 100).toFixed(2)} %`, num: true },
+      { label: "Budget", value: c => c.budgetPoints ? c.budgetPoints.toLocaleString() : "none", num: true },
+      { label: "Audience", value: c => c.audience ? `bought ${c.audience.boughtAtPartnerId ? "at " + c.audience.boughtAtPartnerId
+        : "in " + c.audience.boughtInCategory} within ${c.audience.withinDays} days${c.audience.notYetHere ? ", never here" : ""}` : c.target },
       { label: "Runs", value: c => `${when(c.startsAt)} – ${when(c.endedAt || c.endsAt)}` },
       { label: "Status", value: c => c.coFunding.status },
-      { label: "", value: c => operator && c.coFunding.status === "PENDING" ? h("div", { class: "row" },
+      { label: "", value: c => !operator ? "" : c.coFunding.status === "PENDING" ? h("div", { class: "row" },
         ...["accept", "decline"].map(d => act(d === "accept" ? "Accept" : "Decline", async () => {
           await api("partner", `${P(p.partnerId)}/co-funding-requests/${encodeURIComponent(c.campaignId)}/${d}`, { method: "POST" });
           await reload();
-        }, d === "accept" ? null : "danger"))) : "" }], requests, { id: "co-funding-requests", empty: "No requests." })));
+        }, d === "accept" ? null : "danger")))
+        : c.coFunding.status === "ACCEPTED" && !c.endedAt ? act("Withdraw", async () => {
+          await api("partner", `${P(p.partnerId)}/co-funding-requests/${encodeURIComponent(c.campaignId)}/withdrawal`, { method: "POST" });
+          await reload();
+        }, "danger") : "" }], requests, { id: "co-funding-requests", empty: "No requests." })));
     if (operator) body.append(h("section", { class: "card" }, h("h3", {}, "Create a campaign"), form({
       id: "campaign", submit: "Create",
       fields: [

@@ -67,6 +67,7 @@ class JointCampaignTest {
         body.put("treatmentShare", 0.9);
         if (coFunder != null) {
             body.put("coFunding", Map.of("partnerId", coFunder, "share", share));
+            body.put("budgetPoints", 100000);
         }
         return body;
     }
@@ -177,6 +178,51 @@ class JointCampaignTest {
     }
 
     @Test
+    void anAcceptingCoFunderCanWithdrawAndTheCampaignEnds() {
+        String cinema = activePartner();
+        String fuel = activePartner();
+        String sponsor = activePartner();
+        String campaignId = CampaignTest.create(cinema, null, joint(fuel, sponsor, 0.5))
+                .statusCode(201)
+                .extract()
+                .path("campaignId");
+        decide(sponsor, sponsor, campaignId, "withdrawal").statusCode(409).body("code", is("co-funding-not-accepted"));
+        decide(sponsor, sponsor, campaignId, "accept").statusCode(200);
+        decide(cinema, sponsor, campaignId, "withdrawal").statusCode(403);
+        decide(sponsor, sponsor, campaignId, "withdrawal")
+                .statusCode(200)
+                .body("coFunding.status", is("WITHDRAWN"), "endedAt", org.hamcrest.Matchers.notNullValue());
+        decide(sponsor, sponsor, campaignId, "withdrawal").statusCode(200).body("coFunding.status", is("WITHDRAWN"));
+        try (KafkaTestClient kafka = kafka()) {
+            kafka.await(
+                    topic("partner.events"),
+                    r -> r.key().equals(campaignId) && r.value().contains("partner.campaign-ended"),
+                    Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aCampaignThatStartedBeforeItsAcceptanceIsCoFundedFromTheAcceptanceOn() {
+        String cinema = activePartner();
+        String fuel = activePartner();
+        String sponsor = activePartner();
+        Map<String, Object> body = joint(fuel, sponsor, 0.5);
+        body.put("startsAt", Instant.now().minus(20, ChronoUnit.DAYS).toString());
+        String campaignId = CampaignTest.create(cinema, null, body)
+                .statusCode(201)
+                .extract()
+                .path("campaignId");
+        Instant beforeAccepting = Instant.now();
+        String startsAt = decide(sponsor, sponsor, campaignId, "accept")
+                .statusCode(200)
+                .extract()
+                .path("startsAt");
+        org.junit.jupiter.api.Assertions.assertFalse(
+                Instant.parse(startsAt).isBefore(beforeAccepting.minusSeconds(1)),
+                "back-dated purchases are not the co-funder's to pay: " + startsAt);
+    }
+
+    @Test
     void badJointTermsAreProblemsAndCreateNothing() {
         String cinema = activePartner();
         String fuel = activePartner();
@@ -211,6 +257,18 @@ class JointCampaignTest {
                 .statusCode(409)
                 .body("code", is("co-funder-not-active"));
 
+        // a partner's own joint campaign is first-visit only, over a window of a week or more
+        Map<String, Object> everyone = joint(fuel, null, null);
+        ((Map<String, Object>) everyone.get("audience")).put("notYetHere", false);
+        CampaignTest.create(cinema, null, everyone).statusCode(400);
+        Map<String, Object> shortWindow = joint(fuel, null, null);
+        ((Map<String, Object>) shortWindow.get("audience")).put("withinDays", 6);
+        CampaignTest.create(cinema, null, shortWindow).statusCode(400);
+        // a co-funder's exposure is bounded by a budget
+        Map<String, Object> unbounded = joint(fuel, fuel, 0.5);
+        unbounded.remove("budgetPoints");
+        CampaignTest.create(cinema, null, unbounded).statusCode(400);
+
         Map<String, Object> networkFunded = joint(fuel, fuel, 0.5);
         networkFunded.put("fundedBy", "NETWORK");
         given().auth()
@@ -221,6 +279,26 @@ class JointCampaignTest {
                 .then()
                 .statusCode(400);
         assertEquals(before, CampaignTest.campaigns(cinema), "nothing created");
+
+        // an operator may aim at everyone in the audience; a stray targetValue and a blank category are dropped
+        Map<String, Object> byOperator = joint(fuel, null, null);
+        ((Map<String, Object>) byOperator.get("audience")).put("notYetHere", false);
+        ((Map<String, Object>) byOperator.get("audience")).put("boughtInCategory", "  ");
+        byOperator.put("targetValue", "VIP");
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(byOperator)
+                .post("/partners/v1/partners/" + cinema + "/campaigns")
+                .then()
+                .statusCode(201)
+                .body(
+                        "targetValue",
+                        nullValue(),
+                        "audience.boughtInCategory",
+                        nullValue(),
+                        "audience.notYetHere",
+                        is(false));
 
         // a category audience without co-funding is published at once
         Map<String, Object> byCategory = joint(null, null, null);

@@ -87,6 +87,10 @@ class PartnerAccessTest {
                 new Endpoint("POST", p + "/campaigns", Who.PARTNER_OR_OPERATOR, campaign),
                 new Endpoint("GET", p + "/campaigns", Who.PARTNER_OR_OPERATOR, null),
                 new Endpoint("POST", p + "/campaigns/{campaignId}/end", Who.PARTNER_OR_OPERATOR, NONE),
+                new Endpoint("GET", p + "/co-funding-requests", Who.PARTNER_OR_OPERATOR, null),
+                new Endpoint("POST", p + "/co-funding-requests/{campaignId}/accept", Who.PARTNER_OR_OPERATOR, NONE),
+                new Endpoint("POST", p + "/co-funding-requests/{campaignId}/decline", Who.PARTNER_OR_OPERATOR, NONE),
+                new Endpoint("POST", p + "/co-funding-requests/{campaignId}/withdrawal", Who.PARTNER_OR_OPERATOR, NONE),
                 new Endpoint(
                         "PUT",
                         p + "/mileage-program",

@@ -198,7 +198,8 @@ public class AwardRepository {
      * As {@link #resolveStanding}, for the grade or segment members had on {@code asOf}: the value of
      * their last change on or before that day, else the previous value of their first change after
      * it, else (never changed since the history began) their value now. Members who joined after
-     * that day ({@code joinedBefore}: the next day's start) were not members then and are left out.
+     * that day ({@code joinedBefore}: the next day's start) were not members then and are left out;
+     * a partner's customers are those who had bought from it by then.
      */
     public Resolved resolveStandingAsOf(
             Connection c,
@@ -228,7 +229,7 @@ public class AwardRepository {
                                 + "     AND h.kind = ?) THEN d." + audience.column + " END) = ? "
                                 + "  AND d.joined_at < ? "
                                 + "  AND (?::text IS NULL OR EXISTS (SELECT 1 FROM earning e "
-                                + "       WHERE e.member_id = d.member_id AND e.partner_id = ?::text)) "
+                                + "       WHERE e.member_id = d.member_id AND e.partner_id = ?::text AND e.occurred_at < ?)) "
                                 + "RETURNING status) "
                                 + "SELECT count(*), count(*) FILTER (WHERE status = 'SKIPPED') FROM ins",
                         rs -> new Resolved(rs.getInt(1), rs.getInt(2)),
@@ -241,7 +242,8 @@ public class AwardRepository {
                         value,
                         joinedBefore,
                         customersOf,
-                        customersOf)
+                        customersOf,
+                        joinedBefore)
                 .orElseThrow();
     }
 

@@ -306,7 +306,7 @@ public class DirectoryRepository {
 
     /**
      * Whether a joint campaign of {@code partnerId} may use this member's purchases elsewhere at
-     * {@code at}: the member allows personalization and shares with every partner or with this one,
+     * {@code at} (the posting's time): the member allows personalization and shares with every partner or with this one,
      * bought at the audience's partner (or at a partner of its category) within its window before
      * {@code at} (a purchase refunded whole does not count), and, for a first-visit campaign, never
      * earned at {@code partnerId}. Read by postings under the member's row lock, so two racing first
@@ -321,7 +321,7 @@ public class DirectoryRepository {
                                 + "AND EXISTS (SELECT 1 FROM earning e JOIN partner_directory p ON p.partner_id = e.partner_id "
                                 + "WHERE e.member_id = ? AND e.partner_id <> ? AND e.occurred_at >= ? AND e.occurred_at < ? "
                                 + "AND e.refunded_amount < e.amount "
-                                + "AND (e.partner_id = ?::text OR (?::text IS NULL AND lower(p.category) = lower(?::text)))) "
+                                + "AND (e.partner_id = ?::text OR (?::text IS NULL AND lower(btrim(p.category)) = lower(btrim(?::text))))) "
                                 + "AND (NOT ? OR NOT EXISTS (SELECT 1 FROM earning h WHERE h.member_id = ? AND h.partner_id = ?))",
                         rs -> rs.getBoolean(1),
                         memberId,

@@ -60,7 +60,28 @@ public class PartnerDirectoryResource {
     public AccountQueryRepository.PartnerTotals totals(
             @PathParam("partnerId") String partnerId, @QueryParam("from") String from, @QueryParam("to") String to) {
         caller.requirePartnerOrOperator(partnerId);
-        return accounts.totals(partnerId, instant("from", from), instant("to", to));
+        Instant start = instant("from", from);
+        Instant end = instant("to", to);
+        if (!caller.isOperator()) {
+            // whole days for partners: a co-funder's totals include its part of other partners'
+            // bonuses, and a window of seconds would time each of them (docs/privacy.md)
+            wholeDay("from", start);
+            wholeDay("to", end);
+        }
+        return accounts.totals(partnerId, start, end);
+    }
+
+    @Inject
+    io.pointmesh.ledger.service.Ledger ledger;
+
+    /** Midnight in UTC or in the ledger's zone (settlement's days). */
+    private void wholeDay(String field, Instant at) {
+        boolean utcMidnight = at.atZone(java.time.ZoneOffset.UTC).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
+        boolean zoneMidnight = at.atZone(ledger.zone()).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
+        if (!utcMidnight && !zoneMidnight) {
+            throw ProblemException.invalidField(
+                    field, "a partner's totals are for whole days: midnight, in UTC or in " + ledger.zone());
+        }
     }
 
     private static Instant instant(String field, String value) {

@@ -55,8 +55,18 @@ final class EarnPostings extends Postings {
             long points = offer.points();
             // a joint campaign's audience (consent, purchases elsewhere, never here) as it is now,
             // under the member's lock: two racing first purchases here cannot both be first (I20)
+            // the window ends now, not at the purchase's stated time: a partner back-dating its
+            // earnings must not be able to slide it and learn when a purchase elsewhere was made
             if (offer.audience() != null
-                    && !directory.inAudience(c, p.memberId(), p.partnerId(), offer.audience(), p.occurredAt())) {
+                    && !directory.inAudience(c, p.memberId(), p.partnerId(), offer.audience(), now)) {
+                continue;
+            }
+            // a co-funder suspended since the offer was priced does not pay, so nobody does
+            if (offer.coFunderId() != null
+                    && !directory
+                            .partner(c, offer.coFunderId())
+                            .map(f -> "ACTIVE".equals(f.status()))
+                            .orElse(false)) {
                 continue;
             }
             if (offer.budgetPoints() > 0) {

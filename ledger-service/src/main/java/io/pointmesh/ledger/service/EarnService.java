@@ -183,6 +183,10 @@ public class EarnService {
             if (imported && !"EVERYONE".equals(campaign.target())) {
                 continue;
             }
+            // nor does a co-funder pay for history brought in by the partner
+            if (imported && campaign.coFunderId() != null) {
+                continue;
+            }
             if (!campaign.payable()
                     || !targets(campaign, member)
                     || !CampaignAssignment.inTreatment(

@@ -90,6 +90,17 @@ final class ApiExamples {
              "targetValue": "VIP", "budgetPoints": 2000000, "treatmentShare": 0.9, "fundedBy": "PARTNER",
              "endedAt": null}""";
 
+    static final String CO_FUNDED_CAMPAIGN = """
+            {"campaignId": "0193a301-5c2d-7e4f-8a1b-2c3d4e5f6a7b", "partnerId": "3f0e1a39-2a4d-43ca-9034-89982db3c085",
+             "name": "Fuel customers to the movies", "bonusKind": "FIXED", "multiplier": null, "fixedPoints": 1000,
+             "startsAt": "2026-12-01T00:00:00Z", "endsAt": "2027-01-01T00:00:00Z", "target": "CROSS_PARTNER",
+             "targetValue": null, "budgetPoints": 500000, "treatmentShare": 0.9, "fundedBy": "PARTNER",
+             "endedAt": null,
+             "audience": {"boughtAtPartnerId": "8d1c6f0e-3b7a-4e29-9c51-2f4a8b6d0e13", "boughtInCategory": null,
+                          "withinDays": 30, "notYetHere": true},
+             "coFunding": {"partnerId": "c2a9e4b7-6d15-4f83-a0e2-7b3c9d5f1a48", "share": 0.25,
+                           "status": "ACCEPTED", "decidedAt": "2026-11-28T09:30:00Z"}}""";
+
     static final String CAMPAIGN_END_REQUEST = """
             {"reason": "budget nearly spent; ending before the holidays"}""";
 

@@ -325,7 +325,8 @@ public class CampaignResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = CampaignView.class)))
+                            schema = @Schema(implementation = CampaignView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.CO_FUNDED_CAMPAIGN)))
     @Extension(
             name = ProblemResponses.EXTENSION,
             value = "403 other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found; "
@@ -349,7 +350,8 @@ public class CampaignResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = CampaignView.class)))
+                            schema = @Schema(implementation = CampaignView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.CO_FUNDED_CAMPAIGN)))
     @Extension(
             name = ProblemResponses.EXTENSION,
             value = "403 other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found; "
@@ -359,6 +361,33 @@ public class CampaignResource {
         caller.requirePartnerOrOperator(partnerId);
         return campaigns
                 .decideCoFunding(partnerId, campaignId, false, caller.actor())
+                .map(CampaignView::of);
+    }
+
+    @POST
+    @Path("/co-funding-requests/{campaignId}/withdrawal")
+    @Consumes(MediaType.WILDCARD) // no body
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(
+            summary = "Withdraw an accepted co-funding: the campaign ends at once (bonuses already earned stay); "
+                    + "withdrawing again changes nothing")
+    @APIResponse(
+            responseCode = "200",
+            description = "Withdrawn (coFunding.status WITHDRAWN, endedAt set)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CampaignView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.CO_FUNDED_CAMPAIGN)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 other-partner read-only-credentials partner-not-active no-partner-id; 404 not-found; "
+                    + "409 co-funding-not-accepted")
+    public Uni<CampaignView> withdrawCoFunding(
+            @PathParam("partnerId") String partnerId, @PathParam("campaignId") String campaignId) {
+        caller.requirePartnerOrOperator(partnerId);
+        return campaigns
+                .withdrawCoFunding(partnerId, campaignId, caller.actor())
                 .map(CampaignView::of);
     }
 

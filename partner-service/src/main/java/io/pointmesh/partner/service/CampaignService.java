@@ -48,6 +48,9 @@ public class CampaignService {
             String coFunderId,
             BigDecimal coFunderShare) {}
 
+    /** The shortest audience window: a bonus must never tell when a purchase elsewhere was made. */
+    static final int MINIMUM_WINDOW_DAYS = 7;
+
     @Inject
     PartnerRepository partners;
 
@@ -89,7 +92,8 @@ public class CampaignService {
             return Uni.createFrom().failure(ProblemException.invalidField("endsAt", "after startsAt"));
         }
         CampaignTarget target = cmd.target() == null ? CampaignTarget.EVERYONE : cmd.target();
-        String targetValue = target == CampaignTarget.EVERYONE ? null : cmd.targetValue();
+        String targetValue =
+                target == CampaignTarget.EVERYONE || target == CampaignTarget.CROSS_PARTNER ? null : cmd.targetValue();
         if (target == CampaignTarget.GRADE && !isOneOf(targetValue, Grade.values())
                 || target == CampaignTarget.SEGMENT && !isOneOf(targetValue, Segment.values())) {
             return Uni.createFrom()
@@ -109,7 +113,12 @@ public class CampaignService {
                             ProblemException.invalidField("audience", "only a CROSS_PARTNER campaign has an audience"));
         }
         if (audience != null) {
-            String problem = audienceProblem(partnerId, audience);
+            audience = new CrossPartnerAudience(
+                    blankAsNull(audience.boughtAtPartnerId()),
+                    blankAsNull(audience.boughtInCategory()),
+                    audience.withinDays(),
+                    audience.notYetHere());
+            String problem = audienceProblem(partnerId, audience, byOperator);
             if (problem != null) {
                 return Uni.createFrom().failure(ProblemException.invalidField("audience", problem));
             }
@@ -120,6 +129,11 @@ public class CampaignService {
                             : audience.boughtInCategory().strip().toLowerCase(java.util.Locale.ROOT),
                     audience.withinDays(),
                     audience.notYetHere());
+        }
+        if (cmd.coFunderId() != null && (cmd.budgetPoints() == null || cmd.budgetPoints() <= 0)) {
+            // the co-funder's exposure is bounded: at most its share of the budget
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField("budgetPoints", "a co-funded campaign needs a budget"));
         }
         if (cmd.coFunderId() != null || cmd.coFunderShare() != null) {
             if (cmd.coFunderId() == null || cmd.coFunderShare() == null) {
@@ -298,22 +312,34 @@ public class CampaignService {
                         .replaceWithVoid());
     }
 
-    private static String audienceProblem(String partnerId, CrossPartnerAudience a) {
-        boolean byPartner =
-                a.boughtAtPartnerId() != null && !a.boughtAtPartnerId().isBlank();
-        boolean byCategory =
-                a.boughtInCategory() != null && !a.boughtInCategory().isBlank();
+    private static String blankAsNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /**
+     * What is wrong with an audience, or null. A partner's joint campaign is for members who have
+     * not bought from it yet ({@code notYetHere}): otherwise its own earnings could test which of its
+     * customers shop at a competitor (docs/privacy.md, "Joint campaigns"); operators may aim at
+     * everyone in the audience. A window of at least {@value #MINIMUM_WINDOW_DAYS} days, so that a
+     * bonus never pins down when a purchase elsewhere was made.
+     */
+    private static String audienceProblem(String partnerId, CrossPartnerAudience a, boolean byOperator) {
+        boolean byPartner = a.boughtAtPartnerId() != null;
+        boolean byCategory = a.boughtInCategory() != null;
         if (byPartner == byCategory) {
             return "exactly one of boughtAtPartnerId and boughtInCategory";
         }
         if (byPartner && a.boughtAtPartnerId().equals(partnerId)) {
             return "boughtAtPartnerId names another partner than the campaign's";
         }
-        if (byCategory && a.boughtInCategory().strip().length() > 40) {
+        if (byCategory && a.boughtInCategory().length() > 40) {
             return "boughtInCategory is at most 40 characters";
         }
-        if (a.withinDays() < 1 || a.withinDays() > 730) {
-            return "withinDays from 1 to 730";
+        if (a.withinDays() < MINIMUM_WINDOW_DAYS || a.withinDays() > 730) {
+            return "withinDays from " + MINIMUM_WINDOW_DAYS + " to 730";
+        }
+        if (!a.notYetHere() && !byOperator) {
+            return "a partner's joint campaign is for members who have not bought from it yet (notYetHere true)";
         }
         return null;
     }
@@ -361,14 +387,42 @@ public class CampaignService {
      */
     @WithTransaction
     public Uni<Campaign> decideCoFunding(String coFunderId, String campaignId, boolean accept, String actor) {
+        return decide(coFunderId, campaignId, accept ? "ACCEPTED" : "DECLINED", actor);
+    }
+
+    /**
+     * The co-funder withdraws after accepting: the campaign ends at once (no bonus is co-funded from
+     * then on; what was earned stays, as for any ended campaign). Withdrawing again changes nothing.
+     */
+    @WithTransaction
+    public Uni<Campaign> withdrawCoFunding(String coFunderId, String campaignId, String actor) {
+        return decide(coFunderId, campaignId, "WITHDRAWN", actor);
+    }
+
+    private Uni<Campaign> decide(String coFunderId, String campaignId, String wanted, String actor) {
         return Campaign.<Campaign>findById(campaignId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .chain(c -> {
                     if (c == null || !coFunderId.equals(c.coFunderId)) {
                         throw ProblemException.notFound("co-funding request", campaignId);
                     }
-                    String wanted = accept ? "ACCEPTED" : "DECLINED";
+                    boolean accept = "ACCEPTED".equals(wanted);
                     if (wanted.equals(c.coFundingStatus)) {
                         return Uni.createFrom().item(c);
+                    }
+                    if ("WITHDRAWN".equals(wanted)) {
+                        if (!"ACCEPTED".equals(c.coFundingStatus)) {
+                            throw ProblemException.conflict(
+                                    "co-funding-not-accepted", "only an accepted co-funding can be withdrawn");
+                        }
+                        c.coFundingStatus = wanted;
+                        c.coFundingDecidedBy = actor;
+                        c.coFundingDecidedAt = clock.instant();
+                        if (c.endedAt != null) {
+                            return Uni.createFrom().item(c);
+                        }
+                        c.endedAt = clock.instant();
+                        return outbox.publish(new CampaignEnded(c.id, c.partnerId, "co-funder withdrew"))
+                                .replaceWith(c);
                     }
                     if (!"PENDING".equals(c.coFundingStatus)) {
                         throw ProblemException.conflict(
@@ -380,6 +434,11 @@ public class CampaignService {
                     c.coFundingStatus = wanted;
                     c.coFundingDecidedBy = actor;
                     c.coFundingDecidedAt = clock.instant();
+                    // co-funded from the acceptance on: a purchase dated before it (a back-dated
+                    // earning) is not the co-funder's to pay
+                    if (accept && c.startsAt.isBefore(c.coFundingDecidedAt)) {
+                        c.startsAt = c.coFundingDecidedAt;
+                    }
                     return accept
                             ? requireKnownPartners(null, coFunderId)
                                     .chain(() -> partners.findById(c.partnerId))
