@@ -58,17 +58,20 @@ class JointCampaignTest {
     final String fuel2 = "fuel2-" + run; // another partner of category FUEL
     final String shop = "shop-" + run; // a partner outside the audience
     final String fuelD = "fuel-d-" + run; // the audience's partner of campaign D (k per arm)
-    // the campaigns ended ten days ago after 30 days: during = [start, end), before = [start - 30 days, start)
-    final Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(40, ChronoUnit.DAYS);
-    final Instant end = start.plus(30, ChronoUnit.DAYS);
+    // the campaigns ran two days and ended a day ago: during = [start, end), before = [start - 2 days, start);
+    // audiences look back 2 days. Every member's history fits in the last 6 days: ScoringTest fits the churn
+    // model on every test's members by whole weeks, and repeat buyers silent for weeks would pull it to
+    // "everyone drops out after each purchase"
+    final Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(72, ChronoUnit.HOURS);
+    final Instant end = start.plus(48, ChronoUnit.HOURS);
 
     int purchases;
     int refunds;
     int members;
     int consents;
 
-    private Instant days(int n) {
-        return start.plus(n, ChronoUnit.DAYS);
+    private Instant hours(int n) {
+        return start.plus(n, ChronoUnit.HOURS);
     }
 
     private void buy(KafkaTestClient kafka, String member, String partner, String amount, Instant at) {
@@ -172,11 +175,11 @@ class JointCampaignTest {
 
     @Test
     void aJointCampaignsPopulationIsItsAudienceAtTheStartAndItsLiftIsExact() throws Exception {
-        String a = "ja-a-" + run; // bought at fuel within 30 days; co-funded by fuel
+        String a = "ja-a-" + run; // bought at fuel within 2 days; co-funded by fuel
         String b = "ja-b-" + run; // the same, and never at the cafe before
-        String c = "ja-c-" + run; // bought at any partner of category fuel within 30 days
+        String c = "ja-c-" + run; // bought at any partner of category fuel within 2 days
         String live = "ja-live-" + run; // running now: never offered at the till
-        CrossPartnerAudience atFuel = new CrossPartnerAudience(fuel, null, 30, false);
+        CrossPartnerAudience atFuel = new CrossPartnerAudience(fuel, null, 2, false);
         List<List<String>> arms = arms(a, "m", 12);
         List<String> t = arms.get(0);
         List<String> ctl = arms.get(1);
@@ -189,8 +192,8 @@ class JointCampaignTest {
             publish(kafka, new PartnerRegistered(shop, "Shop " + run, "000-00-00000", "grocery"));
             publish(kafka, new PartnerRegistered(fuelD, "Fuel D " + run, "000-00-00000", "fuel"));
             publish(kafka, joint(a, cafe, start, end, atFuel, HALF, fuel));
-            publish(kafka, joint(b, cafe, start, end, new CrossPartnerAudience(fuel, null, 30, true), HALF, null));
-            publish(kafka, joint(c, cafe, start, end, new CrossPartnerAudience(null, "fuel", 30, false), HALF, null));
+            publish(kafka, joint(b, cafe, start, end, new CrossPartnerAudience(fuel, null, 2, true), HALF, null));
+            publish(kafka, joint(c, cafe, start, end, new CrossPartnerAudience(null, "fuel", 2, false), HALF, null));
             publish(
                     kafka,
                     joint(
@@ -202,26 +205,27 @@ class JointCampaignTest {
                             BigDecimal.ONE,
                             null));
 
-            // the audience: 24 members who share with every partner (even) or with the cafe (odd), bought at fuel 10
-            // days before
+            // the audience: 24 members who share with every partner (even) or with the cafe (odd), bought at fuel 36
+            // hours
+            // before
             List<String> audience = new ArrayList<>(t);
             audience.addAll(ctl);
             for (int i = 0; i < audience.size(); i++) {
                 String m = audience.get(i);
                 join(kafka, m);
                 consent(kafka, m, true, i % 2 == 0, i % 2 == 0 ? List.of() : List.of(cafe));
-                buy(kafka, m, fuel, "50000", days(-10));
+                buy(kafka, m, fuel, "50000", hours(-36));
             }
             // at the cafe before the start: 3 treated and 3 control members (10,000 each), and one more
-            // treated member 35 days before (outside the 30-day before-period)
+            // treated member 54 hours before (outside the 2-day before-period)
             for (int i = 0; i < 3; i++) {
-                buy(kafka, t.get(i), cafe, "10000", days(-5));
-                buy(kafka, ctl.get(i), cafe, "10000", days(-5));
+                buy(kafka, t.get(i), cafe, "10000", hours(-24));
+                buy(kafka, ctl.get(i), cafe, "10000", hours(-24));
             }
-            buy(kafka, t.get(9), cafe, "10000", days(-35));
+            buy(kafka, t.get(9), cafe, "10000", hours(-54));
             // during: 9 treated members spend 20,000 (one of them refunded 8,000), 6 control members 10,000
             for (int i = 0; i < 9; i++) {
-                PointsEarned p = purchase(t.get(i), cafe, "20000", days(5));
+                PointsEarned p = purchase(t.get(i), cafe, "20000", hours(24));
                 publish(kafka, p);
                 purchases++;
                 if (i == 8) {
@@ -229,17 +233,17 @@ class JointCampaignTest {
                 }
             }
             for (int i = 0; i < 6; i++) {
-                buy(kafka, ctl.get(i), cafe, "10000", days(5));
+                buy(kafka, ctl.get(i), cafe, "10000", hours(24));
             }
             // after the end, and elsewhere during it: not the campaign's outcome
-            buy(kafka, t.get(0), cafe, "90000", end.plus(2, ChronoUnit.DAYS));
-            buy(kafka, ctl.get(11), shop, "90000", days(5));
+            buy(kafka, t.get(0), cafe, "90000", hours(60));
+            buy(kafka, ctl.get(11), shop, "90000", hours(24));
 
             // not in the audience, each for one reason; each spends 90,000 at the cafe during the campaign
             // (amounts stay under ScoringTest's top spender: the grades rank every test's members)
             String notShared = run + "-x-not-shared"; // shares with the shop only
             String noConsent = run + "-x-no-consent"; // analytics never heard their consent
-            String tooEarly = run + "-x-too-early"; // bought at fuel 31 days before the start
+            String tooEarly = run + "-x-too-early"; // bought at fuel 54 hours before the start
             String refunded = run + "-x-refunded"; // their purchase at fuel was refunded in full
             String elsewhere = run + "-x-elsewhere"; // bought at the shop, not at fuel
             String noPersonalization = run + "-x-no-personalization"; // shares with all, no personalization
@@ -256,24 +260,24 @@ class JointCampaignTest {
                     consent(kafka, m, true, true, List.of());
                 }
                 if (m.equals(tooEarly)) {
-                    buy(kafka, m, fuel, "50000", days(-31));
+                    buy(kafka, m, fuel, "50000", hours(-54));
                 } else if (m.equals(refunded)) {
-                    PointsEarned p = purchase(m, fuel, "50000", days(-10));
+                    PointsEarned p = purchase(m, fuel, "50000", hours(-36));
                     publish(kafka, p);
                     purchases++;
                     refund(kafka, p, "50000");
                 } else if (m.equals(elsewhere)) {
-                    buy(kafka, m, shop, "50000", days(-10));
+                    buy(kafka, m, shop, "50000", hours(-36));
                 } else if (m.equals(afterStart)) {
-                    buy(kafka, m, fuel, "50000", days(1));
+                    buy(kafka, m, fuel, "50000", hours(12));
                 } else {
-                    buy(kafka, m, fuel, "50000", days(-10));
+                    buy(kafka, m, fuel, "50000", hours(-36));
                 }
-                buy(kafka, m, cafe, "90000", days(5));
+                buy(kafka, m, cafe, "90000", hours(24));
             }
             join(kafka, y);
             consent(kafka, y, true, true, List.of());
-            buy(kafka, y, fuel2, "30000", days(-3));
+            buy(kafka, y, fuel2, "30000", hours(-24));
         }
         awaitIngested(4);
 
@@ -290,9 +294,9 @@ class JointCampaignTest {
         assertFalse(lift.getBoolean("suppressed"));
         assertEquals("CROSS_PARTNER", lift.getString("target"));
         assertEquals(fuel, lift.getString("audience.boughtAtPartnerId"));
-        assertEquals(30, lift.getInt("audience.withinDays"));
+        assertEquals(2, lift.getInt("audience.withinDays"));
         assertEquals(fuel, lift.getString("coFunderId"));
-        assertEquals(start.minus(30, ChronoUnit.DAYS), Instant.parse(lift.getString("before.from")));
+        assertEquals(start.minus(48, ChronoUnit.HOURS), Instant.parse(lift.getString("before.from")));
         assertEquals(start, Instant.parse(lift.getString("before.to")));
         assertEquals(start, Instant.parse(lift.getString("during.from")));
         assertEquals(end, Instant.parse(lift.getString("during.to")));
@@ -360,7 +364,7 @@ class JointCampaignTest {
                 .getList("campaignId", String.class)
                 .contains(a));
 
-        // B (never at the cafe before): the 24 less the 6 who bought there in the before-period and the one 35 days
+        // B (never at the cafe before): the 24 less the 6 who bought there in the before-period and the one 54 hours
         // before
         JsonPath firstVisit = get(operator, base + b + "/lift", 200);
         assertEquals(17, firstVisit.getLong("treatmentMembers") + firstVisit.getLong("controlMembers"));
@@ -402,16 +406,16 @@ class JointCampaignTest {
             publish(kafka, new PartnerRegistered(fuel2, "Fuel two " + run, "000-00-00000", "FUEL"));
             publish(kafka, new PartnerRegistered(shop, "Shop " + run, "000-00-00000", "grocery"));
             publish(kafka, new PartnerRegistered(fuelD, "Fuel D " + run, "000-00-00000", "fuel"));
-            publish(kafka, joint(d, cafe, start, end, new CrossPartnerAudience(fuelD, null, 30, false), HALF, null));
+            publish(kafka, joint(d, cafe, start, end, new CrossPartnerAudience(fuelD, null, 2, false), HALF, null));
             List<String> all = new ArrayList<>(t);
             all.addAll(ctl);
             for (String m : all) {
                 join(kafka, m);
                 consent(kafka, m, true, true, List.of());
                 if (!m.equals(last)) {
-                    buy(kafka, m, fuelD, "20000", days(-2));
+                    buy(kafka, m, fuelD, "20000", hours(-24));
                 }
-                buy(kafka, m, cafe, "10000", days(3));
+                buy(kafka, m, cafe, "10000", hours(24));
             }
         }
         awaitIngested(1);
@@ -435,7 +439,7 @@ class JointCampaignTest {
 
         // the tenth control member joins the audience: now the partner sees the figures
         try (KafkaTestClient kafka = kafka()) {
-            buy(kafka, last, fuelD, "20000", days(-2));
+            buy(kafka, last, fuelD, "20000", hours(-24));
         }
         awaitIngested(1);
         JsonPath shown = get(partner, base + "/lift", 200);
