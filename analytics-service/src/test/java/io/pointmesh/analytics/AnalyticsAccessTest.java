@@ -44,6 +44,7 @@ class AnalyticsAccessTest {
                 new Endpoint("GET", "/analytics/v1/partners/{partnerId}/reports/{kind}", own),
                 new Endpoint("GET", "/analytics/v1/partners/{partnerId}/churn-risk", own),
                 new Endpoint("GET", "/analytics/v1/campaigns/{campaignId}/results", own),
+                new Endpoint("GET", "/analytics/v1/campaigns/{campaignId}/lift", own),
                 new Endpoint("GET", "/analytics/v1/offers", Set.of("partner")));
     }
 

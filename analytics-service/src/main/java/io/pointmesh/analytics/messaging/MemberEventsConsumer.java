@@ -59,7 +59,14 @@ public class MemberEventsConsumer {
             card(c, r.memberId(), r.cardNumber());
         } else if (data instanceof ConsentChanged k) {
             members.changeConsent(
-                    c, k.memberId(), k.personalization(), k.marketingSms(), k.marketingEmail(), k.marketingPush());
+                    c,
+                    k.memberId(),
+                    k.personalization(),
+                    k.marketingSms(),
+                    k.marketingEmail(),
+                    k.marketingPush(),
+                    k.shareWithAllPartners(),
+                    k.sharedPartnerIds());
         } else if (data instanceof MemberProfileChanged p) {
             members.changeProfile(c, p.memberId(), p.birthYear(), p.gender(), p.region());
         } else if (data instanceof MemberSuspended s) {

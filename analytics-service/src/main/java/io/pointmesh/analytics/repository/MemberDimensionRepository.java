@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The member and card dimensions (member_dim, card_dim), as member.events keep them.
@@ -35,20 +36,27 @@ public class MemberDimensionRepository {
         Sql.update(c, "UPDATE card_dim SET active = false WHERE card_number = ?", cardNumber);
     }
 
-    /** The member's consents; withdrawing personalization erases their demographics. */
+    /**
+     * The member's consents; withdrawing personalization erases their demographics. Whom they share
+     * their behaviour at other partners with ({@code shareWithAllPartners}, {@code sharedPartnerIds})
+     * decides whether joint campaigns may count them (docs/analytics.md, "Joint campaigns").
+     */
     public void changeConsent(
             Connection c,
             String memberId,
             boolean personalization,
             boolean marketingSms,
             boolean marketingEmail,
-            boolean marketingPush)
+            boolean marketingPush,
+            boolean shareWithAllPartners,
+            List<String> sharedPartnerIds)
             throws SQLException {
         Sql.update(
                 c,
                 "UPDATE member_dim SET personalization = ?, marketing_sms = ?, marketing_email = ?, marketing_push = ?, "
                         + "birth_year = CASE WHEN ? THEN birth_year END, gender = CASE WHEN ? THEN gender END, "
-                        + "region = CASE WHEN ? THEN region END WHERE member_id = ?",
+                        + "region = CASE WHEN ? THEN region END, share_with_all_partners = ?, shared_partner_ids = ? "
+                        + "WHERE member_id = ?",
                 personalization,
                 marketingSms,
                 marketingEmail,
@@ -56,6 +64,8 @@ public class MemberDimensionRepository {
                 personalization,
                 personalization,
                 personalization,
+                shareWithAllPartners,
+                c.createArrayOf("text", (sharedPartnerIds == null ? List.<String>of() : sharedPartnerIds).toArray()),
                 memberId);
     }
 
@@ -85,7 +95,8 @@ public class MemberDimensionRepository {
         Sql.update(
                 c,
                 "UPDATE member_dim SET status = 'LEFT', personalization = false, marketing_sms = false, marketing_email = false, "
-                        + "marketing_push = false, birth_year = NULL, gender = NULL, region = NULL WHERE member_id = ?",
+                        + "marketing_push = false, birth_year = NULL, gender = NULL, region = NULL, "
+                        + "share_with_all_partners = false, shared_partner_ids = '{}' WHERE member_id = ?",
                 memberId);
     }
 }

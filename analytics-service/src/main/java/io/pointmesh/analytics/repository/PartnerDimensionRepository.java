@@ -2,6 +2,7 @@ package io.pointmesh.analytics.repository;
 
 import io.pointmesh.analytics.PartnerDimension;
 import io.pointmesh.events.partner.CampaignPublished;
+import io.pointmesh.events.partner.CrossPartnerAudience;
 import io.pointmesh.platform.sql.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -78,16 +79,26 @@ public class PartnerDimensionRepository {
                 c, "UPDATE store_dim SET open = false WHERE partner_id = ? AND store_code = ?", partnerId, storeCode);
     }
 
-    /** A campaign as published (created or changed); without a treatment share everyone is treated. */
+    /**
+     * A campaign as published (created or changed); without a treatment share everyone is treated.
+     * A joint campaign (target CROSS_PARTNER) keeps its audience, a co-funded one its co-funder and share.
+     */
     public void publishCampaign(Connection c, CampaignPublished k) throws SQLException {
+        CrossPartnerAudience audience = k.audience();
         Sql.update(
                 c,
                 "INSERT INTO campaign_dim (campaign_id, partner_id, name, bonus_kind, multiplier, fixed_points, starts_at, ends_at, "
-                        + "target, target_value, treatment_share, funded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "target, target_value, treatment_share, funded_by, audience_partner_id, audience_category, "
+                        + "audience_within_days, audience_not_yet_here, co_funder_id, co_funder_share) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (campaign_id) DO UPDATE SET name = EXCLUDED.name, bonus_kind = EXCLUDED.bonus_kind, "
                         + "multiplier = EXCLUDED.multiplier, fixed_points = EXCLUDED.fixed_points, starts_at = EXCLUDED.starts_at, "
                         + "ends_at = EXCLUDED.ends_at, target = EXCLUDED.target, target_value = EXCLUDED.target_value, "
-                        + "treatment_share = EXCLUDED.treatment_share, funded_by = EXCLUDED.funded_by",
+                        + "treatment_share = EXCLUDED.treatment_share, funded_by = EXCLUDED.funded_by, "
+                        + "audience_partner_id = EXCLUDED.audience_partner_id, audience_category = EXCLUDED.audience_category, "
+                        + "audience_within_days = EXCLUDED.audience_within_days, "
+                        + "audience_not_yet_here = EXCLUDED.audience_not_yet_here, co_funder_id = EXCLUDED.co_funder_id, "
+                        + "co_funder_share = EXCLUDED.co_funder_share",
                 k.campaignId(),
                 k.partnerId(),
                 k.name(),
@@ -99,7 +110,13 @@ public class PartnerDimensionRepository {
                 String.valueOf(k.target()),
                 k.targetValue(),
                 k.treatmentShare() == null ? BigDecimal.ONE : k.treatmentShare(),
-                String.valueOf(k.fundedBy()));
+                String.valueOf(k.fundedBy()),
+                audience == null ? null : audience.boughtAtPartnerId(),
+                audience == null ? null : audience.boughtInCategory(),
+                audience == null ? null : audience.withinDays(),
+                audience != null && audience.notYetHere(),
+                k.coFunderId(),
+                k.coFunderShare());
     }
 
     /** A campaign ended (the first end counts). */

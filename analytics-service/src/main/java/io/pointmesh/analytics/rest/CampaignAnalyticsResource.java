@@ -22,7 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Campaign A/B results, and the next best offers at a partner's POS. */
+/** Campaign A/B results and lift, and the next best offers at a partner's POS. */
 @Path("/analytics/v1")
 @Tag(name = "campaigns", description = "Campaign results and next best offers")
 @Produces(MediaType.APPLICATION_JSON)
@@ -51,8 +51,8 @@ public class CampaignAnalyticsResource {
     @Path("/campaigns")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(
-            summary = "Campaigns, newest first: a partner's own; operators every campaign or one partner's (partnerId; "
-                    + "partnerId=network for the network's own)")
+            summary = "Campaigns, newest first: a partner's own and those it co-funds; operators every campaign or one "
+                    + "partner's (partnerId; partnerId=network for the network's own)")
     @Extension(name = ProblemResponses.EXTENSION, value = "403 other-partner partner-not-active no-partner-id")
     public List<CampaignRepository.Summary> campaigns(@QueryParam("partnerId") String partnerId) {
         if (caller.isOperator()) {
@@ -69,16 +69,44 @@ public class CampaignAnalyticsResource {
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(
             summary =
-                    "Treatment against control: purchase rate, spend per member, redemption rate, with 95 % intervals and p-values")
+                    "Treatment against control: purchase rate, spend per member, redemption rate, with 95 % intervals and "
+                            + "p-values; for the campaign's partner (or its co-funder) only when each arm has at least k members")
     @Extension(
             name = ProblemResponses.EXTENSION,
             value = "403 not-your-campaign partner-not-active no-partner-id; 404 not-found")
     public CampaignResults.Results results(@PathParam("campaignId") String campaignId) {
-        String owner = results.partnerOf(campaignId);
-        if (!caller.isOperator() && (owner == null || !owner.equals(caller.partnerId()))) {
+        requireReader(campaignId);
+        return results.results(campaignId, !caller.isOperator());
+    }
+
+    @GET
+    @Path("/campaigns/{campaignId}/lift")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(
+            summary =
+                    "Before and during: for treatment and control of the campaign's population (a joint campaign's: its "
+                            + "audience at the start), the share of members who purchased at its partner and their net spend per "
+                            + "member, in the period of the campaign's length before its start and during it, and the lift "
+                            + "(difference-in-differences); the campaign's partner and co-funder see figures only when each arm "
+                            + "has at least k members")
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "403 not-your-campaign partner-not-active no-partner-id; 404 not-found")
+    public CampaignResults.Lift lift(@PathParam("campaignId") String campaignId) {
+        requireReader(campaignId);
+        return results.lift(campaignId, !caller.isOperator());
+    }
+
+    /** Operators, or the campaign's partner or co-funder; 404 for an unknown campaign (to anyone). */
+    private void requireReader(String campaignId) {
+        CampaignRepository.Owner owner = results.ownerOf(campaignId);
+        if (caller.isOperator()) {
+            return;
+        }
+        String partnerId = caller.partnerId();
+        if (!partnerId.equals(owner.partnerId()) && !partnerId.equals(owner.coFunderId())) {
             throw ProblemException.forbidden("not-your-campaign", "the campaign is not this partner's");
         }
-        return results.results(campaignId, !caller.isOperator());
     }
 
     @GET

@@ -42,6 +42,14 @@ final class Disclosure {
         return new Disclosure(false, k, 0, null, null);
     }
 
+    /**
+     * A partner's view of figures shown exactly or not at all (campaign results and lift: only
+     * {@link #shown}); it has no noise key, so {@link #count} and {@link #total} are not for it.
+     */
+    static Disclosure partnerThresholdOnly(int k) {
+        return new Disclosure(true, k, 0, null, null);
+    }
+
     /** A partner's view; {@code context} names the report (partner, kind, window, fingerprint of its customers). */
     static Disclosure partner(int k, double epsilon, byte[] key, String context) {
         return new Disclosure(true, k, epsilon, key, context);
@@ -74,6 +82,9 @@ final class Disclosure {
 
     /** The noise of one row: the difference of two geometric variables, P(x) proportional to exp(-epsilon |x|). */
     long noise(String row) {
+        if (key == null) {
+            throw new IllegalStateException("a threshold-only view has no noise");
+        }
         byte[] h = hmac(context + "|" + row);
         double lnAlpha = -epsilon;
         long g1 = (long) Math.floor(Math.log(uniform(h, 0)) / lnAlpha);

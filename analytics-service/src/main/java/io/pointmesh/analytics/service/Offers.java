@@ -111,6 +111,9 @@ public class Offers {
         return switch (k.target()) {
             case "GRADE" -> k.targetValue() != null && k.targetValue().equals(grade);
             case "SEGMENT" -> k.targetValue() != null && k.targetValue().equals(segment);
+            // a joint campaign is never offered at the till: an offer to its audience only would tell the
+            // partner who bought elsewhere, and one to everyone would promise a bonus the ledger does not pay
+            case "CROSS_PARTNER" -> false;
             default -> true;
         };
     }
