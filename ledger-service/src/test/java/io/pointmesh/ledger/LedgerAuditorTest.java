@@ -141,6 +141,8 @@ class LedgerAuditorTest {
     /** reward steps: orders placed, refunds (cancelled or failed), top-ups applied, refused reward operations */
     static final long[] rewardSteps = new long[4];
 
+    static final Map<String, Long> rewardRefusals = new java.util.concurrent.ConcurrentSkipListMap<>();
+
     static long started;
 
     @BeforeContainer
@@ -254,6 +256,7 @@ class LedgerAuditorTest {
         System.out.printf(
                 "auditor: reward orders placed %d, refunded %d, top-ups %d, reward operations refused %d%n",
                 rewardSteps[0], rewardSteps[1], rewardSteps[2], rewardSteps[3]);
+        System.out.printf("auditor: reward refusals %s%n", rewardRefusals);
     }
 
     // ------------------------------------------------------------------ operations
@@ -287,7 +290,10 @@ class LedgerAuditorTest {
     /** kind: 0 earn, 1 hold, 2 gift, 3 earning reversal, 4 adjustment; same: the same body, else a different one. */
     record Retry(int kind, int index, boolean same) implements Op {}
 
-    /** Two threads send one new request with one key at once. kind: 0 earn, 1 hold, 2 gift. */
+    /**
+     * Two threads send one new request with one key at once. kind: 0 earn, 1 hold, 2 gift, 3 a reward order (the
+     * reward: other modulo the rewards).
+     */
     record Twins(int kind, int member, int other, long points) implements Op {}
 
     record Hold(int member, int partner, long points) implements Op {}
@@ -357,7 +363,7 @@ class LedgerAuditorTest {
                 f(
                         1,
                         Combinators.combine(
-                                        Arbitraries.integers().between(0, 2),
+                                        Arbitraries.integers().between(0, 3),
                                         member,
                                         member,
                                         Arbitraries.longs().between(1, 300))
@@ -421,7 +427,7 @@ class LedgerAuditorTest {
                 f(
                         1,
                         Combinators.combine(
-                                        Arbitraries.integers().between(0, REWARDS - 1), Arbitraries.of(40L, 120L, 300L))
+                                        Arbitraries.integers().between(0, REWARDS - 1), Arbitraries.of(10L, 45L, 150L))
                                 .as(Reprice::new)),
                 f(
                         1,
@@ -613,8 +619,8 @@ class LedgerAuditorTest {
             String a = partners.get(0);
             String b = partners.get(1);
             Object[][] specs = {
-                {a, "SHIPPING", 2, 120L, 3L}, {b, "PARTNER_VOUCHER", null, 250L, null},
-                {null, "SHIPPING", null, 80L, 2L}, {a, "COUPON_CODE", null, 60L, null}
+                {a, "SHIPPING", 2, 40L, 3L}, {b, "PARTNER_VOUCHER", null, 90L, null},
+                {null, "SHIPPING", null, 25L, 2L}, {a, "COUPON_CODE", null, 15L, null}
             };
             for (int i = 0; i < REWARDS; i++) {
                 Object[] spec = specs[i];
@@ -687,6 +693,7 @@ class LedgerAuditorTest {
                 }
             } else if (!got.outcome().equals("REPLAYED")) {
                 rewardSteps[3]++;
+                rewardRefusals.merge(got.outcome(), 1L, Long::sum);
             }
         }
 
@@ -1259,6 +1266,20 @@ class LedgerAuditorTest {
                     };
                     holdReqs.add(new Object[] {partner, tx, member, "S1", t.points()});
                 }
+                case 3 -> {
+                    String reward = rewardIds.get(t.other() % REWARDS);
+                    expected = run(m -> m.orderReward(member, reward, tx));
+                    real = () -> {
+                        var out = rewards.order(member, reward, ADDRESS, tx);
+                        return new Real(
+                                out.replayed() ? "REPLAYED" : "OK",
+                                out.result().points(),
+                                0,
+                                out.result().status(),
+                                out.result().id().toString());
+                    };
+                    orderReqs.add(new String[] {member, reward, tx});
+                }
                 default -> {
                     expected = run(m -> m.gift(member, other, t.points(), tx));
                     real = () -> {
@@ -1331,6 +1352,10 @@ class LedgerAuditorTest {
             } else if (t.kind() == 1) {
                 redemptionIds.put(key, UUID.fromString(winner.id()));
                 acceptedHolds.add(key);
+            } else if (t.kind() == 3) {
+                String orderKey = members.get(t.member()) + "|" + tx;
+                orderIds.put(orderKey, winner.id());
+                acceptedOrders.add(orderKey);
             } else {
                 memberOpIds.put("gift " + tx, winner.id());
             }
