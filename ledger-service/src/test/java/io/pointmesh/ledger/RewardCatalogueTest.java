@@ -322,6 +322,98 @@ class RewardCatalogueTest {
         topUp(TestTokens.operator(), reward, 2, null).statusCode(201).body("stockLeft", is(5));
     }
 
+    @Test
+    void ordersRacingAPriceChangeAndAWithdrawalPayOneOfThePricesAndNoneComesAfterTheWithdrawal() throws Exception {
+        String partner = LedgerFixture.partner();
+        List<String> members = LedgerFixture.members(40);
+        race(40, i -> earn(partner, members.get(i), "100000").statusCode(201)).size();
+        String reward = publish(
+                partner, Map.of("title", "Tote", "pricePoints", 100, "fulfilment", "PARTNER_VOUCHER", "stock", 100));
+        // 40 orders, a price change to 150 and a withdrawal, all at once
+        List<ExtractableResponse<Response>> answers = race(
+                42,
+                i -> i < 40
+                        ? order(members.get(i), reward, UUID.randomUUID().toString())
+                                .extract()
+                        : i == 40
+                                ? edit(TestTokens.partner(partner), reward, terms("Tote", 150))
+                                        .extract()
+                                : withdraw(TestTokens.partner(partner), reward).extract());
+        assertEquals(200, answers.get(41).statusCode(), answers.get(41).asString());
+        int edit = answers.get(40).statusCode();
+        assertTrue(
+                edit == 200
+                        || (edit == 409
+                                && "reward-withdrawn".equals(answers.get(40).path("code"))),
+                edit + "");
+        int ordered = 0;
+        for (int i = 0; i < 40; i++) {
+            ExtractableResponse<Response> a = answers.get(i);
+            if (a.statusCode() == 201) {
+                ordered++;
+                int points = a.path("points");
+                assertTrue(points == 100 || points == 150, "a price it was offered at: " + points);
+                assertEquals(points, spent(members.get(i)));
+            } else {
+                assertEquals(409, a.statusCode(), a.asString());
+                assertEquals("reward-withdrawn", a.path("code"));
+                assertEquals(0, spent(members.get(i)));
+            }
+        }
+        assertEquals(100L - ordered, stockLeft(partner, reward));
+        // no order is dated after the withdrawal (I22, also in ledger_invariant_violation); every later one refused
+        assertEquals(
+                0L,
+                count(
+                        "SELECT count(*) FROM reward_order o JOIN reward r ON r.id = o.reward_id WHERE r.id = ? "
+                                + "AND o.created_at > r.withdrawn_at",
+                        reward));
+        order(members.get(0), reward, UUID.randomUUID().toString())
+                .statusCode(409)
+                .body("code", is("reward-withdrawn"));
+    }
+
+    @Test
+    void theDatabaseRefusesAnOrderOfAWithdrawnRewardAndATopUpOfACoupon() {
+        String partner = LedgerFixture.partner();
+        String reward = publish(partner, Map.of("pricePoints", 10, "fulfilment", "PARTNER_VOUCHER", "stock", 1));
+        String coupon = publish(partner, Map.of("pricePoints", 10, "fulfilment", "COUPON_CODE"));
+        withdraw(TestTokens.partner(partner), reward).statusCode(200);
+        // straight to the tables, past the service's checks: the triggers of V12 refuse both
+        java.sql.SQLException order = org.junit.jupiter.api.Assertions.assertThrows(
+                java.sql.SQLException.class,
+                () -> rawUpdate(
+                        "INSERT INTO reward_order (id, reward_id, member_id, partner_id, idempotency_key, request_hash, "
+                                + "points, status, created_at, updated_at) VALUES (gen_random_uuid(), ?::uuid, 'm', ?, "
+                                + "'k', 'h', 10, 'ORDERED', now(), now())",
+                        reward,
+                        partner));
+        assertTrue(order.getMessage().contains("withdrawn"), order.getMessage());
+        java.sql.SQLException topUp = org.junit.jupiter.api.Assertions.assertThrows(
+                java.sql.SQLException.class,
+                () -> rawUpdate(
+                        "INSERT INTO reward_stock_topup (id, reward_id, units, stock_left_after, idempotency_scope, "
+                                + "idempotency_key, request_hash, created_by, created_at) VALUES (gen_random_uuid(), "
+                                + "?::uuid, 5, 5, 'x', 'k', 'h', 'test', now())",
+                        coupon,
+                        null));
+        assertTrue(topUp.getMessage().contains("no stock to top up"), topUp.getMessage());
+    }
+
+    /** A statement on the test database outside the service (its own connection, autocommit). */
+    private static void rawUpdate(String sql, String first, String second) throws java.sql.SQLException {
+        String url = "jdbc:postgresql://" + io.pointmesh.testing.LocalInfra.HOST + ":"
+                + io.pointmesh.testing.LocalInfra.pgPort() + "/" + LedgerScenariosTest.DB;
+        try (var c = java.sql.DriverManager.getConnection(url, "ledger", "ledger");
+                var s = c.prepareStatement(sql)) {
+            s.setString(1, first);
+            if (second != null) {
+                s.setString(2, second);
+            }
+            s.executeUpdate();
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static ValidatableResponse publishAs(String token, Map<String, Object> body, String key) {
