@@ -10,6 +10,7 @@ import io.pointmesh.ledger.repository.ImportRepository;
 import io.pointmesh.ledger.repository.OperationRepository;
 import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.ledger.repository.ReferralRepository;
+import io.pointmesh.ledger.repository.RewardRepository;
 import io.pointmesh.ledger.service.AccountQueryService;
 import io.pointmesh.ledger.service.EarnService;
 import io.pointmesh.ledger.service.Ledger;
@@ -17,6 +18,7 @@ import io.pointmesh.ledger.service.LedgerJobs;
 import io.pointmesh.ledger.service.MemberPointsService;
 import io.pointmesh.ledger.service.ParticipantCheck;
 import io.pointmesh.ledger.service.RedemptionService;
+import io.pointmesh.ledger.service.RewardService;
 import io.pointmesh.platform.config.GradeTerms;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.GroupCommit;
@@ -93,6 +95,11 @@ class LedgerAuditorTest {
                     BigDecimal.ONE));
     static final String[] GRADES = {"GENERAL", "VIP", "VVIP", "LOYAL"};
     static final String[] STORES = {"S1", "S2"};
+    /** Rewards of a history: partner A's shipped (stock 3, 2 a member), partner B's voucher (unlimited), the
+     * network's shipped (stock 2), partner A's coupon (3 codes). */
+    static final int REWARDS = 4;
+
+    static final String ADDRESS = "1 Audit Street";
     static final BigDecimal[] AMOUNTS = Stream.of("500", "999", "1000", "1500", "4321", "12345", "30000", "99999")
             .map(BigDecimal::new)
             .toArray(BigDecimal[]::new);
@@ -119,6 +126,7 @@ class LedgerAuditorTest {
     static MemberPointsService memberPoints;
     static LedgerJobs jobs;
     static AccountQueryService accounts;
+    static RewardService rewards;
     static Instant tryStart = START;
     static final ExecutorService twins = Executors.newFixedThreadPool(2);
     static long steps;
@@ -130,6 +138,11 @@ class LedgerAuditorTest {
 
     static final String KNOWN_TWIN_REFUSALS = "insufficient-points|gift-daily-limit|debt-outstanding";
     static long knownTwinRefusals;
+    /** reward steps: orders placed, refunds (cancelled or failed), top-ups applied, refused reward operations */
+    static final long[] rewardSteps = new long[4];
+
+    static final Map<String, Long> rewardRefusals = new java.util.concurrent.ConcurrentSkipListMap<>();
+
     static long started;
 
     @BeforeContainer
@@ -212,6 +225,21 @@ class LedgerAuditorTest {
                         new AccountQueryRepository(),
                         "ledger",
                         ledger));
+        rewards = wire(
+                new RewardService(),
+                Map.of(
+                        "transactions",
+                        transactions,
+                        "ledger",
+                        ledger,
+                        "rewards",
+                        new RewardRepository(),
+                        "directory",
+                        directory,
+                        "participants",
+                        participants,
+                        "accounts",
+                        accounts));
         started = System.nanoTime();
     }
 
@@ -225,6 +253,10 @@ class LedgerAuditorTest {
         System.out.printf(
                 "auditor: %d steps in %.1f s; concurrent duplicates refused instead of replayed: %d%n",
                 steps, (System.nanoTime() - started) / 1e9, knownTwinRefusals);
+        System.out.printf(
+                "auditor: reward orders placed %d, refunded %d, top-ups %d, reward operations refused %d%n",
+                rewardSteps[0], rewardSteps[1], rewardSteps[2], rewardSteps[3]);
+        System.out.printf("auditor: reward refusals %s%n", rewardRefusals);
     }
 
     // ------------------------------------------------------------------ operations
@@ -244,14 +276,24 @@ class LedgerAuditorTest {
                     Advance,
                     Jobs,
                     MemberStatus,
-                    PartnerStatus {}
+                    PartnerStatus,
+                    OrderReward,
+                    RetryOrder,
+                    CancelOrder,
+                    DecideOrder,
+                    TopUpStock,
+                    Reprice,
+                    WithdrawReward {}
 
     record Earn(int member, int partner, int store, int amount, int backdate) implements Op {}
 
     /** kind: 0 earn, 1 hold, 2 gift, 3 earning reversal, 4 adjustment; same: the same body, else a different one. */
     record Retry(int kind, int index, boolean same) implements Op {}
 
-    /** Two threads send one new request with one key at once. kind: 0 earn, 1 hold, 2 gift. */
+    /**
+     * Two threads send one new request with one key at once. kind: 0 earn, 1 hold, 2 gift, 3 a reward order (the
+     * reward: other modulo the rewards).
+     */
     record Twins(int kind, int member, int other, long points) implements Op {}
 
     record Hold(int member, int partner, long points) implements Op {}
@@ -279,6 +321,26 @@ class LedgerAuditorTest {
 
     record PartnerStatus(int partner, boolean active) implements Op {}
 
+    /** A member orders one of the history's rewards (docs/rewards.md) under a new key. */
+    record OrderReward(int member, int reward) implements Op {}
+
+    /** An order sent again with its key: the same reward (the stored order), or another one (409). */
+    record RetryOrder(int index, boolean same) implements Op {}
+
+    /** own: the order's member cancels, else another member (not found). */
+    record CancelOrder(int order, boolean own) implements Op {}
+
+    /** caller: 0 the reward's partner (an operator for a network reward), 1 an operator, 2 another partner. */
+    record DecideOrder(int order, boolean fulfil, int caller) implements Op {}
+
+    /** Units more of a reward; retry: the previous top-up's key and body again. */
+    record TopUpStock(int reward, long units, boolean retry) implements Op {}
+
+    /** A new price, for new orders. */
+    record Reprice(int reward, long price) implements Op {}
+
+    record WithdrawReward(int reward) implements Op {}
+
     @Provide
     Arbitrary<List<Op>> histories() {
         Arbitrary<Integer> member = Arbitraries.integers().between(0, 3);
@@ -301,7 +363,7 @@ class LedgerAuditorTest {
                 f(
                         1,
                         Combinators.combine(
-                                        Arbitraries.integers().between(0, 2),
+                                        Arbitraries.integers().between(0, 3),
                                         member,
                                         member,
                                         Arbitraries.longs().between(1, 300))
@@ -338,7 +400,40 @@ class LedgerAuditorTest {
                 f(
                         1,
                         Combinators.combine(partner, Arbitraries.of(false, true, true))
-                                .as(PartnerStatus::new))));
+                                .as(PartnerStatus::new)),
+                f(
+                        5,
+                        Combinators.combine(member, Arbitraries.integers().between(0, REWARDS - 1))
+                                .as(OrderReward::new)),
+                f(
+                        1,
+                        Combinators.combine(index, Arbitraries.of(true, true, false))
+                                .as(RetryOrder::new)),
+                f(
+                        2,
+                        Combinators.combine(index, Arbitraries.of(true, true, true, false))
+                                .as(CancelOrder::new)),
+                f(
+                        2,
+                        Combinators.combine(index, Arbitraries.of(true, false), Arbitraries.of(0, 0, 0, 1, 2))
+                                .as(DecideOrder::new)),
+                f(
+                        2,
+                        Combinators.combine(
+                                        Arbitraries.integers().between(0, REWARDS - 1),
+                                        Arbitraries.longs().between(1, 3),
+                                        Arbitraries.of(false, false, true))
+                                .as(TopUpStock::new)),
+                f(
+                        1,
+                        Combinators.combine(
+                                        Arbitraries.integers().between(0, REWARDS - 1), Arbitraries.of(10L, 45L, 150L))
+                                .as(Reprice::new)),
+                f(
+                        1,
+                        // one in three names a reward (a withdrawn reward takes no order: rarely, so the rest stay in
+                        // play)
+                        Arbitraries.integers().between(0, 3 * REWARDS - 1).map(WithdrawReward::new))));
         // uniform sizes from 1 to 300 (some 100 steps a try on average); no minimum, so a failure shrinks to the few
         // steps that matter
         return op.list().ofMinSize(1).ofMaxSize(300).withSizeDistribution(net.jqwik.api.RandomDistribution.uniform());
@@ -375,6 +470,13 @@ class LedgerAuditorTest {
         final List<String> acceptedEarnings = new ArrayList<>();
         final List<String> acceptedHolds = new ArrayList<>();
         final Map<String, Answer> firstAnswers = new java.util.HashMap<>();
+        /** the history's rewards (real ids, the model's too), the orders sent {member, reward, key}, accepted ones */
+        final List<String> rewardIds = new ArrayList<>();
+
+        final List<String[]> orderReqs = new ArrayList<>();
+        final List<String> acceptedOrders = new ArrayList<>(); // member|key
+        final Map<String, String> orderIds = new java.util.HashMap<>();
+        final Map<Integer, String[]> lastTopUp = new java.util.HashMap<>(); // reward -> {key, units}
 
         void run(List<Op> history) {
             tryStart =
@@ -510,6 +612,191 @@ class LedgerAuditorTest {
                 }
                 return null;
             });
+            publishRewards();
+        }
+
+        void publishRewards() {
+            String a = partners.get(0);
+            String b = partners.get(1);
+            Object[][] specs = {
+                {a, "SHIPPING", 2, 40L, 3L}, {b, "PARTNER_VOUCHER", null, 90L, null},
+                {null, "SHIPPING", null, 25L, 2L}, {a, "COUPON_CODE", null, 15L, null}
+            };
+            for (int i = 0; i < REWARDS; i++) {
+                Object[] spec = specs[i];
+                String partner = (String) spec[0];
+                var row = rewards.publish(
+                                partner,
+                                "auditor",
+                                new RewardService.Publication(
+                                        partner,
+                                        "reward " + i,
+                                        null,
+                                        null,
+                                        (Long) spec[3],
+                                        (Long) spec[4],
+                                        (Integer) spec[2],
+                                        null,
+                                        null,
+                                        (String) spec[1],
+                                        List.of(),
+                                        List.of()),
+                                null)
+                        .result();
+                String id = row.id().toString();
+                rewardIds.add(id);
+                Long stock = (Long) spec[4];
+                if ("COUPON_CODE".equals(spec[1])) {
+                    rewards.uploadCodes(partner, row.id(), "code\nA-" + tag + "\nB-" + tag + "\nC-" + tag + "\n");
+                    stock = 3L;
+                }
+                model.addReward(id, partner, (String) spec[1], (Integer) spec[2], (Long) spec[3], stock);
+            }
+        }
+
+        /** The reward's own partner, or an operator (null) for a network reward. */
+        String ownerOf(String rewardId) {
+            return model.rewards.get(rewardId).partnerId;
+        }
+
+        void sendOrder(String member, String rewardId, String key) {
+            Real got = check("reward order", run(m -> m.orderReward(member, rewardId, key)), () -> {
+                var out = rewards.order(member, rewardId, ADDRESS, key);
+                return new Real(
+                        out.replayed() ? "REPLAYED" : "OK",
+                        out.result().points(),
+                        0,
+                        out.result().status(),
+                        out.result().id().toString());
+            });
+            orderReqs.add(new String[] {member, rewardId, key});
+            String orderKey = member + "|" + key;
+            if (got.outcome().equals("OK")) {
+                acceptedOrders.add(orderKey);
+                orderIds.put(orderKey, got.id());
+            } else if (got.outcome().equals("REPLAYED") && !got.id().equals(orderIds.get(orderKey))) {
+                throw new AssertionError("a retried order answered another order: " + got.id());
+            }
+        }
+
+        /** Counts what a reward step did, so the report shows the histories exercise orders. */
+        void countReward(String what, Real got) {
+            if (got.outcome().equals("OK")) {
+                switch (what) {
+                    case "reward order" -> rewardSteps[0]++;
+                    case "stock top-up" -> rewardSteps[2]++;
+                    default -> {
+                        if ("CANCELLED".equals(got.status()) || "FAILED".equals(got.status())) {
+                            rewardSteps[1]++;
+                        }
+                    }
+                }
+            } else if (!got.outcome().equals("REPLAYED")) {
+                rewardSteps[3]++;
+                rewardRefusals.merge(got.outcome(), 1L, Long::sum);
+            }
+        }
+
+        void rewardStep(Op op) {
+            if (op instanceof OrderReward o) {
+                sendOrder(
+                        members.get(o.member()),
+                        rewardIds.get(o.reward()),
+                        UUID.randomUUID().toString());
+            } else if (op instanceof RetryOrder r) {
+                String[] q = pick(orderReqs, r.index());
+                if (q != null) {
+                    String reward = r.same() ? q[1] : rewardIds.get((rewardIds.indexOf(q[1]) + 1) % rewardIds.size());
+                    sendOrder(q[0], reward, q[2]);
+                }
+            } else if (op instanceof CancelOrder k) {
+                String key = pick(acceptedOrders, k.order());
+                if (key != null) {
+                    String owner = key.substring(0, key.indexOf('|'));
+                    String caller = k.own() ? owner : members.get((members.indexOf(owner) + 1) % members.size());
+                    check(
+                            "reward order cancellation",
+                            run(m -> m.cancelRewardOrder(caller, m.rewardOrders.get(key))),
+                            () -> {
+                                var out = rewards.cancel(caller, orderIds.get(key));
+                                return new Real(
+                                        out.replayed() ? "REPLAYED" : "OK",
+                                        out.result().points(),
+                                        0,
+                                        out.result().status(),
+                                        null);
+                            });
+                }
+            } else if (op instanceof DecideOrder d) {
+                String key = pick(acceptedOrders, d.order());
+                if (key != null) {
+                    String owner = model.rewardOrders.get(key).partnerId;
+                    String caller = switch (d.caller()) {
+                        case 0 -> owner;
+                        case 1 -> null;
+                        default -> partners.get(0).equals(owner) ? partners.get(1) : partners.get(0);
+                    };
+                    String outcome = d.fulfil() ? "FULFILLED" : "FAILED";
+                    check(
+                            "reward order decision",
+                            run(m -> m.decideRewardOrder(caller, m.rewardOrders.get(key), outcome)),
+                            () -> {
+                                var out =
+                                        rewards.decide(caller, orderIds.get(key), outcome, d.fulfil() ? null : "audit");
+                                return new Real(
+                                        out.replayed() ? "REPLAYED" : "OK",
+                                        out.result().points(),
+                                        0,
+                                        out.result().status(),
+                                        null);
+                            });
+                }
+            } else if (op instanceof TopUpStock t) {
+                String reward = rewardIds.get(t.reward());
+                String caller = ownerOf(reward);
+                String[] last = lastTopUp.get(t.reward());
+                String key =
+                        t.retry() && last != null ? last[0] : UUID.randomUUID().toString();
+                long units = t.retry() && last != null ? Long.parseLong(last[1]) : t.units();
+                check("stock top-up", run(m -> m.topUp(caller, reward, units, key)), () -> {
+                    var out = rewards.topUp(caller, "auditor", reward, new RewardService.TopUpRequest(units), key);
+                    return new Real(
+                            out.replayed() ? "REPLAYED" : "OK",
+                            out.result().units(),
+                            out.result().stockLeftAfter(),
+                            null,
+                            null);
+                });
+                lastTopUp.put(t.reward(), new String[] {key, Long.toString(units)});
+            } else if (op instanceof Reprice r) {
+                String reward = rewardIds.get(r.reward());
+                String caller = ownerOf(reward);
+                LedgerModel.Reward mr = model.rewards.get(reward);
+                check("reward edit", run(m -> m.reprice(caller, reward, r.price())), () -> {
+                    var row = rewards.edit(
+                            caller,
+                            "auditor",
+                            reward,
+                            new RewardService.TermsChange(
+                                    "reward " + r.reward(),
+                                    null,
+                                    null,
+                                    r.price(),
+                                    mr.perMemberLimit,
+                                    null,
+                                    null,
+                                    List.of(),
+                                    List.of()));
+                    return new Real("OK", row.pricePoints(), 0, null, null);
+                });
+            } else if (op instanceof WithdrawReward w && w.reward() < REWARDS) {
+                String reward = rewardIds.get(w.reward());
+                String caller = ownerOf(reward);
+                check("reward withdrawal", run(m -> m.withdraw(caller, reward)), () -> {
+                    var out = rewards.withdraw(caller, "auditor", reward);
+                    return new Real(out.replayed() ? "REPLAYED" : "OK", 0, 0, "WITHDRAWN", null);
+                });
+            }
         }
 
         static String card(String memberId) {
@@ -665,6 +952,14 @@ class LedgerAuditorTest {
                 transactions.run(c ->
                         Sql.update(c, "UPDATE member_directory SET status = ? WHERE member_id = ?", status, member));
                 model.members.get(member).status = status;
+            } else if (op instanceof OrderReward
+                    || op instanceof RetryOrder
+                    || op instanceof CancelOrder
+                    || op instanceof DecideOrder
+                    || op instanceof TopUpStock
+                    || op instanceof Reprice
+                    || op instanceof WithdrawReward) {
+                rewardStep(op);
             } else if (op instanceof PartnerStatus s) {
                 String partner = partners.get(s.partner());
                 String status = s.active() ? "ACTIVE" : "SUSPENDED";
@@ -701,6 +996,9 @@ class LedgerAuditorTest {
 
         Real check(String what, Answer expected, Supplier<Real> real) {
             Real got = call(real);
+            if (what.startsWith("reward") || what.equals("stock top-up")) {
+                countReward(what, got);
+            }
             if (!expected.outcome().equals(got.outcome())) {
                 throw new AssertionError(what + ": the model answers " + expected + ", the ledger " + got);
             }
@@ -968,6 +1266,20 @@ class LedgerAuditorTest {
                     };
                     holdReqs.add(new Object[] {partner, tx, member, "S1", t.points()});
                 }
+                case 3 -> {
+                    String reward = rewardIds.get(t.other() % REWARDS);
+                    expected = run(m -> m.orderReward(member, reward, tx));
+                    real = () -> {
+                        var out = rewards.order(member, reward, ADDRESS, tx);
+                        return new Real(
+                                out.replayed() ? "REPLAYED" : "OK",
+                                out.result().points(),
+                                0,
+                                out.result().status(),
+                                out.result().id().toString());
+                    };
+                    orderReqs.add(new String[] {member, reward, tx});
+                }
                 default -> {
                     expected = run(m -> m.gift(member, other, t.points(), tx));
                     real = () -> {
@@ -1040,6 +1352,10 @@ class LedgerAuditorTest {
             } else if (t.kind() == 1) {
                 redemptionIds.put(key, UUID.fromString(winner.id()));
                 acceptedHolds.add(key);
+            } else if (t.kind() == 3) {
+                String orderKey = members.get(t.member()) + "|" + tx;
+                orderIds.put(orderKey, winner.id());
+                acceptedOrders.add(orderKey);
             } else {
                 memberOpIds.put("gift " + tx, winner.id());
             }
@@ -1106,6 +1422,34 @@ class LedgerAuditorTest {
                         diffs.add("redemption " + key + ": ledger " + got + ", model " + r.status + " " + r.captured);
                     }
                 }
+                for (String reward : rewardIds) {
+                    LedgerModel.Reward mr = model.rewards.get(reward);
+                    String got = Sql.one(
+                                    c,
+                                    "SELECT coalesce(stock_left::text, 'unlimited') || ' ' || price_points || ' ' "
+                                            + "|| (withdrawn_at IS NOT NULL) FROM reward WHERE id = ?",
+                                    rs -> rs.getString(1),
+                                    UUID.fromString(reward))
+                            .orElse("missing");
+                    String expected = (mr.stockLeft == null ? "unlimited" : mr.stockLeft.toString()) + " " + mr.price
+                            + " " + mr.withdrawn;
+                    if (!got.equals(expected)) {
+                        diffs.add("reward " + reward + " [stock, price, withdrawn]: ledger " + got + ", model "
+                                + expected);
+                    }
+                }
+                for (String key : acceptedOrders) {
+                    LedgerModel.RewardOrder o = model.rewardOrders.get(key);
+                    String got = Sql.one(
+                                    c,
+                                    "SELECT status || ' ' || points FROM reward_order WHERE id = ?",
+                                    rs -> rs.getString(1),
+                                    UUID.fromString(orderIds.get(key)))
+                            .orElse("missing");
+                    if (!got.equals(o.status + " " + o.points)) {
+                        diffs.add("reward order " + key + ": ledger " + got + ", model " + o.status + " " + o.points);
+                    }
+                }
                 for (var k : model.campaignSpent.entrySet()) {
                     long spent =
                             Sql.scalarLong(c, "SELECT spent_points FROM campaign WHERE campaign_id = ?", k.getKey());
@@ -1125,14 +1469,17 @@ class LedgerAuditorTest {
                         t.networkFundedReversed(),
                         t.pointsRedeemed(),
                         t.pointsRedemptionReversed(),
-                        t.pointsConverted());
+                        t.pointsConverted(),
+                        t.pointsRedeemedRewards(),
+                        t.pointsRedeemedRewardsReversed());
                 List<Long> expected = java.util.Arrays.stream(model.partners.get(partner).totals)
                         .boxed()
                         .toList();
                 if (!got.equals(expected)) {
                     diffs.add(partner
                             + " totals [issued, issuedReversed, networkFunded, networkFundedReversed, redeemed, "
-                            + "redemptionReversed, converted]: ledger " + got + ", model " + expected);
+                            + "redemptionReversed, converted, redeemedRewards, redeemedRewardsReversed]: ledger " + got
+                            + ", model " + expected);
                 }
             }
             Map<String, List<Long>> effective = model.effective();

@@ -15,7 +15,11 @@ public enum WebhookEventType {
     REDEMPTION_REVERSED("redemption.reversed"),
     SETTLEMENT_CLOSED("settlement.closed"),
     CAMPAIGN_BUDGET_EXHAUSTED("campaign.budget-exhausted"),
-    PARTNER_SUSPENDED("partner.suspended");
+    PARTNER_SUSPENDED("partner.suspended"),
+    REWARD_ORDERED("reward.ordered"),
+    REWARD_ORDER_FULFILLED("reward.order-fulfilled"),
+    REWARD_ORDER_CANCELLED("reward.order-cancelled"),
+    REWARD_ORDER_FAILED("reward.order-failed");
 
     private final String stableName;
 

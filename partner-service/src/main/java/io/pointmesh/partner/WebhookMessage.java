@@ -8,6 +8,10 @@ import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.RedemptionCaptured;
 import io.pointmesh.events.ledger.RedemptionReversed;
 import io.pointmesh.events.ledger.RedemptionVoided;
+import io.pointmesh.events.ledger.RewardOrderCancelled;
+import io.pointmesh.events.ledger.RewardOrderFailed;
+import io.pointmesh.events.ledger.RewardOrderFulfilled;
+import io.pointmesh.events.ledger.RewardOrdered;
 import io.pointmesh.events.partner.PartnerSuspended;
 import io.pointmesh.events.partner.SettlementClosed;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -95,6 +99,47 @@ public record WebhookMessage(String partnerId, WebhookEventType type, String eve
                     at,
                     data("reversalId", r.reversalId(), "redemptionId", r.redemptionId(), "memberId", r.memberId())
                             .with("points", r.points()));
+        } else if (d instanceof RewardOrdered o) {
+            // the order of the partner's own reward (a network reward, partnerId null, goes to nobody); the
+            // event never carries a coupon's code, and neither does the message
+            return member(
+                    o.partnerId(),
+                    WebhookEventType.REWARD_ORDERED,
+                    o.orderId(),
+                    o.memberId(),
+                    at,
+                    data("orderId", o.orderId(), "rewardId", o.rewardId(), "memberId", o.memberId())
+                            .with("title", o.title())
+                            .with("fulfilment", o.fulfilment())
+                            .with("points", o.points()));
+        } else if (d instanceof RewardOrderFulfilled o) {
+            return member(
+                    o.partnerId(),
+                    WebhookEventType.REWARD_ORDER_FULFILLED,
+                    o.orderId(),
+                    o.memberId(),
+                    at,
+                    data("orderId", o.orderId(), "rewardId", o.rewardId(), "memberId", o.memberId())
+                            .with("points", o.points()));
+        } else if (d instanceof RewardOrderCancelled o) {
+            return member(
+                    o.partnerId(),
+                    WebhookEventType.REWARD_ORDER_CANCELLED,
+                    o.orderId(),
+                    o.memberId(),
+                    at,
+                    data("orderId", o.orderId(), "rewardId", o.rewardId(), "memberId", o.memberId())
+                            .with("points", o.points()));
+        } else if (d instanceof RewardOrderFailed o) {
+            return member(
+                    o.partnerId(),
+                    WebhookEventType.REWARD_ORDER_FAILED,
+                    o.orderId(),
+                    o.memberId(),
+                    at,
+                    data("orderId", o.orderId(), "rewardId", o.rewardId(), "memberId", o.memberId())
+                            .with("points", o.points())
+                            .with("reason", o.reason()));
         } else if (d instanceof SettlementClosed s) {
             return partnerWide(
                     s.partnerId(),

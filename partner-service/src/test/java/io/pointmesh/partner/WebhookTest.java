@@ -16,6 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointmesh.events.ledger.PointsEarned;
 import io.pointmesh.events.ledger.RedemptionCaptured;
+import io.pointmesh.events.ledger.RewardOrderCancelled;
+import io.pointmesh.events.ledger.RewardOrderFailed;
+import io.pointmesh.events.ledger.RewardOrderFulfilled;
+import io.pointmesh.events.ledger.RewardOrdered;
 import io.pointmesh.partner.WebhookReceiver.Received;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -493,6 +497,72 @@ class WebhookTest {
         assertEquals(
                 SettlementTest.MONTH.atDay(1).toString(),
                 JsonPath.from(closed.body()).getString("data.periodStart"));
+    }
+
+    /**
+     * Reward order events (docs/rewards.md) reach the webhooks of the reward's partner, in the member's
+     * order; another partner's and a network reward's (no partner) reach nobody else; no code is in them.
+     */
+    @Test
+    void rewardOrderEventsReachTheRewardsPartnerOnlyAndNeverACode() throws Exception {
+        String partner = activePartner();
+        String other = activePartner();
+        List<String> rewardEvents =
+                List.of("reward.ordered", "reward.order-fulfilled", "reward.order-cancelled", "reward.order-failed");
+        Map<String, String> hook = register(partner, rewardEvents);
+        Map<String, String> othersHook = register(other, rewardEvents);
+        Map<String, String> earningsOnly = register(partner, List.of("points.earned"));
+        String member = UUID.randomUUID().toString();
+        String coupon = "order-" + UUID.randomUUID();
+        String shipped = "order-" + UUID.randomUUID();
+        String reward = UUID.randomUUID().toString();
+        try (KafkaTestClient kafka = kafka()) {
+            // another partner's order and a network reward's order (no partner) come first
+            TestEvents.publish(
+                    kafka,
+                    new RewardOrdered("order-" + UUID.randomUUID(), reward, member, other, "Mug", "SHIPPING", 70));
+            TestEvents.publish(
+                    kafka,
+                    new RewardOrdered(
+                            "order-" + UUID.randomUUID(), reward, member, null, "Network cap", "SHIPPING", 90));
+            TestEvents.publish(kafka, new RewardOrdered(coupon, reward, member, partner, "Cinema", "COUPON_CODE", 300));
+            TestEvents.publish(kafka, new RewardOrderFulfilled(coupon, reward, member, partner, 300));
+            TestEvents.publish(kafka, new RewardOrderFailed(coupon, reward, member, partner, 300, "code refused"));
+            TestEvents.publish(kafka, new RewardOrdered(shipped, reward, member, partner, "Lamp", "SHIPPING", 200));
+            TestEvents.publish(kafka, new RewardOrderCancelled(shipped, reward, member, partner, 200));
+        }
+        List<Received> got = receiver.await(hook.get("path"), 5);
+        List<JsonPath> bodies = got.stream().map(r -> JsonPath.from(r.body())).toList();
+        assertEquals(
+                List.of(
+                        "reward.ordered",
+                        "reward.order-fulfilled",
+                        "reward.order-failed",
+                        "reward.ordered",
+                        "reward.order-cancelled"),
+                bodies.stream().map(b -> b.getString("type")).toList());
+        assertEquals(
+                List.of(coupon, coupon, coupon, shipped, shipped),
+                bodies.stream().map(b -> b.getString("data.orderId")).toList());
+        assertEquals(300, bodies.get(0).getInt("data.points"));
+        assertEquals("COUPON_CODE", bodies.get(0).getString("data.fulfilment"));
+        assertEquals("code refused", bodies.get(2).getString("data.reason"));
+        assertEquals(200, bodies.get(4).getInt("data.points"));
+        for (Received r : got) {
+            assertTrue(verifies(hook.get("secret"), r));
+            assertFalse(r.body().contains("\"code\"") || r.body().contains("couponCode"), "never a coupon code");
+            assertEquals(member, JsonPath.from(r.body()).getString("data.memberId"));
+        }
+        // the other partner gets its own order only; a network reward's goes to nobody
+        List<Received> others = receiver.await(othersHook.get("path"), 1);
+        assertEquals(70, JsonPath.from(others.get(0).body()).getInt("data.points"));
+        Awaitility.await()
+                .during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> receiver.at(hook.get("path")).size() == 5
+                        && receiver.at(othersHook.get("path")).size() == 1
+                        && receiver.at(earningsOnly.get("path")).isEmpty());
+        assertEquals(0, deliveries(partner, earningsOnly.get("webhookId")).getInt("total"));
     }
 
     @Test

@@ -34,7 +34,44 @@ public class RewardRepository {
             List<String> grades,
             List<String> segments,
             String createdBy,
+            Instant createdAt,
+            Long stockPublished,
+            Instant updatedAt,
+            String updatedBy,
+            Instant withdrawnAt,
+            String withdrawnBy,
+            String idempotencyScope,
+            String idempotencyKey,
+            String requestHash) {
+
+        public boolean withdrawn() {
+            return withdrawnAt != null;
+        }
+    }
+
+    /** A stock top-up as recorded: the units added and the stock left right after. */
+    public record TopUpRow(
+            UUID id,
+            UUID rewardId,
+            long units,
+            long stockLeftAfter,
+            String idempotencyScope,
+            String idempotencyKey,
+            String requestHash,
+            String createdBy,
             Instant createdAt) {}
+
+    /** The editable terms of a reward (docs/rewards.md, "Editing"). */
+    public record Terms(
+            String title,
+            String description,
+            String imageUrl,
+            long pricePoints,
+            Integer perMemberLimit,
+            Instant availableFrom,
+            Instant availableUntil,
+            List<String> grades,
+            List<String> segments) {}
 
     public record OrderRow(
             UUID id,
@@ -53,27 +90,145 @@ public class RewardRepository {
             Instant createdAt,
             Instant updatedAt) {}
 
-    public void insertReward(Connection c, RewardRow r) throws SQLException {
+    /**
+     * Inserts the reward; false when a twin with the same (idempotency scope, key) got there first
+     * (a reward published without a key has none and always goes in).
+     */
+    public boolean insertReward(Connection c, RewardRow r) throws SQLException {
+        return Sql.update(
+                        c,
+                        "INSERT INTO reward (id, partner_id, title, description, image_url, price_points, stock_left, "
+                                + "per_member_limit, available_from, available_until, fulfilment, grades, segments, "
+                                + "created_by, created_at, stock_published, idempotency_scope, idempotency_key, "
+                                + "request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                + "ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING",
+                        r.id(),
+                        r.partnerId(),
+                        r.title(),
+                        r.description(),
+                        r.imageUrl(),
+                        r.pricePoints(),
+                        r.stockLeft(),
+                        r.perMemberLimit(),
+                        r.availableFrom(),
+                        r.availableUntil(),
+                        r.fulfilment(),
+                        c.createArrayOf("text", r.grades().toArray()),
+                        c.createArrayOf("text", r.segments().toArray()),
+                        r.createdBy(),
+                        r.createdAt(),
+                        r.stockPublished(),
+                        r.idempotencyScope(),
+                        r.idempotencyKey(),
+                        r.requestHash())
+                == 1;
+    }
+
+    /** The reward a caller published with this key, if any. */
+    public Optional<RewardRow> rewardByKey(Connection c, String scope, String key) throws SQLException {
+        return Sql.one(
+                c,
+                "SELECT * FROM reward WHERE idempotency_scope = ? AND idempotency_key = ?",
+                RewardRepository::reward,
+                scope,
+                key);
+    }
+
+    /**
+     * The reward, its row locked FOR KEY SHARE until the transaction ends (an order): orders do not
+     * wait for one another (nor for a stock change), but an edit or a withdrawal ({@link #lockForChange})
+     * waits for the orders in flight, and an order for an edit or withdrawal in flight, then reads it.
+     */
+    public Optional<RewardRow> rewardForOrder(Connection c, UUID id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM reward WHERE id = ? FOR KEY SHARE", RewardRepository::reward, id);
+    }
+
+    /** The reward, its row locked FOR UPDATE (an edit, a withdrawal): after every order in flight. */
+    public Optional<RewardRow> lockForChange(Connection c, UUID id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM reward WHERE id = ? FOR UPDATE", RewardRepository::reward, id);
+    }
+
+    /** The reward, its row locked like a stock decrement (a top-up): orders' decrements and top-ups queue. */
+    public Optional<RewardRow> lockForStock(Connection c, UUID id) throws SQLException {
+        return Sql.one(c, "SELECT * FROM reward WHERE id = ? FOR NO KEY UPDATE", RewardRepository::reward, id);
+    }
+
+    public void updateTerms(Connection c, UUID id, Terms t, String actor, Instant now) throws SQLException {
         Sql.update(
                 c,
-                "INSERT INTO reward (id, partner_id, title, description, image_url, price_points, stock_left, "
-                        + "per_member_limit, available_from, available_until, fulfilment, grades, segments, created_by, "
-                        + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                r.id(),
-                r.partnerId(),
-                r.title(),
-                r.description(),
-                r.imageUrl(),
-                r.pricePoints(),
-                r.stockLeft(),
-                r.perMemberLimit(),
-                r.availableFrom(),
-                r.availableUntil(),
-                r.fulfilment(),
-                c.createArrayOf("text", r.grades().toArray()),
-                c.createArrayOf("text", r.segments().toArray()),
-                r.createdBy(),
-                r.createdAt());
+                "UPDATE reward SET title = ?, description = ?, image_url = ?, price_points = ?, per_member_limit = ?, "
+                        + "available_from = ?, available_until = ?, grades = ?, segments = ?, updated_at = ?, "
+                        + "updated_by = ? WHERE id = ?",
+                t.title(),
+                t.description(),
+                t.imageUrl(),
+                t.pricePoints(),
+                t.perMemberLimit(),
+                t.availableFrom(),
+                t.availableUntil(),
+                c.createArrayOf("text", t.grades().toArray()),
+                c.createArrayOf("text", t.segments().toArray()),
+                now,
+                actor,
+                id);
+    }
+
+    public void withdraw(Connection c, UUID id, String actor, Instant now) throws SQLException {
+        Sql.update(
+                c,
+                "UPDATE reward SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ? AND withdrawn_at IS NULL",
+                now,
+                actor,
+                id);
+    }
+
+    /** Records a top-up; false when a twin with the same (scope, key) got there first. */
+    public boolean insertTopUp(Connection c, TopUpRow t) throws SQLException {
+        return Sql.update(
+                        c,
+                        "INSERT INTO reward_stock_topup (id, reward_id, units, stock_left_after, idempotency_scope, "
+                                + "idempotency_key, request_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                + "ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING",
+                        t.id(),
+                        t.rewardId(),
+                        t.units(),
+                        t.stockLeftAfter(),
+                        t.idempotencyScope(),
+                        t.idempotencyKey(),
+                        t.requestHash(),
+                        t.createdBy(),
+                        t.createdAt())
+                == 1;
+    }
+
+    public Optional<TopUpRow> topUpByKey(Connection c, String scope, String key) throws SQLException {
+        return Sql.one(
+                c,
+                "SELECT * FROM reward_stock_topup WHERE idempotency_scope = ? AND idempotency_key = ?",
+                rs -> new TopUpRow(
+                        rs.getObject("id", UUID.class),
+                        rs.getObject("reward_id", UUID.class),
+                        rs.getLong("units"),
+                        rs.getLong("stock_left_after"),
+                        rs.getString("idempotency_scope"),
+                        rs.getString("idempotency_key"),
+                        rs.getString("request_hash"),
+                        rs.getString("created_by"),
+                        Sql.instant(rs, "created_at")),
+                scope,
+                key);
+    }
+
+    /** Adds units to a stock-limited reward (its row locked by {@link #lockForStock}); answers the stock left. */
+    public long addStock(Connection c, UUID id, long units) throws SQLException {
+        return Sql.one(
+                        c,
+                        "UPDATE reward SET stock_left = stock_left + ? WHERE id = ? AND stock_left IS NOT NULL "
+                                + "RETURNING stock_left",
+                        rs -> rs.getLong(1),
+                        units,
+                        id)
+                .orElseThrow();
     }
 
     public Optional<RewardRow> reward(Connection c, UUID id) throws SQLException {
@@ -103,7 +258,7 @@ public class RewardRepository {
         return Sql.list(
                 c,
                 "SELECT r.* FROM reward r LEFT JOIN partner_directory p ON p.partner_id = r.partner_id "
-                        + "WHERE (r.partner_id IS NULL OR p.status = 'ACTIVE') "
+                        + "WHERE (r.partner_id IS NULL OR p.status = 'ACTIVE') AND r.withdrawn_at IS NULL "
                         + "AND (r.available_from IS NULL OR r.available_from <= ?) "
                         + "AND (r.available_until IS NULL OR r.available_until > ?) "
                         + "AND (r.stock_left IS NULL OR r.stock_left > 0) "
@@ -274,7 +429,15 @@ public class RewardRepository {
                 texts(rs.getArray("grades")),
                 texts(rs.getArray("segments")),
                 rs.getString("created_by"),
-                Sql.instant(rs, "created_at"));
+                Sql.instant(rs, "created_at"),
+                rs.getObject("stock_published", Long.class),
+                Sql.instant(rs, "updated_at"),
+                rs.getString("updated_by"),
+                Sql.instant(rs, "withdrawn_at"),
+                rs.getString("withdrawn_by"),
+                rs.getString("idempotency_scope"),
+                rs.getString("idempotency_key"),
+                rs.getString("request_hash"));
     }
 
     private static List<String> texts(Array a) throws SQLException {

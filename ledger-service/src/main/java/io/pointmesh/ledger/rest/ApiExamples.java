@@ -130,7 +130,39 @@ final class ApiExamples {
              "imageUrl": "https://cdn.example.com/rewards/cinema-2.png", "pricePoints": 12000, "stockLeft": 0,
              "unlimited": false, "perMemberLimit": 2, "availableFrom": "2026-12-01T00:00:00Z",
              "availableUntil": "2027-01-01T00:00:00Z", "fulfilment": "COUPON_CODE", "grades": ["VIP", "VVIP"],
-             "segments": [], "affordable": null, "createdAt": "2026-11-26T08:00:00Z"}""";
+             "segments": [], "affordable": null, "createdAt": "2026-11-26T08:00:00Z", "updatedAt": null,
+             "withdrawnAt": null}""";
+
+    static final String REWARD_TERMS_REQUEST = """
+            {"title": "Cinema ticket for two", "description": "Any 2D screening, any day", "imageUrl":
+             "https://cdn.example.com/rewards/cinema-2.png", "pricePoints": 10000, "perMemberLimit": 2,
+             "availableFrom": "2026-12-01T00:00:00Z", "availableUntil": "2027-02-01T00:00:00Z",
+             "grades": ["VIP", "VVIP"], "segments": []}""";
+
+    static final String REWARD_EDITED = """
+            {"rewardId": "0193a3c0-5e6f-7a81-9b2c-3d4e5f6a7b8c", "partnerId": "3c9d7e2a-1b4f-4e8a-9c6d-5f0a1b2c3d4e",
+             "title": "Cinema ticket for two", "description": "Any 2D screening, any day",
+             "imageUrl": "https://cdn.example.com/rewards/cinema-2.png", "pricePoints": 10000, "stockLeft": 40,
+             "unlimited": false, "perMemberLimit": 2, "availableFrom": "2026-12-01T00:00:00Z",
+             "availableUntil": "2027-02-01T00:00:00Z", "fulfilment": "COUPON_CODE", "grades": ["VIP", "VVIP"],
+             "segments": [], "affordable": null, "createdAt": "2026-11-26T08:00:00Z",
+             "updatedAt": "2026-12-10T09:00:00Z", "withdrawnAt": null}""";
+
+    static final String REWARD_WITHDRAWN = """
+            {"rewardId": "0193a3c0-5e6f-7a81-9b2c-3d4e5f6a7b8c", "partnerId": "3c9d7e2a-1b4f-4e8a-9c6d-5f0a1b2c3d4e",
+             "title": "Cinema ticket for two", "description": "Any 2D screening, any day",
+             "imageUrl": "https://cdn.example.com/rewards/cinema-2.png", "pricePoints": 10000, "stockLeft": 40,
+             "unlimited": false, "perMemberLimit": 2, "availableFrom": "2026-12-01T00:00:00Z",
+             "availableUntil": "2027-02-01T00:00:00Z", "fulfilment": "COUPON_CODE", "grades": ["VIP", "VVIP"],
+             "segments": [], "affordable": null, "createdAt": "2026-11-26T08:00:00Z",
+             "updatedAt": "2026-12-10T09:00:00Z", "withdrawnAt": "2026-12-20T18:00:00Z"}""";
+
+    static final String REWARD_TOP_UP_REQUEST = """
+            {"units": 25}""";
+
+    static final String REWARD_TOP_UP = """
+            {"topUpId": "0193a3e2-7b8c-7d9e-8f0a-1b2c3d4e5f6a", "rewardId": "0193a3c1-2a3b-7c4d-9e5f-6a7b8c9d0e1f",
+             "units": 25, "stockLeft": 31, "createdAt": "2026-12-10T09:30:00Z"}""";
 
     static final String REWARD_CODES_REQUEST = """
             code

@@ -10,7 +10,9 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -67,13 +69,130 @@ public class RewardResource {
                             examples = @ExampleObject(name = "answer", value = ApiExamples.REWARD)))
     @Extension(
             name = ProblemResponses.EXTENSION,
-            value = "400 missing-body; 403 other-partner read-only-credentials; 422 partner-not-active")
-    public Response publishReward(RewardService.Publication body) {
-        String partnerId = caller.isOperator() ? null : caller.partnerId();
-        var row = rewards.publish(partnerId, caller.actor(), body);
-        return Response.created(URI.create("/ledger/v1/rewards/" + row.id()))
-                .entity(Views.RewardView.of(row, null))
-                .build();
+            value = "400 missing-body; 403 other-partner read-only-credentials; 409 idempotency-key-reused; "
+                    + "422 partner-not-active")
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "A retry with the same key and body: the reward the first one published, as it stands (header "
+                            + "Idempotent-Replayed: true)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.RewardView.class)))
+    public Response publishReward(
+            RewardService.Publication body,
+            @Parameter(description = "send one to retry safely: the same key and body publish one reward")
+                    @HeaderParam("Idempotency-Key")
+                    String key) {
+        var outcome = rewards.publish(callerPartner(), caller.actor(), body, key);
+        return Views.created(
+                outcome,
+                Views.RewardView.of(outcome.result(), null),
+                URI.create("/ledger/v1/rewards/" + outcome.result().id()));
+    }
+
+    @PUT
+    @Path("/{rewardId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
+    @Operation(
+            summary = "Edit a reward's terms (its partner's integration client; an operator for any reward): title, "
+                    + "description, imageUrl, pricePoints, perMemberLimit, availableFrom, availableUntil, grades, "
+                    + "segments, all of them (a field left out is cleared). A new price is what new orders pay: an "
+                    + "order keeps the points it paid. Not the fulfilment, partner or stock (stock-topups; a "
+                    + "coupon's: codes)")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RewardService.TermsChange.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.REWARD_TERMS_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The reward with its new terms",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.RewardView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.REWARD_EDITED)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "400 missing-body; 403 read-only-credentials; 404 not-found; 409 reward-withdrawn")
+    public Views.RewardView editReward(@PathParam("rewardId") String rewardId, RewardService.TermsChange body) {
+        return Views.RewardView.of(rewards.edit(callerPartner(), caller.actor(), rewardId, body), null);
+    }
+
+    @POST
+    @Path("/{rewardId}/withdrawal")
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
+    @Operation(
+            summary = "Withdraw a reward (its partner's integration client; an operator for any reward): no order from "
+                    + "now on (409 reward-withdrawn); its orders stand and are fulfilled, failed or cancelled as "
+                    + "before; repeating it is harmless")
+    @APIResponse(
+            responseCode = "200",
+            description = "Withdrawn (header Idempotent-Replayed: true when it already was)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.RewardView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.REWARD_WITHDRAWN)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "403 read-only-credentials; 404 not-found")
+    public Response withdrawReward(@PathParam("rewardId") String rewardId) {
+        var outcome = rewards.withdraw(callerPartner(), caller.actor(), rewardId);
+        return Views.ok(outcome, Views.RewardView.of(outcome.result(), null));
+    }
+
+    @POST
+    @Path("/{rewardId}/stock-topups")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.PARTNER, Roles.OPERATOR})
+    @Operation(
+            summary = "Add units to a stock-limited reward (not a coupon, whose stock is its codes; not an unlimited "
+                    + "one); send an Idempotency-Key to retry safely")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RewardService.TopUpRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.REWARD_TOP_UP_REQUEST)))
+    @APIResponse(
+            responseCode = "201",
+            description = "Added: the stock left right after the top-up",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RewardService.StockTopUp.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.REWARD_TOP_UP)))
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "A retry with the same key and body: the original answer again (header Idempotent-Replayed: true)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RewardService.StockTopUp.class)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "400 missing-body; 403 read-only-credentials; 404 not-found; 409 idempotency-key-reused "
+                    + "reward-withdrawn; 422 coupon-stock-is-codes unlimited-stock")
+    public Response topUpRewardStock(
+            @PathParam("rewardId") String rewardId,
+            RewardService.TopUpRequest body,
+            @HeaderParam("Idempotency-Key") String key) {
+        var outcome = rewards.topUp(callerPartner(), caller.actor(), rewardId, body, key);
+        return Views.created(
+                outcome,
+                RewardService.StockTopUp.of(outcome.result()),
+                URI.create("/ledger/v1/rewards/" + rewardId + "/stock-topups/"
+                        + outcome.result().id()));
+    }
+
+    /** The calling partner, or null for an operator (any reward, the network's too). */
+    private String callerPartner() {
+        return caller.isOperator() ? null : caller.partnerId();
     }
 
     @GET

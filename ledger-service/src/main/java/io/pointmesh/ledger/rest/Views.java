@@ -145,7 +145,9 @@ public final class Views {
             List<String> grades,
             List<String> segments,
             Boolean affordable,
-            Instant createdAt) {
+            Instant createdAt,
+            Instant updatedAt,
+            Instant withdrawnAt) {
         static RewardView of(RewardRow r, Boolean affordable) {
             return new RewardView(
                     r.id().toString(),
@@ -163,7 +165,9 @@ public final class Views {
                     r.grades(),
                     r.segments(),
                     affordable,
-                    r.createdAt());
+                    r.createdAt(),
+                    r.updatedAt(),
+                    r.withdrawnAt());
         }
     }
 

@@ -12,7 +12,6 @@ import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.ledger.repository.ReferralRepository;
 import io.pointmesh.ledger.repository.RewardRepository;
 import io.pointmesh.ledger.repository.RewardRepository.OrderRow;
-import io.pointmesh.ledger.repository.RewardRepository.RewardRow;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -347,9 +346,15 @@ public class Ledger {
 
     /** Takes the reward's price and a unit of its stock (a coupon's code) in the caller's transaction: 409 out-of-stock. */
     public Outcome<OrderRow> orderReward(
-            Connection c, String memberId, RewardRow reward, String key, String requestHash, String shippingAddress)
+            Connection c,
+            String memberId,
+            UUID rewardId,
+            RewardPostings.OrderCheck orderable,
+            String key,
+            String requestHash,
+            String shippingAddress)
             throws SQLException {
-        return rewardOrders.order(c, memberId, reward, key, requestHash, shippingAddress);
+        return rewardOrders.order(c, memberId, rewardId, orderable, key, requestHash, shippingAddress);
     }
 
     /** The member cancels an order not yet fulfilled: points back with their expiry, stock back. */

@@ -54,8 +54,20 @@ final class RewardPostings extends Postings {
                 : Optional.of(replay(stored.get(), stored.get().requestHash(), requestHash, key));
     }
 
+    /** A check of the reward's row as the order locks it: throws (a problem) if it may not be ordered. */
+    @FunctionalInterface
+    interface OrderCheck {
+        void check(RewardRow reward) throws SQLException;
+    }
+
     Outcome<OrderRow> order(
-            Connection c, String memberId, RewardRow reward, String key, String requestHash, String shippingAddress)
+            Connection c,
+            String memberId,
+            UUID rewardId,
+            OrderCheck orderable,
+            String key,
+            String requestHash,
+            String shippingAddress)
             throws SQLException {
         Optional<Outcome<OrderRow>> retry = replayOrder(c, memberId, key, requestHash);
         if (retry.isPresent()) {
@@ -68,6 +80,11 @@ final class RewardPostings extends Postings {
             return retry.get();
         }
         requireNotLeft(c, memberId); // a leave that committed while we waited for the lock
+        // the reward's row FOR KEY SHARE (after the member's: the lock order): its terms as they are now,
+        // and no edit or withdrawal commits before this order does; the price paid is the one read here
+        RewardRow reward = rewards.rewardForOrder(c, rewardId)
+                .orElseThrow(() -> ProblemException.notFound("reward", rewardId.toString()));
+        orderable.check(reward);
         // the member's row lock serializes the member's orders: the count cannot change under us
         if (reward.perMemberLimit() != null
                 && rewards.standingOrders(c, memberId, reward.id()) >= reward.perMemberLimit()) {
@@ -121,12 +138,12 @@ final class RewardPostings extends Postings {
             throw new IllegalStateException("reward " + reward.id() + " had stock but no free code");
         }
         postings.saveMember(c, m, now);
-        String rewardId = reward.id().toString();
+        String rewardKey = reward.id().toString();
         events.publish(
                 c,
                 new RewardOrdered(
                         id.toString(),
-                        rewardId,
+                        rewardKey,
                         memberId,
                         reward.partnerId(),
                         reward.title(),
@@ -135,7 +152,7 @@ final class RewardPostings extends Postings {
                 now);
         if (coupon) {
             events.publish(
-                    c, new RewardOrderFulfilled(id.toString(), rewardId, memberId, reward.partnerId(), points), now);
+                    c, new RewardOrderFulfilled(id.toString(), rewardKey, memberId, reward.partnerId(), points), now);
         }
         return new Outcome<>(rewards.order(c, id).orElseThrow(), false);
     }

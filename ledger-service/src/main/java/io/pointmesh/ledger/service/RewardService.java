@@ -10,6 +10,8 @@ import io.pointmesh.ledger.repository.DirectoryRepository.MemberView;
 import io.pointmesh.ledger.repository.RewardRepository;
 import io.pointmesh.ledger.repository.RewardRepository.OrderRow;
 import io.pointmesh.ledger.repository.RewardRepository.RewardRow;
+import io.pointmesh.ledger.repository.RewardRepository.Terms;
+import io.pointmesh.ledger.repository.RewardRepository.TopUpRow;
 import io.pointmesh.ledger.service.Ledger.Outcome;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Transactions;
@@ -75,10 +77,42 @@ public class RewardService {
     AccountQueryService accounts;
 
     /**
+     * What a partner or an operator may change of a reward (docs/rewards.md, "Editing"): the whole
+     * set of terms, a field left out cleared (title and pricePoints are required). The fulfilment,
+     * the partner and the stock are not terms (stock: a top-up; a coupon's: its codes).
+     */
+    @RegisterForReflection
+    public record TermsChange(
+            String title,
+            String description,
+            String imageUrl,
+            Long pricePoints,
+            Integer perMemberLimit,
+            Instant availableFrom,
+            Instant availableUntil,
+            List<String> grades,
+            List<String> segments) {}
+
+    /** A stock top-up: {@code units} more of a stock-limited reward. */
+    @RegisterForReflection
+    public record TopUpRequest(Long units) {}
+
+    /** A top-up's answer: the units it added and the stock left right after it. */
+    @RegisterForReflection
+    public record StockTopUp(String topUpId, String rewardId, long units, long stockLeft, Instant createdAt) {
+        public static StockTopUp of(TopUpRow t) {
+            return new StockTopUp(
+                    t.id().toString(), t.rewardId().toString(), t.units(), t.stockLeftAfter(), t.createdAt());
+        }
+    }
+
+    /**
      * Publishes a reward. {@code callerPartnerId}: the calling partner (it publishes only for itself),
      * or null for an operator, who publishes for any partner or, without a partnerId, for the network.
+     * With an {@code idempotencyKey}, a retry (the same caller, key and body) is answered with the
+     * reward the first one made (replayed), another body with 409, and twins sent at once make one.
      */
-    public RewardRow publish(String callerPartnerId, String actor, Publication p) {
+    public Outcome<RewardRow> publish(String callerPartnerId, String actor, Publication p, String idempotencyKey) {
         if (p == null) {
             throw ProblemException.badRequest("missing-body", "a reward body is required");
         }
@@ -86,14 +120,16 @@ public class RewardService {
         if (callerPartnerId != null && !callerPartnerId.equals(partnerId)) {
             throw ProblemException.forbidden("other-partner", "a partner publishes rewards only for itself");
         }
-        Idempotency.requireText("title", p.title(), 200);
-        if (p.description() != null && p.description().length() > 4000) {
-            throw ProblemException.invalidField("description", "at most 4000 characters");
-        }
-        if (p.imageUrl() != null) {
-            requireImageUrl(p.imageUrl());
-        }
-        PointLimits.requirePositive("pricePoints", p.pricePoints());
+        Terms terms = terms(new TermsChange(
+                p.title(),
+                p.description(),
+                p.imageUrl(),
+                p.pricePoints(),
+                p.perMemberLimit(),
+                p.availableFrom(),
+                p.availableUntil(),
+                p.grades(),
+                p.segments()));
         if (p.fulfilment() == null || !FULFILMENTS.contains(p.fulfilment())) {
             throw ProblemException.invalidField("fulfilment", "one of " + String.join(", ", sorted(FULFILMENTS)));
         }
@@ -104,6 +140,180 @@ public class RewardService {
         if (p.stock() != null && (p.stock() < 0 || p.stock() > PointLimits.MAX_PER_OPERATION)) {
             throw ProblemException.invalidField("stock", "from 0 to " + PointLimits.MAX_PER_OPERATION);
         }
+        String key = keyOrNull(idempotencyKey);
+        String scope = key == null ? null : scope(callerPartnerId);
+        String hash = key == null
+                ? null
+                : RequestHash.of(
+                        partnerId,
+                        terms.title(),
+                        terms.description(),
+                        terms.imageUrl(),
+                        terms.pricePoints(),
+                        terms.perMemberLimit(),
+                        terms.availableFrom(),
+                        terms.availableUntil(),
+                        p.fulfilment(),
+                        p.stock(),
+                        String.join(",", sorted(terms.grades())),
+                        String.join(",", sorted(terms.segments())));
+        return Idempotency.firstWins(
+                () -> transactions.run(c -> {
+                    if (key != null) {
+                        var retry = replayPublication(c, scope, key, hash);
+                        if (retry.isPresent()) {
+                            return retry.get();
+                        }
+                    }
+                    if (partnerId != null) {
+                        participants.requireActivePartner(c, partnerId);
+                    }
+                    Instant now = ledger.now();
+                    Long stock = coupon ? Long.valueOf(0) : p.stock();
+                    RewardRow row = new RewardRow(
+                            PostingIds.next(),
+                            partnerId,
+                            terms.title(),
+                            terms.description(),
+                            terms.imageUrl(),
+                            terms.pricePoints(),
+                            stock,
+                            terms.perMemberLimit(),
+                            terms.availableFrom(),
+                            terms.availableUntil(),
+                            p.fulfilment(),
+                            terms.grades(),
+                            terms.segments(),
+                            actor,
+                            now,
+                            coupon ? null : p.stock(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            scope,
+                            key,
+                            hash);
+                    if (!rewards.insertReward(c, row)) {
+                        throw new Ledger.DuplicateRequest(); // a twin with the key committed first
+                    }
+                    return new Outcome<>(rewards.reward(c, row.id()).orElseThrow(), false);
+                }),
+                () -> transactions.run(
+                        c -> replayPublication(c, scope, key, hash).orElseThrow()));
+    }
+
+    private java.util.Optional<Outcome<RewardRow>> replayPublication(
+            java.sql.Connection c, String scope, String key, String hash) throws java.sql.SQLException {
+        var stored = rewards.rewardByKey(c, scope, key);
+        // the reward as it stands now (it may have been edited since)
+        return stored.map(r -> Postings.replay(r, r.requestHash(), hash, key));
+    }
+
+    /**
+     * Replaces a reward's terms ({@link TermsChange}): its partner ({@code callerPartnerId}) or an
+     * operator (null). A new price is what new orders pay; an order keeps the points it paid (its
+     * own {@code points}, which its refund gives back). Another partner's reward is 404; a withdrawn
+     * one 409. The reward's row is locked FOR UPDATE: the edit waits for the orders in flight, and
+     * orders after it read the new terms.
+     */
+    public RewardRow edit(String callerPartnerId, String actor, String rewardId, TermsChange change) {
+        UUID id = rewardId(rewardId);
+        if (change == null) {
+            throw ProblemException.badRequest("missing-body", "the reward's terms are required");
+        }
+        Terms terms = terms(change);
+        return transactions.run(c -> {
+            RewardRow r = visible(callerPartnerId, rewardId, rewards.lockForChange(c, id));
+            requireNotWithdrawn(r);
+            rewards.updateTerms(c, id, terms, actor, ledger.now());
+            return rewards.reward(c, id).orElseThrow();
+        });
+    }
+
+    /**
+     * Withdraws a reward: no order from now on (409 reward-withdrawn); its orders stand and are
+     * fulfilled, failed or cancelled as before. Repeating it is harmless (replayed). The time is
+     * taken under the row's lock, after every order in flight committed (I22).
+     */
+    public Outcome<RewardRow> withdraw(String callerPartnerId, String actor, String rewardId) {
+        UUID id = rewardId(rewardId);
+        return transactions.run(c -> {
+            RewardRow r = visible(callerPartnerId, rewardId, rewards.lockForChange(c, id));
+            if (r.withdrawn()) {
+                return new Outcome<>(r, true);
+            }
+            rewards.withdraw(c, id, actor, ledger.now());
+            return new Outcome<>(rewards.reward(c, id).orElseThrow(), false);
+        });
+    }
+
+    /**
+     * Adds units to a stock-limited reward (not a coupon: its stock is its codes; not an unlimited
+     * one). With an Idempotency-Key a retry adds nothing and is answered with the first top-up. The
+     * reward's row is locked like an order's decrement, so top-ups and orders take turns on the
+     * stock: none is lost, nothing is oversold (I16, I21).
+     */
+    public Outcome<TopUpRow> topUp(
+            String callerPartnerId, String actor, String rewardId, TopUpRequest body, String idempotencyKey) {
+        UUID id = rewardId(rewardId);
+        if (body == null) {
+            throw ProblemException.badRequest("missing-body", "a top-up body is required");
+        }
+        if (body.units() == null || body.units() < 1 || body.units() > PointLimits.MAX_PER_OPERATION) {
+            throw ProblemException.invalidField("units", "from 1 to " + PointLimits.MAX_PER_OPERATION);
+        }
+        long units = body.units();
+        String key = keyOrNew(idempotencyKey);
+        String scope = scope(callerPartnerId);
+        String hash = RequestHash.of(id, units);
+        return Idempotency.firstWins(
+                () -> transactions.run(c -> {
+                    var retry = replayTopUp(c, scope, key, hash);
+                    if (retry.isPresent()) {
+                        return retry.get();
+                    }
+                    RewardRow r = visible(callerPartnerId, rewardId, rewards.lockForStock(c, id));
+                    if ("COUPON_CODE".equals(r.fulfilment())) {
+                        throw ProblemException.unprocessable(
+                                "coupon-stock-is-codes",
+                                "A coupon's stock is its codes",
+                                "upload codes to add stock to coupon reward " + rewardId);
+                    }
+                    if (r.stockLeft() == null) {
+                        throw ProblemException.unprocessable(
+                                "unlimited-stock", "Unlimited stock", "reward " + rewardId + " has no stock limit");
+                    }
+                    requireNotWithdrawn(r);
+                    TopUpRow t = new TopUpRow(
+                            PostingIds.next(), id, units, r.stockLeft() + units, scope, key, hash, actor, ledger.now());
+                    if (!rewards.insertTopUp(c, t)) {
+                        throw new Ledger.DuplicateRequest();
+                    }
+                    long left = rewards.addStock(c, id, units);
+                    if (left != t.stockLeftAfter()) {
+                        throw new IllegalStateException("reward " + id + " stock moved under its lock");
+                    }
+                    return new Outcome<>(t, false);
+                }),
+                () -> transactions.run(c -> replayTopUp(c, scope, key, hash).orElseThrow()));
+    }
+
+    private java.util.Optional<Outcome<TopUpRow>> replayTopUp(
+            java.sql.Connection c, String scope, String key, String hash) throws java.sql.SQLException {
+        return rewards.topUpByKey(c, scope, key).map(t -> Postings.replay(t, t.requestHash(), hash, key));
+    }
+
+    /** The terms checked and normalized (title stripped, grades and segments known and once each). */
+    private static Terms terms(TermsChange p) {
+        Idempotency.requireText("title", p.title(), 200);
+        if (p.description() != null && p.description().length() > 4000) {
+            throw ProblemException.invalidField("description", "at most 4000 characters");
+        }
+        if (p.imageUrl() != null) {
+            requireImageUrl(p.imageUrl());
+        }
+        PointLimits.requirePositive("pricePoints", p.pricePoints());
         if (p.perMemberLimit() != null && p.perMemberLimit() < 1) {
             throw ProblemException.invalidField("perMemberLimit", "at least 1");
         }
@@ -112,32 +322,33 @@ public class RewardService {
                 && !p.availableUntil().isAfter(p.availableFrom())) {
             throw ProblemException.invalidField("availableUntil", "after availableFrom");
         }
-        List<String> grades = names("grades", p.grades(), Grade.values());
-        List<String> segments = names("segments", p.segments(), Segment.values());
-        return transactions.run(c -> {
-            if (partnerId != null) {
-                participants.requireActivePartner(c, partnerId);
-            }
-            Instant now = ledger.now();
-            RewardRow row = new RewardRow(
-                    PostingIds.next(),
-                    partnerId,
-                    p.title().strip(),
-                    p.description(),
-                    p.imageUrl(),
-                    p.pricePoints(),
-                    coupon ? Long.valueOf(0) : p.stock(),
-                    p.perMemberLimit(),
-                    p.availableFrom(),
-                    p.availableUntil(),
-                    p.fulfilment(),
-                    grades,
-                    segments,
-                    actor,
-                    now);
-            rewards.insertReward(c, row);
-            return row;
-        });
+        return new Terms(
+                p.title().strip(),
+                p.description(),
+                p.imageUrl(),
+                p.pricePoints(),
+                p.perMemberLimit(),
+                p.availableFrom(),
+                p.availableUntil(),
+                names("grades", p.grades(), Grade.values()),
+                names("segments", p.segments(), Segment.values()));
+    }
+
+    static void requireNotWithdrawn(RewardRow r) {
+        if (r.withdrawn()) {
+            throw ProblemException.conflict("reward-withdrawn", "reward " + r.id() + " is withdrawn");
+        }
+    }
+
+    /** Who a key belongs to: a partner's integration client, or the operators. */
+    private static String scope(String callerPartnerId) {
+        return callerPartnerId == null ? "operator" : "partner:" + callerPartnerId;
+    }
+
+    /** The reward if the caller may change it: another partner's (or the network's, to a partner) is 404. */
+    private static RewardRow visible(String callerPartnerId, String rewardId, java.util.Optional<RewardRow> r) {
+        return r.filter(x -> callerPartnerId == null || callerPartnerId.equals(x.partnerId()))
+                .orElseThrow(() -> ProblemException.notFound("reward", rewardId));
     }
 
     /** A partner's own rewards ({@code partnerId}), or every reward (an operator, {@code partnerId} null). */
@@ -225,8 +436,15 @@ public class RewardService {
                     if ("SHIPPING".equals(r.fulfilment()) && (shippingAddress == null || shippingAddress.isBlank())) {
                         throw ProblemException.invalidField("shippingAddress", "required for a reward that is shipped");
                     }
+                    // checked again on the reward's row as the posting locks it (an edit or withdrawal in between)
                     return ledger.orderReward(
-                            c, memberId, r, key, hash, shippingAddress == null ? null : shippingAddress.strip());
+                            c,
+                            memberId,
+                            id,
+                            locked -> requireOrderable(c, locked, m, ledger.now()),
+                            key,
+                            hash,
+                            shippingAddress == null ? null : shippingAddress.strip());
                 }),
                 () -> transactions.run(
                         c -> ledger.replayRewardOrder(c, memberId, key, hash).orElseThrow()));
@@ -234,6 +452,10 @@ public class RewardService {
 
     private void requireOrderable(java.sql.Connection c, RewardRow r, MemberView m, Instant now)
             throws java.sql.SQLException {
+        if (r.withdrawn()) {
+            throw ProblemException.conflict(
+                    "reward-withdrawn", "reward " + r.id() + " is withdrawn: it takes no order");
+        }
         if (r.partnerId() != null
                 && directory
                         .partner(c, r.partnerId())
@@ -323,7 +545,7 @@ public class RewardService {
         return List.copyOf(names);
     }
 
-    private static List<String> sorted(Set<String> s) {
+    private static List<String> sorted(java.util.Collection<String> s) {
         return s.stream().sorted().toList();
     }
 
@@ -344,6 +566,11 @@ public class RewardService {
         } catch (IllegalArgumentException e) {
             throw ProblemException.notFound("reward order", id);
         }
+    }
+
+    /** A publication's key, checked; null without one (every publication new, as before keys). */
+    private static String keyOrNull(String key) {
+        return key == null || key.isBlank() ? null : keyOrNew(key);
     }
 
     /** Without an Idempotency-Key header every request is new (the client gave up on safe retries). */

@@ -160,8 +160,11 @@ public final class LedgerModel {
         public final Rule rule;
         public final Program program;
         public String status = "ACTIVE";
-        /** issued, issuedReversed, networkFunded, networkFundedReversed, redeemed, redemptionReversed, converted */
-        public long[] totals = new long[7];
+        /**
+         * issued, issuedReversed, networkFunded, networkFundedReversed, redeemed, redemptionReversed, converted,
+         * redeemedRewards, redeemedRewardsReversed
+         */
+        public long[] totals = new long[9];
 
         Partner(String id, String category, Rule rule, Program program) {
             this.id = id;
@@ -239,8 +242,80 @@ public final class LedgerModel {
 
     record Reversal(String earningKey, BigDecimal refund, Answer answer) {}
 
+    /** A catalogue reward (docs/rewards.md): {@code stockLeft} null is unlimited; a coupon's stock is its codes left. */
+    public static final class Reward {
+        public final String id;
+        public final String partnerId; // null: the network's
+        public final String fulfilment;
+        public final Integer perMemberLimit;
+        public long price;
+        public Long stockLeft;
+        public boolean withdrawn;
+
+        Reward(String id, String partnerId, String fulfilment, Integer perMemberLimit, long price, Long stockLeft) {
+            this.id = id;
+            this.partnerId = partnerId;
+            this.fulfilment = fulfilment;
+            this.perMemberLimit = perMemberLimit;
+            this.price = price;
+            this.stockLeft = stockLeft;
+        }
+
+        Reward copy() {
+            Reward r = new Reward(id, partnerId, fulfilment, perMemberLimit, price, stockLeft);
+            r.withdrawn = withdrawn;
+            return r;
+        }
+
+        boolean coupon() {
+            return fulfilment.equals("COUPON_CODE");
+        }
+    }
+
+    /** A member's order of a reward: the points it paid (its own price), its status. */
+    public static final class RewardOrder {
+        public final String key; // member|idempotency key
+        public final String rewardId;
+        public final String memberId;
+        public final String partnerId;
+        public final long points;
+        public final boolean coupon;
+        public String status;
+
+        RewardOrder(
+                String key,
+                String rewardId,
+                String memberId,
+                String partnerId,
+                long points,
+                boolean coupon,
+                String status) {
+            this.key = key;
+            this.rewardId = rewardId;
+            this.memberId = memberId;
+            this.partnerId = partnerId;
+            this.points = points;
+            this.coupon = coupon;
+            this.status = status;
+        }
+
+        RewardOrder copy() {
+            return new RewardOrder(key, rewardId, memberId, partnerId, points, coupon, status);
+        }
+
+        boolean standing() {
+            return status.equals("ORDERED") || status.equals("FULFILLED");
+        }
+    }
+
+    /** A stock top-up as stored: the reward and units (its body), under the caller's key. */
+    record TopUp(String rewardId, long units, long stockLeftAfter) {}
+
     private final Config config;
     public Instant now;
+    public final Map<String, Reward> rewards = new LinkedHashMap<>();
+    public final Map<String, RewardOrder> rewardOrders = new LinkedHashMap<>(); // member|key
+    final Map<String, TopUp> topUps = new LinkedHashMap<>(); // caller|key
     public final Map<String, Member> members = new LinkedHashMap<>();
     public final Map<String, Partner> partners = new LinkedHashMap<>();
     public final Map<String, Campaign> campaigns = new TreeMap<>();
@@ -281,6 +356,9 @@ public final class LedgerModel {
         m.redemptionReversals.putAll(redemptionReversals);
         m.referrals.putAll(referrals);
         m.memberOps.addAll(memberOps);
+        rewards.forEach((k, v) -> m.rewards.put(k, v.copy()));
+        rewardOrders.forEach((k, v) -> m.rewardOrders.put(k, v.copy()));
+        m.topUps.putAll(topUps);
         return m;
     }
 
@@ -909,5 +987,184 @@ public final class LedgerModel {
         Answer answer = Answer.ok(points, 0);
         memberOps.add(new MemberOp("ADJUSTMENT", memberId, key, body, answer, now, points));
         return answer;
+    }
+
+    // ------------------------------------------------------------------ reward orders (docs/rewards.md)
+
+    /** A reward as published (a coupon's stock: the codes uploaded). */
+    public void addReward(
+            String id, String partnerId, String fulfilment, Integer perMemberLimit, long price, Long stock) {
+        rewards.put(id, new Reward(id, partnerId, fulfilment, perMemberLimit, price, stock));
+    }
+
+    public RewardOrder rewardOrder(String memberId, String key) {
+        return rewardOrders.get(memberId + "|" + key);
+    }
+
+    /**
+     * The member orders a reward under {@code key}: a retry (the same reward) is the stored order as it
+     * stands; the key with another reward is 409. Checks in the ledger's order: the member, the reward
+     * (withdrawn, its partner active), the per-member limit, spendable points, then the stock.
+     */
+    public Answer orderReward(String memberId, String rewardId, String key) {
+        RewardOrder stored = rewardOrders.get(memberId + "|" + key);
+        if (stored != null) {
+            return stored.rewardId.equals(rewardId)
+                    ? new Answer("REPLAYED", stored.points, 0, stored.status)
+                    : Answer.refused("idempotency-key-reused");
+        }
+        Member m = members.get(memberId);
+        if (!m.status.equals("ACTIVE")) {
+            return Answer.refused("member-not-active");
+        }
+        Reward r = rewards.get(rewardId);
+        if (r.withdrawn) {
+            return Answer.refused("reward-withdrawn");
+        }
+        if (r.partnerId != null && !partners.get(r.partnerId).status.equals("ACTIVE")) {
+            return Answer.refused("reward-not-available");
+        }
+        bringUpToDate(m);
+        if (r.perMemberLimit != null
+                && rewardOrders.values().stream()
+                                .filter(o -> o.memberId.equals(memberId) && o.rewardId.equals(rewardId) && o.standing())
+                                .count()
+                        >= r.perMemberLimit) {
+            return Answer.refused("reward-limit-reached");
+        }
+        Answer refused = spendable(m, r.price);
+        if (refused != null) {
+            return refused;
+        }
+        if (r.stockLeft != null && r.stockLeft == 0) {
+            return Answer.refused("out-of-stock");
+        }
+        String orderKey = memberId + "|" + key;
+        holdDraws.put(orderKey, drawFifo(m, r.price));
+        m.available -= r.price;
+        m.spent += r.price;
+        if (r.stockLeft != null) {
+            r.stockLeft -= 1;
+        }
+        if (r.partnerId != null) {
+            partners.get(r.partnerId).totals[7] += r.price;
+        }
+        String status = r.coupon() ? "FULFILLED" : "ORDERED"; // a coupon is delivered with its code
+        rewardOrders.put(
+                orderKey, new RewardOrder(orderKey, rewardId, memberId, r.partnerId, r.price, r.coupon(), status));
+        return new Answer("OK", r.price, 0, status);
+    }
+
+    /** The member cancels an order still ORDERED; another member's is not found; again: replayed. */
+    public Answer cancelRewardOrder(String callerMemberId, RewardOrder o) {
+        if (!o.memberId.equals(callerMemberId)) {
+            return Answer.refused("not-found");
+        }
+        Member m = members.get(o.memberId);
+        bringUpToDate(m);
+        if (o.status.equals("CANCELLED")) {
+            return new Answer("REPLAYED", o.points, 0, o.status);
+        }
+        if (!o.status.equals("ORDERED")) {
+            return Answer.refused("order-not-cancellable");
+        }
+        refund(m, o, "CANCELLED");
+        return new Answer("OK", o.points, 0, o.status);
+    }
+
+    /**
+     * The reward's partner ({@code callerPartnerId}) or an operator (null) decides: FULFILLED (an open
+     * order) or FAILED (an open order, or a fulfilled coupon), which refunds. The same decision again:
+     * replayed.
+     */
+    public Answer decideRewardOrder(String callerPartnerId, RewardOrder o, String outcome) {
+        if (callerPartnerId != null && !callerPartnerId.equals(o.partnerId)) {
+            return Answer.refused("not-found");
+        }
+        Member m = members.get(o.memberId);
+        bringUpToDate(m);
+        if (o.status.equals(outcome)) {
+            return new Answer("REPLAYED", o.points, 0, o.status);
+        }
+        boolean open = o.status.equals("ORDERED");
+        boolean badCoupon = outcome.equals("FAILED") && o.status.equals("FULFILLED") && o.coupon;
+        if (!open && !badCoupon) {
+            return Answer.refused("order-not-open");
+        }
+        if (outcome.equals("FULFILLED")) {
+            o.status = "FULFILLED";
+        } else {
+            refund(m, o, "FAILED");
+        }
+        return new Answer("OK", o.points, 0, o.status);
+    }
+
+    /** The points the order paid back into their lots, the stock back (never a coupon's code). */
+    private void refund(Member m, RewardOrder o, String status) {
+        restore(o.key, o.points);
+        m.available += o.points;
+        m.spent -= o.points;
+        if (o.partnerId != null) {
+            partners.get(o.partnerId).totals[8] += o.points;
+        }
+        expireDue(m);
+        settleDebt(m);
+        Reward r = rewards.get(o.rewardId);
+        if (!r.coupon() && r.stockLeft != null) {
+            r.stockLeft += 1;
+        }
+        o.status = status;
+    }
+
+    /** Units more of a stock-limited reward, once per (caller, key); the stock left after it. */
+    public Answer topUp(String callerPartnerId, String rewardId, long units, String key) {
+        String scoped = (callerPartnerId == null ? "operator" : callerPartnerId) + "|" + key;
+        TopUp stored = topUps.get(scoped);
+        if (stored != null) {
+            return stored.rewardId().equals(rewardId) && stored.units() == units
+                    ? new Answer("REPLAYED", stored.units(), stored.stockLeftAfter(), null)
+                    : Answer.refused("idempotency-key-reused");
+        }
+        Reward r = rewards.get(rewardId);
+        if (callerPartnerId != null && !callerPartnerId.equals(r.partnerId)) {
+            return Answer.refused("not-found");
+        }
+        if (r.coupon()) {
+            return Answer.refused("coupon-stock-is-codes");
+        }
+        if (r.stockLeft == null) {
+            return Answer.refused("unlimited-stock");
+        }
+        if (r.withdrawn) {
+            return Answer.refused("reward-withdrawn");
+        }
+        r.stockLeft += units;
+        topUps.put(scoped, new TopUp(rewardId, units, r.stockLeft));
+        return Answer.ok(units, r.stockLeft);
+    }
+
+    /** A new price (for new orders only); a withdrawn reward is not edited. */
+    public Answer reprice(String callerPartnerId, String rewardId, long price) {
+        Reward r = rewards.get(rewardId);
+        if (callerPartnerId != null && !callerPartnerId.equals(r.partnerId)) {
+            return Answer.refused("not-found");
+        }
+        if (r.withdrawn) {
+            return Answer.refused("reward-withdrawn");
+        }
+        r.price = price;
+        return Answer.ok(price, 0);
+    }
+
+    public Answer withdraw(String callerPartnerId, String rewardId) {
+        Reward r = rewards.get(rewardId);
+        if (callerPartnerId != null && !callerPartnerId.equals(r.partnerId)) {
+            return Answer.refused("not-found");
+        }
+        if (r.withdrawn) {
+            return new Answer("REPLAYED", 0, 0, "WITHDRAWN");
+        }
+        r.withdrawn = true;
+        return new Answer("OK", 0, 0, "WITHDRAWN");
     }
 }
