@@ -156,4 +156,68 @@ class CardAndConsentTest {
                     Duration.ofSeconds(10));
         }
     }
+
+    /**
+     * An operator publishes every member's current consent again, page by page: each member's
+     * choices as they are now, once more, and nothing else changes.
+     */
+    @Test
+    void operatorsRepublishEveryMembersCurrentConsentPageByPage() {
+        String sharing = joined();
+        String quiet = joined();
+        consents(sharing, Map.of("personalization", true, "shareWithAllPartners", true))
+                .statusCode(200);
+        String after = null;
+        int pages = 0;
+        int republished = 0;
+        do {
+            var request = given().auth().oauth2(TestTokens.operator()).queryParam("limit", 2);
+            if (after != null) {
+                request = request.queryParam("after", after);
+            }
+            io.restassured.path.json.JsonPath page = request.post("/members/v1/consent-republications")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            republished += page.getInt("republished");
+            after = page.getString("next");
+            pages++;
+        } while (after != null && pages < 10_000);
+        org.junit.jupiter.api.Assertions.assertTrue(republished >= 2, "at least the two members: " + republished);
+        try (io.pointmesh.testing.KafkaTestClient kafka = io.pointmesh.testing.TestEvents.kafka()) {
+            // each member: the consent published when joining (and changing), then the republished one
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    3,
+                    kafka.count(
+                            io.pointmesh.testing.TestEvents.topic("member.events"),
+                            r -> r.key().equals(sharing) && r.value().contains("member.consent-changed"),
+                            java.time.Duration.ofSeconds(5)));
+            var last = kafka.count(
+                    io.pointmesh.testing.TestEvents.topic("member.events"),
+                    r -> r.key().equals(sharing)
+                            && r.value().contains("member.consent-changed")
+                            && r.value().contains("\"shareWithAllPartners\":true"),
+                    java.time.Duration.ofSeconds(2));
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    2, last, "the change and its republication carry the choices");
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    2,
+                    kafka.count(
+                            io.pointmesh.testing.TestEvents.topic("member.events"),
+                            r -> r.key().equals(quiet) && r.value().contains("member.consent-changed"),
+                            java.time.Duration.ofSeconds(2)));
+        }
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .queryParam("limit", 0)
+                .post("/members/v1/consent-republications")
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.member(quiet))
+                .post("/members/v1/consent-republications")
+                .then()
+                .statusCode(403);
+    }
 }

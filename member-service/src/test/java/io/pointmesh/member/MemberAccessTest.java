@@ -58,7 +58,8 @@ class MemberAccessTest {
                 new Endpoint("GET", "/members/v1/members/{memberId}", OPERATOR, null),
                 new Endpoint("GET", "/members/v1/members/{memberId}/audit", OPERATOR, null),
                 new Endpoint("POST", "/members/v1/members/{memberId}/suspension", OPERATOR, reason),
-                new Endpoint("POST", "/members/v1/members/{memberId}/reinstatement", OPERATOR, reason));
+                new Endpoint("POST", "/members/v1/members/{memberId}/reinstatement", OPERATOR, reason),
+                new Endpoint("POST", "/members/v1/consent-republications", OPERATOR, null));
     }
 
     static int call(Endpoint e, String token) {

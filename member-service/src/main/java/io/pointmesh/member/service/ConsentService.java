@@ -60,6 +60,32 @@ public class ConsentService {
                 .replaceWithVoid();
     }
 
+    /** A page of republished consents; {@code next} is the {@code after} of the next page, null at the end. */
+    public record Republished(int republished, String next) {}
+
+    /**
+     * Publishes again, as {@code member.consent-changed}, the current consent of up to {@code limit}
+     * members after {@code after} (by member id), in one transaction. For a service that began
+     * reading consent after members had given it (the ledger's and analytics' joint campaigns):
+     * consumers apply a consent whole, so one more copy of the current choices changes nothing
+     * else. Paged so that a million members are a million events in bounded transactions.
+     */
+    @WithTransaction
+    public Uni<Republished> republish(String after, int limit) {
+        return Consent.<Consent>find("memberId > ?1 order by memberId", after == null ? "" : after)
+                .page(0, limit)
+                .list()
+                .chain(page -> {
+                    Uni<Void> published = Uni.createFrom().voidItem();
+                    for (Consent c : page) {
+                        published =
+                                published.chain(() -> outbox.publish(c.event()).replaceWithVoid());
+                    }
+                    String next = page.size() < limit ? null : page.get(page.size() - 1).memberId;
+                    return published.replaceWith(new Republished(page.size(), next));
+                });
+    }
+
     @WithSession
     public Uni<Consent> current(String memberId) {
         return Consent.<Consent>findById(memberId)
