@@ -314,6 +314,18 @@ class JointCampaignTest {
         assertMoney("5000.00", lift, "spendPerMember.control.during");
         assertMoney("2500.00", lift, "spendPerMember.control.change");
         assertMoney("9333.33", lift, "spendPerMember.lift");
+        // the lift's test: members' own changes, treatment against control (Welch), its difference the lift
+        assertEquals(0.25, lift.getDouble("purchaseShare.test.difference"), 1e-12);
+        assertEquals(12, lift.getLong("purchaseShare.test.treatmentMembers"));
+        assertEquals(112_000.0 / 12, lift.getDouble("spendPerMember.test.difference"), 1e-6);
+        for (String test : List.of("purchaseShare.test", "spendPerMember.test")) {
+            double p = lift.getDouble(test + ".pValue");
+            org.junit.jupiter.api.Assertions.assertTrue(p > 0 && p <= 1, test + " p " + p);
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    lift.getDouble(test + ".ciLow") <= lift.getDouble(test + ".difference")
+                            && lift.getDouble(test + ".difference") <= lift.getDouble(test + ".ciHigh"),
+                    test + " interval");
+        }
         assertFalse(lift.prettify().contains(run + "-"), "no member id in the report");
 
         // the A/B results of the same population during the campaign

@@ -57,17 +57,22 @@ public class CampaignResults {
     @RegisterForReflection
     public record ShareArm(Double before, Double during, Double change) {}
 
-    /** The purchase share of both arms and the lift: the treatment's change less the control's. */
+    /**
+     * The purchase share of both arms and the lift: the treatment's change less the control's.
+     * {@code test}: Welch's t-test of the members' own changes (during - before: -1, 0 or 1),
+     * treatment against control, whose difference of means is the lift; with its 95 % interval and
+     * p-value (docs/analytics.md, "Lift").
+     */
     @RegisterForReflection
-    public record ShareLift(ShareArm treatment, ShareArm control, Double lift) {}
+    public record ShareLift(ShareArm treatment, ShareArm control, Double lift, Uplift.Means test) {}
 
     /** One arm's net spend per member, before and during, and the change; 2 decimals, half-even; null: no member. */
     @RegisterForReflection
     public record SpendArm(BigDecimal before, BigDecimal during, BigDecimal change) {}
 
-    /** Spend per member of both arms and the lift: the treatment's change less the control's. */
+    /** Spend per member of both arms and the lift: the treatment's change less the control's; {@code test} as for the share. */
     @RegisterForReflection
-    public record SpendLift(SpendArm treatment, SpendArm control, BigDecimal lift) {}
+    public record SpendLift(SpendArm treatment, SpendArm control, BigDecimal lift, Uplift.Means test) {}
 
     /**
      * The lift report: the population's treatment and control, in the period of the campaign's
@@ -234,8 +239,20 @@ public class CampaignResults {
                     !shown,
                     shown ? t.n : null,
                     shown ? ctl.n : null,
-                    shown ? new ShareLift(t.shares(), ctl.shares(), shareLift(t, ctl)) : null,
-                    shown ? new SpendLift(t.spends(), ctl.spends(), spendLift(t, ctl)) : null);
+                    shown
+                            ? new ShareLift(
+                                    t.shares(),
+                                    ctl.shares(),
+                                    shareLift(t, ctl),
+                                    Uplift.means(t.shareChanges(), ctl.shareChanges()))
+                            : null,
+                    shown
+                            ? new SpendLift(
+                                    t.spends(),
+                                    ctl.spends(),
+                                    spendLift(t, ctl),
+                                    Uplift.means(t.spendChanges(), ctl.spendChanges()))
+                            : null);
         });
     }
 
@@ -270,13 +287,26 @@ public class CampaignResults {
         long boughtDuring;
         BigDecimal spendBefore = BigDecimal.ZERO;
         BigDecimal spendDuring = BigDecimal.ZERO;
+        // each member's own change, for the test (statistics, so doubles; the figures above are exact)
+        final List<Double> shareChanges = new ArrayList<>();
+        final List<Double> spendChanges = new ArrayList<>();
 
         void add(BeforeAfter m) {
             n++;
+            shareChanges.add((m.purchasedDuring() ? 1.0 : 0.0) - (m.purchasedBefore() ? 1.0 : 0.0));
+            spendChanges.add(m.spendDuring().subtract(m.spendBefore()).doubleValue());
             boughtBefore += m.purchasedBefore() ? 1 : 0;
             boughtDuring += m.purchasedDuring() ? 1 : 0;
             spendBefore = spendBefore.add(m.spendBefore());
             spendDuring = spendDuring.add(m.spendDuring());
+        }
+
+        double[] shareChanges() {
+            return shareChanges.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        double[] spendChanges() {
+            return spendChanges.stream().mapToDouble(Double::doubleValue).toArray();
         }
 
         ShareArm shares() {
