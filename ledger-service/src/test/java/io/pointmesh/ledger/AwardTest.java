@@ -584,6 +584,82 @@ class AwardTest {
         }
     }
 
+    @Test
+    void aCancelledAwardCreditsNobodyMoreAndABatchInFlightFinishesFirst() throws Exception {
+        int n = 900;
+        long points = 11;
+        String prefix = "aw-cancel-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        List<String> members = seedMembers(prefix, n, "ACTIVE", "GENERAL");
+        String awardId = "cancel-" + UUID.randomUUID();
+        post(TestTokens.operator(), award(awardId, points, "NETWORK", null, Map.of("memberIds", members)))
+                .statusCode(202);
+        UUID award = awardKey(awardId);
+        assertEquals(300, worker.processBatch(award, 300, AwardWorker.Hook.NONE).credited());
+
+        // a cancellation arrives while the second batch is half way: it waits for the batch, then skips the rest
+        java.util.concurrent.CountDownLatch halfWay = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<io.restassured.response.ValidatableResponse> cancelled =
+                new java.util.concurrent.CompletableFuture<>();
+        AwardWorker.Batch second = worker.processBatch(award, 300, (i, m) -> {
+            if (i == 150) {
+                new Thread(() -> {
+                            halfWay.countDown();
+                            cancelled.complete(cancel(TestTokens.operator(), awardId, null, "sent to the wrong list"));
+                        })
+                        .start();
+                try {
+                    halfWay.await();
+                    Thread.sleep(300); // the cancellation is waiting on this batch's members now
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        assertEquals(300, second.credited(), "the batch in flight finishes whole");
+        cancelled
+                .get(30, java.util.concurrent.TimeUnit.SECONDS)
+                .statusCode(200)
+                .body(
+                        "status", is("DONE"),
+                        "credited", is(600),
+                        "skipped", is(300),
+                        "pending", is(0),
+                        "pointsCredited", is((int) (600 * points)),
+                        "cancelReason", is("sent to the wrong list"),
+                        "skippedByReason.award-cancelled", is(300));
+        assertEquals(0, worker.processBatch(award, 300, AwardWorker.Hook.NONE).members(), "nothing left to credit");
+        assertEquals(
+                600 * points,
+                scalar("SELECT coalesce(sum(balance), 0) FROM member_balance WHERE member_id LIKE ?", prefix + "%"));
+        assertEquals(600, awardEvents(awardId));
+
+        // again: the award as it stands, the first reason kept; a finished award cannot be cancelled
+        cancel(TestTokens.operator(), awardId, null, "again")
+                .statusCode(200)
+                .body("cancelReason", is("sent to the wrong list"));
+        String finished = "finished-" + UUID.randomUUID();
+        post(TestTokens.operator(), award(finished, 3, "NETWORK", null, Map.of("memberIds", members.subList(0, 2))))
+                .statusCode(202);
+        worker.drain(Duration.ofSeconds(30));
+        cancel(TestTokens.operator(), finished, null, "too late")
+                .statusCode(409)
+                .body("code", is("award-finished"));
+        // a reason is required; a partner cannot reach the network's award
+        cancel(TestTokens.operator(), "no-reason-" + UUID.randomUUID(), null, " ")
+                .statusCode(400);
+        String partner = LedgerFixture.partner();
+        cancel(TestTokens.partner(partner), awardId, null, "not mine").statusCode(404);
+    }
+
+    static ValidatableResponse cancel(String token, String awardId, String partnerId, String reason) {
+        var request =
+                given().auth().oauth2(token).contentType("application/json").body(Map.of("reason", reason));
+        if (partnerId != null) {
+            request = request.queryParam("partnerId", partnerId);
+        }
+        return request.post("/ledger/v1/awards/" + awardId + "/cancellation").then();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static Map<String, Object> award(

@@ -54,7 +54,10 @@ public class AwardRepository {
             int skipped,
             long pointsCredited,
             Instant createdAt,
-            Instant finishedAt) {}
+            Instant finishedAt,
+            Instant cancelledAt,
+            String cancelledBy,
+            String cancelReason) {}
 
     /** What resolving an audience wrote: members in all, and how many were skipped at once. */
     public record Resolved(int members, int skipped) {}
@@ -120,7 +123,10 @@ public class AwardRepository {
                 rs.getInt("skipped"),
                 rs.getLong("points_credited"),
                 Sql.instant(rs, "created_at"),
-                Sql.instant(rs, "finished_at"));
+                Sql.instant(rs, "finished_at"),
+                Sql.instant(rs, "cancelled_at"),
+                rs.getString("cancelled_by"),
+                rs.getString("cancel_reason"));
     }
 
     /**
@@ -323,6 +329,37 @@ public class AwardRepository {
                 credited + skipped,
                 now,
                 award);
+    }
+
+    /**
+     * Cancels the award: its PENDING members become SKIPPED ({@code award-cancelled}), then the
+     * award counts them and is DONE. The members' rows first: a batch crediting some of them holds
+     * their locks, so this waits for it and finds them CREDITED (a credited member stays credited);
+     * batches claim with SKIP LOCKED, so none takes a row this holds. The award's row last, as a
+     * batch takes it last: no lock cycle. Answers the members skipped.
+     */
+    public int cancel(Connection c, UUID award, String actor, String reason, Instant now) throws SQLException {
+        int skipped = Sql.update(
+                c,
+                "UPDATE award_member SET status = 'SKIPPED', skip_reason = 'award-cancelled', done_at = ? "
+                        + "WHERE award = ? AND status = 'PENDING'",
+                now,
+                award);
+        Sql.update(
+                c,
+                "UPDATE award SET skipped = skipped + ?, status = CASE WHEN credited + skipped + ? = members THEN 'DONE' "
+                        + "ELSE status END, finished_at = CASE WHEN credited + skipped + ? = members THEN "
+                        + "coalesce(finished_at, ?) END, cancelled_at = ?, cancelled_by = ?, cancel_reason = ? "
+                        + "WHERE id = ? AND cancelled_at IS NULL",
+                skipped,
+                skipped,
+                skipped,
+                now,
+                now,
+                actor,
+                reason,
+                award);
+        return skipped;
     }
 
     /** Skipped members by why (operators see this; partners only counts). */

@@ -116,7 +116,8 @@ final class ApiExamples {
              "partnerId": "3f0e1a39-2a4d-43ca-9034-89982db3c085", "reason": "thank you for a year with us",
              "campaignRef": "CMP-2026-WINTER", "audience": "GRADE", "audienceValue": "VIP", "asOf": "2026-11-26",
              "members": 12000, "credited": 4500, "skipped": 12, "pending": 7488, "pointsCredited": 2250000,
-             "createdAt": "2026-11-26T01:00:00Z", "finishedAt": null}""";
+             "createdAt": "2026-11-26T01:00:00Z", "finishedAt": null,
+             "cancelledAt": null, "cancelReason": null}""";
 
     static final String REWARD_REQUEST = """
             {"title": "Cinema ticket for two", "description": "Any 2D screening, weekdays", "imageUrl":

@@ -80,7 +80,9 @@ public class AwardResource {
             long pointsCredited,
             Map<String, Integer> skippedByReason,
             Instant createdAt,
-            Instant finishedAt) {
+            Instant finishedAt,
+            Instant cancelledAt,
+            String cancelReason) {
         static AwardView of(AwardStatus s) {
             AwardRow a = s.award();
             return new AwardView(
@@ -101,7 +103,9 @@ public class AwardResource {
                     a.pointsCredited(),
                     s.skippedByReason(),
                     a.createdAt(),
-                    a.finishedAt());
+                    a.finishedAt(),
+                    a.cancelledAt(),
+                    a.cancelReason());
         }
     }
 
@@ -120,7 +124,7 @@ public class AwardResource {
     @POST
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
     @Operation(
-            summary = "Award points to a list of members, or to everyone of a grade or segment (as of today), "
+            summary = "Award points to a list of members, or to everyone of a grade or segment (as of a day), "
                     + "funded by a partner or the network; idempotent on awardId; credited in batches, "
                     + "each member's credit its own posting and event. A partner awards only its own customers, "
                     + "from its own issuance, and sees counts only")
@@ -178,6 +182,37 @@ public class AwardResource {
         // an award is read back by its caller's id, in the caller's scope (the network's, or the partner's)
         String location = "/ledger/v1/awards/" + URLEncoder.encode(view.awardId(), StandardCharsets.UTF_8);
         return Response.accepted(view).location(URI.create(location)).build();
+    }
+
+    public record CancelRequest(String reason) {}
+
+    @POST
+    @Path("/{awardId}/cancellation")
+    @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
+    @Operation(
+            summary = "Cancel an award: members not yet credited are not credited (skipped, award-cancelled); those "
+                    + "credited keep their points. Again: the award as it stands. Scoped as GET")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CancelRequest.class),
+                            examples =
+                                    @ExampleObject(
+                                            name = "request",
+                                            value = "{\"reason\": \"sent to the wrong segment\"}")))
+    @APIResponse(
+            responseCode = "200",
+            description = "Cancelled: DONE, with cancelledAt and cancelReason",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = AwardView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.AWARD)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed; 404 not-found; 409 award-finished")
+    public AwardView cancelAward(
+            @PathParam("awardId") String awardId, @QueryParam("partnerId") String partnerId, CancelRequest body) {
+        return AwardView.of(awards.cancel(requester(), awardId, partnerId, body == null ? null : body.reason()));
     }
 
     @GET

@@ -115,6 +115,9 @@ public class AwardService {
                         0,
                         0,
                         ledger.now(),
+                        null,
+                        null,
+                        null,
                         null);
                 if (!awards.insertAward(c, row)) {
                     throw new DuplicateRequest(); // a twin committed first: answer from it
@@ -173,17 +176,44 @@ public class AwardService {
      * {@code partnerId}; a partner only its own (anything else is "not found").
      */
     public AwardStatus get(Requester who, String awardId, String partnerId) {
-        String owner;
+        String owner = ownerFor(who, awardId, partnerId);
+        return transactions.run(c -> status(
+                c, who, awards.find(c, owner, awardId).orElseThrow(() -> ProblemException.notFound("award", awardId))));
+    }
+
+    /**
+     * Stops an award: members not yet credited are not credited (SKIPPED {@code award-cancelled});
+     * those credited keep their points. Cancelling a cancelled award answers it as it stands; a
+     * finished one cannot be cancelled (409 {@code award-finished}). Scoped as {@link #get}.
+     */
+    public AwardStatus cancel(Requester who, String awardId, String partnerId, String reason) {
+        if (reason == null || reason.isBlank() || reason.length() > 500) {
+            throw ProblemException.invalidField("reason", "required, 1 to 500 characters");
+        }
+        String owner = ownerFor(who, awardId, partnerId);
+        return transactions.run(c -> {
+            AwardRow a = awards.find(c, owner, awardId).orElseThrow(() -> ProblemException.notFound("award", awardId));
+            if (a.cancelledAt() != null) {
+                return status(c, who, a);
+            }
+            if ("DONE".equals(a.status())) {
+                throw ProblemException.conflict(
+                        "award-finished", "every member of this award is already credited or skipped");
+            }
+            awards.cancel(c, a.id(), who.actor(), reason.strip(), ledger.now());
+            // a twin that cancelled first keeps its name and reason (the update requires none yet)
+            return status(c, who, awards.find(c, a.id()).orElseThrow());
+        });
+    }
+
+    private String ownerFor(Requester who, String awardId, String partnerId) {
         if (who.isPartner()) {
             if (partnerId != null && !partnerId.equals(who.partnerId())) {
                 throw ProblemException.notFound("award", awardId);
             }
-            owner = who.partnerId();
-        } else {
-            owner = partnerId == null || partnerId.isBlank() ? NETWORK : partnerId;
+            return who.partnerId();
         }
-        return transactions.run(c -> status(
-                c, who, awards.find(c, owner, awardId).orElseThrow(() -> ProblemException.notFound("award", awardId))));
+        return partnerId == null || partnerId.isBlank() ? NETWORK : partnerId;
     }
 
     private AwardStatus status(Connection c, Requester who, AwardRow a) throws SQLException {
