@@ -46,16 +46,10 @@ public class DirectoryRepository {
             String fundedBy,
             Audience audience,
             String coFunderId,
-            BigDecimal coFunderShare,
-            boolean coFunderActive) {
+            BigDecimal coFunderShare) {
 
         /** A joint campaign's audience (target CROSS_PARTNER), decided under the member's lock at earn time. */
         public record Audience(String boughtAtPartnerId, String boughtInCategory, int withinDays, boolean notYetHere) {}
-
-        /** A co-funded campaign pays only while its co-funder is an active partner. */
-        public boolean payable() {
-            return coFunderId == null || coFunderActive;
-        }
     }
 
     public record MemberView(String memberId, String status, String grade, String segment) {}
@@ -108,9 +102,8 @@ public class DirectoryRepository {
                                 + "'treatmentShare', x.treatment_share::text, 'fundedBy', x.funded_by, "
                                 + "'audiencePartnerId', x.audience_partner_id, 'audienceCategory', x.audience_category, "
                                 + "'audienceWithinDays', x.audience_within_days, 'audienceNotYetHere', x.audience_not_yet_here, "
-                                + "'coFunderId', x.co_funder_id, 'coFunderShare', x.co_funder_share::text, "
-                                + "'coFunderActive', EXISTS (SELECT 1 FROM partner_directory f WHERE f.partner_id = x.co_funder_id "
-                                + "AND f.status = 'ACTIVE')) ORDER BY x.campaign_id) "
+                                + "'coFunderId', x.co_funder_id, 'coFunderShare', x.co_funder_share::text) "
+                                + "ORDER BY x.campaign_id) "
                                 + "FROM campaign x WHERE (x.partner_id = ? OR x.partner_id IS NULL) AND NOT x.ended "
                                 + "AND x.starts_at <= ? AND x.ends_at > ?) AS campaigns, "
                                 + "EXISTS (SELECT 1 FROM earning WHERE partner_id = ? AND partner_tx_id = ?) AS earning_stored "
@@ -209,8 +202,7 @@ public class DirectoryRepository {
                                         k.get("audienceNotYetHere").asBoolean())
                                 : null,
                         text(k, "coFunderId"),
-                        text(k, "coFunderShare") == null ? null : new BigDecimal(text(k, "coFunderShare")),
-                        k.get("coFunderActive").asBoolean()));
+                        text(k, "coFunderShare") == null ? null : new BigDecimal(text(k, "coFunderShare"))));
             }
             return campaigns;
         } catch (java.io.IOException e) {
@@ -274,9 +266,7 @@ public class DirectoryRepository {
     public List<Campaign> campaignsAt(Connection c, String partnerId, Instant at) throws SQLException {
         return Sql.list(
                 c,
-                "SELECT x.*, EXISTS (SELECT 1 FROM partner_directory f WHERE f.partner_id = x.co_funder_id "
-                        + "AND f.status = 'ACTIVE') AS co_funder_active FROM campaign x "
-                        + "WHERE (partner_id = ? OR partner_id IS NULL) AND NOT ended AND starts_at <= ? "
+                "SELECT * FROM campaign WHERE (partner_id = ? OR partner_id IS NULL) AND NOT ended AND starts_at <= ? "
                         + "AND ends_at > ? ORDER BY campaign_id",
                 rs -> new Campaign(
                         rs.getString("campaign_id"),
@@ -297,8 +287,7 @@ public class DirectoryRepository {
                                         rs.getBoolean("audience_not_yet_here"))
                                 : null,
                         rs.getString("co_funder_id"),
-                        rs.getBigDecimal("co_funder_share"),
-                        rs.getBoolean("co_funder_active")),
+                        rs.getBigDecimal("co_funder_share")),
                 partnerId,
                 at,
                 at);

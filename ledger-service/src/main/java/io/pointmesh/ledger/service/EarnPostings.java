@@ -61,7 +61,7 @@ final class EarnPostings extends Postings {
                     && !directory.inAudience(c, p.memberId(), p.partnerId(), offer.audience(), now)) {
                 continue;
             }
-            // a co-funder suspended since the offer was priced does not pay, so nobody does
+            // a co-funded bonus is paid only while its co-funder is ACTIVE: read here, under the lock, once
             if (offer.coFunderId() != null
                     && !directory
                             .partner(c, offer.coFunderId())

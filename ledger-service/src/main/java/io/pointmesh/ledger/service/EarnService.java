@@ -187,8 +187,7 @@ public class EarnService {
             if (imported && campaign.coFunderId() != null) {
                 continue;
             }
-            if (!campaign.payable()
-                    || !targets(campaign, member)
+            if (!targets(campaign, member)
                     || !CampaignAssignment.inTreatment(
                             campaign.campaignId(), member.memberId(), campaign.treatmentShare())) {
                 continue;
