@@ -200,7 +200,7 @@ class JointCampaignTest {
 
         // each partner's totals (what settlement is proven against) count its own money: the fuel station
         // issued 50 for its own sale and 99 for the cinema's campaign, and got the 99 back
-        JsonPath fuelTotals = totals(fuel);
+        JsonPath fuelTotals = LedgerFixture.partnerTotals(fuel).extract().jsonPath();
         assertEquals(149, fuelTotals.getLong("pointsIssued"));
         assertEquals(99, fuelTotals.getLong("pointsIssuedReversed"));
         // a window of seconds would time each co-funded bonus: partners get whole days only (operators anything)
@@ -213,32 +213,9 @@ class JointCampaignTest {
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", org.hamcrest.Matchers.is("from"));
-        JsonPath cinemaTotals = totals(cinema);
+        JsonPath cinemaTotals = LedgerFixture.partnerTotals(cinema).extract().jsonPath();
         assertEquals(334, cinemaTotals.getLong("pointsIssued"));
         assertEquals(334, cinemaTotals.getLong("pointsIssuedReversed"));
-    }
-
-    private static JsonPath totals(String partner) {
-        return io.restassured.RestAssured.given()
-                .auth()
-                .oauth2(io.pointmesh.testing.TestTokens.partner(partner))
-                .queryParam(
-                        "from",
-                        Instant.now()
-                                .truncatedTo(ChronoUnit.DAYS)
-                                .minus(1, ChronoUnit.DAYS)
-                                .toString())
-                .queryParam(
-                        "to",
-                        Instant.now()
-                                .truncatedTo(ChronoUnit.DAYS)
-                                .plus(2, ChronoUnit.DAYS)
-                                .toString())
-                .get("/ledger/v1/partners/" + partner + "/totals")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
     }
 
     @Test

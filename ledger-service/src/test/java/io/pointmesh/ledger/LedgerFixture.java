@@ -135,6 +135,18 @@ final class LedgerFixture {
         return "card-" + memberId;
     }
 
+    /** The partner's own ledger totals from yesterday to tomorrow (whole UTC days, as partners must ask). */
+    static ValidatableResponse partnerTotals(String partnerId) {
+        Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        return given().auth()
+                .oauth2(TestTokens.partner(partnerId))
+                .queryParam("from", today.minus(1, ChronoUnit.DAYS).toString())
+                .queryParam("to", today.plus(2, ChronoUnit.DAYS).toString())
+                .get("/ledger/v1/partners/" + partnerId + "/totals")
+                .then()
+                .statusCode(200);
+    }
+
     static ValidatableResponse earn(String partnerId, String memberId, String amount) {
         return earn(
                 partnerId,

@@ -79,7 +79,7 @@ class RewardsTest {
                         + "(SELECT id FROM reward_order WHERE reward_id = ?)",
                 UUID.fromString(reward)));
         assertEquals(10 * 300, taken);
-        totals(partner).body("pointsRedeemedRewards", is(3000), "pointsRedeemed", is(0));
+        LedgerFixture.partnerTotals(partner).body("pointsRedeemedRewards", is(3000), "pointsRedeemed", is(0));
     }
 
     @Test
@@ -222,7 +222,8 @@ class RewardsTest {
         assertEquals(before, lots(member), "every point back in its own lot, with its own expiry");
         balance(member).body("available", is(1000), "spent", is(0));
         assertEquals(5L, stockLeft(partner, reward));
-        totals(partner).body("pointsRedeemedRewards", is(700), "pointsRedeemedRewardsReversed", is(700));
+        LedgerFixture.partnerTotals(partner)
+                .body("pointsRedeemedRewards", is(700), "pointsRedeemedRewardsReversed", is(700));
         // a cancelled order no longer counts against the limit; a fulfilled one cannot be cancelled
         String second = order(member, reward, UUID.randomUUID().toString(), "12 Teheran-ro")
                 .statusCode(201)
@@ -321,7 +322,7 @@ class RewardsTest {
         order(member, vip, UUID.randomUUID().toString()).statusCode(201);
         // a network reward's points go to the network, not to any partner's settlement
         order(member, network, UUID.randomUUID().toString(), "1 Jongno, Seoul").statusCode(201);
-        totals(partner).body("pointsRedeemedRewards", is(100));
+        LedgerFixture.partnerTotals(partner).body("pointsRedeemedRewards", is(100));
         balance(member).body("available", is(700));
     }
 
@@ -488,26 +489,6 @@ class RewardsTest {
 
     static long spent(String member) {
         return balance(member).extract().jsonPath().getLong("spent");
-    }
-
-    static ValidatableResponse totals(String partner) {
-        return given().auth()
-                .oauth2(TestTokens.partner(partner))
-                .queryParam(
-                        "from",
-                        Instant.now()
-                                .truncatedTo(ChronoUnit.DAYS)
-                                .minus(1, ChronoUnit.DAYS)
-                                .toString())
-                .queryParam(
-                        "to",
-                        Instant.now()
-                                .truncatedTo(ChronoUnit.DAYS)
-                                .plus(2, ChronoUnit.DAYS)
-                                .toString())
-                .get("/ledger/v1/partners/" + partner + "/totals")
-                .then()
-                .statusCode(200);
     }
 
     /** The member's lots in id order: id, points, remaining, expiry. */
