@@ -336,30 +336,32 @@ public class AwardRepository {
      * award counts them and is DONE. The members' rows first: a batch crediting some of them holds
      * their locks, so this waits for it and finds them CREDITED (a credited member stays credited);
      * batches claim with SKIP LOCKED, so none takes a row this holds. The award's row last, as a
-     * batch takes it last: no lock cycle. Answers the members skipped.
+     * batch takes it last: no lock cycle. Answers false (and changes nothing of the award) when it
+     * was cancelled meanwhile, or finished: the last batch committed between the caller's read
+     * and this, so there was nothing left to cancel.
      */
-    public int cancel(Connection c, UUID award, String actor, String reason, Instant now) throws SQLException {
+    public boolean cancel(Connection c, UUID award, String actor, String reason, Instant now) throws SQLException {
         int skipped = Sql.update(
                 c,
                 "UPDATE award_member SET status = 'SKIPPED', skip_reason = 'award-cancelled', done_at = ? "
                         + "WHERE award = ? AND status = 'PENDING'",
                 now,
                 award);
-        Sql.update(
-                c,
-                "UPDATE award SET skipped = skipped + ?, status = CASE WHEN credited + skipped + ? = members THEN 'DONE' "
-                        + "ELSE status END, finished_at = CASE WHEN credited + skipped + ? = members THEN "
-                        + "coalesce(finished_at, ?) END, cancelled_at = ?, cancelled_by = ?, cancel_reason = ? "
-                        + "WHERE id = ? AND cancelled_at IS NULL",
-                skipped,
-                skipped,
-                skipped,
-                now,
-                now,
-                actor,
-                reason,
-                award);
-        return skipped;
+        return Sql.update(
+                        c,
+                        "UPDATE award SET skipped = skipped + ?, status = CASE WHEN credited + skipped + ? = members THEN 'DONE' "
+                                + "ELSE status END, finished_at = CASE WHEN credited + skipped + ? = members THEN "
+                                + "coalesce(finished_at, ?) END, cancelled_at = ?, cancelled_by = ?, cancel_reason = ? "
+                                + "WHERE id = ? AND cancelled_at IS NULL AND status <> 'DONE'",
+                        skipped,
+                        skipped,
+                        skipped,
+                        now,
+                        now,
+                        actor,
+                        reason,
+                        award)
+                == 1;
     }
 
     /** Skipped members by why (operators see this; partners only counts). */

@@ -200,8 +200,16 @@ public class AwardService {
                 throw ProblemException.conflict(
                         "award-finished", "every member of this award is already credited or skipped");
             }
-            awards.cancel(c, a.id(), who.actor(), reason.strip(), ledger.now());
-            // a twin that cancelled first keeps its name and reason (the update requires none yet)
+            if (!awards.cancel(c, a.id(), who.actor(), reason.strip(), ledger.now())) {
+                AwardRow now = awards.find(c, a.id()).orElseThrow();
+                if (now.cancelledAt() == null) {
+                    // the last batch finished it meanwhile: nothing was left to cancel
+                    throw ProblemException.conflict(
+                            "award-finished", "every member of this award is already credited or skipped");
+                }
+                // a twin cancelled it first: its name and reason stand
+                return status(c, who, now);
+            }
             return status(c, who, awards.find(c, a.id()).orElseThrow());
         });
     }
