@@ -2,6 +2,7 @@ package io.pointmesh.partner;
 
 import io.pointmesh.events.partner.BonusKind;
 import io.pointmesh.events.partner.CampaignTarget;
+import io.pointmesh.events.partner.CrossPartnerAudience;
 import io.pointmesh.events.partner.FundedBy;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -95,6 +96,13 @@ public class Campaign extends PanacheEntityBase {
 
     @Column(name = "co_funding_decided_at")
     public Instant coFundingDecidedAt;
+
+    /** A joint campaign's audience as the events carry it; null for any other target. */
+    public CrossPartnerAudience audience() {
+        return target == CampaignTarget.CROSS_PARTNER
+                ? new CrossPartnerAudience(audiencePartnerId, audienceCategory, audienceWithinDays, audienceNotYetHere)
+                : null;
+    }
 
     /** The Idempotency-Key the campaign was created with, or null (V7__idempotent_creates.sql). */
     @Column(name = "idempotency_key")

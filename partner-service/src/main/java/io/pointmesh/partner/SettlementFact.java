@@ -81,4 +81,27 @@ public record SettlementFact(
                 0,
                 0);
     }
+
+    /**
+     * The campaign partner's fact of an earning (or its reversal) whose bonuses co-funders paid
+     * part of: its issuance less what they issued ({@code coFundedIssued}), its reversal less what
+     * went back to them ({@code coFundedReversed}), and the net shown as pointsCoFundedByPartners.
+     */
+    public SettlementFact lessCoFunded(long coFundedIssued, long coFundedReversed) {
+        return new SettlementFact(
+                key,
+                partnerId,
+                postedAt,
+                pointsIssued - coFundedIssued,
+                pointsIssuedReversed - coFundedReversed,
+                networkFunded,
+                networkFundedReversed,
+                pointsRedeemed,
+                pointsRedeemedReversed,
+                pointsConverted,
+                pointsRedeemedRewards,
+                pointsRedeemedRewardsReversed,
+                pointsCoFundedForPartners,
+                pointsCoFundedByPartners + coFundedIssued - coFundedReversed);
+    }
 }

@@ -75,7 +75,7 @@ public class LedgerEventsConsumer {
         List<SettlementFact> facts = new ArrayList<>();
         if (event.data() instanceof PointsEarned e && Bonus.coFunded(e.bonuses()) > 0) {
             long coFunded = Bonus.coFunded(e.bonuses());
-            facts.add(withCoFunding(own, own.pointsIssued() - coFunded, own.pointsIssuedReversed(), 0, coFunded));
+            facts.add(own.lessCoFunded(coFunded, 0));
             Map<String, Long> byCoFunder = new TreeMap<>();
             e.bonuses().stream()
                     .filter(b -> b.coFundedPoints() > 0)
@@ -97,7 +97,7 @@ public class LedgerEventsConsumer {
                     0)));
         } else if (event.data() instanceof EarningReversed r && r.coFundedPoints() > 0) {
             long coFunded = r.coFundedPoints();
-            facts.add(withCoFunding(own, own.pointsIssued(), own.pointsIssuedReversed() - coFunded, 0, -coFunded));
+            facts.add(own.lessCoFunded(0, coFunded));
             Map<String, Long> byCoFunder = new TreeMap<>();
             r.coFunded().forEach(f -> byCoFunder.merge(f.partnerId(), f.points(), Long::sum));
             byCoFunder.forEach((coFunder, points) -> facts.add(new SettlementFact(
@@ -119,25 +119,6 @@ public class LedgerEventsConsumer {
             facts.add(own);
         }
         return facts;
-    }
-
-    private static SettlementFact withCoFunding(
-            SettlementFact f, long issued, long issuedReversed, long coFundedFor, long coFundedBy) {
-        return new SettlementFact(
-                f.key(),
-                f.partnerId(),
-                f.postedAt(),
-                issued,
-                issuedReversed,
-                f.networkFunded(),
-                f.networkFundedReversed(),
-                f.pointsRedeemed(),
-                f.pointsRedeemedReversed(),
-                f.pointsConverted(),
-                f.pointsRedeemedRewards(),
-                f.pointsRedeemedRewardsReversed(),
-                coFundedFor,
-                coFundedBy);
     }
 
     /** The settlement fact an event stands for, or null for events settlement does not count. */

@@ -138,10 +138,7 @@ public class CampaignResource {
                     c.treatmentShare,
                     c.fundedBy,
                     c.endedAt,
-                    c.target == CampaignTarget.CROSS_PARTNER
-                            ? new CrossPartnerAudience(
-                                    c.audiencePartnerId, c.audienceCategory, c.audienceWithinDays, c.audienceNotYetHere)
-                            : null,
+                    c.audience(),
                     c.coFunderId == null
                             ? null
                             : new CoFundingView(

@@ -113,22 +113,17 @@ public class CampaignService {
                             ProblemException.invalidField("audience", "only a CROSS_PARTNER campaign has an audience"));
         }
         if (audience != null) {
+            // blanks are absent; a category is compared trimmed and without case, so stored so
+            String category = blankAsNull(audience.boughtInCategory());
             audience = new CrossPartnerAudience(
                     blankAsNull(audience.boughtAtPartnerId()),
-                    blankAsNull(audience.boughtInCategory()),
+                    category == null ? null : category.toLowerCase(java.util.Locale.ROOT),
                     audience.withinDays(),
                     audience.notYetHere());
             String problem = audienceProblem(partnerId, audience, byOperator);
             if (problem != null) {
                 return Uni.createFrom().failure(ProblemException.invalidField("audience", problem));
             }
-            audience = new CrossPartnerAudience(
-                    audience.boughtAtPartnerId(),
-                    audience.boughtInCategory() == null
-                            ? null
-                            : audience.boughtInCategory().strip().toLowerCase(java.util.Locale.ROOT),
-                    audience.withinDays(),
-                    audience.notYetHere());
         }
         if (cmd.coFunderId() != null && (cmd.budgetPoints() == null || cmd.budgetPoints() <= 0)) {
             // the co-funder's exposure is bounded: at most its share of the budget
@@ -175,7 +170,8 @@ public class CampaignService {
                         checkedAudience,
                         cmd.coFunderId(),
                         cmd.coFunderShare() == null ? null : cmd.coFunderShare().stripTrailingZeros());
-        return Panache.withTransaction(() -> insert(
+        java.util.function.Supplier<Uni<Idempotency.Outcome<Campaign>>> attempt =
+                () -> Panache.withTransaction(() -> insert(
                         partnerId,
                         cmd,
                         fundedBy,
@@ -184,19 +180,11 @@ public class CampaignService {
                         checkedAudience,
                         actor,
                         idempotencyKey,
-                        requestHash))
+                        requestHash));
+        return attempt.get()
                 // a racing twin inserted first (only without the lock): its campaign is the answer
                 .onFailure(f -> idempotencyKey != null && Idempotency.lostRace(f, "campaign_idempotency_key"))
-                .recoverWithUni(() -> Panache.withTransaction(() -> insert(
-                        partnerId,
-                        cmd,
-                        fundedBy,
-                        target,
-                        targetValue,
-                        checkedAudience,
-                        actor,
-                        idempotencyKey,
-                        requestHash)));
+                .recoverWithUni(() -> attempt.get());
     }
 
     private Uni<Idempotency.Outcome<Campaign>> insert(
@@ -360,13 +348,7 @@ public class CampaignService {
                         c.budgetPoints,
                         c.treatmentShare,
                         c.fundedBy,
-                        c.target == CampaignTarget.CROSS_PARTNER
-                                ? new CrossPartnerAudience(
-                                        c.audiencePartnerId,
-                                        c.audienceCategory,
-                                        c.audienceWithinDays,
-                                        c.audienceNotYetHere)
-                                : null,
+                        c.audience(),
                         c.coFunderId,
                         c.coFunderShare))
                 .replaceWithVoid();
