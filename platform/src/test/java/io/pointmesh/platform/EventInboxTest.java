@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -133,6 +134,187 @@ class EventInboxTest {
             kafka.send(prefix + "partner.events", key, "this is not an event");
             kafka.await(prefix + "platform-service.dead-letters", r -> key.equals(r.key()), Duration.ofSeconds(30));
         }
+    }
+
+    /** The batch path: one transaction for the whole batch, each event applied once. */
+    @Test
+    void aBatchIsAppliedInOneTransactionEachEventOnce() {
+        List<String> jsons = List.of(event(), event(), event());
+        AtomicInteger commits = new AtomicInteger();
+
+        List<Throwable> failures = OnVertx.await(() -> inbox.consumeAll(
+                "batch-test",
+                jsons,
+                null,
+                () -> RecordingBatchConsumer::record,
+                commits::incrementAndGet,
+                this::alone));
+
+        assertEquals(Arrays.asList(null, null, null), failures);
+        assertEquals(1, commits.get());
+        for (String json : jsons) {
+            assertEquals(1L, batchEffects(json));
+        }
+        // one transaction wrote every claim and every effect
+        assertEquals(1L, transactionsOf(jsons));
+
+        // delivered again (a rebalance): nothing is applied twice, and the batch is not committed again
+        failures = OnVertx.await(() -> inbox.consumeAll(
+                "batch-test",
+                jsons,
+                null,
+                () -> RecordingBatchConsumer::record,
+                commits::incrementAndGet,
+                this::alone));
+        assertEquals(Arrays.asList(null, null, null), failures);
+        assertEquals(1, commits.get());
+        for (String json : jsons) {
+            assertEquals(1L, batchEffects(json));
+        }
+    }
+
+    @Test
+    void aBatchWithAnEventAlreadyAppliedOrTwiceAppliesEachOnce() {
+        String old = event();
+        String twice = event();
+        String fresh = event();
+        OnVertx.await(() -> alone(old));
+
+        List<Throwable> failures = OnVertx.await(() -> inbox.consumeAll(
+                "batch-test",
+                List.of(twice, old, fresh, twice),
+                null,
+                () -> RecordingBatchConsumer::record,
+                () -> {},
+                this::alone));
+
+        assertEquals(Arrays.asList(null, null, null, null), failures);
+        assertEquals(1L, batchEffects(old));
+        assertEquals(1L, batchEffects(twice));
+        assertEquals(1L, batchEffects(fresh));
+    }
+
+    /**
+     * A record that is not an event and an event whose effect fails: the batch is consumed record by
+     * record, those two fail alone (for the dead-letter topic) and the others are applied once.
+     */
+    @Test
+    void aBadRecordInABatchFailsAloneAndTheOthersAreApplied() {
+        String before = event();
+        String failing = codec.encode(codec.wrap(
+                new PartnerRegistered(UUID.randomUUID().toString(), "fail", "220-81-62517", "retail"), Instant.now()));
+        String after = event();
+        AtomicInteger commits = new AtomicInteger();
+
+        List<Throwable> failures = OnVertx.await(() -> inbox.consumeAll(
+                "batch-test",
+                List.of(before, "this is not an event", failing, after),
+                null,
+                () -> RecordingBatchConsumer::record,
+                commits::incrementAndGet,
+                this::alone));
+
+        assertNull(failures.get(0));
+        assertInstanceOf(EventCodec.MalformedEventException.class, failures.get(1));
+        assertNotNull(failures.get(2));
+        assertNull(failures.get(3));
+        assertEquals(0, commits.get(), "the batch's own commit never happened");
+        assertEquals(1L, batchEffects(before));
+        assertEquals(1L, batchEffects(after));
+        assertEquals(0L, claims(codec.decode(failing).orElseThrow().id(), "batch-test"));
+    }
+
+    /** The JDBC batch path: one transaction, each event once, a record that is not an event failing alone. */
+    @Test
+    void aJdbcBatchIsOneTransactionAndABadRecordFailsAlone() {
+        String old = event();
+        List<String> fresh = List.of(event(), event());
+        assertEquals(
+                Arrays.asList((Throwable) null),
+                inbox.consumeAllWithJdbc("batch-test", List.of(old), null, this::recordWithJdbc));
+
+        List<Throwable> failures =
+                inbox.consumeAllWithJdbc("batch-test", List.of(fresh.get(0), fresh.get(1)), null, this::recordWithJdbc);
+        assertEquals(Arrays.asList(null, null), failures);
+        assertEquals(1L, transactionsOf(fresh), "one transaction wrote both claims and both effects");
+
+        String third = event();
+        failures = inbox.consumeAllWithJdbc(
+                "batch-test", List.of(old, "this is not an event", third, fresh.get(0)), null, this::recordWithJdbc);
+        assertNull(failures.get(0));
+        assertInstanceOf(EventCodec.MalformedEventException.class, failures.get(1));
+        assertNull(failures.get(2));
+        assertNull(failures.get(3));
+        for (String json : List.of(old, fresh.get(0), fresh.get(1), third)) {
+            assertEquals(1L, batchEffects(json));
+        }
+    }
+
+    private void recordWithJdbc(java.sql.Connection c, EventEnvelope<io.pointmesh.events.DomainEvent> event)
+            throws java.sql.SQLException {
+        if (event.data() instanceof PartnerRegistered registered) {
+            try (var insert =
+                    c.prepareStatement("INSERT INTO test_batch_effect (event_id, partner_id) VALUES (?, ?)")) {
+                insert.setString(1, event.id());
+                insert.setString(2, registered.partnerId());
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    /** Through the real broker, in batches: a poison record goes to the dead-letter topic alone. */
+    @Test
+    void throughKafkaInBatchesOnlyThePoisonRecordIsDeadLettered() {
+        String key = UUID.randomUUID().toString();
+        String first = event();
+        String second = event();
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            kafka.send(prefix + "partner.events", key, first);
+            kafka.send(prefix + "partner.events", key, "this is not an event");
+            kafka.send(prefix + "partner.events", key, second);
+            kafka.send(prefix + "partner.events", key, first); // redelivered
+            await().atMost(Duration.ofSeconds(30)).until(() -> batchEffects(second) == 1);
+            kafka.await(prefix + "platform-batch.dead-letters", r -> key.equals(r.key()), Duration.ofSeconds(30));
+            assertEquals(
+                    1,
+                    kafka.count(
+                            prefix + "platform-batch.dead-letters", r -> key.equals(r.key()), Duration.ofSeconds(3)),
+                    "only the record that is not an event is dead-lettered");
+        }
+        assertEquals(1L, batchEffects(first));
+    }
+
+    /** The one-record path of the batch tests: consume alone, except an effect that always fails, which fails at once. */
+    private Uni<Outcome> alone(String json) {
+        if (json.contains("\"fail\"")) {
+            return Uni.createFrom().failure(new IllegalStateException("this effect always fails"));
+        }
+        return inbox.consume("batch-test", json, RecordingBatchConsumer::record);
+    }
+
+    private long batchEffects(String json) {
+        String eventId = codec.decode(json).orElseThrow().id();
+        return OnVertx.await(() -> pool.preparedQuery("SELECT count(*) FROM test_batch_effect WHERE event_id = $1")
+                .execute(Tuple.of(eventId))
+                .map(rows -> rows.iterator().next().getLong(0)));
+    }
+
+    /** How many transactions wrote these events' claims and effects (by the rows' xmin). */
+    private long transactionsOf(List<String> jsons) {
+        String[] ids =
+                jsons.stream().map(j -> codec.decode(j).orElseThrow().id()).toArray(String[]::new);
+        return OnVertx.await(() -> pool.preparedQuery("SELECT count(DISTINCT x) FROM ("
+                        + "SELECT xmin::text AS x FROM processed_event WHERE consumer = 'batch-test' AND event_id = ANY($1) "
+                        + "UNION ALL SELECT xmin::text FROM test_batch_effect WHERE event_id = ANY($1)) t")
+                .execute(Tuple.of(ids))
+                .map(rows -> rows.iterator().next().getLong(0)));
+    }
+
+    private long claims(String eventId, String consumer) {
+        return OnVertx.await(
+                () -> pool.preparedQuery("SELECT count(*) FROM processed_event WHERE event_id = $1 AND consumer = $2")
+                        .execute(Tuple.of(eventId, consumer))
+                        .map(rows -> rows.iterator().next().getLong(0)));
     }
 
     private static Uni<Void> count(AtomicInteger counter) {

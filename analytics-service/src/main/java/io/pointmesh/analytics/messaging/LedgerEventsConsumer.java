@@ -15,7 +15,8 @@ import io.pointmesh.events.ledger.RewardOrderFailed;
 import io.pointmesh.events.ledger.RewardOrderFulfilled;
 import io.pointmesh.events.ledger.RewardOrdered;
 import io.pointmesh.platform.inbox.EventInbox;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -44,10 +45,10 @@ public class LedgerEventsConsumer {
     @Inject
     AnalyticsConfig config;
 
+    /** A poll's worth of events in one transaction (EventInbox.consumeBatchWithJdbc); one by one when any fails. */
     @Incoming("ledger-events")
-    @Blocking
-    public void onEvent(String json) {
-        inbox.consumeWithJdbc(CONSUMER, json, this::apply);
+    public Uni<Void> onEvents(KafkaRecordBatch<String, String> batch) {
+        return inbox.consumeBatchWithJdbc(CONSUMER, batch, this::apply);
     }
 
     void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {

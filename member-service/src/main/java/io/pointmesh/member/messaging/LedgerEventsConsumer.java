@@ -25,6 +25,7 @@ import io.pointmesh.member.repository.ReferralRepository;
 import io.pointmesh.member.service.NotificationService;
 import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.ZoneId;
@@ -57,9 +58,10 @@ public class LedgerEventsConsumer {
     @Inject
     ReferralRepository referrals;
 
+    /** A poll's worth of events in one transaction (EventInbox.consumeBatch); one by one when any fails. */
     @Incoming("ledger-events")
-    public Uni<Void> onEvent(String json) {
-        return notifications.consumeAndPush(inbox, CONSUMER, json, this::apply);
+    public Uni<Void> onEvents(KafkaRecordBatch<String, String> batch) {
+        return notifications.consumeBatchAndPush(inbox, CONSUMER, batch, this::apply);
     }
 
     Uni<Void> apply(EventEnvelope<DomainEvent> event, List<Notification> added) {

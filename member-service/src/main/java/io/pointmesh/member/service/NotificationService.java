@@ -9,6 +9,7 @@ import io.pointmesh.platform.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -66,6 +67,24 @@ public class NotificationService {
                 })
                 .invoke(() -> push(added))
                 .replaceWithVoid();
+    }
+
+    /**
+     * The same for a poll's worth of records in one transaction (EventInbox.consumeBatch): what the
+     * events add is pushed once the batch committed; when any fails, each record is consumed alone as above.
+     */
+    public Uni<Void> consumeBatchAndPush(
+            EventInbox inbox, String consumer, KafkaRecordBatch<String, String> batch, Notifier handler) {
+        List<Notification> added = new ArrayList<>();
+        return inbox.consumeBatch(
+                consumer,
+                batch,
+                () -> {
+                    added.clear();
+                    return event -> handler.apply(event, added);
+                },
+                () -> push(added),
+                json -> consumeAndPush(inbox, consumer, json, handler));
     }
 
     /** Delivers what was added, once its transaction committed; a failing sender never undoes the inbox. */

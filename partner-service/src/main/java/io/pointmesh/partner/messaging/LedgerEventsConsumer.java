@@ -18,6 +18,7 @@ import io.pointmesh.partner.service.SettlementService;
 import io.pointmesh.partner.service.WebhookService;
 import io.pointmesh.platform.inbox.EventInbox;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -48,8 +49,14 @@ public class LedgerEventsConsumer {
     @Inject
     WebhookService webhooks;
 
+    /** A poll's worth of events in one transaction (EventInbox.consumeBatch); one by one when any fails. */
     @Incoming("ledger-events")
-    public Uni<Void> onEvent(String json) {
+    public Uni<Void> onEvents(KafkaRecordBatch<String, String> batch) {
+        return inbox.consumeBatch(CONSUMER, batch, () -> this::apply, () -> {}, this::onEvent);
+    }
+
+    /** One event in its own transaction, with the inbox's retries. */
+    Uni<Void> onEvent(String json) {
         return inbox.consume(CONSUMER, json, this::apply).replaceWithVoid();
     }
 

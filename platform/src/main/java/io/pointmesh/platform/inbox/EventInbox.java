@@ -2,20 +2,33 @@ package io.pointmesh.platform.inbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.pointmesh.events.DomainEvent;
 import io.pointmesh.events.EventCodec;
 import io.pointmesh.events.EventEnvelope;
 import io.pointmesh.platform.sql.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.TracingMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -79,6 +92,269 @@ public class EventInbox {
                         .atMost(RETRIES)
                         .invoke(outcome -> count(consumer, event.type(), outcome)))
                 .orElseGet(() -> Uni.createFrom().item(Outcome.SKIPPED));
+    }
+
+    /**
+     * A poll's worth of records of one channel ({@code batch=true}), applied in one transaction: one
+     * multi-row claim, then each event's handler in record order, one commit. Per event this is
+     * exactly {@link #consume}: the claim and the effect commit together or not at all, a redelivered
+     * event (even twice in one batch) is applied once, and one partition's records keep their order. What batching saves is a transaction, a claim statement and a Kafka
+     * acknowledgement per event (docs/benchmarks.md, "Consumers in batches").
+     *
+     * <p>When anything in the batch fails (a record that is not an event, a handler's error, the
+     * database), nothing of the batch is kept and every record is consumed again alone, in order,
+     * through {@code alone} (the channel's one-record path, with its retries): a record that still
+     * fails is nacked on its own, so the channel's failure strategy (the dead-letter topic) takes that
+     * record only, and the others are acknowledged.
+     *
+     * @param attempt a fresh handler for each attempt of the batch (what it collects for after the
+     *     commit starts empty again when the batch is retried alone)
+     * @param afterCommit what to do once the batch committed (e.g. push what the handler collected)
+     * @param alone how one record is consumed on its own
+     */
+    public Uni<Void> consumeBatch(
+            String consumer,
+            KafkaRecordBatch<String, String> batch,
+            Supplier<Function<EventEnvelope<DomainEvent>, Uni<Void>>> attempt,
+            Runnable afterCommit,
+            Function<String, Uni<?>> alone) {
+        List<KafkaRecord<String, String>> records = batch.getRecords();
+        List<String> jsons = new ArrayList<>(records.size());
+        records.forEach(r -> jsons.add(r.getPayload()));
+        return consumeAll(consumer, jsons, traces(records), attempt, afterCommit, alone)
+                .chain(failures -> acknowledge(records, failures));
+    }
+
+    /** Each record's trace (the connector's consumer span): an event's effects continue it, as a lone record's do. */
+    private static List<Context> traces(List<KafkaRecord<String, String>> records) {
+        List<Context> traces = new ArrayList<>(records.size());
+        records.forEach(r -> traces.add(TracingMetadata.fromMessage(r)
+                .map(TracingMetadata::getCurrentContext)
+                .orElse(null)));
+        return traces;
+    }
+
+    /** Runs work with the record's trace current (the trace lives in the Vert.x context until the work ends). */
+    private static <T> Uni<T> inTrace(List<Context> traces, int index, Supplier<Uni<T>> work) {
+        Context trace = traces == null ? null : traces.get(index);
+        if (trace == null) {
+            return work.get();
+        }
+        Scope scope = trace.makeCurrent();
+        try {
+            return work.get().onTermination().invoke(scope::close);
+        } catch (RuntimeException e) {
+            scope.close();
+            throw e;
+        }
+    }
+
+    /** Each record consumed is acknowledged; each that failed alone is nacked, for the channel's failure strategy. */
+    private static Uni<Void> acknowledge(List<KafkaRecord<String, String>> records, List<Throwable> failures) {
+        Uni<Void> acknowledged = Uni.createFrom().voidItem();
+        for (int i = 0; i < records.size(); i++) {
+            KafkaRecord<String, String> record = records.get(i);
+            Throwable failure = failures.get(i);
+            acknowledged = acknowledged.chain(
+                    () -> Uni.createFrom().completionStage(failure == null ? record.ack() : record.nack(failure)));
+        }
+        return acknowledged;
+    }
+
+    /**
+     * {@link #consumeBatch} for handlers that write with JDBC: the batch's transaction on a worker
+     * thread (the channel's next batch waits for this one, so one partition's order holds); when it
+     * fails, each record alone through {@link #consumeWithJdbc}, with its retries.
+     */
+    public Uni<Void> consumeBatchWithJdbc(
+            String consumer, KafkaRecordBatch<String, String> batch, JdbcHandler handler) {
+        List<KafkaRecord<String, String>> records = batch.getRecords();
+        List<String> jsons = new ArrayList<>(records.size());
+        records.forEach(r -> jsons.add(r.getPayload()));
+        return Uni.createFrom()
+                .item(() -> consumeAllWithJdbc(consumer, jsons, traces(records), handler))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(failures -> acknowledge(records, failures));
+    }
+
+    /** The batch path of {@link #consumeBatchWithJdbc} without Kafka; per record, null or the failure it had alone. */
+    public List<Throwable> consumeAllWithJdbc(
+            String consumer, List<String> jsons, List<Context> traces, JdbcHandler handler) {
+        Throwable[] failures = new Throwable[jsons.size()];
+        if (jsons.isEmpty()) {
+            return Arrays.asList(failures);
+        }
+        try {
+            List<Integer> skipped = new ArrayList<>();
+            List<Integer> indexes = new ArrayList<>();
+            List<EventEnvelope<DomainEvent>> events = decodeAll(jsons, skipped, indexes);
+            transactions.get().run(conn -> {
+                if (!events.isEmpty()) {
+                    try (PreparedStatement claim = conn.prepareStatement(CLAIM + "VALUES "
+                            + String.join(", ", Collections.nCopies(events.size(), "(?, ?, ?)"))
+                            + " ON CONFLICT DO NOTHING")) {
+                        int p = 1;
+                        for (EventEnvelope<DomainEvent> e : events) {
+                            claim.setString(p++, consumer);
+                            claim.setString(p++, e.id());
+                            claim.setString(p++, e.type());
+                        }
+                        if (claim.executeUpdate() != events.size()) {
+                            throw new AlreadyApplied();
+                        }
+                    }
+                }
+                for (int i = 0; i < events.size(); i++) {
+                    Context trace = traces == null ? null : traces.get(indexes.get(i));
+                    try (Scope scope = trace == null ? Scope.noop() : trace.makeCurrent()) {
+                        handler.apply(conn, events.get(i));
+                    }
+                }
+                return null;
+            });
+            events.forEach(e -> count(consumer, e.type(), Outcome.APPLIED));
+            skipped.forEach(i -> count(consumer, "unknown", Outcome.SKIPPED));
+        } catch (RuntimeException batchFailed) {
+            LOG.debugf("%s: a batch of %d is consumed record by record (%s)", consumer, jsons.size(), batchFailed);
+            for (int i = 0; i < jsons.size(); i++) {
+                Context trace = traces == null ? null : traces.get(i);
+                try (Scope scope = trace == null ? Scope.noop() : trace.makeCurrent()) {
+                    consumeWithJdbc(consumer, jsons.get(i), handler);
+                } catch (RuntimeException e) {
+                    failures[i] = e;
+                }
+            }
+        }
+        return Arrays.asList(failures);
+    }
+
+    /**
+     * The batch path of {@link #consumeBatch} without Kafka: answers, per record, null when it was
+     * consumed (applied, a duplicate or skipped) or the failure it still had when consumed alone.
+     */
+    public Uni<List<Throwable>> consumeAll(
+            String consumer,
+            List<String> jsons,
+            List<Context> traces,
+            Supplier<Function<EventEnvelope<DomainEvent>, Uni<Void>>> attempt,
+            Runnable afterCommit,
+            Function<String, Uni<?>> alone) {
+        if (jsons.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<Integer> skipped = new ArrayList<>();
+        List<Integer> indexes = new ArrayList<>();
+        return Uni.createFrom()
+                .item(() -> decodeAll(jsons, skipped, indexes))
+                .chain(events -> {
+                    Function<EventEnvelope<DomainEvent>, Uni<Void>> handler = attempt.get();
+                    return Panache.withTransaction(() -> claimAll(consumer, events)
+                                    .chain(() -> applyInOrder(events, indexes, traces, handler)))
+                            .invoke(() -> {
+                                events.forEach(e -> count(consumer, e.type(), Outcome.APPLIED));
+                                skipped.forEach(i -> count(consumer, "unknown", Outcome.SKIPPED));
+                                afterCommit.run();
+                            });
+                })
+                .map(applied -> Arrays.asList(new Throwable[jsons.size()]))
+                .onFailure()
+                .recoverWithUni(failure -> {
+                    LOG.debugf("%s: a batch of %d is consumed record by record (%s)", consumer, jsons.size(), failure);
+                    return aloneInOrder(jsons, traces, alone);
+                });
+    }
+
+    /** A batch holds an event this consumer already applied, or one event twice: it is consumed record by record. */
+    static final class AlreadyApplied extends RuntimeException {
+        AlreadyApplied() {
+            super("the batch redelivers an event already applied", null, false, false);
+        }
+    }
+
+    /** The events of a batch in record order; a record that is not an event at all fails the batch. */
+    private List<EventEnvelope<DomainEvent>> decodeAll(
+            List<String> jsons, List<Integer> skipped, List<Integer> indexes) {
+        List<EventEnvelope<DomainEvent>> events = new ArrayList<>(jsons.size());
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < jsons.size(); i++) {
+            Optional<EventEnvelope<DomainEvent>> event = codec.decode(jsons.get(i));
+            if (event.isEmpty()) {
+                skipped.add(i); // a type or schema version newer than this build: not ours to fail on
+            } else if (!ids.add(event.get().id())) {
+                throw new AlreadyApplied();
+            } else {
+                events.add(event.get());
+                indexes.add(i);
+            }
+        }
+        return events;
+    }
+
+    /**
+     * One statement claims every event of the batch. Redeliveries are rare (a crash or a rebalance), so
+     * rather than sorting out which rows conflicted, a batch with any claimed already is consumed
+     * record by record, where each duplicate is found alone.
+     */
+    private Uni<Void> claimAll(String consumer, List<EventEnvelope<DomainEvent>> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        StringBuilder sql = new StringBuilder(CLAIM).append("VALUES ");
+        for (int i = 0; i < events.size(); i++) {
+            sql.append(i == 0 ? "" : ", ")
+                    .append("(:consumer, :id")
+                    .append(i)
+                    .append(", :type")
+                    .append(i)
+                    .append(')');
+        }
+        sql.append(" ON CONFLICT DO NOTHING");
+        return Panache.getSession()
+                .chain(session -> {
+                    var claim = session.createNativeQuery(sql.toString()).setParameter("consumer", consumer);
+                    for (int i = 0; i < events.size(); i++) {
+                        claim.setParameter("id" + i, events.get(i).id())
+                                .setParameter("type" + i, events.get(i).type());
+                    }
+                    return claim.executeUpdate();
+                })
+                .invoke(claimed -> {
+                    if (claimed != events.size()) {
+                        throw new AlreadyApplied();
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> applyInOrder(
+            List<EventEnvelope<DomainEvent>> events,
+            List<Integer> indexes,
+            List<Context> traces,
+            Function<EventEnvelope<DomainEvent>, Uni<Void>> handler) {
+        Uni<Void> applied = Uni.createFrom().voidItem();
+        for (int i = 0; i < events.size(); i++) {
+            EventEnvelope<DomainEvent> event = events.get(i);
+            int index = indexes.get(i);
+            applied = applied.chain(() -> inTrace(traces, index, () -> handler.apply(event)));
+        }
+        return applied;
+    }
+
+    private static Uni<List<Throwable>> aloneInOrder(
+            List<String> jsons, List<Context> traces, Function<String, Uni<?>> alone) {
+        Throwable[] failures = new Throwable[jsons.size()];
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (int i = 0; i < jsons.size(); i++) {
+            int index = i;
+            done = done.chain(() -> Uni.createFrom()
+                    .deferred(() -> inTrace(traces, index, () -> alone.apply(jsons.get(index))))
+                    .onFailure()
+                    .invoke(e -> failures[index] = e)
+                    .onFailure()
+                    .recoverWithNull()
+                    .replaceWithVoid());
+        }
+        return done.map(v -> Arrays.asList(failures));
     }
 
     /** A handler that writes with blocking JDBC on the transaction's connection. */
