@@ -21,10 +21,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +47,9 @@ class EventInboxTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @ConfigProperty(name = "pointmesh.kafka.topic-prefix")
     String prefix;
@@ -205,6 +215,7 @@ class EventInboxTest {
                 new PartnerRegistered(UUID.randomUUID().toString(), "fail", "220-81-62517", "retail"), Instant.now()));
         String after = event();
         AtomicInteger commits = new AtomicInteger();
+        double fallbacksBefore = fallbacks("failed");
 
         List<Throwable> failures = OnVertx.await(() -> inbox.consumeAll(
                 "batch-test",
@@ -219,6 +230,7 @@ class EventInboxTest {
         assertNotNull(failures.get(2));
         assertNull(failures.get(3));
         assertEquals(0, commits.get(), "the batch's own commit never happened");
+        assertEquals(1.0, fallbacks("failed") - fallbacksBefore, "the batch consumed record by record is counted");
         assertEquals(1L, batchEffects(before));
         assertEquals(1L, batchEffects(after));
         assertEquals(0L, claims(codec.decode(failing).orElseThrow().id(), "batch-test"));
@@ -282,6 +294,24 @@ class EventInboxTest {
                     "only the record that is not an event is dead-lettered");
         }
         assertEquals(1L, batchEffects(first));
+        // the batches were acknowledged: the group's committed offsets reach the end of every partition
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        new HashMap<>(admin.listConsumerGroupOffsets(RecordingBatchConsumer.GROUP)
+                                .partitionsToOffsetAndMetadata()
+                                .get());
+                // this run's topic only (the group may remember topics of earlier runs on the same broker)
+                committed.keySet().removeIf(tp -> !tp.topic().equals(prefix + "partner.events"));
+                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                committed.keySet().forEach(tp -> ends.put(tp, OffsetSpec.latest()));
+                var latest = admin.listOffsets(ends).all().get();
+                return !committed.isEmpty()
+                        && committed.entrySet().stream()
+                                .allMatch(c -> c.getValue().offset()
+                                        == latest.get(c.getKey()).offset());
+            });
+        }
     }
 
     /** The one-record path of the batch tests: consume alone, except an effect that always fails, which fails at once. */
@@ -290,6 +320,14 @@ class EventInboxTest {
             return Uni.createFrom().failure(new IllegalStateException("this effect always fails"));
         }
         return inbox.consume("batch-test", json, RecordingBatchConsumer::record);
+    }
+
+    private double fallbacks(String reason) {
+        var counter = registry.find("pointmesh.events.batch.fallbacks")
+                .tag("consumer", "batch-test")
+                .tag("reason", reason)
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private long batchEffects(String json) {

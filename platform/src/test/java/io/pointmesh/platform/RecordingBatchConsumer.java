@@ -19,6 +19,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class RecordingBatchConsumer {
 
     static final String CONSUMER = "platform-batch-test";
+    /** The channel's consumer group (src/test/resources/application.properties). */
+    static final String GROUP = "platform-batch-test";
 
     @Inject
     EventInbox inbox;

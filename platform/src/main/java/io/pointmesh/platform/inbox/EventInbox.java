@@ -24,11 +24,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
@@ -122,7 +126,7 @@ public class EventInbox {
         List<String> jsons = new ArrayList<>(records.size());
         records.forEach(r -> jsons.add(r.getPayload()));
         return consumeAll(consumer, jsons, traces(records), attempt, afterCommit, alone)
-                .chain(failures -> acknowledge(records, failures));
+                .chain(failures -> acknowledge(batch, failures));
     }
 
     /** Each record's trace (the connector's consumer span): an event's effects continue it, as a lone record's do. */
@@ -149,16 +153,57 @@ public class EventInbox {
         }
     }
 
-    /** Each record consumed is acknowledged; each that failed alone is nacked, for the channel's failure strategy. */
-    private static Uni<Void> acknowledge(List<KafkaRecord<String, String>> records, List<Throwable> failures) {
-        Uni<Void> acknowledged = Uni.createFrom().voidItem();
+    /**
+     * Acknowledges a consumed batch. In batch mode the connector's commit strategy tracks only each
+     * partition's latest record, so acknowledging every record would pile up offsets it never
+     * releases: each record that failed alone is nacked first (the dead-letter handler acknowledges
+     * what it wrote), then each partition's latest record once. When a nack fails (the dead-letter
+     * topic is unreachable), that partition is not acknowledged at all: its offset stays, the
+     * connector's max-age check marks the consumer unhealthy, and the restarted consumer gets the
+     * records again (the applied ones are duplicates, the failed one is tried again). Never fails:
+     * a failed Uni would end the channel's subscription.
+     */
+    private static Uni<Void> acknowledge(KafkaRecordBatch<String, String> batch, List<Throwable> failures) {
+        List<KafkaRecord<String, String>> records = batch.getRecords();
+        Set<KafkaRecord<String, String>> nacked = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<TopicPartition> kept = ConcurrentHashMap.newKeySet();
+        Uni<Void> done = Uni.createFrom().voidItem();
         for (int i = 0; i < records.size(); i++) {
             KafkaRecord<String, String> record = records.get(i);
             Throwable failure = failures.get(i);
-            acknowledged = acknowledged.chain(
-                    () -> Uni.createFrom().completionStage(failure == null ? record.ack() : record.nack(failure)));
+            if (failure != null) {
+                done = done.chain(() -> Uni.createFrom()
+                        .completionStage(() -> record.nack(failure))
+                        .invoke(() -> nacked.add(record))
+                        .onFailure()
+                        .invoke(e -> {
+                            LOG.errorf(
+                                    "a record of %s-%d could not be dead-lettered (%s); its partition is not committed",
+                                    record.getTopic(), record.getPartition(), e.toString());
+                            kept.add(new TopicPartition(record.getTopic(), record.getPartition()));
+                        })
+                        .onFailure()
+                        .recoverWithNull()
+                        .replaceWithVoid());
+            }
         }
-        return acknowledged;
+        return done.chain(() -> {
+            Uni<Void> acked = Uni.createFrom().voidItem();
+            for (Map.Entry<TopicPartition, KafkaRecord<String, String>> latest :
+                    batch.getLatestOffsetRecords().entrySet()) {
+                if (kept.contains(latest.getKey()) || nacked.contains(latest.getValue())) {
+                    continue;
+                }
+                acked = acked.chain(() -> Uni.createFrom()
+                        .completionStage(() -> latest.getValue().ack())
+                        .onFailure()
+                        .invoke(e -> LOG.warnf("acknowledging %s failed: %s", latest.getKey(), e.toString()))
+                        .onFailure()
+                        .recoverWithNull()
+                        .replaceWithVoid());
+            }
+            return acked;
+        });
     }
 
     /**
@@ -174,7 +219,7 @@ public class EventInbox {
         return Uni.createFrom()
                 .item(() -> consumeAllWithJdbc(consumer, jsons, traces(records), handler))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(failures -> acknowledge(records, failures));
+                .chain(failures -> acknowledge(batch, failures));
     }
 
     /** The batch path of {@link #consumeBatchWithJdbc} without Kafka; per record, null or the failure it had alone. */
@@ -212,15 +257,14 @@ public class EventInbox {
                 }
                 return null;
             });
-            events.forEach(e -> count(consumer, e.type(), Outcome.APPLIED));
-            skipped.forEach(i -> count(consumer, "unknown", Outcome.SKIPPED));
-        } catch (RuntimeException batchFailed) {
-            LOG.debugf("%s: a batch of %d is consumed record by record (%s)", consumer, jsons.size(), batchFailed);
+            committed(consumer, events, skipped, () -> {});
+        } catch (RuntimeException | Error batchFailed) {
+            fellBack(consumer, jsons.size(), batchFailed);
             for (int i = 0; i < jsons.size(); i++) {
                 Context trace = traces == null ? null : traces.get(i);
                 try (Scope scope = trace == null ? Scope.noop() : trace.makeCurrent()) {
                     consumeWithJdbc(consumer, jsons.get(i), handler);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     failures[i] = e;
                 }
             }
@@ -250,18 +294,44 @@ public class EventInbox {
                     Function<EventEnvelope<DomainEvent>, Uni<Void>> handler = attempt.get();
                     return Panache.withTransaction(() -> claimAll(consumer, events)
                                     .chain(() -> applyInOrder(events, indexes, traces, handler)))
-                            .invoke(() -> {
-                                events.forEach(e -> count(consumer, e.type(), Outcome.APPLIED));
-                                skipped.forEach(i -> count(consumer, "unknown", Outcome.SKIPPED));
-                                afterCommit.run();
-                            });
+                            .replaceWith(events);
                 })
-                .map(applied -> Arrays.asList(new Throwable[jsons.size()]))
-                .onFailure()
-                .recoverWithUni(failure -> {
-                    LOG.debugf("%s: a batch of %d is consumed record by record (%s)", consumer, jsons.size(), failure);
-                    return aloneInOrder(jsons, traces, alone);
+                .onItemOrFailure()
+                .transformToUni((events, failure) -> {
+                    if (failure != null) {
+                        fellBack(consumer, jsons.size(), failure);
+                        return aloneInOrder(jsons, traces, alone);
+                    }
+                    // committed: what follows must not send the batch to the record-by-record path
+                    committed(consumer, events, skipped, afterCommit);
+                    return Uni.createFrom().item(Arrays.asList(new Throwable[jsons.size()]));
                 });
+    }
+
+    private void committed(
+            String consumer, List<EventEnvelope<DomainEvent>> events, List<Integer> skipped, Runnable afterCommit) {
+        try {
+            events.forEach(e -> count(consumer, e.type(), Outcome.APPLIED));
+            skipped.forEach(i -> count(consumer, "unknown", Outcome.SKIPPED));
+            afterCommit.run();
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: after a batch committed: %s", consumer, e.toString());
+        }
+    }
+
+    /** A batch consumed record by record: counted, and logged unless it only redelivered events already applied. */
+    private void fellBack(String consumer, int records, Throwable why) {
+        Counter.builder("pointmesh.events.batch.fallbacks")
+                .description("batches consumed record by record after a failure")
+                .tag("consumer", consumer)
+                .tag("reason", why instanceof AlreadyApplied ? "redelivered" : "failed")
+                .register(registry)
+                .increment();
+        if (why instanceof AlreadyApplied) {
+            LOG.debugf("%s: a batch of %d redelivers events already applied; record by record", consumer, records);
+        } else {
+            LOG.warnf("%s: a batch of %d failed (%s); record by record", consumer, records, why.toString());
+        }
     }
 
     /** A batch holds an event this consumer already applied, or one event twice: it is consumed record by record. */
