@@ -152,13 +152,7 @@ class EventInboxTest {
         List<String> jsons = List.of(event(), event(), event());
         AtomicInteger commits = new AtomicInteger();
 
-        List<Throwable> failures = OnVertx.await(() -> inbox.consumeAll(
-                "batch-test",
-                jsons,
-                null,
-                () -> RecordingBatchConsumer::record,
-                commits::incrementAndGet,
-                this::alone));
+        List<Throwable> failures = consumeInOneBatch(jsons, commits);
 
         assertEquals(Arrays.asList(null, null, null), failures);
         assertEquals(1, commits.get());
@@ -169,13 +163,7 @@ class EventInboxTest {
         assertEquals(1L, transactionsOf(jsons));
 
         // delivered again (a rebalance): nothing is applied twice, and the batch is not committed again
-        failures = OnVertx.await(() -> inbox.consumeAll(
-                "batch-test",
-                jsons,
-                null,
-                () -> RecordingBatchConsumer::record,
-                commits::incrementAndGet,
-                this::alone));
+        failures = consumeInOneBatch(jsons, commits);
         assertEquals(Arrays.asList(null, null, null), failures);
         assertEquals(1, commits.get());
         for (String json : jsons) {
@@ -312,6 +300,17 @@ class EventInboxTest {
                                         == latest.get(c.getKey()).offset());
             });
         }
+    }
+
+    /** The batch path as a channel would call it, counting its commits. */
+    private List<Throwable> consumeInOneBatch(List<String> jsons, AtomicInteger commits) {
+        return OnVertx.await(() -> inbox.consumeAll(
+                "batch-test",
+                jsons,
+                null,
+                () -> RecordingBatchConsumer::record,
+                commits::incrementAndGet,
+                this::alone));
     }
 
     /** The one-record path of the batch tests: consume alone, except an effect that always fails, which fails at once. */

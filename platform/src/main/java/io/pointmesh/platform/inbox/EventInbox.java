@@ -102,7 +102,8 @@ public class EventInbox {
      * A poll's worth of records of one channel ({@code batch=true}), applied in one transaction: one
      * multi-row claim, then each event's handler in record order, one commit. Per event this is
      * exactly {@link #consume}: the claim and the effect commit together or not at all, a redelivered
-     * event (even twice in one batch) is applied once, and one partition's records keep their order. What batching saves is a transaction, a claim statement and a Kafka
+     * event (even twice in one batch) is applied once, and one partition's records keep their order.
+     * What batching saves is a transaction, a claim statement and a Kafka
      * acknowledgement per event (docs/benchmarks.md, "Consumers in batches").
      *
      * <p>When anything in the batch fails (a record that is not an event, a handler's error, the
@@ -123,8 +124,7 @@ public class EventInbox {
             Runnable afterCommit,
             Function<String, Uni<?>> alone) {
         List<KafkaRecord<String, String>> records = batch.getRecords();
-        List<String> jsons = new ArrayList<>(records.size());
-        records.forEach(r -> jsons.add(r.getPayload()));
+        List<String> jsons = records.stream().map(KafkaRecord::getPayload).toList();
         return consumeAll(consumer, jsons, traces(records), attempt, afterCommit, alone)
                 .chain(failures -> acknowledge(batch, failures));
     }
@@ -138,13 +138,15 @@ public class EventInbox {
         return traces;
     }
 
+    /** Makes record {@code index}'s trace current, if it has one; close the scope to leave it. */
+    private static Scope enterTrace(List<Context> traces, int index) {
+        Context trace = traces == null ? null : traces.get(index);
+        return trace == null ? Scope.noop() : trace.makeCurrent();
+    }
+
     /** Runs work with the record's trace current (the trace lives in the Vert.x context until the work ends). */
     private static <T> Uni<T> inTrace(List<Context> traces, int index, Supplier<Uni<T>> work) {
-        Context trace = traces == null ? null : traces.get(index);
-        if (trace == null) {
-            return work.get();
-        }
-        Scope scope = trace.makeCurrent();
+        Scope scope = enterTrace(traces, index);
         try {
             return work.get().onTermination().invoke(scope::close);
         } catch (RuntimeException e) {
@@ -214,8 +216,7 @@ public class EventInbox {
     public Uni<Void> consumeBatchWithJdbc(
             String consumer, KafkaRecordBatch<String, String> batch, JdbcHandler handler) {
         List<KafkaRecord<String, String>> records = batch.getRecords();
-        List<String> jsons = new ArrayList<>(records.size());
-        records.forEach(r -> jsons.add(r.getPayload()));
+        List<String> jsons = records.stream().map(KafkaRecord::getPayload).toList();
         return Uni.createFrom()
                 .item(() -> consumeAllWithJdbc(consumer, jsons, traces(records), handler))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
@@ -250,8 +251,7 @@ public class EventInbox {
                     }
                 }
                 for (int i = 0; i < events.size(); i++) {
-                    Context trace = traces == null ? null : traces.get(indexes.get(i));
-                    try (Scope scope = trace == null ? Scope.noop() : trace.makeCurrent()) {
+                    try (Scope scope = enterTrace(traces, indexes.get(i))) {
                         handler.apply(conn, events.get(i));
                     }
                 }
@@ -261,8 +261,7 @@ public class EventInbox {
         } catch (RuntimeException | Error batchFailed) {
             fellBack(consumer, jsons.size(), batchFailed);
             for (int i = 0; i < jsons.size(); i++) {
-                Context trace = traces == null ? null : traces.get(i);
-                try (Scope scope = trace == null ? Scope.noop() : trace.makeCurrent()) {
+                try (Scope scope = enterTrace(traces, i)) {
                     consumeWithJdbc(consumer, jsons.get(i), handler);
                 } catch (RuntimeException | Error e) {
                     failures[i] = e;
