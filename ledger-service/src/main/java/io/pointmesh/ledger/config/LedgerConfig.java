@@ -107,6 +107,19 @@ public interface LedgerConfig {
         int maxMembers();
     }
 
+    /** Earn in batches: POST /ledger/v1/earnings/batch (docs/ledger.md, "Earn in batches"). */
+    EarnBatchConfig earnBatch();
+
+    interface EarnBatchConfig {
+        /** The most purchases one batch request may carry. */
+        @WithDefault("500")
+        int maxItems();
+
+        /** Purchases of batch requests in flight at once, all batches together (a pool shared by every batch request). */
+        @WithDefault("16")
+        int workers();
+    }
+
     /** Group commit of live earnings (see GroupCommit and docs/ledger.md, "Group commit"). */
     GroupCommitConfig groupCommit();
 

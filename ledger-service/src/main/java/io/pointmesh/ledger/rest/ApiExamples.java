@@ -17,6 +17,27 @@ final class ApiExamples {
              "availableAt": "2026-11-25T09:14:03Z", "expiresAt": "2031-11-25T09:14:03Z", "refundedAmount": 0,
              "reversedPoints": 0}""";
 
+    static final String EARN_BATCH_REQUEST = """
+            {"earnings": [
+              {"partnerTxId": "POS-0042-20261125-0007", "cardNumber": "9400123456789012", "storeCode": "GN-001",
+               "amount": 25000, "currency": "KRW", "occurredAt": "2026-11-25T09:14:03Z"},
+              {"partnerTxId": "POS-0042-20261125-0009", "cardNumber": "9400000000000000", "storeCode": "GN-001",
+               "amount": 12000, "currency": "KRW", "occurredAt": "2026-11-25T09:20:45Z"}]}""";
+
+    static final String EARN_BATCH = """
+            {"items": 2, "earned": 1, "replayed": 0, "rejected": 1, "results": [
+              {"index": 0, "partnerTxId": "POS-0042-20261125-0007", "status": 201, "outcome": "EARNED",
+               "earning": {"earningId": "0193a1f4-7c2e-7a10-9d4b-5f0e2c7b1a22", "partnerTxId": "POS-0042-20261125-0007",
+                "memberId": "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f", "storeCode": "GN-001", "amount": 25000,
+                "currency": "KRW", "occurredAt": "2026-11-25T09:14:03Z", "points": 250,
+                "breakdown": {"basePoints": 250, "campaignBonuses": [], "gradeMultiplier": 1, "gradeBonus": 0},
+                "availableAt": "2026-11-25T09:14:03Z", "expiresAt": "2031-11-25T09:14:03Z", "refundedAmount": 0,
+                "reversedPoints": 0}},
+              {"index": 1, "partnerTxId": "POS-0042-20261125-0009", "status": 422, "outcome": "REJECTED",
+               "problem": {"type": "urn:pointmesh:problem:unknown-card", "title": "Unknown card", "status": 422,
+                "detail": "card 9400000000000000 is not issued", "instance": "/ledger/v1/earnings/batch",
+                "code": "unknown-card"}}]}""";
+
     static final String REVERSAL_REQUEST = """
             {"partnerTxId": "POS-0042-20261126-0002-refund", "amount": 10000}""";
 

@@ -1,10 +1,13 @@
 package io.pointmesh.ledger.rest;
 
 import io.pointmesh.ledger.repository.OperationRepository;
+import io.pointmesh.ledger.service.EarnBatchService;
 import io.pointmesh.ledger.service.EarnService;
 import io.pointmesh.ledger.service.EarnService.EarnCommand;
 import io.pointmesh.platform.openapi.ProblemResponses;
+import io.pointmesh.platform.problem.Problem;
 import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.problem.ProblemMappers;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
 import io.pointmesh.platform.sql.Transactions;
@@ -21,6 +24,8 @@ import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
@@ -48,11 +53,16 @@ public class EarningResource {
 
     public record ReversalRequest(String partnerTxId, BigDecimal amount) {}
 
+    public record EarnBatchRequest(List<EarnRequest> earnings) {}
+
     @Inject
     Caller caller;
 
     @Inject
     EarnService earn;
+
+    @Inject
+    EarnBatchService batches;
 
     @Inject
     Transactions transactions;
@@ -95,20 +105,84 @@ public class EarningResource {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an earn request body is required");
         }
-        var outcome = earn.earn(
-                caller.partnerId(),
-                new EarnCommand(
+        var outcome = earn.earn(caller.partnerId(), command(body));
+        return Views.created(
+                outcome,
+                Views.EarningView.of(outcome.result()),
+                URI.create("/ledger/v1/earnings/" + outcome.result().id()));
+    }
+
+    private static EarnCommand command(EarnRequest body) {
+        return body == null
+                ? null
+                : new EarnCommand(
                         body.partnerTxId(),
                         body.cardNumber(),
                         body.memberId(),
                         body.storeCode(),
                         body.amount(),
                         body.currency(),
-                        body.occurredAt()));
-        return Views.created(
-                outcome,
-                Views.EarningView.of(outcome.result()),
-                URI.create("/ledger/v1/earnings/" + outcome.result().id()));
+                        body.occurredAt());
+    }
+
+    @POST
+    @Path("/batch")
+    @RolesAllowed(Roles.PARTNER)
+    @Operation(
+            summary = "Earn points for many purchases in one request (a day's offline sales, an order file): each "
+                    + "purchase exactly as POST /ledger/v1/earnings would answer it, idempotent on its own partnerTxId; "
+                    + "a refused purchase fails alone. Sending the same batch again earns nothing twice.")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EarnBatchRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.EARN_BATCH_REQUEST)))
+    @APIResponse(
+            responseCode = "200",
+            description = "Every purchase's answer, in the order sent: status 201 earned, 200 a retry of a stored "
+                    + "earning, 4xx refused with its problem (the codes of POST /ledger/v1/earnings)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.EarnBatchView.class),
+                            examples = @ExampleObject(name = "answer", value = ApiExamples.EARN_BATCH)))
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "400 missing-body validation-failed; 403 read-only-credentials partner-not-active no-partner-id")
+    public Views.EarnBatchView earnBatch(EarnBatchRequest body) {
+        if (body == null) {
+            throw ProblemException.badRequest("missing-body", "a batch request body is required");
+        }
+        String partnerId = caller.partnerId();
+        List<EarnCommand> purchases = body.earnings() == null
+                ? null
+                : body.earnings().stream().map(EarningResource::command).toList();
+        var answers = batches.earnAll(partnerId, purchases);
+        List<Views.EarnBatchItemView> results = new ArrayList<>(answers.size());
+        int earned = 0;
+        int replayed = 0;
+        for (int i = 0; i < answers.size(); i++) {
+            var answer = answers.get(i);
+            EarnCommand cmd = purchases.get(i);
+            String txId = cmd == null ? null : cmd.partnerTxId();
+            if (answer.outcome() != null) {
+                boolean again = answer.outcome().replayed();
+                earned += again ? 0 : 1;
+                replayed += again ? 1 : 0;
+                results.add(new Views.EarnBatchItemView(
+                        i,
+                        txId,
+                        again ? 200 : 201,
+                        again ? "REPLAYED" : "EARNED",
+                        Views.EarningView.of(answer.outcome().result()),
+                        null));
+            } else {
+                Problem problem = ProblemMappers.describe(answer.failure(), "/ledger/v1/earnings/batch");
+                results.add(new Views.EarnBatchItemView(i, txId, problem.status(), "REJECTED", null, problem));
+            }
+        }
+        return new Views.EarnBatchView(answers.size(), earned, replayed, answers.size() - earned - replayed, results);
     }
 
     @GET

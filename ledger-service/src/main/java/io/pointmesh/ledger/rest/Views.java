@@ -1,5 +1,6 @@
 package io.pointmesh.ledger.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pointmesh.events.ledger.Bonus;
 import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
 import io.pointmesh.ledger.repository.OperationRepository.MemberOperationRow;
@@ -8,6 +9,7 @@ import io.pointmesh.ledger.repository.OperationRepository.ReversalRow;
 import io.pointmesh.ledger.repository.RewardRepository.OrderRow;
 import io.pointmesh.ledger.repository.RewardRepository.RewardRow;
 import io.pointmesh.ledger.service.Ledger.Outcome;
+import io.pointmesh.platform.problem.Problem;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
@@ -59,6 +61,19 @@ public final class Views {
                     e.reversedPoints());
         }
     }
+
+    /**
+     * One purchase of a batch: {@code status} is what a lone earn request would have answered (201
+     * earned, 200 a retry of a stored earning, 4xx refused), with the earning or the problem.
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EarnBatchItemView(
+            int index, String partnerTxId, int status, String outcome, EarningView earning, Problem problem) {}
+
+    /** A batch's answer: counts, then one result per purchase in the order sent. */
+    @RegisterForReflection
+    public record EarnBatchView(int items, int earned, int replayed, int rejected, List<EarnBatchItemView> results) {}
 
     @RegisterForReflection
     public record ReversalView(

@@ -129,21 +129,52 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
-        if (dependencyDown(e)) {
-            LOG.warnf("%s: a dependency is unavailable (%s)", uri == null ? "" : uri.getPath(), e.toString());
-            Response r = respond(
-                    503,
-                    "unavailable",
-                    "Service unavailable",
-                    "a dependency of the service is unavailable; retry shortly",
-                    uri,
-                    null);
+        Problem p = describe(e, uri == null ? null : uri.getPath());
+        Response r =
+                Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
+        if (p.status() == 503) {
             r.getHeaders().putSingle("Retry-After", "5");
-            return r;
+        }
+        return r;
+    }
+
+    /**
+     * The problem a failure answers with, for answers that carry several (one per item of a batch):
+     * the refusal itself, 503 when a dependency is down, else a bug (500, logged as "unexpected
+     * failure" with the reference the problem carries, as {@link #unexpected} does).
+     */
+    public static Problem describe(RuntimeException e, String instance) {
+        if (e instanceof ProblemException p) {
+            return new Problem(
+                    "urn:pointmesh:problem:" + p.code(),
+                    p.title(),
+                    p.status(),
+                    p.getMessage(),
+                    instance,
+                    p.code(),
+                    p.errors());
+        }
+        if (dependencyDown(e)) {
+            LOG.warnf("%s: a dependency is unavailable (%s)", instance == null ? "" : instance, e.toString());
+            return new Problem(
+                    "urn:pointmesh:problem:unavailable",
+                    "Service unavailable",
+                    503,
+                    "a dependency of the service is unavailable; retry shortly",
+                    instance,
+                    "unavailable",
+                    null);
         }
         String id = java.util.UUID.randomUUID().toString();
-        LOG.errorf(e, "unexpected failure %s on %s", id, uri == null ? "" : uri.getPath());
-        return respond(500, "internal-error", "Internal error", "unexpected failure, reference " + id, uri, null);
+        LOG.errorf(e, "unexpected failure %s on %s", id, instance == null ? "" : instance);
+        return new Problem(
+                "urn:pointmesh:problem:internal-error",
+                "Internal error",
+                500,
+                "unexpected failure, reference " + id,
+                instance,
+                "internal-error",
+                null);
     }
 
     /** The database (or its pool) cannot be reached: connection refused or lost, server shutting down, pool exhausted. */
