@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * (a closed loop, like POS terminals) for SECONDS, to members bench-m-1..MEMBERS at random; or,
  * with RATE > 0, an open loop: RATE requests a second on a fixed schedule whatever the answers,
  * each latency counted from its scheduled time (no coordinated omission).
- * Prints "requests=<n> errors=<n> earn_per_s=<n> p50_ms=<n> p99_ms=<n> p999_ms=<n>".
+ * Prints "requests=<n> errors=<n> earn_per_s=<n> p50_ms=<n> p99_ms=<n> p999_ms=<n>". With BATCH > 0
+ * (7th argument), batches of BATCH purchases instead ({@link #batches}).
  *
  * <p>With "mixed" as its first argument, the mixed workload of bench/ledger-mixed instead ({@link Mixed}).
  */
@@ -55,7 +56,12 @@ public class EarnLoad {
         int seconds = Integer.parseInt(args[3]);
         int members = Integer.parseInt(args[4]);
         int rate = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        int batch = args.length > 6 ? Integer.parseInt(args[6]) : 0;
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        if (batch > 0) {
+            batches(http, url, token, clients, seconds, members, batch);
+            return;
+        }
         if (rate > 0) {
             openLoop(http, url, token, rate, seconds, members);
             return;
@@ -119,12 +125,73 @@ public class EarnLoad {
     }
 
     static HttpRequest earning(String url, String token, String card, long amount) {
-        String body = "{\"partnerTxId\":\"" + UUID.randomUUID() + "\",\"cardNumber\":\"" + card
-                + "\",\"storeCode\":\"B001\",\"amount\":" + amount
-                + ",\"currency\":\"KRW\",\"occurredAt\":\"" + Instant.now().minusSeconds(5) + "\"}";
+        String body = purchase(card, amount);
         return HttpRequest.newBuilder(URI.create(url + "/ledger/v1/earnings"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    /**
+     * BATCH=n: CLIENTS threads each send POST /ledger/v1/earnings/batch with n purchases, one batch
+     * after the other, for SECONDS. Counts the purchases earned (status 201 in the answer); the
+     * latencies are the batches'. Prints "requests=<earnings> batches=<n> errors=<n> earn_per_s=<n>
+     * p50_ms= p99_ms= p999_ms=" (of a batch).
+     */
+    static void batches(HttpClient http, String url, String token, int clients, int seconds, int members, int size)
+            throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong earned = new AtomicLong();
+        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        Pattern created = Pattern.compile("\"status\":201");
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < clients; t++) {
+            threads.add(new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    StringBuilder body = new StringBuilder("{\"earnings\":[");
+                    for (int i = 0; i < size; i++) {
+                        body.append(i == 0 ? "" : ",").append(purchase(
+                                "bench-c-" + ThreadLocalRandom.current().nextInt(1, members + 1),
+                                ThreadLocalRandom.current().nextInt(1000, 200000)));
+                    }
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/ledger/v1/earnings/batch"))
+                            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build();
+                    long start = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        long ok = r.statusCode() == 200 ? created.matcher(r.body()).results().count() : 0;
+                        if (ok < size && errors.addAndGet(size - ok) < 5) {
+                            System.err.println("batch answered " + r.statusCode() + ": "
+                                    + r.body().substring(0, Math.min(400, r.body().length())));
+                        }
+                        earned.addAndGet(ok);
+                    } catch (Exception e) {
+                        errors.addAndGet(size);
+                        LockSupport.parkNanos(100_000_000L);
+                        continue;
+                    }
+                    latencies.add(System.nanoTime() - start);
+                }
+            }));
+        }
+        long began = System.nanoTime();
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        double elapsed = (System.nanoTime() - began) / 1e9;
+        long[] all = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("requests=%d batches=%d errors=%d earn_per_s=%.0f p50_ms=%.1f p99_ms=%.1f p999_ms=%.1f%n",
+                earned.get(), all.length, errors.get(), earned.get() / elapsed, percentile(all, 0.50),
+                percentile(all, 0.99), percentile(all, 0.999));
+    }
+
+    /** One purchase's JSON: a new partnerTxId, store B001, occurred 5 seconds ago. */
+    static String purchase(String card, long amount) {
+        return "{\"partnerTxId\":\"" + UUID.randomUUID() + "\",\"cardNumber\":\"" + card
+                + "\",\"storeCode\":\"B001\",\"amount\":" + amount
+                + ",\"currency\":\"KRW\",\"occurredAt\":\"" + Instant.now().minusSeconds(5) + "\"}";
     }
 
     /** RATE requests a second for SECONDS on a fixed schedule; waits for the last answers. */

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -181,9 +182,10 @@ class EarnBatchTest {
         for (int i = 0; i < 40; i++) {
             purchases.add(purchase("race-" + UUID.randomUUID(), card(members.get(i % 5)), "10000"));
         }
-        CyclicBarrier start = new CyclicBarrier(3);
+        // two: a partner may have two batches being answered at once (a third would be told to wait, 429)
+        CyclicBarrier start = new CyclicBarrier(2);
         List<CompletableFuture<JsonPath>> copies = new ArrayList<>();
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 2; k++) {
             copies.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     start.await();
@@ -269,5 +271,86 @@ class EarnBatchTest {
         // and the first partner's key space is its own: the same partnerTxId earns again for it
         batch(partner, purchases).statusCode(200).body("results[0].status", is(201));
         assertEquals(200, available(member));
+    }
+
+    @Test
+    void aBodyTooLargeIsRefusedBeforeItIsRead() {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        String one = "{\"earnings\": [{\"partnerTxId\": \"big-" + UUID.randomUUID() + "\", \"cardNumber\": \""
+                + card(member) + "\", \"storeCode\": \"" + STORE
+                + "\", \"amount\": 10000, \"currency\": \"KRW\", \"occurredAt\": \"" + AT + "\"}]}";
+        batch(TestTokens.partner(partner), one + " ".repeat(1_100_000))
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("code", is("batch-too-large"));
+        assertEquals(0, available(member));
+    }
+
+    @Test
+    void aPartnerSendingBatchesFasterThanTheyAreAnsweredIsToldToWaitAndNothingIsLost() {
+        String partner = LedgerFixture.partner();
+        List<String> members = LedgerFixture.members(10);
+        int copies = 6;
+        List<List<Map<String, Object>>> batches = new ArrayList<>();
+        for (int k = 0; k < copies; k++) {
+            List<Map<String, Object>> purchases = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                purchases.add(purchase("flood-" + UUID.randomUUID(), card(members.get(i % 10)), "1000"));
+            }
+            batches.add(purchases);
+        }
+        CyclicBarrier start = new CyclicBarrier(copies);
+        List<CompletableFuture<io.restassured.response.ExtractableResponse<io.restassured.response.Response>>> sent =
+                new ArrayList<>();
+        for (List<Map<String, Object>> purchases : batches) {
+            sent.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return batch(partner, purchases).extract();
+            }));
+        }
+        long earned = 0;
+        int refused = 0;
+        for (var answer : sent) {
+            var r = answer.join();
+            if (r.statusCode() == 429) {
+                assertEquals("too-many-batches", r.path("code"));
+                assertNotNull(r.header("Retry-After"));
+                refused++;
+            } else {
+                assertEquals(200, r.statusCode(), r.asString());
+                assertEquals(300, (int) r.path("earned"));
+                earned += 300;
+            }
+        }
+        assertTrue(refused > 0, "a partner has at most 2 batches being answered");
+        // points for exactly the batches answered 200: 10 points per purchase, spread over 10 members
+        long total = members.stream().mapToLong(LedgerFixture::available).sum();
+        assertEquals(earned * 10, total);
+    }
+
+    @Test
+    void aCharacterTheDatabaseCannotHoldIsRefusedNotA500() {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        batch(partner, List.of(purchase("nul-\u0000-" + UUID.randomUUID(), card(member), "10000")))
+                .statusCode(200)
+                .body("results[0].status", is(400), "results[0].problem.code", is("invalid-characters"));
+        LedgerFixture.earn(partner, member, "10000", "nul-\u0000-" + UUID.randomUUID(), AT)
+                .statusCode(400)
+                .body("code", is("invalid-characters"));
+        assertEquals(0, available(member));
+    }
+
+    @Test
+    void anInvalidAmountDoesNotTellWhetherACardExists() {
+        String partner = LedgerFixture.partner();
+        batch(partner, List.of(purchase("probe-" + UUID.randomUUID(), "no-such-card-" + UUID.randomUUID(), "0")))
+                .statusCode(200)
+                .body("results[0].problem.code", is("invalid-amount"));
     }
 }

@@ -118,6 +118,18 @@ public interface LedgerConfig {
         /** Purchases of batch requests in flight at once, all batches together (a pool shared by every batch request). */
         @WithDefault("16")
         int workers();
+
+        /** Batch requests being answered at once, all partners together; more are answered 503 (busy, Retry-After). */
+        @WithDefault("8")
+        int maxInFlight();
+
+        /** Batch requests one partner may have being answered at once; more are answered 429 (too-many-batches). */
+        @WithDefault("2")
+        int maxInFlightPerPartner();
+
+        /** The largest batch body accepted, in bytes (413 above it, before it is read). */
+        @WithDefault("1048576")
+        int maxBodyBytes();
     }
 
     /** Group commit of live earnings (see GroupCommit and docs/ledger.md, "Group commit"). */

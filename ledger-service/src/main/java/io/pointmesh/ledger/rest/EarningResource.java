@@ -149,7 +149,8 @@ public class EarningResource {
                             examples = @ExampleObject(name = "answer", value = ApiExamples.EARN_BATCH)))
     @Extension(
             name = ProblemResponses.EXTENSION,
-            value = "400 missing-body validation-failed; 403 read-only-credentials partner-not-active no-partner-id")
+            value =
+                    "400 missing-body validation-failed invalid-content-length; 403 read-only-credentials partner-not-active no-partner-id; 411 length-required; 413 batch-too-large; 429 too-many-batches; 503 busy unavailable")
     public Views.EarnBatchView earnBatch(EarnBatchRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a batch request body is required");
@@ -162,6 +163,7 @@ public class EarningResource {
         List<Views.EarnBatchItemView> results = new ArrayList<>(answers.size());
         int earned = 0;
         int replayed = 0;
+        boolean unavailable = false;
         for (int i = 0; i < answers.size(); i++) {
             var answer = answers.get(i);
             EarnCommand cmd = purchases.get(i);
@@ -179,8 +181,14 @@ public class EarningResource {
                         null));
             } else {
                 Problem problem = ProblemMappers.describe(answer.failure(), "/ledger/v1/earnings/batch");
+                unavailable |= problem.status() == 503;
                 results.add(new Views.EarnBatchItemView(i, txId, problem.status(), "REJECTED", null, problem));
             }
+        }
+        if (unavailable) {
+            // not the purchases' fault: the whole batch is to be sent again (what was earned is answered REPLAYED)
+            throw ProblemException.unavailable(
+                    "unavailable", "the database was unavailable for some purchases; send the batch again", 5);
         }
         return new Views.EarnBatchView(answers.size(), earned, replayed, answers.size() - earned - replayed, results);
     }

@@ -14,8 +14,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,8 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (with many purchases in flight together) commits, which the group commit shares.
  *
  * <p>Purchases run on a pool of {@code earn-batch.workers} threads shared by every batch request, so
- * batches never hold more of the database than that, whatever their number or size; live single
- * earnings do not wait behind them (they run on the request's own thread). A partnerTxId that
+ * batches never hold more of the database than that, whatever their number or size, and at most
+ * {@code earn-batch.max-in-flight} batches wait for their answers (each holds a request thread):
+ * live single earnings, on their own request threads, do not wait behind them. A partnerTxId that
  * appears twice in one batch is earned by its first occurrence; the later ones run after it and get
  * the answer a retry would (the stored earning, or 409 if their purchase differs).
  */
@@ -46,9 +52,15 @@ public class EarnBatchService {
 
     private ExecutorService workers;
 
+    /** Batches being answered, all partners together, and per partner: bounds the request threads batches hold. */
+    private Semaphore inFlight;
+
+    private final ConcurrentHashMap<String, AtomicInteger> inFlightByPartner = new ConcurrentHashMap<>();
+
     @PostConstruct
     void start() {
         AtomicInteger n = new AtomicInteger();
+        inFlight = new Semaphore(config.earnBatch().maxInFlight());
         workers = Executors.newFixedThreadPool(config.earnBatch().workers(), r -> {
             Thread t = new Thread(r, "earn-batch-" + n.incrementAndGet());
             t.setDaemon(true);
@@ -57,35 +69,80 @@ public class EarnBatchService {
     }
 
     @PreDestroy
-    void stop() {
-        workers.shutdownNow();
+    void stop() throws InterruptedException {
+        // what was accepted is finished (each purchase is a short transaction); nothing new starts
+        workers.shutdown();
+        workers.awaitTermination(10, TimeUnit.SECONDS);
     }
 
-    /** The answers, in the order of {@code purchases}; the answer only comes once every purchase has one. */
+    /**
+     * The answers, in the order of {@code purchases}; the answer only comes once every purchase has one.
+     * A partner with {@code max-in-flight-per-partner} batches still being answered is told to wait
+     * (429), as is everyone when {@code max-in-flight} batches are (503): a batch holds its request's
+     * thread until its last purchase, so batches must never take every thread the service answers with.
+     */
     public List<ItemOutcome> earnAll(String partnerId, List<EarnCommand> purchases) {
         int max = config.earnBatch().maxItems();
         if (purchases == null || purchases.isEmpty() || purchases.size() > max) {
             throw ProblemException.invalidField("earnings", "1 to " + max + " purchases per request");
         }
+        AtomicInteger mine = inFlightByPartner.computeIfAbsent(partnerId, p -> new AtomicInteger());
+        if (mine.incrementAndGet() > config.earnBatch().maxInFlightPerPartner()) {
+            mine.decrementAndGet();
+            throw ProblemException.tooManyRequests(
+                    "too-many-batches",
+                    "partner " + partnerId + " already has "
+                            + config.earnBatch().maxInFlightPerPartner()
+                            + " batches being answered; send the next when one is answered",
+                    1);
+        }
+        try {
+            if (!inFlight.tryAcquire()) {
+                throw ProblemException.unavailable("busy", "the ledger is answering as many batches as it takes", 1);
+            }
+            try {
+                return run(partnerId, purchases);
+            } finally {
+                inFlight.release();
+            }
+        } finally {
+            mine.decrementAndGet();
+        }
+    }
+
+    private List<ItemOutcome> run(String partnerId, List<EarnCommand> purchases) {
         ItemOutcome[] answers = new ItemOutcome[purchases.size()];
-        Map<String, Integer> first = new HashMap<>();
-        List<Integer> repeats = new ArrayList<>();
+        Map<String, CompletableFuture<Void>> byTxId = new HashMap<>();
         List<CompletableFuture<Void>> running = new ArrayList<>();
         // the request's trace goes with each purchase: its outbox event's traceparent belongs to this request
         io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
-        for (int i = 0; i < purchases.size(); i++) {
-            EarnCommand cmd = purchases.get(i);
-            if (cmd != null && cmd.partnerTxId() != null && first.putIfAbsent(cmd.partnerTxId(), i) != null) {
-                repeats.add(i);
-                continue;
+        try {
+            for (int i = 0; i < purchases.size(); i++) {
+                EarnCommand cmd = purchases.get(i);
+                int index = i;
+                Runnable earnIt = () -> answers[index] = earnOne(partnerId, purchases.get(index));
+                Runnable task = trace.wrap(earnIt);
+                String txId = cmd == null ? null : cmd.partnerTxId();
+                CompletableFuture<Void> earlier = txId == null ? null : byTxId.get(txId);
+                // a repeat of a partnerTxId runs after its first occurrence, and is answered as its retry
+                CompletableFuture<Void> f = earlier == null
+                        ? CompletableFuture.runAsync(task, workers)
+                        : earlier.thenRunAsync(task, workers);
+                if (txId != null) {
+                    byTxId.put(txId, f);
+                }
+                running.add(f);
             }
-            int index = i;
-            Runnable task = () -> answers[index] = earnOne(partnerId, purchases.get(index));
-            running.add(CompletableFuture.runAsync(trace.wrap(task), workers));
+        } catch (RejectedExecutionException stopping) {
+            throw ProblemException.unavailable("unavailable", "the ledger is stopping; send the batch again", 5);
         }
-        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
-        for (int i : repeats) {
-            answers[i] = earnOne(partnerId, purchases.get(i));
+        try {
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RejectedExecutionException) {
+                throw ProblemException.unavailable("unavailable", "the ledger is stopping; send the batch again", 5);
+            }
+            throw e;
         }
         return List.of(answers);
     }

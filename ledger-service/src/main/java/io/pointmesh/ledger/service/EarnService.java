@@ -98,6 +98,9 @@ public class EarnService {
         if (cmd.occurredAt() == null) {
             throw ProblemException.invalidField("occurredAt", "required");
         }
+        // before any directory read: a refused amount must not tell whether the card exists (card
+        // numbers are not to be probed, least of all 500 to a batch)
+        validateAmount(cmd.amount(), cmd.currency());
         String hash = RequestHash.of(
                 cmd.cardNumber(), cmd.memberId(), cmd.storeCode(), cmd.amount(), cmd.currency(), cmd.occurredAt());
         // A retry is answered from what was stored, whatever changed since (rules, statuses), before
@@ -149,7 +152,6 @@ public class EarnService {
                 ParticipantCheck.requireActivePartner(partnerId, read.partner()).category();
         ParticipantCheck.requireOpenStore(partnerId, cmd.storeCode(), read.storeOpen());
         MemberView member = ParticipantCheck.activeMember(cmd.cardNumber(), cmd.memberId(), read.card(), read.member());
-        validateAmount(cmd.amount(), cmd.currency());
         Instant now = ledger.now();
         if (cmd.occurredAt().isAfter(now.plus(CLOCK_SKEW))) {
             throw ProblemException.unprocessable(

@@ -154,6 +154,16 @@ public class ProblemMappers {
                     p.code(),
                     p.errors());
         }
+        if (unstorableText(e)) {
+            return new Problem(
+                    "urn:pointmesh:problem:invalid-characters",
+                    "Invalid request",
+                    400,
+                    "a text field holds a character that cannot be stored (NUL)",
+                    instance,
+                    "invalid-characters",
+                    null);
+        }
         if (dependencyDown(e)) {
             LOG.warnf("%s: a dependency is unavailable (%s)", instance == null ? "" : instance, e.toString());
             return new Problem(
@@ -175,6 +185,22 @@ public class ProblemMappers {
                 instance,
                 "internal-error",
                 null);
+    }
+
+    /**
+     * A text value PostgreSQL cannot hold (a NUL character), refused by the driver before the
+     * statement ran: the caller's input, not a bug, and nothing was written.
+     */
+    static boolean unstorableText(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s
+                    && ("22021".equals(s.getSQLState())
+                            || ("22023".equals(s.getSQLState())
+                                    && String.valueOf(s.getMessage()).contains("Zero bytes")))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The database (or its pool) cannot be reached: connection refused or lost, server shutting down, pool exhausted. */

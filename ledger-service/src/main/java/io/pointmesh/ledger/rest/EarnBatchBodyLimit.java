@@ -1,0 +1,54 @@
+package io.pointmesh.ledger.rest;
+
+import io.pointmesh.ledger.config.LedgerConfig;
+import io.pointmesh.platform.problem.ProblemException;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * A batch body is refused by its declared length before it is read: read first, a body of millions
+ * of empty items (the service-wide limit is 10 MB) would fill the heap before the item count could
+ * refuse it. 411 without a Content-Length, 413 above {@code pointmesh.ledger.earn-batch.max-body-bytes}.
+ */
+@Provider
+@PreMatching
+public class EarnBatchBodyLimit implements ContainerRequestFilter {
+
+    static final String PATH = "/ledger/v1/earnings/batch";
+
+    // looked up per request: providers are created before the runtime configuration is mapped
+    @Inject
+    Instance<LedgerConfig> config;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (!"POST".equals(request.getMethod())
+                || !PATH.equals(request.getUriInfo().getPath())) {
+            return;
+        }
+        String declared = request.getHeaderString("Content-Length");
+        if (declared == null) {
+            throw new ProblemException(
+                    411, "length-required", "Length required", "a batch must declare its Content-Length", null);
+        }
+        long length;
+        try {
+            length = Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("invalid-content-length", "Content-Length is not a number");
+        }
+        int max = config.get().earnBatch().maxBodyBytes();
+        if (length > max) {
+            throw new ProblemException(
+                    413,
+                    "batch-too-large",
+                    "Batch too large",
+                    "a batch body is at most " + max + " bytes; send fewer purchases per request",
+                    null);
+        }
+    }
+}
