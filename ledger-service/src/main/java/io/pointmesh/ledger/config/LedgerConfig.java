@@ -115,8 +115,11 @@ public interface LedgerConfig {
         @WithDefault("500")
         int maxItems();
 
-        /** Purchases of batch requests in flight at once, all batches together (a pool shared by every batch request). */
-        @WithDefault("16")
+        /**
+         * Purchases of batch requests in flight at once, all batches together (a pool shared by every batch
+         * request). 32 measured best on two cores: 16 left the group commit's transactions half as full, 48 gained nothing.
+         */
+        @WithDefault("32")
         int workers();
 
         /** Batch requests being answered at once, all partners together; more are answered 503 (busy, Retry-After). */
