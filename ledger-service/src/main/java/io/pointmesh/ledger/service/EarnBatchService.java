@@ -152,7 +152,7 @@ public class EarnBatchService {
             if (cmd == null) {
                 throw ProblemException.badRequest("missing-body", "each item of earnings is an earn request");
             }
-            return new ItemOutcome(earn.earn(partnerId, cmd), null);
+            return new ItemOutcome(earn.earnInBatch(partnerId, cmd), null);
         } catch (RuntimeException e) {
             return new ItemOutcome(null, e);
         }

@@ -75,7 +75,15 @@ public class EarnService {
     GradeTerms grades;
 
     public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd) {
-        return earn(partnerId, cmd, null);
+        return earn(partnerId, cmd, null, false);
+    }
+
+    /**
+     * A purchase of a partner's batch: exactly as {@link #earn(String, EarnCommand)}, but its posting
+     * waits in the group commit for the lone requests of tills (GroupCommit#runBulk).
+     */
+    public Outcome<EarningRow> earnInBatch(String partnerId, EarnCommand cmd) {
+        return earn(partnerId, cmd, null, true);
     }
 
     /**
@@ -87,6 +95,10 @@ public class EarnService {
      * else as live earning, under the rules and campaigns in force at the purchase's time.
      */
     public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd, UUID importAudit) {
+        return earn(partnerId, cmd, importAudit, false);
+    }
+
+    private Outcome<EarningRow> earn(String partnerId, EarnCommand cmd, UUID importAudit, boolean bulk) {
         boolean imported = importAudit != null;
         Idempotency.requireText("partnerTxId", cmd.partnerTxId(), 64);
         if (cmd.amount() == null) {
@@ -135,7 +147,10 @@ public class EarnService {
                         // Live earnings are written in group commits: the directory was read above, outside
                         // the transaction, as it would have been at its start (READ COMMITTED); the posting
                         // re-reads under the member's lock what it depends on (balance, budgets).
-                        return groupCommit.run(Accounts.shardOf(posting.memberId()), c -> ledger.earn(c, posting));
+                        int lane = Accounts.shardOf(posting.memberId());
+                        return bulk
+                                ? groupCommit.runBulk(lane, c -> ledger.earn(c, posting))
+                                : groupCommit.run(lane, c -> ledger.earn(c, posting));
                     } catch (ProblemException refused) {
                         return transactions
                                 .run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash))

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -40,14 +40,20 @@ import org.jboss.logging.Logger;
  * So a unit must do everything inside the transaction it is given and nothing outside it: it may be
  * rolled back and run again.
  *
- * <p><b>Lanes.</b> Each lane has one thread and uses one connection at a time; units with the same
- * lane key are written in the order they were sent. Lanes run in parallel, so a caller chooses lane
+ * <p><b>Lanes.</b> Each lane has one thread and uses one connection at a time; units of one kind
+ * (below) with the same lane key are written in the order they were sent. Lanes run in parallel, so a caller chooses lane
  * keys such that two lanes' batches do not lock rows in opposite orders (the ledger: the member's
  * shard, so two lanes never share a member row or a partner's shard row). A deadlock between lanes
  * or with other writers is still safe (the database aborts one, its units run again alone), only slow.
  *
  * <p>Batches are capped ({@code maxBatch}) to bound a batch's latency and how long its row locks are
  * held.
+ *
+ * <p><b>Bulk work waits for interactive work.</b> Units sent with {@link #runBulk} (the purchases of
+ * a partner's upload) are taken into a batch only after every unit sent with {@link #run} that is
+ * waiting in the lane (a till waiting for its answer): an upload fills the transactions a lane has
+ * spare, and a lone request waits for at most the batch being written, never behind the upload's
+ * queue. Within one kind, a lane writes units in the order they were sent.
  */
 public final class GroupCommit implements AutoCloseable {
 
@@ -59,6 +65,7 @@ public final class GroupCommit implements AutoCloseable {
     private final Lane[] lanes;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong units = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
     private volatile boolean open = true;
 
     public GroupCommit(DataSource dataSource, Transactions transactions, String name, int lanes, int maxBatch) {
@@ -80,17 +87,29 @@ public final class GroupCommit implements AutoCloseable {
      * Throws what the unit throws (run alone), or {@link Transactions.DatabaseException}.
      */
     public <T> T run(int laneKey, Transactions.Work<T> work) {
+        return send(laneKey, work, false);
+    }
+
+    /** As {@link #run}, for bulk work: taken after the interactive units waiting in its lane (see the class). */
+    public <T> T runBulk(int laneKey, Transactions.Work<T> work) {
+        return send(laneKey, work, true);
+    }
+
+    private <T> T send(int laneKey, Transactions.Work<T> work, boolean bulk) {
         if (!open) {
             throw new IllegalStateException("group commit is closed");
         }
         // the caller's trace context goes with the unit to the lane's thread: what the unit writes (its outbox
         // events' traceparent) belongs to the request that sent it
         io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
-        Unit<T> unit = new Unit<>(c -> {
-            try (io.opentelemetry.context.Scope scope = trace.makeCurrent()) {
-                return work.apply(c);
-            }
-        });
+        Unit<T> unit = new Unit<>(
+                c -> {
+                    try (io.opentelemetry.context.Scope scope = trace.makeCurrent()) {
+                        return work.apply(c);
+                    }
+                },
+                bulk,
+                sent.incrementAndGet());
         Lane lane = lanes[Math.floorMod(laneKey, lanes.length)];
         lane.queue.add(unit);
         if (!open && lane.queue.remove(unit)) {
@@ -129,7 +148,8 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     private final class Lane implements Runnable {
-        final LinkedBlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
+        // interactive units first, then bulk ones; each kind in the order sent (drainTo takes them in this order)
+        final PriorityBlockingQueue<Unit<?>> queue = new PriorityBlockingQueue<>(64, Unit.ORDER);
         final Thread thread;
 
         Lane(String name) {
@@ -240,12 +260,19 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     private static final class Unit<T> {
+        static final java.util.Comparator<Unit<?>> ORDER =
+                java.util.Comparator.<Unit<?>>comparingInt(u -> u.bulk ? 1 : 0).thenComparingLong(u -> u.seq);
+
         final Transactions.Work<T> work;
+        final boolean bulk;
+        final long seq;
         final CompletableFuture<T> result = new CompletableFuture<>();
         private T pending;
 
-        Unit(Transactions.Work<T> work) {
+        Unit(Transactions.Work<T> work, boolean bulk, long seq) {
             this.work = work;
+            this.bulk = bulk;
+            this.seq = seq;
         }
 
         /** Runs in the batch's transaction; false if the unit threw (the batch must roll back). */

@@ -271,4 +271,49 @@ class GroupCommitTest {
         group.close();
         assertThrows(IllegalStateException.class, () -> group.run(0, post("late", 1)));
     }
+
+    @Test
+    void aLoneUnitIsWrittenBeforeTheBulkUnitsQueuedAheadOfIt() throws Exception {
+        try (GroupCommit group = new GroupCommit(db, transactions, "test", 1, 4)) {
+            List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch lanesBusy = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // the lane is busy writing a unit, while an upload's units queue up behind it
+            Future<Object> blocker = callers.submit(() -> group.runBulk(0, c -> {
+                lanesBusy.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                written.add("blocker");
+                return post("blocker", 1).apply(c);
+            }));
+            assertTrue(lanesBusy.await(10, TimeUnit.SECONDS));
+            List<Future<Object>> upload = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String key = "bulk" + i;
+                upload.add(callers.submit(() -> group.runBulk(0, c -> {
+                    written.add(key);
+                    return post(key, 1).apply(c);
+                })));
+            }
+            Thread.sleep(300); // the upload's units are in the lane's queue
+            Future<Object> lone = callers.submit(() -> group.run(0, c -> {
+                written.add("lone");
+                return post("lone", 1).apply(c);
+            }));
+            Thread.sleep(100);
+            release.countDown();
+            assertEquals("lone", lone.get(30, TimeUnit.SECONDS));
+            blocker.get(30, TimeUnit.SECONDS);
+            for (Future<Object> f : upload) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            // the till's unit went into the first batch after the one being written, ahead of all 20
+            assertEquals(List.of("blocker", "lone"), written.subList(0, 2), written.toString());
+            assertEquals(22, stored().size());
+            assertEquals(20, written.stream().filter(k -> k.startsWith("bulk")).count());
+        }
+    }
 }
