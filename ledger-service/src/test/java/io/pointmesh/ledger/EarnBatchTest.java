@@ -353,4 +353,21 @@ class EarnBatchTest {
                 .statusCode(200)
                 .body("results[0].problem.code", is("invalid-amount"));
     }
+
+    @Test
+    void whileATillEarnsABatchIsPacedAndStillEarnsEverything() {
+        String partner = LedgerFixture.partner();
+        List<String> members = LedgerFixture.members(5);
+        List<Map<String, Object>> purchases = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            purchases.add(purchase("paced-" + UUID.randomUUID(), card(members.get(i % 5)), "10000"));
+        }
+        LedgerFixture.earn(partner, members.get(0), "10000").statusCode(201); // a till at work
+        long began = System.nanoTime();
+        batch(partner, purchases).statusCode(200).body("earned", is(150));
+        double seconds = (System.nanoTime() - began) / 1e9;
+        // 200 a second while a till earned within the last second: 150 purchases take at least 0.75 s
+        assertTrue(seconds >= 0.6, "a paced batch of 150 took " + seconds + " s");
+        assertEquals(3100, available(members.get(0)));
+    }
 }

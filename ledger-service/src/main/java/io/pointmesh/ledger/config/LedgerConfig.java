@@ -130,6 +130,13 @@ public interface LedgerConfig {
         @WithDefault("2")
         int maxInFlightPerPartner();
 
+        /**
+         * Batch purchases started per second (this instance, all batches together) while tills are earning or
+         * holding (a lone request within the last second); 0 never paces. An upload at full speed takes every core.
+         */
+        @WithDefault("200")
+        int pacedRate();
+
         /** The largest batch body accepted, in bytes (413 above it, before it is read). */
         @WithDefault("1048576")
         int maxBodyBytes();

@@ -105,6 +105,7 @@ public class EarningResource {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an earn request body is required");
         }
+        batches.tillRequest();
         var outcome = earn.earn(caller.partnerId(), command(body));
         return Views.created(
                 outcome,

@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Earn in batches: a partner's upload of many purchases (a day's offline sales, an e-commerce order
@@ -52,6 +53,8 @@ public class EarnBatchService {
 
     private ExecutorService workers;
 
+    private BatchPacer pacer;
+
     /** Batches being answered, all partners together, and per partner: bounds the request threads batches hold. */
     private Semaphore inFlight;
 
@@ -61,6 +64,7 @@ public class EarnBatchService {
     void start() {
         AtomicInteger n = new AtomicInteger();
         inFlight = new Semaphore(config.earnBatch().maxInFlight());
+        pacer = new BatchPacer(config.earnBatch().pacedRate(), TimeUnit.SECONDS.toNanos(1), System::nanoTime);
         workers = Executors.newFixedThreadPool(config.earnBatch().workers(), r -> {
             Thread t = new Thread(r, "earn-batch-" + n.incrementAndGet());
             t.setDaemon(true);
@@ -73,6 +77,11 @@ public class EarnBatchService {
         // what was accepted is finished (each purchase is a short transaction); nothing new starts
         workers.shutdown();
         workers.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** A till's request (a lone earning, a hold): batch purchases are paced for the next second (BatchPacer). */
+    public void tillRequest() {
+        pacer.tillRequest();
     }
 
     /**
@@ -148,6 +157,10 @@ public class EarnBatchService {
     }
 
     private ItemOutcome earnOne(String partnerId, EarnCommand cmd) {
+        long wait = pacer.delayForNextPurchase();
+        if (wait > 0) {
+            LockSupport.parkNanos(wait);
+        }
         try {
             if (cmd == null) {
                 throw ProblemException.badRequest("missing-body", "each item of earnings is an earn request");
