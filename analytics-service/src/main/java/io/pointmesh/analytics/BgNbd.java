@@ -160,11 +160,22 @@ public final class BgNbd {
         return fit(new Likelihood(groups)::at);
     }
 
+    /** The fit's box: each parameter within [e^-10, e^10] (the published fits are within e^±2). */
+    static final double MAX_LOG_PARAM = 10;
+
     /** The parameters that maximize the log-likelihood (of the groups {@link #fit(List)} is given). */
     static Params fit(LogLikelihood likelihood) {
         // the best point ever evaluated: what is kept if the optimiser runs out of evaluations on a ridge
         PointValuePair[] seen = new PointValuePair[1];
         MultivariateFunction ll = p -> {
+            for (double logParam : p) {
+                // beyond e^10 either way a parameter describes no customer base but a ridge of a small
+                // sample (repeat purchases within a day read as an unbounded rate); such a fit said
+                // P(alive) = 0.0 for a member who bought five days ago, so the fit stays within the box
+                if (Math.abs(logParam) > MAX_LOG_PARAM) {
+                    return -1e300;
+                }
+            }
             double value = likelihood.at(Math.exp(p[0]), Math.exp(p[1]), Math.exp(p[2]), Math.exp(p[3]));
             value = Double.isFinite(value) ? value : -1e300;
             if (seen[0] == null || value > seen[0].getValue()) {
