@@ -170,8 +170,8 @@ public final class BgNbd {
         MultivariateFunction ll = p -> {
             for (double logParam : p) {
                 // beyond e^10 either way a parameter describes no customer base but a ridge of a small
-                // sample (repeat purchases within a day read as an unbounded rate); such a fit said
-                // P(alive) = 0.0 for a member who bought five days ago, so the fit stays within the box
+                // sample (a corner such as b -> 0 or r -> infinity); such a fit said P(alive) = 0.0
+                // for a member who bought five days ago, so the fit stays within the box
                 if (Math.abs(logParam) > MAX_LOG_PARAM) {
                     return -1e300;
                 }
