@@ -501,7 +501,9 @@
       ["Points issued", num(s.pointsIssued)], ["Points redeemed", num(s.pointsRedeemed)],
       ["Partner owes", `${num(s.partnerOwes)} ${s.currency || ""}`], ["Network owes", `${num(s.networkOwes)} ${s.currency || ""}`],
       ["Net", `${num(s.netAmount)} ${s.currency || ""}`]]);
-    const today = new Date().toISOString().slice(0, 10);
+    // statements are periods of the network's days (Asia/Seoul, UTC+9 all year): from 00:00 to 09:00 in Seoul
+    // the UTC date is still yesterday, and a default period ending on it left out today's sales
+    const today = new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10);
     const monthStart = today.slice(0, 8) + "01";
     body.append(h("section", { class: "card" }, h("h3", {}, "Closed statements"), table([
       { label: "Period", value: s => `${s.periodStart} – ${s.periodEnd}` },
