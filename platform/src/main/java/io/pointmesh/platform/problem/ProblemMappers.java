@@ -30,7 +30,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        Response response = respond(e.status(), e.code(), e.title(), e.getMessage(), uri, e.errors());
+        Problem p = describe(e, uri == null ? null : uri.getPath());
+        Response response =
+                Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
         if (e.retryAfterSeconds() > 0) {
             response.getHeaders().putSingle("Retry-After", String.valueOf(e.retryAfterSeconds()));
         }
@@ -145,46 +147,30 @@ public class ProblemMappers {
      */
     public static Problem describe(RuntimeException e, String instance) {
         if (e instanceof ProblemException p) {
-            return new Problem(
-                    "urn:pointmesh:problem:" + p.code(),
-                    p.title(),
-                    p.status(),
-                    p.getMessage(),
-                    instance,
-                    p.code(),
-                    p.errors());
+            return problem(p.status(), p.code(), p.title(), p.getMessage(), instance, p.errors());
         }
         if (unstorableText(e)) {
-            return new Problem(
-                    "urn:pointmesh:problem:invalid-characters",
-                    "Invalid request",
+            return problem(
                     400,
+                    "invalid-characters",
+                    "Invalid request",
                     "a text field holds a character that cannot be stored (NUL)",
                     instance,
-                    "invalid-characters",
                     null);
         }
         if (dependencyDown(e)) {
             LOG.warnf("%s: a dependency is unavailable (%s)", instance == null ? "" : instance, e.toString());
-            return new Problem(
-                    "urn:pointmesh:problem:unavailable",
-                    "Service unavailable",
+            return problem(
                     503,
+                    "unavailable",
+                    "Service unavailable",
                     "a dependency of the service is unavailable; retry shortly",
                     instance,
-                    "unavailable",
                     null);
         }
         String id = java.util.UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected failure %s on %s", id, instance == null ? "" : instance);
-        return new Problem(
-                "urn:pointmesh:problem:internal-error",
-                "Internal error",
-                500,
-                "unexpected failure, reference " + id,
-                instance,
-                "internal-error",
-                null);
+        return problem(500, "internal-error", "Internal error", "unexpected failure, reference " + id, instance, null);
     }
 
     /**
@@ -243,14 +229,12 @@ public class ProblemMappers {
 
     private static Problem problem(
             int status, String code, String title, String detail, UriInfo uri, List<Problem.FieldError> errors) {
-        return new Problem(
-                "urn:pointmesh:problem:" + code,
-                title,
-                status,
-                detail,
-                uri == null ? null : uri.getPath(),
-                code,
-                errors);
+        return problem(status, code, title, detail, uri == null ? null : uri.getPath(), errors);
+    }
+
+    private static Problem problem(
+            int status, String code, String title, String detail, String instance, List<Problem.FieldError> errors) {
+        return new Problem("urn:pointmesh:problem:" + code, title, status, detail, instance, code, errors);
     }
 
     /**
