@@ -63,7 +63,13 @@ public class EarnLoad {
             return;
         }
         if (rate > 0) {
-            openLoop(http, url, token, rate, seconds, members);
+            // the client's own warm-up, at the rate measured: a fresh JVM still compiles its HTTP client,
+            // and its stalls would count as the ledger's latency
+            int clientWarmup = args.length > 7 ? Integer.parseInt(args[7]) : 0;
+            if (clientWarmup > 0) {
+                openLoop(http, url, token, rate, clientWarmup, members, false);
+            }
+            openLoop(http, url, token, rate, seconds, members, true);
             return;
         }
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
@@ -100,6 +106,7 @@ public class EarnLoad {
             });
             threads.add(thread);
         }
+        measuring();
         long began = System.nanoTime();
         threads.forEach(Thread::start);
         for (Thread t : threads) {
@@ -175,6 +182,7 @@ public class EarnLoad {
                 }
             }));
         }
+        measuring();
         long began = System.nanoTime();
         threads.forEach(Thread::start);
         for (Thread t : threads) {
@@ -195,13 +203,17 @@ public class EarnLoad {
     }
 
     /** RATE requests a second for SECONDS on a fixed schedule; waits for the last answers. */
-    static void openLoop(HttpClient http, String url, String token, int rate, int seconds, int members) throws Exception {
+    static void openLoop(HttpClient http, String url, String token, int rate, int seconds, int members, boolean print)
+            throws Exception {
         int planned = rate * seconds;
         long[] latencies = new long[planned];
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         AtomicLong errors = new AtomicLong();
         java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(planned);
         long interval = 1_000_000_000L / rate;
+        if (print) {
+            measuring();
+        }
         long began = System.nanoTime();
         for (int i = 0; i < planned; i++) {
             long scheduled = onSchedule(began, interval, i);
@@ -219,7 +231,15 @@ public class EarnLoad {
         }
         answered.await(120, java.util.concurrent.TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - began) / 1e9;
-        report(Arrays.copyOf(latencies, done.get()), errors.get(), elapsed);
+        if (print) {
+            report(Arrays.copyOf(latencies, done.get()), errors.get(), elapsed);
+        }
+    }
+
+    /** Tells bench/ledger-earn that the measured part starts now: it counts the stack's CPU from here. */
+    static void measuring() {
+        System.out.println("measuring");
+        System.out.flush();
     }
 
     /**
