@@ -501,9 +501,10 @@
       ["Points issued", num(s.pointsIssued)], ["Points redeemed", num(s.pointsRedeemed)],
       ["Partner owes", `${num(s.partnerOwes)} ${s.currency || ""}`], ["Network owes", `${num(s.networkOwes)} ${s.currency || ""}`],
       ["Net", `${num(s.netAmount)} ${s.currency || ""}`]]);
-    // statements are periods of the network's days (Asia/Seoul, UTC+9 all year): from 00:00 to 09:00 in Seoul
-    // the UTC date is still yesterday, and a default period ending on it left out today's sales
-    const today = new Date(Date.now() + 9 * 3600 * 1000).toISOString().slice(0, 10);
+    // statements are periods of the network's days (the settings' zone, Asia/Seoul by default): a default
+    // period ending on the browser's or UTC's date left out the day's sales for part of the network's day
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: settings.zone || "UTC", year: "numeric",
+      month: "2-digit", day: "2-digit" }).format(new Date());
     const monthStart = today.slice(0, 8) + "01";
     body.append(h("section", { class: "card" }, h("h3", {}, "Closed statements"), table([
       { label: "Period", value: s => `${s.periodStart} – ${s.periodEnd}` },

@@ -88,7 +88,9 @@ class ConsoleTest {
                 .statusCode(200)
                 .body("clientId", equalTo("pointmesh-dashboard"))
                 .body("oidcUrl", containsString("/realms/"))
-                .body("apis.partner", equalTo(""));
+                .body("apis.partner", equalTo(""))
+                // the console's "today" is the network's (settlement periods), not the browser's
+                .body("zone", equalTo("Asia/Seoul"));
     }
 
     @Test

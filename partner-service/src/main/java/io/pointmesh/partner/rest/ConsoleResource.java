@@ -1,6 +1,7 @@
 package io.pointmesh.partner.rest;
 
 import io.pointmesh.partner.config.ConsoleConfig;
+import io.pointmesh.partner.config.SettlementConfig;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -25,10 +26,17 @@ public class ConsoleResource {
     /** Base URLs of the other services' APIs as browsers reach them ("" for the console's own origin). */
     public record Apis(String member, String partner, String ledger, String analytics) {}
 
-    public record ConsoleSettings(String oidcUrl, String clientId, Apis apis) {}
+    /**
+     * {@code zone}: the network's time zone (settlement's {@code pointmesh.settlement.zone}), where
+     * the console's "today" is: statements are periods of the network's days, not the browser's.
+     */
+    public record ConsoleSettings(String oidcUrl, String clientId, Apis apis, String zone) {}
 
     @Inject
     ConsoleConfig config;
+
+    @Inject
+    SettlementConfig settlement;
 
     @ConfigProperty(name = "pointmesh.oidc.url")
     String oidcUrl;
@@ -36,7 +44,9 @@ public class ConsoleResource {
     @GET
     @Path("/config")
     @PermitAll
-    @Operation(summary = "The OIDC realm, public client and API addresses the console uses (no authentication)")
+    @Operation(
+            summary =
+                    "The OIDC realm, public client, API addresses and network time zone the console uses (no authentication)")
     public ConsoleSettings config() {
         ConsoleConfig.Apis apis = config.apis();
         return new ConsoleSettings(
@@ -46,6 +56,7 @@ public class ConsoleResource {
                         apis.member().orElse(""),
                         "",
                         apis.ledger().orElse(""),
-                        apis.analytics().orElse("")));
+                        apis.analytics().orElse("")),
+                settlement.zone().getId());
     }
 }
