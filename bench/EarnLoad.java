@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  * with RATE > 0, an open loop: RATE requests a second on a fixed schedule whatever the answers,
  * each latency counted from its scheduled time (no coordinated omission).
  * Prints "requests=<n> errors=<n> earn_per_s=<n> p50_ms=<n> p99_ms=<n> p999_ms=<n>". With BATCH > 0
- * (7th argument), batches of BATCH purchases instead ({@link #batches}).
+ * (7th argument), batches of BATCH purchases instead ({@link #batches}). With RATE, the 8th argument
+ * is the client's own warm-up in seconds at the same rate, not counted. A line "measuring" on
+ * stdout says when the measured part starts (bench/ledger-earn counts the stack's CPU from it).
  *
  * <p>With "mixed" as its first argument, the mixed workload of bench/ledger-mixed instead ({@link Mixed}).
  */

@@ -494,6 +494,19 @@
     } catch (e) { into.replaceChildren(status(problemText(e), true)); }
   }
 
+  // today's date (YYYY-MM-DD) in a time zone, from its parts: a locale's format is the engine's choice; a zone
+  // the browser does not know (Java accepts "GMT+09:00", Intl may not) falls back to UTC's date
+  function dateIn(zone) {
+    let format;
+    try {
+      format = new Intl.DateTimeFormat("en-US", { timeZone: zone || "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
+    } catch (e) {
+      format = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
+    }
+    const part = Object.fromEntries(format.formatToParts(new Date()).map(x => [x.type, x.value]));
+    return `${part.year}-${part.month}-${part.day}`;
+  }
+
   async function settlements(p, body) {
     const rows = await api("partner", P(p.partnerId) + "/settlements");
     const preview = h("div", { id: "settlement-preview" });
@@ -503,8 +516,7 @@
       ["Net", `${num(s.netAmount)} ${s.currency || ""}`]]);
     // statements are periods of the network's days (the settings' zone, Asia/Seoul by default): a default
     // period ending on the browser's or UTC's date left out the day's sales for part of the network's day
-    const today = new Intl.DateTimeFormat("en-CA", { timeZone: settings.zone || "UTC", year: "numeric",
-      month: "2-digit", day: "2-digit" }).format(new Date());
+    const today = dateIn(settings.zone);
     const monthStart = today.slice(0, 8) + "01";
     body.append(h("section", { class: "card" }, h("h3", {}, "Closed statements"), table([
       { label: "Period", value: s => `${s.periodStart} – ${s.periodEnd}` },

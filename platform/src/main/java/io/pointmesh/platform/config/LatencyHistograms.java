@@ -15,8 +15,9 @@ import java.util.Arrays;
  * (p99 at or under 20 ms, docs/deploy.md "Monitoring") can be watched and alerted on. Without it only a
  * mean and a decaying max were exposed, and a mean hides the tail a till waits on.
  *
- * <p>Fixed bounds rather than Micrometer's percentile histogram (about 70 buckets per series):
- * 14 series per endpoint and status, dense around the 20 ms objective.
+ * <p>Fixed bounds rather than Micrometer's percentile histogram (about 70 buckets per series): 14
+ * bounds, 15 buckets with {@code +Inf}, per method, endpoint, status and outcome, dense around the
+ * 20 ms objective.
  */
 @Singleton
 public class LatencyHistograms {
