@@ -188,6 +188,25 @@ class JointCampaignTest {
                         + "FROM earning WHERE id = '" + earningId + "'"));
         assertEquals(List.of("99"), fromIssuance(fuel, earningId, "debit"));
         assertEquals(List.of("334"), fromIssuance(cinema, earningId, "debit"));
+        // the earning's rows, written in one statement (PostingRepository#postEarning): its transfers in their
+        // fixed order (the partner's issuance, then the co-funder's: the order in which their shard rows are
+        // locked at commit), its own lot, and its event once
+        assertEquals(
+                List.of(
+                        "EARN|partner:" + cinema + ":issuance|100|" + cinema,
+                        "CAMPAIGN_BONUS|partner:" + cinema + ":issuance|234|" + cinema,
+                        "CAMPAIGN_BONUS|partner:" + fuel + ":issuance|99|" + fuel),
+                rows("SELECT kind || '|' || debit_account || '|' || amount || '|' || partner_id FROM transfer "
+                        + "WHERE ref = '" + earningId + "' AND credit_account = 'member:" + member + "' ORDER BY id"));
+        assertEquals(
+                List.of("433|433|EARN"),
+                rows(
+                        "SELECT l.points || '|' || l.remaining || '|' || l.source FROM earning e JOIN lot l ON l.id = e.lot_id "
+                                + "AND l.ref = e.id AND l.member_id = e.member_id WHERE e.id = '" + earningId + "'"));
+        assertEquals(
+                List.of("1"),
+                rows("SELECT count(*) FROM outbox_event WHERE event_type = 'ledger.points-earned' AND event_key = '"
+                        + member + "' AND payload::jsonb -> 'data' ->> 'earningId' = '" + earningId + "'"));
 
         // refunds in three steps: each funder's cumulative part only grows, and the last step returns exactly its
         // points

@@ -158,7 +158,7 @@ class LedgerAuditorTest {
                 new DirectoryRepository(),
                 new ReferralRepository(),
                 clock,
-                (c, e, postedAt) -> {},
+                Ledger.EventSink.DISCARD,
                 new Ledger.Policy(
                         CONFIG.holdTimeout(),
                         CONFIG.referralBonus(),
