@@ -188,9 +188,8 @@ class JointCampaignTest {
                         + "FROM earning WHERE id = '" + earningId + "'"));
         assertEquals(List.of("99"), fromIssuance(fuel, earningId, "debit"));
         assertEquals(List.of("334"), fromIssuance(cinema, earningId, "debit"));
-        // the earning's rows, written in one statement (PostingRepository#postEarning): its transfers in their
-        // fixed order (the partner's issuance, then the co-funder's: the order in which their shard rows are
-        // locked at commit), its own lot, and its event once
+        // the earning's rows: its transfers in their fixed order (the partner's issuance, then the co-funder's:
+        // the order in which their shard rows are locked at commit), its own lot, and its event once
         assertEquals(
                 List.of(
                         "EARN|partner:" + cinema + ":issuance|100|" + cinema,

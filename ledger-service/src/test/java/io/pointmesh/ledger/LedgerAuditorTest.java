@@ -158,7 +158,7 @@ class LedgerAuditorTest {
                 new DirectoryRepository(),
                 new ReferralRepository(),
                 clock,
-                Ledger.EventSink.DISCARD,
+                (c, e, postedAt) -> {},
                 new Ledger.Policy(
                         CONFIG.holdTimeout(),
                         CONFIG.referralBonus(),

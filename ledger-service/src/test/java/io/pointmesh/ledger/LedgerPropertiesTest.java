@@ -53,7 +53,7 @@ class LedgerPropertiesTest {
                 new DirectoryRepository(),
                 new ReferralRepository(),
                 clock,
-                Ledger.EventSink.DISCARD,
+                (c, e, postedAt) -> {},
                 new Ledger.Policy(Duration.ofMinutes(15), 100, 60, 50_000, 100_000, 30, ZoneId.of("Asia/Seoul")));
     }
 

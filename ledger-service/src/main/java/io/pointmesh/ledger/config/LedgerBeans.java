@@ -62,8 +62,7 @@ public class LedgerBeans {
             Clock clock,
             Outbox outbox,
             LedgerConfig config) {
-        return new Ledger(
-                postings, operations, directory, referrals, clock, Ledger.EventSink.outbox(outbox), policy(config));
+        return new Ledger(postings, operations, directory, referrals, clock, outbox::publish, policy(config));
     }
 
     /** Live earnings are written in group commits (EarnService): one transaction per batch and lane. */

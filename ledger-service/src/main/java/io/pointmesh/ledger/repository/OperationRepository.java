@@ -103,48 +103,34 @@ public class OperationRepository {
 
     /** False when a twin with the same (partner, partner transaction id) got there first (invariant I7). */
     public boolean insertEarning(Connection c, EarningRow e) throws SQLException {
-        Object[] values = java.util.Arrays.copyOf(earningValues(e), EARNING_VALUES + 1);
-        values[EARNING_VALUES] = e.lotId();
-        return Sql.update(c, EARNING_INSERT + "VALUES (" + "?, ".repeat(EARNING_VALUES) + "?) " + EARNING_ONCE, values)
+        return Sql.update(
+                        c,
+                        "INSERT INTO earning (id, partner_id, partner_tx_id, request_hash, member_id, store_code, amount, currency, "
+                                + "occurred_at, points, base_points, partner_points, network_points, bonuses, grade_multiplier, available_at, "
+                                + "expires_at, lot_id, posted_at, co_funded_points) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                + "ON CONFLICT (partner_id, partner_tx_id) DO NOTHING",
+                        e.id(),
+                        e.partnerId(),
+                        e.partnerTxId(),
+                        e.requestHash(),
+                        e.memberId(),
+                        e.storeCode(),
+                        e.amount(),
+                        e.currency(),
+                        e.occurredAt(),
+                        e.points(),
+                        e.basePoints(),
+                        e.partnerPoints(),
+                        e.networkPoints(),
+                        encode(e.bonuses()),
+                        e.gradeMultiplier(),
+                        e.availableAt(),
+                        e.expiresAt(),
+                        e.lotId(),
+                        e.postedAt(),
+                        Bonus.coFunded(e.bonuses()))
                 == 1;
-    }
-
-    /**
-     * An earning's row: {@link #EARNING_VALUES} values ({@link #earningValues}), then the lot's id, last, so
-     * that a statement can take it from the lot it inserts itself (PostingRepository#postEarning).
-     */
-    static final String EARNING_INSERT =
-            "INSERT INTO earning (id, partner_id, partner_tx_id, request_hash, member_id, store_code, amount, currency, "
-                    + "occurred_at, points, base_points, partner_points, network_points, bonuses, grade_multiplier, "
-                    + "available_at, expires_at, posted_at, co_funded_points, lot_id) ";
-
-    /** A retry's twin finds the key taken and writes nothing (the caller then answers from what was stored). */
-    static final String EARNING_ONCE = "ON CONFLICT (partner_id, partner_tx_id) DO NOTHING";
-
-    static final int EARNING_VALUES = 19;
-
-    static Object[] earningValues(EarningRow e) {
-        return new Object[] {
-            e.id(),
-            e.partnerId(),
-            e.partnerTxId(),
-            e.requestHash(),
-            e.memberId(),
-            e.storeCode(),
-            e.amount(),
-            e.currency(),
-            e.occurredAt(),
-            e.points(),
-            e.basePoints(),
-            e.partnerPoints(),
-            e.networkPoints(),
-            encode(e.bonuses()),
-            e.gradeMultiplier(),
-            e.availableAt(),
-            e.expiresAt(),
-            e.postedAt(),
-            Bonus.coFunded(e.bonuses())
-        };
     }
 
     public void recordRefund(Connection c, UUID earningId, BigDecimal refund, long points) throws SQLException {

@@ -171,115 +171,6 @@ public class PostingRepository {
                 now);
     }
 
-    /** A transfer into a member's account: where it comes from, how much, why, and whose money it is. */
-    public record Credit(String debit, long amount, TransferKind kind, String partnerId) {}
-
-    /** A new lot of points for the member whose account the posting credits. */
-    public record NewLot(
-            String source,
-            UUID ref,
-            long points,
-            Instant earnedAt,
-            Instant availableAt,
-            Instant expiresAt,
-            boolean matured) {}
-
-    /** What {@link #postEarning} wrote: the lot's id (null without a lot), and whether the earning's row was stored. */
-    public record PostedEarning(Long lotId, boolean stored) {}
-
-    /**
-     * An earning's writes after its member's lock, in one statement and one round trip instead of
-     * one per row: the lot (if any), its transfers (in the given order: the partners' shard rows are
-     * taken at commit in the order the transfers were inserted), the earning's row with its lot,
-     * and its outbox row (if any). The same rows, triggers and checks as {@link #insertLot},
-     * {@link #transfer}, OperationRepository#insertEarning and the outbox one by one: the triggers
-     * of the lot (lot_sums) and of the transfers (transfer_post_member) run at the statement's end
-     * and write only member_balance, which no part of the statement writes; the earning's foreign
-     * key to its lot is checked at the statement's end, after the lot was inserted. The breakdown
-     * is saved after it ({@link #saveMember}): a statement that both updated member_balance and
-     * fired triggers updating it would leave the order of the two to chance.
-     *
-     * <p>{@code stored} false: the earning's (partner, partner transaction id) is taken, by a twin
-     * that committed; the caller must roll back (the lot and transfers were written too).
-     */
-    public PostedEarning postEarning(
-            Connection c,
-            MemberBalance m,
-            NewLot lot,
-            List<Credit> credits,
-            OperationRepository.EarningRow earning,
-            io.pointmesh.platform.outbox.Outbox.Row event,
-            Instant now)
-            throws SQLException {
-        List<Object> params = new ArrayList<>(48);
-        StringBuilder sql = new StringBuilder("WITH ");
-        String lotId = "NULL::bigint";
-        if (lot != null) {
-            sql.append("new_lot AS (").append(LOT_INSERT).append("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id), ");
-            params.addAll(List.of(
-                    m.memberId,
-                    lot.source(),
-                    lot.ref(),
-                    lot.points(),
-                    lot.points(),
-                    lot.earnedAt(),
-                    lot.availableAt(),
-                    lot.expiresAt(),
-                    lot.matured()));
-            lotId = "(SELECT id FROM new_lot)";
-        }
-        if (!credits.isEmpty()) {
-            sql.append(
-                            "credits AS (INSERT INTO transfer (debit_account, credit_account, amount, kind, ref, partner_id, ")
-                    .append("shard, posted_at) SELECT x.debit, ?::text, x.amount, x.kind, ?::uuid, x.partner_id, ")
-                    .append("?::smallint, ?::timestamptz FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[]) ")
-                    .append("WITH ORDINALITY AS x(debit, amount, kind, partner_id, n) ORDER BY x.n), ");
-            params.add(m.account());
-            params.add(earning.id());
-            params.add((short) m.shard());
-            params.add(now);
-            params.add(
-                    c.createArrayOf("text", credits.stream().map(Credit::debit).toArray()));
-            params.add(c.createArrayOf(
-                    "bigint", credits.stream().map(Credit::amount).toArray()));
-            params.add(c.createArrayOf(
-                    "text", credits.stream().map(t -> t.kind().name()).toArray()));
-            params.add(c.createArrayOf(
-                    "text", credits.stream().map(Credit::partnerId).toArray()));
-        }
-        if (event != null) {
-            sql.append("event AS (")
-                    .append(io.pointmesh.platform.outbox.Outbox.INSERT_ROW)
-                    .append("), ");
-            params.addAll(java.util.Arrays.asList(event.params()));
-        }
-        sql.append("stored AS (")
-                .append(OperationRepository.EARNING_INSERT)
-                .append("VALUES (")
-                .append("?, ".repeat(OperationRepository.EARNING_VALUES))
-                .append(lotId)
-                .append(") ")
-                .append(OperationRepository.EARNING_ONCE)
-                .append(" RETURNING id) SELECT ")
-                .append(lotId)
-                .append(", EXISTS (SELECT 1 FROM stored)");
-        params.addAll(java.util.Arrays.asList(OperationRepository.earningValues(earning)));
-        for (Credit t : credits) {
-            if (t.amount() <= 0) {
-                throw new IllegalArgumentException("a transfer moves a positive amount: " + t);
-            }
-        }
-        return Sql.one(
-                        c,
-                        sql.toString(),
-                        rs -> new PostedEarning(rs.getObject(1, Long.class), rs.getBoolean(2)),
-                        params.toArray())
-                .orElseThrow();
-    }
-
-    private static final String LOT_INSERT =
-            "INSERT INTO lot (member_id, source, ref, points, remaining, earned_at, available_at, expires_at, matured) ";
-
     public long insertLot(
             Connection c,
             String memberId,
@@ -293,7 +184,8 @@ public class PostingRepository {
             throws SQLException {
         return Sql.one(
                         c,
-                        LOT_INSERT + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        "INSERT INTO lot (member_id, source, ref, points, remaining, earned_at, available_at, expires_at, matured) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                         rs -> rs.getLong(1),
                         memberId,
                         source,

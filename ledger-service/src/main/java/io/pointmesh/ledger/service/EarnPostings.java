@@ -10,14 +10,10 @@ import io.pointmesh.ledger.PointsCalculation.GrantedBonus;
 import io.pointmesh.ledger.TransferKind;
 import io.pointmesh.ledger.repository.OperationRepository.EarningRow;
 import io.pointmesh.ledger.repository.PostingRepository.CampaignBudget;
-import io.pointmesh.ledger.repository.PostingRepository.Credit;
-import io.pointmesh.ledger.repository.PostingRepository.NewLot;
-import io.pointmesh.ledger.repository.PostingRepository.PostedEarning;
 import io.pointmesh.ledger.service.Ledger.BonusOffer;
 import io.pointmesh.ledger.service.Ledger.DuplicateRequest;
 import io.pointmesh.ledger.service.Ledger.EarnPosting;
 import io.pointmesh.ledger.service.Ledger.Outcome;
-import io.pointmesh.platform.outbox.Outbox;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -101,8 +97,96 @@ final class EarnPostings extends Postings {
         }
         PointsCalculation.Result points = PointsCalculation.total(p.basePoints(), granted, p.gradeMultiplier());
 
+        Long lotId = null;
         boolean matured = !p.availableAt().isAfter(now);
-        List<Credit> credits = credits(p, points, granted);
+        if (points.total() > 0) {
+            lotId = postings.insertLot(
+                    c,
+                    p.memberId(),
+                    "EARN",
+                    p.earningId(),
+                    points.total(),
+                    p.occurredAt(),
+                    p.availableAt(),
+                    p.expiresAt(),
+                    matured);
+            // Postings, always in this order: partner issuance rows before network promotion rows.
+            String issuance = Accounts.issuance(p.partnerId());
+            postings.transfer(
+                    c,
+                    issuance,
+                    m.account(),
+                    points.basePoints(),
+                    TransferKind.EARN,
+                    p.earningId(),
+                    p.partnerId(),
+                    m.shard(),
+                    now);
+            for (GrantedBonus b : granted) {
+                if (!b.networkFunded()) {
+                    postings.transfer(
+                            c,
+                            issuance,
+                            m.account(),
+                            b.points() - b.coFundedPoints(),
+                            TransferKind.CAMPAIGN_BONUS,
+                            p.earningId(),
+                            p.partnerId(),
+                            m.shard(),
+                            now);
+                }
+            }
+            // a co-funder's part of a co-funded bonus, from its own issuance account (I19)
+            for (GrantedBonus b : granted) {
+                if (b.coFundedPoints() > 0) {
+                    postings.transfer(
+                            c,
+                            Accounts.issuance(b.coFunderId()),
+                            m.account(),
+                            b.coFundedPoints(),
+                            TransferKind.CAMPAIGN_BONUS,
+                            p.earningId(),
+                            b.coFunderId(), // the co-funder's money: in its totals, as in its statement
+                            m.shard(),
+                            now);
+                }
+            }
+            for (GrantedBonus b : granted) {
+                if (b.networkFunded()) {
+                    postings.transfer(
+                            c,
+                            Accounts.PROMOTION,
+                            m.account(),
+                            b.points(),
+                            TransferKind.CAMPAIGN_BONUS,
+                            p.earningId(),
+                            p.partnerId(),
+                            m.shard(),
+                            now);
+                }
+            }
+            postings.transfer(
+                    c,
+                    Accounts.PROMOTION,
+                    m.account(),
+                    points.gradeBonus(),
+                    TransferKind.GRADE_BONUS,
+                    p.earningId(),
+                    p.partnerId(),
+                    m.shard(),
+                    now);
+            m.lifetimeEarned += points.total();
+            if (matured) {
+                m.available += points.total();
+                if (!p.expiresAt().isAfter(now)) {
+                    // born expired (history imported from long ago): to breakage at once, never repaying debt
+                    expireDue(c, m, now);
+                }
+                settleDebt(c, m, now);
+            } else {
+                m.pending += points.total();
+            }
+        }
         EarningRow row = new EarningRow(
                 p.earningId(),
                 p.partnerId(),
@@ -122,175 +206,39 @@ final class EarnPostings extends Postings {
                 points.gradeBonus(),
                 p.availableAt(),
                 p.expiresAt(),
-                null,
+                lotId,
                 BigDecimal.ZERO,
                 0,
                 now);
-        PointsEarned earned = new PointsEarned(
-                p.earningId().toString(),
-                p.memberId(),
-                p.partnerId(),
-                p.storeCode(),
-                p.partnerTxId(),
-                p.amount(),
-                p.currency(),
-                p.occurredAt(),
-                points.total(),
-                points.basePoints(),
-                row.bonuses(),
-                p.gradeMultiplier(),
-                p.availableAt(),
-                p.expiresAt(),
-                points.networkPoints());
-        boolean payReferral = !p.imported() && points.total() > 0 && !p.firstEarningRecorded();
-        Long lotId;
-        if (m.debt == 0 && p.expiresAt().isAfter(now) && !payReferral) {
-            // The usual earning (no debt to repay, not born expired, no referral bonus due): its rows in one
-            // statement, then the breakdown.
-            NewLot lot = points.total() > 0
-                    ? new NewLot(
-                            "EARN",
-                            p.earningId(),
-                            points.total(),
-                            p.occurredAt(),
-                            p.availableAt(),
-                            p.expiresAt(),
-                            matured)
-                    : null;
-            // the event's row goes in the same statement; a sink that stores no rows is given the event after
-            Outbox.Row event = events.row(earned, now);
-            PostedEarning posted = postings.postEarning(c, m, lot, credits, row, event, now);
-            if (!posted.stored()) {
-                throw new DuplicateRequest();
-            }
-            lotId = posted.lotId();
-            credit(m, points.total(), matured);
-            postings.saveMember(c, m, now);
-            if (event == null) {
-                events.publish(c, earned, now);
-            }
-        } else {
-            // Everything else, row by row: what repays debt, expires or pays a referral bonus reads the rows before it.
-            lotId = null;
-            if (points.total() > 0) {
-                lotId = postings.insertLot(
-                        c,
+        if (!operations.insertEarning(c, row)) {
+            throw new DuplicateRequest();
+        }
+        if (!p.imported() && points.total() > 0 && !p.firstEarningRecorded()) {
+            // history from before a referral is not the referred member's first purchase in the network,
+            // nor is a purchase that earned nothing
+            referralBonuses.pay(c, m, p.earningId(), now);
+        }
+        postings.saveMember(c, m, now);
+        events.publish(
+                c,
+                new PointsEarned(
+                        p.earningId().toString(),
                         p.memberId(),
-                        "EARN",
-                        p.earningId(),
-                        points.total(),
+                        p.partnerId(),
+                        p.storeCode(),
+                        p.partnerTxId(),
+                        p.amount(),
+                        p.currency(),
                         p.occurredAt(),
+                        points.total(),
+                        points.basePoints(),
+                        row.bonuses(),
+                        p.gradeMultiplier(),
                         p.availableAt(),
                         p.expiresAt(),
-                        matured);
-                for (Credit t : credits) {
-                    postings.transfer(
-                            c,
-                            t.debit(),
-                            m.account(),
-                            t.amount(),
-                            t.kind(),
-                            p.earningId(),
-                            t.partnerId(),
-                            m.shard(),
-                            now);
-                }
-                credit(m, points.total(), matured);
-                if (matured) {
-                    if (!p.expiresAt().isAfter(now)) {
-                        // born expired (history imported from long ago): to breakage at once, never repaying debt
-                        expireDue(c, m, now);
-                    }
-                    settleDebt(c, m, now);
-                }
-            }
-            if (!operations.insertEarning(c, withLot(row, lotId))) {
-                throw new DuplicateRequest();
-            }
-            if (payReferral) {
-                // history from before a referral is not the referred member's first purchase in the network,
-                // nor is a purchase that earned nothing
-                referralBonuses.pay(c, m, p.earningId(), now);
-            }
-            postings.saveMember(c, m, now);
-            events.publish(c, earned, now);
-        }
-        return new Outcome<>(withLot(row, lotId), false);
-    }
-
-    /** The new points in the member's breakdown: available at once, or pending until they mature. */
-    private static void credit(MemberBalance m, long points, boolean matured) {
-        m.lifetimeEarned += points;
-        if (matured) {
-            m.available += points;
-        } else {
-            m.pending += points;
-        }
-    }
-
-    /**
-     * The earning's transfers into the member's account, in this order: the partner's issuance (base,
-     * then its own bonuses), the co-funders' parts of co-funded bonuses from their own issuance (I19),
-     * then the network's promotion account (network-funded bonuses, the grade bonus). Amounts of 0
-     * are left out.
-     */
-    private static List<Credit> credits(EarnPosting p, PointsCalculation.Result points, List<GrantedBonus> granted) {
-        List<Credit> credits = new ArrayList<>();
-        if (points.total() <= 0) {
-            return credits;
-        }
-        String issuance = Accounts.issuance(p.partnerId());
-        credits.add(new Credit(issuance, points.basePoints(), TransferKind.EARN, p.partnerId()));
-        for (GrantedBonus b : granted) {
-            if (!b.networkFunded()) {
-                credits.add(new Credit(
-                        issuance, b.points() - b.coFundedPoints(), TransferKind.CAMPAIGN_BONUS, p.partnerId()));
-            }
-        }
-        for (GrantedBonus b : granted) {
-            if (b.coFundedPoints() > 0) {
-                // the co-funder's money: in its totals, as in its statement
-                credits.add(new Credit(
-                        Accounts.issuance(b.coFunderId()),
-                        b.coFundedPoints(),
-                        TransferKind.CAMPAIGN_BONUS,
-                        b.coFunderId()));
-            }
-        }
-        for (GrantedBonus b : granted) {
-            if (b.networkFunded()) {
-                credits.add(new Credit(Accounts.PROMOTION, b.points(), TransferKind.CAMPAIGN_BONUS, p.partnerId()));
-            }
-        }
-        credits.add(new Credit(Accounts.PROMOTION, points.gradeBonus(), TransferKind.GRADE_BONUS, p.partnerId()));
-        credits.removeIf(t -> t.amount() <= 0);
-        return credits;
-    }
-
-    private static EarningRow withLot(EarningRow r, Long lotId) {
-        return new EarningRow(
-                r.id(),
-                r.partnerId(),
-                r.partnerTxId(),
-                r.requestHash(),
-                r.memberId(),
-                r.storeCode(),
-                r.amount(),
-                r.currency(),
-                r.occurredAt(),
-                r.points(),
-                r.basePoints(),
-                r.partnerPoints(),
-                r.networkPoints(),
-                r.bonuses(),
-                r.gradeMultiplier(),
-                r.gradeBonus(),
-                r.availableAt(),
-                r.expiresAt(),
-                lotId,
-                r.refundedAmount(),
-                r.reversedPoints(),
-                r.postedAt());
+                        points.networkPoints()),
+                now);
+        return new Outcome<>(row, false);
     }
 
     private static List<Bonus> bonuses(List<GrantedBonus> granted) {

@@ -12,7 +12,6 @@ import io.pointmesh.ledger.repository.PostingRepository;
 import io.pointmesh.ledger.repository.ReferralRepository;
 import io.pointmesh.ledger.repository.RewardRepository;
 import io.pointmesh.ledger.repository.RewardRepository.OrderRow;
-import io.pointmesh.platform.outbox.Outbox;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -54,41 +53,10 @@ import java.util.UUID;
 public class Ledger {
 
     /** Where the postings' events go: the transactional outbox in the service. */
+    @FunctionalInterface
     public interface EventSink {
-        /** Events are dropped: for tests of the postings alone. */
-        EventSink DISCARD = new EventSink() {
-            @Override
-            public void publish(Connection transaction, DomainEvent event, Instant postedAt) {}
-
-            @Override
-            public Outbox.Row row(DomainEvent event, Instant postedAt) {
-                return null;
-            }
-        };
-
-        /** The service's: the transactional outbox. */
-        static EventSink outbox(Outbox outbox) {
-            return new EventSink() {
-                @Override
-                public void publish(Connection transaction, DomainEvent event, Instant postedAt) throws SQLException {
-                    outbox.publish(transaction, event, postedAt);
-                }
-
-                @Override
-                public Outbox.Row row(DomainEvent event, Instant postedAt) {
-                    return outbox.row(event, postedAt);
-                }
-            };
-        }
-
         /** {@code postedAt}: the postings' time, which becomes the event's time. */
         void publish(Connection transaction, DomainEvent event, Instant postedAt) throws SQLException;
-
-        /**
-         * The outbox row of the event, for a posting that inserts it within its own statement (in
-         * its transaction, as {@link #publish} would); null when events are not stored.
-         */
-        Outbox.Row row(DomainEvent event, Instant postedAt);
     }
 
     /** The ledger's configurable rules (see LedgerConfig for the defaults and keys). */

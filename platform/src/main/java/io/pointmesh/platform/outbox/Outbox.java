@@ -32,17 +32,6 @@ public class Outbox {
     static final String INSERT =
             "INSERT INTO outbox_event (event_id, topic, event_key, event_type, payload, traceparent) ";
 
-    /** One event's row, for a caller that writes it inside a statement of its own ({@link Row#params()}, in order). */
-    public static final String INSERT_ROW = INSERT + "VALUES (?, ?, ?, ?, ?, ?)";
-
-    /** An outbox row's values: the event's id, topic, key (its aggregate), type, encoded envelope and traceparent. */
-    public record Row(UUID id, String topic, String key, String type, String payload, String traceparent) {
-        /** The values of {@link #INSERT_ROW}'s placeholders. */
-        public Object[] params() {
-            return new Object[] {id, topic, key, type, payload, traceparent};
-        }
-    }
-
     @Inject
     EventCodec codec;
 
@@ -93,7 +82,7 @@ public class Outbox {
         try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?, ?)")) {
             int pending = 0;
             for (DomainEvent event : events) {
-                bind(insert, row(event, codec.wrap(event, now)));
+                bind(insert, event, codec.wrap(event, now));
                 insert.addBatch();
                 if (++pending == 1000) {
                     insert.executeBatch();
@@ -117,39 +106,23 @@ public class Outbox {
             throw new IllegalStateException("Outbox.publish needs a connection inside a transaction (autocommit off)");
         }
         EventEnvelope<DomainEvent> envelope = codec.wrap(event, time);
-        try (PreparedStatement insert = transaction.prepareStatement(INSERT_ROW)) {
-            bind(insert, row(event, envelope));
+        try (PreparedStatement insert = transaction.prepareStatement(INSERT + "VALUES (?, ?, ?, ?, ?, ?)")) {
+            bind(insert, event, envelope);
             insert.executeUpdate();
         }
         return envelope;
     }
 
-    /**
-     * The row {@link #publish(Connection, DomainEvent, Instant)} would insert, for a caller that
-     * inserts it ({@link #INSERT_ROW}) within one of its own statements, in its transaction: the
-     * ledger writes an earning and its event in one round trip. The same invariant holds: the row
-     * must be written in the transaction of the change it announces.
-     */
-    public Row row(DomainEvent event, Instant time) {
-        return row(event, codec.wrap(event, time));
-    }
-
-    private Row row(DomainEvent event, EventEnvelope<DomainEvent> envelope) {
+    /** One outbox row's values: id, topic, key (the aggregate), type, the encoded envelope. */
+    private void bind(PreparedStatement insert, DomainEvent event, EventEnvelope<DomainEvent> envelope)
+            throws SQLException {
         EventDefinition def = EventCatalog.of(event.getClass());
-        return new Row(
-                UUID.fromString(envelope.id()),
-                def.topic().topicName(),
-                event.aggregateId(),
-                def.type(),
-                codec.encode(envelope),
-                traceparent());
-    }
-
-    private static void bind(PreparedStatement insert, Row row) throws SQLException {
-        Object[] params = row.params();
-        for (int i = 0; i < params.length; i++) {
-            insert.setObject(i + 1, params[i]);
-        }
+        insert.setObject(1, UUID.fromString(envelope.id()));
+        insert.setString(2, def.topic().topicName());
+        insert.setString(3, event.aggregateId());
+        insert.setString(4, def.type());
+        insert.setString(5, codec.encode(envelope));
+        insert.setString(6, traceparent());
     }
 
     /**

@@ -49,7 +49,9 @@ public class PartnerAccess {
     @Scheduled(
             every = "${pointmesh.partner-access.refresh:2s}",
             delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            // not while the application stops: its pool is closing (the last set stays until then)
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> refresh() {
         if (barredQuery.isEmpty()) {
             return Uni.createFrom().voidItem();
