@@ -497,12 +497,9 @@
   // today's date (YYYY-MM-DD) in a time zone, from its parts: a locale's format is the engine's choice; a zone
   // the browser does not know (Java accepts "GMT+09:00", Intl may not) falls back to UTC's date
   function dateIn(zone) {
+    const formatIn = z => new Intl.DateTimeFormat("en-US", { timeZone: z, year: "numeric", month: "2-digit", day: "2-digit" });
     let format;
-    try {
-      format = new Intl.DateTimeFormat("en-US", { timeZone: zone || "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
-    } catch (e) {
-      format = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
-    }
+    try { format = formatIn(zone || "UTC"); } catch (e) { format = formatIn("UTC"); }
     const part = Object.fromEntries(format.formatToParts(new Date()).map(x => [x.type, x.value]));
     return `${part.year}-${part.month}-${part.day}`;
   }
