@@ -23,11 +23,11 @@ public class Caller {
 
     /** The calling partner's id; a partner token without the claim is refused. */
     public String partnerId() {
-        Object claim = token.getClaim(PARTNER_ID_CLAIM);
-        if (claim == null || claim.toString().isBlank()) {
+        String claim = TokenClaims.text(token, PARTNER_ID_CLAIM);
+        if (claim == null || claim.isBlank()) {
             throw ProblemException.forbidden("no-partner-id", "the token carries no partner_id claim");
         }
-        return claim.toString();
+        return claim;
     }
 
     /** The token's subject: for a member, their account in the identity provider. */
@@ -37,7 +37,7 @@ public class Caller {
 
     /** Who did it, for audit trails: the user name or client of the token. */
     public String actor() {
-        String name = token.getClaim("preferred_username");
+        String name = TokenClaims.text(token, "preferred_username");
         return name != null ? name : token.getSubject();
     }
 

@@ -36,8 +36,8 @@ public class OperatorClients implements SecurityIdentityAugmentor {
                 || !(identity.getPrincipal() instanceof JsonWebToken token)) {
             return Uni.createFrom().item(identity);
         }
-        Object azp = token.getClaim("azp");
-        if (azp != null && operatorClients.contains(azp.toString())) {
+        String azp = TokenClaims.text(token, "azp");
+        if (azp != null && operatorClients.contains(azp)) {
             return Uni.createFrom().item(identity);
         }
         LOG.warnf("a token of client %s carries the operator role; the role is ignored", azp);

@@ -48,8 +48,8 @@ public class PartnerAccessFilter implements ContainerRequestFilter {
         if (identity.isAnonymous() || !identity.hasRole(Roles.PARTNER) || identity.hasRole(Roles.OPERATOR)) {
             return;
         }
-        Object partnerId = token.getClaim(Caller.PARTNER_ID_CLAIM);
-        if (partnerId != null && access.isBarred(partnerId.toString())) {
+        String partnerId = TokenClaims.text(token, Caller.PARTNER_ID_CLAIM);
+        if (partnerId != null && access.isBarred(partnerId)) {
             throw ProblemException.forbidden(
                     "partner-not-active",
                     "partner " + partnerId + " is suspended or offboarded; its credentials are refused");
@@ -63,11 +63,11 @@ public class PartnerAccessFilter implements ContainerRequestFilter {
     }
 
     static boolean hasScope(JsonWebToken token, String scope) {
-        Object claim = token.getClaim("scope");
+        String claim = TokenClaims.text(token, "scope");
         if (claim == null) {
             return false;
         }
-        for (String s : claim.toString().split(" ")) {
+        for (String s : claim.split(" ")) {
             if (s.equals(scope)) {
                 return true;
             }

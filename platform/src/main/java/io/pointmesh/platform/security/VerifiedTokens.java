@@ -1,0 +1,141 @@
+package io.pointmesh.platform.security;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Bearer tokens already verified by quarkus-oidc, by their whole text, so that a partner's POS
+ * sending one token for five minutes has it parsed and its RSA signature checked once, not on
+ * every request (issue 17: the token check was 11-17 % of the ledger's CPU).
+ *
+ * <p>Why this is safe (docs/security.md, "Verified tokens"): the key is the token's complete
+ * text, signature included, so only a byte-identical copy of a token the OIDC provider's keys
+ * verified is served; an entry is served only before the token's own {@code exp} and at most
+ * {@code max-age} after it was verified (a signing key withdrawn from the realm stops counting
+ * within that time, as it would once quarkus-oidc refreshed its keys); a refused token is never
+ * stored. Every augmentor still runs on a served identity, so the operator-client rule applies on
+ * every request. One OIDC tenant per service: a second tenant would need its id in the key.
+ */
+@ApplicationScoped
+public class VerifiedTokens {
+
+    /** Marks an identity served from here, so that {@link VerifiedTokenRecorder} does not store it again. */
+    static final String SERVED = "pointmesh.verified-token";
+
+    /** Attributes of the request an identity was made for: replaced by the current request's when served. */
+    static final String ROUTING_CONTEXT = RoutingContext.class.getName();
+
+    static final String REQUEST_CONTEXT = AuthenticationRequestContext.class.getName();
+
+    private record Entry(SecurityIdentity identity, long servedUntilMillis) {}
+
+    private final boolean enabled;
+    private final int maxSize;
+    private final long maxAgeMillis;
+    private final Clock clock;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+
+    @Inject
+    VerifiedTokens(
+            @ConfigProperty(name = "pointmesh.security.verified-tokens.enabled", defaultValue = "true") boolean enabled,
+            @ConfigProperty(name = "pointmesh.security.verified-tokens.max-size", defaultValue = "10000") int maxSize,
+            @ConfigProperty(name = "pointmesh.security.verified-tokens.max-age", defaultValue = "60S") Duration maxAge,
+            Instance<MeterRegistry> registry) {
+        this(enabled, maxSize, maxAge, Clock.systemUTC());
+        if (registry.isResolvable()) {
+            FunctionCounter.builder("pointmesh.security.verified.tokens", hits, LongAdder::sum)
+                    .description("Bearer tokens served from the verified-token cache (hit) or verified by OIDC (miss)")
+                    .tag("result", "hit")
+                    .register(registry.get());
+            FunctionCounter.builder("pointmesh.security.verified.tokens", misses, LongAdder::sum)
+                    .description("Bearer tokens served from the verified-token cache (hit) or verified by OIDC (miss)")
+                    .tag("result", "miss")
+                    .register(registry.get());
+        }
+    }
+
+    VerifiedTokens(boolean enabled, int maxSize, Duration maxAge, Clock clock) {
+        this.enabled = enabled;
+        this.maxSize = maxSize;
+        this.maxAgeMillis = maxAge.toMillis();
+        this.clock = clock;
+    }
+
+    /** The identity verified for exactly this token text, if it is still to be served; else null. */
+    SecurityIdentity find(String token) {
+        if (!enabled) {
+            return null;
+        }
+        Entry entry = entries.get(token);
+        if (entry == null) {
+            misses.increment();
+            return null;
+        }
+        if (clock.millis() >= entry.servedUntilMillis()) {
+            entries.remove(token, entry);
+            misses.increment();
+            return null;
+        }
+        hits.increment();
+        return entry.identity();
+    }
+
+    /** Keeps the identity quarkus-oidc (and every augmentor) made for this token, until its expiry or max-age. */
+    void remember(String token, SecurityIdentity identity) {
+        if (!enabled || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getExpirationTime() <= 0) {
+            return; // no expiry to bound it by: verified every time
+        }
+        long now = clock.millis();
+        long until = Math.min(jwt.getExpirationTime() * 1000, now + maxAgeMillis);
+        if (until <= now) {
+            return;
+        }
+        if (entries.size() >= maxSize) {
+            entries.values().removeIf(e -> e.servedUntilMillis() <= now);
+            if (entries.size() >= maxSize) {
+                entries.clear(); // bounded memory; the next requests verify again
+            }
+        }
+        // the request's routing context stays with the request, not in the cache
+        SecurityIdentity kept = QuarkusSecurityIdentity.builder(identity)
+                .addAttribute(SERVED, Boolean.TRUE)
+                .addAttribute(ROUTING_CONTEXT, null)
+                .addAttribute(REQUEST_CONTEXT, null)
+                .build();
+        entries.put(token, new Entry(kept, until));
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** Tokens served from the cache since start. */
+    public long hits() {
+        return hits.sum();
+    }
+
+    /** Tokens verified by quarkus-oidc since start (not found, or no longer to be served). */
+    public long misses() {
+        return misses.sum();
+    }
+
+    int size() {
+        return entries.size();
+    }
+}
