@@ -43,13 +43,14 @@ public class VerifiedTokenProvider implements IdentityProvider<TokenAuthenticati
         if (verified == null) {
             return Uni.createFrom().nullItem();
         }
-        QuarkusSecurityIdentity.Builder served =
-                QuarkusSecurityIdentity.builder(verified).addAttribute(VerifiedTokens.SERVED, Boolean.TRUE);
+        // this request's routing context, as quarkus-oidc would have put it on the identity
         RoutingContext routingContext = HttpSecurityUtils.getRoutingContextAttribute(request);
-        if (routingContext != null) {
-            served.addAttribute(VerifiedTokens.ROUTING_CONTEXT, routingContext)
-                    .addAttribute(VerifiedTokens.REQUEST_CONTEXT, routingContext.get(VerifiedTokens.REQUEST_CONTEXT));
+        if (routingContext == null) {
+            return Uni.createFrom().item(verified);
         }
-        return Uni.createFrom().item(served.build());
+        return Uni.createFrom()
+                .item(QuarkusSecurityIdentity.builder(verified)
+                        .addAttribute(VerifiedTokens.ROUTING_CONTEXT, routingContext)
+                        .build());
     }
 }

@@ -9,9 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Stores in {@link VerifiedTokens} the identity quarkus-oidc verified for a bearer token, as every
- * other augmentor left it: it runs last. Only an authenticated identity reaches an augmentor, so a
- * refused token is never stored.
+ * Stores in {@link VerifiedTokens} the identity quarkus-oidc verified for a bearer token, as
+ * quarkus-oidc made it: it runs first, before any other augmentor, and they all run again on every
+ * served request (an augmentor's decision is never cached). Only an authenticated identity reaches
+ * an augmentor, so a refused token is never stored.
  */
 @ApplicationScoped
 public class VerifiedTokenRecorder implements SecurityIdentityAugmentor {
@@ -21,7 +22,7 @@ public class VerifiedTokenRecorder implements SecurityIdentityAugmentor {
 
     @Override
     public int priority() {
-        return Integer.MIN_VALUE;
+        return Integer.MAX_VALUE;
     }
 
     @Override

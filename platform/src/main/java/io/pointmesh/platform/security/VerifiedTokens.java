@@ -25,10 +25,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * <p>Why this is safe (docs/security.md, "Verified tokens"): the key is the token's complete
  * text, signature included, so only a byte-identical copy of a token the OIDC provider's keys
  * verified is served; an entry is served only before the token's own {@code exp} and at most
- * {@code max-age} after it was verified (a signing key withdrawn from the realm stops counting
- * within that time, as it would once quarkus-oidc refreshed its keys); a refused token is never
- * stored. Every augmentor still runs on a served identity, so the operator-client rule applies on
- * every request. One OIDC tenant per service: a second tenant would need its id in the key.
+ * {@code max-age} after it was verified; a refused token is never stored. What is kept is
+ * quarkus-oidc's own identity, before any augmentor, and every augmentor runs again on each
+ * request, so the operator-client rule is applied to every request. One OIDC tenant per service,
+ * no DPoP or certificate-bound tokens: either would need its check on a served token too.
  */
 @ApplicationScoped
 public class VerifiedTokens {
@@ -40,6 +40,9 @@ public class VerifiedTokens {
     static final String ROUTING_CONTEXT = RoutingContext.class.getName();
 
     static final String REQUEST_CONTEXT = AuthenticationRequestContext.class.getName();
+
+    /** Longer tokens are verified every time (the realm's are 1-2 KB). */
+    static final int MAX_TOKEN_CHARS = 8192;
 
     private record Entry(SecurityIdentity identity, long servedUntilMillis) {}
 
@@ -54,7 +57,7 @@ public class VerifiedTokens {
     @Inject
     VerifiedTokens(
             @ConfigProperty(name = "pointmesh.security.verified-tokens.enabled", defaultValue = "true") boolean enabled,
-            @ConfigProperty(name = "pointmesh.security.verified-tokens.max-size", defaultValue = "10000") int maxSize,
+            @ConfigProperty(name = "pointmesh.security.verified-tokens.max-size", defaultValue = "4096") int maxSize,
             @ConfigProperty(name = "pointmesh.security.verified-tokens.max-age", defaultValue = "60S") Duration maxAge,
             Instance<MeterRegistry> registry) {
         this(enabled, maxSize, maxAge, Clock.systemUTC());
@@ -101,6 +104,9 @@ public class VerifiedTokens {
         if (!enabled || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getExpirationTime() <= 0) {
             return; // no expiry to bound it by: verified every time
         }
+        if (token.length() > MAX_TOKEN_CHARS) {
+            return; // an outsized token is not worth the memory: verified every time
+        }
         long now = clock.millis();
         long until = Math.min(jwt.getExpirationTime() * 1000, now + maxAgeMillis);
         if (until <= now) {
@@ -112,13 +118,26 @@ public class VerifiedTokens {
                 entries.clear(); // bounded memory; the next requests verify again
             }
         }
-        // the request's routing context stays with the request, not in the cache
-        SecurityIdentity kept = QuarkusSecurityIdentity.builder(identity)
-                .addAttribute(SERVED, Boolean.TRUE)
-                .addAttribute(ROUTING_CONTEXT, null)
-                .addAttribute(REQUEST_CONTEXT, null)
+        entries.put(token, new Entry(kept(identity), until));
+    }
+
+    /**
+     * A copy that holds nothing of the request it was made for: not its routing context, and not the
+     * identity itself ({@code builder(identity)} would keep it, and with it the whole request, as a
+     * permission checker). Permissions are copied as a set; none of the services checks any.
+     */
+    static SecurityIdentity kept(SecurityIdentity identity) {
+        Map<String, Object> attributes = new java.util.HashMap<>(identity.getAttributes());
+        attributes.remove(ROUTING_CONTEXT);
+        attributes.remove(REQUEST_CONTEXT);
+        attributes.put(SERVED, Boolean.TRUE);
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(identity.getPrincipal())
+                .addRoles(identity.getRoles())
+                .addCredentials(identity.getCredentials())
+                .addPermissions(identity.getPermissions())
+                .addAttributes(attributes)
                 .build();
-        entries.put(token, new Entry(kept, until));
     }
 
     boolean enabled() {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,35 @@ class VerifiedTokensTest {
         assertEquals(0, tokens.size());
         assertNull(tokens.find("no-exp"));
         assertNull(tokens.find("expired"));
+    }
+
+    @Test
+    void anOutsizedTokenIsVerifiedEveryTime() {
+        VerifiedTokens tokens = cache(100, Duration.ofSeconds(60));
+        String huge = "h.".concat("p".repeat(VerifiedTokens.MAX_TOKEN_CHARS)).concat(".s");
+        tokens.remember(huge, identity("alice", inSeconds(300)));
+        assertNull(tokens.find(huge));
+        assertEquals(0, tokens.size());
+    }
+
+    @Test
+    void theKeptIdentityHoldsNothingOfItsRequest() throws ReflectiveOperationException {
+        VerifiedTokens tokens = cache(100, Duration.ofSeconds(60));
+        SecurityIdentity first = identity("alice", inSeconds(300));
+        tokens.remember("t1", first);
+        SecurityIdentity kept = tokens.find("t1");
+        assertNull(kept.getAttribute(VerifiedTokens.ROUTING_CONTEXT));
+        assertEquals(Boolean.TRUE, kept.getAttribute(VerifiedTokens.SERVED));
+        assertEquals(first.getPrincipal(), kept.getPrincipal());
+        assertEquals(first.getRoles(), kept.getRoles());
+        // no permission checker that would reach back to the first identity (and its request)
+        assertEquals(List.of(), permissionCheckers(kept));
+    }
+
+    static Object permissionCheckers(SecurityIdentity identity) throws ReflectiveOperationException {
+        var field = QuarkusSecurityIdentity.class.getDeclaredField("permissionCheckers");
+        field.setAccessible(true);
+        return field.get(identity);
     }
 
     @Test
