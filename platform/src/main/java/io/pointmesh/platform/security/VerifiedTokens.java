@@ -99,7 +99,7 @@ public class VerifiedTokens {
         return entry.identity();
     }
 
-    /** Keeps the identity quarkus-oidc (and every augmentor) made for this token, until its expiry or max-age. */
+    /** Keeps the identity quarkus-oidc made for this token (before any augmentor), until its expiry or max-age. */
     void remember(String token, SecurityIdentity identity) {
         if (!enabled || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getExpirationTime() <= 0) {
             return; // no expiry to bound it by: verified every time
