@@ -49,24 +49,22 @@ class VerifiedTokensTest {
         // the served identity is the token's: bob's balance is bob's (the earning went to alice only)
         String partner = LedgerFixture.partner();
         LedgerFixture.earn(partner, alice, "100000").statusCode(201);
-        long aliceAvailable = given().auth()
-                .oauth2(aliceToken)
-                .get("/ledger/v1/me/balance")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getLong("available");
-        long bobAvailable = given().auth()
-                .oauth2(bobToken)
-                .get("/ledger/v1/me/balance")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getLong("available");
+        long aliceAvailable = available(aliceToken);
+        long bobAvailable = available(bobToken);
         assertTrue(aliceAvailable > 0, "alice earned");
         assertEquals(0, bobAvailable, "bob did not");
+    }
+
+    /** The available points of the member the token is for, asked with that very token (it is served). */
+    static long available(String token) {
+        return given().auth()
+                .oauth2(token)
+                .get("/ledger/v1/me/balance")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("available");
     }
 
     @Test
