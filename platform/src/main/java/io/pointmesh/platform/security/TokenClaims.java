@@ -15,14 +15,20 @@ final class TokenClaims {
 
     private TokenClaims() {}
 
-    /** The claim as text (a JSON string's value, anything else as its JSON), or null if the token has none. */
+    /**
+     * The claim's string value; null if the token has none or it is not a JSON string. Every claim
+     * read here is a string when our identity provider issues it, so anything else (an array, a
+     * number, an object, JSON null) is a misconfigured mapper and is read as absent: it fails
+     * closed (no partner id: 403; no scope: read-only; no {@code azp}: not an operator client),
+     * where its text (e.g. {@code [p1]}) would have been a partner id no rule knows.
+     */
     static String text(JsonWebToken token, String name) {
         Object value = ClientProxy.unwrap(token) instanceof OidcJwtCallerPrincipal verified
                 ? verified.getClaims().getClaimValue(name)
                 : token.getClaim(name);
-        if (value == null) {
-            return null;
+        if (value instanceof String s) {
+            return s; // jose4j's verified claims
         }
-        return value instanceof JsonString s ? s.getString() : value.toString();
+        return value instanceof JsonString s ? s.getString() : null;
     }
 }
