@@ -26,7 +26,17 @@ public final class WebhookSignature {
         return SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
     }
 
-    /** The {@code webhook-signature} header's value. */
+    /**
+     * The {@code webhook-signature} header's value: the current secret's signature and, within a
+     * rotation's overlap, the previous secret's after it, space-delimited as the spec allows (a
+     * receiver accepts the message if any one verifies).
+     */
+    public static String header(String secret, String previous, String messageId, long timestampSeconds, String body) {
+        String current = sign(secret, messageId, timestampSeconds, body);
+        return previous == null ? current : current + " " + sign(previous, messageId, timestampSeconds, body);
+    }
+
+    /** One secret's signature, {@code v1,<base64>}. */
     public static String sign(String secret, String messageId, long timestampSeconds, String body) {
         byte[] key = Base64.getDecoder().decode(secret.substring(SECRET_PREFIX.length()));
         try {

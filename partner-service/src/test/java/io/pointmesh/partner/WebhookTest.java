@@ -312,26 +312,170 @@ class WebhookTest {
         assertEquals(1, deliveries(partner, hook.get("webhookId")).getInt("total"));
     }
 
-    @Test
-    void afterRotationDeliveriesVerifyWithTheNewSecretOnly() throws Exception {
-        String partner = activePartner();
-        Map<String, String> hook = register(partner, List.of("points.earned"));
-        String rotated = given().auth()
+    static ValidatableResponse rotate(String partner, String webhookId, String overlap) {
+        return given().auth()
                 .oauth2(TestTokens.partner(partner))
-                .post(webhooks(partner) + "/" + hook.get("webhookId") + "/rotation")
-                .then()
+                .queryParams(overlap == null ? Map.of() : Map.of("overlap", overlap))
+                .post(webhooks(partner) + "/" + webhookId + "/rotation")
+                .then();
+    }
+
+    static String rotated(String partner, String webhookId, String overlap) {
+        return rotate(partner, webhookId, overlap)
                 .statusCode(200)
-                .body("secret", startsWith("whsec_"), "webhookId", is(hook.get("webhookId")))
+                .body("secret", startsWith("whsec_"), "webhookId", is(webhookId))
                 .extract()
                 .path("secret");
-        assertNotEquals(hook.get("secret"), rotated);
-        get(partner, "/" + hook.get("webhookId")).body("secretRotatedAt", notNullValue(), "secret", nullValue());
+    }
+
+    /** The next points.earned delivery to the hook's path, after {@code before} earlier ones. */
+    static Received nextDelivery(String partner, Map<String, String> hook, int before) throws Exception {
         try (KafkaTestClient kafka = kafka()) {
             earn(kafka, partner, UUID.randomUUID().toString());
         }
-        Received r = receiver.await(hook.get("path"), 1).get(0);
-        assertTrue(verifies(rotated, r));
+        return receiver.await(hook.get("path"), before + 1).get(before);
+    }
+
+    @Test
+    void duringARotationsOverlapDeliveriesVerifyWithEitherSecret() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        Instant before = clock.instant();
+        String next = rotated(partner, hook.get("webhookId"), null);
+        assertNotEquals(hook.get("secret"), next);
+        Instant until = Instant.parse(get(partner, "/" + hook.get("webhookId"))
+                .statusCode(200)
+                .body("secretRotatedAt", notNullValue(), "secret", nullValue())
+                .extract()
+                .path("previousSecretExpiresAt"));
+        // the default overlap: a day
+        assertFalse(until.isBefore(before.plus(Duration.ofHours(24))));
+        assertFalse(until.isAfter(clock.instant().plus(Duration.ofHours(24))));
+        Received r = nextDelivery(partner, hook, 0);
+        assertEquals(2, r.signature().split(" ").length, r.signature());
+        assertTrue(verifies(next, r), "the receiver that deployed the new secret");
+        assertTrue(verifies(hook.get("secret"), r), "the receiver still on the old secret");
+        assertFalse(verifies(WebhookSignature.newSecret(), r), "any other secret");
+    }
+
+    @Test
+    void withNoOverlapTheOldSecretSignsNothingAtOnce() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String next = rotate(partner, hook.get("webhookId"), "PT0S")
+                .statusCode(200)
+                .body("previousSecretExpiresAt", nullValue())
+                .extract()
+                .path("secret");
+        Received r = nextDelivery(partner, hook, 0);
+        assertEquals(1, r.signature().split(" ").length, r.signature());
+        assertTrue(verifies(next, r));
         assertFalse(verifies(hook.get("secret"), r), "the old secret signs nothing any more");
+    }
+
+    @Test
+    void afterTheOverlapOnlyTheNewSecretSigns() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String next = rotated(partner, hook.get("webhookId"), "PT1S");
+        Thread.sleep(1500);
+        Received r = nextDelivery(partner, hook, 0);
+        assertTrue(verifies(next, r));
+        assertFalse(verifies(hook.get("secret"), r), "the overlap is over");
+        assertEquals(1, r.signature().split(" ").length, r.signature());
+    }
+
+    /** At most two secrets sign (W4): a second rotation keeps the one it replaces, not the first one. */
+    @Test
+    void aSecondRotationKeepsOnlyTheSecretItReplaces() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String second = rotated(partner, hook.get("webhookId"), null);
+        String third = rotated(partner, hook.get("webhookId"), null);
+        Received r = nextDelivery(partner, hook, 0);
+        assertTrue(verifies(third, r));
+        assertTrue(verifies(second, r));
+        assertFalse(verifies(hook.get("secret"), r), "the first secret: replaced twice");
+        assertEquals(2, r.signature().split(" ").length, r.signature());
+    }
+
+    /** Two rotations at once (a retried request): whichever answer the partner kept, its secret verifies. */
+    @Test
+    void rotationsSentAtOnceEachGiveASecretThatVerifies() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> rotated(partner, hook.get("webhookId"), null));
+            var b = pool.submit(() -> rotated(partner, hook.get("webhookId"), null));
+            String first = a.get();
+            String second = b.get();
+            assertNotEquals(first, second);
+            Received r = nextDelivery(partner, hook, 0);
+            assertTrue(verifies(first, r));
+            assertTrue(verifies(second, r));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBadOverlapIsRefusedAndChangesNothing() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        for (String overlap : List.of("PT72H1S", "P4D", "-PT1S", "banana", "24h")) {
+            var refused = rotate(partner, hook.get("webhookId"), overlap);
+            assertEquals(400, refused.extract().statusCode(), "overlap '" + overlap + "'");
+            refused.contentType("application/problem+json")
+                    .body("code", is("validation-failed"), "errors[0].field", is("overlap"));
+        }
+        get(partner, "/" + hook.get("webhookId"))
+                .statusCode(200)
+                .body("secretRotatedAt", nullValue(), "previousSecretExpiresAt", nullValue());
+        Received r = nextDelivery(partner, hook, 0);
+        assertTrue(verifies(hook.get("secret"), r), "still the first secret");
+        assertEquals(1, r.signature().split(" ").length, r.signature());
+        rotate(partner, hook.get("webhookId"), "PT72H").statusCode(200);
+    }
+
+    /**
+     * One partner's backlog does not hold another's deliveries back: each round takes the first due
+     * delivery of every webhook before the second of any. A slow receiver with 200 deliveries waiting
+     * (50 a round, 2 s each): in enqueue order the other partner's one delivery would wait for all 200
+     * (the fifth round); here it goes in the first round after it was enqueued, while most of the
+     * backlog still waits.
+     */
+    @Test
+    void onePartnersBacklogDoesNotHoldAnothersDeliveriesBack() throws Exception {
+        String busy = activePartner();
+        Map<String, String> backlog = register(busy, List.of("points.earned"));
+        receiver.answer(backlog.get("path"), r -> {
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 200;
+        });
+        String quiet = activePartner();
+        Map<String, String> other = register(quiet, List.of("points.earned"));
+        try (KafkaTestClient kafka = kafka()) {
+            for (int i = 0; i < 200; i++) {
+                earn(kafka, busy, UUID.randomUUID().toString());
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (deliveries(busy, backlog.get("webhookId")).getInt("total") < 200) {
+                assertTrue(System.nanoTime() < deadline, "the backlog was not enqueued");
+                Thread.sleep(100);
+            }
+            earn(kafka, quiet, UUID.randomUUID().toString());
+            receiver.await(other.get("path"), 1);
+            int backlogSent = receiver.at(backlog.get("path")).size();
+            assertTrue(backlogSent < 150, backlogSent + " of the backlog went before the other partner's one delivery");
+        } finally {
+            receiver.answer(backlog.get("path"), r -> 200);
+        }
+        receiver.await(backlog.get("path"), 200);
     }
 
     static ValidatableResponse createWithKey(String partner, String key, String url, List<String> events) {

@@ -52,6 +52,16 @@ public interface WebhookConfig {
     @WithDefault("PT1M")
     Duration lease();
 
+    /**
+     * After a rotation, how long the previous secret goes on signing beside the new one unless the
+     * request says otherwise ({@code overlap}), and the most a request may ask.
+     */
+    @WithDefault("PT24H")
+    Duration rotationOverlap();
+
+    @WithDefault("PT72H")
+    Duration rotationOverlapMax();
+
     /** At most this many webhooks per partner. */
     @WithDefault("10")
     int maxPerPartner();

@@ -31,7 +31,8 @@ import java.util.UUID;
 public class WebhookRepository {
 
     private static final String WEBHOOK_COLUMNS =
-            "id, partner_id, url, events, status, disabled_reason, disabled_at, created_at, created_by, secret_rotated_at";
+            "id, partner_id, url, events, status, disabled_reason, disabled_at, created_at, created_by, secret_rotated_at, "
+                    + "previous_secret_expires_at";
     private static final String DELIVERY_COLUMNS = "id, webhook_id, event_type, status, attempts, last_status, "
             + "last_error, created_at, last_attempt_at, next_attempt_at, finished_at";
 
@@ -73,7 +74,7 @@ public class WebhookRepository {
                         .getResultList())
                 .map(rows -> rows.isEmpty()
                         ? null
-                        : new Keyed(webhook(rows.get(0)), (String) rows.get(0)[10], (String) rows.get(0)[11]));
+                        : new Keyed(webhook(rows.get(0)), (String) rows.get(0)[11], (String) rows.get(0)[12]));
     }
 
     public Uni<Long> countOf(String partnerId) {
@@ -117,12 +118,31 @@ public class WebhookRepository {
                         .executeUpdate());
     }
 
-    public Uni<Integer> replaceSecret(UUID id, String secretEncrypted, Instant at) {
+    /**
+     * The new secret signs from now on; the one it replaces goes on signing beside it until
+     * {@code previousUntil} (null: not at all). One statement: of two rotations at once, the second
+     * waits for the first's row lock and keeps the first's new secret as its previous one, so each
+     * caller's secret signs for at least the overlap (W4).
+     */
+    public Uni<Integer> replaceSecret(UUID id, String secretEncrypted, Instant at, Instant previousUntil) {
+        if (previousUntil == null) {
+            return Panache.getSession()
+                    .chain(s -> s.createNativeQuery("UPDATE webhook SET previous_secret_encrypted = NULL, "
+                                    + "previous_secret_expires_at = NULL, secret_encrypted = :secret, "
+                                    + "secret_rotated_at = :at WHERE id = :id")
+                            .setParameter("secret", secretEncrypted)
+                            .setParameter("at", offset(at))
+                            .setParameter("id", id)
+                            .executeUpdate());
+        }
+        // the right-hand sides read the row as it was: the replaced secret becomes the previous one
         return Panache.getSession()
-                .chain(s -> s.createNativeQuery(
-                                "UPDATE webhook SET secret_encrypted = :secret, secret_rotated_at = :at WHERE id = :id")
+                .chain(s -> s.createNativeQuery("UPDATE webhook SET previous_secret_encrypted = secret_encrypted, "
+                                + "previous_secret_expires_at = :until, secret_encrypted = :secret, "
+                                + "secret_rotated_at = :at WHERE id = :id")
                         .setParameter("secret", secretEncrypted)
                         .setParameter("at", offset(at))
+                        .setParameter("until", offset(previousUntil))
                         .setParameter("id", id)
                         .executeUpdate());
     }
@@ -228,12 +248,16 @@ public class WebhookRepository {
 
     // --- the dispatcher (the reactive pool) ---
 
-    /** A claimed attempt: what to send where, signed with which (encrypted) secret. */
+    /**
+     * A claimed attempt: what to send where, signed with which (encrypted) secrets: the current one
+     * and, within a rotation's overlap, the previous one (else null).
+     */
     public record Attempt(
             UUID id,
             UUID webhookId,
             String url,
             String secretEncrypted,
+            String previousSecretEncrypted,
             String body,
             String traceparent,
             int attempt,
@@ -243,17 +267,28 @@ public class WebhookRepository {
      * Claims up to {@code limit} due deliveries of enabled webhooks, each the earliest pending one of
      * its webhook and member (W2), and leases them until {@code now + lease}: other instances skip
      * rows this one has locked, and after the lease (a crash mid-attempt) try them again.
+     *
+     * <p>Fair between webhooks: the round takes every webhook's first due delivery before any
+     * webhook's second (then by enqueue order), so one partner's backlog behind a slow receiver
+     * cannot fill the round while another partner's deliveries wait (at most {@code limit} are read
+     * per webhook, through the pending index).
      */
     public Uni<List<Attempt>> claim(Instant now, Duration lease, int limit) {
-        return pool.preparedQuery("UPDATE webhook_delivery d SET next_attempt_at = $2, attempts = d.attempts + 1, "
-                        + "last_attempt_at = $1 FROM webhook w WHERE w.id = d.webhook_id AND d.id IN ("
-                        + "SELECT q.id FROM webhook_delivery q JOIN webhook qw ON qw.id = q.webhook_id "
-                        + "WHERE q.status = 'PENDING' AND q.next_attempt_at <= $1 AND qw.status = 'ENABLED' "
+        return pool.preparedQuery("WITH candidate AS (SELECT c.id, c.seq, "
+                        + "row_number() OVER (PARTITION BY qw.id ORDER BY c.seq) AS turn FROM webhook qw "
+                        + "CROSS JOIN LATERAL (SELECT q.id, q.seq FROM webhook_delivery q WHERE q.webhook_id = qw.id "
+                        + "AND q.status = 'PENDING' AND q.next_attempt_at <= $1 "
                         + "AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.webhook_id = q.webhook_id "
                         + "AND e.order_key = q.order_key AND e.status = 'PENDING' AND e.seq < q.seq) "
-                        + "ORDER BY q.seq LIMIT $3 FOR UPDATE OF q SKIP LOCKED) "
+                        + "ORDER BY q.seq LIMIT $3) c WHERE qw.status = 'ENABLED'), "
+                        + "chosen AS (SELECT q.id FROM webhook_delivery q "
+                        + "JOIN (SELECT id FROM candidate ORDER BY turn, seq LIMIT $3) k ON k.id = q.id "
+                        + "WHERE q.status = 'PENDING' AND q.next_attempt_at <= $1 FOR UPDATE OF q SKIP LOCKED) "
+                        + "UPDATE webhook_delivery d SET next_attempt_at = $2, attempts = d.attempts + 1, "
+                        + "last_attempt_at = $1 FROM webhook w WHERE w.id = d.webhook_id AND d.id IN (SELECT id FROM chosen) "
                         + "RETURNING d.id, d.webhook_id, w.url, w.secret_encrypted, d.body, d.traceparent, d.attempts, "
-                        + "d.window_started_at")
+                        + "d.window_started_at, CASE WHEN w.previous_secret_expires_at > $1 "
+                        + "THEN w.previous_secret_encrypted END")
                 .execute(Tuple.of(offset(now), offset(now.plus(lease)), limit))
                 .map(rows -> {
                     List<Attempt> out = new ArrayList<>();
@@ -263,6 +298,7 @@ public class WebhookRepository {
                                 r.getUUID(1),
                                 r.getString(2),
                                 r.getString(3),
+                                r.getString(8),
                                 r.getString(4),
                                 r.getString(5),
                                 r.getInteger(6),
@@ -313,7 +349,8 @@ public class WebhookRepository {
                 instant(r[6]),
                 instant(r[7]),
                 (String) r[8],
-                instant(r[9]));
+                instant(r[9]),
+                instant(r[10]));
     }
 
     private static WebhookDelivery delivery(Object[] r) {

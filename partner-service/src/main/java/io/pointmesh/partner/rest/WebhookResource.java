@@ -6,6 +6,7 @@ import io.pointmesh.partner.service.Idempotency;
 import io.pointmesh.partner.service.WebhookService;
 import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.Problem;
+import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -31,6 +32,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -77,11 +79,11 @@ public class WebhookResource {
             + "\"partnerId\": \"1fa9849c-6d0b-4a3b-8f6e-2b1c2d3e4f50\", \"url\": \"https://pos.example.com/pointmesh\", "
             + "\"events\": [\"points.earned\", \"redemption.captured\"], \"status\": \"ENABLED\", "
             + "\"disabledReason\": null, \"disabledAt\": null, \"createdAt\": \"2026-11-26T01:30:00Z\", "
-            + "\"secretRotatedAt\": null}";
+            + "\"secretRotatedAt\": null, \"previousSecretExpiresAt\": null}";
     static final String SECRET_EXAMPLE = "{\"webhookId\": \"0b6f1c7e-3c1e-4a4e-9a57-1f0e7b8a2c11\", "
             + "\"partnerId\": \"1fa9849c-6d0b-4a3b-8f6e-2b1c2d3e4f50\", \"url\": \"https://pos.example.com/pointmesh\", "
             + "\"events\": [\"points.earned\"], \"status\": \"ENABLED\", "
-            + "\"secret\": \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw1xRc0UhNGqM=\"}";
+            + "\"secret\": \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw1xRc0UhNGqM=\", \"previousSecretExpiresAt\": null}";
     static final String DELIVERY_EXAMPLE = "{\"deliveryId\": \"5d2f0a8e-2b7c-4f3e-9a1d-8c6b4e2f1a07\", "
             + "\"webhookId\": \"0b6f1c7e-3c1e-4a4e-9a57-1f0e7b8a2c11\", \"eventType\": \"points.earned\", "
             + "\"status\": \"DELIVERED\", \"attempts\": 3, \"lastHttpStatus\": 200, \"lastError\": null, "
@@ -109,7 +111,8 @@ public class WebhookResource {
             String disabledReason,
             Instant disabledAt,
             Instant createdAt,
-            Instant secretRotatedAt) {
+            Instant secretRotatedAt,
+            Instant previousSecretExpiresAt) {
         static WebhookView of(Webhook w) {
             return new WebhookView(
                     w.id(),
@@ -120,17 +123,25 @@ public class WebhookResource {
                     w.disabledReason(),
                     w.disabledAt(),
                     w.createdAt(),
-                    w.secretRotatedAt());
+                    w.secretRotatedAt(),
+                    w.previousSecretExpiresAt());
         }
     }
 
     /** The answer of creation and rotation: the only time the secret is shown. */
     @RegisterForReflection
     public record WebhookWithSecret(
-            String webhookId, String partnerId, String url, List<String> events, Webhook.Status status, String secret) {
+            String webhookId,
+            String partnerId,
+            String url,
+            List<String> events,
+            Webhook.Status status,
+            String secret,
+            Instant previousSecretExpiresAt) {
         static WebhookWithSecret of(WebhookService.WithSecret s) {
             Webhook w = s.webhook();
-            return new WebhookWithSecret(w.id(), w.partnerId(), w.url(), w.events(), w.status(), s.secret());
+            return new WebhookWithSecret(
+                    w.id(), w.partnerId(), w.url(), w.events(), w.status(), s.secret(), w.previousSecretExpiresAt());
         }
     }
 
@@ -277,7 +288,12 @@ public class WebhookResource {
     @Path("/{webhookId}/rotation")
     @Consumes(MediaType.WILDCARD) // no body
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
-    @Operation(summary = "A new signing secret, shown once; the old one signs nothing from now on")
+    @Operation(
+            summary = "A new signing secret, shown once; the old one goes on signing beside it for the overlap",
+            description = "Deliveries carry both signatures (`webhook-signature: v1,<new> v1,<old>`) until "
+                    + "`previousSecretExpiresAt`, so a receiver verifies with either while the new secret is "
+                    + "deployed. `overlap`: ISO-8601 duration, PT0S (the old secret signs nothing from now on) "
+                    + "to PT72H; PT24H when absent.")
     @APIResponse(
             responseCode = "200",
             description = "The new secret",
@@ -289,11 +305,23 @@ public class WebhookResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 503 webhooks-not-configured")
+                    "400 validation-failed; 403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 503 webhooks-not-configured")
     public Uni<WebhookWithSecret> rotate(
-            @PathParam("partnerId") String partnerId, @PathParam("webhookId") String webhookId) {
+            @PathParam("partnerId") String partnerId,
+            @PathParam("webhookId") String webhookId,
+            @Parameter(description = "How long the previous secret still signs: PT0S to PT72H (default PT24H)")
+                    @QueryParam("overlap")
+                    String overlap) {
         caller.requirePartnerOrOperator(partnerId);
-        return webhooks.rotate(partnerId, webhookId).map(WebhookWithSecret::of);
+        Duration kept = null;
+        if (overlap != null) {
+            try {
+                kept = Duration.parse(overlap);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ProblemException.invalidField("overlap", "an ISO-8601 duration such as PT24H or PT0S");
+            }
+        }
+        return webhooks.rotate(partnerId, webhookId, kept).map(WebhookWithSecret::of);
     }
 
     @POST

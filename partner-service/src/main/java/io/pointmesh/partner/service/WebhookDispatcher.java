@@ -137,10 +137,12 @@ public class WebhookDispatcher {
         WebhookUrlPolicy policy = new WebhookUrlPolicy(config.allowHttpLoopback(), resolver);
         WebhookUrlPolicy.Checked target;
         String secret;
+        String previous;
         try {
             // checked again now: the name may resolve to an internal address since registration
             target = policy.pin(a.url());
             secret = secrets.decrypt(a.secretEncrypted());
+            previous = a.previousSecretEncrypted() == null ? null : secrets.decrypt(a.previousSecretEncrypted());
         } catch (WebhookUrlPolicy.Refused e) {
             failed(a, null, "refused: " + e.getMessage());
             return CompletableFuture.completedFuture(null);
@@ -169,7 +171,8 @@ public class WebhookDispatcher {
                 .putHeader("user-agent", "pointmesh-webhooks/1")
                 .putHeader("webhook-id", messageId)
                 .putHeader("webhook-timestamp", Long.toString(timestamp))
-                .putHeader("webhook-signature", WebhookSignature.sign(secret, messageId, timestamp, a.body()));
+                .putHeader(
+                        "webhook-signature", WebhookSignature.header(secret, previous, messageId, timestamp, a.body()));
         if (a.traceparent() != null) {
             request.putHeader("traceparent", a.traceparent());
         }

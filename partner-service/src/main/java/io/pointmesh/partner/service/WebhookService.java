@@ -24,6 +24,7 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -158,6 +159,7 @@ public class WebhookService {
                             null,
                             clock.instant(),
                             actor,
+                            null,
                             null);
                     return webhooks.insert(w, secrets.encrypt(secret), idempotencyKey, requestHash)
                             .replaceWith(new WithSecret(w, secret));
@@ -181,14 +183,29 @@ public class WebhookService {
                 .replaceWithVoid();
     }
 
-    /** A new secret at once; the old one signs nothing from now on. */
+    /**
+     * A new secret, signing from now on; the one it replaces goes on signing beside it for
+     * {@code overlap} (zero: it signs nothing from now on), so the partner can deploy the new secret
+     * without a delivery failing verification meanwhile (W4). Null: the configured default.
+     */
     @WithTransaction
-    public Uni<WithSecret> rotate(String partnerId, String webhookId) {
+    public Uni<WithSecret> rotate(String partnerId, String webhookId, Duration overlap) {
+        Duration kept = overlap != null ? overlap : config.rotationOverlap();
+        if (kept.isNegative() || kept.compareTo(config.rotationOverlapMax()) > 0) {
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "overlap", "an ISO-8601 duration from PT0S to " + config.rotationOverlapMax()));
+        }
         String secret = WebhookSignature.newSecret();
         Instant now = clock.instant();
         return existing(partnerId, webhookId)
-                .chain(w -> webhooks.replaceSecret(UUID.fromString(w.id()), secrets.encrypt(secret), now)
-                        .replaceWith(new WithSecret(w, secret)));
+                .chain(w -> webhooks.replaceSecret(
+                                UUID.fromString(w.id()),
+                                secrets.encrypt(secret),
+                                now,
+                                kept.isZero() ? null : now.plus(kept))
+                        .chain(() -> existing(partnerId, webhookId))
+                        .map(rotated -> new WithSecret(rotated, secret)));
     }
 
     @WithTransaction
