@@ -558,7 +558,9 @@
         operator ? act("Rotate secret", async () => {
           const a = await api("partner", W(w) + "/rotation", { method: "POST", body: {} });
           await reload();
-          main.querySelector("#tab-webhooks").prepend(secretPanel("The webhook's new signing secret", [["Secret", a.secret, "webhook-secret"]]));
+          // the old secret goes on signing beside the new one for the overlap (a day), so the endpoint can switch meanwhile
+          main.querySelector("#tab-webhooks").prepend(secretPanel("The webhook's new signing secret", [["Secret", a.secret, "webhook-secret"],
+            ["The old secret also signs until", a.previousSecretExpiresAt || "now (it signs nothing)", "webhook-previous-until"]]));
         }) : "",
         operator && w.status === "DISABLED" ? act("Enable", async () => { await api("partner", W(w) + "/enable", { method: "POST", body: {} }); await reload(); }) : "",
         operator ? act("Delete", async () => {
