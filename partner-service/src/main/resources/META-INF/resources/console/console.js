@@ -544,6 +544,10 @@
   const WEBHOOK_EVENTS = ["points.earned", "points.reversed", "redemption.captured", "redemption.voided", "redemption.reversed",
     "settlement.closed", "campaign.budget-exhausted", "partner.suspended"];
 
+  // a rotation's Idempotency-Key, per webhook, kept until the service answers: a retry after a lost answer
+  // rotates once, so the secret the partner's endpoint still has keeps signing through the overlap
+  const rotationKeys = {};
+
   async function webhooks(p, body) {
     const rows = await api("partner", P(p.partnerId) + "/webhooks");
     const W = w => `${P(p.partnerId)}/webhooks/${encodeURIComponent(w.webhookId)}`;
@@ -556,7 +560,9 @@
       { label: "", value: w => h("div", { class: "row" },
         act("Deliveries", () => deliveries(w, W(w), log, 0)),
         operator ? act("Rotate secret", async () => {
-          const a = await api("partner", W(w) + "/rotation", { method: "POST", body: {} });
+          const key = rotationKeys[w.webhookId] ||= crypto.randomUUID();
+          const a = await api("partner", W(w) + "/rotation", { method: "POST", body: {}, headers: { "Idempotency-Key": key } });
+          delete rotationKeys[w.webhookId];
           await reload();
           // the old secret goes on signing beside the new one for the overlap (a day), so the endpoint can switch meanwhile
           main.querySelector("#tab-webhooks").prepend(secretPanel("The webhook's new signing secret", [["Secret", a.secret, "webhook-secret"],

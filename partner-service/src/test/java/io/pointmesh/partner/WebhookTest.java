@@ -419,6 +419,94 @@ class WebhookTest {
         }
     }
 
+    static ValidatableResponse rotateWithKey(String partner, String webhookId, String key, String overlap) {
+        return given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .header("Idempotency-Key", key)
+                .queryParams(overlap == null ? Map.of() : Map.of("overlap", overlap))
+                .post(webhooks(partner) + "/" + webhookId + "/rotation")
+                .then();
+    }
+
+    /**
+     * A client that lost a rotation's answer and sends it again with its Idempotency-Key gets the same
+     * secret and rotates nothing (W5): the secret its receiver still has keeps signing through the
+     * overlap, which a second rotation would have dropped.
+     */
+    @Test
+    void aRotationRetriedWithItsKeyRotatesOnce() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String key = UUID.randomUUID().toString();
+        String first = rotateWithKey(partner, hook.get("webhookId"), key, null)
+                .statusCode(200)
+                .header("Idempotent-Replayed", nullValue())
+                .extract()
+                .path("secret");
+        String again = rotateWithKey(partner, hook.get("webhookId"), key, "PT24H")
+                .statusCode(200)
+                .header("Idempotent-Replayed", is("true"))
+                .extract()
+                .path("secret");
+        assertEquals(first, again);
+        rotateWithKey(partner, hook.get("webhookId"), key, "PT1H")
+                .statusCode(409)
+                .body("code", is("idempotency-key-reused"));
+        Received r = nextDelivery(partner, hook, 0);
+        assertTrue(verifies(first, r));
+        assertTrue(verifies(hook.get("secret"), r), "the receiver's secret still signs: rotated once");
+        assertEquals(2, r.signature().split(" ").length, r.signature());
+    }
+
+    /** The same rotation sent twice at once with one key: one rotation, one secret for both. */
+    @Test
+    void aRotationSentTwiceAtOnceWithOneKeyRotatesOnce() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String key = UUID.randomUUID().toString();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> rotateWithKey(partner, hook.get("webhookId"), key, null)
+                    .statusCode(200)
+                    .extract()
+                    .<String>path("secret"));
+            var b = pool.submit(() -> rotateWithKey(partner, hook.get("webhookId"), key, null)
+                    .statusCode(200)
+                    .extract()
+                    .<String>path("secret"));
+            assertEquals(a.get(), b.get());
+            Received r = nextDelivery(partner, hook, 0);
+            assertTrue(verifies(a.get(), r));
+            assertTrue(verifies(hook.get("secret"), r));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool database;
+
+    /**
+     * A previous secret that no longer decrypts (the at-rest key was changed before the rotation)
+     * costs its signature only: the current secret signs and the delivery goes out.
+     */
+    @Test
+    void aPreviousSecretThatNoLongerDecryptsDoesNotStopDeliveries() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String next = rotated(partner, hook.get("webhookId"), null);
+        byte[] sealed = new byte[60];
+        new java.security.SecureRandom().nextBytes(sealed);
+        database.preparedQuery("UPDATE webhook SET previous_secret_encrypted = $1 WHERE id = $2")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(
+                        java.util.Base64.getEncoder().encodeToString(sealed), UUID.fromString(hook.get("webhookId"))))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+        Received r = nextDelivery(partner, hook, 0);
+        assertTrue(verifies(next, r));
+        assertEquals(1, r.signature().split(" ").length, r.signature());
+    }
+
     @Test
     void aBadOverlapIsRefusedAndChangesNothing() throws Exception {
         String partner = activePartner();
@@ -441,7 +529,7 @@ class WebhookTest {
     /**
      * One partner's backlog does not hold another's deliveries back: each round takes the first due
      * delivery of every webhook before the second of any. A slow receiver with 200 deliveries waiting
-     * (50 a round, 2 s each): in enqueue order the other partner's one delivery would wait for all 200
+     * (50 a round, 5 s each): in enqueue order the other partner's one delivery would wait for all 200
      * (the fifth round); here it goes in the first round after it was enqueued, while most of the
      * backlog still waits.
      */
@@ -451,7 +539,7 @@ class WebhookTest {
         Map<String, String> backlog = register(busy, List.of("points.earned"));
         receiver.answer(backlog.get("path"), r -> {
             try {
-                Thread.sleep(2000);
+                Thread.sleep(5000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -121,30 +121,46 @@ public class WebhookRepository {
     /**
      * The new secret signs from now on; the one it replaces goes on signing beside it until
      * {@code previousUntil} (null: not at all). One statement: of two rotations at once, the second
-     * waits for the first's row lock and keeps the first's new secret as its previous one, so each
-     * caller's secret signs for at least the overlap (W4).
+     * waits for the first's row lock and keeps the first's new secret as its previous one. With an
+     * idempotency {@code key}, nothing is rotated when the webhook's last rotation had the same key
+     * (W5): answers the rows rotated, 0 for that retry.
      */
-    public Uni<Integer> replaceSecret(UUID id, String secretEncrypted, Instant at, Instant previousUntil) {
-        if (previousUntil == null) {
-            return Panache.getSession()
-                    .chain(s -> s.createNativeQuery("UPDATE webhook SET previous_secret_encrypted = NULL, "
-                                    + "previous_secret_expires_at = NULL, secret_encrypted = :secret, "
-                                    + "secret_rotated_at = :at WHERE id = :id")
-                            .setParameter("secret", secretEncrypted)
-                            .setParameter("at", offset(at))
-                            .setParameter("id", id)
-                            .executeUpdate());
-        }
+    public Uni<Integer> replaceSecret(
+            UUID id, String secretEncrypted, Instant at, Instant previousUntil, String key, String requestHash) {
         // the right-hand sides read the row as it was: the replaced secret becomes the previous one
+        String sql = "UPDATE webhook SET "
+                + (previousUntil == null
+                        ? "previous_secret_encrypted = NULL, previous_secret_expires_at = NULL, "
+                        : "previous_secret_encrypted = secret_encrypted, previous_secret_expires_at = :until, ")
+                + (key == null
+                        ? "rotation_key = NULL, rotation_request_hash = NULL, "
+                        : "rotation_key = :key, rotation_request_hash = :hash, ")
+                + "secret_encrypted = :secret, secret_rotated_at = :at WHERE id = :id"
+                + (key == null ? "" : " AND rotation_key IS DISTINCT FROM :key");
+        return Panache.getSession().chain(s -> {
+            var q = s.createNativeQuery(sql)
+                    .setParameter("secret", secretEncrypted)
+                    .setParameter("at", offset(at))
+                    .setParameter("id", id);
+            if (previousUntil != null) {
+                q.setParameter("until", offset(previousUntil));
+            }
+            if (key != null) {
+                q.setParameter("key", key).setParameter("hash", requestHash);
+            }
+            return q.executeUpdate();
+        });
+    }
+
+    /** The last rotation's request hash and the (encrypted) secret that signs now: what a retry of it answers. */
+    public Uni<String[]> lastRotation(UUID id) {
         return Panache.getSession()
-                .chain(s -> s.createNativeQuery("UPDATE webhook SET previous_secret_encrypted = secret_encrypted, "
-                                + "previous_secret_expires_at = :until, secret_encrypted = :secret, "
-                                + "secret_rotated_at = :at WHERE id = :id")
-                        .setParameter("secret", secretEncrypted)
-                        .setParameter("at", offset(at))
-                        .setParameter("until", offset(previousUntil))
+                .chain(s -> s.createNativeQuery(
+                                "SELECT rotation_request_hash, secret_encrypted FROM webhook WHERE id = :id",
+                                Object[].class)
                         .setParameter("id", id)
-                        .executeUpdate());
+                        .getSingleResult())
+                .map(r -> new String[] {(String) r[0], (String) r[1]});
     }
 
     /**
@@ -271,7 +287,8 @@ public class WebhookRepository {
      * <p>Fair between webhooks: the round takes every webhook's first due delivery before any
      * webhook's second (then by enqueue order), so one partner's backlog behind a slow receiver
      * cannot fill the round while another partner's deliveries wait (at most {@code limit} are read
-     * per webhook, through the pending index).
+     * per webhook, through the pending index; so a round reads up to {@code limit} per webhook with
+     * deliveries due).
      */
     public Uni<List<Attempt>> claim(Instant now, Duration lease, int limit) {
         return pool.preparedQuery("WITH candidate AS (SELECT c.id, c.seq, "
@@ -281,9 +298,10 @@ public class WebhookRepository {
                         + "AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.webhook_id = q.webhook_id "
                         + "AND e.order_key = q.order_key AND e.status = 'PENDING' AND e.seq < q.seq) "
                         + "ORDER BY q.seq LIMIT $3) c WHERE qw.status = 'ENABLED'), "
-                        + "chosen AS (SELECT q.id FROM webhook_delivery q "
-                        + "JOIN (SELECT id FROM candidate ORDER BY turn, seq LIMIT $3) k ON k.id = q.id "
-                        + "WHERE q.status = 'PENDING' AND q.next_attempt_at <= $1 FOR UPDATE OF q SKIP LOCKED) "
+                        // the limit counts rows locked, not rows skipped: two instances at once take different ones
+                        + "chosen AS (SELECT q.id FROM webhook_delivery q JOIN candidate k ON k.id = q.id "
+                        + "WHERE q.status = 'PENDING' AND q.next_attempt_at <= $1 ORDER BY k.turn, k.seq LIMIT $3 "
+                        + "FOR UPDATE OF q SKIP LOCKED) "
                         + "UPDATE webhook_delivery d SET next_attempt_at = $2, attempts = d.attempts + 1, "
                         + "last_attempt_at = $1 FROM webhook w WHERE w.id = d.webhook_id AND d.id IN (SELECT id FROM chosen) "
                         + "RETURNING d.id, d.webhook_id, w.url, w.secret_encrypted, d.body, d.traceparent, d.attempts, "

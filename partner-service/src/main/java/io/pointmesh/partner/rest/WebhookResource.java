@@ -305,14 +305,29 @@ public class WebhookResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 validation-failed; 403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 503 webhooks-not-configured")
-    public Uni<WebhookWithSecret> rotate(
+                    "400 validation-failed; 403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 idempotency-key-reused; 503 webhooks-not-configured")
+    public Uni<RestResponse<WebhookWithSecret>> rotate(
             @PathParam("partnerId") String partnerId,
             @PathParam("webhookId") String webhookId,
             @Parameter(description = "How long the previous secret still signs: PT0S to PT72H (default PT24H)")
                     @QueryParam("overlap")
-                    String overlap) {
+                    String overlap,
+            @Parameter(
+                            name = Idempotency.HEADER,
+                            in = ParameterIn.HEADER,
+                            description = "Optional: a retry with the key of the webhook's last rotation and the same "
+                                    + "overlap rotates nothing and answers that rotation's secret (200, "
+                                    + "Idempotent-Replayed: true); the same key with another overlap 409 "
+                                    + "idempotency-key-reused",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            minLength = 1,
+                                            maxLength = Idempotency.MAX_LENGTH))
+                    @HeaderParam(Idempotency.HEADER)
+                    String idempotencyKey) {
         caller.requirePartnerOrOperator(partnerId);
+        String key = Idempotency.key(headers.getRequestHeader(Idempotency.HEADER));
         Duration kept = null;
         if (overlap != null) {
             try {
@@ -321,7 +336,10 @@ public class WebhookResource {
                 throw ProblemException.invalidField("overlap", "an ISO-8601 duration such as PT24H or PT0S");
             }
         }
-        return webhooks.rotate(partnerId, webhookId, kept).map(WebhookWithSecret::of);
+        return webhooks.rotate(partnerId, webhookId, kept, key).map(o -> {
+            var answer = RestResponse.ResponseBuilder.ok(WebhookWithSecret.of(o.value()));
+            return (o.replayed() ? answer.header(Idempotency.REPLAYED, "true") : answer).build();
+        });
     }
 
     @POST

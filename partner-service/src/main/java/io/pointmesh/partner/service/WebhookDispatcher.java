@@ -133,6 +133,25 @@ public class WebhookDispatcher {
         return batch.size();
     }
 
+    /**
+     * The previous secret within a rotation's overlap, or null. One that no longer decrypts (the
+     * at-rest key was changed, and the webhook rotated after) is left out: the current secret
+     * still signs, so the delivery is not failed for a signature the receiver may not need.
+     */
+    private String previousSecret(Attempt a) {
+        if (a.previousSecretEncrypted() == null) {
+            return null;
+        }
+        try {
+            return secrets.decrypt(a.previousSecretEncrypted());
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "webhook %s: its previous secret does not decrypt (%s); signing with the current one only",
+                    a.webhookId(), e.getMessage());
+            return null;
+        }
+    }
+
     private CompletableFuture<Void> attempt(Attempt a) {
         WebhookUrlPolicy policy = new WebhookUrlPolicy(config.allowHttpLoopback(), resolver);
         WebhookUrlPolicy.Checked target;
@@ -142,7 +161,7 @@ public class WebhookDispatcher {
             // checked again now: the name may resolve to an internal address since registration
             target = policy.pin(a.url());
             secret = secrets.decrypt(a.secretEncrypted());
-            previous = a.previousSecretEncrypted() == null ? null : secrets.decrypt(a.previousSecretEncrypted());
+            previous = previousSecret(a);
         } catch (WebhookUrlPolicy.Refused e) {
             failed(a, null, "refused: " + e.getMessage());
             return CompletableFuture.completedFuture(null);

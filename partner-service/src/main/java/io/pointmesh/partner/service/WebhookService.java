@@ -186,26 +186,46 @@ public class WebhookService {
     /**
      * A new secret, signing from now on; the one it replaces goes on signing beside it for
      * {@code overlap} (zero: it signs nothing from now on), so the partner can deploy the new secret
-     * without a delivery failing verification meanwhile (W4). Null: the configured default.
+     * without a delivery failing verification meanwhile (W4). Null: the configured default (at most
+     * the maximum). With an {@code idempotencyKey}: the same key as the webhook's last rotation and
+     * the same overlap answer that rotation's secret and rotate nothing (a client that lost the answer
+     * would otherwise rotate again and drop the secret its receiver still has); the same key with
+     * another overlap is 409 (W5).
      */
     @WithTransaction
-    public Uni<WithSecret> rotate(String partnerId, String webhookId, Duration overlap) {
-        Duration kept = overlap != null ? overlap : config.rotationOverlap();
-        if (kept.isNegative() || kept.compareTo(config.rotationOverlapMax()) > 0) {
+    public Uni<Idempotency.Outcome<WithSecret>> rotate(
+            String partnerId, String webhookId, Duration overlap, String idempotencyKey) {
+        Duration max = config.rotationOverlapMax();
+        Duration kept = overlap != null
+                ? overlap
+                : config.rotationOverlap().compareTo(max) > 0 ? max : config.rotationOverlap();
+        if (kept.isNegative() || kept.compareTo(max) > 0) {
             return Uni.createFrom()
-                    .failure(ProblemException.invalidField(
-                            "overlap", "an ISO-8601 duration from PT0S to " + config.rotationOverlapMax()));
+                    .failure(ProblemException.invalidField("overlap", "an ISO-8601 duration from PT0S to " + max));
         }
+        String requestHash = idempotencyKey == null ? null : Idempotency.hash(kept.toString());
         String secret = WebhookSignature.newSecret();
         Instant now = clock.instant();
-        return existing(partnerId, webhookId)
-                .chain(w -> webhooks.replaceSecret(
-                                UUID.fromString(w.id()),
-                                secrets.encrypt(secret),
-                                now,
-                                kept.isZero() ? null : now.plus(kept))
-                        .chain(() -> existing(partnerId, webhookId))
-                        .map(rotated -> new WithSecret(rotated, secret)));
+        return existing(partnerId, webhookId).chain(w -> {
+            UUID id = UUID.fromString(w.id());
+            return webhooks.replaceSecret(
+                            id,
+                            secrets.encrypt(secret),
+                            now,
+                            kept.isZero() ? null : now.plus(kept),
+                            idempotencyKey,
+                            requestHash)
+                    .chain(rotated -> rotated == 1
+                            ? existing(partnerId, webhookId)
+                                    .map(r -> Idempotency.Outcome.created(new WithSecret(r, secret)))
+                            : webhooks.lastRotation(id)
+                                    .chain(last -> existing(partnerId, webhookId)
+                                            .map(r -> Idempotency.replay(
+                                                    new WithSecret(r, secrets.decrypt(last[1])),
+                                                    last[0],
+                                                    requestHash,
+                                                    "rotation"))));
+        });
     }
 
     @WithTransaction
