@@ -1,10 +1,10 @@
 package io.pointmesh.ledger.service;
 
 import io.pointmesh.ledger.PointLimits;
-import io.pointmesh.ledger.RequestHash;
 import io.pointmesh.ledger.repository.DirectoryRepository;
 import io.pointmesh.ledger.repository.OperationRepository.MemberOperationRow;
 import io.pointmesh.ledger.service.Ledger.Outcome;
+import io.pointmesh.platform.idempotency.RequestHash;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;

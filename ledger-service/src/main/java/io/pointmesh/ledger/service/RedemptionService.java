@@ -1,9 +1,9 @@
 package io.pointmesh.ledger.service;
 
 import io.pointmesh.ledger.PointLimits;
-import io.pointmesh.ledger.RequestHash;
 import io.pointmesh.ledger.repository.OperationRepository.RedemptionRow;
 import io.pointmesh.ledger.service.Ledger.Outcome;
+import io.pointmesh.platform.idempotency.RequestHash;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.sql.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -14,6 +14,7 @@ import io.pointmesh.partner.MileageProgram;
 import io.pointmesh.partner.PartnerStatus;
 import io.pointmesh.partner.repository.MileageProgramRepository;
 import io.pointmesh.partner.repository.PartnerRepository;
+import io.pointmesh.platform.idempotency.RequestHash;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -155,7 +156,7 @@ public class CampaignService {
         CrossPartnerAudience checkedAudience = audience;
         String requestHash = idempotencyKey == null
                 ? null
-                : Idempotency.hash(
+                : RequestHash.of(
                         cmd.name().strip(),
                         cmd.bonusKind(),
                         cmd.bonusKind() == BonusKind.MULTIPLIER ? cmd.multiplier() : null,

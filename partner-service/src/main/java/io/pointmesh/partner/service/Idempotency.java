@@ -3,17 +3,12 @@ package io.pointmesh.partner.service;
 import io.pointmesh.platform.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Idempotent creation (campaigns, webhooks), as the ledger's writes: a request may carry an
- * {@code Idempotency-Key}; the key and a fingerprint of the request's normalised command are kept
- * with the row it created. The same partner, key and request again answer that row (200,
+ * {@code Idempotency-Key}; the key and a fingerprint of the request's normalised command
+ * (platform's {@code RequestHash}, the ledger's too) are kept with the row it created. The same partner, key and request again answer that row (200,
  * {@code Idempotent-Replayed: true}); the same key with another request is refused (409
  * {@code idempotency-key-reused}) and creates nothing. Keys are per partner. Requests with one key
  * are serialised on a transaction-scoped advisory lock; a unique index on (partner_id,
@@ -55,22 +50,6 @@ public final class Idempotency {
             throw ProblemException.invalidField(HEADER, "1 to " + MAX_LENGTH + " visible ASCII characters");
         }
         return header;
-    }
-
-    /** SHA-256 of the normalised parts (numbers without trailing zeros: 2 and 2.0 are the same multiplier). */
-    public static String hash(Object... parts) {
-        StringBuilder s = new StringBuilder();
-        for (Object part : parts) {
-            Object p = part instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : part;
-            s.append(p == null ? "\u0000" : p.toString()).append('\u001f');
-        }
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256")
-                            .digest(s.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The stored request's answer again, or 409 when the key came with another request. */

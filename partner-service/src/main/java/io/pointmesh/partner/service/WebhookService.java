@@ -14,6 +14,7 @@ import io.pointmesh.partner.WebhookUrlPolicy;
 import io.pointmesh.partner.config.WebhookConfig;
 import io.pointmesh.partner.repository.PartnerRepository;
 import io.pointmesh.partner.repository.WebhookRepository;
+import io.pointmesh.platform.idempotency.RequestHash;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -79,7 +80,7 @@ public class WebhookService {
         try {
             requestHash = idempotencyKey == null
                     ? null
-                    : Idempotency.hash(WebhookUrlPolicy.parse(url).toString(), String.join(",", new TreeSet<>(names)));
+                    : RequestHash.of(WebhookUrlPolicy.parse(url).toString(), String.join(",", new TreeSet<>(names)));
         } catch (WebhookUrlPolicy.Refused e) {
             return Uni.createFrom().failure(ProblemException.invalidField("url", e.getMessage()));
         }
@@ -203,7 +204,7 @@ public class WebhookService {
             return Uni.createFrom()
                     .failure(ProblemException.invalidField("overlap", "an ISO-8601 duration from PT0S to " + max));
         }
-        String requestHash = idempotencyKey == null ? null : Idempotency.hash(kept.toString());
+        String requestHash = idempotencyKey == null ? null : RequestHash.of(kept.toString());
         String secret = WebhookSignature.newSecret();
         Instant now = clock.instant();
         return existing(partnerId, webhookId).chain(w -> {

@@ -1,4 +1,4 @@
-package io.pointmesh.ledger;
+package io.pointmesh.platform.idempotency;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +9,9 @@ import java.util.HexFormat;
 /**
  * A fingerprint of a request's meaning, stored with its idempotency key: a retry with the same
  * key must carry the same fingerprint, or it is a different request reusing the key (409).
- * Numbers are normalized (1000 and 1000.00 are the same amount).
+ * Numbers are normalized (1000 and 1000.00 are the same amount). Every service's idempotent
+ * writes use this one (the ledger's postings, partner-service's creates and rotations), so a
+ * stored fingerprint means the same everywhere.
  */
 public final class RequestHash {
 
