@@ -152,15 +152,18 @@ public class WebhookRepository {
         });
     }
 
-    /** The last rotation's request hash and the (encrypted) secret that signs now: what a retry of it answers. */
+    /**
+     * The last rotation's request hash and the (encrypted) secret that signs now: what a retry of it
+     * answers; null when the webhook is gone.
+     */
     public Uni<String[]> lastRotation(UUID id) {
         return Panache.getSession()
                 .chain(s -> s.createNativeQuery(
                                 "SELECT rotation_request_hash, secret_encrypted FROM webhook WHERE id = :id",
                                 Object[].class)
                         .setParameter("id", id)
-                        .getSingleResult())
-                .map(r -> new String[] {(String) r[0], (String) r[1]});
+                        .getResultList())
+                .map(rows -> rows.isEmpty() ? null : new String[] {(String) rows.get(0)[0], (String) rows.get(0)[1]});
     }
 
     /**

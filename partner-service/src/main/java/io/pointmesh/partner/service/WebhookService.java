@@ -219,9 +219,14 @@ public class WebhookService {
                     .chain(rotated -> rotated == 1
                             ? existing(partnerId, webhookId)
                                     .map(r -> Idempotency.Outcome.created(new WithSecret(r, secret)))
-                            : webhooks.lastRotation(id)
-                                    .chain(last -> existing(partnerId, webhookId)
-                                            .map(r -> Idempotency.replay(
+                            // nothing rotated: the retry of the last rotation, or the webhook was deleted meanwhile
+                            // (404 from existing, before its last rotation is read)
+                            : existing(partnerId, webhookId)
+                                    .chain(r -> webhooks.lastRotation(id)
+                                            .onItem()
+                                            .ifNull()
+                                            .failWith(() -> ProblemException.notFound("webhook", webhookId))
+                                            .map(last -> Idempotency.replay(
                                                     new WithSecret(r, secrets.decrypt(last[1])),
                                                     last[0],
                                                     requestHash,
