@@ -62,7 +62,11 @@ public final class PointsCalculation {
         return perTransactionCap == null ? base : Math.min(base, perTransactionCap);
     }
 
-    /** A multiplier campaign adds (multiplier - 1) x base; a fixed one its fixed points. */
+    /**
+     * A multiplier campaign adds (multiplier - 1) x base; a fixed one its fixed points. Either is
+     * at most one operation's limit ({@link PointLimits}): a campaign from an older release or a
+     * hostile client cannot make a bonus, or a sum of them, overflow.
+     */
     public static long campaignBonus(long basePoints, BigDecimal multiplier, long fixedPoints, boolean isMultiplier) {
         if (isMultiplier) {
             return multiplier == null || multiplier.compareTo(BigDecimal.ONE) <= 0
@@ -70,9 +74,10 @@ public final class PointsCalculation {
                     : BigDecimal.valueOf(basePoints)
                             .multiply(multiplier.subtract(BigDecimal.ONE))
                             .setScale(0, RoundingMode.FLOOR)
+                            .min(BigDecimal.valueOf(PointLimits.MAX_PER_OPERATION))
                             .longValueExact();
         }
-        return Math.max(0, fixedPoints);
+        return Math.min(Math.max(0, fixedPoints), PointLimits.MAX_PER_OPERATION);
     }
 
     public static Result total(long basePoints, List<GrantedBonus> bonuses, BigDecimal gradeMultiplier) {
@@ -84,13 +89,13 @@ public final class PointsCalculation {
         long coFunded = 0;
         for (GrantedBonus b : bonuses) {
             if (b.networkFunded()) {
-                network += b.points();
+                network = Math.addExact(network, b.points());
             } else {
-                partner += b.points() - b.coFundedPoints();
-                coFunded += b.coFundedPoints();
+                partner = Math.addExact(partner, b.points() - b.coFundedPoints());
+                coFunded = Math.addExact(coFunded, b.coFundedPoints());
             }
         }
-        long subtotal = partner + network + coFunded;
+        long subtotal = Math.addExact(Math.addExact(partner, network), coFunded);
         long total = BigDecimal.valueOf(subtotal)
                 .multiply(gradeMultiplier)
                 .setScale(0, RoundingMode.FLOOR)

@@ -369,4 +369,91 @@ class LedgerTrustTest {
                 java.util.List.of("100"),
                 LedgerScenariosTest.rows("SELECT spent_points FROM campaign WHERE campaign_id = '" + campaign + "'"));
     }
+
+    static io.restassured.response.ValidatableResponse refundRaw(String partner, String earningId, String amount) {
+        return given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType("application/json")
+                .body("{\"partnerTxId\":\"" + UUID.randomUUID() + "\",\"amount\":" + amount + "}")
+                .post("/ledger/v1/earnings/" + earningId + "/reversals")
+                .then();
+    }
+
+    /**
+     * A refund is a purchase amount: 1E+999999999 (11 characters, a billion digits written out) was
+     * hashed before anything bounded it and exhausted the heap; 1E-20000 reached PostgreSQL and
+     * answered 500; half a won was taken. Each is 422 and takes nothing back.
+     */
+    @Test
+    void aRefundAmountIsBoundedLikeAPurchaseBeforeAnythingReadsIt() {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        String earning =
+                earn(partner, member, "100000").statusCode(201).extract().path("earningId");
+        for (String amount : new String[] {"1E+999999999", "100000001", "1E-20000", "0.5", "99999.9"}) {
+            refundRaw(partner, earning, amount)
+                    .statusCode(422)
+                    .contentType("application/problem+json")
+                    .body("code", is("invalid-amount"));
+        }
+        // on an earning that does not exist, the bound comes first too (no heap spent on a 404)
+        refundRaw(partner, UUID.randomUUID().toString(), "1E+999999999")
+                .statusCode(422)
+                .body("code", is("invalid-amount"));
+        balance(member).body("available", is(1000));
+        reverse(partner, earning, "100000").statusCode(201);
+        balance(member).body("available", is(0));
+    }
+
+    /**
+     * A partner's own campaign of Long.MAX_VALUE fixed points (partner-service bounds it now; one
+     * published before, or by a hostile client, still reaches the ledger) credited about 9.2E18
+     * points and left the member's balance at the edge of a long, so every later credit failed.
+     * One earning moves at most PointLimits' limit: the purchase is refused, nothing moves, and the
+     * member still earns at other partners.
+     */
+    @Test
+    void aCampaignBonusBeyondThePointsLimitCannotCreditIt() throws Exception {
+        String partner = LedgerFixture.partner();
+        String other = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        String campaign = "unbounded-" + UUID.randomUUID();
+        try (var kafka = io.pointmesh.testing.TestEvents.kafka()) {
+            io.pointmesh.testing.TestEvents.publish(
+                    kafka,
+                    new io.pointmesh.events.partner.CampaignPublished(
+                            campaign,
+                            partner,
+                            "Everything",
+                            io.pointmesh.events.partner.BonusKind.FIXED,
+                            null,
+                            Long.MAX_VALUE - 10,
+                            Instant.now().minus(1, ChronoUnit.DAYS),
+                            Instant.now().plus(1, ChronoUnit.DAYS),
+                            io.pointmesh.events.partner.CampaignTarget.EVERYONE,
+                            null,
+                            0,
+                            BigDecimal.ONE,
+                            io.pointmesh.events.partner.FundedBy.PARTNER,
+                            null,
+                            null,
+                            null));
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> LedgerScenariosTest.rows(
+                                        "SELECT campaign_id FROM campaign WHERE campaign_id = '" + campaign + "'")
+                                .size()
+                        == 1);
+        earn(partner, member, "100000")
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("code", is("points-limit"));
+        balance(member).body("available", is(0));
+        earn(other, member, "100000").statusCode(201).body("points", is(1000));
+        balance(member).body("available", is(1000));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                java.util.List.of("0"),
+                LedgerScenariosTest.rows("SELECT spent_points FROM campaign WHERE campaign_id = '" + campaign + "'"));
+    }
 }

@@ -111,6 +111,34 @@ class CampaignTest {
                 .post(campaigns)
                 .then()
                 .statusCode(400);
+        // a fixed bonus the ledger could never pay in one operation (Long.MAX_VALUE credited ~9.2E18 points)
+        for (long fixed : new long[] {Long.MAX_VALUE, 1_000_000_001L, 0}) {
+            bad = campaign();
+            bad.put("bonusKind", "FIXED");
+            bad.remove("multiplier");
+            bad.put("fixedPoints", fixed);
+            given().auth()
+                    .oauth2(TestTokens.partner(id))
+                    .contentType(ContentType.JSON)
+                    .body(bad)
+                    .post(campaigns)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json");
+        }
+        bad = campaign();
+        bad.put("bonusKind", "FIXED");
+        bad.remove("multiplier");
+        bad.put("fixedPoints", 1_000_000_000L);
+        String another = PartnerLifecycleTest.register(); // the limit itself is accepted
+        PartnerLifecycleTest.transition(another, "activation", "go").statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.partner(another))
+                .contentType(ContentType.JSON)
+                .body(bad)
+                .post("/partners/v1/partners/" + another + "/campaigns")
+                .then()
+                .statusCode(201);
         given().auth()
                 .oauth2(TestTokens.partner("other"))
                 .contentType(ContentType.JSON)

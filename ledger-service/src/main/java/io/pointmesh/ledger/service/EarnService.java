@@ -2,6 +2,7 @@ package io.pointmesh.ledger.service;
 
 import io.pointmesh.events.partner.CampaignAssignment;
 import io.pointmesh.ledger.Accounts;
+import io.pointmesh.ledger.PointLimits;
 import io.pointmesh.ledger.PointsCalculation;
 import io.pointmesh.ledger.PostingIds;
 import io.pointmesh.ledger.config.LedgerConfig;
@@ -42,6 +43,9 @@ public class EarnService {
 
     /** Clocks of POS terminals drift: a purchase up to this far in the future is accepted. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+    /** No ISO 4217 currency has more decimal places (a refund is bounded by it before its earning is read). */
+    static final int MAX_FRACTION_DIGITS = 4;
 
     public record EarnCommand(
             String partnerTxId,
@@ -225,6 +229,22 @@ public class EarnService {
         }
         BigDecimal multiplier =
                 imported ? BigDecimal.ONE : grades.multipliers().getOrDefault(member.grade(), BigDecimal.ONE);
+        // the most this earning can be (every offer granted whole; budgets only cut) is one operation's limit at most
+        long most = PointsCalculation.total(
+                        base,
+                        offers.stream()
+                                .map(o -> new PointsCalculation.GrantedBonus(
+                                        o.campaignId(), o.points(), o.networkFunded()))
+                                .toList(),
+                        multiplier)
+                .total();
+        if (most > PointLimits.MAX_PER_OPERATION) {
+            throw ProblemException.unprocessable(
+                    "points-limit",
+                    "Earning above the points limit",
+                    "this purchase would earn " + most + " points with its campaigns; one earning moves at most "
+                            + PointLimits.MAX_PER_OPERATION);
+        }
         ZoneId zone = ZoneId.of(config.zone());
         Instant availableAt = cmd.occurredAt().plus(Duration.ofDays(rule.pendingDays()));
         Instant expiresAt = ZonedDateTime.ofInstant(cmd.occurredAt(), zone)
@@ -325,6 +345,18 @@ public class EarnService {
         Idempotency.requireText("partnerTxId", partnerTxId, 64);
         if (refundAmount == null || refundAmount.signum() <= 0) {
             throw ProblemException.invalidField("amount", "the refunded purchase amount, positive");
+        }
+        // bounded like a purchase before anything reads it (the earning's own amount and currency are checked after)
+        if (refundAmount.compareTo(config.maxPurchaseAmount()) > 0) {
+            throw ProblemException.unprocessable(
+                    "invalid-amount",
+                    "Invalid amount",
+                    "amount exceeds the largest accepted purchase ("
+                            + config.maxPurchaseAmount().toPlainString() + ")");
+        }
+        if (refundAmount.stripTrailingZeros().scale() > MAX_FRACTION_DIGITS) {
+            throw ProblemException.unprocessable(
+                    "invalid-amount", "Invalid amount", "amount has more decimal places than any currency");
         }
         String hash = RequestHash.of(earningId, refundAmount);
         Transactions.Work<Outcome<ReversalRow>> work =

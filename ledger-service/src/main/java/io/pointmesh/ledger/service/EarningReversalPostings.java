@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,6 +64,13 @@ final class EarningReversalPostings extends Postings {
             return replay(existing.get(), existing.get().requestHash(), requestHash, partnerTxId);
         }
         EarningRow e = operations.lockEarning(c, earningId);
+        int digits = Math.max(Currency.getInstance(e.currency()).getDefaultFractionDigits(), 0);
+        if (refundAmount.stripTrailingZeros().scale() > digits) {
+            throw ProblemException.unprocessable(
+                    "invalid-amount",
+                    "Invalid amount",
+                    e.currency() + " amounts have at most " + digits + " decimal places");
+        }
         BigDecimal refundedAfter = e.refundedAmount().add(refundAmount);
         if (refundedAfter.compareTo(e.amount()) > 0) {
             throw ProblemException.unprocessable(

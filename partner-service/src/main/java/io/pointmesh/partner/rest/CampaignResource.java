@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -62,7 +63,7 @@ public class CampaignResource {
             @NotBlank @Size(max = 120) String name,
             @NotNull BonusKind bonusKind,
             BigDecimal multiplier,
-            @Min(1) Long fixedPoints,
+            @Min(1) @Max(1_000_000_000L) Long fixedPoints,
             @NotNull Instant startsAt,
             @NotNull Instant endsAt,
             CampaignTarget target,

@@ -33,6 +33,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class CampaignService {
 
+    /** The most points one ledger operation moves (the ledger's PointLimits): a bonus above it could never be paid. */
+    static final long MAX_FIXED_POINTS = 1_000_000_000L;
+
     public record CampaignCommand(
             String name,
             BonusKind bonusKind,
@@ -84,10 +87,11 @@ public class CampaignService {
                     .failure(ProblemException.invalidField(
                             "multiplier", "a multiplier campaign needs a multiplier above 1, at most 10"));
         }
-        if (cmd.bonusKind() == BonusKind.FIXED && (cmd.fixedPoints() == null || cmd.fixedPoints() <= 0)) {
+        if (cmd.bonusKind() == BonusKind.FIXED
+                && (cmd.fixedPoints() == null || cmd.fixedPoints() <= 0 || cmd.fixedPoints() > MAX_FIXED_POINTS)) {
             return Uni.createFrom()
                     .failure(ProblemException.invalidField(
-                            "fixedPoints", "a fixed campaign needs positive fixedPoints"));
+                            "fixedPoints", "a fixed campaign needs fixedPoints from 1 to " + MAX_FIXED_POINTS));
         }
         if (!cmd.endsAt().isAfter(cmd.startsAt())) {
             return Uni.createFrom().failure(ProblemException.invalidField("endsAt", "after startsAt"));

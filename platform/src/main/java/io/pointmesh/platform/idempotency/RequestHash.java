@@ -20,7 +20,7 @@ public final class RequestHash {
     public static String of(Object... parts) {
         StringBuilder s = new StringBuilder();
         for (Object part : parts) {
-            Object p = part instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : part;
+            Object p = part instanceof BigDecimal d ? number(d) : part;
             s.append(p == null ? "\u0000" : p.toString()).append('\u001f');
         }
         try {
@@ -30,5 +30,21 @@ public final class RequestHash {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Digits a number may have on either side of its point before it is written in exponent form. */
+    static final int PLAIN_DIGITS = 64;
+
+    /**
+     * A number by its value, in plain digits; one far outside any amount (1E+999999999 is 11
+     * characters of JSON, and a billion digits in plain form) in exponent form instead, so hashing
+     * never costs more than its input. A plain form has no 'E', so the two never collide.
+     */
+    static String number(BigDecimal d) {
+        BigDecimal n = d.stripTrailingZeros();
+        if (Math.abs((long) n.scale()) > PLAIN_DIGITS || n.precision() - (long) n.scale() > PLAIN_DIGITS) {
+            return n.unscaledValue() + "E" + (-(long) n.scale());
+        }
+        return n.toPlainString();
     }
 }

@@ -2,6 +2,7 @@ package io.pointmesh.platform.idempotency;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,26 @@ class RequestHashTest {
     void anAbsentPartIsNotAnEmptyOne() {
         assertNotEquals(RequestHash.of((Object) null), RequestHash.of(""));
         assertNotEquals(RequestHash.of("x", null), RequestHash.of("x", "null"));
+    }
+
+    /**
+     * 1E+999999999 is 11 characters of JSON and a billion digits in plain form: hashing it must
+     * not build that string (a request that exhausts the heap), yet still tell numbers apart.
+     */
+    @Test
+    void aNumberFarOutsideAnyAmountIsHashedInItsShortForm() {
+        long started = System.nanoTime();
+        String huge = RequestHash.of(new BigDecimal("1E+999999999"));
+        String tiny = RequestHash.of(new BigDecimal("1E-999999999"));
+        assertTrue(System.nanoTime() - started < 1_000_000_000L, "hashing took a second or more");
+        assertEquals("1E999999999", RequestHash.number(new BigDecimal("10E+999999998")));
+        assertEquals("1E-999999999", RequestHash.number(new BigDecimal("1E-999999999")));
+        assertNotEquals(huge, tiny);
+        assertNotEquals(huge, RequestHash.of(new BigDecimal("1E+999999998")));
+        // at the edge, plain digits as before
+        assertEquals("1" + "0".repeat(63), RequestHash.number(new BigDecimal("1E+63")));
+        assertEquals("0." + "0".repeat(63) + "1", RequestHash.number(new BigDecimal("1E-64")));
+        assertEquals("1E64", RequestHash.number(new BigDecimal("1E+64")));
     }
 
     /** Fingerprints are stored with their rows: the same request must give the same one across releases. */
