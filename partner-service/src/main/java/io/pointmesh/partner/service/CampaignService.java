@@ -12,6 +12,7 @@ import io.pointmesh.events.partner.MileageProgramPublished;
 import io.pointmesh.partner.Campaign;
 import io.pointmesh.partner.MileageProgram;
 import io.pointmesh.partner.PartnerStatus;
+import io.pointmesh.partner.config.CampaignConfig;
 import io.pointmesh.partner.repository.MileageProgramRepository;
 import io.pointmesh.partner.repository.PartnerRepository;
 import io.pointmesh.platform.idempotency.RequestHash;
@@ -67,6 +68,9 @@ public class CampaignService {
     @Inject
     Clock clock;
 
+    @Inject
+    CampaignConfig campaignTerms;
+
     /**
      * Creates a campaign. With an idempotency key (already checked by {@link Idempotency#key}) a
      * retry of the same request answers the campaign it created, and nothing more is created.
@@ -87,11 +91,21 @@ public class CampaignService {
                     .failure(ProblemException.invalidField(
                             "multiplier", "a multiplier campaign needs a multiplier above 1, at most 10"));
         }
+        long maxFixed = Math.min(campaignTerms.maxFixedPoints(), MAX_FIXED_POINTS);
         if (cmd.bonusKind() == BonusKind.FIXED
-                && (cmd.fixedPoints() == null || cmd.fixedPoints() <= 0 || cmd.fixedPoints() > MAX_FIXED_POINTS)) {
+                && (cmd.fixedPoints() == null || cmd.fixedPoints() <= 0 || cmd.fixedPoints() > maxFixed)) {
             return Uni.createFrom()
                     .failure(ProblemException.invalidField(
-                            "fixedPoints", "a fixed campaign needs fixedPoints from 1 to " + MAX_FIXED_POINTS));
+                            "fixedPoints", "a fixed campaign needs fixedPoints from 1 to " + maxFixed));
+        }
+        // a ratio has at most 4 decimal places (1e-999999999 passed the bounds and reached PostgreSQL's NUMERIC limit)
+        if (cmd.multiplier() != null && cmd.multiplier().stripTrailingZeros().scale() > 4) {
+            return Uni.createFrom().failure(ProblemException.invalidField("multiplier", "at most 4 decimal places"));
+        }
+        if (cmd.treatmentShare() != null
+                && cmd.treatmentShare().stripTrailingZeros().scale() > 4) {
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField("treatmentShare", "at most 4 decimal places"));
         }
         if (!cmd.endsAt().isAfter(cmd.startsAt())) {
             return Uni.createFrom().failure(ProblemException.invalidField("endsAt", "after startsAt"));
