@@ -140,6 +140,26 @@ class StoreAndRuleTest {
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", is("backdatingDays"));
+        // a key carrying the stored form's separators read back as another store's override: GN-01 at 500 %
+        for (Map<String, Object> bad : java.util.List.<Map<String, Object>>of(
+                Map.of("baseRate", 0.01, "storeRates", Map.of("GN-01=5\nx", 0.01)),
+                Map.of("baseRate", 0.01, "categoryRates", Map.of("food=5", 0.01)),
+                Map.of("baseRate", 0.0100001))) {
+            given().auth()
+                    .oauth2(TestTokens.operator())
+                    .contentType(ContentType.JSON)
+                    .body(bad)
+                    .put(rules)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json");
+        }
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get(rules)
+                .then()
+                .statusCode(200)
+                .body("size()", is(0)); // nothing was published
         // the first version may start in the past: the contract its imported purchase history earns under
         given().auth()
                 .oauth2(TestTokens.operator())

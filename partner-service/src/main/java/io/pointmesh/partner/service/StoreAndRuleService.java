@@ -34,6 +34,10 @@ public class StoreAndRuleService {
 
     static final BigDecimal MAX_RATE = new BigDecimal("0.1");
 
+    /** A rate override's key: a store code or a category, never a line break or '=' (the stored form's separators). */
+    static final java.util.regex.Pattern OVERRIDE_KEY =
+            java.util.regex.Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} _.&/-]{0,63}");
+
     @Inject
     PartnerRepository partners;
 
@@ -104,6 +108,29 @@ public class StoreAndRuleService {
             if (r == null || r.compareTo(MIN_RATE) < 0 || r.compareTo(MAX_RATE) > 0) {
                 return Uni.createFrom()
                         .failure(ProblemException.invalidField("storeRates", "every override between 0.001 and 0.1"));
+            }
+        }
+        // overrides travel as "key=rate" lines (RateOverrides): a key with a line break or '=' would
+        // read back as another store's override ("GN-01=5\nx" is GN-01 at 500 %)
+        for (var keys : List.of(
+                Map.entry("storeRates", keysOf(rule.storeRates())),
+                Map.entry("categoryRates", keysOf(rule.categoryRates())))) {
+            for (String key : keys.getValue()) {
+                if (key == null || !OVERRIDE_KEY.matcher(key).matches()) {
+                    return Uni.createFrom()
+                            .failure(
+                                    ProblemException.invalidField(
+                                            keys.getKey(),
+                                            "every key a store code or category: letters, digits, '-', '_', '.', ' ', '&', '/', at most 64"));
+                }
+            }
+        }
+        List<BigDecimal> rates = concat(rule.storeRates(), rule.categoryRates());
+        rates.add(rule.baseRate());
+        for (BigDecimal r : rates) {
+            if (r.stripTrailingZeros().scale() > 6) {
+                return Uni.createFrom()
+                        .failure(ProblemException.invalidField("baseRate", "rates have at most 6 decimal places"));
             }
         }
         // the ledger must be able to post every purchase the rule accepts: points available before
@@ -206,6 +233,10 @@ public class StoreAndRuleService {
             all.addAll(b.values());
         }
         return all;
+    }
+
+    private static java.util.Set<String> keysOf(Map<String, BigDecimal> m) {
+        return m == null ? java.util.Set.of() : m.keySet();
     }
 
     private static Map<String, BigDecimal> sorted(Map<String, BigDecimal> m) {
