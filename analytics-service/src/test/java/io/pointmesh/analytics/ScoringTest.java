@@ -274,5 +274,32 @@ class ScoringTest {
                 .post("/analytics/v1/scores/recompute?asOf=yesterday")
                 .then()
                 .statusCode(400);
+        // a future date (2062 for 2026) ranked nobody, demoted every member and froze grades until then;
+        // dates beyond what Java's arithmetic or PostgreSQL read answered 500
+        for (String bad : new String[] {
+            LocalDate.now(ZONE).plusDays(2).toString(), "+999999999-12-31", "0001-01-01", "-0005-01-01"
+        }) {
+            given().auth()
+                    .oauth2(op)
+                    .queryParam("asOf", bad)
+                    .post("/analytics/v1/scores/recompute")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors[0].field", is("asOf"));
+        }
+        for (java.util.Map<String, String> window : java.util.List.of(
+                java.util.Map.of("asOf", "+999999999-12-31"),
+                java.util.Map.of("to", "-999999999-01-01"),
+                java.util.Map.of("asOf", "0001-01-01"),
+                java.util.Map.of("from", "0001-01-01", "to", "0001-06-01"))) {
+            given().auth()
+                    .oauth2(op)
+                    .queryParams(window)
+                    .get("/analytics/v1/network/reports/members")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json");
+        }
     }
 }

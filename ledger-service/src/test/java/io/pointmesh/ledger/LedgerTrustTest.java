@@ -456,4 +456,46 @@ class LedgerTrustTest {
                 java.util.List.of("0"),
                 LedgerScenariosTest.rows("SELECT spent_points FROM campaign WHERE campaign_id = '" + campaign + "'"));
     }
+
+    /**
+     * Java parses the year +1000000000; converting it for PostgreSQL threw (500). A time a client
+     * sends is within the years 1900 to 2999 (platform's TimeParams), else 400 naming the field.
+     */
+    @Test
+    void aTimeBeyondTheCalendarsEitherSideReadsIsABadRequestNotAFailure() {
+        String partner = LedgerFixture.partner();
+        for (String[] window : new String[][] {
+            {"2026-01-01T00:00:00Z", "+1000000000-01-01T00:00:00Z", "to"},
+            {"+300000-01-01T00:00:00Z", "+300001-01-01T00:00:00Z", "from"},
+            {"-0001-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "from"}
+        }) {
+            given().auth()
+                    .oauth2(TestTokens.operator())
+                    .queryParam("from", window[0])
+                    .queryParam("to", window[1])
+                    .get("/ledger/v1/partners/" + partner + "/totals")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors[0].field", is(window[2]));
+        }
+        for (String field : new String[] {"availableFrom", "availableUntil"}) {
+            String title = "Far " + UUID.randomUUID();
+            RewardCatalogueTest.publishAs(
+                            TestTokens.partner(partner),
+                            Map.of(
+                                    "title",
+                                    title,
+                                    "pricePoints",
+                                    400,
+                                    "fulfilment",
+                                    "SHIPPING",
+                                    field,
+                                    "+1000000000-01-01T00:00:00Z"),
+                            null)
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors[0].field", is(field));
+        }
+    }
 }

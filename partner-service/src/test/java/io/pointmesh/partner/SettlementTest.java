@@ -491,6 +491,43 @@ class SettlementTest {
                 .body("code", is("period-not-ended"));
     }
 
+    /** Java parses +999999999-12-31; a year after it threw (500). A date is from 1900 to 2999, else 400. */
+    @Test
+    void aDateBeyondTheCalendarIsABadRequestNotAFailure() {
+        String partner = PartnerLifecycleTest.register();
+        for (String[] period : new String[][] {
+            {"+999999999-12-31", "+999999999-12-31", "periodStart"},
+            {"2026-01-01", "-999999999-01-01", "periodEnd"},
+            {"0000-01-01", "2026-01-01", "periodStart"}
+        }) {
+            given().auth()
+                    .oauth2(TestTokens.partner(partner))
+                    .queryParam("periodStart", period[0])
+                    .queryParam("periodEnd", period[1])
+                    .get(settlements(partner) + "/preview")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors[0].field", is(period[2]));
+        }
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("periodStart", "0000-01-01", "periodEnd", "0000-01-31"))
+                .post(settlements(partner))
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("month", "0000-01"))
+                .post("/partners/v1/settlements/monthly-close")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+    }
+
     @Test
     void partnersReadOnlyTheirOwnAndOnlyOperatorsClose() {
         String partner = PartnerLifecycleTest.register();

@@ -7,7 +7,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /** How report endpoints read their parameters and answer: JSON, or CSV (section, label, metric, value) on Accept: text/csv. */
@@ -27,14 +26,7 @@ final class ReportAnswers {
     }
 
     static LocalDate date(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalidField(field, "an ISO date (YYYY-MM-DD)");
-        }
+        return io.pointmesh.platform.problem.TimeParams.date(field, value);
     }
 
     static Response answer(HttpHeaders headers, ReportService.Report report) {

@@ -61,6 +61,11 @@ public class ScoresResource {
     @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed")
     public Scoring.Recomputed recompute(@QueryParam("asOf") String asOf) {
         LocalDate date = asOf == null || asOf.isBlank() ? scoring.today() : ReportAnswers.date("asOf", asOf);
+        // a future date ranks nobody (its 12 months have no purchases yet), demotes every member, and,
+        // stored as the last scoring date, would refuse every daily run until then
+        if (date.isAfter(scoring.today())) {
+            throw ProblemException.invalidField("asOf", "today (" + scoring.today() + ") or earlier");
+        }
         Scoring.Recomputed done = scoring.recompute(date);
         // the scores changed: the default reports are computed again in the background (when snapshots are on)
         reports.precomputeDefaults(true);

@@ -16,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -85,13 +84,6 @@ public class PartnerDirectoryResource {
     }
 
     private static Instant instant(String field, String value) {
-        if (value == null) {
-            throw ProblemException.invalidField(field, "required, an ISO-8601 instant");
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalidField(field, "an ISO-8601 instant such as 2026-11-01T00:00:00Z");
-        }
+        return io.pointmesh.platform.problem.TimeParams.instant(field, value);
     }
 }

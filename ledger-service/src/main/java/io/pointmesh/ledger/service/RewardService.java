@@ -317,6 +317,8 @@ public class RewardService {
         if (p.perMemberLimit() != null && p.perMemberLimit() < 1) {
             throw ProblemException.invalidField("perMemberLimit", "at least 1");
         }
+        io.pointmesh.platform.problem.TimeParams.inRange("availableFrom", p.availableFrom());
+        io.pointmesh.platform.problem.TimeParams.inRange("availableUntil", p.availableUntil());
         if (p.availableFrom() != null
                 && p.availableUntil() != null
                 && !p.availableUntil().isAfter(p.availableFrom())) {

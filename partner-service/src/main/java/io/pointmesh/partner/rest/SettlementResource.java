@@ -4,7 +4,6 @@ import io.pointmesh.partner.SettlementStatement;
 import io.pointmesh.partner.service.SettlementService;
 import io.pointmesh.platform.csv.Csv;
 import io.pointmesh.platform.openapi.ProblemResponses;
-import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -26,7 +25,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -182,7 +180,11 @@ public class SettlementResource {
     @Extension(name = ProblemResponses.EXTENSION, value = "404 not-found; 409 period-not-ended period-overlaps")
     public Uni<Response> close(@PathParam("partnerId") String partnerId, @Valid @NotNull CloseRequest body) {
         return settlement
-                .close(partnerId, body.periodStart(), body.periodEnd(), caller.actor())
+                .close(
+                        partnerId,
+                        io.pointmesh.platform.problem.TimeParams.inRange("periodStart", body.periodStart()),
+                        io.pointmesh.platform.problem.TimeParams.inRange("periodEnd", body.periodEnd()),
+                        caller.actor())
                 .map(st -> Response.created(
                                 URI.create("/partners/v1/partners/" + partnerId + "/settlements/" + st.statementId()))
                         .type(MediaType.APPLICATION_JSON_TYPE)
@@ -202,10 +204,6 @@ public class SettlementResource {
     }
 
     private static LocalDate date(String field, String value) {
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalidField(field, "an ISO date (YYYY-MM-DD)");
-        }
+        return io.pointmesh.platform.problem.TimeParams.date(field, value);
     }
 }

@@ -3,7 +3,6 @@ package io.pointmesh.partner.rest;
 import io.pointmesh.partner.SettlementStatement;
 import io.pointmesh.partner.service.SettlementService;
 import io.pointmesh.platform.openapi.ProblemResponses;
-import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -70,12 +68,7 @@ public class SettlementRunResource {
                             examples = @ExampleObject(name = "answer", value = ApiExamples.MONTHLY_CLOSE)))
     @Extension(name = ProblemResponses.EXTENSION, value = "409 period-not-ended")
     public Uni<List<SettlementStatement>> closeMonth(@Valid @NotNull MonthlyCloseRequest body) {
-        YearMonth month;
-        try {
-            month = YearMonth.parse(body.month());
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalidField("month", "a month as YYYY-MM");
-        }
+        YearMonth month = io.pointmesh.platform.problem.TimeParams.month("month", body.month());
         return settlement
                 .closeMonth(month, caller.actor())
                 .map(list -> list.stream().filter(Objects::nonNull).toList());
