@@ -21,13 +21,18 @@ public class FakePartnerCredentials implements PartnerCredentials {
     final Map<String, String> secrets = new ConcurrentHashMap<>();
     final Map<String, Boolean> enabled = new ConcurrentHashMap<>();
 
+    /** How long Keycloak takes to answer an issue (a slow identity provider, for racing transitions). */
+    volatile java.time.Duration issueDelay = java.time.Duration.ZERO;
+
     @Override
     public Uni<Credentials> issue(String partnerId) {
         String clientId = PartnerCredentials.clientIdOf(partnerId);
+        // as Keycloak does: a client that exists gets a new secret, the old one stops working
         String secret = UUID.randomUUID().toString();
         secrets.put(clientId, secret);
         enabled.put(clientId, true);
-        return Uni.createFrom().item(new Credentials(clientId, secret));
+        Uni<Credentials> answer = Uni.createFrom().item(new Credentials(clientId, secret));
+        return issueDelay.isZero() ? answer : answer.onItem().delayIt().by(issueDelay);
     }
 
     @Override

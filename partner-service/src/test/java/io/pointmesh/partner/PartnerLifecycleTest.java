@@ -52,6 +52,39 @@ class PartnerLifecycleTest {
                 .then();
     }
 
+    /**
+     * An operator retrying an activation while Keycloak is slow: the second request set a new
+     * secret, killing the one the first answered, then failed its version check (500). Transitions
+     * take the partner's row lock: one activates, the other is 409, and the secret answered works.
+     */
+    @Test
+    void twoActivationsAtOnceActivateOnceAndTheAnsweredSecretIsTheLiveOne() throws Exception {
+        String id = register();
+        String clientId = "partner-" + id;
+        credentials.issueDelay = java.time.Duration.ofMillis(700);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(
+                    () -> transition(id, "activation", "contract signed").extract());
+            var second = pool.submit(() -> transition(id, "activation", "retry").extract());
+            var answers = java.util.List.of(first.get(), second.get());
+            java.util.List<Integer> statuses = answers.stream()
+                    .map(io.restassured.response.ExtractableResponse::statusCode)
+                    .sorted()
+                    .toList();
+            org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(200, 409), statuses);
+            String answered = answers.stream()
+                    .filter(a -> a.statusCode() == 200)
+                    .findFirst()
+                    .orElseThrow()
+                    .path("clientSecret");
+            org.junit.jupiter.api.Assertions.assertEquals(credentials.secrets.get(clientId), answered);
+        } finally {
+            credentials.issueDelay = java.time.Duration.ZERO;
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aPartnerGoesThroughItsLifecycleAndEveryStepIsAnAuditedEvent() {
         String id = register();

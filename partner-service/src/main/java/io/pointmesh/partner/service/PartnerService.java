@@ -97,7 +97,7 @@ public class PartnerService {
     /** PENDING -> ACTIVE: creates the partner's OIDC client; the secret is in the answer, and nowhere else. */
     @WithTransaction
     public Uni<Transition> activate(String id, String actor, String reason) {
-        return load(id).chain(p -> {
+        return lockForTransition(id).chain(p -> {
             require(p, "activate", PartnerStatus.PENDING);
             return credentials.issue(p.id).chain(c -> {
                 p.clientId = c.clientId();
@@ -116,7 +116,7 @@ public class PartnerService {
     /** ACTIVE -> SUSPENDED: the ledger refuses the partner's earnings and redemptions as soon as it reads the event. */
     @WithTransaction
     public Uni<Transition> suspend(String id, String actor, String reason) {
-        return load(id).chain(p -> {
+        return lockForTransition(id).chain(p -> {
             require(p, "suspend", PartnerStatus.ACTIVE);
             return move(
                             p,
@@ -132,7 +132,7 @@ public class PartnerService {
     /** SUSPENDED -> ACTIVE. */
     @WithTransaction
     public Uni<Transition> reinstate(String id, String actor, String reason) {
-        return load(id).chain(p -> {
+        return lockForTransition(id).chain(p -> {
             require(p, "reinstate", PartnerStatus.SUSPENDED);
             return move(
                             p,
@@ -148,7 +148,7 @@ public class PartnerService {
     /** Any status but OFFBOARDED -> OFFBOARDED: the client is disabled; the data stays for settlement. */
     @WithTransaction
     public Uni<Transition> offboard(String id, String actor, String reason) {
-        return load(id).chain(p -> {
+        return lockForTransition(id).chain(p -> {
             require(p, "offboard", PartnerStatus.PENDING, PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED);
             Uni<Void> disable = p.clientId == null ? Uni.createFrom().voidItem() : credentials.disable(p.clientId);
             return disable.chain(() -> move(
@@ -165,7 +165,7 @@ public class PartnerService {
     /** A new client secret (ACTIVE or SUSPENDED partners); the old one stops working at once. */
     @WithTransaction
     public Uni<Transition> rotateCredentials(String id, String actor, String reason) {
-        return load(id).chain(p -> {
+        return lockForTransition(id).chain(p -> {
             require(p, "rotate the credentials of", PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED);
             return credentials
                     .rotate(p.clientId)
@@ -178,6 +178,19 @@ public class PartnerService {
     public Uni<List<PartnerAudit>> history(String id) {
         return load(id).chain(p -> PartnerAudit.<PartnerAudit>find("partnerId = ?1 order by at, id", id)
                 .list());
+    }
+
+    /**
+     * The partner's row, locked until the transaction ends: two transitions at once (an operator
+     * retrying an activation while Keycloak is slow) run one after the other, and the second finds
+     * the state the first left (409 invalid-transition) instead of failing its version check (500)
+     * after it had already replaced the secret the first one answered.
+     */
+    private Uni<Partner> lockForTransition(String id) {
+        return partners.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("partner", id));
     }
 
     private Uni<Partner> load(String id) {

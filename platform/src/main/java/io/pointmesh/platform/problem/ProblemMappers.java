@@ -110,6 +110,17 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response persistence(jakarta.persistence.PersistenceException e, UriInfo uri) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            // a row changed since it was read (@Version): the request raced another; nothing was written
+            if (t instanceof jakarta.persistence.OptimisticLockException
+                    || t instanceof org.hibernate.StaleStateException) {
+                return respond(
+                        409,
+                        "conflict",
+                        "Conflict",
+                        "the resource changed while this request was being applied; read it again",
+                        uri,
+                        null);
+            }
             if (t instanceof org.hibernate.exception.ConstraintViolationException c) {
                 return respond(
                         409,
