@@ -111,7 +111,11 @@ public final class WebhookUrlPolicy {
         return new Checked(uri, addresses[0]);
     }
 
-    /** Addresses inside someone's network: private, link-local (the metadata services), unspecified, multicast, CGNAT, ULA. */
+    /**
+     * Addresses inside someone's network: private, link-local (the metadata services), unspecified,
+     * multicast, CGNAT, ULA; and every IPv6 address but global unicast, less the ranges that carry
+     * an IPv4 address inside them.
+     */
     static boolean internal(InetAddress a) {
         if (a.isAnyLocalAddress()
                 || a.isSiteLocalAddress()
@@ -145,6 +149,17 @@ public final class WebhookUrlPolicy {
                 return true;
             }
         }
-        return false;
+        // Only global unicast (2000::/3) reaches the internet. Outside it: IPv4-compatible ::a.b.c.d,
+        // NAT64 64:ff9b::/96 and 64:ff9b:1::/48, ::ffff:0:a.b.c.d, discard 100::/64, each able to
+        // reach an internal IPv4 address through a translator. Inside it, 6to4 (2002::/16) and Teredo
+        // (2001::/32) embed an IPv4 address, and 2001:db8::/32 is documentation.
+        int first = b[0] & 0xff;
+        int second = b[1] & 0xff;
+        if ((first & 0xe0) != 0x20) {
+            return true;
+        }
+        return (first == 0x20 && second == 0x02)
+                || (first == 0x20 && second == 0x01 && b[2] == 0 && b[3] == 0)
+                || (first == 0x20 && second == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8);
     }
 }

@@ -43,6 +43,7 @@ class WebhookUrlPolicyTest {
     void productionSendsOnlyHttpsToPublicAddresses() {
         assertDoesNotThrow(() -> prod.check("https://hooks.partner.example/pointmesh"));
         assertDoesNotThrow(() -> prod.check("https://93.184.216.34:8443/hook?x=1"));
+        assertDoesNotThrow(() -> prod.check("https://[2606:2800:220:1:248:1893:25c8:1946]/hook"));
         for (String url : List.of(
                 "http://hooks.partner.example/pointmesh",
                 "https://internal.partner.example/",
@@ -58,6 +59,16 @@ class WebhookUrlPolicyTest {
                 "https://0.0.0.0/",
                 "https://172.16.5.4/",
                 "https://[fe80::1]/",
+                // IPv6 forms that carry an internal IPv4 address through a translator
+                "https://[::127.0.0.1]/",
+                "https://[::a9fe:a9fe]/",
+                "https://[64:ff9b::a00:1]/",
+                "https://[64:ff9b:1::a00:1]/",
+                "https://[2002:a9fe:a9fe::1]/",
+                "https://[2001:0:a9fe:a9fe::1]/",
+                "https://[::ffff:0:a9fe:a9fe]/",
+                "https://[100::1]/",
+                "https://[2001:db8::1]/",
                 "https://unknown.partner.example/",
                 "https://user:secret@hooks.partner.example/",
                 "https://hooks.partner.example/#frag",
