@@ -410,6 +410,21 @@ class LedgerScenariosTest {
         gift(giver, card(giver), 1, "self").statusCode(422).body("code", is("self-gift"));
         gift(giver, card(receiver), 50001, "big").statusCode(422).body("code", is("gift-limit"));
         gift(giver, card(receiver), 701, "much").statusCode(422).body("code", is("insufficient-points"));
+        // an unknown card and a suspended member's card answer alike, and name nobody (the answer named
+        // the holder's member id, and told unknown, blocked and suspended apart)
+        String suspended = LedgerFixture.member();
+        rows("UPDATE member_directory SET status = 'SUSPENDED' WHERE member_id = '" + suspended
+                + "' RETURNING member_id");
+        for (String to : new String[] {"9400000000000000", card(suspended)}) {
+            gift(giver, to, 10, "who-" + to)
+                    .statusCode(422)
+                    .body(
+                            "code",
+                            is("recipient-not-usable"),
+                            "detail",
+                            org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(suspended)));
+        }
+        balance(giver).body("available", is(700));
         balance(giver).body("available", is(700), "spent", is(300));
         balance(receiver).body("available", is(300));
         assertEquals(

@@ -321,4 +321,32 @@ class InboxAndGradesTest {
                         "grade.benefits",
                         contains("1.2x points on every purchase", "birthday bonus"));
     }
+
+    /** As for grades: a late or replayed segment computation never overwrites a newer one. */
+    @Test
+    void anOlderSegmentComputationNeverOverwritesANewerOne() {
+        String member = joined();
+        try (KafkaTestClient kafka = kafka()) {
+            publish(
+                    kafka,
+                    new io.pointmesh.events.analytics.SegmentChanged(
+                            member,
+                            io.pointmesh.events.Segment.ACTIVE,
+                            io.pointmesh.events.Segment.DORMANT,
+                            LocalDate.now()));
+            publish(
+                    kafka,
+                    new io.pointmesh.events.analytics.SegmentChanged(
+                            member,
+                            io.pointmesh.events.Segment.NEW,
+                            io.pointmesh.events.Segment.ACTIVE,
+                            LocalDate.now().minusDays(3)));
+            // a marker after both on the same partition (the member's key): once it is applied, both were
+            publish(
+                    kafka,
+                    new GradeChanged(member, Grade.GENERAL, Grade.VIP, LocalDate.now(), new BigDecimal("2500000")));
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> me(member).body("grade.name", is("VIP")));
+        me(member).body("segment", is("DORMANT"));
+    }
 }

@@ -2,6 +2,7 @@ package io.pointmesh.member;
 
 import static io.pointmesh.member.MemberFixture.join;
 import static io.pointmesh.member.MemberFixture.joinBody;
+import static io.pointmesh.member.MemberFixture.joined;
 import static io.pointmesh.member.MemberFixture.me;
 import static io.pointmesh.member.MemberFixture.rows;
 import static io.pointmesh.member.MemberFixture.subject;
@@ -36,6 +37,52 @@ class LeavingTest {
 
     @Inject
     FakeIdentityAccounts accounts;
+
+    /**
+     * A card replacement racing the leave: the replacement locked only the card, so a leave that
+     * came second blocked the old card and left the new one ACTIVE for a member who had left. Both
+     * take the member's row first: whichever order they run in, no card of a member who left is active.
+     */
+    @Test
+    void aCardReplacedWhileLeavingLeavesNoActiveCard() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String member = joined();
+                String token = TestTokens.member(member);
+                var start = new java.util.concurrent.CountDownLatch(1);
+                var replace = pool.submit(() -> {
+                    start.await();
+                    return given().auth()
+                            .oauth2(token)
+                            .post("/members/v1/me/card/replacement")
+                            .then()
+                            .extract()
+                            .statusCode();
+                });
+                var leave = pool.submit(() -> {
+                    start.await();
+                    return given().auth()
+                            .oauth2(token)
+                            .delete("/members/v1/me")
+                            .then()
+                            .extract()
+                            .statusCode();
+                });
+                start.countDown();
+                assertEquals(204, leave.get());
+                int replaced = replace.get();
+                org.junit.jupiter.api.Assertions.assertTrue(
+                        replaced == 201 || replaced == 200 || replaced == 404, "replacement answered " + replaced);
+                assertEquals(
+                        List.of("0"),
+                        rows("SELECT count(*) FROM card WHERE member_id = '" + member + "' AND status = 'ACTIVE'"),
+                        "round " + round + ": a member who left holds an active card");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 
     @Test
     void aMemberWhoLeavesLeavesNoPersonalDataBehind() throws Exception {

@@ -42,9 +42,20 @@ public class MemberPointsService {
                         return retry.get();
                     }
                     participants.activeMember(c, null, memberId);
-                    String recipient = participants
-                            .activeMember(c, recipientCardNumber, null)
-                            .memberId();
+                    String recipient;
+                    try {
+                        recipient = participants
+                                .activeMember(c, recipientCardNumber, null)
+                                .memberId();
+                    } catch (ProblemException e) {
+                        // one answer whatever is wrong with the card: a member typing card numbers learns
+                        // neither whose card it is (the member id) nor whether it is blocked, unknown or
+                        // its holder suspended
+                        throw ProblemException.unprocessable(
+                                "recipient-not-usable",
+                                "Card cannot receive gifts",
+                                "this card cannot receive gifts: check the number with the recipient");
+                    }
                     return ledger.gift(c, memberId, recipient, points, key, hash);
                 }),
                 () -> transactions.run(c -> ledger.replayMemberOperation(c, memberId, "GIFT", key, hash)

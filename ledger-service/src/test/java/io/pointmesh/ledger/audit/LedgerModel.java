@@ -899,8 +899,11 @@ public final class LedgerModel {
         }
         Member giver = members.get(giverId);
         Member receiver = members.get(recipientId);
-        if (!giver.status.equals("ACTIVE") || !receiver.status.equals("ACTIVE")) {
+        if (!giver.status.equals("ACTIVE")) {
             return Answer.refused("member-not-active");
+        }
+        if (!receiver.status.equals("ACTIVE")) {
+            return Answer.refused("recipient-not-usable"); // whatever is wrong with the card, one answer
         }
         if (giverId.equals(recipientId)) {
             return Answer.refused("self-gift");

@@ -59,7 +59,8 @@ public class AnalyticsEventsConsumer {
                                     .replaceWithVoid());
         }
         if (data instanceof SegmentChanged s) {
-            return grades.updateSegment(s.memberId(), s.segment().name()).replaceWithVoid();
+            return grades.updateSegment(s.memberId(), s.segment().name(), s.asOf())
+                    .replaceWithVoid();
         }
         if (data instanceof GradeThresholdsPublished t) {
             return Multi.createFrom()

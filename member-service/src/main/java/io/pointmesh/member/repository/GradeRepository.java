@@ -31,12 +31,14 @@ public class GradeRepository {
                         .executeUpdate());
     }
 
-    /** Sets the member's segment, unless the member left. */
-    public Uni<Integer> updateSegment(String memberId, String segment) {
+    /** Sets the member's segment, unless the member left or the one stored comes from a later computation. */
+    public Uni<Integer> updateSegment(String memberId, String segment, LocalDate asOf) {
         return Panache.getSession()
-                .chain(s -> s.createNativeQuery(
-                                "UPDATE member SET segment = :segment WHERE id = :memberId AND status <> 'LEFT'")
+                .chain(s -> s.createNativeQuery("UPDATE member SET segment = :segment, segment_as_of = :asOf "
+                                + "WHERE id = :memberId AND status <> 'LEFT' "
+                                + "AND (segment_as_of IS NULL OR segment_as_of <= :asOf)")
                         .setParameter("segment", segment)
+                        .setParameter("asOf", asOf)
                         .setParameter("memberId", memberId)
                         .executeUpdate());
     }

@@ -214,17 +214,20 @@ public class MembershipService {
     /** The signed-in member (any status but LEFT). */
     @WithSession
     public Uni<Member> me(String subject) {
-        return Member.<Member>findById(subject).map(m -> {
-            if (m == null || m.status == MemberStatus.LEFT) {
-                throw new ProblemException(
-                        404,
-                        "not-joined",
-                        "Not a member yet",
-                        "this account has not joined the network: POST /members/v1/me",
-                        null);
-            }
-            return m;
-        });
+        return Member.<Member>findById(subject).map(MembershipService::joined);
+    }
+
+    /** The member, or 404 not-joined for an account that never joined or left. */
+    private static Member joined(Member m) {
+        if (m == null || m.status == MemberStatus.LEFT) {
+            throw new ProblemException(
+                    404,
+                    "not-joined",
+                    "Not a member yet",
+                    "this account has not joined the network: POST /members/v1/me",
+                    null);
+        }
+        return m;
     }
 
     @WithSession
@@ -237,7 +240,10 @@ public class MembershipService {
     @WithTransaction
     public Uni<Card> replaceCard(String subject) {
         Instant now = clock.instant();
-        return me(subject)
+        // the member row first, as leaving takes it: a replacement racing a leave waits for it and finds
+        // the member gone, instead of issuing an ACTIVE card to a member who left
+        return Member.<Member>findById(subject, LockModeType.PESSIMISTIC_WRITE)
+                .map(MembershipService::joined)
                 .chain(m -> Card.<Card>find("memberId = ?1 and status = ?2", m.id, Card.ACTIVE)
                         .withLock(LockModeType.PESSIMISTIC_WRITE)
                         .firstResult()
