@@ -72,8 +72,11 @@ class PrivacyTest {
             for (int i = 0; i <= 20; i++) {
                 String m = run + "-b" + i;
                 publish(kafka, new MemberJoined(m, "c-" + m, "R" + i, null, 1990, "F", "Seoul"));
-                if (i < 20) { // b20 declines personalization
-                    publish(kafka, new ConsentChanged(m, false, false, false, true, false, List.of()));
+                if (i < 20) { // b20 declines personalization; b19 allows it but shares with no partner
+                    publish(
+                            kafka,
+                            new ConsentChanged(
+                                    m, false, false, false, true, false, i == 19 ? List.of() : List.of(shop)));
                     publish(
                             kafka,
                             new MemberProfileChanged(m, 1990, i == 3 || i == 4 ? "M" : "F", i < 3 ? "Jeju" : "Seoul"));
@@ -96,7 +99,7 @@ class PrivacyTest {
                 }
             }
             publish(kafka, new MemberJoined(target, "c-" + target, "RT", null, 1990, "F", "Seoul"));
-            publish(kafka, new ConsentChanged(target, false, false, false, true, false, List.of()));
+            publish(kafka, new ConsentChanged(target, false, false, false, true, false, List.of(shop)));
             publish(kafka, new MemberProfileChanged(target, 1990, "F", "Seoul"));
             publish(
                     kafka,
@@ -326,9 +329,13 @@ class PrivacyTest {
                 .extract()
                 .jsonPath()
                 .getList("memberId", String.class);
-        assertEquals(21, ranked.size(), "the 21 consenting customers: " + ranked);
+        assertEquals(
+                20, ranked.size(), "the 20 customers who allow personalization and share with the shop: " + ranked);
         assertTrue(ranked.contains(target));
         assertFalse(ranked.contains(refuser), "the customer who declined personalization is not ranked");
+        // P(alive), grade and segment come from purchases across the network: without the sharing consent the shop
+        // learns none of them
+        assertFalse(ranked.contains(run + "-b19"), "the customer who shares with no partner is not ranked");
         // demographics count consenting customers only: 21 of the 22 (exact, as operators see them)
         JsonPath ops = report(TestTokens.operator(), "members", weekA, weekB.plusWeeks(1));
         assertEquals(21, ReportTest.value(ops, "age", "30s", "members"));

@@ -93,7 +93,7 @@ class ScoringTest {
                 String m = run + "-spender-" + String.format("%02d", i);
                 spenders.add(m);
                 publish(kafka, new MemberJoined(m, "card-" + m, "R" + i, null, 1980 + i, "F", "Seoul"));
-                publish(kafka, new ConsentChanged(m, false, false, false, true, false, List.of()));
+                publish(kafka, new ConsentChanged(m, false, false, false, true, true, List.of()));
                 PointsEarned p = purchase(m, partner, String.valueOf(10_000 * i), daysAgo(asOf, 30));
                 String value = publish(kafka, p);
                 TestEvents.redeliver(kafka, p, value); // counted once
@@ -252,7 +252,7 @@ class ScoringTest {
         assertEquals(1, past.getLong("rows.find { it.section == 'segment' && it.label == 'DORMANT' }.value"));
         assertEquals(0, past.getLong("rows.find { it.section == 'risk' && it.label == 'churned' }.value"));
 
-        // the partner's riskiest customers: only members who allow personalization, and only its own
+        // the partner's riskiest customers: only members who allow personalization and share with it, only its own
         given().auth()
                 .oauth2(TestTokens.partner(partner))
                 .get("/analytics/v1/partners/" + partner + "/churn-risk?limit=50")

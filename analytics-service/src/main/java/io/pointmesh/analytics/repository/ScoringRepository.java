@@ -580,12 +580,23 @@ public class ScoringRepository {
 
     // ---------------------------------------------------------------- a partner's churn risk
 
-    /** The partner's customers who allow personalization (and are active) and have a churn score. */
+    /**
+     * Who a partner's churn-risk list may name: its active customers who allow personalization and
+     * share their data with this partner (with every partner, or this one by name). P(alive), grade
+     * and segment are computed from their purchases across the network: data from beyond the partner
+     * they bought from, which is what the sharing consent is for (the same rule as a joint campaign's
+     * population). Unknown consent is no consent.
+     */
+    static final String CHURN_RISK_CONSENT = "d.personalization AND d.status = 'ACTIVE' "
+            + "AND (d.share_with_all_partners OR ?::text = ANY (d.shared_partner_ids))";
+
+    /** The partner's customers the churn-risk list may name ({@link #CHURN_RISK_CONSENT}) with a churn score. */
     public long scoredConsentingCustomers(Connection c, String partnerId) throws SQLException {
         return Sql.scalarLong(
                 c,
                 "SELECT count(*) FROM member_partner mp JOIN churn_score s USING (member_id) "
-                        + "JOIN member_dim d USING (member_id) WHERE mp.partner_id = ? AND d.personalization AND d.status = 'ACTIVE'",
+                        + "JOIN member_dim d USING (member_id) WHERE mp.partner_id = ? AND " + CHURN_RISK_CONSENT,
+                partnerId,
                 partnerId);
     }
 
@@ -598,7 +609,7 @@ public class ScoringRepository {
                 c,
                 "SELECT mp.member_id, s.p_alive, s.expected_90d, d.grade, d.segment, mp.last_at FROM member_partner mp "
                         + "JOIN churn_score s USING (member_id) JOIN member_dim d USING (member_id) "
-                        + "WHERE mp.partner_id = ? AND d.personalization AND d.status = 'ACTIVE' "
+                        + "WHERE mp.partner_id = ? AND " + CHURN_RISK_CONSENT + " "
                         + "ORDER BY s.p_alive, s.expected_90d, mp.member_id LIMIT ?",
                 rs -> new Object[] {
                     rs.getString(1),
@@ -608,6 +619,7 @@ public class ScoringRepository {
                     rs.getString(5),
                     rs.getObject(6, OffsetDateTime.class).toInstant().toString()
                 },
+                partnerId,
                 partnerId,
                 limit);
     }

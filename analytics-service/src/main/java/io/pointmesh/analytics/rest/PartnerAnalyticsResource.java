@@ -122,7 +122,7 @@ public class PartnerAnalyticsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             summary =
-                    "The partner's customers most likely to have lapsed, riskiest first (members who allow personalization only; "
+                    "The partner's customers most likely to have lapsed, riskiest first (members who allow personalization and share their data with this partner only; "
                             + "a partner gets the list only when at least minimum-group such customers are ranked)")
     @Extension(
             name = ProblemResponses.EXTENSION,
@@ -133,9 +133,8 @@ public class PartnerAnalyticsResource {
         caller.requirePartnerOrOperator(partnerId);
         return transactions.run(c -> {
             List<AtRisk> out = new ArrayList<>();
-            // the one member-level output: personalization is what these members consented to; a partner with fewer
-            // than k
-            // of them gets nothing, so the list is never about a handful of people
+            // the one member-level output: personalization and sharing with this partner are what these members
+            // consented to; a partner with fewer than k of them gets nothing, so the list is never about a handful
             if (!caller.isOperator() && scores.scoredConsentingCustomers(c, partnerId) < config.minimumGroup()) {
                 return out;
             }

@@ -145,7 +145,10 @@ public class CampaignResults {
                     .orElseThrow(() -> ProblemException.notFound("campaign", campaignId));
             String partnerId = k.partnerId();
             Instant from = k.startsAt();
-            Instant to = k.endsAt().isAfter(clock.instant()) ? clock.instant() : k.endsAt();
+            Instant to = until(k, partnerView);
+            if (to.isBefore(from)) {
+                to = from;
+            }
             List<Outcome> members = repository.outcomes(c, k, from, to);
             BigDecimal share = k.treatmentShare();
             long treated = members.stream()
@@ -201,6 +204,21 @@ public class CampaignResults {
     }
 
     /**
+     * Where "during" ends: the campaign's end, or now while it runs. A partner's view (the campaign's
+     * partner or its co-funder) counts whole days only, up to the start of today in the network's
+     * zone: polled through a day, exact figures changing with each purchase would time and size the
+     * other partner's individual sales (docs/privacy.md).
+     */
+    private Instant until(Campaign k, boolean partnerView) {
+        Instant now = partnerView
+                ? java.time.LocalDate.now(clock.withZone(config.zone()))
+                        .atStartOfDay(config.zone())
+                        .toInstant()
+                : clock.instant();
+        return k.endsAt().isAfter(now) ? now : k.endsAt();
+    }
+
+    /**
      * The lift report (docs/analytics.md, "Lift"): during = [start, min(end, now)), before = the
      * period of the same length ending at the start. {@code partnerView}: figures only when each
      * arm holds at least k members.
@@ -212,8 +230,7 @@ public class CampaignResults {
                     .campaign(c, campaignId)
                     .orElseThrow(() -> ProblemException.notFound("campaign", campaignId));
             Instant from = k.startsAt();
-            Instant now = clock.instant();
-            Instant to = k.endsAt().isAfter(now) ? now : k.endsAt();
+            Instant to = until(k, partnerView);
             if (to.isBefore(from)) {
                 to = from;
             }
