@@ -391,4 +391,57 @@ class PrivacyTest {
                 .statusCode(403);
         assertNotEquals(0, rows(members).size());
     }
+
+    @jakarta.inject.Inject
+    io.pointmesh.analytics.repository.ReportRepository reportRepository;
+
+    @jakarta.inject.Inject
+    io.pointmesh.platform.sql.Transactions transactions;
+
+    /**
+     * A partner's noise is keyed to its customers; it was keyed to the set alone, so a customer who
+     * withdrew personalization (the same customers, one fewer counted) changed the demographic rows
+     * under the same noise: the same report before and after, subtracted, told that customer's
+     * gender, age and region exactly. The key now changes with any customer's consent or status.
+     */
+    @Test
+    void aConsentChangeDrawsFreshNoiseSoTwoAnswersDoNotSubtract() throws Exception {
+        String member = run + "-flip";
+        String flipShop = "flip-shop-" + run; // its own partner: the class's shop keeps its 22 customers
+        java.time.Instant bought = weekA.plusDays(2).atTime(15, 0).atZone(ZONE).toInstant();
+        try (KafkaTestClient kafka = kafka()) {
+            publish(kafka, new MemberJoined(member, "c-" + member, "RF", null, 1990, "F", "Seoul"));
+            publish(kafka, new ConsentChanged(member, false, false, false, true, false, List.of(flipShop)));
+            publish(kafka, purchase(member, flipShop, "12000", bought));
+        }
+        var scope = new io.pointmesh.analytics.repository.ReportRepository.Scope(
+                flipShop,
+                weekA.atStartOfDay(ZONE).toInstant(),
+                weekB.plusWeeks(1).atStartOfDay(ZONE).toInstant(),
+                weekB.plusDays(6));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> transactions.run(c -> io.pointmesh.platform.sql.Sql.scalarLong(
+                                c,
+                                "SELECT count(*) FROM member_dim d JOIN purchase_fact p USING (member_id) "
+                                        + "WHERE d.member_id = ? AND d.personalization",
+                                member))
+                        == 1);
+        String consenting = transactions.run(c -> reportRepository.customersFingerprint(c, scope));
+        try (KafkaTestClient kafka = kafka()) {
+            publish(kafka, new ConsentChanged(member, false, false, false, false, false, List.of()));
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> transactions.run(c -> io.pointmesh.platform.sql.Sql.scalarLong(
+                                c,
+                                "SELECT count(*) FROM member_dim WHERE member_id = ? AND NOT personalization",
+                                member))
+                        == 1);
+        String withdrawn = transactions.run(c -> reportRepository.customersFingerprint(c, scope));
+        org.junit.jupiter.api.Assertions.assertNotEquals(
+                consenting, withdrawn, "the same customers with one consent withdrawn key other noise");
+        // the same customers, nothing changed: the same key (asking again draws nothing new)
+        assertEquals(withdrawn, transactions.run(c -> reportRepository.customersFingerprint(c, scope)));
+    }
 }
