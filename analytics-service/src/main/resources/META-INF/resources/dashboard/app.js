@@ -36,6 +36,8 @@
     return;
   }
   if (query.get("scope")) scope.value = query.get("scope");
+  // a scope this account has no option for (another partner's id in a shared link) selects nothing: the first one
+  if (scope.selectedIndex < 0) scope.selectedIndex = 0;
 
   $("controls").onsubmit = ev => {
     ev.preventDefault();

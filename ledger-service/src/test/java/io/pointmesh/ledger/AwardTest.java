@@ -407,6 +407,48 @@ class AwardTest {
                 scalar("SELECT coalesce(sum(balance), 0) FROM member_balance WHERE member_id LIKE ?", prefix + "%"));
     }
 
+    /**
+     * A partner suspended (or offboarded) after its award was accepted funded every remaining member
+     * anyway, and could not even cancel it (a suspended partner's requests are refused): the funder
+     * is read when each member's turn comes, like the member.
+     */
+    @Test
+    void aPartnerSuspendedMeanwhileFundsNothingMore() throws Exception {
+        String prefix = "aw6-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String funder = LedgerFixture.partner();
+        List<String> members = seedMembers(prefix + "a", 4, "ACTIVE", "GENERAL");
+        String awardId = "suspended funder " + UUID.randomUUID(); // a space: its Location is %20, not "+"
+        String location = post(
+                        TestTokens.operator(), award(awardId, 7, "PARTNER", funder, Map.of("memberIds", members)))
+                .statusCode(202)
+                .body("members", is(4), "skipped", is(0))
+                .extract()
+                .header("Location");
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .urlEncodingEnabled(false)
+                .get(java.net.URI.create(location).getRawPath())
+                .then()
+                .statusCode(200)
+                .body("awardId", is(awardId));
+        transactions.run(
+                c -> Sql.update(c, "UPDATE partner_directory SET status = 'SUSPENDED' WHERE partner_id = ?", funder));
+        worker.drain(Duration.ofMinutes(1));
+        get(TestTokens.operator(), awardId, null)
+                .statusCode(200)
+                .body(
+                        "status",
+                        is("DONE"),
+                        "credited",
+                        is(0),
+                        "skippedByReason.partner-not-active",
+                        is(4),
+                        "pointsCredited",
+                        is(0));
+        assertEquals(
+                0, scalar("SELECT coalesce(sum(balance), 0) FROM member_balance WHERE member_id LIKE ?", prefix + "%"));
+    }
+
     @Test
     void invalidRequestsAreProblemsAndCreateNothing() {
         String member = LedgerFixture.member();

@@ -284,6 +284,22 @@ class EarnBatchTest {
                 .statusCode(413)
                 .contentType("application/problem+json")
                 .body("code", is("batch-too-large"));
+        // the router also takes a trailing slash (and "//", matrix parameters): none goes around the limit
+        for (String path : new String[] {
+            "/ledger/v1/earnings/batch/", "/ledger/v1/earnings//batch", "/ledger/v1/earnings/batch;x=1"
+        }) {
+            int status = given().auth()
+                    .oauth2(TestTokens.partner(partner))
+                    .contentType("application/json")
+                    .urlEncodingEnabled(false)
+                    .body(one + " ".repeat(1_100_000))
+                    .post(path)
+                    .then()
+                    .extract()
+                    .statusCode();
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    status == 413 || status == 404, path + " answered " + status + " to a body over the limit");
+        }
         assertEquals(0, available(member));
     }
 

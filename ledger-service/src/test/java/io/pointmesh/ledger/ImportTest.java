@@ -158,5 +158,19 @@ class ImportTest {
                 .then()
                 .statusCode(400);
         balance(member).body("available", is(0));
+        // a null item is that item's refusal; the rest of the file imports (it answered 500)
+        java.util.List<Map<String, Object>> withNull = new java.util.ArrayList<>();
+        withNull.add(null);
+        withNull.add(purchase(
+                UUID.randomUUID().toString(), member, "1000", Instant.now().minusSeconds(60)));
+        importBatch(op, partner, "nulls-" + UUID.randomUUID(), withNull)
+                .statusCode(200)
+                .body(
+                        "results[0].status",
+                        is("REJECTED"),
+                        "results[0].code",
+                        is("missing-body"),
+                        "results[1].status",
+                        is("EARNED"));
     }
 }

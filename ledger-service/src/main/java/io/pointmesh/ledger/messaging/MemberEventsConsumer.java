@@ -80,7 +80,7 @@ public class MemberEventsConsumer {
         } else if (data instanceof ConsentChanged k) {
             directory.setConsent(c, k.memberId(), k.personalization(), k.shareWithAllPartners(), k.sharedPartnerIds());
         } else if (data instanceof GradeChanged g) {
-            directory.setGrade(c, g.memberId(), g.grade().name());
+            directory.setGrade(c, g.memberId(), g.grade().name(), g.asOf());
             if (g.asOf() != null) {
                 directory.recordStanding(
                         c,
@@ -91,7 +91,7 @@ public class MemberEventsConsumer {
                         g.previousGrade() == null ? null : g.previousGrade().name());
             }
         } else if (data instanceof SegmentChanged s) {
-            directory.setSegment(c, s.memberId(), s.segment().name());
+            directory.setSegment(c, s.memberId(), s.segment().name(), s.asOf());
             if (s.asOf() != null) {
                 directory.recordStanding(
                         c,

@@ -44,12 +44,36 @@ public class MemberDirectoryRepository {
         Sql.update(c, "UPDATE member_directory SET status = 'LEFT' WHERE member_id = ?", memberId);
     }
 
-    public void setGrade(Connection c, String memberId, String grade) throws SQLException {
-        Sql.update(c, "UPDATE member_directory SET grade = ? WHERE member_id = ?", grade, memberId);
+    /**
+     * The member's grade from a computation as of {@code asOf}, unless the one stored comes from a
+     * later computation (a late or replayed event; V15). An event without a date applies as before.
+     */
+    public void setGrade(Connection c, String memberId, String grade, java.time.LocalDate asOf) throws SQLException {
+        Sql.update(
+                c,
+                "UPDATE member_directory SET grade = ?, grade_as_of = coalesce(CAST(? AS date), grade_as_of) "
+                        + "WHERE member_id = ? AND (grade_as_of IS NULL OR CAST(? AS date) IS NULL "
+                        + "OR grade_as_of <= CAST(? AS date))",
+                grade,
+                asOf,
+                memberId,
+                asOf,
+                asOf);
     }
 
-    public void setSegment(Connection c, String memberId, String segment) throws SQLException {
-        Sql.update(c, "UPDATE member_directory SET segment = ? WHERE member_id = ?", segment, memberId);
+    /** The member's segment, by the same rule as {@link #setGrade}. */
+    public void setSegment(Connection c, String memberId, String segment, java.time.LocalDate asOf)
+            throws SQLException {
+        Sql.update(
+                c,
+                "UPDATE member_directory SET segment = ?, segment_as_of = coalesce(CAST(? AS date), segment_as_of) "
+                        + "WHERE member_id = ? AND (segment_as_of IS NULL OR CAST(? AS date) IS NULL "
+                        + "OR segment_as_of <= CAST(? AS date))",
+                segment,
+                asOf,
+                memberId,
+                asOf,
+                asOf);
     }
 
     /**

@@ -180,7 +180,9 @@ public class AwardResource {
             return Response.ok(view).header(Views.REPLAYED, "true").build();
         }
         // an award is read back by its caller's id, in the caller's scope (the network's, or the partner's)
-        String location = "/ledger/v1/awards/" + URLEncoder.encode(view.awardId(), StandardCharsets.UTF_8);
+        // a path segment, not a form: a space is %20 (URLEncoder's "+" would name another award)
+        String location = "/ledger/v1/awards/"
+                + URLEncoder.encode(view.awardId(), StandardCharsets.UTF_8).replace("+", "%20");
         return Response.accepted(view).location(URI.create(location)).build();
     }
 

@@ -24,10 +24,25 @@ public class EarnBatchBodyLimit implements ContainerRequestFilter {
     @Inject
     Instance<LedgerConfig> config;
 
+    /**
+     * The path as the router matches it: it also takes "/batch/" (one trailing slash), and "//" or
+     * matrix parameters (";x") must not take a request around this check either.
+     */
+    static String normalized(String path) {
+        if (path == null) {
+            return "";
+        }
+        String p = path.replaceAll(";[^/]*", "").replaceAll("/{2,}", "/");
+        while (p.length() > 1 && p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
         if (!"POST".equals(request.getMethod())
-                || !PATH.equals(request.getUriInfo().getPath())) {
+                || !PATH.equals(normalized(request.getUriInfo().getPath()))) {
             return;
         }
         String declared = request.getHeaderString("Content-Length");

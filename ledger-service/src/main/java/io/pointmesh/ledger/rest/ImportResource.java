@@ -68,14 +68,17 @@ public class ImportResource {
         List<EarnCommand> purchases = body.earnings() == null
                 ? null
                 : body.earnings().stream()
-                        .map(e -> new EarnCommand(
-                                e.partnerTxId(),
-                                e.cardNumber(),
-                                e.memberId(),
-                                e.storeCode(),
-                                e.amount(),
-                                e.currency(),
-                                e.occurredAt()))
+                        // a null item is that item's refusal (missing-body), not the whole call's 500
+                        .map(e -> e == null
+                                ? null
+                                : new EarnCommand(
+                                        e.partnerTxId(),
+                                        e.cardNumber(),
+                                        e.memberId(),
+                                        e.storeCode(),
+                                        e.amount(),
+                                        e.currency(),
+                                        e.occurredAt()))
                         .toList();
         return imports.importEarnings(body.partnerId(), body.importId(), caller.actor(), purchases);
     }

@@ -185,7 +185,7 @@ public class MeResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 missing-body; 409 idempotency-key-reused; 422 insufficient-points debt-outstanding gift-limit gift-daily-limit self-gift recipient-not-usable member-not-active")
+                    "400 missing-body; 409 idempotency-key-reused; 422 insufficient-points debt-outstanding gift-limit gift-daily-limit self-gift recipient-not-usable member-not-active unknown-member")
     public Response gift(GiftRequest body, @HeaderParam("Idempotency-Key") String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a gift request body is required");

@@ -18,7 +18,7 @@ import java.util.UUID;
  * lock, like every posting, a new available lot with the default validity and an AWARD transfer
  * from the funding account (the partner's issuance, or the network's promotion account), and the
  * member's own {@code ledger.points-awarded} event. A member who left or is suspended, as read
- * under the lock, is not credited. The caller marks the award's row in the same transaction; the
+ * under the lock, is not credited; nor is anyone while the funding partner is not active. The caller marks the award's row in the same transaction; the
  * database holds "credited once" (I15).
  */
 final class AwardPostings extends Postings {
@@ -42,6 +42,15 @@ final class AwardPostings extends Postings {
         }
         if ("SUSPENDED".equals(status)) {
             return AwardCredit.skipped("member-suspended");
+        }
+        // the funder as it is now, not when the award was accepted: a partner suspended or offboarded
+        // meanwhile funds nothing more (as it earns nothing), and cannot even cancel the award itself
+        if (terms.fundedBy() == FundedBy.PARTNER
+                && !directory
+                        .partner(c, terms.partnerId())
+                        .map(p -> "ACTIVE".equals(p.status()))
+                        .orElse(false)) {
+            return AwardCredit.skipped("partner-not-active");
         }
         UUID id = PostingIds.next();
         String from = terms.fundedBy() == FundedBy.PARTNER ? Accounts.issuance(terms.partnerId()) : Accounts.PROMOTION;

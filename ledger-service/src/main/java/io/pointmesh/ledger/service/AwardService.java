@@ -19,7 +19,6 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -341,12 +340,7 @@ public class AwardService {
         if (given == null) {
             return today;
         }
-        LocalDate asOf;
-        try {
-            asOf = LocalDate.parse(given);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalidField("audience.asOf", "a date, YYYY-MM-DD");
-        }
+        LocalDate asOf = io.pointmesh.platform.problem.TimeParams.date("audience.asOf", given);
         if (asOf.isAfter(today)) {
             throw ProblemException.unprocessable(
                     "as-of-not-supported",

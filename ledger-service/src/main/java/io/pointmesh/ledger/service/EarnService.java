@@ -47,6 +47,9 @@ public class EarnService {
     /** No ISO 4217 currency has more decimal places (a refund is bounded by it before its earning is read). */
     static final int MAX_FRACTION_DIGITS = 4;
 
+    /** Far more than any purchase the ledger accepts (max-purchase-amount is 100,000,000 by default). */
+    static final BigDecimal MAX_REFUND_AMOUNT = new BigDecimal("1E15");
+
     public record EarnCommand(
             String partnerTxId,
             String cardNumber,
@@ -229,22 +232,7 @@ public class EarnService {
         }
         BigDecimal multiplier =
                 imported ? BigDecimal.ONE : grades.multipliers().getOrDefault(member.grade(), BigDecimal.ONE);
-        // the most this earning can be (every offer granted whole; budgets only cut) is one operation's limit at most
-        long most = PointsCalculation.total(
-                        base,
-                        offers.stream()
-                                .map(o -> new PointsCalculation.GrantedBonus(
-                                        o.campaignId(), o.points(), o.networkFunded()))
-                                .toList(),
-                        multiplier)
-                .total();
-        if (most > PointLimits.MAX_PER_OPERATION) {
-            throw ProblemException.unprocessable(
-                    "points-limit",
-                    "Earning above the points limit",
-                    "this purchase would earn " + most + " points with its campaigns; one earning moves at most "
-                            + PointLimits.MAX_PER_OPERATION);
-        }
+        offers = withinPointsLimit(base, offers, multiplier);
         ZoneId zone = ZoneId.of(config.zone());
         Instant availableAt = cmd.occurredAt().plus(Duration.ofDays(rule.pendingDays()));
         Instant expiresAt = ZonedDateTime.ofInstant(cmd.occurredAt(), zone)
@@ -270,6 +258,43 @@ public class EarnService {
                 expiresAt,
                 imported,
                 read.firstEarningRecorded());
+    }
+
+    /**
+     * One earning moves at most {@link PointLimits#MAX_PER_OPERATION}: the campaigns' bonuses are cut,
+     * in offer order, so that (base + bonuses) x the grade multiplier stays within it, every offer
+     * counted whole (budgets only cut further). The till still gets its base points; only a base
+     * that alone passes the limit is refused (422 points-limit).
+     */
+    static List<BonusOffer> withinPointsLimit(long base, List<BonusOffer> offers, BigDecimal multiplier) {
+        long maxSubtotal = BigDecimal.valueOf(PointLimits.MAX_PER_OPERATION)
+                .divide(multiplier, 0, java.math.RoundingMode.FLOOR)
+                .longValueExact();
+        if (base > maxSubtotal) {
+            throw ProblemException.unprocessable(
+                    "points-limit",
+                    "Earning above the points limit",
+                    "this purchase would earn more than " + PointLimits.MAX_PER_OPERATION
+                            + " points, the most one earning moves");
+        }
+        long room = maxSubtotal - base;
+        List<BonusOffer> fitted = new ArrayList<>(offers.size());
+        for (BonusOffer o : offers) {
+            long points = Math.min(o.points(), room);
+            if (points > 0) {
+                fitted.add(new BonusOffer(
+                        o.campaignId(),
+                        o.partnerId(),
+                        points,
+                        o.networkFunded(),
+                        o.budgetPoints(),
+                        o.audience(),
+                        o.coFunderId(),
+                        o.coFunderShare()));
+                room -= points;
+            }
+        }
+        return fitted;
     }
 
     private static boolean targets(DirectoryRepository.Campaign campaign, MemberView member) {
@@ -346,13 +371,12 @@ public class EarnService {
         if (refundAmount == null || refundAmount.signum() <= 0) {
             throw ProblemException.invalidField("amount", "the refunded purchase amount, positive");
         }
-        // bounded like a purchase before anything reads it (the earning's own amount and currency are checked after)
-        if (refundAmount.compareTo(config.maxPurchaseAmount()) > 0) {
+        // bounded before anything reads it, by a fixed size (not max-purchase-amount, which an operator may lower
+        // after a larger purchase was earned: its full refund must still pass); the earning's own amount and
+        // currency are checked after
+        if (refundAmount.compareTo(MAX_REFUND_AMOUNT) > 0) {
             throw ProblemException.unprocessable(
-                    "invalid-amount",
-                    "Invalid amount",
-                    "amount exceeds the largest accepted purchase ("
-                            + config.maxPurchaseAmount().toPlainString() + ")");
+                    "invalid-amount", "Invalid amount", "amount is more than any purchase the ledger records");
         }
         if (refundAmount.stripTrailingZeros().scale() > MAX_FRACTION_DIGITS) {
             throw ProblemException.unprocessable(

@@ -71,6 +71,9 @@ public class ImportService {
         int rejected = 0;
         for (EarnCommand cmd : purchases) {
             try {
+                if (cmd == null) {
+                    throw ProblemException.badRequest("missing-body", "the item is null: a purchase is an object");
+                }
                 Outcome<EarningRow> outcome = earn.earn(partnerId, cmd, audit);
                 EarningRow row = outcome.result();
                 if (outcome.replayed()) {

@@ -18,6 +18,7 @@ import io.pointmesh.partner.repository.PartnerRepository;
 import io.pointmesh.platform.idempotency.RequestHash;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.problem.TimeParams;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -106,6 +107,12 @@ public class CampaignService {
                 && cmd.treatmentShare().stripTrailingZeros().scale() > 4) {
             return Uni.createFrom()
                     .failure(ProblemException.invalidField("treatmentShare", "at most 4 decimal places"));
+        }
+        try {
+            TimeParams.inRange("startsAt", cmd.startsAt());
+            TimeParams.inRange("endsAt", cmd.endsAt());
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
         }
         if (!cmd.endsAt().isAfter(cmd.startsAt())) {
             return Uni.createFrom().failure(ProblemException.invalidField("endsAt", "after startsAt"));

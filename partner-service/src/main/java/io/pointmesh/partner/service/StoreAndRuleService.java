@@ -34,6 +34,9 @@ public class StoreAndRuleService {
 
     static final BigDecimal MAX_RATE = new BigDecimal("0.1");
 
+    /** The ledger's largest accepted purchase by default: a minimum above it would make the rule earn nothing. */
+    static final BigDecimal MAX_MINIMUM_PURCHASE = new BigDecimal("100000000");
+
     /** A rate override's key: a store code or a category, never a line break or '=' (the stored form's separators). */
     static final java.util.regex.Pattern OVERRIDE_KEY =
             java.util.regex.Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} _.&/-]{0,63}");
@@ -125,13 +128,27 @@ public class StoreAndRuleService {
                 }
             }
         }
-        List<BigDecimal> rates = concat(rule.storeRates(), rule.categoryRates());
-        rates.add(rule.baseRate());
-        for (BigDecimal r : rates) {
-            if (r.stripTrailingZeros().scale() > 6) {
+        if (rule.baseRate().stripTrailingZeros().scale() > 6) {
+            return Uni.createFrom().failure(ProblemException.invalidField("baseRate", "at most 6 decimal places"));
+        }
+        for (var overrides : List.of(
+                Map.entry("storeRates", concat(rule.storeRates(), null)),
+                Map.entry("categoryRates", concat(rule.categoryRates(), null)))) {
+            if (overrides.getValue().stream()
+                    .anyMatch(r -> r.stripTrailingZeros().scale() > 6)) {
                 return Uni.createFrom()
-                        .failure(ProblemException.invalidField("baseRate", "rates have at most 6 decimal places"));
+                        .failure(ProblemException.invalidField(
+                                overrides.getKey(), "every rate at most 6 decimal places"));
             }
+        }
+        // a purchase amount: at most 100,000,000 and 4 decimal places (1E+999999999 reached PostgreSQL's NUMERIC)
+        if (rule.minimumPurchase() != null
+                && (rule.minimumPurchase().compareTo(MAX_MINIMUM_PURCHASE) > 0
+                        || rule.minimumPurchase().stripTrailingZeros().scale() > 4)) {
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            "minimumPurchase",
+                            "at most " + MAX_MINIMUM_PURCHASE.toPlainString() + ", 4 decimal places"));
         }
         // the ledger must be able to post every purchase the rule accepts: points available before
         // they expire, and a back-dated purchase's points not expired at birth (a month: 28 days at least)
@@ -151,6 +168,11 @@ public class StoreAndRuleService {
                                     + shortestValidityDays + " days)"));
         }
         Instant now = clock.instant();
+        try {
+            io.pointmesh.platform.problem.TimeParams.inRange("effectiveFrom", rule.effectiveFrom());
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
+        }
         Instant effective = rule.effectiveFrom() == null ? now : rule.effectiveFrom();
         boolean past = effective.isBefore(now.minus(Duration.ofMinutes(5)));
         return livePartner(partnerId).chain(() -> rules(partnerId)).chain(existing -> {
