@@ -467,7 +467,9 @@ class AwardTest {
                 award(id, 5, "PARTNER", null, list),
                 award("", 5, "NETWORK", null, list),
                 award("x".repeat(101), 5, "NETWORK", null, list),
-                award(id, 5, "NETWORK", null, Map.of("grade", "VIP", "asOf", "yesterday")))) {
+                award(id, 5, "NETWORK", null, Map.of("grade", "VIP", "asOf", "yesterday")),
+                // a date PostgreSQL cannot store (the award row was inserted with it: 500)
+                award(id, 5, "NETWORK", null, Map.of("grade", "VIP", "asOf", "-5000-01-01")))) {
             post(TestTokens.operator(), body)
                     .statusCode(400)
                     .contentType("application/problem+json")

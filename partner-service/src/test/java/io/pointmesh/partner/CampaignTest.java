@@ -128,6 +128,17 @@ class CampaignTest {
                     .statusCode(400)
                     .contentType("application/problem+json");
         }
+        // times PostgreSQL cannot store (the campaign never reached the ledger: its event failed there)
+        bad = campaign();
+        bad.put("endsAt", "+1000000000-01-01T00:00:00Z");
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .contentType(ContentType.JSON)
+                .body(bad)
+                .post(campaigns)
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", is("endsAt"));
         // a fixed bonus the ledger could never pay in one operation (Long.MAX_VALUE credited ~9.2E18 points)
         for (long fixed : new long[] {Long.MAX_VALUE, 1_000_000_001L, 1_000_001L, 0}) {
             bad = campaign();
@@ -317,6 +328,18 @@ class CampaignTest {
                 .put(program)
                 .then()
                 .statusCode(400);
+        // a conversion multiplies points by it: bounded in size and decimal places
+        for (String miles : new String[] {"1E+999999999", "1E-999999999", "1000.1", "0.00001"}) {
+            given().auth()
+                    .oauth2(TestTokens.operator())
+                    .contentType(ContentType.JSON)
+                    .body("{\"programCode\":\"SKYPASS\",\"milesPerPoint\":" + miles
+                            + ",\"minimumPoints\":1000,\"stepPoints\":100}")
+                    .put(program)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json");
+        }
         given().auth()
                 .oauth2(TestTokens.operator())
                 .contentType(ContentType.JSON)

@@ -144,7 +144,9 @@ class StoreAndRuleTest {
         for (Map<String, Object> bad : java.util.List.<Map<String, Object>>of(
                 Map.of("baseRate", 0.01, "storeRates", Map.of("GN-01=5\nx", 0.01)),
                 Map.of("baseRate", 0.01, "categoryRates", Map.of("food=5", 0.01)),
-                Map.of("baseRate", 0.0100001))) {
+                Map.of("baseRate", 0.0100001),
+                Map.of("baseRate", 0.01, "minimumPurchase", new java.math.BigDecimal("1E+999999999")),
+                Map.of("baseRate", 0.01, "effectiveFrom", "+1000000000-01-01T00:00:00Z"))) {
             given().auth()
                     .oauth2(TestTokens.operator())
                     .contentType(ContentType.JSON)
