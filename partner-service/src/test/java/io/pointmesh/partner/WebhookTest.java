@@ -566,6 +566,49 @@ class WebhookTest {
         receiver.await(backlog.get("path"), 200);
     }
 
+    /**
+     * Each attempt looked its host up on the dispatcher's thread, one after another: a partner with five
+     * webhooks behind a name server that answers in 3 s held every other partner's delivery for 15 s or more.
+     * Lookups now run side by side, within the attempt's time.
+     */
+    @Test
+    void onePartnersSlowNameServerDoesNotHoldAnothersDeliveriesBack() throws Exception {
+        String slow = activePartner();
+        List<String> hosts = new java.util.ArrayList<>();
+        List<String> slowHooks = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String host = "slow-" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + TestWebhookResolver.DOMAIN;
+            hosts.add(host);
+            slowHooks.add(create(
+                            slow,
+                            TestTokens.partner(slow),
+                            receiver.url("slow-" + UUID.randomUUID()).replace("127.0.0.1", host),
+                            List.of("points.earned"))
+                    .statusCode(201)
+                    .extract()
+                    .path("webhookId"));
+        }
+        String quiet = activePartner();
+        Map<String, String> other = register(quiet, List.of("points.earned"));
+        TestWebhookResolver.SLOW.addAll(hosts);
+        try (KafkaTestClient kafka = kafka()) {
+            earn(kafka, slow, UUID.randomUUID().toString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (slowHooks.stream().anyMatch(h -> deliveries(slow, h).getInt("total") < 1)) {
+                assertTrue(System.nanoTime() < deadline, "the slow partner's deliveries were not enqueued");
+                Thread.sleep(50);
+            }
+            long started = System.nanoTime();
+            earn(kafka, quiet, UUID.randomUUID().toString());
+            receiver.await(other.get("path"), 1);
+            long waited = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            assertTrue(
+                    waited < 8_000, "the other partner's delivery waited " + waited + " ms behind five slow lookups");
+        } finally {
+            TestWebhookResolver.SLOW.removeAll(hosts);
+        }
+    }
+
     static ValidatableResponse createWithKey(String partner, String key, String url, List<String> events) {
         return given().auth()
                 .oauth2(TestTokens.partner(partner))

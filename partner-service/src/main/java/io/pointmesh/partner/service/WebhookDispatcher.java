@@ -125,9 +125,10 @@ public class WebhookDispatcher {
         List<Attempt> batch =
                 webhooks.claim(now, config.lease(), config.batchSize()).await().atMost(Duration.ofSeconds(30));
         List<CompletableFuture<Void>> sent = batch.stream().map(this::attempt).toList();
-        // bounded: each attempt times out on its own (below); recording an outcome waits at most 30 s
+        // bounded: each attempt's lookup and request time out on their own (below); recording an outcome waits at
+        // most 30 s
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-                .orTimeout(config.requestTimeout().toSeconds() + 40, java.util.concurrent.TimeUnit.SECONDS)
+                .orTimeout(2 * config.requestTimeout().toSeconds() + 40, java.util.concurrent.TimeUnit.SECONDS)
                 .exceptionally(e -> null)
                 .join();
         return batch.size();
@@ -152,19 +153,68 @@ public class WebhookDispatcher {
         }
     }
 
+    /**
+     * Name lookups, off the dispatcher's thread and side by side: a lookup blocks its thread (the JDK's
+     * resolver cannot be interrupted), and one partner's slow name server, looked up one webhook after
+     * another, held every other partner's deliveries back and could run a round past its lease.
+     */
+    private final java.util.concurrent.ExecutorService lookups =
+            java.util.concurrent.Executors.newFixedThreadPool(LOOKUP_THREADS, r -> {
+                Thread t = new Thread(r, "webhook-name-lookup");
+                t.setDaemon(true);
+                return t;
+            });
+
+    static final int LOOKUP_THREADS = 8;
+
+    @jakarta.annotation.PreDestroy
+    void stopLookups() {
+        lookups.shutdownNow();
+    }
+
     private CompletableFuture<Void> attempt(Attempt a) {
         WebhookUrlPolicy policy = new WebhookUrlPolicy(config.allowHttpLoopback(), resolver);
-        WebhookUrlPolicy.Checked target;
+        // checked again now: the name may resolve to an internal address since registration; the lookup counts
+        // against the attempt's time like the request
+        return CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return policy.pin(a.url());
+                            } catch (WebhookUrlPolicy.Refused e) {
+                                throw new java.util.concurrent.CompletionException(e);
+                            }
+                        },
+                        lookups)
+                .orTimeout(config.requestTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .handleAsync(
+                        (target, error) -> {
+                            if (error == null) {
+                                return send(a, target);
+                            }
+                            Throwable cause = error instanceof java.util.concurrent.CompletionException
+                                    ? error.getCause()
+                                    : error;
+                            failed(
+                                    a,
+                                    null,
+                                    cause instanceof WebhookUrlPolicy.Refused
+                                            ? "refused: " + cause.getMessage()
+                                            : cause instanceof java.util.concurrent.TimeoutException
+                                                    ? "the host's name did not resolve within "
+                                                            + config.requestTimeout()
+                                                    : String.valueOf(cause.getMessage()));
+                            return CompletableFuture.<Void>completedFuture(null);
+                        },
+                        io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                .thenCompose(sent -> sent);
+    }
+
+    private CompletableFuture<Void> send(Attempt a, WebhookUrlPolicy.Checked target) {
         String secret;
         String previous;
         try {
-            // checked again now: the name may resolve to an internal address since registration
-            target = policy.pin(a.url());
             secret = secrets.decrypt(a.secretEncrypted());
             previous = previousSecret(a);
-        } catch (WebhookUrlPolicy.Refused e) {
-            failed(a, null, "refused: " + e.getMessage());
-            return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             failed(a, null, e.getMessage());
             return CompletableFuture.completedFuture(null);
