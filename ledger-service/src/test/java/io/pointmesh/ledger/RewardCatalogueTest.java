@@ -54,6 +54,31 @@ class RewardCatalogueTest {
         InvariantCheck.assertHolds(LedgerScenariosTest.DB);
     }
 
+    /** A partner retitling a reward rewrote what every member had ordered: an order keeps the title it was placed under. */
+    @Test
+    void anOrderKeepsTheTitleItWasOrderedUnder() {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        earn(partner, member, "100000").statusCode(201);
+        String title = "Umbrella " + UUID.randomUUID();
+        String reward = publishAs(
+                        TestTokens.partner(partner),
+                        Map.of("title", title, "pricePoints", 400, "fulfilment", "SHIPPING", "stock", 5),
+                        null)
+                .statusCode(201)
+                .extract()
+                .path("rewardId");
+        order(member, reward, UUID.randomUUID().toString(), "1 Main St, Seoul").statusCode(201);
+        edit(TestTokens.partner(partner), reward, terms("A cheaper umbrella", 400))
+                .statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.member(member))
+                .get("/ledger/v1/me/reward-orders")
+                .then()
+                .statusCode(200)
+                .body("orders[0].rewardTitle", is(title));
+    }
+
     @Test
     void aRetriedPublishMakesOneRewardAndTheKeyIsNotReusedForAnotherBody() {
         String partner = LedgerFixture.partner();

@@ -307,9 +307,11 @@ public class RewardRepository {
     public boolean insertOrder(Connection c, OrderRow o) throws SQLException {
         return Sql.update(
                         c,
+                        // the title as it is now, in the order's transaction (V16): a later retitle does not rewrite it
                         "INSERT INTO reward_order (id, reward_id, member_id, partner_id, idempotency_key, request_hash, "
-                                + "points, status, shipping_address, created_at, updated_at) "
-                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, idempotency_key) DO NOTHING",
+                                + "points, status, shipping_address, created_at, updated_at, title) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT title FROM reward WHERE id = ?)) "
+                                + "ON CONFLICT (member_id, idempotency_key) DO NOTHING",
                         o.id(),
                         o.rewardId(),
                         o.memberId(),
@@ -320,7 +322,8 @@ public class RewardRepository {
                         o.status(),
                         o.shippingAddress(),
                         o.createdAt(),
-                        o.updatedAt())
+                        o.updatedAt(),
+                        o.rewardId())
                 == 1;
     }
 
@@ -358,8 +361,9 @@ public class RewardRepository {
         return added;
     }
 
-    private static final String ORDER_COLUMNS = "o.*, rc.code, r.title AS reward_title, r.fulfilment "
-            + "FROM reward_order o JOIN reward r ON r.id = o.reward_id LEFT JOIN reward_code rc ON rc.order_id = o.id ";
+    private static final String ORDER_COLUMNS =
+            "o.*, rc.code, coalesce(o.title, r.title) AS reward_title, r.fulfilment "
+                    + "FROM reward_order o JOIN reward r ON r.id = o.reward_id LEFT JOIN reward_code rc ON rc.order_id = o.id ";
 
     public Optional<OrderRow> order(Connection c, UUID orderId) throws SQLException {
         return Sql.one(c, "SELECT " + ORDER_COLUMNS + "WHERE o.id = ?", RewardRepository::order, orderId);

@@ -389,6 +389,33 @@ public class RewardService {
         });
     }
 
+    /**
+     * A CSV line's first field (RFC 4180): a quoted one may hold commas and doubled quotes ("AB,CD" is
+     * the code AB,CD; split at the comma first, it was stored as a code members could never use).
+     */
+    static String firstField(String line) {
+        String l = line.strip();
+        if (!l.startsWith("\"")) {
+            int comma = l.indexOf(',');
+            return (comma < 0 ? l : l.substring(0, comma)).strip();
+        }
+        StringBuilder field = new StringBuilder();
+        for (int i = 1; i < l.length(); i++) {
+            char ch = l.charAt(i);
+            if (ch == '"') {
+                if (i + 1 < l.length() && l.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else {
+                    return field.toString().strip();
+                }
+            } else {
+                field.append(ch);
+            }
+        }
+        throw ProblemException.invalidField("codes", "a quoted code without its closing quote: " + line);
+    }
+
     static List<String> parseCodes(String csv) {
         if (csv == null || csv.isBlank()) {
             throw ProblemException.badRequest("missing-body", "a CSV of codes is required, one per line");
@@ -396,10 +423,7 @@ public class RewardService {
         LinkedHashSet<String> codes = new LinkedHashSet<>();
         String[] lines = csv.split("\\r?\\n");
         for (int i = 0; i < lines.length; i++) {
-            String code = lines[i].split(",", -1)[0].strip();
-            if (code.length() >= 2 && code.startsWith("\"") && code.endsWith("\"")) {
-                code = code.substring(1, code.length() - 1).strip();
-            }
+            String code = firstField(lines[i]);
             if (code.isEmpty() || (i == 0 && code.equalsIgnoreCase("code"))) {
                 continue;
             }
