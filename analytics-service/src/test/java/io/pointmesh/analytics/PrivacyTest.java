@@ -443,5 +443,28 @@ class PrivacyTest {
                 consenting, withdrawn, "the same customers with one consent withdrawn key other noise");
         // the same customers, nothing changed: the same key (asking again draws nothing new)
         assertEquals(withdrawn, transactions.run(c -> reportRepository.customersFingerprint(c, scope)));
+        // consent again, then a move to another region: each is a new key
+        try (KafkaTestClient kafka = kafka()) {
+            publish(kafka, new ConsentChanged(member, false, false, false, true, false, List.of(flipShop)));
+            publish(kafka, new MemberProfileChanged(member, 1990, "F", "Seoul"));
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> transactions.run(c -> io.pointmesh.platform.sql.Sql.scalarLong(
+                                c, "SELECT count(*) FROM member_dim WHERE member_id = ? AND region = 'Seoul'", member))
+                        == 1);
+        String inSeoul = transactions.run(c -> reportRepository.customersFingerprint(c, scope));
+        try (KafkaTestClient kafka = kafka()) {
+            publish(kafka, new MemberProfileChanged(member, 1990, "F", "Busan"));
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> transactions.run(c -> io.pointmesh.platform.sql.Sql.scalarLong(
+                                c, "SELECT count(*) FROM member_dim WHERE member_id = ? AND region = 'Busan'", member))
+                        == 1);
+        org.junit.jupiter.api.Assertions.assertNotEquals(
+                inSeoul,
+                transactions.run(c -> reportRepository.customersFingerprint(c, scope)),
+                "a customer's move keys other noise");
     }
 }

@@ -475,6 +475,19 @@ class AwardTest {
                     .contentType("application/problem+json")
                     .body("code", is("validation-failed"));
         }
+        // a blank asOf is today's standing, as an absent one (it answered 500 for a moment)
+        String fresh = LedgerFixture.partner();
+        int blank = post(
+                        TestTokens.partner(fresh),
+                        award(
+                                "blank-as-of-" + UUID.randomUUID(),
+                                5,
+                                "PARTNER",
+                                fresh,
+                                Map.of("grade", "VIP", "asOf", " ")))
+                .extract()
+                .statusCode();
+        assertTrue(blank == 202 || blank == 422, "a blank asOf answered " + blank);
         Map<String, Object> noReason = new HashMap<>(award(id, 5, "NETWORK", null, list));
         noReason.remove("reason");
         post(TestTokens.operator(), noReason).statusCode(400).body("code", is("validation-failed"));

@@ -329,6 +329,15 @@ class CampaignTest {
                 .then()
                 .statusCode(400);
         // a conversion multiplies points by it: bounded in size and decimal places
+        // trailing zeros are not decimal places: 1.50000 is 1.5
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(
+                        "{\"programCode\":\"SKYPASS\",\"milesPerPoint\":1.50000,\"minimumPoints\":1000,\"stepPoints\":100}")
+                .put(program)
+                .then()
+                .statusCode(200);
         for (String miles : new String[] {"1E+999999999", "1E-999999999", "1000.1", "0.00001"}) {
             given().auth()
                     .oauth2(TestTokens.operator())

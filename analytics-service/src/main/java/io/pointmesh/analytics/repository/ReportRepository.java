@@ -83,16 +83,19 @@ public class ReportRepository {
     }
 
     /**
-     * The set of customers the scope covers, with each one's personalization consent and status, as
-     * a hash: the key of a partner's noise. With the set alone, a customer who withdrew the consent
-     * (or left) changed the demographic counts under the same noise, so two answers subtracted told
-     * that customer's gender, age and region exactly; now that change draws fresh noise.
+     * The set of customers the scope covers, with each one's personalization consent, status and
+     * demographics, as a hash: the key of a partner's noise. With the set alone, a customer who
+     * withdrew the consent (or left, or moved to another region) changed the demographic counts under
+     * the same noise, so two answers subtracted told that customer's gender, age and region (or the
+     * move) exactly; now any such change draws fresh noise.
      */
     public String customersFingerprint(Connection c, Scope s) throws SQLException {
         return Sql.one(
                         c,
                         "SELECT md5(coalesce(string_agg(x.member_id || ':' || coalesce(d.personalization::text, '-') || ':' "
-                                + "|| coalesce(d.status, '-'), ',' ORDER BY x.member_id), '')) FROM (SELECT DISTINCT p.member_id "
+                                + "|| coalesce(d.status, '-') || ':' || coalesce(d.birth_year::text, '-') || ':' "
+                                + "|| coalesce(d.gender, '-') || ':' || coalesce(d.region, '-'), ',' ORDER BY x.member_id), '')) "
+                                + "FROM (SELECT DISTINCT p.member_id "
                                 + "FROM purchase_fact p WHERE " + s.purchases("p")
                                 + ") x LEFT JOIN member_dim d USING (member_id)",
                         rs -> rs.getString(1),

@@ -337,10 +337,11 @@ public class AwardService {
      */
     private LocalDate asOf(String given) {
         LocalDate today = LocalDate.ofInstant(ledger.now(), ledger.zone());
-        if (given == null) {
+        // absent or blank: today (TimeParams.date answers null for blank)
+        LocalDate asOf = given == null ? null : io.pointmesh.platform.problem.TimeParams.date("audience.asOf", given);
+        if (asOf == null) {
             return today;
         }
-        LocalDate asOf = io.pointmesh.platform.problem.TimeParams.date("audience.asOf", given);
         if (asOf.isAfter(today)) {
             throw ProblemException.unprocessable(
                     "as-of-not-supported",

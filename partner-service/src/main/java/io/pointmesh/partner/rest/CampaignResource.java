@@ -19,7 +19,6 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -101,7 +100,7 @@ public class CampaignResource {
             @NotBlank @Size(max = 40) String programCode,
 
             // bounded: a conversion multiplies points by it (1E+999999999 made the member's conversion fail)
-            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") @Digits(integer = 4, fraction = 4)
+            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000")
             BigDecimal milesPerPoint,
 
             @NotNull @Min(1) @Max(1_000_000_000L) Long minimumPoints,

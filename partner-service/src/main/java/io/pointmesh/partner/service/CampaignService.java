@@ -494,6 +494,11 @@ public class CampaignService {
     /** The conversion terms of a mileage partner (operators); each change is an event the ledger converts with. */
     @WithTransaction
     public Uni<MileageProgram> publishMileageProgram(String partnerId, MileageProgram program, String actor) {
+        // a conversion multiplies points by it: at most 4 decimal places (1.50000 is 1.5; 1E-999999999 is refused)
+        if (program.milesPerPoint() != null
+                && program.milesPerPoint().stripTrailingZeros().scale() > 4) {
+            return Uni.createFrom().failure(ProblemException.invalidField("milesPerPoint", "at most 4 decimal places"));
+        }
         return partners.findById(partnerId)
                 .onItem()
                 .ifNull()

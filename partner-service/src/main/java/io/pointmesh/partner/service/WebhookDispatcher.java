@@ -128,7 +128,7 @@ public class WebhookDispatcher {
         // bounded: each attempt's lookup and request time out on their own (below); recording an outcome waits at
         // most 30 s
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-                .orTimeout(2 * config.requestTimeout().toSeconds() + 40, java.util.concurrent.TimeUnit.SECONDS)
+                .orTimeout(2 * config.requestTimeout().toSeconds() + 30, java.util.concurrent.TimeUnit.SECONDS)
                 .exceptionally(e -> null)
                 .join();
         return batch.size();
@@ -154,18 +154,19 @@ public class WebhookDispatcher {
     }
 
     /**
-     * Name lookups, off the dispatcher's thread and side by side: a lookup blocks its thread (the JDK's
-     * resolver cannot be interrupted), and one partner's slow name server, looked up one webhook after
-     * another, held every other partner's deliveries back and could run a round past its lease.
+     * Name lookups, off the dispatcher's thread, each on a thread of its own as soon as it is due (a
+     * cached pool: nothing queues). A lookup blocks its thread (the JDK's resolver cannot be
+     * interrupted): looked up one webhook after another, one partner's slow name server held every
+     * other partner's deliveries back; on a fixed pool, its lookups filled the threads and the others'
+     * waited in the queue until their own time ran out. Threads: at most one per attempt of a round,
+     * plus lookups of earlier rounds still blocked (their deliveries back off meanwhile).
      */
     private final java.util.concurrent.ExecutorService lookups =
-            java.util.concurrent.Executors.newFixedThreadPool(LOOKUP_THREADS, r -> {
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "webhook-name-lookup");
                 t.setDaemon(true);
                 return t;
             });
-
-    static final int LOOKUP_THREADS = 8;
 
     @jakarta.annotation.PreDestroy
     void stopLookups() {
