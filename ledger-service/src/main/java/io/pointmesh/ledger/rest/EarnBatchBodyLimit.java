@@ -32,17 +32,26 @@ public class EarnBatchBodyLimit implements ContainerRequestFilter {
         if (path == null) {
             return "";
         }
-        String p = path.replaceAll(";[^/]*", "").replaceAll("/{2,}", "/");
+        String p = REPEATED_SLASHES
+                .matcher(MATRIX_PARAMETERS.matcher(path).replaceAll(""))
+                .replaceAll("/");
         while (p.length() > 1 && p.endsWith("/")) {
             p = p.substring(0, p.length() - 1);
         }
         return p;
     }
 
+    private static final java.util.regex.Pattern MATRIX_PARAMETERS = java.util.regex.Pattern.compile(";[^/]*");
+    private static final java.util.regex.Pattern REPEATED_SLASHES = java.util.regex.Pattern.compile("/{2,}");
+
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!"POST".equals(request.getMethod())
-                || !PATH.equals(normalized(request.getUriInfo().getPath()))) {
+        if (!"POST".equals(request.getMethod())) {
+            return;
+        }
+        String path = request.getUriInfo().getPath();
+        // every lone earning passes here: only a path that can be the batch's is normalised
+        if (path == null || !path.contains("batch") || !PATH.equals(normalized(path))) {
             return;
         }
         String declared = request.getHeaderString("Content-Length");

@@ -62,6 +62,19 @@ public class EarnService {
     @Inject
     Transactions transactions;
 
+    /** A purchase the refund bound would refuse to refund: such a setting is refused at startup. */
+    void checkPurchaseBound(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start) {
+        checkPurchaseBound(config.maxPurchaseAmount());
+    }
+
+    static void checkPurchaseBound(BigDecimal maxPurchaseAmount) {
+        if (maxPurchaseAmount.signum() <= 0 || maxPurchaseAmount.compareTo(MAX_REFUND_AMOUNT) > 0) {
+            throw new IllegalStateException("pointmesh.ledger.max-purchase-amount (" + maxPurchaseAmount.toPlainString()
+                    + ") must be positive and at most " + MAX_REFUND_AMOUNT.toPlainString()
+                    + ", the largest amount a refund may name");
+        }
+    }
+
     @Inject
     Ledger ledger;
 

@@ -275,28 +275,21 @@ public class MembershipService {
     public Uni<Void> leave(String subject) {
         Instant now = clock.instant();
         // the member row is locked first: an inbox write racing the leave waits for it, then sees LEFT
-        return Member.<Member>findById(subject, LockModeType.PESSIMISTIC_WRITE).chain(m -> {
-            if (m == null || m.status == MemberStatus.LEFT) {
-                return Uni.createFrom()
-                        .failure(new ProblemException(
-                                404,
-                                "not-joined",
-                                "Not a member yet",
-                                "this account has not joined the network: POST /members/v1/me",
-                                null));
-            }
-            m.erase(now);
-            return Card.update(
-                            "status = ?1, blockedAt = ?2 where memberId = ?3 and status = ?4",
-                            Card.BLOCKED,
-                            now,
-                            m.id,
-                            Card.ACTIVE)
-                    .chain(() -> notifications.deleteByMember(m.id))
-                    .chain(() -> consents.erase(m.id))
-                    .chain(() -> outbox.publish(new MemberLeft(m.id)))
-                    .replaceWithVoid();
-        });
+        return Member.<Member>findById(subject, LockModeType.PESSIMISTIC_WRITE)
+                .map(MembershipService::joined)
+                .chain(m -> {
+                    m.erase(now);
+                    return Card.update(
+                                    "status = ?1, blockedAt = ?2 where memberId = ?3 and status = ?4",
+                                    Card.BLOCKED,
+                                    now,
+                                    m.id,
+                                    Card.ACTIVE)
+                            .chain(() -> notifications.deleteByMember(m.id))
+                            .chain(() -> consents.erase(m.id))
+                            .chain(() -> outbox.publish(new MemberLeft(m.id)))
+                            .replaceWithVoid();
+                });
     }
 
     @WithTransaction

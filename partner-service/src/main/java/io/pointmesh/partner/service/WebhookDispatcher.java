@@ -75,6 +75,7 @@ public class WebhookDispatcher {
     private Map<String, Counter> outcomes;
 
     void onStart(@Observes StartupEvent start) {
+        checkLease(config.requestTimeout(), config.lease());
         http = vertx.createHttpClient(new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
@@ -119,6 +120,23 @@ public class WebhookDispatcher {
         }
     }
 
+    /** The most a round waits for its attempts: two timed-out steps (the lookup, the request) and recording. */
+    static Duration roundBound(Duration requestTimeout) {
+        return Duration.ofSeconds(2 * requestTimeout.toSeconds() + 30);
+    }
+
+    /**
+     * A lease shorter than a round would let another instance claim a delivery whose attempt is still in flight
+     * and send it twice: such settings are refused at startup rather than found in a partner's duplicate deliveries.
+     */
+    static void checkLease(Duration requestTimeout, Duration lease) {
+        Duration round = roundBound(requestTimeout);
+        if (lease.compareTo(round) <= 0) {
+            throw new IllegalStateException("pointmesh.webhooks.lease (" + lease
+                    + ") must be longer than a dispatcher round (2 x request-timeout + 30 s = " + round + ")");
+        }
+    }
+
     /** One batch: claims, sends in parallel, records. Answers how many were claimed. */
     int round() {
         Instant now = clock.instant();
@@ -128,7 +146,7 @@ public class WebhookDispatcher {
         // bounded: each attempt's lookup and request time out on their own (below); recording an outcome waits at
         // most 30 s
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-                .orTimeout(2 * config.requestTimeout().toSeconds() + 30, java.util.concurrent.TimeUnit.SECONDS)
+                .orTimeout(roundBound(config.requestTimeout()).toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
                 .exceptionally(e -> null)
                 .join();
         return batch.size();
