@@ -15,9 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
  * <li>counts its records do not tell it (demographics, grades, segments, flows, risk, shared
  * customers at other partners, store profiles) with discrete Laplace noise ({@link #count}): only
  * when the true count is at least k and the noisy one too. The noise is a deterministic function
- * of a secret key, the report (partner, kind, window, the set of customers it covers) and the
- * row, so asking the same report again answers the same figures, and two reports that differ in
- * anything at all (a window, a customer) carry independent noise: their difference is masked.</li>
+ * of a secret key, the report (partner, kind, window, the set of customers it covers), the row
+ * and the row's true value, so asking the same report again answers the same figures, and two
+ * reports or polls that differ in anything at all (a window, a customer, the value itself) carry
+ * independent noise: their difference is masked.</li>
  * </ul>
  * A dropped row is left out entirely: neither its label nor its value appears.
  */
@@ -71,13 +72,25 @@ final class Disclosure {
         if (n < k) {
             return null;
         }
-        long noisy = n + noise(row);
+        long noisy = n + noise(row, n);
         return noisy < k ? null : noisy;
     }
 
     /** A total used only as a denominator (never shown by itself): exact for operators, noisy and at least 1 for a partner. */
     long total(String row, long n) {
-        return partner ? Math.max(1, n + noise(row)) : n;
+        return partner ? Math.max(1, n + noise(row, n)) : n;
+    }
+
+    /**
+     * The noise of a row showing the true value {@code n}. The value is part of the key because some
+     * rows depend on more than the report's own customers (a customer's segment moves with a purchase
+     * anywhere in the network; shared customers with a purchase at the other partner): keyed only by
+     * the report, such a row would keep its noise while its value moved, and two polls of one report
+     * would differ by the exact change (one customer bought elsewhere). Asked again with the same value,
+     * the same noise: nothing to average.
+     */
+    long noise(String row, long n) {
+        return noise(row + "|n=" + n);
     }
 
     /** The noise of one row: the difference of two geometric variables, P(x) proportional to exp(-epsilon |x|). */

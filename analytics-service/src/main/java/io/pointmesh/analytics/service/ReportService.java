@@ -571,12 +571,9 @@ public class ReportService {
                 }
                 BigDecimal share =
                         BigDecimal.valueOf(both).divide(BigDecimal.valueOf(mine), 4, java.math.RoundingMode.HALF_UP);
-                BigDecimal reach = BigDecimal.valueOf(theirs)
-                        .divide(BigDecimal.valueOf(everyone), 6, java.math.RoundingMode.HALF_UP);
                 rows.add(row("cross-partner", label, "shared-customers", both));
                 rows.add(new Row("cross-partner", label, "share", share));
-                rows.add(new Row(
-                        "cross-partner", label, "lift", share.divide(reach, 2, java.math.RoundingMode.HALF_UP)));
+                rows.add(new Row("cross-partner", label, "lift", crossPartnerLift(both, mine, theirs, everyone)));
             }
         }
         // day of week (1 = Monday) x hour of day, in the analytics zone
@@ -587,6 +584,20 @@ public class ReportService {
             rows.add(row("day-hour", r[0] + "-" + String.format("%02d", (Integer) r[1]), "purchases", (Long) r[2]));
         }
         return rows;
+    }
+
+    /**
+     * The share of this partner's customers who also bought at the other, over the other's reach among all
+     * purchasing members: both x everyone / (mine x theirs), in one division. (The reach rounded first went to 0
+     * once everyone passed two million customers against a small noisy reach, and the division answered 500.)
+     */
+    static BigDecimal crossPartnerLift(long both, long mine, long theirs, long everyone) {
+        return BigDecimal.valueOf(both)
+                .multiply(BigDecimal.valueOf(everyone))
+                .divide(
+                        BigDecimal.valueOf(mine).multiply(BigDecimal.valueOf(theirs)),
+                        2,
+                        java.math.RoundingMode.HALF_UP);
     }
 
     // ---------------------------------------------------------------- stores

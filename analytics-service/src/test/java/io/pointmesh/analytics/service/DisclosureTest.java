@@ -81,6 +81,26 @@ class DisclosureTest {
         assertEquals(independent, equal / (double) ROWS, 0.012);
     }
 
+    /**
+     * A row whose value moves while the report's own customers do not (a customer's segment changed by a
+     * purchase at another partner): polled before and after, the two answers must not differ by exactly
+     * the change. Keyed without the value, every row would show the change exactly (equal noise on both).
+     */
+    @Test
+    void aValueThatMovesUnderTheSameReportGetsFreshNoise() {
+        double independent = Math.pow((1 - ALPHA) / (1 + ALPHA), 2) * (1 + ALPHA * ALPHA) / (1 - ALPHA * ALPHA);
+        Disclosure d = report("shop|MEMBERS|2026-10-26|2026-11-09|f1");
+        int exactChange = 0;
+        for (int i = 0; i < ROWS; i++) {
+            String row = "segment-flow|ACTIVE>CHURNED" + i;
+            long before = 40 + d.noise(row, 40);
+            long after = 39 + d.noise(row, 39);
+            exactChange += before - after == 1 ? 1 : 0;
+            assertEquals(d.noise(row, 40), d.noise(row, 40), "the same value, the same noise");
+        }
+        assertEquals(independent, exactChange / (double) ROWS, 0.012);
+    }
+
     @Test
     void aCountUnderKIsLeftOutAndOperatorsSeeItExact() {
         Disclosure d = report("shop|MEMBERS|2026-10-26|2026-11-09|f1");
