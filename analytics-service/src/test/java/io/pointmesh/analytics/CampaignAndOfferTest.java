@@ -108,7 +108,7 @@ class CampaignAndOfferTest {
                         kafka,
                         new MemberJoined(m, "card-" + m, "R" + i, null, null, null, null),
                         now.minus(31, ChronoUnit.DAYS));
-                publish(kafka, new ConsentChanged(m, false, false, false, true, false, List.of()));
+                publish(kafka, new ConsentChanged(m, false, false, false, true, false, List.of(shop)));
                 boolean inTreatment = CampaignAssignment.inTreatment(half, m, new BigDecimal("0.5"));
                 (inTreatment ? treated : control).add(m);
                 // every treated member buys during the campaign; one control member in four does
@@ -244,12 +244,23 @@ class CampaignAndOfferTest {
                 break;
             }
         }
+        String finalMember = member;
         given().auth()
                 .oauth2(token)
                 .get(offers + member)
                 .then()
                 .statusCode(200)
-                .body("$", hasSize(2), "[0].campaignId", is(half), "[1].campaignId", is(network), "[0].rank", is(1));
+                .body(
+                        "$",
+                        hasSize(2),
+                        "[0].campaignId",
+                        is(half),
+                        "[1].campaignId",
+                        is(network),
+                        "[0].rank",
+                        is(1),
+                        "[0].score",
+                        is(600.0f));
         // once a day
         given().auth().oauth2(token).get(offers + member).then().statusCode(200).body("$", hasSize(0));
         // the control group never sees the campaign it is held out of
@@ -271,6 +282,32 @@ class CampaignAndOfferTest {
                 .extract()
                 .path("campaignId");
         assertTrue(quietOffers.stream().allMatch(half::equals), quietOffers.toString());
+
+        // personalization without sharing with this partner: its segment (NEW, from purchases anywhere) neither
+        // picks a segment campaign nor moves a score (600 for a NEW member, 500 for anyone)
+        String other = null;
+        for (String m : treated) {
+            if (!m.equals(finalMember)
+                    && count("SELECT count(*) FROM member_dim WHERE member_id = '" + m + "' AND grade <> 'VVIP'")
+                            == 1) {
+                other = m;
+                break;
+            }
+        }
+        String withdrawn = java.util.Objects.requireNonNull(other);
+        try (var kafka = io.pointmesh.testing.TestEvents.kafka()) {
+            publish(kafka, new ConsentChanged(withdrawn, false, false, false, true, false, List.of()));
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> count("SELECT count(*) FROM member_dim WHERE member_id = '" + withdrawn
+                                + "' AND cardinality(shared_partner_ids) = 0")
+                        == 1);
+        given().auth()
+                .oauth2(token)
+                .get(offers + withdrawn)
+                .then()
+                .statusCode(200)
+                .body("$", hasSize(1), "[0].campaignId", is(half), "[0].score", is(500.0f));
 
         given().auth().oauth2(token).get(offers + "nobody").then().statusCode(404);
         given().auth()

@@ -8,8 +8,12 @@ import java.util.List;
  * The earn formula, pure: points = floor((base + campaign bonuses) x grade multiplier), where
  * base = floor(amount x rate) (0 below the rule's minimum purchase, at most its per-transaction
  * cap). The partner funds the base and its own campaigns' bonuses, less what a co-funding partner
- * pays of a joint campaign's bonus (floor(bonus x share)); the network funds its campaigns' bonuses
- * and the grade uplift. I19: points = partner + network + co-funded, exactly.
+ * pays of a joint campaign's bonus (floor(bonus x share)); the network funds its campaigns' bonuses.
+ * The grade uplift is funded with what it multiplies: the network's on its own bonuses
+ * (floor(network bonuses x (multiplier - 1))), the earning's partner the rest. Were the network to pay
+ * the uplift on what a partner reports, a partner colluding with a top-grade member (a purchase it
+ * invents, a campaign of its own) would be paid by the network for points it only has to reimburse
+ * itself. I19: points = partner + network + co-funded, exactly.
  */
 public final class PointsCalculation {
 
@@ -47,7 +51,14 @@ public final class PointsCalculation {
             long gradeBonus,
             long partnerPoints,
             long networkPoints,
-            long coFundedPoints) {
+            long coFundedPoints,
+            long networkGradeBonus) {
+
+        /** The part of the grade uplift the earning's partner funds (with its base and its own bonuses). */
+        public long partnerGradeBonus() {
+            return gradeBonus - networkGradeBonus;
+        }
+
         public long total() {
             return partnerPoints + networkPoints + coFundedPoints;
         }
@@ -101,8 +112,20 @@ public final class PointsCalculation {
                 .setScale(0, RoundingMode.FLOOR)
                 .longValueExact();
         long gradeBonus = total - subtotal;
+        // floor(network x (m - 1)) <= floor(subtotal x (m - 1)) = gradeBonus: the partner's part is never negative
+        long networkUplift = BigDecimal.valueOf(network)
+                .multiply(gradeMultiplier.subtract(BigDecimal.ONE))
+                .setScale(0, RoundingMode.FLOOR)
+                .longValueExact();
         return new Result(
-                basePoints, List.copyOf(bonuses), gradeMultiplier, gradeBonus, partner, network + gradeBonus, coFunded);
+                basePoints,
+                List.copyOf(bonuses),
+                gradeMultiplier,
+                gradeBonus,
+                Math.addExact(partner, gradeBonus - networkUplift),
+                network + networkUplift,
+                coFunded,
+                networkUplift);
     }
 
     /**

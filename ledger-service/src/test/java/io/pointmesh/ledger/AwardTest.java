@@ -364,6 +364,42 @@ class AwardTest {
                 .body("members", is(1), "skipped", is(0));
     }
 
+    /**
+     * A partner's award by segment reaches only the customers who let it see their segment: with everyone of the
+     * segment, whose card balance rose by the award told the partner each customer's network-wide segment.
+     */
+    @Test
+    void aPartnersSegmentAwardReachesOnlyCustomersWhoShareWithIt() {
+        String partner = LedgerFixture.partner();
+        String sharing = LedgerFixture.member();
+        String notSharing = LedgerFixture.member();
+        for (String m : List.of(sharing, notSharing)) {
+            LedgerFixture.earn(partner, m, "10000").statusCode(201);
+        }
+        transactions.run(c -> Sql.update(
+                c,
+                "UPDATE member_directory SET segment = 'DORMANT', personalization = true, "
+                        + "shared_partner_ids = CASE WHEN member_id = ? THEN ARRAY[?] ELSE '{}' END "
+                        + "WHERE member_id IN (?, ?)",
+                sharing,
+                partner,
+                sharing,
+                notSharing));
+        post(
+                        TestTokens.partner(partner),
+                        award("dormant-" + UUID.randomUUID(), 37, "PARTNER", null, Map.of("segment", "DORMANT")))
+                .statusCode(202)
+                .body("members", is(1), "skipped", is(0));
+        worker.drain(Duration.ofMinutes(1));
+        assertEquals(137, LedgerFixture.available(sharing));
+        assertEquals(100, LedgerFixture.available(notSharing));
+        // an operator's award by segment is the network's, not a partner's look at its customers: everyone
+        post(
+                        TestTokens.operator(),
+                        award("dormant-" + UUID.randomUUID(), 1, "PARTNER", partner, Map.of("segment", "DORMANT")))
+                .statusCode(202);
+    }
+
     @Test
     void membersWhoLeftOrAreSuspendedAreSkippedWithWhy() {
         String prefix = "aw5-" + UUID.randomUUID().toString().substring(0, 8) + "-";

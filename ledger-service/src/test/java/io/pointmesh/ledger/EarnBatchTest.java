@@ -370,6 +370,43 @@ class EarnBatchTest {
                 .body("results[0].problem.code", is("invalid-amount"));
     }
 
+    /**
+     * Earn answered unknown-card, card-blocked or member-not-active to any card number a partner sent, 500 to a
+     * batch: an unmetered oracle of which cards exist. Past its budget of such refusals (1,000 in 10 minutes), a
+     * partner's earnings by card are 429 until the window ends, real cards too (else 201 against 429 would tell);
+     * another partner is not held back.
+     */
+    @Test
+    void aPartnerProbingCardNumbersIsStoppedByItsBudgetOfRefusals() {
+        String prober = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        String stored = "till-" + UUID.randomUUID();
+        batch(prober, List.of(purchase(stored, card(member), "10000")))
+                .statusCode(200)
+                .body("results[0].status", is(201));
+        for (int round = 0; round < 2; round++) {
+            List<Map<String, Object>> guesses = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                guesses.add(purchase("probe-" + UUID.randomUUID(), "9410" + (100_000_000L + round * 500 + i), "10000"));
+            }
+            batch(prober, guesses).statusCode(200).body("rejected", is(500));
+        }
+        batch(prober, List.of(purchase("probe-" + UUID.randomUUID(), "9410-one-more", "10000")))
+                .statusCode(200)
+                .body("results[0].status", is(429), "results[0].problem.code", is("rate-limited"));
+        batch(prober, List.of(purchase("probe-" + UUID.randomUUID(), card(member), "10000")))
+                .statusCode(200)
+                .body("results[0].status", is(429), "results[0].problem.code", is("rate-limited"));
+        // a till retrying an earning that was stored is still answered from what was stored
+        batch(prober, List.of(purchase(stored, card(member), "10000")))
+                .statusCode(200)
+                .body("results[0].status", is(200));
+        String honest = LedgerFixture.partner();
+        batch(honest, List.of(purchase("till-" + UUID.randomUUID(), card(member), "10000")))
+                .statusCode(200)
+                .body("results[0].status", is(201));
+    }
+
     @Test
     void whileATillEarnsABatchIsPacedAndStillEarnsEverything() {
         String partner = LedgerFixture.partner();

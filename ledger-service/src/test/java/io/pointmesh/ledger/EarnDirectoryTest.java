@@ -83,6 +83,12 @@ class EarnDirectoryTest {
                     "INSERT INTO member_directory (member_id, status, grade, segment, first_earning_id, joined_at) VALUES "
                             + "('m-1', 'ACTIVE', 'VIP', 'ACTIVE', gen_random_uuid(), now()), ('m-2', 'ACTIVE', 'GENERAL', NULL, NULL, now()), "
                             + "('m-suspended', 'SUSPENDED', 'GENERAL', NULL, NULL, now()), ('m-left', 'LEFT', 'GENERAL', NULL, NULL, now())");
+            // consents: m-1 shares with p-active only, m-2 with every partner but without personalization
+            Sql.update(
+                    c,
+                    "UPDATE member_directory SET personalization = (member_id = 'm-1'), share_with_all_partners = "
+                            + "(member_id = 'm-2'), shared_partner_ids = CASE WHEN member_id = 'm-1' THEN "
+                            + "ARRAY['p-active'] ELSE '{}' END");
             Sql.update(
                     c,
                     "INSERT INTO card (card_number, member_id, status) VALUES ('c-1', 'm-1', 'ACTIVE'), "
@@ -146,6 +152,16 @@ class EarnDirectoryTest {
                                     memberRead.get().memberId())
                             .orElse(false);
             assertEquals(recorded, read.firstEarningRecorded(), "first earning recorded");
+            boolean shared = memberRead.isPresent()
+                    && Sql.one(
+                                    c,
+                                    "SELECT personalization AND (share_with_all_partners OR ? = ANY (shared_partner_ids)) "
+                                            + "FROM member_directory WHERE member_id = ?",
+                                    rs -> rs.getBoolean(1),
+                                    partnerId,
+                                    memberRead.get().memberId())
+                            .orElse(false);
+            assertEquals(shared && read.partner().isPresent(), read.segmentShared(), "segment shared");
 
             // the checks on the one read refuse with the same problem as the checks on the single reads,
             // and both with the problem the fixture's states call for (written out below, not derived

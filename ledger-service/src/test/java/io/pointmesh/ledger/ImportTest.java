@@ -126,12 +126,12 @@ class ImportTest {
                         List.of(purchase(
                                 UUID.randomUUID().toString(),
                                 referred,
-                                "10000",
+                                "50000", // 500 points: it would qualify, were it not history
                                 Instant.now().minus(300, ChronoUnit.DAYS))))
                 .statusCode(200)
                 .body("earned", is(1));
         assertEquals(List.of("0"), rows("SELECT count(*) FROM referral_bonus WHERE member_id = '" + referred + "'"));
-        earn(partner, referred, "10000").statusCode(201);
+        earn(partner, referred, "50000").statusCode(201);
         assertEquals(List.of("1"), rows("SELECT count(*) FROM referral_bonus WHERE member_id = '" + referred + "'"));
     }
 

@@ -258,6 +258,65 @@ class JointCampaignTest {
         assertEquals(0, bonusAt(cinema, member, campaign), "nobody would pay the co-funder's share");
     }
 
+    /**
+     * A segment comes from purchases across the network, and the earning's answer shows the partner each bonus
+     * paid: a segment-targeted bonus is paid only to a member who lets this partner see it (personalization and
+     * sharing with it or with every partner). Else a 1-point campaign per segment told the partner, at its till,
+     * which of its customers were active, dormant or churned elsewhere.
+     */
+    @Test
+    void aSegmentBonusIsPaidOnlyToMembersWhoShareWithThePartner() throws SQLException {
+        String partner = LedgerFixture.partner();
+        String sharing = LedgerFixture.member();
+        String everyone = LedgerFixture.member();
+        String notSharing = LedgerFixture.member();
+        String noPersonalization = LedgerFixture.member();
+        String id = UUID.randomUUID().toString();
+        try (KafkaTestClient kafka = kafka()) {
+            publish(
+                    kafka,
+                    new CampaignPublished(
+                            id,
+                            partner,
+                            "Come back " + id.substring(0, 6),
+                            BonusKind.FIXED,
+                            null,
+                            77,
+                            NOW_ISH.minus(30, ChronoUnit.DAYS),
+                            NOW_ISH.plus(30, ChronoUnit.DAYS),
+                            CampaignTarget.SEGMENT,
+                            "DORMANT",
+                            0,
+                            BigDecimal.ONE,
+                            FundedBy.PARTNER));
+            for (String m : List.of(sharing, everyone, notSharing, noPersonalization)) {
+                publish(
+                        kafka,
+                        new io.pointmesh.events.analytics.SegmentChanged(
+                                m,
+                                io.pointmesh.events.Segment.ACTIVE,
+                                io.pointmesh.events.Segment.DORMANT,
+                                java.time.LocalDate.now()));
+            }
+        }
+        consent(sharing, true, false, List.of(partner));
+        consent(everyone, true, true, List.of());
+        consent(notSharing, true, false, List.of("another-partner"));
+        consent(noPersonalization, false, true, List.of(partner));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> rows("SELECT count(*) FROM member_directory WHERE segment = 'DORMANT' AND member_id IN ('"
+                                + String.join("','", sharing, everyone, notSharing, noPersonalization) + "')")
+                        .equals(List.of("4")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> rows("SELECT campaign_id FROM campaign WHERE campaign_id = '" + id + "'")
+                                .size()
+                        == 1);
+        assertEquals(77, bonusAt(partner, sharing, id));
+        assertEquals(77, bonusAt(partner, everyone, id));
+        assertEquals(0, bonusAt(partner, notSharing, id), "shares with another partner only");
+        assertEquals(0, bonusAt(partner, noPersonalization, id), "shares, but without personalization");
+    }
+
     /** A FIXED joint campaign of {@code partner}, for everyone in it (treatment share 1), published as partner-service does. */
     static String campaign(
             String partner,

@@ -80,6 +80,7 @@ class LedgerAuditorTest {
     static final LedgerModel.Config CONFIG = new LedgerModel.Config(
             Duration.ofMinutes(15),
             100,
+            20,
             4,
             500,
             800,
@@ -162,6 +163,7 @@ class LedgerAuditorTest {
                 new Ledger.Policy(
                         CONFIG.holdTimeout(),
                         CONFIG.referralBonus(),
+                        CONFIG.referralQualifying(),
                         CONFIG.defaultValidityMonths(),
                         CONFIG.giftMax(),
                         CONFIG.giftDailyMax(),
@@ -186,7 +188,9 @@ class LedgerAuditorTest {
                         "grades",
                         (GradeTerms) CONFIG::gradeMultipliers,
                         "groupCommit",
-                        groupCommit));
+                        groupCommit,
+                        "limiter",
+                        new io.pointmesh.platform.security.RateLimiter()));
         redemptions = wire(
                 new RedemptionService(),
                 Map.of("transactions", transactions, "ledger", ledger, "participants", participants));
@@ -1527,6 +1531,9 @@ class LedgerAuditorTest {
             case "giftMaxPoints" -> CONFIG.giftMax();
             case "giftDailyMaxPoints" -> CONFIG.giftDailyMax();
             case "expiryNoticeDays" -> 30;
+            case "referralQualifyingPoints" -> CONFIG.referralQualifying();
+            case "cardFailuresPerPartner" -> 1000;
+            case "cardFailuresWindow" -> java.time.Duration.ofMinutes(10);
             case "toString" -> "auditor config";
             case "hashCode" -> 0;
             case "equals" -> proxy == args[0];

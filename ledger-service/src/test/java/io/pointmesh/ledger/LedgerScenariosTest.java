@@ -344,7 +344,13 @@ class LedgerScenariosTest {
                 .post("/ledger/v1/redemptions/" + r + "/capture")
                 .then()
                 .statusCode(409)
-                .body("code", is("redemption-not-held"));
+                .body("code", is("hold-lapsed")); // lapsed by the job: a capture is told so, as a retry of one is
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .post("/ledger/v1/redemptions/" + r + "/capture")
+                .then()
+                .statusCode(409)
+                .body("code", is("hold-lapsed"));
     }
 
     @Test
@@ -510,9 +516,9 @@ class LedgerScenariosTest {
         String partner = LedgerFixture.partner();
         String referrer = LedgerFixture.member();
         String referred = LedgerFixture.member(referrer);
-        earn(partner, referred, "10000").statusCode(201);
-        earn(partner, referred, "10000").statusCode(201);
-        balance(referred).body("available", is(1200));
+        earn(partner, referred, "50000").statusCode(201); // 500 base points: it qualifies
+        earn(partner, referred, "50000").statusCode(201);
+        balance(referred).body("available", is(2000));
         balance(referrer).body("available", is(1000));
     }
 

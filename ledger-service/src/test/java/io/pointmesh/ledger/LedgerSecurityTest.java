@@ -132,6 +132,13 @@ class LedgerSecurityTest {
                 .then()
                 .statusCode(200)
                 .body("available", is(100), "lifetimeEarned", org.hamcrest.Matchers.nullValue());
+        // the till's, not a staff member's signed in to the console: 403
+        given().auth()
+                .oauth2(TestTokens.partnerStaff(partner))
+                .get("/ledger/v1/cards/" + card(member) + "/balance")
+                .then()
+                .statusCode(403)
+                .body("code", is("read-only-credentials"));
         given().auth()
                 .oauth2(TestTokens.operator())
                 .get("/ledger/v1/accounts/" + member + "/entries")

@@ -54,10 +54,11 @@ class PointsCalculationTest {
         // base, partner-funded bonus, network-funded bonus, grade multiplier, total, partner points, network points,
         // grade bonus
         "100, 0,   0,  1.0, 100, 100, 0,  0",
-        "100, 0,   0,  1.5, 150, 100, 50, 50",
-        "101, 0,   0,  1.5, 151, 101, 50, 50", // floor(151.5): the grade uplift rounds down
-        "100, 100, 0,  1.2, 240, 200, 40, 40", // the multiplier applies to base + bonuses
-        "100, 0,   40, 1.2, 168, 100, 68, 28", // network bonus and uplift are both the network's
+        "100, 0,   0,  1.5, 150, 150, 0,  50", // the uplift on what the partner funds is the partner's
+        "101, 0,   0,  1.5, 151, 151, 0,  50", // floor(151.5): the grade uplift rounds down
+        "100, 100, 0,  1.2, 240, 240, 0,  40", // the multiplier applies to base + bonuses
+        "100, 0,   40, 1.2, 168, 120, 48, 28", // the network funds its bonus and the uplift on it (8) only
+        "3,   0,   3,  1.5, 9,   5,   4,  3", // floor(6 x 1.5) - 6 = 3, the network's floor(3 x 0.5) = 1
         "7,   0,   0,  1.1, 7,   7,   0,  0", // 7.7 floors to 7: no uplift at all
         "0,   0,   0,  1.5, 0,   0,   0,  0",
     })

@@ -252,6 +252,55 @@ class RewardsTest {
         balance(member).body("available", is(300), "spent", is(700));
     }
 
+    /**
+     * A member who leaves is forgotten by the orders its partner reads: the shipping address of an order that no
+     * longer stands is erased at once, that of an order still to ship when it is shipped (or failed).
+     */
+    @Test
+    void aMemberWhoLeftLeavesNoAddressWithThePartner() {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        earn(partner, member, "100000").statusCode(201);
+        String reward = publish(partner, Map.of("stock", 5, "pricePoints", 100, "fulfilment", "SHIPPING"));
+        String address = "7 Gangnam-daero, Seoul " + UUID.randomUUID();
+        String shipped = order(member, reward, UUID.randomUUID().toString(), address)
+                .statusCode(201)
+                .extract()
+                .path("orderId");
+        decide(partner, shipped, "FULFILLED", null).statusCode(200);
+        String open = order(member, reward, UUID.randomUUID().toString(), address)
+                .statusCode(201)
+                .extract()
+                .path("orderId");
+        assertEquals(address, partnersAddress(partner, shipped));
+
+        try (io.pointmesh.testing.KafkaTestClient kafka = io.pointmesh.testing.TestEvents.kafka()) {
+            io.pointmesh.testing.TestEvents.publish(kafka, new io.pointmesh.events.member.MemberLeft(member));
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> partnersAddress(partner, shipped) == null);
+        assertEquals(address, partnersAddress(partner, open), "the order still to ship keeps its address");
+        decide(partner, open, "FULFILLED", null).statusCode(200);
+        assertEquals(null, partnersAddress(partner, open), "shipped: nothing is left to ship to");
+    }
+
+    /** The shipping address the partner reads for one of its orders. */
+    private static String partnersAddress(String partner, String orderId) {
+        List<Map<String, Object>> orders = given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .get("/ledger/v1/reward-orders")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("orders");
+        return (String) orders.stream()
+                .filter(o -> orderId.equals(o.get("orderId")))
+                .findFirst()
+                .orElseThrow()
+                .get("shippingAddress");
+    }
+
     @Test
     void aRetriedOrderIsAppliedOnceAndAKeyIsNotReusedForAnotherReward() throws Exception {
         String partner = LedgerFixture.partner();

@@ -210,13 +210,7 @@ class SpendingAuthorizationTest {
                 .then()
                 .body("lockedUntil", notNullValue());
         // the lock is a row of the database (so it survives a restart and binds every instance)...
-        var lockedUntil = transactions
-                .run(c -> Sql.one(
-                        c,
-                        "SELECT locked_until FROM spending_pin WHERE member_id = ?",
-                        rs -> Sql.instant(rs, "locked_until"),
-                        s.member()))
-                .orElseThrow();
+        var lockedUntil = lockedUntil(s.member());
         assertTrue(lockedUntil.isAfter(clock.instant().plus(Duration.ofMinutes(14))));
         // ...and the member is told (ledger.spending-locked, for the inbox)
         long told = transactions.run(c -> Sql.scalarLong(
@@ -231,6 +225,63 @@ class SpendingAuthorizationTest {
         holdWithPin(s.partner(), card(s.member()), "4831", 100).statusCode(201);
         balance(s.member()).body("held", is(200));
     }
+
+    /**
+     * A thief with a card guessed five PINs every 15 minutes for ever (480 a day: a 4-digit PIN within weeks). Each
+     * lock in a row without a right PIN lasts four times the one before, up to a week; a right PIN starts afresh.
+     */
+    @Test
+    void locksInARowGrowLongerUntilARightPin() {
+        Setup s = funded();
+        setPin(s.member(), "4831");
+        Duration[] expected = {
+            Duration.ofMinutes(15),
+            Duration.ofHours(1),
+            Duration.ofHours(4),
+            Duration.ofHours(16),
+            Duration.ofHours(64),
+            Duration.ofDays(7),
+            Duration.ofDays(7)
+        };
+        for (Duration lock : expected) {
+            // a till of another partner each time: one partner's wrong PINs are also bounded by its proof budget
+            String till = LedgerFixture.partner();
+            for (int i = 0; i < 5; i++) {
+                holdWithPin(till, card(s.member()), "1357", 100).statusCode(i < 4 ? 403 : 423);
+            }
+            var lockedUntil = lockedUntil(s.member());
+            // the lock's length from the moment of the fifth wrong PIN (the test clock runs on between the two reads)
+            assertLockedFor(lock, lockedUntil);
+            clock.advance(lock.minusSeconds(10));
+            holdWithPin(till, card(s.member()), "4831", 100).statusCode(423);
+            clock.advance(Duration.ofSeconds(10));
+        }
+        // a right PIN clears the run: the next lock is the first one again
+        String till = LedgerFixture.partner();
+        holdWithPin(till, card(s.member()), "4831", 100).statusCode(201);
+        for (int i = 0; i < 5; i++) {
+            holdWithPin(till, card(s.member()), "1357", 100);
+        }
+        assertLockedFor(Duration.ofMinutes(15), lockedUntil(s.member()));
+    }
+
+    /** A lock of {@code lock} set within the last few seconds of the test clock. */
+    private void assertLockedFor(Duration lock, java.time.Instant lockedUntil) {
+        Duration since = Duration.between(lockedUntil.minus(lock), clock.instant());
+        assertTrue(!since.isNegative() && since.compareTo(Duration.ofSeconds(5)) < 0, lock + " until " + lockedUntil);
+    }
+
+    /** The member's PIN lock as the database holds it (a row: it survives restarts and binds every instance). */
+    private java.time.Instant lockedUntil(String member) {
+        return transactions
+                .run(c -> Sql.one(
+                        c,
+                        "SELECT locked_until FROM spending_pin WHERE member_id = ?",
+                        rs -> Sql.instant(rs, "locked_until"),
+                        member))
+                .orElseThrow();
+    }
+
 
     @Test
     void anOperatorResetsAForgottenPinWithAReasonAndIsRecorded() {

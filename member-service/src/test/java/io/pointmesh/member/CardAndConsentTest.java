@@ -42,6 +42,15 @@ class CardAndConsentTest {
                 .then();
     }
 
+    /** A staff sign-in (console, dashboard) is not a till: it reads no cardholder and spends no lookup budget. */
+    @Test
+    void aStaffSignInCannotLookUpCards() {
+        String partner = java.util.UUID.randomUUID().toString();
+        lookup(TestTokens.partnerStaff(partner), "9400000000000001")
+                .statusCode(403)
+                .body("code", org.hamcrest.Matchers.is("read-only-credentials"));
+    }
+
     @Test
     void partnersSeeOnlyWhatTheMemberSharesWithThem() {
         String member = joined();

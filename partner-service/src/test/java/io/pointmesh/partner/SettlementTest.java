@@ -364,6 +364,34 @@ class SettlementTest {
     }
 
     /**
+     * Award ids are unique per owner only: an operator's award of the partner's funds and the partner's own award may
+     * share an id, and both credits are the partner's issuance (keyed by award id alone, the second was dropped).
+     */
+    @Test
+    void anOperatorsAwardAndThePartnersOwnOfTheSameIdAreBothIssuance() {
+        String partner = PartnerLifecycleTest.register();
+        LocalDate first = MONTH.atDay(1);
+        String member = UUID.randomUUID().toString();
+        try (KafkaTestClient kafka = kafka()) {
+            publishAt(
+                    kafka,
+                    new PointsAwarded("spring", member, partner, FundedBy.PARTNER, 300, "network", null, "network"),
+                    at(3, 10));
+            publishAt(
+                    kafka,
+                    new PointsAwarded("spring", member, partner, FundedBy.PARTNER, 200, "own", null, partner),
+                    at(3, 11));
+            // nor can the partner name its own award so that its key is the operator's
+            publishAt(
+                    kafka,
+                    new PointsAwarded("network:spring", member, partner, FundedBy.PARTNER, 40, "own", null, partner),
+                    at(3, 12));
+        }
+        awaitFacts(partner, first, MONTH.atEndOfMonth(), 3);
+        preview(partner, first, MONTH.atEndOfMonth()).body("pointsIssued", is(540));
+    }
+
+    /**
      * Points members spent on the partner's rewards are reimbursed like redemptions, on their own
      * line; a cancelled or failed order's refund takes them back; network rewards are nobody's.
      */

@@ -87,6 +87,89 @@ class EventInboxTest {
         assertEquals(1L, claims(codec.decode(json).orElseThrow().id()));
     }
 
+    /**
+     * A database away for longer than the retries of a bad event (a restart, a fail-over) is waited out: the
+     * event is applied when it is back, not parked on the dead-letter topic, where it was lost until replayed.
+     */
+    @Test
+    void aDatabaseAwayIsWaitedOutNotDeadLettered() {
+        String json = event();
+        AtomicInteger attempts = new AtomicInteger();
+        int away = 4 * EventInbox.RETRIES;
+        Outcome outcome = OnVertx.await(() -> inbox.consume(
+                "inbox-test",
+                json,
+                e -> attempts.incrementAndGet() <= away
+                        ? Uni.createFrom()
+                                .failure(new RuntimeException(
+                                        "could not write",
+                                        new java.sql.SQLTransientConnectionException("the database is away", "08006")))
+                        : Uni.createFrom().voidItem()));
+        assertEquals(Outcome.APPLIED, outcome);
+        assertEquals(away + 1, attempts.get());
+
+        String jdbcJson = event();
+        AtomicInteger jdbcAttempts = new AtomicInteger();
+        assertEquals(Outcome.APPLIED, inbox.consumeWithJdbc("inbox-test", jdbcJson, (c, e) -> {
+            if (jdbcAttempts.incrementAndGet() <= away) {
+                throw new java.sql.SQLException("terminating connection due to administrator command", "57P01");
+            }
+        }));
+        assertEquals(away + 1, jdbcAttempts.get());
+        assertEquals(1L, claims(codec.decode(jdbcJson).orElseThrow().id()));
+    }
+
+    /** A failure of the event's own is given up after a few quick retries, so a poll of them is nacked in time. */
+    @Test
+    void aFailureOfTheEventsOwnIsGivenUpAfterAFewRetries() {
+        AtomicInteger attempts = new AtomicInteger();
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> OnVertx.await(() -> inbox.consume("inbox-test", event(), e -> {
+                    attempts.incrementAndGet();
+                    return Uni.createFrom().failure(new IllegalArgumentException("a bug"));
+                })));
+        assertEquals(EventInbox.RETRIES + 1, attempts.get());
+
+        AtomicInteger jdbcAttempts = new AtomicInteger();
+        String json = event();
+        assertThrows(
+                IllegalStateException.class,
+                () -> inbox.consumeWithJdbc("inbox-test", json, (c, e) -> {
+                    jdbcAttempts.incrementAndGet();
+                    throw new IllegalStateException("a bug");
+                }));
+        assertEquals(EventInbox.RETRIES + 1, jdbcAttempts.get());
+        assertEquals(0L, claims(codec.decode(json).orElseThrow().id()), "nothing of a failed event is kept");
+    }
+
+    /** The classification, on real failures: a refused connection is the database away; a unique violation is not. */
+    @Test
+    void realFailuresAreClassified() {
+        java.sql.SQLException refused = assertThrows(
+                java.sql.SQLException.class,
+                () -> java.sql.DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2", "x", "x"));
+        assertTrue(EventInbox.databaseAway(refused), refused.toString());
+
+        String id = UUID.randomUUID().toString();
+        String insert = "INSERT INTO processed_event (consumer, event_id, event_type) VALUES ('classify', $1, 't')";
+        OnVertx.await(() -> pool.preparedQuery(insert).execute(Tuple.of(id)));
+        Throwable duplicate = assertThrows(
+                Throwable.class,
+                () -> OnVertx.await(() -> pool.preparedQuery(insert).execute(Tuple.of(id))));
+        assertFalse(EventInbox.databaseAway(duplicate), duplicate.toString());
+        assertFalse(EventInbox.databaseAway(new IllegalArgumentException("a bug")));
+        // a constraint whose message quotes data that reads like an outage is still the event's own
+        assertFalse(EventInbox.databaseAway(new java.sql.SQLException(
+                "duplicate key value violates unique constraint: Key (name)=(connection refused) already exists",
+                "23505")));
+        // the reactive client's refused connection has no SQLSTATE: its socket says it
+        assertTrue(EventInbox.databaseAway(new RuntimeException(new java.net.ConnectException("Connection refused"))));
+        // another service down (an identity provider) is reported by its handler as its own failure
+        assertFalse(EventInbox.databaseAway(new EventInbox.ExternalFailure("keycloak: connection refused")));
+    }
+
     @Test
     void concurrentDeliveriesOfOneEventApplyItOnce() throws Exception {
         String json = event();

@@ -17,7 +17,17 @@ import java.util.Optional;
 public class OfferRepository {
 
     /** The member an active card belongs to, as offers need them. */
-    public record CardMember(String memberId, String grade, String segment, boolean personalization, String status) {}
+    /**
+     * {@code sharesWithPartner}: the member allows personalization and shares with the asking partner (or every
+     * partner): only then may the offers use their segment, which comes from purchases across the network.
+     */
+    public record CardMember(
+            String memberId,
+            String grade,
+            String segment,
+            boolean personalization,
+            String status,
+            boolean sharesWithPartner) {}
 
     /** A live campaign the member may be offered. */
     public record Candidate(
@@ -32,13 +42,21 @@ public class OfferRepository {
             String targetValue,
             BigDecimal share) {}
 
-    public Optional<CardMember> memberOfActiveCard(Connection c, String cardNumber) throws SQLException {
+    public Optional<CardMember> memberOfActiveCard(Connection c, String cardNumber, String partnerId)
+            throws SQLException {
         return Sql.one(
                 c,
-                "SELECT d.member_id, d.grade, d.segment, d.personalization, d.status FROM card_dim k "
-                        + "JOIN member_dim d USING (member_id) WHERE k.card_number = ? AND k.active",
+                "SELECT d.member_id, d.grade, d.segment, d.personalization, d.status, "
+                        + "COALESCE(d.personalization AND (d.share_with_all_partners OR ? = ANY (d.shared_partner_ids)), "
+                        + "false) FROM card_dim k JOIN member_dim d USING (member_id) WHERE k.card_number = ? AND k.active",
                 rs -> new CardMember(
-                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5)),
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getBoolean(4),
+                        rs.getString(5),
+                        rs.getBoolean(6)),
+                partnerId,
                 cardNumber);
     }
 

@@ -66,22 +66,24 @@ public class Offers {
         LocalDate today = LocalDate.ofInstant(now, config.zone());
         return transactions.run(c -> {
             CardMember member = repository
-                    .memberOfActiveCard(c, cardNumber)
+                    .memberOfActiveCard(c, cardNumber, partnerId)
                     .orElseThrow(() -> ProblemException.notFound("card", cardNumber));
             String memberId = member.memberId();
             if (!"ACTIVE".equals(member.status())) {
                 return List.of();
             }
             boolean personalized = member.personalization();
+            // the segment (from purchases across the network) shapes the offers, and their scores, only for a member
+            // who shares with this partner: a score of 130 against 100 told a partner who was dormant elsewhere
+            String segment = member.sharesWithPartner() ? member.segment() : null;
             List<Candidate> live = repository.liveCampaignsNotShown(c, partnerId, now, memberId, today);
             Map<String, BigDecimal> basket = personalized ? repository.averageBaskets(c, memberId) : Map.of();
             List<Offer> ranked = new ArrayList<>();
             live.stream()
-                    .filter(k -> matches(k, member.grade(), member.segment()))
+                    .filter(k -> matches(k, member.grade(), segment))
                     .filter(k -> personalized || "EVERYONE".equals(k.target()))
                     .filter(k -> CampaignAssignment.inTreatment(k.campaignId(), memberId, k.share()))
-                    .map(k -> Map.entry(
-                            k, personalized ? score(k, partnerId, basket, member.segment()) : BigDecimal.ZERO))
+                    .map(k -> Map.entry(k, personalized ? score(k, partnerId, basket, segment) : BigDecimal.ZERO))
                     .sorted(Comparator.<Map.Entry<Candidate, BigDecimal>, BigDecimal>comparing(Map.Entry::getValue)
                             .reversed()
                             .thenComparing(e -> e.getKey().endsAt())

@@ -94,6 +94,7 @@ public class LedgerBeans {
         return new Ledger.Policy(
                 config.holdTimeout(),
                 config.referralBonusPoints(),
+                config.referralQualifyingPoints(),
                 config.defaultValidityMonths(),
                 config.giftMaxPoints(),
                 config.giftDailyMaxPoints(),

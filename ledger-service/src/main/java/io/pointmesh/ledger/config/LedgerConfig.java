@@ -26,9 +26,17 @@ public interface LedgerConfig {
     @WithDefault("30")
     int expiryNoticeDays();
 
-    /** Paid to both the referred member and the referrer on the referred member's first earning. */
+    /** Paid to both the referred member and the referrer on the referred member's first qualifying earning. */
     @WithDefault("1000")
     long referralBonusPoints();
+
+    /**
+     * A referred member's earning qualifies for the referral bonus with at least this many base points (500: a
+     * 50,000 KRW purchase at 1 %), and the bonus is taken back when refunds leave that earning under it: a throwaway
+     * account buying something for 100 KRW, or a purchase refunded but for a won, does not mint 2,000 points.
+     */
+    @WithDefault("500")
+    long referralQualifyingPoints();
 
     @WithDefault("50000")
     long giftMaxPoints();
@@ -52,9 +60,13 @@ public interface LedgerConfig {
     @WithDefault("5")
     int pinMaxAttempts();
 
-    /** How long spending with the PIN stays locked after too many wrong PINs. */
+    /** How long spending with the PIN stays locked after too many wrong PINs (the first time: see pinLockMax). */
     @WithDefault("15M")
     Duration pinLock();
+
+    /** The longest lock: each lock in a row without a right PIN lasts four times the one before, up to this. */
+    @WithDefault("P7D")
+    Duration pinLockMax();
 
     /** PIN set or change attempts one member may make per hour. */
     @WithDefault("10")
@@ -74,6 +86,18 @@ public interface LedgerConfig {
 
     @WithDefault("10M")
     Duration proofFailuresWindow();
+
+    /**
+     * Earnings refused for their card (unknown, blocked, its member not active) one partner may send per window;
+     * past it, every earning by card from that partner is 429 until the window ends: the refusals tell which card
+     * numbers exist, and a batch asks 500 at a time. High enough that a chain's tills never reach it with typos (a
+     * partner's own online checkout should bound what its customers type), low enough that guessing is hopeless.
+     */
+    @WithDefault("1000")
+    int cardFailuresPerPartner();
+
+    @WithDefault("10M")
+    Duration cardFailuresWindow();
 
     /** Card balance lookups one partner may make per window before 429. */
     @WithDefault("600")

@@ -44,6 +44,9 @@ public class MemberEventsConsumer {
     @Inject
     SpendingAuthorization spending;
 
+    @Inject
+    io.pointmesh.ledger.repository.RewardRepository rewardOrders;
+
     @Incoming("member-events")
     @Blocking
     public void onMemberEvent(String json) {
@@ -77,6 +80,7 @@ public class MemberEventsConsumer {
             directory.blockCards(c, l.memberId());
             ledger.forfeit(c, l.memberId());
             spending.forget(c, l.memberId());
+            rewardOrders.eraseShippingAddresses(c, l.memberId());
         } else if (data instanceof ConsentChanged k) {
             directory.setConsent(c, k.memberId(), k.personalization(), k.shareWithAllPartners(), k.sharedPartnerIds());
         } else if (data instanceof GradeChanged g) {

@@ -10,7 +10,8 @@ import java.util.UUID;
 /** Spending PINs, payment codes and how each hold was authorized (V4__spending_authorization.sql). */
 public class AuthorizationRepository {
 
-    public record PinRow(String memberId, String pinHash, int failedAttempts, Instant lockedUntil) {}
+    /** {@code locks}: locks in a row without a right PIN between them (V17), which lengthen the next lock. */
+    public record PinRow(String memberId, String pinHash, int failedAttempts, Instant lockedUntil, int locks) {}
 
     public record PaymentCodeRow(
             String codeHash, String memberId, Long maxPoints, Instant expiresAt, UUID redemptionId) {}
@@ -30,20 +31,22 @@ public class AuthorizationRepository {
         Sql.update(
                 c,
                 "INSERT INTO spending_pin (member_id, pin_hash, failed_attempts, locked_until, updated_at) VALUES (?, ?, 0, NULL, ?) "
-                        + "ON CONFLICT (member_id) DO UPDATE SET pin_hash = EXCLUDED.pin_hash, failed_attempts = 0, locked_until = NULL, "
+                        + "ON CONFLICT (member_id) DO UPDATE SET pin_hash = EXCLUDED.pin_hash, failed_attempts = 0, locked_until = NULL, locks = 0, "
                         + "updated_at = EXCLUDED.updated_at",
                 memberId,
                 pinHash,
                 now);
     }
 
-    public void recordPinAttempt(Connection c, String memberId, int failedAttempts, Instant lockedUntil, Instant now)
+    public void recordPinAttempt(
+            Connection c, String memberId, int failedAttempts, Instant lockedUntil, int locks, Instant now)
             throws SQLException {
         Sql.update(
                 c,
-                "UPDATE spending_pin SET failed_attempts = ?, locked_until = ?, updated_at = ? WHERE member_id = ?",
+                "UPDATE spending_pin SET failed_attempts = ?, locked_until = ?, locks = ?, updated_at = ? WHERE member_id = ?",
                 failedAttempts,
                 lockedUntil,
+                locks,
                 now,
                 memberId);
     }
@@ -121,6 +124,7 @@ public class AuthorizationRepository {
                 rs.getString("member_id"),
                 rs.getString("pin_hash"),
                 rs.getInt("failed_attempts"),
-                Sql.instant(rs, "locked_until"));
+                Sql.instant(rs, "locked_until"),
+                rs.getInt("locks"));
     }
 }

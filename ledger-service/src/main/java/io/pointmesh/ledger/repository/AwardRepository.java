@@ -167,7 +167,8 @@ public class AwardRepository {
 
     /**
      * Resolves everyone of a grade or segment (as member_directory holds it now) into the award's
-     * rows in one statement; for a partner's award only its customers (members who earned there).
+     * rows in one statement; for a partner's award only its customers (members who earned there) and, by
+     * segment, only those who share with it ({@link #sharedSegmentOnly}).
      * Members who left or are suspended are recorded SKIPPED with why.
      */
     public Resolved resolveStanding(Connection c, UUID award, Audience audience, String value, String customersOf)
@@ -184,14 +185,29 @@ public class AwardRepository {
                                 + "WHERE d." + audience.column + " = ? "
                                 + "  AND (?::text IS NULL OR EXISTS (SELECT 1 FROM earning e "
                                 + "       WHERE e.member_id = d.member_id AND e.partner_id = ?::text)) "
+                                + sharedSegmentOnly(audience)
                                 + "RETURNING status) "
                                 + "SELECT count(*), count(*) FILTER (WHERE status = 'SKIPPED') FROM ins",
                         rs -> new Resolved(rs.getInt(1), rs.getInt(2)),
                         award,
                         value,
                         customersOf,
+                        customersOf,
+                        customersOf,
                         customersOf)
                 .orElseThrow();
+    }
+
+    /**
+     * A partner's award by segment reaches only members who let it see their segment (personalization and sharing
+     * with it or with every partner): a segment comes from purchases across the network, and whose card balance
+     * rose by the award's points would tell the partner each customer's segment. Takes the partner's id twice.
+     */
+    private static String sharedSegmentOnly(Audience audience) {
+        return audience == Audience.SEGMENT
+                ? "  AND (?::text IS NULL OR (d.personalization AND (d.share_with_all_partners "
+                        + "OR ?::text = ANY (d.shared_partner_ids)))) "
+                : "  AND (?::text IS NULL OR ?::text IS NOT NULL) "; // always true: the same parameters, unused
     }
 
     /** When the ledger began keeping the history of grades and segments (V13). */
@@ -236,6 +252,7 @@ public class AwardRepository {
                                 + "  AND d.joined_at < ? "
                                 + "  AND (?::text IS NULL OR EXISTS (SELECT 1 FROM earning e "
                                 + "       WHERE e.member_id = d.member_id AND e.partner_id = ?::text AND e.occurred_at < ?)) "
+                                + sharedSegmentOnly(audience)
                                 + "RETURNING status) "
                                 + "SELECT count(*), count(*) FILTER (WHERE status = 'SKIPPED') FROM ins",
                         rs -> new Resolved(rs.getInt(1), rs.getInt(2)),
@@ -249,7 +266,9 @@ public class AwardRepository {
                         joinedBefore,
                         customersOf,
                         customersOf,
-                        joinedBefore)
+                        joinedBefore,
+                        customersOf,
+                        customersOf)
                 .orElseThrow();
     }
 

@@ -59,7 +59,12 @@ public class DirectoryRepository {
     public record MileageProgram(
             String partnerId, String programCode, BigDecimal milesPerPoint, long minimumPoints, long stepPoints) {}
 
-    /** Everything an earning is checked and priced against, read together (see {@link #earnDirectory}). */
+    /**
+     * Everything an earning is checked and priced against, read together (see {@link #earnDirectory}).
+     * {@code segmentShared}: the member allows personalization and shares with this partner (or every
+     * partner), so a segment-targeted bonus may apply: the earning's answer tells the partner which bonuses
+     * were paid, and a segment comes from purchases across the network.
+     */
     public record EarnDirectory(
             Optional<PartnerView> partner,
             boolean storeOpen,
@@ -68,7 +73,8 @@ public class DirectoryRepository {
             Optional<EarnRule> rule,
             List<Campaign> campaigns,
             boolean firstEarningRecorded,
-            boolean earningStored) {}
+            boolean earningStored,
+            boolean segmentShared) {}
 
     /**
      * The partner, its store, the card and the member it leads to (or the member by id), the rule
@@ -94,6 +100,8 @@ public class DirectoryRepository {
                                 + "s.open AS store_open, k.card_number, k.member_id AS card_member_id, k.status AS card_status, "
                                 + "m.member_id, m.status AS member_status, m.grade, m.segment, "
                                 + "m.first_earning_id IS NOT NULL AS first_earning_recorded, "
+                                + "COALESCE(m.personalization AND (m.share_with_all_partners "
+                                + "OR p.partner_id = ANY (m.shared_partner_ids)), false) AS segment_shared, "
                                 + "r.version, r.base_rate, r.store_rates, r.category_rates, r.minimum_purchase, "
                                 + "r.per_transaction_cap, r.pending_days, r.validity_months, r.backdating_days, r.effective_from, "
                                 + "(SELECT json_agg(json_build_object('campaignId', x.campaign_id, 'partnerId', x.partner_id, "
@@ -141,7 +149,8 @@ public class DirectoryRepository {
                                 rs.getObject("version") == null ? Optional.empty() : Optional.of(earnRule(rs)),
                                 campaigns(rs.getString("campaigns")),
                                 rs.getBoolean("first_earning_recorded"),
-                                rs.getBoolean("earning_stored")),
+                                rs.getBoolean("earning_stored"),
+                                rs.getBoolean("segment_shared")),
                         partnerId,
                         bound,
                         bound,

@@ -16,13 +16,32 @@ public class MemberDirectoryRepository {
 
     /** A member who joined, ACTIVE; a redelivered join changes nothing. */
     public void addMember(Connection c, String memberId, String referredBy, Instant joinedAt) throws SQLException {
+        if (Sql.update(
+                        c,
+                        "INSERT INTO member_directory (member_id, status, referred_by, joined_at) VALUES (?, 'ACTIVE', ?, ?) "
+                                + "ON CONFLICT DO NOTHING",
+                        memberId,
+                        referredBy,
+                        joinedAt)
+                == 0) {
+            return;
+        }
+        // a grade or segment computed before this member's join reached the ledger (analytics.events and
+        // member.events are separate topics): it was recorded in the standing history, and applies now
         Sql.update(
                 c,
-                "INSERT INTO member_directory (member_id, status, referred_by, joined_at) VALUES (?, 'ACTIVE', ?, ?) "
-                        + "ON CONFLICT DO NOTHING",
+                "UPDATE member_directory d SET "
+                        + "grade = coalesce(g.value, d.grade), grade_as_of = g.valid_from, "
+                        + "segment = coalesce(s.value, d.segment), segment_as_of = s.valid_from "
+                        + "FROM (SELECT 1) one "
+                        + "LEFT JOIN LATERAL (SELECT value, valid_from FROM member_standing_history WHERE member_id = ? "
+                        + "AND kind = 'GRADE' ORDER BY valid_from DESC LIMIT 1) g ON true "
+                        + "LEFT JOIN LATERAL (SELECT value, valid_from FROM member_standing_history WHERE member_id = ? "
+                        + "AND kind = 'SEGMENT' ORDER BY valid_from DESC LIMIT 1) s ON true "
+                        + "WHERE d.member_id = ? AND (g.value IS NOT NULL OR s.value IS NOT NULL)",
                 memberId,
-                referredBy,
-                joinedAt);
+                memberId,
+                memberId);
     }
 
     public void suspend(Connection c, String memberId) throws SQLException {

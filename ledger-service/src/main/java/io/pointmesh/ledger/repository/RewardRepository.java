@@ -384,13 +384,29 @@ public class RewardRepository {
     }
 
     public void updateOrder(Connection c, UUID orderId, String status, String reason, Instant now) throws SQLException {
+        // an order that no longer stands needs no address: a member who left is forgotten as soon as nothing is to ship
         Sql.update(
                 c,
-                "UPDATE reward_order SET status = ?, reason = ?, updated_at = ? WHERE id = ?",
+                "UPDATE reward_order SET status = ?, reason = ?, updated_at = ?, shipping_address = CASE WHEN ? <> "
+                        + "'ORDERED' AND EXISTS (SELECT 1 FROM member_directory d WHERE d.member_id = "
+                        + "reward_order.member_id AND d.status = 'LEFT') THEN NULL ELSE shipping_address END WHERE id = ?",
                 status,
                 reason,
                 now,
+                status,
                 orderId);
+    }
+
+    /**
+     * A member leaving: the shipping addresses of their orders are erased, except where an order still stands to
+     * be shipped (its points were paid; the partner ships it and the address goes with its fulfilment or failure).
+     */
+    public void eraseShippingAddresses(Connection c, String memberId) throws SQLException {
+        Sql.update(
+                c,
+                "UPDATE reward_order SET shipping_address = NULL WHERE member_id = ? AND status <> 'ORDERED' "
+                        + "AND shipping_address IS NOT NULL",
+                memberId);
     }
 
     public List<OrderRow> memberOrders(Connection c, String memberId, int limit) throws SQLException {

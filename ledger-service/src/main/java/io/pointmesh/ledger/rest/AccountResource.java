@@ -145,6 +145,7 @@ public class AccountResource {
     @RolesAllowed(Roles.PARTNER)
     @Operation(summary = "The points a card can spend now (partners at the POS; nothing else about the member)")
     public CardBalance cardBalance(@PathParam("cardNumber") String cardNumber) {
+        caller.requireIntegrationClient(); // the till's, not a staff sign-in's
         return new CardBalance(cardNumber, cards.availableOnCard(caller.partnerId(), cardNumber));
     }
 }

@@ -65,7 +65,8 @@ final class AwardPostings extends Postings {
                         terms.fundedBy(),
                         terms.points(),
                         terms.reason(),
-                        terms.campaignRef()),
+                        terms.campaignRef(),
+                        terms.owner()),
                 now);
         return new AwardCredit(id, null, now);
     }

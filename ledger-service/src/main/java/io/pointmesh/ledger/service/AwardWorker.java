@@ -112,7 +112,8 @@ public class AwardWorker {
                     a.reason(),
                     a.campaignRef(),
                     FundedBy.valueOf(a.fundedBy()),
-                    a.partnerId());
+                    a.partnerId(),
+                    a.owner());
             int credited = 0;
             int skipped = 0;
             for (int i = 0; i < members.size(); i++) {

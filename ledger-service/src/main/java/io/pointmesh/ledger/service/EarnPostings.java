@@ -136,6 +136,18 @@ final class EarnPostings extends Postings {
                             now);
                 }
             }
+            // the grade uplift on what the partner funds (its base, its bonuses, a co-funder's part) is its issuance
+            // too
+            postings.transfer(
+                    c,
+                    issuance,
+                    m.account(),
+                    points.partnerGradeBonus(),
+                    TransferKind.GRADE_BONUS,
+                    p.earningId(),
+                    p.partnerId(),
+                    m.shard(),
+                    now);
             // a co-funder's part of a co-funded bonus, from its own issuance account (I19)
             for (GrantedBonus b : granted) {
                 if (b.coFundedPoints() > 0) {
@@ -169,7 +181,7 @@ final class EarnPostings extends Postings {
                     c,
                     Accounts.PROMOTION,
                     m.account(),
-                    points.gradeBonus(),
+                    points.networkGradeBonus(),
                     TransferKind.GRADE_BONUS,
                     p.earningId(),
                     p.partnerId(),
@@ -213,9 +225,12 @@ final class EarnPostings extends Postings {
         if (!operations.insertEarning(c, row)) {
             throw new DuplicateRequest();
         }
-        if (!p.imported() && points.total() > 0 && !p.firstEarningRecorded()) {
-            // history from before a referral is not the referred member's first purchase in the network,
-            // nor is a purchase that earned nothing
+        if (!p.imported()
+                && points.total() > 0
+                && points.basePoints() >= policy.referralQualifyingPoints()
+                && !p.firstEarningRecorded()) {
+            // history from before a referral is not the referred member's first purchase in the network, nor is a
+            // purchase under the qualifying base points (first_earning_id: the first qualifying earning)
             referralBonuses.pay(c, m, p.earningId(), now);
         }
         postings.saveMember(c, m, now);

@@ -98,6 +98,19 @@ public class EarnService {
         return earn(partnerId, cmd, null, false);
     }
 
+    static final String CARD_FAILURES = "earnings refused for their card";
+
+    static final java.util.Set<String> CARD_REFUSALS =
+            java.util.Set.of("unknown-card", "card-blocked", "member-not-active");
+
+    @Inject
+    io.pointmesh.platform.security.RateLimiter limiter;
+
+    private io.pointmesh.platform.security.RateLimiter.Limit cardFailureLimit() {
+        return new io.pointmesh.platform.security.RateLimiter.Limit(
+                config.cardFailuresPerPartner(), config.cardFailuresWindow());
+    }
+
     /**
      * A purchase of a partner's batch: exactly as {@link #earn(String, EarnCommand)}, but its posting
      * waits in the group commit for the lone requests of tills (GroupCommit#runBulk).
@@ -133,6 +146,8 @@ public class EarnService {
         // before any directory read: a refused amount must not tell whether the card exists (card
         // numbers are not to be probed, least of all 500 to a batch)
         validateAmount(cmd.amount(), cmd.currency());
+        boolean byCard =
+                !imported && cmd.cardNumber() != null && !cmd.cardNumber().isBlank();
         String hash = RequestHash.of(
                 cmd.cardNumber(), cmd.memberId(), cmd.storeCode(), cmd.amount(), cmd.currency(), cmd.occurredAt());
         // A retry is answered from what was stored, whatever changed since (rules, statuses), before
@@ -155,6 +170,11 @@ public class EarnService {
                     if (read.earningStored()) {
                         return stored.get();
                     }
+                    if (byCard) {
+                        // a partner whose earnings were refused for their card too often this window learns no more
+                        // cards (a retry of a stored earning, above, is still answered)
+                        limiter.requireBudgetLeft(CARD_FAILURES, partnerId, cardFailureLimit());
+                    }
                     try {
                         Ledger.EarnPosting posting = price(read, partnerId, cmd, hash, imported);
                         if (imported) {
@@ -172,9 +192,15 @@ public class EarnService {
                                 ? groupCommit.runBulk(lane, c -> ledger.earn(c, posting))
                                 : groupCommit.run(lane, c -> ledger.earn(c, posting));
                     } catch (ProblemException refused) {
-                        return transactions
-                                .run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash))
-                                .orElseThrow(() -> refused);
+                        var replayed =
+                                transactions.run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash));
+                        if (replayed.isPresent()) {
+                            return replayed.get();
+                        }
+                        if (byCard && CARD_REFUSALS.contains(refused.code())) {
+                            limiter.acquire(CARD_FAILURES, partnerId, cardFailureLimit());
+                        }
+                        throw refused;
                     }
                 },
                 stored);
@@ -224,7 +250,7 @@ public class EarnService {
             if (imported && campaign.coFunderId() != null) {
                 continue;
             }
-            if (!targets(campaign, member)
+            if (!targets(campaign, member, read.segmentShared())
                     || !CampaignAssignment.inTreatment(
                             campaign.campaignId(), member.memberId(), campaign.treatmentShare())) {
                 continue;
@@ -310,12 +336,16 @@ public class EarnService {
         return fitted;
     }
 
-    private static boolean targets(DirectoryRepository.Campaign campaign, MemberView member) {
+    private static boolean targets(DirectoryRepository.Campaign campaign, MemberView member, boolean segmentShared) {
         return switch (campaign.target()) {
             case "GRADE" ->
                 campaign.targetValue() != null && campaign.targetValue().equalsIgnoreCase(member.grade());
+            // a segment (active, dormant, churned...) comes from purchases across the network: the bonuses in the
+            // partner's answer would tell it, so only a member who lets this partner see it is targeted by it
             case "SEGMENT" ->
-                campaign.targetValue() != null && campaign.targetValue().equalsIgnoreCase(member.segment());
+                segmentShared
+                        && campaign.targetValue() != null
+                        && campaign.targetValue().equalsIgnoreCase(member.segment());
             // a joint campaign's audience is decided by the posting, under the member's lock
             case "CROSS_PARTNER" -> campaign.audience() != null;
             default -> true;

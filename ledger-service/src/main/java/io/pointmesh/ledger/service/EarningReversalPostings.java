@@ -63,6 +63,9 @@ final class EarningReversalPostings extends Postings {
         if (existing.isPresent()) {
             return replay(existing.get(), existing.get().requestHash(), requestHash, partnerTxId);
         }
+        // A member who left had their points forfeited to breakage; the refund is still reversed: the partner
+        // pays for no points of a refunded purchase, and a referral bonus it paid is taken back from the referrer.
+        // What the closed account cannot give back is left there as debt, matching the breakage it forfeited.
         EarningRow e = operations.lockEarning(c, earningId);
         int digits = Math.max(Currency.getInstance(e.currency()).getDefaultFractionDigits(), 0);
         if (refundAmount.stripTrailingZeros().scale() > digits) {
@@ -162,7 +165,10 @@ final class EarningReversalPostings extends Postings {
             }
         }
         operations.recordRefund(c, earningId, refundAmount, points);
-        if (refundedAfter.compareTo(e.amount()) == 0) {
+        if (refundedAfter.compareTo(e.amount()) == 0
+                || ReferralBonusPostings.leftUnderQualifying(
+                        e.basePoints(), e.amount(), refundedAfter, policy.referralQualifyingPoints())) {
+            // takeBack does nothing unless this earning paid a bonus not taken back yet
             referralBonuses.takeBack(c, m, earningId, now);
         }
         ReversalRow row = new ReversalRow(

@@ -63,6 +63,7 @@ public class Ledger {
     public record Policy(
             Duration holdTimeout,
             long referralBonusPoints,
+            long referralQualifyingPoints,
             int defaultValidityMonths,
             long giftMaxPoints,
             long giftDailyMaxPoints,
@@ -136,7 +137,8 @@ public class Ledger {
 
     /**
      * What a bulk award credits each member: {@code points} from the funding partner's issuance
-     * ({@code fundedBy} PARTNER) or the network's promotion account; {@code awardId} is the caller's.
+     * ({@code fundedBy} PARTNER) or the network's promotion account; {@code awardId} is the caller's,
+     * unique within its {@code owner} ("network" for an operator's award, else the partner's id).
      */
     public record AwardTerms(
             String awardId,
@@ -144,7 +146,8 @@ public class Ledger {
             String reason,
             String campaignRef,
             io.pointmesh.events.partner.FundedBy fundedBy,
-            String partnerId) {}
+            String partnerId,
+            String owner) {}
 
     /** One member's outcome in a bulk award: credited by posting {@code postingId}, or skipped with why. */
     public record AwardCredit(UUID postingId, String skipReason, Instant at) {

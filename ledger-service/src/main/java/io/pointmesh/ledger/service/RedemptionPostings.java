@@ -102,6 +102,10 @@ final class RedemptionPostings extends Postings {
             postings.saveMember(c, m, now);
             return new Outcome<>(r, false);
         }
+        if (r.status() == RedemptionStatus.LAPSED) {
+            // a retry of a capture that found the hold lapsed (or one that came after the lapse job): the same answer
+            return new Outcome<>(r, true);
+        }
         if (r.status() != RedemptionStatus.HELD) {
             throw ProblemException.conflict("redemption-not-held", "redemption " + redemptionId + " is " + r.status());
         }

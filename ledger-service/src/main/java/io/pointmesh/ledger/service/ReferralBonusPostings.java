@@ -15,8 +15,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The referral bonus: paid to both members by the referred member's first earning with points, and
- * taken back when that purchase is refunded in full, once each (the referral_bonus row).
+ * The referral bonus: paid to both members by the referred member's first earning of at least
+ * {@code referral-qualifying-points} base points, and taken back when refunds leave that purchase under
+ * them (or refund it in full), once each (the referral_bonus row).
  */
 final class ReferralBonusPostings extends Postings {
 
@@ -27,7 +28,24 @@ final class ReferralBonusPostings extends Postings {
         this.referrals = context.referrals();
     }
 
-    /** The first earning of a referred member pays both members the referral bonus, once (referral_bonus's key). */
+    /**
+     * Whether refunds up to {@code refundedAfter} leave an earning of {@code basePoints} base points under the
+     * qualifying points: the bonus it paid is then taken back (a purchase refunded but for a won no longer pays).
+     */
+    static boolean leftUnderQualifying(
+            long basePoints, java.math.BigDecimal amount, java.math.BigDecimal refundedAfter, long qualifying) {
+        long refundedBase = refundedAfter.compareTo(amount) >= 0
+                ? basePoints
+                : java.math.BigDecimal.valueOf(basePoints)
+                        .multiply(refundedAfter)
+                        .divide(amount, 0, java.math.RoundingMode.FLOOR)
+                        .longValueExact();
+        // an earning that never reached the qualifying points (a bonus paid before the rule, or under a lower
+        // bound) goes back only with a full refund, as it was paid
+        return basePoints >= qualifying && basePoints - refundedBase < qualifying;
+    }
+
+    /** The first qualifying earning of a referred member pays both members the referral bonus, once (referral_bonus's key). */
     void pay(Connection c, MemberBalance member, UUID earningId, Instant now) throws SQLException {
         Optional<String> referrer = referrals.claimFirstEarning(c, member.memberId, earningId);
         long bonus = policy.referralBonusPoints();
@@ -61,7 +79,7 @@ final class ReferralBonusPostings extends Postings {
     }
 
     /**
-     * The purchase that paid a referral bonus was refunded in full: the bonus is taken back from
+     * The purchase that paid a referral bonus was refunded under the qualifying points: the bonus is taken back from
      * both members (available points first, the rest as debt), once (referral_bonus.reversed_at).
      * The referred member's row is locked by the caller; the referrer's is locked after it, as when paid.
      */

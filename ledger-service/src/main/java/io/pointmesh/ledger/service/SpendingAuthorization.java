@@ -166,28 +166,42 @@ public class SpendingAuthorization {
                     secondsUntil(row.lockedUntil(), now));
         }
         if (SpendingPin.matches(pin, row.pinHash())) {
-            if (row.failedAttempts() > 0 || row.lockedUntil() != null) {
-                repository.recordPinAttempt(c, row.memberId(), 0, null, now);
+            if (row.failedAttempts() > 0 || row.lockedUntil() != null || row.locks() > 0) {
+                repository.recordPinAttempt(c, row.memberId(), 0, null, 0, now);
             }
             return null;
         }
         int failed = row.failedAttempts() + 1;
         if (failed >= config.pinMaxAttempts()) {
-            Instant until = now.plus(config.pinLock());
-            repository.recordPinAttempt(c, row.memberId(), 0, until, now);
+            int locks = row.locks() + 1;
+            Instant until = now.plus(lockFor(locks, config.pinLock(), config.pinLockMax()));
+            repository.recordPinAttempt(c, row.memberId(), 0, until, locks, now);
             outbox.publish(c, new SpendingLocked(row.memberId(), failed, until), now);
             return ProblemException.locked(
                     "spending-locked",
                     "wrong PIN; " + failed + " wrong PINs in a row lock spending with the PIN until " + until,
                     secondsUntil(until, now));
         }
-        repository.recordPinAttempt(c, row.memberId(), failed, null, now);
+        repository.recordPinAttempt(c, row.memberId(), failed, null, row.locks(), now);
         return new ProblemException(
                 403,
                 "wrong-pin",
                 "Wrong PIN",
                 "wrong spending PIN; " + (config.pinMaxAttempts() - failed) + " tries left before spending is locked",
                 null);
+    }
+
+    /**
+     * The {@code locks}-th lock in a row without a right PIN: {@code first}, then four times longer each time, at
+     * most {@code max} (15 minutes, 1 hour, 4, 16, 64 hours, then a week by default): five guesses a week, not
+     * 480 a day.
+     */
+    static Duration lockFor(int locks, Duration first, Duration max) {
+        Duration lock = first;
+        for (int i = 1; i < locks && lock.compareTo(max) < 0; i++) {
+            lock = lock.multipliedBy(4);
+        }
+        return lock.compareTo(max) > 0 ? max : lock;
     }
 
     private static boolean locked(AuthorizationRepository.PinRow row, Instant now) {

@@ -33,6 +33,7 @@ public final class LedgerModel {
     public record Config(
             Duration holdTimeout,
             long referralBonus,
+            long referralQualifying,
             int defaultValidityMonths,
             long giftMax,
             long giftDailyMax,
@@ -191,7 +192,8 @@ public final class LedgerModel {
             long points,
             long networkPoints,
             Integer lotSeq,
-            BigDecimal refunded) {}
+            BigDecimal refunded,
+            long base) {}
 
     public static final class Redemption {
         public final String key, partnerId, memberId, store;
@@ -604,7 +606,10 @@ public final class LedgerModel {
         long subtotal = partnerPoints + networkBonus;
         BigDecimal multiplier = config.gradeMultipliers().getOrDefault(m.grade, BigDecimal.ONE);
         long total = floor(BigDecimal.valueOf(subtotal).multiply(multiplier));
-        long network = networkBonus + (total - subtotal);
+        // the grade uplift goes with what it multiplies: the network's on its bonuses, the partner's on the rest
+        long networkUplift = floor(BigDecimal.valueOf(networkBonus).multiply(multiplier.subtract(BigDecimal.ONE)));
+        long network = networkBonus + networkUplift;
+        partnerPoints += total - subtotal - networkUplift;
         Integer lotSeq = null;
         if (total > 0) {
             boolean matured = !availableAt.isAfter(now);
@@ -625,8 +630,19 @@ public final class LedgerModel {
         earnings.put(
                 partnerId + "|" + txId,
                 new Earning(
-                        txId, partnerId, memberId, store, amount, occurredAt, total, network, lotSeq, BigDecimal.ZERO));
-        if (total > 0 && !m.earnedOnce) {
+                        txId,
+                        partnerId,
+                        memberId,
+                        store,
+                        amount,
+                        occurredAt,
+                        total,
+                        network,
+                        lotSeq,
+                        BigDecimal.ZERO,
+                        base));
+        // the referral bonus: the first earning of at least the qualifying base points
+        if (total > 0 && base >= config.referralQualifying() && !m.earnedOnce) {
             m.earnedOnce = true;
             payReferral(m, partnerId + "|" + txId);
         }
@@ -726,8 +742,12 @@ public final class LedgerModel {
                         e.points(),
                         e.networkPoints(),
                         e.lotSeq(),
-                        after));
-        if (after.compareTo(e.amount()) == 0) {
+                        after,
+                        e.base()));
+        // taken back when refunds leave the earning that paid it under the qualifying base points
+        if (after.compareTo(e.amount()) == 0
+                || (e.base() >= config.referralQualifying()
+                        && e.base() - proportion(e.base(), e.amount(), after) < config.referralQualifying())) {
             Referral r = referrals.get(m.id);
             if (r != null && r.earningKey().equals(earningKey) && !r.reversed()) {
                 referrals.put(
@@ -809,6 +829,9 @@ public final class LedgerModel {
         if (r.status.equals("HELD") && !r.expiresAt.isAfter(now)) {
             release(m, r, "LAPSED");
             return new Answer("hold-lapsed", 0, 0, "LAPSED");
+        }
+        if (r.status.equals("LAPSED")) {
+            return new Answer("hold-lapsed", 0, 0, "LAPSED"); // whoever lapsed it, a capture is told so, every time
         }
         if (!r.status.equals("HELD")) {
             return Answer.refused("redemption-not-held");

@@ -11,7 +11,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * A member who left loses their identity account too (where their name and e-mail also live).
  * Driven by member-service's own {@code member.left} event, so a Keycloak outage only delays it:
- * the inbox retries, then parks the event on the dead-letter topic for an operator.
+ * the inbox retries, then parks the event on the dead-letter topic for an operator. A failure to
+ * reach Keycloak is reported as {@link EventInbox.ExternalFailure}: the inbox waits without end
+ * only for its own database, never with the partition held for another service.
  */
 @ApplicationScoped
 public class IdentityErasureConsumer {
@@ -31,6 +33,9 @@ public class IdentityErasureConsumer {
                         json,
                         event -> event.data() instanceof MemberLeft left
                                 ? accounts.delete(left.memberId())
+                                        .onFailure()
+                                        .transform(e -> new EventInbox.ExternalFailure(
+                                                "erasing the identity account failed: " + e))
                                 : Uni.createFrom().voidItem())
                 .replaceWithVoid();
     }

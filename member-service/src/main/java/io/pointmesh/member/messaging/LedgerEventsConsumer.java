@@ -122,7 +122,7 @@ public class LedgerEventsConsumer {
                             p.memberId(),
                             Kind.REFERRAL_COMPLETED,
                             "Welcome bonus: " + p.memberPoints() + " points",
-                            "your first purchase completed your referral",
+                            "your first qualifying purchase completed your referral",
                             p.memberPoints(),
                             source + ":" + p.memberId()))
                     .invoke(added::add)
@@ -130,7 +130,7 @@ public class LedgerEventsConsumer {
                             p.referrerMemberId(),
                             Kind.REFERRAL_COMPLETED,
                             "Referral bonus: " + p.referrerPoints() + " points",
-                            "a member you referred made their first purchase",
+                            "a member you referred made their first qualifying purchase",
                             p.referrerPoints(),
                             source + ":" + p.referrerMemberId()))
                     .invoke(added::add)
@@ -227,7 +227,7 @@ public class LedgerEventsConsumer {
                             r.memberId(),
                             Kind.REFERRAL_REVERSED,
                             "Welcome bonus taken back: " + r.memberPoints() + " points",
-                            "the purchase that completed your referral was refunded",
+                            "the purchase that completed your referral was refunded (in full, or below the qualifying points)",
                             r.memberPoints(),
                             source + ":" + r.memberId())
                     .chain(() -> tell(
@@ -235,7 +235,7 @@ public class LedgerEventsConsumer {
                             r.referrerMemberId(),
                             Kind.REFERRAL_REVERSED,
                             "Referral bonus taken back: " + r.referrerPoints() + " points",
-                            "the first purchase of a member you referred was refunded",
+                            "the qualifying purchase of a member you referred was refunded (in full, or below the qualifying points)",
                             r.referrerPoints(),
                             source + ":" + r.referrerMemberId()));
         }

@@ -49,9 +49,13 @@ public class CardResource {
                             + "A blocked card answers cardStatus BLOCKED and nothing of its member")
     @Extension(
             name = ProblemResponses.EXTENSION,
-            value = "400 validation-failed; 403 partner-not-active; 404 not-found; 429 rate-limited")
+            value =
+                    "400 validation-failed; 403 partner-not-active read-only-credentials; 404 not-found; 429 rate-limited")
     public Uni<CardHolderView> card(@PathParam("cardNumber") String cardNumber) {
         if (caller.isPartner() && !caller.isOperator()) {
+            // a card at the till is the till's (the integration client's): a staff member signed in to the console
+            // or dashboard neither reads cardholders' details nor spends the tills' lookup budget
+            caller.requireIntegrationClient();
             limiter.acquire(
                     "card lookups",
                     caller.partnerId(),

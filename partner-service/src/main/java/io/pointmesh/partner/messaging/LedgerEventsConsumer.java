@@ -165,9 +165,12 @@ public class LedgerEventsConsumer {
                 && a.points() > 0
                 && a.fundedBy() == FundedBy.PARTNER
                 && a.partnerId() != null) {
-            // a partner-funded bulk award is the partner's issuance, one fact per member credited
+            // a partner-funded bulk award is the partner's issuance, one fact per member credited; an operator's
+            // award may share its id with the partner's own (ids are unique per owner): its key has a prefix of its
+            // own, which no award id the partner chooses can produce ("award:P:network:X" is the partner's "network:X")
+            boolean own = a.awardedBy() == null || a.awardedBy().equals(a.partnerId());
             return new SettlementFact(
-                    "award:" + a.partnerId() + ":" + a.awardId() + ":" + a.memberId(),
+                    (own ? "award:" : "award-network:") + a.partnerId() + ":" + a.awardId() + ":" + a.memberId(),
                     a.partnerId(),
                     event.time(),
                     a.points(),

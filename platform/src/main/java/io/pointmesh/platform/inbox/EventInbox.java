@@ -47,12 +47,28 @@ import org.jboss.logging.Logger;
 public class EventInbox {
 
     private static final Logger LOG = Logger.getLogger(EventInbox.class);
-    // A failing effect (database away, a bug) is retried for about a minute; after that the
-    // channel's failure strategy parks the record on the service's dead-letter topic.
-    private static final Duration RETRY_FIRST = Duration.ofMillis(200);
-    private static final Duration RETRY_MAX = Duration.ofSeconds(15);
-    private static final int RETRIES = 8;
+    /**
+     * An effect that fails for a reason of its own (a constraint, a bug) is retried this many times
+     * (0.2 + 0.4 + 0.8 s), then the channel's failure strategy parks the record on the service's
+     * dead-letter topic. Few and short, so that a poll of such records is nacked well within the
+     * connector's unprocessed-record max-age (5 minutes): else the consumer is restarted before any
+     * nack and meets the same records again, in a loop.
+     */
+    public static final int RETRIES = 3;
+
     static final String CLAIM = "INSERT INTO processed_event (consumer, event_id, event_type) ";
+
+    // An effect that failed because the database is away (a restart, a fail-over, no connection to be had) is
+    // retried without end, the wait doubling up to retry-max: a dead letter is an event lost until someone replays
+    // it, and the outage is no fault of the event. The partition waits; past the connector's max-age the consumer is
+    // reported unhealthy, restarted, and finds the records where they were.
+    @org.eclipse.microprofile.config.inject.ConfigProperty(
+            name = "pointmesh.events.retry-first",
+            defaultValue = "PT0.2S")
+    Duration retryFirst;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pointmesh.events.retry-max", defaultValue = "PT15S")
+    Duration retryMax;
 
     @Inject
     EventCodec codec;
@@ -90,9 +106,17 @@ public class EventInbox {
                                 .chain(claimed -> claimed == 0
                                         ? Uni.createFrom().item(Outcome.DUPLICATE)
                                         : handler.apply(event).replaceWith(Outcome.APPLIED)))
+                        .onFailure(EventInbox::databaseAway)
+                        .invoke(e -> LOG.warnf(
+                                "%s waits for the database to apply %s %s: %s",
+                                consumer, event.type(), event.id(), e.toString()))
+                        .onFailure(EventInbox::databaseAway)
+                        .retry()
+                        .withBackOff(retryFirst, retryMax)
+                        .atMost(Long.MAX_VALUE)
                         .onFailure()
                         .retry()
-                        .withBackOff(RETRY_FIRST, RETRY_MAX)
+                        .withBackOff(retryFirst, retryFirst.multipliedBy(4))
                         .atMost(RETRIES)
                         .invoke(outcome -> count(consumer, event.type(), outcome)))
                 .orElseGet(() -> Uni.createFrom().item(Outcome.SKIPPED));
@@ -173,6 +197,11 @@ public class EventInbox {
         for (int i = 0; i < records.size(); i++) {
             KafkaRecord<String, String> record = records.get(i);
             Throwable failure = failures.get(i);
+            if (failure instanceof Stopping) {
+                // not applied because this instance stops: neither acknowledged nor dead-lettered
+                kept.add(new TopicPartition(record.getTopic(), record.getPartition()));
+                continue;
+            }
             if (failure != null) {
                 done = done.chain(() -> Uni.createFrom()
                         .completionStage(() -> record.nack(failure))
@@ -442,8 +471,8 @@ public class EventInbox {
             return Outcome.SKIPPED;
         }
         EventEnvelope<DomainEvent> event = decoded.get();
-        Duration wait = RETRY_FIRST;
-        for (int attempt = 0; ; attempt++) {
+        Duration wait = retryFirst;
+        for (int failures = 0; ; ) {
             try {
                 Outcome outcome = transactions.get().run(conn -> {
                     try (PreparedStatement claim =
@@ -460,14 +489,113 @@ public class EventInbox {
                 });
                 count(consumer, event.type(), outcome);
                 return outcome;
+            } catch (Stopping e) {
+                throw e;
             } catch (RuntimeException e) {
-                if (attempt == RETRIES) {
+                boolean away = databaseAway(e);
+                if (!away && ++failures > RETRIES) {
                     throw e;
                 }
-                LOG.warnf("%s failed to apply %s %s, retrying: %s", consumer, event.type(), event.id(), e.toString());
+                LOG.warnf(
+                        "%s failed to apply %s %s, %s: %s",
+                        consumer,
+                        event.type(),
+                        event.id(),
+                        away ? "waiting for the database" : "retrying",
+                        e.toString());
                 sleep(wait);
-                wait = wait.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : wait.multipliedBy(2);
+                Duration cap = away ? retryMax : retryFirst.multipliedBy(4);
+                wait = wait.multipliedBy(2).compareTo(cap) > 0 ? cap : wait.multipliedBy(2);
             }
+        }
+    }
+
+    /** SQLSTATE classes and codes of a database that is away or cannot serve now, not of a bad event. */
+    private static final List<String> AWAY_STATES = List.of("08", "53", "57P", "58", "40001", "40P01", "55P03");
+
+    /** What the database clients say, without a SQLSTATE, when there is no database to talk to. */
+    private static final List<String> AWAY_MESSAGES = List.of(
+            "connection refused",
+            "connection reset",
+            "connection closed",
+            "connection was closed",
+            "connection is closed",
+            "acquisition timeout",
+            "terminating connection",
+            "the database system is",
+            // this instance shutting down (a rolling deploy): its pools close under a consumer still at work; the
+            // records must stay for the next instance, not be dead-lettered in the second it has left
+            "pool is closed",
+            "pool closed",
+            "session is closed");
+
+    /**
+     * Whether a failure says the database is away (down, restarting, failing over, out of connections, a
+     * serialization failure or deadlock to retry), whatever wrapped it: JDBC, Agroal, the reactive client,
+     * Hibernate Reactive. Such a failure is waited out; anything else is the event's own (and is dead-lettered
+     * after {@link #RETRIES}). A SQLSTATE decides when there is one (a constraint's message may quote any
+     * data); a message is read only from the database clients' own exceptions without one. A handler that calls
+     * another service (an identity provider) reports that service's outage as its own failure
+     * ({@link ExternalFailure}): it is retried and dead-lettered, not waited for with the partition held.
+     */
+    public static boolean databaseAway(Throwable failure) {
+        boolean clientFailure = false;
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof AlreadyApplied || t instanceof ExternalFailure) {
+                return false;
+            }
+            String state = t instanceof SQLException sql
+                    ? sql.getSQLState()
+                    : t instanceof io.vertx.pgclient.PgException pg
+                            ? pg.getSqlState()
+                            : t instanceof org.hibernate.JDBCException jdbc ? jdbc.getSQLState() : null;
+            if (state != null) {
+                return AWAY_STATES.stream().anyMatch(state::startsWith);
+            }
+            if (t instanceof java.sql.SQLTransientException
+                    || t instanceof java.sql.SQLRecoverableException
+                    || t instanceof io.vertx.sqlclient.ClosedConnectionException
+                    || t instanceof org.hibernate.exception.JDBCConnectionException) {
+                return true;
+            }
+            clientFailure |= t instanceof SQLException
+                    || t instanceof java.net.SocketException
+                    || t instanceof java.nio.channels.ClosedChannelException
+                    || t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof org.hibernate.HibernateException
+                    || t.getClass().getName().startsWith("io.vertx.");
+        }
+        if (!clientFailure) {
+            return false;
+        }
+        depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+            String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (AWAY_MESSAGES.stream().anyMatch(message::contains)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A handler's failure to reach another service (not the database): retried {@link #RETRIES} times like any
+     * failure of the event's own, then dead-lettered for an operator, never waited for without end.
+     */
+    public static final class ExternalFailure extends RuntimeException {
+        public ExternalFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The consumer was interrupted (its instance stopping) before it could apply a record: the record is
+     * neither acknowledged nor dead-lettered, so the next instance gets it.
+     */
+    static final class Stopping extends RuntimeException {
+        Stopping(InterruptedException e) {
+            super("interrupted while waiting to apply an event", e, false, false);
         }
     }
 
@@ -476,7 +604,7 @@ public class EventInbox {
             Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new Stopping(e);
         }
     }
 

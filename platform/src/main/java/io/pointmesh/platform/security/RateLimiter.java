@@ -33,6 +33,18 @@ public class RateLimiter {
         this.clock = clock;
     }
 
+    /**
+     * Refuses (429) when {@code key} has used up its budget in {@code bucket} in this window, counting
+     * nothing: for budgets of failures, counted with {@link #acquire} only when a call failed.
+     */
+    public void requireBudgetLeft(String bucket, String key, Limit limit) {
+        long now = clock.millis();
+        Window w = current(windows.get(bucket + '\u0000' + key), now, limit);
+        if (w != null && w.count >= limit.max()) {
+            throw refused(bucket, w, now, limit);
+        }
+    }
+
     /** Counts one call of {@code key} in {@code bucket}; refuses it (429) past the limit. */
     public void acquire(String bucket, String key, Limit limit) {
         long now = clock.millis();
