@@ -282,7 +282,6 @@ class SpendingAuthorizationTest {
                 .orElseThrow();
     }
 
-
     @Test
     void anOperatorResetsAForgottenPinWithAReasonAndIsRecorded() {
         Setup s = funded();
