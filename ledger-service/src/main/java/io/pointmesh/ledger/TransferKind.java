@@ -6,7 +6,10 @@ public enum TransferKind {
     EARN,
     /** partner issuance or network promotion -> member */
     CAMPAIGN_BONUS,
-    /** network promotion -> member: the grade multiplier's uplift */
+    /**
+     * The grade multiplier's uplift: partner issuance -> member on what the partner funds, network
+     * promotion -> member on the network's own bonuses
+     */
     GRADE_BONUS,
     /** network promotion -> member */
     REFERRAL_BONUS,
@@ -26,7 +29,10 @@ public enum TransferKind {
     ADJUSTMENT,
     /** member -> network breakage, when a member leaves */
     FORFEIT,
-    /** member -> network promotion: a referral bonus taken back when the first purchase was refunded in full */
+    /**
+     * member -> network promotion: a referral bonus taken back when refunds left its qualifying purchase under
+     * referral-qualifying-points (or refunded it in full)
+     */
     REFERRAL_REVERSAL,
     /** partner issuance (partner-funded) or network promotion (network-funded) -> member: a bulk award */
     AWARD,

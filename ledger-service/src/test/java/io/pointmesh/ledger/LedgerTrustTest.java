@@ -302,7 +302,7 @@ class LedgerTrustTest {
     void splitRefundsGiveThePartnerBackExactlyWhatItIssued() {
         String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0);
         String member = LedgerFixture.member();
-        // a grade with a multiplier: part of every earning is the network's (grade bonus)
+        // a grade with a multiplier: the uplift on what the partner funds is the partner's too
         try (var kafka = io.pointmesh.testing.TestEvents.kafka()) {
             io.pointmesh.testing.TestEvents.publish(
                     kafka,

@@ -16,7 +16,7 @@ import java.util.Currency;
  * netAmount        = issuedAmount + networkFee - reimbursedAmount                 > 0: the partner pays; < 0: the network pays
  * </pre>
  *
- * Points the network funded (its campaigns' bonuses, grade bonuses) are reported but charged to
+ * Points the network funded (its campaigns' bonuses and the grade uplift on them) are reported but charged to
  * nobody: they are the network's own promotion cost. A co-funder's part of a joint campaign's bonus
  * is in the co-funder's pointsIssued (it buys those points), shown as pointsCoFundedForPartners; the
  * campaign's partner sees it as pointsCoFundedByPartners, which is charged to it nothing.

@@ -317,7 +317,8 @@ class JointCampaignTest {
         String campaign = UUID.randomUUID().toString();
         String earningId = UUID.randomUUID().toString();
         try (KafkaTestClient kafka = kafka()) {
-            // 100 base + a bonus of 333 of which the sponsor paid 99, and 43 network-funded grade points
+            // 100 base + a bonus of 333 of which the sponsor paid 99, and 43 points the network funded (the grade
+            // uplift, as events published before 2026-11-27 split it: settlement takes the split the event carries)
             PointsEarned earned = new PointsEarned(
                     earningId,
                     member,

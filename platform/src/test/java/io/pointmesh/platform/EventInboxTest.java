@@ -166,6 +166,11 @@ class EventInboxTest {
                 "23505")));
         // the reactive client's refused connection has no SQLSTATE: its socket says it
         assertTrue(EventInbox.databaseAway(new RuntimeException(new java.net.ConnectException("Connection refused"))));
+        // a host that does not answer, a demoted primary after a fail-over, the reactive pool's wait
+        assertTrue(EventInbox.databaseAway(new RuntimeException(new java.net.NoRouteToHostException("no route"))));
+        assertTrue(EventInbox.databaseAway(
+                new java.sql.SQLException("cannot execute INSERT in a read-only transaction", "25006")));
+        assertTrue(EventInbox.databaseAway(new RuntimeException(new io.vertx.core.VertxException("Timeout", true))));
         // another service down (an identity provider) is reported by its handler as its own failure
         assertFalse(EventInbox.databaseAway(new EventInbox.ExternalFailure("keycloak: connection refused")));
     }

@@ -212,7 +212,8 @@ public class CampaignRepository {
      * of its category, other than the campaign's) within withinDays before the start, and, when
      * notYetHere, no purchase at the campaign's partner before the start. Members who left are not in it.</li>
      * <li>Any other: every member who joined before {@code to} and has not left, of the target's
-     * grade or segment (as last computed) for GRADE and SEGMENT.</li>
+     * grade or segment (as last computed) for GRADE and SEGMENT; for a partner's SEGMENT campaign only
+     * those who allow personalization and share with it, as the ledger pays it.</li>
      * </ul>
      */
     static String population(Campaign k, Instant to, List<Object> params) {
@@ -246,8 +247,13 @@ public class CampaignRepository {
                 params.add(k.targetValue());
             }
             case "SEGMENT" -> {
-                sql += " AND d.segment = ?";
+                // as the ledger pays it: a partner's segment campaign reaches only members who share with it (the
+                // network's, paid at whichever partner the purchase is, is taken as everyone of the segment)
+                sql += " AND d.segment = ? AND (?::text IS NULL OR (d.personalization AND "
+                        + "(coalesce(d.share_with_all_partners, false) OR ?::text = ANY (d.shared_partner_ids))))";
                 params.add(k.targetValue());
+                params.add(k.partnerId());
+                params.add(k.partnerId());
             }
             default -> {}
         }

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A purchase earned points; they become available at {@code availableAt}. Of {@code points},
- * {@code networkFundedPoints} (network campaigns' bonuses and the grade bonus) are paid by the
- * network; the rest is issued by the partner (what its settlement charges).
+ * {@code networkFundedPoints} (network campaigns' bonuses and the grade uplift on them) are paid by
+ * the network; the rest, with the grade uplift on it, is issued by the partner (what its settlement
+ * charges).
  */
 @RegisterForReflection
 public record PointsEarned(

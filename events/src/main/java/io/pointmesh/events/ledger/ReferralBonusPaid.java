@@ -2,7 +2,7 @@ package io.pointmesh.events.ledger;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** A referred member's first purchase paid the referral bonus to both members. */
+/** A referred member's first qualifying purchase (referral-qualifying-points) paid the referral bonus to both members. */
 @RegisterForReflection
 public record ReferralBonusPaid(
         String memberId, String referrerMemberId, long memberPoints, long referrerPoints, String earningId)

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The referral bonus: a referred member's first earning (member_directory.first_earning_id) and
+ * The referral bonus: a referred member's first qualifying earning (member_directory.first_earning_id) and
  * the bonus it paid and took back (referral_bonus, one row per referred member, so paid once).
  * Every method runs on the caller's transaction, under the referred member's row lock.
  */
@@ -18,8 +18,8 @@ public class ReferralRepository {
     public record PaidBonus(long memberPoints, long referrerPoints) {}
 
     /**
-     * Marks {@code earningId} as the member's first earning, if they have none yet; answers who
-     * referred them (empty when this is not the first earning, or nobody referred them).
+     * Marks {@code earningId} as the member's first qualifying earning, if they have none yet; answers who
+     * referred them (empty when this is not the first, or nobody referred them).
      */
     public Optional<String> claimFirstEarning(Connection c, String memberId, UUID earningId) throws SQLException {
         return Sql.one(

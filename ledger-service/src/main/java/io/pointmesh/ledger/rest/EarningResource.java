@@ -100,7 +100,7 @@ public class EarningResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 missing-body; 403 card-not-usable read-only-credentials partner-not-active no-partner-id; 409 idempotency-key-reused; 422 invalid-amount unsupported-currency occurred-in-future occurred-too-long-ago no-earn-rule rule-cannot-earn points-limit unknown-card unknown-member unknown-store card-blocked member-not-active partner-not-active")
+                    "400 missing-body; 403 card-not-usable read-only-credentials partner-not-active no-partner-id; 409 idempotency-key-reused; 422 invalid-amount unsupported-currency occurred-in-future occurred-too-long-ago no-earn-rule rule-cannot-earn points-limit unknown-card unknown-member unknown-store card-blocked member-not-active partner-not-active; 429 rate-limited")
     public Response earn(EarnRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an earn request body is required");

@@ -26,7 +26,7 @@ import java.util.List;
  * Earn: joint campaigns' audiences checked and campaign budgets cut under their row locks (I11, I20),
  * the lot, the transfers from the partner's issuance, its co-funders' issuance and the network's
  * promotion accounts (I19), the earning's row (I7), and the referral bonus of
- * a referred member's first earning.
+ * a referred member's first qualifying earning.
  */
 final class EarnPostings extends Postings {
 

@@ -79,7 +79,7 @@ public class Ledger {
 
     /**
      * An earn request, resolved and priced by EarnService. {@code firstEarningRecorded}: the
-     * member's first earning was already recorded when the request was priced
+     * member's first qualifying earning was already recorded when the request was priced
      * (member_directory.first_earning_id, set once and never cleared), so this one cannot pay a
      * referral bonus and the posting need not ask; false means "ask".
      */

@@ -10,10 +10,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * A member who left loses their identity account too (where their name and e-mail also live).
- * Driven by member-service's own {@code member.left} event, so a Keycloak outage only delays it:
- * the inbox retries, then parks the event on the dead-letter topic for an operator. A failure to
- * reach Keycloak is reported as {@link EventInbox.ExternalFailure}: the inbox waits without end
- * only for its own database, never with the partition held for another service.
+ * Driven by member-service's own {@code member.left} event: a Keycloak outage is retried for about
+ * 50 s (12 s here in each of the inbox's attempts, reported as {@link EventInbox.ExternalFailure}: the
+ * inbox waits without end only for its own database, never with the partition held for another
+ * service), then the event goes to the dead-letter topic for an operator to replay.
  */
 @ApplicationScoped
 public class IdentityErasureConsumer {
@@ -33,6 +33,12 @@ public class IdentityErasureConsumer {
                         json,
                         event -> event.data() instanceof MemberLeft left
                                 ? accounts.delete(left.memberId())
+                                        // up to 12 s here, in each of the inbox's 4 attempts: about 50 s in all,
+                                        // within the channel's 60 s max-age, before the dead-letter topic
+                                        .onFailure()
+                                        .retry()
+                                        .withBackOff(java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(4))
+                                        .expireIn(12_000)
                                         .onFailure()
                                         .transform(e -> new EventInbox.ExternalFailure(
                                                 "erasing the identity account failed: " + e))

@@ -8,9 +8,9 @@ import io.smallrye.config.WithDefault;
 public interface CampaignConfig {
 
     /**
-     * The largest fixed bonus one purchase may earn from a campaign. The grade uplift on it is the
-     * network's to pay, so the network sets it; never above the ledger's limit per operation
-     * (1,000,000,000), whatever is configured.
+     * The largest fixed bonus one purchase may earn from a campaign: the network's bound (the grade
+     * uplift on it is the partner's issuance, like the bonus); never above the ledger's limit per
+     * operation (1,000,000,000), whatever is configured.
      */
     @WithDefault("1000000")
     long maxFixedPoints();

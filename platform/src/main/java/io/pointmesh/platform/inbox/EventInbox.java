@@ -292,6 +292,10 @@ public class EventInbox {
             for (int i = 0; i < jsons.size(); i++) {
                 try (Scope scope = enterTrace(traces, i)) {
                     consumeWithJdbc(consumer, jsons.get(i), handler);
+                } catch (Stopping stopping) {
+                    // this instance stops: nothing after this record is applied before it, all wait for the next one
+                    Arrays.fill(failures, i, jsons.size(), stopping);
+                    break;
                 } catch (RuntimeException | Error e) {
                     failures[i] = e;
                 }
@@ -511,7 +515,8 @@ public class EventInbox {
     }
 
     /** SQLSTATE classes and codes of a database that is away or cannot serve now, not of a bad event. */
-    private static final List<String> AWAY_STATES = List.of("08", "53", "57P", "58", "40001", "40P01", "55P03");
+    private static final List<String> AWAY_STATES =
+            List.of("08", "53", "57P", "58", "40001", "40P01", "55P03", "25006");
 
     /** What the database clients say, without a SQLSTATE, when there is no database to talk to. */
     private static final List<String> AWAY_MESSAGES = List.of(
@@ -520,6 +525,8 @@ public class EventInbox {
             "connection closed",
             "connection was closed",
             "connection is closed",
+            "connection timed out",
+            "timeout waiting for connection",
             "acquisition timeout",
             "terminating connection",
             "the database system is",
@@ -556,7 +563,13 @@ public class EventInbox {
             if (t instanceof java.sql.SQLTransientException
                     || t instanceof java.sql.SQLRecoverableException
                     || t instanceof io.vertx.sqlclient.ClosedConnectionException
-                    || t instanceof org.hibernate.exception.JDBCConnectionException) {
+                    || t instanceof org.hibernate.exception.JDBCConnectionException
+                    || t instanceof java.net.ConnectException
+                    || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.UnknownHostException
+                    || t.getClass().getName().equals("io.netty.channel.ConnectTimeoutException")
+                    // the reactive pool's wait for a connection, a host that does not answer
+                    || (t.getClass().getName().startsWith("io.vertx.") && "Timeout".equals(t.getMessage()))) {
                 return true;
             }
             clientFailure |= t instanceof SQLException
