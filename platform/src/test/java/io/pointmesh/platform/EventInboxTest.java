@@ -171,6 +171,10 @@ class EventInboxTest {
         assertTrue(EventInbox.databaseAway(
                 new java.sql.SQLException("cannot execute INSERT in a read-only transaction", "25006")));
         assertTrue(EventInbox.databaseAway(new RuntimeException(new io.vertx.core.VertxException("Timeout", true))));
+        assertTrue(EventInbox.databaseAway(new io.vertx.core.VertxException(
+                "Failed to read any response from the server, the underlying connection may have been lost "
+                        + "unexpectedly.",
+                true)));
         // another service down (an identity provider) is reported by its handler as its own failure
         assertFalse(EventInbox.databaseAway(new EventInbox.ExternalFailure("keycloak: connection refused")));
     }

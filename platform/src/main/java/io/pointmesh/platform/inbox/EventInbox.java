@@ -526,6 +526,8 @@ public class EventInbox {
             "connection was closed",
             "connection is closed",
             "connection timed out",
+            // the reactive client when PostgreSQL dies under a statement (logged so by the chaos run's kill -9)
+            "failed to read any response",
             "timeout waiting for connection",
             "acquisition timeout",
             "terminating connection",
