@@ -56,4 +56,30 @@ public final class TestEvents {
     public static void redeliver(KafkaTestClient kafka, DomainEvent event, String value) {
         kafka.send(topic(EventCatalog.of(event.getClass()).topic().topicName()), event.aggregateId(), value);
     }
+
+    /**
+     * A record of a service's dead-letter topic as the connector writes it (the source's topic, partition and offset
+     * and the failure in headers), for handing to the service's DeadLetters as if read from that topic.
+     */
+    public static org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> deadLetter(
+            String deadLetterTopic, String sourceTopic, String key, String value, String reason) {
+        long offset = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+        var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("dead-letter-topic", sourceTopic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        headers.add("dead-letter-partition", "0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        headers.add("dead-letter-offset", Long.toString(offset).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        headers.add("dead-letter-reason", reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+                deadLetterTopic,
+                0,
+                offset,
+                Instant.now().toEpochMilli(),
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                -1,
+                -1,
+                key,
+                value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                headers,
+                java.util.Optional.empty());
+    }
 }

@@ -15,12 +15,14 @@ import io.pointmesh.events.ledger.RewardOrderFailed;
 import io.pointmesh.events.ledger.RewardOrderFulfilled;
 import io.pointmesh.events.ledger.RewardOrdered;
 import io.pointmesh.platform.inbox.EventInbox;
+import io.pointmesh.platform.inbox.Replayable;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -29,7 +31,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * reward orders and what became of them (the rewards report).
  */
 @ApplicationScoped
-public class LedgerEventsConsumer {
+public class LedgerEventsConsumer implements Replayable {
 
     static final String CONSUMER = "analytics.facts";
 
@@ -103,5 +105,16 @@ public class LedgerEventsConsumer {
             rewards.ended(
                     c, x.orderId(), x.rewardId(), x.memberId(), x.partnerId(), x.points(), "FAILED", event.time());
         }
+    }
+
+    @Override
+    public Set<String> channels() {
+        return Set.of("ledger-events");
+    }
+
+    /** A dead letter of the channel, replayed by an operator: the path a record takes alone when its batch failed. */
+    @Override
+    public Uni<EventInbox.Outcome> replay(String channel, String json) {
+        return inbox.replayWithJdbc(CONSUMER, json, this::apply);
     }
 }

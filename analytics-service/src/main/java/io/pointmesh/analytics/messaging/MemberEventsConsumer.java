@@ -12,11 +12,14 @@ import io.pointmesh.events.member.MemberProfileChanged;
 import io.pointmesh.events.member.MemberReinstated;
 import io.pointmesh.events.member.MemberSuspended;
 import io.pointmesh.platform.inbox.EventInbox;
+import io.pointmesh.platform.inbox.Replayable;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -25,7 +28,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * dropped when it is withdrawn); a member who leaves keeps only the bare id in the facts.
  */
 @ApplicationScoped
-public class MemberEventsConsumer {
+public class MemberEventsConsumer implements Replayable {
 
     static final String CONSUMER = "analytics.member-dimension";
 
@@ -76,5 +79,16 @@ public class MemberEventsConsumer {
         } else if (data instanceof MemberLeft l) {
             members.leave(c, l.memberId());
         }
+    }
+
+    @Override
+    public Set<String> channels() {
+        return Set.of("member-events");
+    }
+
+    /** A dead letter of the channel, replayed by an operator: the same path as {@link #onEvent}. */
+    @Override
+    public Uni<EventInbox.Outcome> replay(String channel, String json) {
+        return inbox.replayWithJdbc(CONSUMER, json, this::apply);
     }
 }

@@ -11,17 +11,20 @@ import io.pointmesh.events.partner.PartnerRegistered;
 import io.pointmesh.events.partner.StoreClosed;
 import io.pointmesh.events.partner.StoreOpened;
 import io.pointmesh.platform.inbox.EventInbox;
+import io.pointmesh.platform.inbox.Replayable;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** Keeps the partner, store and campaign dimensions current from partner.events. */
 @ApplicationScoped
-public class PartnerEventsConsumer {
+public class PartnerEventsConsumer implements Replayable {
 
     static final String CONSUMER = "analytics.partner-dimension";
 
@@ -61,5 +64,16 @@ public class PartnerEventsConsumer {
                 partners.updateStatus(c, event.subject(), status.get(), event.time());
             }
         }
+    }
+
+    @Override
+    public Set<String> channels() {
+        return Set.of("partner-events");
+    }
+
+    /** A dead letter of the channel, replayed by an operator: the same path as {@link #onEvent}. */
+    @Override
+    public Uni<EventInbox.Outcome> replay(String channel, String json) {
+        return inbox.replayWithJdbc(CONSUMER, json, this::apply);
     }
 }

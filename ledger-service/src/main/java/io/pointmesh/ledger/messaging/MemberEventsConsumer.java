@@ -15,11 +15,14 @@ import io.pointmesh.ledger.repository.MemberDirectoryRepository;
 import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.ledger.service.SpendingAuthorization;
 import io.pointmesh.platform.inbox.EventInbox;
+import io.pointmesh.platform.inbox.Replayable;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -27,7 +30,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * opens each member's account, and forfeits a departing member's points to breakage.
  */
 @ApplicationScoped
-public class MemberEventsConsumer {
+public class MemberEventsConsumer implements Replayable {
 
     static final String MEMBERS = "ledger.member-directory";
     static final String ANALYTICS = "ledger.member-grades";
@@ -112,5 +115,16 @@ public class MemberEventsConsumer {
         if (cardNumber != null) {
             directory.issueCard(c, cardNumber, memberId);
         }
+    }
+
+    @Override
+    public Set<String> channels() {
+        return Set.of("member-events", "analytics-events");
+    }
+
+    /** A dead letter of either channel, replayed by an operator: the same path as the channel's own records. */
+    @Override
+    public Uni<EventInbox.Outcome> replay(String channel, String json) {
+        return inbox.replayWithJdbc(channel.equals("member-events") ? MEMBERS : ANALYTICS, json, this::apply);
     }
 }

@@ -14,11 +14,14 @@ import io.pointmesh.events.partner.StoreOpened;
 import io.pointmesh.ledger.repository.PartnerDirectoryRepository;
 import io.pointmesh.ledger.service.Ledger;
 import io.pointmesh.platform.inbox.EventInbox;
+import io.pointmesh.platform.inbox.Replayable;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -26,7 +29,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * from partner.events (once per event, in order per partner), so earning never calls partner-service.
  */
 @ApplicationScoped
-public class PartnerEventsConsumer {
+public class PartnerEventsConsumer implements Replayable {
 
     static final String CONSUMER = "ledger.partner-directory";
 
@@ -74,5 +77,16 @@ public class PartnerEventsConsumer {
                 directory.setStatus(c, event.subject(), status.get(), event.time());
             }
         }
+    }
+
+    @Override
+    public Set<String> channels() {
+        return Set.of("partner-events");
+    }
+
+    /** A dead letter of the channel, replayed by an operator: the same path as {@link #onEvent}. */
+    @Override
+    public Uni<EventInbox.Outcome> replay(String channel, String json) {
+        return inbox.replayWithJdbc(CONSUMER, json, this::apply);
     }
 }

@@ -10,11 +10,13 @@ import io.pointmesh.member.Notification.Kind;
 import io.pointmesh.member.repository.GradeRepository;
 import io.pointmesh.member.service.NotificationService;
 import io.pointmesh.platform.inbox.EventInbox;
+import io.pointmesh.platform.inbox.Replayable;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -22,7 +24,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * never overwrites a newer one ({@code asOf}), whatever order the events arrive in.
  */
 @ApplicationScoped
-public class AnalyticsEventsConsumer {
+public class AnalyticsEventsConsumer implements Replayable {
 
     static final String CONSUMER = "member.grades";
 
@@ -37,7 +39,7 @@ public class AnalyticsEventsConsumer {
 
     @Incoming("analytics-events")
     public Uni<Void> onEvent(String json) {
-        return notifications.consumeAndPush(inbox, CONSUMER, json, this::apply);
+        return notifications.consumeAndPush(inbox, CONSUMER, json, this::apply).replaceWithVoid();
     }
 
     Uni<Void> apply(EventEnvelope<DomainEvent> event, List<Notification> added) {
@@ -74,5 +76,16 @@ public class AnalyticsEventsConsumer {
                     .replaceWithVoid();
         }
         return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public Set<String> channels() {
+        return Set.of("analytics-events");
+    }
+
+    /** A dead letter of the channel, replayed by an operator: the same path as {@link #onEvent}. */
+    @Override
+    public Uni<EventInbox.Outcome> replay(String channel, String json) {
+        return notifications.consumeAndPush(inbox, CONSUMER, json, this::apply);
     }
 }

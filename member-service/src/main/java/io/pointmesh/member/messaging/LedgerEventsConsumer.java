@@ -24,6 +24,7 @@ import io.pointmesh.member.Notification.Kind;
 import io.pointmesh.member.repository.ReferralRepository;
 import io.pointmesh.member.service.NotificationService;
 import io.pointmesh.platform.inbox.EventInbox;
+import io.pointmesh.platform.inbox.Replayable;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +32,7 @@ import jakarta.inject.Inject;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -42,7 +44,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * committed. docs/members.md lists what each says.
  */
 @ApplicationScoped
-public class LedgerEventsConsumer {
+public class LedgerEventsConsumer implements Replayable {
 
     static final String CONSUMER = "member.inbox";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneId.of("Asia/Seoul"));
@@ -296,5 +298,16 @@ public class LedgerEventsConsumer {
                 .add(memberId, kind, title, body, points, source)
                 .invoke(added::add)
                 .replaceWithVoid();
+    }
+
+    @Override
+    public Set<String> channels() {
+        return Set.of("ledger-events");
+    }
+
+    /** A dead letter of the channel, replayed by an operator: the path a record takes alone when its batch failed. */
+    @Override
+    public Uni<EventInbox.Outcome> replay(String channel, String json) {
+        return notifications.consumeAndPush(inbox, CONSUMER, json, this::apply);
     }
 }

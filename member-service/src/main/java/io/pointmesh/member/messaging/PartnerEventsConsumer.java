@@ -6,9 +6,11 @@ import io.pointmesh.events.partner.PartnerEvent;
 import io.pointmesh.events.partner.PartnerLifecycle;
 import io.pointmesh.member.repository.PartnerAccessRepository;
 import io.pointmesh.platform.inbox.EventInbox;
+import io.pointmesh.platform.inbox.Replayable;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -17,7 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * (keyed by partner id); a redelivery changes nothing.
  */
 @ApplicationScoped
-public class PartnerEventsConsumer {
+public class PartnerEventsConsumer implements Replayable {
 
     static final String CONSUMER = "member.partner-access";
 
@@ -41,5 +43,16 @@ public class PartnerEventsConsumer {
                         .upsert(p.aggregateId(), status, event.time())
                         .replaceWithVoid())
                 .orElse(Uni.createFrom().voidItem());
+    }
+
+    @Override
+    public Set<String> channels() {
+        return Set.of("partner-events");
+    }
+
+    /** A dead letter of the channel, replayed by an operator: the same path as {@link #onEvent}. */
+    @Override
+    public Uni<EventInbox.Outcome> replay(String channel, String json) {
+        return inbox.consume(CONSUMER, json, this::apply);
     }
 }

@@ -59,14 +59,13 @@ public class NotificationService {
      * Consumes one event idempotently through the inbox and pushes the notifications its handler
      * added, after they committed. A retried delivery starts from an empty list.
      */
-    public Uni<Void> consumeAndPush(EventInbox inbox, String consumer, String json, Notifier handler) {
+    public Uni<EventInbox.Outcome> consumeAndPush(EventInbox inbox, String consumer, String json, Notifier handler) {
         List<Notification> added = new ArrayList<>();
         return inbox.consume(consumer, json, event -> {
                     added.clear();
                     return handler.apply(event, added);
                 })
-                .invoke(() -> push(added))
-                .replaceWithVoid();
+                .invoke(() -> push(added));
     }
 
     /**

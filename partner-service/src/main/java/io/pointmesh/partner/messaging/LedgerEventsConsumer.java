@@ -17,6 +17,7 @@ import io.pointmesh.partner.SettlementFact;
 import io.pointmesh.partner.service.SettlementService;
 import io.pointmesh.partner.service.WebhookService;
 import io.pointmesh.platform.inbox.EventInbox;
+import io.pointmesh.platform.inbox.Replayable;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +25,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -36,7 +38,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * redemptions, an exhausted campaign budget).
  */
 @ApplicationScoped
-public class LedgerEventsConsumer {
+public class LedgerEventsConsumer implements Replayable {
 
     static final String CONSUMER = "partner.settlement";
 
@@ -200,5 +202,16 @@ public class LedgerEventsConsumer {
             String orderId, String partnerId, EventEnvelope<DomainEvent> event, long points) {
         return new SettlementFact(
                 "reward-order-refund:" + orderId, partnerId, event.time(), 0, 0, 0, 0, 0, 0, 0, 0, points);
+    }
+
+    @Override
+    public Set<String> channels() {
+        return Set.of("ledger-events");
+    }
+
+    /** A dead letter of the channel, replayed by an operator: the path a record takes alone when its batch failed. */
+    @Override
+    public Uni<EventInbox.Outcome> replay(String channel, String json) {
+        return inbox.consume(CONSUMER, json, this::apply);
     }
 }

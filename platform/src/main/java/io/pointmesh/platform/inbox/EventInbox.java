@@ -514,6 +514,16 @@ public class EventInbox {
         }
     }
 
+    /**
+     * {@link #consumeWithJdbc} for a replayed dead letter ({@link Replayable#replay}): the same claim, effect and
+     * retries, on a worker thread.
+     */
+    public Uni<Outcome> replayWithJdbc(String consumer, String json, JdbcHandler handler) {
+        return Uni.createFrom()
+                .item(() -> consumeWithJdbc(consumer, json, handler))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
     /** SQLSTATE classes and codes of a database that is away or cannot serve now, not of a bad event. */
     private static final List<String> AWAY_STATES =
             List.of("08", "53", "57P", "58", "40001", "40P01", "55P03", "25006");

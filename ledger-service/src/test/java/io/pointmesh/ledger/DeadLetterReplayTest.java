@@ -1,0 +1,111 @@
+package io.pointmesh.ledger;
+
+import static io.pointmesh.testing.TestEvents.kafka;
+import static io.pointmesh.testing.TestEvents.redeliver;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pointmesh.events.member.MemberJoined;
+import io.pointmesh.platform.inbox.DeadLetters;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestEvents;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ledger's dead letters, end to end in the service: a member.events record the ledger gave up on is replayed by
+ * an operator through the ledger's own member consumer (found from the service's channel configuration), once.
+ */
+@QuarkusTest
+@WithTestResource(PointmeshTestResource.class)
+class DeadLetterReplayTest {
+
+    @Inject
+    DeadLetters deadLetters;
+
+    @Test
+    void aMemberJoinedTheLedgerGaveUpOnOpensTheAccountWhenReplayedOnce() {
+        String memberId = UUID.randomUUID().toString();
+        MemberJoined joined = new MemberJoined(
+                memberId, LedgerFixture.card(memberId), "R" + memberId.substring(0, 6), null, 1990, "F", "Seoul");
+        String json = TestEvents.encode(joined);
+        deadLetters.park(TestEvents.deadLetter(
+                TestEvents.topic("ledger-service.dead-letters"),
+                TestEvents.topic("member.events"),
+                memberId,
+                json,
+                "the ledger's database refused it"));
+        List<Long> ids = given().auth()
+                .oauth2(TestTokens.operator())
+                .queryParam("status", "PARKED")
+                .queryParam("limit", 500)
+                .get("/ledger/v1/dead-letters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items.findAll { it.key == '" + memberId + "' }.id", Long.class);
+        assertEquals(1, ids.size());
+        long id = ids.get(0);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get("/ledger/v1/dead-letters/" + id)
+                .then()
+                .statusCode(200)
+                .body("channel", equalTo("member-events"))
+                .body("eventType", equalTo("member.joined"));
+        // not applied while parked
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get("/ledger/v1/accounts/" + memberId + "/balance")
+                .then()
+                .statusCode(404);
+        // a partner may not replay the network's letters
+        given().auth()
+                .oauth2(TestTokens.partner("p-" + UUID.randomUUID()))
+                .post("/ledger/v1/dead-letters/" + id + "/replay")
+                .then()
+                .statusCode(403);
+
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post("/ledger/v1/dead-letters/" + id + "/replay")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("REPLAYED"))
+                .body("outcome", equalTo("APPLIED"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get("/ledger/v1/accounts/" + memberId + "/balance")
+                .then()
+                .statusCode(200)
+                .body("available", equalTo(0));
+
+        // the original record arriving after all is a duplicate for the ledger's inbox: nothing happens twice
+        try (KafkaTestClient kafka = kafka()) {
+            redeliver(kafka, joined, json);
+        }
+        String marker = LedgerFixture.member();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.operator())
+                        .get("/ledger/v1/accounts/" + marker + "/balance")
+                        .then()
+                        .statusCode(200));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post("/ledger/v1/dead-letters/" + id + "/replay")
+                .then()
+                .statusCode(200)
+                .body("replayAttempts", equalTo(1));
+    }
+}

@@ -1,0 +1,497 @@
+package io.pointmesh.platform.inbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.sql.Transactions;
+import io.quarkus.arc.All;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * The records this service's consumers gave up on, where an operator can see them, replay them once the cause
+ * is fixed, or discard them with a reason (docs/events.md, "Dead letters").
+ *
+ * <p>A channel parks a record on the service's dead-letter topic after the inbox's retries. This bean reads that
+ * topic and keeps each record in {@code dead_letter} once (D1, by its topic, partition and offset), with the
+ * channel that gave up on it. A replay applies the record through that channel's own path ({@link Replayable}),
+ * so the inbox applies it at most once: a letter replayed twice, by two operators at once, or after the channel
+ * applied a redelivery of it, changes nothing more. A letter leaves PARKED once (D2, a trigger), for REPLAYED or
+ * DISCARDED, with who and when (D3).
+ */
+@ApplicationScoped
+public class DeadLetters {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class);
+
+    /** The channel that reads the service's dead-letter topic (platform's microprofile-config.properties). */
+    public static final String CHANNEL = "pointmesh-dead-letters";
+
+    private static final String INCOMING = "mp.messaging.incoming.";
+    private static final String COLUMNS = "id, status, channel, source_topic, source_partition, source_offset, "
+            + "event_key, event_id, event_type, payload, reason, failure_class, dead_at, parked_at, replay_attempts, "
+            + "last_error, outcome, resolved_at, resolved_by, discard_reason, replaying_since";
+    /** How long a replay under way holds its letter (a replay killed mid-way leaves it to be replayed again). */
+    static final Duration LEASE = Duration.ofMinutes(5);
+
+    public enum DeadLetterStatus {
+        PARKED,
+        REPLAYED,
+        DISCARDED
+    }
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    @All
+    List<Replayable> replayables;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "pointmesh.events.retry-first", defaultValue = "PT0.2S")
+    Duration retryFirst;
+
+    @ConfigProperty(name = "pointmesh.events.retry-max", defaultValue = "PT15S")
+    Duration retryMax;
+
+    /** How long a replay's answer is waited for; past it the letter stays held until {@link #LEASE} ends. */
+    @ConfigProperty(name = "pointmesh.dead-letters.replay-timeout", defaultValue = "PT60S")
+    Duration replayTimeout;
+
+    /** One dead letter, as operators see it. */
+    @RegisterForReflection
+    public record DeadLetter(
+            long id,
+            DeadLetterStatus status,
+            String channel,
+            String sourceTopic,
+            Integer sourcePartition,
+            Long sourceOffset,
+            String key,
+            String eventId,
+            String eventType,
+            String payload,
+            String reason,
+            String failureClass,
+            Instant deadAt,
+            Instant parkedAt,
+            int replayAttempts,
+            String lastError,
+            EventInbox.Outcome outcome,
+            Instant resolvedAt,
+            String resolvedBy,
+            String discardReason,
+            Instant replayingSince) {}
+
+    /** A page of letters, oldest first; {@code next} is where the next page starts (null: none). */
+    @RegisterForReflection
+    public record DeadLetterPage(List<DeadLetter> items, Long next) {}
+
+    /**
+     * Keeps one record of the dead-letter topic (once: a redelivered record finds its row). A database that is
+     * away is waited for, as the inbox waits; nothing else is expected to fail (the payload is kept as bytes).
+     */
+    @Incoming(CHANNEL)
+    @Blocking
+    public void park(ConsumerRecord<String, byte[]> record) {
+        Duration wait = retryFirst;
+        while (true) {
+            try {
+                if (park(
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        record.key(),
+                        record.value(),
+                        header(record, "dead-letter-topic"),
+                        parseInt(header(record, "dead-letter-partition")),
+                        parseLong(header(record, "dead-letter-offset")),
+                        header(record, "dead-letter-reason"),
+                        Optional.ofNullable(header(record, "dead-letter-cause-class-name"))
+                                .orElse(header(record, "dead-letter-exception-class-name")),
+                        Instant.ofEpochMilli(record.timestamp()))) {
+                    registry.counter("pointmesh.dead.letters.parked").increment();
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (!EventInbox.databaseAway(e)) {
+                    // left on the topic (kept 90 days); the log says which record
+                    LOG.errorf(
+                            e,
+                            "could not keep dead letter %s-%d@%d",
+                            record.topic(),
+                            record.partition(),
+                            record.offset());
+                    return;
+                }
+                LOG.warnf("waiting for the database to keep a dead letter: %s", e.toString());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw new EventInbox.Stopping(stop);
+                }
+                wait = wait.multipliedBy(2).compareTo(retryMax) > 0 ? retryMax : wait.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Keeps one dead-letter record; false when it was kept before (D1). */
+    boolean park(
+            String dlqTopic,
+            int dlqPartition,
+            long dlqOffset,
+            String key,
+            byte[] payload,
+            String sourceTopic,
+            Integer sourcePartition,
+            Long sourceOffset,
+            String reason,
+            String failureClass,
+            Instant deadAt) {
+        byte[] body = payload == null ? new byte[0] : payload;
+        JsonNode envelope = envelope(body);
+        return transactions.run(c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO dead_letter (dlq_topic, dlq_partition, "
+                    + "dlq_offset, source_topic, source_partition, source_offset, channel, event_key, event_id, "
+                    + "event_type, payload, reason, failure_class, dead_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                insert.setString(1, dlqTopic);
+                insert.setInt(2, dlqPartition);
+                insert.setLong(3, dlqOffset);
+                insert.setString(4, text(sourceTopic));
+                setNullable(insert, 5, sourcePartition, Types.INTEGER);
+                setNullable(insert, 6, sourceOffset, Types.BIGINT);
+                insert.setString(7, sourceTopic == null ? null : channelOf(sourceTopic, dlqTopic));
+                insert.setString(8, text(key));
+                insert.setString(9, field(envelope, "id"));
+                insert.setString(10, field(envelope, "type"));
+                insert.setBytes(11, body);
+                insert.setString(12, text(reason));
+                insert.setString(13, text(failureClass));
+                insert.setTimestamp(14, Timestamp.from(deadAt));
+                return insert.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Letters by id, oldest first, optionally of one status. */
+    public DeadLetterPage list(DeadLetterStatus status, long after, int limit) {
+        List<DeadLetter> items = transactions.read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM dead_letter"
+                    + " WHERE id > ? AND (?::text IS NULL OR status = ?) ORDER BY id LIMIT ?")) {
+                q.setLong(1, after);
+                q.setString(2, status == null ? null : status.name());
+                q.setString(3, status == null ? null : status.name());
+                q.setInt(4, limit + 1);
+                return letters(q);
+            }
+        });
+        Long next = null;
+        if (items.size() > limit) {
+            items = items.subList(0, limit);
+            next = items.get(limit - 1).id();
+        }
+        return new DeadLetterPage(List.copyOf(items), next);
+    }
+
+    public DeadLetter get(long id) {
+        return find(id).orElseThrow(() -> ProblemException.notFound("dead letter", Long.toString(id)));
+    }
+
+    /**
+     * Applies the letter through its channel. A letter already replayed is answered as it is (a retried request
+     * changes nothing); a discarded one, or one another replay holds, is refused (409). When the channel fails
+     * again the letter stays PARKED with the failure written down, and the answer is 409 with the failure.
+     */
+    public DeadLetter replay(long id, String by) {
+        DeadLetter letter = get(id);
+        if (letter.status() == DeadLetterStatus.REPLAYED) {
+            return letter;
+        }
+        if (letter.status() == DeadLetterStatus.DISCARDED) {
+            throw ProblemException.conflict(
+                    "dead-letter-discarded", "dead letter " + id + " was discarded: " + letter.discardReason());
+        }
+        Replayable target = replayable(letter.channel())
+                .orElseThrow(() -> ProblemException.conflict(
+                        "dead-letter-no-channel",
+                        "no consumer of this service reads " + letter.sourceTopic() + " into this dead-letter topic"));
+        if (!lease(id)) {
+            DeadLetter now = get(id);
+            if (now.status() != DeadLetterStatus.PARKED) {
+                return replay(id, by); // resolved meanwhile: answered as such
+            }
+            throw ProblemException.conflict(
+                    "dead-letter-replaying", "dead letter " + id + " is being replayed; ask again in a moment");
+        }
+        EventInbox.Outcome outcome;
+        try {
+            outcome = onVertx(() -> target.replay(letter.channel(), letter.payload()));
+        } catch (TimeoutException e) {
+            // the channel may still apply it: the lease keeps the letter until then, a later replay finds a duplicate
+            throw ProblemException.unavailable(
+                    "dead-letter-replay-pending",
+                    "the replay of dead letter " + id + " has not answered yet; ask again in a few minutes",
+                    LEASE.toSeconds());
+        } catch (RuntimeException failed) {
+            String error = failed.toString();
+            transactions.run(c -> {
+                try (PreparedStatement u = c.prepareStatement("UPDATE dead_letter SET replaying_since = NULL, "
+                        + "replay_attempts = replay_attempts + 1, last_error = ? WHERE id = ? AND status = 'PARKED'")) {
+                    u.setString(1, text(error));
+                    u.setLong(2, id);
+                    return u.executeUpdate();
+                }
+            });
+            throw ProblemException.conflict(
+                    "dead-letter-still-fails",
+                    "dead letter " + id + " failed again in " + letter.channel() + ": " + error);
+        }
+        transactions.run(c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE dead_letter SET status = 'REPLAYED', outcome = ?, "
+                    + "resolved_at = now(), resolved_by = ?, replaying_since = NULL, "
+                    + "replay_attempts = replay_attempts + 1 WHERE id = ? AND status = 'PARKED'")) {
+                u.setString(1, outcome.name());
+                u.setString(2, text(by));
+                u.setLong(3, id);
+                return u.executeUpdate();
+            }
+        });
+        return get(id);
+    }
+
+    /**
+     * Marks a parked letter as not to be applied, with the operator's reason. Discarding it again answers it as it
+     * is; a replayed letter, or one being replayed, is refused (409).
+     */
+    public DeadLetter discard(long id, String reason, String by) {
+        int changed = transactions.run(c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE dead_letter SET status = 'DISCARDED', "
+                    + "discard_reason = ?, resolved_at = now(), resolved_by = ? WHERE id = ? AND status = 'PARKED' "
+                    + "AND (replaying_since IS NULL OR replaying_since < now() - make_interval(secs => ?))")) {
+                u.setString(1, text(reason));
+                u.setString(2, text(by));
+                u.setLong(3, id);
+                u.setLong(4, LEASE.toSeconds());
+                return u.executeUpdate();
+            }
+        });
+        DeadLetter letter = get(id);
+        if (changed == 1 || letter.status() == DeadLetterStatus.DISCARDED) {
+            return letter;
+        }
+        if (letter.status() == DeadLetterStatus.REPLAYED) {
+            throw ProblemException.conflict(
+                    "dead-letter-replayed", "dead letter " + id + " was replayed; it cannot be discarded");
+        }
+        throw ProblemException.conflict(
+                "dead-letter-replaying", "dead letter " + id + " is being replayed; ask again in a moment");
+    }
+
+    /** Takes the letter for one replay: false when it is resolved or another replay holds it. */
+    private boolean lease(long id) {
+        return transactions.run(c -> {
+            try (PreparedStatement u = c.prepareStatement("UPDATE dead_letter SET replaying_since = now() "
+                    + "WHERE id = ? AND status = 'PARKED' "
+                    + "AND (replaying_since IS NULL OR replaying_since < now() - make_interval(secs => ?))")) {
+                u.setLong(1, id);
+                u.setLong(2, LEASE.toSeconds());
+                return u.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private Optional<DeadLetter> find(long id) {
+        return transactions.read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM dead_letter WHERE id = ?")) {
+                q.setLong(1, id);
+                return letters(q).stream().findFirst();
+            }
+        });
+    }
+
+    private Optional<Replayable> replayable(String channel) {
+        if (channel == null) {
+            return Optional.empty();
+        }
+        return replayables.stream().filter(r -> r.channels().contains(channel)).findFirst();
+    }
+
+    /**
+     * The channel whose topic is the record's source and whose dead-letter topic is the one it was read from: the
+     * one that gave up on it. Null when none or more than one does (the letter can then only be discarded).
+     */
+    static String channelOf(String sourceTopic, String dlqTopic) {
+        Config config = ConfigProvider.getConfig();
+        List<String> channels = new ArrayList<>();
+        for (String name : config.getPropertyNames()) {
+            if (!name.startsWith(INCOMING) || !name.endsWith(".topic") || name.endsWith(".dead-letter-queue.topic")) {
+                continue;
+            }
+            String channel = name.substring(INCOMING.length(), name.length() - ".topic".length());
+            if (channel.equals(CHANNEL) || channel.contains(".")) {
+                continue;
+            }
+            boolean reads = config.getOptionalValue(name, String.class)
+                    .map(sourceTopic::equals)
+                    .orElse(false);
+            boolean parksThere = config.getOptionalValue(INCOMING + channel + ".dead-letter-queue.topic", String.class)
+                    .map(dlqTopic::equals)
+                    .orElse(false);
+            if (reads && parksThere) {
+                channels.add(channel);
+            }
+        }
+        return channels.size() == 1 ? channels.get(0) : null;
+    }
+
+    /** Runs the replay on a Vert.x context of its own (Hibernate Reactive's consumers need one) and waits for it. */
+    private <T> T onVertx(java.util.function.Supplier<Uni<T>> work) throws TimeoutException {
+        Context context = VertxContext.getOrCreateDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            try {
+                work.get().subscribe().with(result::complete, result::completeExceptionally);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(replayTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<DeadLetter> letters(PreparedStatement q) throws SQLException {
+        List<DeadLetter> letters = new ArrayList<>();
+        try (ResultSet r = q.executeQuery()) {
+            while (r.next()) {
+                String outcome = r.getString("outcome");
+                letters.add(new DeadLetter(
+                        r.getLong("id"),
+                        DeadLetterStatus.valueOf(r.getString("status")),
+                        r.getString("channel"),
+                        r.getString("source_topic"),
+                        (Integer) r.getObject("source_partition"),
+                        (Long) r.getObject("source_offset"),
+                        r.getString("event_key"),
+                        r.getString("event_id"),
+                        r.getString("event_type"),
+                        new String(r.getBytes("payload"), StandardCharsets.UTF_8),
+                        r.getString("reason"),
+                        r.getString("failure_class"),
+                        instant(r, "dead_at"),
+                        instant(r, "parked_at"),
+                        r.getInt("replay_attempts"),
+                        r.getString("last_error"),
+                        outcome == null ? null : EventInbox.Outcome.valueOf(outcome),
+                        instant(r, "resolved_at"),
+                        r.getString("resolved_by"),
+                        r.getString("discard_reason"),
+                        instant(r, "replaying_since")));
+            }
+        }
+        return letters;
+    }
+
+    private static Instant instant(ResultSet r, String column) throws SQLException {
+        Timestamp t = r.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private JsonNode envelope(byte[] payload) {
+        try {
+            JsonNode node = mapper.readTree(payload);
+            return node != null && node.isObject() ? node : null;
+        } catch (java.io.IOException | RuntimeException notJson) {
+            return null;
+        }
+    }
+
+    private static String field(JsonNode envelope, String name) {
+        JsonNode value = envelope == null ? null : envelope.get(name);
+        return value != null && value.isTextual() ? text(value.asText()) : null;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** PostgreSQL's text takes no NUL character; a hostile record's headers or key must not stop the letter. */
+    private static String text(String value) {
+        if (value == null) {
+            return null;
+        }
+        String clean = value.replace('\u0000', '\uFFFD');
+        return clean.length() > 4000 ? clean.substring(0, 4000) : clean;
+    }
+
+    private static Integer parseInt(String value) {
+        try {
+            return value == null ? null : Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Long parseLong(String value) {
+        try {
+            return value == null ? null : Long.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void setNullable(PreparedStatement s, int index, Object value, int type) throws SQLException {
+        if (value == null) {
+            s.setNull(index, type);
+        } else {
+            s.setObject(index, value, type);
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package io.pointmesh.platform;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.pointmesh.events.EventCodec;
+import io.pointmesh.events.partner.PartnerRegistered;
+import io.pointmesh.platform.inbox.DeadLetters;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.OnVertx;
+import io.pointmesh.testing.PointmeshTestResource;
+import io.pointmesh.testing.TestEvents;
+import io.pointmesh.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dead letters through the real broker and database: a record a consumer gave up on is kept, seen by operators
+ * only, replayed through its channel at most once (after its cause is fixed, by two operators at once, again and
+ * again) or discarded with a reason, and never both (docs/events.md, "Dead letters").
+ */
+@QuarkusTest
+@WithTestResource(PointmeshTestResource.class)
+class DeadLettersTest {
+
+    private static final String PATH = "/platform/v1/dead-letters";
+
+    @Inject
+    EventCodec codec;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    DeadLetters deadLetters;
+
+    @ConfigProperty(name = "pointmesh.kafka.topic-prefix")
+    String prefix;
+
+    @ConfigProperty(name = "pointmesh.kafka.bootstrap")
+    String bootstrap;
+
+    @Test
+    void aRecordTheConsumerGaveUpOnIsKeptAndAppliedOnceWhenReplayedAfterItsCauseIsFixed() {
+        String partnerId = "dl-" + UUID.randomUUID();
+        sql("INSERT INTO test_refused_partner VALUES ($1)", partnerId);
+        String json = event(partnerId);
+        String eventId = codec.decode(json).orElseThrow().id();
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            kafka.send(prefix + "partner.events", partnerId, json);
+        }
+
+        long id = awaitParked(eventId);
+        JsonPath letter = letter(id);
+        assertEquals("PARKED", letter.getString("status"));
+        assertEquals("partner-events", letter.getString("channel"));
+        assertEquals(prefix + "partner.events", letter.getString("sourceTopic"));
+        assertEquals(partnerId, letter.getString("key"));
+        assertEquals("partner.registered", letter.getString("eventType"));
+        assertEquals(json, letter.getString("payload"), "the record byte for byte");
+        assertTrue(letter.getString("reason").contains("refused by the test"), letter.getString("reason"));
+        assertEquals(0, effects(partnerId));
+
+        // the cause is still there: the letter stays parked, with what happened
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/" + id + "/replay")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", equalTo("dead-letter-still-fails"))
+                .body("detail", containsString("refused by the test"));
+        letter = letter(id);
+        assertEquals("PARKED", letter.getString("status"));
+        assertEquals(1, letter.getInt("replayAttempts"));
+        assertTrue(letter.getString("lastError").contains("refused by the test"));
+        assertNull(letter.get("replayingSince"), "a failed replay gives the letter back");
+        assertEquals(0, effects(partnerId));
+
+        // fixed: the replay applies it, once
+        sql("DELETE FROM test_refused_partner WHERE partner_id = $1", partnerId);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/" + id + "/replay")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("REPLAYED"))
+                .body("outcome", equalTo("APPLIED"))
+                .body("resolvedBy", notNullValue())
+                .body("replayAttempts", equalTo(2));
+        assertEquals(1, effects(partnerId));
+
+        // an operator's retry, and the same record delivered again by Kafka, change nothing more
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/" + id + "/replay")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("REPLAYED"))
+                .body("replayAttempts", equalTo(2));
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            String marker = "dl-marker-" + UUID.randomUUID();
+            kafka.send(prefix + "partner.events", partnerId, json);
+            kafka.send(prefix + "partner.events", partnerId, event(marker));
+            await().atMost(Duration.ofSeconds(30)).until(() -> effects(marker) == 1);
+        }
+        assertEquals(1, effects(partnerId));
+
+        // a replayed letter is not discarded afterwards, nor changed in the database (D2)
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "changed my mind"))
+                .post(PATH + "/" + id + "/discard")
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("dead-letter-replayed"));
+        assertThrows(
+                RuntimeException.class,
+                () -> sql(
+                        "UPDATE dead_letter SET status = 'PARKED', resolved_at = NULL, resolved_by = NULL, "
+                                + "outcome = NULL WHERE id = $1",
+                        id));
+        assertEquals("REPLAYED", letter(id).getString("status"));
+    }
+
+    @Test
+    void operatorsReplayingOneLetterAtOnceApplyItOnce() throws Exception {
+        String partnerId = "dl-" + UUID.randomUUID();
+        long id = parkDirectly(event(partnerId), partnerId);
+        int operators = 4;
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < operators; i++) {
+            answers.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return given().auth()
+                        .oauth2(TestTokens.operator())
+                        .post(PATH + "/" + id + "/replay")
+                        .then()
+                        .extract()
+                        .statusCode();
+            }));
+        }
+        start.countDown();
+        List<Integer> statuses = new ArrayList<>();
+        for (CompletableFuture<Integer> answer : answers) {
+            statuses.add(answer.get());
+        }
+        assertTrue(statuses.contains(200), statuses.toString());
+        assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 409), statuses.toString());
+        assertEquals(1, effects(partnerId), "applied once, whoever won");
+        assertEquals("REPLAYED", letter(id).getString("status"));
+        assertEquals("APPLIED", letter(id).getString("outcome"));
+    }
+
+    @Test
+    void aDiscardedLetterIsNeverApplied() {
+        String partnerId = "dl-" + UUID.randomUUID();
+        long id = parkDirectly(event(partnerId), partnerId);
+
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", " "))
+                .post(PATH + "/" + id + "/discard")
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .post(PATH + "/" + id + "/discard")
+                .then()
+                .statusCode(400);
+        assertEquals("PARKED", letter(id).getString("status"), "a refused discard changes nothing");
+
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "the partner re-sent it under a new id"))
+                .post(PATH + "/" + id + "/discard")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("DISCARDED"))
+                .body("discardReason", equalTo("the partner re-sent it under a new id"))
+                .body("resolvedBy", notNullValue())
+                .body("outcome", nullValue());
+        // discarded again (a retry): answered as it is
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "again"))
+                .post(PATH + "/" + id + "/discard")
+                .then()
+                .statusCode(200)
+                .body("discardReason", equalTo("the partner re-sent it under a new id"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/" + id + "/replay")
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("dead-letter-discarded"));
+        assertEquals(0, effects(partnerId));
+    }
+
+    @Test
+    void aRecordThatIsNotAnEventIsKeptAsItCameAndCanOnlyBeDiscarded() {
+        String key = "dl-" + UUID.randomUUID();
+        String garbage = "not an event \u0000 at all " + key;
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            kafka.send(prefix + "partner.events", key, garbage);
+        }
+        long id = await().atMost(Duration.ofSeconds(60)).until(() -> parkedByKey(key), found -> found != null);
+        JsonPath letter = letter(id);
+        assertEquals(garbage, letter.getString("payload"));
+        assertNull(letter.get("eventId"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/" + id + "/replay")
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("dead-letter-still-fails"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "not an event"))
+                .post(PATH + "/" + id + "/discard")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("DISCARDED"));
+    }
+
+    @Test
+    void aDeadLetterDeliveredTwiceIsKeptOnce() {
+        String partnerId = "dl-" + UUID.randomUUID();
+        ConsumerRecord<String, byte[]> record = deadLetter(partnerId, event(partnerId));
+        deadLetters.park(record);
+        deadLetters.park(record);
+        assertEquals(1L, count("SELECT count(*) FROM dead_letter WHERE event_key = $1", partnerId));
+    }
+
+    @Test
+    void onlyOperatorsSeeOrTouchDeadLetters() {
+        String partnerId = "dl-" + UUID.randomUUID();
+        long id = parkDirectly(event(partnerId), partnerId);
+        given().get(PATH).then().statusCode(401);
+        for (String token : List.of(
+                TestTokens.partner(partnerId),
+                TestTokens.partnerStaff(partnerId),
+                TestTokens.member("m-" + UUID.randomUUID()),
+                TestTokens.operatorRoleFromClient("partner-" + partnerId))) {
+            given().auth().oauth2(token).get(PATH).then().statusCode(403);
+            given().auth().oauth2(token).get(PATH + "/" + id).then().statusCode(403);
+            given().auth()
+                    .oauth2(token)
+                    .post(PATH + "/" + id + "/replay")
+                    .then()
+                    .statusCode(403);
+            given().auth()
+                    .oauth2(token)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("reason", "mine"))
+                    .post(PATH + "/" + id + "/discard")
+                    .then()
+                    .statusCode(403);
+        }
+        assertEquals("PARKED", letter(id).getString("status"));
+        assertEquals(0, effects(partnerId));
+
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get(PATH + "/999999999")
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/999999999/replay")
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .queryParam("status", "BOGUS")
+                .get(PATH)
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .queryParam("limit", 0)
+                .get(PATH)
+                .then()
+                .statusCode(400);
+        // pages: the parked letter is found by walking them
+        List<Long> seen = new ArrayList<>();
+        Long after = 0L;
+        while (after != null) {
+            JsonPath page = given().auth()
+                    .oauth2(TestTokens.operator())
+                    .queryParam("status", "PARKED")
+                    .queryParam("after", after)
+                    .queryParam("limit", 2)
+                    .get(PATH)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            seen.addAll(page.getList("items.id", Long.class));
+            assertTrue(page.getList("items.status", String.class).stream().allMatch("PARKED"::equals));
+            after = page.get("next") == null ? null : page.getLong("next");
+        }
+        assertTrue(seen.contains(id));
+        assertEquals(seen.stream().sorted().toList(), seen, "oldest first");
+    }
+
+    private long awaitParked(String eventId) {
+        return await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            List<Long> ids = given().auth()
+                                    .oauth2(TestTokens.operator())
+                                    .queryParam("status", "PARKED")
+                                    .queryParam("limit", 500)
+                                    .get(PATH)
+                                    .then()
+                                    .statusCode(200)
+                                    .extract()
+                                    .jsonPath()
+                                    .getList("items.findAll { it.eventId == '" + eventId + "' }.id", Long.class);
+                            return ids.isEmpty() ? null : ids.get(0);
+                        },
+                        found -> found != null);
+    }
+
+    private Long parkedByKey(String key) {
+        List<Long> ids = OnVertx.await(() -> pool.preparedQuery("SELECT id FROM dead_letter WHERE event_key = $1")
+                .execute(Tuple.of(key))
+                .map(rows -> {
+                    List<Long> found = new ArrayList<>();
+                    rows.forEach(r -> found.add(r.getLong(0)));
+                    return found;
+                }));
+        return ids.isEmpty() ? null : ids.get(0);
+    }
+
+    /** A letter as the collector would have kept it, without waiting for the consumer's retries. */
+    private long parkDirectly(String json, String key) {
+        deadLetters.park(deadLetter(key, json));
+        return count("SELECT id FROM dead_letter WHERE event_key = $1", key);
+    }
+
+    private ConsumerRecord<String, byte[]> deadLetter(String key, String json) {
+        return TestEvents.deadLetter(
+                prefix + "platform-service.dead-letters", prefix + "partner.events", key, json, "a test's failure");
+    }
+
+    private JsonPath letter(long id) {
+        return given().auth()
+                .oauth2(TestTokens.operator())
+                .get(PATH + "/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    private String event(String partnerId) {
+        return codec.encode(codec.wrap(new PartnerRegistered(partnerId, "A", "220-81-62517", "retail"), Instant.now()));
+    }
+
+    private long effects(String partnerId) {
+        return count("SELECT count(*) FROM test_effect WHERE partner_id = $1", partnerId);
+    }
+
+    private long count(String query, Object param) {
+        return OnVertx.await(() -> pool.preparedQuery(query)
+                .execute(Tuple.of(param))
+                .map(rows -> rows.iterator().next().getLong(0)));
+    }
+
+    private void sql(String statement, Object param) {
+        OnVertx.await(
+                () -> pool.preparedQuery(statement).execute(Tuple.of(param)).replaceWithVoid());
+    }
+}
