@@ -334,6 +334,15 @@ class DeadLettersTest {
         }
         assertTrue(seen.contains(id));
         assertEquals(seen.stream().sorted().toList(), seen, "oldest first");
+        // what waits for an operator is counted (the PointmeshDeadLetters alert)
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        long gauge = metrics.lines()
+                .filter(l -> l.startsWith("pointmesh_dead_letters_parked"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(gauge >= 1, "parked letters counted: " + gauge);
     }
 
     private long awaitParked(String eventId) {
