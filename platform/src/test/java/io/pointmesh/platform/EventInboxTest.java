@@ -119,6 +119,66 @@ class EventInboxTest {
         assertEquals(1L, claims(codec.decode(jdbcJson).orElseThrow().id()));
     }
 
+    /**
+     * A one-record JDBC channel whose instance stops (interrupted) while its record waits for the database neither
+     * acknowledges nor nacks the record: the next instance gets it, instead of the dead-letter topic. Consumed, it is
+     * acknowledged; failing for its own reason, nacked.
+     */
+    @Test
+    void aJdbcRecordInterruptedWhileWaitingForTheDatabaseIsNeitherAckedNorNacked() throws Exception {
+        AtomicInteger acks = new AtomicInteger();
+        AtomicInteger nacks = new AtomicInteger();
+        String json = event();
+        org.eclipse.microprofile.reactive.messaging.Message<String> record = record(json, acks, nacks);
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(3);
+        CompletableFuture<java.util.concurrent.CompletionStage<Void>> answered = new CompletableFuture<>();
+        Thread consumer =
+                new Thread(() -> answered.complete(inbox.consumeRecordWithJdbc("inbox-test", record, (c, e) -> {
+                    waiting.countDown();
+                    throw new java.sql.SQLException("the database system is shutting down", "57P03");
+                })));
+        consumer.start();
+        assertTrue(waiting.await(30, java.util.concurrent.TimeUnit.SECONDS), "waits for the database");
+        consumer.interrupt();
+        answered.get(30, java.util.concurrent.TimeUnit.SECONDS)
+                .toCompletableFuture()
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, acks.get(), "not acknowledged: the next instance gets it");
+        assertEquals(0, nacks.get(), "not nacked: not dead-lettered");
+        assertEquals(0L, claims(codec.decode(json).orElseThrow().id()));
+
+        // the next instance applies it and acknowledges it
+        inbox.consumeRecordWithJdbc("inbox-test", record, (c, e) -> {})
+                .toCompletableFuture()
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, acks.get());
+        assertEquals(1L, claims(codec.decode(json).orElseThrow().id()));
+
+        // a failure of the record's own is nacked, for the dead-letter topic
+        org.eclipse.microprofile.reactive.messaging.Message<String> bad = record(event(), acks, nacks);
+        inbox.consumeRecordWithJdbc("inbox-test", bad, (c, e) -> {
+                    throw new IllegalStateException("a bug");
+                })
+                .toCompletableFuture()
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, nacks.get());
+        assertEquals(1, acks.get());
+    }
+
+    private static org.eclipse.microprofile.reactive.messaging.Message<String> record(
+            String json, AtomicInteger acks, AtomicInteger nacks) {
+        return org.eclipse.microprofile.reactive.messaging.Message.of(
+                json,
+                () -> {
+                    acks.incrementAndGet();
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    nacks.incrementAndGet();
+                    return CompletableFuture.completedFuture(null);
+                });
+    }
+
     /** A failure of the event's own is given up after a few quick retries, so a poll of them is nacked in time. */
     @Test
     void aFailureOfTheEventsOwnIsGivenUpAfterAFewRetries() {

@@ -20,7 +20,9 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * The member dimension from member.events. Demographics are kept only while the member allows
@@ -40,8 +42,8 @@ public class MemberEventsConsumer implements Replayable {
 
     @Incoming("member-events")
     @Blocking
-    public void onEvent(String json) {
-        inbox.consumeWithJdbc(CONSUMER, json, this::apply);
+    public CompletionStage<Void> onEvent(Message<String> record) {
+        return inbox.consumeRecordWithJdbc(CONSUMER, record, this::apply);
     }
 
     private void card(Connection c, String memberId, String cardNumber) throws SQLException {

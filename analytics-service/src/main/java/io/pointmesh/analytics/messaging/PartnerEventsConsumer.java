@@ -20,7 +20,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /** Keeps the partner, store and campaign dimensions current from partner.events. */
 @ApplicationScoped
@@ -36,8 +38,8 @@ public class PartnerEventsConsumer implements Replayable {
 
     @Incoming("partner-events")
     @Blocking
-    public void onEvent(String json) {
-        inbox.consumeWithJdbc(CONSUMER, json, this::apply);
+    public CompletionStage<Void> onEvent(Message<String> record) {
+        return inbox.consumeRecordWithJdbc(CONSUMER, record, this::apply);
     }
 
     void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {

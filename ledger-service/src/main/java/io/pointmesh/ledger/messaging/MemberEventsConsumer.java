@@ -23,7 +23,9 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Members, cards and member status from member.events, grades and segments from analytics.events:
@@ -52,14 +54,14 @@ public class MemberEventsConsumer implements Replayable {
 
     @Incoming("member-events")
     @Blocking
-    public void onMemberEvent(String json) {
-        inbox.consumeWithJdbc(MEMBERS, json, this::apply);
+    public CompletionStage<Void> onMemberEvent(Message<String> record) {
+        return inbox.consumeRecordWithJdbc(MEMBERS, record, this::apply);
     }
 
     @Incoming("analytics-events")
     @Blocking
-    public void onAnalyticsEvent(String json) {
-        inbox.consumeWithJdbc(ANALYTICS, json, this::apply);
+    public CompletionStage<Void> onAnalyticsEvent(Message<String> record) {
+        return inbox.consumeRecordWithJdbc(ANALYTICS, record, this::apply);
     }
 
     void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {

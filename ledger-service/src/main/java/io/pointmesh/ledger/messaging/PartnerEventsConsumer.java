@@ -22,7 +22,9 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Keeps the ledger's copy of partners, stores, earn rules, campaigns and mileage programs current
@@ -44,8 +46,8 @@ public class PartnerEventsConsumer implements Replayable {
 
     @Incoming("partner-events")
     @Blocking
-    public void onEvent(String json) {
-        inbox.consumeWithJdbc(CONSUMER, json, this::apply);
+    public CompletionStage<Void> onEvent(Message<String> record) {
+        return inbox.consumeRecordWithJdbc(CONSUMER, record, this::apply);
     }
 
     void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {

@@ -29,10 +29,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -512,6 +515,25 @@ public class EventInbox {
                 wait = wait.multipliedBy(2).compareTo(cap) > 0 ? cap : wait.multipliedBy(2);
             }
         }
+    }
+
+    /**
+     * A one-record channel's path for handlers that write with JDBC (from a {@code @Blocking} method that takes the
+     * record): {@link #consumeWithJdbc}, then the record is acknowledged once consumed, or nacked (for the
+     * dead-letter topic) when it still fails, or neither when this instance stops while the record waits for the
+     * database (interrupted): it stays unacknowledged for the next instance instead of being dead-lettered in the
+     * instance's last second.
+     */
+    public CompletionStage<Void> consumeRecordWithJdbc(String consumer, Message<String> record, JdbcHandler handler) {
+        try {
+            consumeWithJdbc(consumer, record.getPayload(), handler);
+        } catch (Stopping stopping) {
+            LOG.infof("%s stops before applying a record; the next instance gets it", consumer);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException | Error failed) {
+            return record.nack(failed);
+        }
+        return record.ack();
     }
 
     /**
