@@ -6,7 +6,11 @@
 --   D1 one row per dead-letter record: (dlq_topic, dlq_partition, dlq_offset) is unique, so a redelivered record is kept once;
 --   D2 a row leaves PARKED once, for REPLAYED (the channel applied it, through its inbox: at most once) or
 --      DISCARDED (an operator's decision, with a reason); neither is undone;
---   D3 who and when is written with the change of status.
+--   D3 who and when is written with the change of status;
+--   D4 a DISCARDED letter's event is never applied afterwards: the discard claims it in processed_event for the channel's
+--      consumer in the same transaction (a redelivery or a late replay then finds it done), and a letter whose event
+--      was applied meanwhile is recorded as REPLAYED (DUPLICATE) instead of discarded.
+-- Resolved letters are deleted after pointmesh.dead-letters.retention (30 days); parked ones stay until resolved.
 CREATE TABLE dead_letter (
     id               BIGSERIAL   PRIMARY KEY,
     dlq_topic        TEXT        NOT NULL,
@@ -29,8 +33,10 @@ CREATE TABLE dead_letter (
     status           TEXT        NOT NULL DEFAULT 'PARKED'
         CHECK (status IN ('PARKED', 'REPLAYED', 'DISCARDED')),
     replay_attempts  INT         NOT NULL DEFAULT 0,
-    -- a replay under way (a lease, so that a replay killed mid-way does not hold the letter for ever)
+    -- a replay under way: a lease (its token, and since when: a replay killed mid-way does not hold the letter for
+    -- ever) that only the replay holding it may change
     replaying_since  TIMESTAMPTZ,
+    lease            UUID,
     last_error       TEXT,
     outcome          TEXT        CHECK (outcome IN ('APPLIED', 'DUPLICATE', 'SKIPPED')),
     resolved_at      TIMESTAMPTZ,
@@ -40,8 +46,12 @@ CREATE TABLE dead_letter (
     CHECK ((status = 'PARKED') = (resolved_at IS NULL)),
     CHECK ((status = 'PARKED') = (resolved_by IS NULL)),
     CHECK ((status = 'REPLAYED') = (outcome IS NOT NULL)),
-    CHECK ((status = 'DISCARDED') = (discard_reason IS NOT NULL))
+    CHECK ((status = 'DISCARDED') = (discard_reason IS NOT NULL)),
+    CHECK ((replaying_since IS NULL) = (lease IS NULL)),
+    CHECK (status = 'PARKED' OR lease IS NULL)
 );
+CREATE INDEX dead_letter_key ON dead_letter (channel, event_key, id) WHERE status = 'PARKED';
+CREATE INDEX dead_letter_resolved ON dead_letter (resolved_at) WHERE status <> 'PARKED';
 CREATE INDEX dead_letter_parked ON dead_letter (id) WHERE status = 'PARKED';
 
 -- D2 in the database: a resolved row is never changed again (a replayed letter is not discarded, nor the reverse).

@@ -45,7 +45,11 @@ class AnalyticsAccessTest {
                 new Endpoint("GET", "/analytics/v1/partners/{partnerId}/churn-risk", own),
                 new Endpoint("GET", "/analytics/v1/campaigns/{campaignId}/results", own),
                 new Endpoint("GET", "/analytics/v1/campaigns/{campaignId}/lift", own),
-                new Endpoint("GET", "/analytics/v1/offers", Set.of("partner")));
+                new Endpoint("GET", "/analytics/v1/offers", Set.of("partner")),
+                new Endpoint("GET", "/analytics/v1/dead-letters", ops),
+                new Endpoint("GET", "/analytics/v1/dead-letters/{id}", ops),
+                new Endpoint("POST", "/analytics/v1/dead-letters/{id}/replay", ops),
+                new Endpoint("POST", "/analytics/v1/dead-letters/{id}/discard", ops));
     }
 
     static int call(Endpoint e, String token, String partnerId) {
@@ -53,7 +57,11 @@ class AnalyticsAccessTest {
         if (token != null) {
             req = req.auth().oauth2(token);
         }
+        if (e.path().endsWith("/discard")) {
+            req = req.contentType("application/json").body("{\"reason\": \"access test\"}");
+        }
         String path = e.path()
+                        .replace("{id}", "1")
                         .replace("{kind}", "members")
                         .replace("{memberId}", "nobody")
                         .replace("{partnerId}", partnerId)

@@ -2,11 +2,14 @@ package io.pointmesh.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pointmesh.testing.KafkaTestClient;
+import io.pointmesh.testing.LocalInfra;
 import io.pointmesh.testing.LocalStack;
 import io.pointmesh.testing.TestData;
 import io.pointmesh.testing.browser.Browser;
@@ -26,7 +29,8 @@ import org.openqa.selenium.Dimension;
  * Keycloak's login page: an operator onboards a partner end to end (register, activate with the
  * credentials shown once, a store, an earn rule), the credentials earn points, and the operator
  * suspends the partner; an operator supports a member (search, adjustment, suspension, audit
- * trail); a partner's staff see their own partner only, with no way to change anything.
+ * trail); an operator replays and discards dead letters; a partner's staff see their own partner
+ * only, with no way to change anything.
  */
 class ConsoleE2ETest {
 
@@ -298,6 +302,88 @@ class ConsoleE2ETest {
 
             browser.screenshot(Path.of("target", "console-member.png"));
         });
+    }
+
+    /**
+     * A record on partner.events that is not an event: each service that reads the topic gives up on it and keeps it
+     * as a dead letter; an operator sees it in the console, a replay is refused (it still fails), and a discard with
+     * a reason resolves it, as the API then says.
+     */
+    @Test
+    void anOperatorSeesReplaysAndDiscardsDeadLetters() throws Exception {
+        LocalStack stack = LocalStack.connect();
+        String operator = stack.operatorToken();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String key = "e2e-dead-letter-" + run;
+        try (KafkaTestClient kafka = new KafkaTestClient(LocalInfra.kafkaBootstrap())) {
+            kafka.send("partner.events", key, "not an event " + run);
+        }
+        // every reader of partner.events parks it: the ledger, analytics and member-service
+        for (String[] service :
+                new String[][] {{"ledger", "/ledger/v1"}, {"analytics", "/analytics/v1"}, {"member", "/members/v1"}}) {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> letterId(stack, operator, service[0], service[1], key) != null);
+        }
+        long ledgerLetter = letterId(stack, operator, "ledger", "/ledger/v1", key);
+        String boss = "ops-" + run;
+        stack.createStaffUser(boss, boss + "-Pw1!", "operator", null);
+
+        inBrowser("console-dead-letters", browser -> {
+            KeycloakLogin.signIn(browser, stack.url("partner") + "/console/#/dead-letters", boss, boss + "-Pw1!");
+            waitForText(browser, "#dead-letters-ledger", key);
+            waitForText(browser, "#dead-letters-analytics", key);
+            String row = "[data-letter='ledger-" + ledgerLetter + "']";
+            // the record still fails: the replay is refused and the letter stays
+            browser.driver()
+                    .findElement(By.cssSelector(row + " button.secondary"))
+                    .click();
+            waitForText(browser, "#dead-letters-ledger", "dead-letter-still-fails");
+            browser.click("discard-ledger-" + ledgerLetter);
+            browser.type("discard-ledger-" + ledgerLetter + "-form-reason", "not an event: test record " + run);
+            browser.click("discard-ledger-" + ledgerLetter + "-form-submit");
+            waitFor(
+                    browser,
+                    "document.querySelector(\"#dead-letters-ledger\") !== null && !document.querySelector("
+                            + "\"#dead-letters-ledger\").textContent.includes(" + quote(key) + ")");
+            browser.navigate(stack.url("partner") + "/console/#/dead-letters/DISCARDED");
+            waitForText(browser, "#dead-letters-ledger", "not an event: test record " + run);
+            browser.screenshot(Path.of("target", "console-dead-letters.png"));
+        });
+        given().auth()
+                .oauth2(operator)
+                .get(stack.url("ledger") + "/ledger/v1/dead-letters/" + ledgerLetter)
+                .then()
+                .statusCode(200)
+                .body("status", is("DISCARDED"))
+                .body("replayAttempts", is(1))
+                .body("discardReason", is("not an event: test record " + run))
+                .body("resolvedBy", is(boss));
+        // the test's record, parked by the other readers of partner.events too, is not left for the next run
+        for (String[] service : new String[][] {{"analytics", "/analytics/v1"}, {"member", "/members/v1"}}) {
+            Long letter = letterId(stack, operator, service[0], service[1], key);
+            given().auth()
+                    .oauth2(operator)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("reason", "e2e test record " + run))
+                    .post(stack.url(service[0]) + service[1] + "/dead-letters/" + letter + "/discard")
+                    .then()
+                    .statusCode(200);
+        }
+    }
+
+    private static Long letterId(LocalStack stack, String token, String service, String root, String key) {
+        java.util.List<Integer> ids = given().auth()
+                .oauth2(token)
+                .queryParam("status", "PARKED")
+                .queryParam("limit", 500)
+                .get(stack.url(service) + root + "/dead-letters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items.findAll { it.key == '" + key + "' }.id", Integer.class);
+        return ids.isEmpty() ? null : ids.get(0).longValue();
     }
 
     @Test

@@ -59,7 +59,11 @@ class MemberAccessTest {
                 new Endpoint("GET", "/members/v1/members/{memberId}/audit", OPERATOR, null),
                 new Endpoint("POST", "/members/v1/members/{memberId}/suspension", OPERATOR, reason),
                 new Endpoint("POST", "/members/v1/members/{memberId}/reinstatement", OPERATOR, reason),
-                new Endpoint("POST", "/members/v1/consent-republications", OPERATOR, null));
+                new Endpoint("POST", "/members/v1/consent-republications", OPERATOR, null),
+                new Endpoint("GET", "/members/v1/dead-letters", OPERATOR, null),
+                new Endpoint("GET", "/members/v1/dead-letters/{id}", OPERATOR, null),
+                new Endpoint("POST", "/members/v1/dead-letters/{id}/replay", OPERATOR, null),
+                new Endpoint("POST", "/members/v1/dead-letters/{id}/discard", OPERATOR, reason));
     }
 
     static int call(Endpoint e, String token) {
@@ -71,6 +75,7 @@ class MemberAccessTest {
             req = req.contentType(ContentType.JSON).body(e.body());
         }
         String path = e.path()
+                .replace("/dead-letters/{id}", "/dead-letters/1")
                 .replace("{id}", UUID.randomUUID().toString())
                 .replace("{cardNumber}", "4111111111111111")
                 .replace("{memberId}", "nobody");

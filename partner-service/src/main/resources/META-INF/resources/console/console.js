@@ -60,7 +60,7 @@
 
   // ---- navigation -----------------------------------------------------------------------------
   const sections = operator
-    ? [["#/partners", "Partners"], ["#/members", "Members"], ["#/analytics", "Analytics"]]
+    ? [["#/partners", "Partners"], ["#/members", "Members"], ["#/dead-letters", "Dead letters"], ["#/analytics", "Analytics"]]
     : [["#/partners/" + encodeURIComponent(ownPartner), "My partner"], ["#/analytics", "Analytics"]];
   document.getElementById("nav").replaceChildren(...sections.map(([href, text]) => h("a", { href }, text)),
     h("a", { href: "/api-reference/", id: "api-reference" }, "API reference"));
@@ -71,6 +71,7 @@
     [/^#\/partners\/([^/]+)(?:\/([a-z-]+))?$/, (id, tab) => partnerPage(decodeURIComponent(id), tab || "overview")],
     [/^#\/members$/, () => memberSearch()],
     [/^#\/members\/([^/]+)$/, id => memberPage(decodeURIComponent(id))],
+    [/^#\/dead-letters(?:\/(PARKED|REPLAYED|DISCARDED))?$/, state => deadLetters(state || "PARKED")],
     [/^#\/analytics$/, () => analytics()],
   ];
   function go(hash) { location.hash = hash; }
@@ -698,6 +699,47 @@
         rows.length ? "" : h("p", {}, "No entries."),
         page.nextCursor ? h("button", { type: "button", class: "secondary", onclick: () => loadEntries(id, into, page.nextCursor, rows) }, "More") : "");
     } catch (e) { into.replaceChildren(status(problemText(e), true)); }
+  }
+
+  // ---- dead letters (operators): what each service's consumers could not apply (docs/events.md) ----------
+  const LETTERS = [["partner", "/partners/v1"], ["member", "/members/v1"], ["ledger", "/ledger/v1"], ["analytics", "/analytics/v1"]];
+
+  async function deadLetters(state) {
+    if (!operator) throw new Error("Dead letters are for the network's operators.");
+    const mine = navigation;
+    const reload = () => deadLetters(state);
+    const sections = await Promise.all(LETTERS.map(async ([service, root]) => {
+      try {
+        const page = await api(service, `${root}/dead-letters?${new URLSearchParams({ status: state, limit: 100 })}`);
+        return { service, root, letters: page.items, more: page.next != null };
+      } catch (e) { return { service, root, error: problemText(e) }; }
+    }));
+    const letterPath = (root, l) => `${root}/dead-letters/${encodeURIComponent(l.id)}`;
+    showFor(mine, h("h2", {}, "Dead letters"),
+      h("p", {}, "Events a service's consumers gave up on. Replay one once its cause is fixed (it is applied at most once), or discard it with a reason."),
+      h("nav", { class: "tabs", "aria-label": "Which letters" }, ["PARKED", "REPLAYED", "DISCARDED"].map(s =>
+        h("a", { href: "#/dead-letters/" + s, "aria-current": s === state ? "page" : null }, s.toLowerCase()))),
+      ...sections.map(({ service, root, letters, error, more }) => h("section", { class: "card", id: "dead-letters-" + service },
+        h("h3", {}, `${service}-service`),
+        more ? h("p", { class: "notice" }, "The oldest 100 are shown: resolve them to see the next.") : null,
+        error ? status(error, true) : table([
+          { label: "Id", value: l => String(l.id) },
+          { label: "Event", value: l => l.eventType || "(not an event)" },
+          { label: "Key", value: l => l.key || "" },
+          { label: "From", value: l => `${l.sourceTopic || "?"} (${l.channel || "no channel"})` },
+          { label: "Dead at", value: l => when(l.deadAt) },
+          { label: "Why", value: l => l.lastError || l.reason || "" },
+          { label: "Record", value: l => h("details", {}, h("summary", {}, "show"), h("pre", { class: "payload" }, l.payload)) },
+          { label: "Attempts", value: l => String(l.replayAttempts), num: true },
+          { label: state === "PARKED" ? "Actions" : "Resolved", value: l => state === "PARKED"
+            ? h("div", { class: "row", dataset: { letter: `${service}-${l.id}` } },
+                act("Replay", async () => { await api(service, letterPath(root, l) + "/replay", { method: "POST" }); await reload(); }),
+                reasonAction(`discard-${service}-${l.id}`, "Discard", async r => {
+                  await api(service, letterPath(root, l) + "/discard", { method: "POST", body: { reason: r } });
+                  await reload();
+                }, { danger: true }))
+            : `${l.outcome || l.discardReason || ""} by ${l.resolvedBy || "?"}, ${when(l.resolvedAt)}` }],
+          letters, { empty: state === "PARKED" ? "None waiting." : "None." }))));
   }
 
   // ---- analytics: the dashboard, signed in with the same session ----------------------------------------

@@ -44,7 +44,8 @@ class PartnerAccessTest {
                     .replace("{campaignId}", UUID.randomUUID().toString())
                     .replace("{statementId}", UUID.randomUUID().toString())
                     .replace("{webhookId}", UUID.randomUUID().toString())
-                    .replace("{deliveryId}", UUID.randomUUID().toString());
+                    .replace("{deliveryId}", UUID.randomUUID().toString())
+                    .replace("{id}", "1");
         }
     }
 
@@ -122,6 +123,10 @@ class PartnerAccessTest {
                         Who.PARTNER_OR_OPERATOR,
                         NONE),
                 new Endpoint("GET", "/partners/v1/console/config", Who.ANYONE, null),
+                new Endpoint("GET", "/partners/v1/dead-letters", Who.OPERATOR_ONLY, null),
+                new Endpoint("GET", "/partners/v1/dead-letters/{id}", Who.OPERATOR_ONLY, null),
+                new Endpoint("POST", "/partners/v1/dead-letters/{id}/replay", Who.OPERATOR_ONLY, NONE),
+                new Endpoint("POST", "/partners/v1/dead-letters/{id}/discard", Who.OPERATOR_ONLY, REASON),
                 new Endpoint(
                         "POST",
                         "/partners/v1/settlements/monthly-close",

@@ -228,6 +228,99 @@ class DeadLettersTest {
         assertEquals(0, effects(partnerId));
     }
 
+    /** D4: a discarded letter's event is never applied afterwards, not even by the original record delivered again. */
+    @Test
+    void aDiscardedEventIsNotAppliedByALaterRedelivery() {
+        String partnerId = "dl-" + UUID.randomUUID();
+        String json = event(partnerId);
+        long id = parkDirectly(json, partnerId);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "superseded by a correction"))
+                .post(PATH + "/" + id + "/discard")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("DISCARDED"));
+        String marker = "dl-marker-" + UUID.randomUUID();
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            kafka.send(prefix + "partner.events", partnerId, json);
+            kafka.send(prefix + "partner.events", partnerId, event(marker));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> effects(marker) == 1);
+        assertEquals(0, effects(partnerId), "the discarded event stays unapplied");
+    }
+
+    /** A letter whose event the channel applied meanwhile (a redelivery) cannot be discarded: it is recorded as done. */
+    @Test
+    void aLetterAppliedMeanwhileIsRecordedAsReplayedNotDiscarded() {
+        String partnerId = "dl-" + UUID.randomUUID();
+        String json = event(partnerId);
+        long id = parkDirectly(json, partnerId);
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            kafka.send(prefix + "partner.events", partnerId, json);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> effects(partnerId) == 1);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "not needed"))
+                .post(PATH + "/" + id + "/discard")
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("dead-letter-applied"));
+        JsonPath letter = letter(id);
+        assertEquals("REPLAYED", letter.getString("status"));
+        assertEquals("DUPLICATE", letter.getString("outcome"));
+        assertEquals(1, effects(partnerId));
+    }
+
+    /** Events of one key are replayed in order: the older parked letter first (or discarded). */
+    @Test
+    void aLetterWaitsForTheOlderParkedLettersOfItsKey() {
+        String partnerId = "dl-" + UUID.randomUUID();
+        String first = event(partnerId);
+        String second = event(partnerId);
+        long older = parkDirectly(first, partnerId);
+        long newer = parkDirectly(second, partnerId, 1);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/" + newer + "/replay")
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("dead-letter-older-parked"))
+                .body("detail", containsString(Long.toString(older)));
+        assertEquals(0, effects(partnerId));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/" + older + "/replay")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/" + newer + "/replay")
+                .then()
+                .statusCode(200);
+        assertEquals(2, effects(partnerId));
+    }
+
+    /** A replay on a build that does not know the event's type applies nothing, so the letter stays parked. */
+    @Test
+    void aLetterOfAnUnknownTypeStaysParked() {
+        String partnerId = "dl-" + UUID.randomUUID();
+        String json = event(partnerId).replace("\"partner.registered\"", "\"partner.from-the-future\"");
+        long id = parkDirectly(json, partnerId);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/" + id + "/replay")
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("dead-letter-unknown-type"));
+        JsonPath letter = letter(id);
+        assertEquals("PARKED", letter.getString("status"));
+        assertEquals(1, letter.getInt("replayAttempts"));
+    }
+
     @Test
     void aRecordThatIsNotAnEventIsKeptAsItCameAndCanOnlyBeDiscarded() {
         String key = "dl-" + UUID.randomUUID();
@@ -377,8 +470,19 @@ class DeadLettersTest {
 
     /** A letter as the collector would have kept it, without waiting for the consumer's retries. */
     private long parkDirectly(String json, String key) {
+        return parkDirectly(json, key, 0);
+    }
+
+    /** The {@code nth} letter (0 the first) of the key, kept as the collector would. */
+    private long parkDirectly(String json, String key, int nth) {
         deadLetters.park(deadLetter(key, json));
-        return count("SELECT id FROM dead_letter WHERE event_key = $1", key);
+        return OnVertx.await(() -> pool.preparedQuery("SELECT id FROM dead_letter WHERE event_key = $1 ORDER BY id")
+                .execute(Tuple.of(key))
+                .map(rows -> {
+                    List<Long> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getLong(0)));
+                    return ids.get(nth);
+                }));
     }
 
     private ConsumerRecord<String, byte[]> deadLetter(String key, String json) {

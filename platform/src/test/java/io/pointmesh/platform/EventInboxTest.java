@@ -126,20 +126,20 @@ class EventInboxTest {
      */
     @Test
     void aJdbcRecordInterruptedWhileWaitingForTheDatabaseIsNeitherAckedNorNacked() throws Exception {
+        String consumer = "inbox-stopping-" + UUID.randomUUID();
         AtomicInteger acks = new AtomicInteger();
         AtomicInteger nacks = new AtomicInteger();
         String json = event();
         org.eclipse.microprofile.reactive.messaging.Message<String> record = record(json, acks, nacks);
         java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(3);
         CompletableFuture<java.util.concurrent.CompletionStage<Void>> answered = new CompletableFuture<>();
-        Thread consumer =
-                new Thread(() -> answered.complete(inbox.consumeRecordWithJdbc("inbox-test", record, (c, e) -> {
-                    waiting.countDown();
-                    throw new java.sql.SQLException("the database system is shutting down", "57P03");
-                })));
-        consumer.start();
+        Thread thread = new Thread(() -> answered.complete(inbox.consumeRecordWithJdbc(consumer, record, (c, e) -> {
+            waiting.countDown();
+            throw new java.sql.SQLException("the database system is shutting down", "57P03");
+        })));
+        thread.start();
         assertTrue(waiting.await(30, java.util.concurrent.TimeUnit.SECONDS), "waits for the database");
-        consumer.interrupt();
+        thread.interrupt();
         answered.get(30, java.util.concurrent.TimeUnit.SECONDS)
                 .toCompletableFuture()
                 .get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -147,16 +147,25 @@ class EventInboxTest {
         assertEquals(0, nacks.get(), "not nacked: not dead-lettered");
         assertEquals(0L, claims(codec.decode(json).orElseThrow().id()));
 
-        // the next instance applies it and acknowledges it
-        inbox.consumeRecordWithJdbc("inbox-test", record, (c, e) -> {})
+        // the records after it are not applied by this instance either: they would overtake it
+        String next = event();
+        inbox.consumeRecordWithJdbc(consumer, record(next, acks, nacks), (c, e) -> {})
+                .toCompletableFuture()
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, acks.get());
+        assertEquals(0L, claims(codec.decode(next).orElseThrow().id()));
+
+        // the next instance applies them, in order
+        assertEquals(Outcome.APPLIED, inbox.consumeWithJdbc(consumer, json, (c, e) -> {}));
+        assertEquals(Outcome.APPLIED, inbox.consumeWithJdbc(consumer, next, (c, e) -> {}));
+
+        // elsewhere: consumed, a record is acknowledged; failing for its own reason, nacked
+        String other = "inbox-record-" + UUID.randomUUID();
+        inbox.consumeRecordWithJdbc(other, record(event(), acks, nacks), (c, e) -> {})
                 .toCompletableFuture()
                 .get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(1, acks.get());
-        assertEquals(1L, claims(codec.decode(json).orElseThrow().id()));
-
-        // a failure of the record's own is nacked, for the dead-letter topic
-        org.eclipse.microprofile.reactive.messaging.Message<String> bad = record(event(), acks, nacks);
-        inbox.consumeRecordWithJdbc("inbox-test", bad, (c, e) -> {
+        inbox.consumeRecordWithJdbc(other, record(event(), acks, nacks), (c, e) -> {
                     throw new IllegalStateException("a bug");
                 })
                 .toCompletableFuture()

@@ -31,6 +31,11 @@ public class RecordingConsumer implements Replayable {
     }
 
     @Override
+    public String consumer(String channel) {
+        return "platform-test";
+    }
+
+    @Override
     public Uni<EventInbox.Outcome> replay(String channel, String json) {
         return consume(json);
     }

@@ -124,9 +124,14 @@ public class MemberEventsConsumer implements Replayable {
         return Set.of("member-events", "analytics-events");
     }
 
+    @Override
+    public String consumer(String channel) {
+        return channel.equals("member-events") ? MEMBERS : ANALYTICS;
+    }
+
     /** A dead letter of either channel, replayed by an operator: the same path as the channel's own records. */
     @Override
     public Uni<EventInbox.Outcome> replay(String channel, String json) {
-        return inbox.replayWithJdbc(channel.equals("member-events") ? MEMBERS : ANALYTICS, json, this::apply);
+        return inbox.replayWithJdbc(consumer(channel), json, this::apply);
     }
 }

@@ -83,6 +83,11 @@ public class AnalyticsEventsConsumer implements Replayable {
         return Set.of("analytics-events");
     }
 
+    @Override
+    public String consumer(String channel) {
+        return CONSUMER;
+    }
+
     /** A dead letter of the channel, replayed by an operator: the same path as {@link #onEvent}. */
     @Override
     public Uni<EventInbox.Outcome> replay(String channel, String json) {

@@ -38,6 +38,11 @@ public class IdentityErasureConsumer implements Replayable {
         return Set.of("member-events");
     }
 
+    @Override
+    public String consumer(String channel) {
+        return CONSUMER;
+    }
+
     /** A dead letter of the channel (the identity provider was away too long), replayed by an operator. */
     @Override
     public Uni<EventInbox.Outcome> replay(String channel, String json) {

@@ -305,6 +305,11 @@ public class LedgerEventsConsumer implements Replayable {
         return Set.of("ledger-events");
     }
 
+    @Override
+    public String consumer(String channel) {
+        return CONSUMER;
+    }
+
     /** A dead letter of the channel, replayed by an operator: the path a record takes alone when its batch failed. */
     @Override
     public Uni<EventInbox.Outcome> replay(String channel, String json) {

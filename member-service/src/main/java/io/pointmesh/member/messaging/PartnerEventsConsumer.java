@@ -50,6 +50,11 @@ public class PartnerEventsConsumer implements Replayable {
         return Set.of("partner-events");
     }
 
+    @Override
+    public String consumer(String channel) {
+        return CONSUMER;
+    }
+
     /** A dead letter of the channel, replayed by an operator: the same path as {@link #onEvent}. */
     @Override
     public Uni<EventInbox.Outcome> replay(String channel, String json) {

@@ -27,6 +27,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
@@ -36,6 +41,11 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public abstract class DeadLetterEndpoints {
+
+    static final String REPLAYED_EXAMPLE =
+            "{\"id\": 42, \"status\": \"REPLAYED\", \"channel\": \"member-events\", \"sourceTopic\": \"member.events\", \"sourcePartition\": 3, \"sourceOffset\": 1187, \"key\": \"0193a2f4-7c1e-7b55-9d0e-4a1f2b3c4d5e\", \"eventId\": \"0193a2f5-1a2b-7c3d-8e4f-5a6b7c8d9e0f\", \"eventType\": \"member.joined\", \"payload\": \"{...}\", \"reason\": \"duplicate key value violates unique constraint\", \"failureClass\": \"org.postgresql.util.PSQLException\", \"deadAt\": \"2026-11-27T01:02:03Z\", \"parkedAt\": \"2026-11-27T01:02:04Z\", \"replayAttempts\": 1, \"outcome\": \"APPLIED\", \"resolvedAt\": \"2026-11-27T09:00:00Z\", \"resolvedBy\": \"ops-kim\"}";
+    static final String DISCARDED_EXAMPLE =
+            "{\"id\": 42, \"status\": \"DISCARDED\", \"channel\": \"member-events\", \"sourceTopic\": \"member.events\", \"sourcePartition\": 3, \"sourceOffset\": 1187, \"key\": \"0193a2f4-7c1e-7b55-9d0e-4a1f2b3c4d5e\", \"eventId\": \"0193a2f5-1a2b-7c3d-8e4f-5a6b7c8d9e0f\", \"eventType\": \"member.joined\", \"payload\": \"{...}\", \"reason\": \"duplicate key value violates unique constraint\", \"failureClass\": \"org.postgresql.util.PSQLException\", \"deadAt\": \"2026-11-27T01:02:03Z\", \"parkedAt\": \"2026-11-27T01:02:04Z\", \"replayAttempts\": 1, \"resolvedAt\": \"2026-11-27T09:00:00Z\", \"resolvedBy\": \"ops-kim\", \"discardReason\": \"a test record sent by mistake\"}";
 
     @Inject
     DeadLetters letters;
@@ -73,6 +83,14 @@ public abstract class DeadLetterEndpoints {
 
     @POST
     @Path("{id}/replay")
+    @APIResponse(
+            responseCode = "200",
+            description = "The letter, replayed (a letter replayed before is answered as it is)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DeadLetter.class),
+                            examples = @ExampleObject(name = "answer", value = REPLAYED_EXAMPLE)))
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.OPERATOR)
     @SecurityRequirement(name = "SecurityScheme", scopes = Roles.OPERATOR)
@@ -89,6 +107,23 @@ public abstract class DeadLetterEndpoints {
 
     @POST
     @Path("{id}/discard")
+    @APIResponse(
+            responseCode = "200",
+            description = "The letter, discarded (a letter discarded before is answered as it is)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DeadLetter.class),
+                            examples = @ExampleObject(name = "answer", value = DISCARDED_EXAMPLE)))
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DiscardRequest.class),
+                            examples =
+                                    @ExampleObject(
+                                            name = "discard",
+                                            value = "{\"reason\": \"a test record sent by mistake\"}")))
     @RolesAllowed(Roles.OPERATOR)
     @SecurityRequirement(name = "SecurityScheme", scopes = Roles.OPERATOR)
     @Operation(summary = "Decide that a parked letter is not to be applied, with the reason")

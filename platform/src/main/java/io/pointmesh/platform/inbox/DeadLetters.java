@@ -13,12 +13,15 @@ import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,13 +32,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -119,9 +125,13 @@ public class DeadLetters {
                 .replaceWithVoid();
     }
 
-    /** How long a replay's answer is waited for; past it the letter stays held until {@link #LEASE} ends. */
+    /** How long a replay may take; past it the replay is given up and the letter stays held until {@link #LEASE} ends. */
     @ConfigProperty(name = "pointmesh.dead-letters.replay-timeout", defaultValue = "PT60S")
     Duration replayTimeout;
+
+    /** How long a resolved letter is kept. */
+    @ConfigProperty(name = "pointmesh.dead-letters.retention", defaultValue = "P30D")
+    Duration retention;
 
     /** One dead letter, as operators see it. */
     @RegisterForReflection
@@ -153,41 +163,69 @@ public class DeadLetters {
     public record DeadLetterPage(List<DeadLetter> items, Long next) {}
 
     /**
-     * Keeps one record of the dead-letter topic (once: a redelivered record finds its row). A database that is
-     * away is waited for, as the inbox waits; nothing else is expected to fail (the payload is kept as bytes).
+     * Keeps one record of the dead-letter topic (once: a redelivered record finds its row), then acknowledges it. A
+     * database that is away is waited for, as the inbox waits; an instance that stops meanwhile acknowledges nothing,
+     * so the next one keeps the letter. A record that still cannot be kept (nothing is expected to fail: the payload
+     * is kept as bytes, text is cleaned) is logged and acknowledged: it stays on the topic, 90 days.
      */
     @Incoming(CHANNEL)
     @Blocking
+    @SuppressWarnings("unchecked")
+    public CompletionStage<Void> collect(KafkaRecord<String, byte[]> record) {
+        ConsumerRecord<String, byte[]> read = record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> (ConsumerRecord<String, byte[]>) m.getRecord())
+                .orElseThrow();
+        try {
+            park(read);
+        } catch (EventInbox.Stopping stopping) {
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            LOG.errorf(
+                    e,
+                    "could not keep dead letter %s-%d@%d; it stays on the topic",
+                    read.topic(),
+                    read.partition(),
+                    read.offset());
+        }
+        return record.ack();
+    }
+
+    /** Keeps one record as read from the dead-letter topic (the collector's path, without Kafka). */
     public void park(ConsumerRecord<String, byte[]> record) {
+        keep(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.key(),
+                record.value(),
+                record.headers(),
+                Instant.ofEpochMilli(record.timestamp()));
+    }
+
+    private void keep(
+            String topic, int partition, long offset, String key, byte[] payload, Headers headers, Instant timestamp) {
         Duration wait = retryFirst;
         while (true) {
             try {
                 if (park(
-                        record.topic(),
-                        record.partition(),
-                        record.offset(),
-                        record.key(),
-                        record.value(),
-                        header(record, "dead-letter-topic"),
-                        parseInt(header(record, "dead-letter-partition")),
-                        parseLong(header(record, "dead-letter-offset")),
-                        header(record, "dead-letter-reason"),
-                        Optional.ofNullable(header(record, "dead-letter-cause-class-name"))
-                                .orElse(header(record, "dead-letter-exception-class-name")),
-                        Instant.ofEpochMilli(record.timestamp()))) {
+                        topic,
+                        partition,
+                        offset,
+                        key,
+                        payload,
+                        header(headers, "dead-letter-topic"),
+                        parseInt(header(headers, "dead-letter-partition")),
+                        parseLong(header(headers, "dead-letter-offset")),
+                        header(headers, "dead-letter-reason"),
+                        Optional.ofNullable(header(headers, "dead-letter-cause-class-name"))
+                                .orElse(header(headers, "dead-letter-exception-class-name")),
+                        timestamp == null ? Instant.now() : timestamp)) {
                     parked.incrementAndGet();
                 }
                 return;
             } catch (RuntimeException e) {
                 if (!EventInbox.databaseAway(e)) {
-                    // left on the topic (kept 90 days); the log says which record
-                    LOG.errorf(
-                            e,
-                            "could not keep dead letter %s-%d@%d",
-                            record.topic(),
-                            record.partition(),
-                            record.offset());
-                    return;
+                    throw e;
                 }
                 LOG.warnf("waiting for the database to keep a dead letter: %s", e.toString());
                 try {
@@ -266,8 +304,12 @@ public class DeadLetters {
 
     /**
      * Applies the letter through its channel. A letter already replayed is answered as it is (a retried request
-     * changes nothing); a discarded one, or one another replay holds, is refused (409). When the channel fails
-     * again the letter stays PARKED with the failure written down, and the answer is 409 with the failure.
+     * changes nothing). Refused (409): a discarded letter; one another replay holds; one with an older parked letter of
+     * the same channel and key (replayed first, or discarded: events of one key are applied in order); one whose
+     * event this build does not know. When the channel fails again the letter stays PARKED with the failure written
+     * down, and the answer is 409 with the failure. While the database is away the replay gives up after
+     * {@code replay-timeout} and keeps its lease (503): whether the last attempt committed is unknown until then, and
+     * a later replay finds out (the inbox).
      */
     public DeadLetter replay(long id, String by) {
         DeadLetter letter = get(id);
@@ -278,11 +320,15 @@ public class DeadLetters {
             throw ProblemException.conflict(
                     "dead-letter-discarded", "dead letter " + id + " was discarded: " + letter.discardReason());
         }
-        Replayable target = replayable(letter.channel())
-                .orElseThrow(() -> ProblemException.conflict(
-                        "dead-letter-no-channel",
-                        "no consumer of this service reads " + letter.sourceTopic() + " into this dead-letter topic"));
-        if (!lease(id)) {
+        Replayable target = replayable(letter.channel()).orElseThrow(() -> noChannel(letter));
+        Long older = olderParked(letter);
+        if (older != null) {
+            throw ProblemException.conflict(
+                    "dead-letter-older-parked",
+                    "dead letter " + older + " of the same key came before it: replay or discard that one first");
+        }
+        UUID lease = lease(id);
+        if (lease == null) {
             DeadLetter now = get(id);
             if (now.status() != DeadLetterStatus.PARKED) {
                 return replay(id, by); // resolved meanwhile: answered as such
@@ -292,34 +338,40 @@ public class DeadLetters {
         }
         EventInbox.Outcome outcome;
         try {
-            outcome = onVertx(() -> target.replay(letter.channel(), letter.payload()));
-        } catch (TimeoutException e) {
-            // the channel may still apply it: the lease keeps the letter until then, a later replay finds a duplicate
-            throw ProblemException.unavailable(
-                    "dead-letter-replay-pending",
-                    "the replay of dead letter " + id + " has not answered yet; ask again in a few minutes",
-                    LEASE.toSeconds());
+            outcome = onVertx(() -> target.replay(letter.channel(), letter.payload())
+                    .ifNoItem()
+                    .after(replayTimeout)
+                    .fail());
         } catch (RuntimeException failed) {
+            if (failed instanceof io.smallrye.mutiny.TimeoutException || EventInbox.databaseAway(failed)) {
+                // the lease stays until it ends: the replay may have committed just now
+                throw ProblemException.unavailable(
+                        "dead-letter-replay-pending",
+                        "the replay of dead letter " + id + " could not finish (" + failed
+                                + "); ask again in a few minutes",
+                        LEASE.toSeconds());
+            }
             String error = failed.toString();
-            transactions.run(c -> {
-                try (PreparedStatement u = c.prepareStatement("UPDATE dead_letter SET replaying_since = NULL, "
-                        + "replay_attempts = replay_attempts + 1, last_error = ? WHERE id = ? AND status = 'PARKED'")) {
-                    u.setString(1, text(error));
-                    u.setLong(2, id);
-                    return u.executeUpdate();
-                }
-            });
+            release(id, lease, error);
             throw ProblemException.conflict(
                     "dead-letter-still-fails",
                     "dead letter " + id + " failed again in " + letter.channel() + ": " + error);
         }
+        if (outcome == EventInbox.Outcome.SKIPPED) {
+            release(id, lease, "this build does not know the event's type or schema version");
+            throw ProblemException.conflict(
+                    "dead-letter-unknown-type",
+                    "this instance does not know event type " + letter.eventType()
+                            + " (a newer or older schema version): nothing was applied; replay it on a build that does");
+        }
         transactions.run(c -> {
             try (PreparedStatement u = c.prepareStatement("UPDATE dead_letter SET status = 'REPLAYED', outcome = ?, "
-                    + "resolved_at = now(), resolved_by = ?, replaying_since = NULL, "
-                    + "replay_attempts = replay_attempts + 1 WHERE id = ? AND status = 'PARKED'")) {
+                    + "resolved_at = now(), resolved_by = ?, replaying_since = NULL, lease = NULL, "
+                    + "replay_attempts = replay_attempts + 1 WHERE id = ? AND lease = ?")) {
                 u.setString(1, outcome.name());
                 u.setString(2, text(by));
                 u.setLong(3, id);
+                u.setObject(4, lease);
                 return u.executeUpdate();
             }
         });
@@ -327,44 +379,158 @@ public class DeadLetters {
     }
 
     /**
-     * Marks a parked letter as not to be applied, with the operator's reason. Discarding it again answers it as it
-     * is; a replayed letter, or one being replayed, is refused (409).
+     * Marks a parked letter as not to be applied, with the operator's reason, and makes sure it never is (D4): in the
+     * same transaction its event is claimed in the inbox under the channel's consumer, so a redelivery or a replay
+     * still under way finds it done. If the event was applied meanwhile, the letter is recorded as REPLAYED (DUPLICATE)
+     * and the answer is 409 {@code dead-letter-applied}. Discarding it again answers it as it is; a replayed letter, or
+     * one being replayed, is refused (409).
      */
     public DeadLetter discard(long id, String reason, String by) {
-        int changed = transactions.run(c -> {
-            try (PreparedStatement u = c.prepareStatement("UPDATE dead_letter SET status = 'DISCARDED', "
-                    + "discard_reason = ?, resolved_at = now(), resolved_by = ? WHERE id = ? AND status = 'PARKED' "
-                    + "AND (replaying_since IS NULL OR replaying_since < now() - make_interval(secs => ?))")) {
-                u.setString(1, text(reason));
-                u.setString(2, text(by));
-                u.setLong(3, id);
-                u.setLong(4, LEASE.toSeconds());
-                return u.executeUpdate();
-            }
-        });
         DeadLetter letter = get(id);
-        if (changed == 1 || letter.status() == DeadLetterStatus.DISCARDED) {
+        if (letter.status() == DeadLetterStatus.DISCARDED) {
             return letter;
         }
         if (letter.status() == DeadLetterStatus.REPLAYED) {
             throw ProblemException.conflict(
                     "dead-letter-replayed", "dead letter " + id + " was replayed; it cannot be discarded");
         }
-        throw ProblemException.conflict(
-                "dead-letter-replaying", "dead letter " + id + " is being replayed; ask again in a moment");
+        String consumer = replayable(letter.channel())
+                .map(r -> r.consumer(letter.channel()))
+                .orElse(null);
+        String result = transactions.run(c -> {
+            try (PreparedStatement lock = c.prepareStatement(
+                    "SELECT status FROM dead_letter WHERE id = ? "
+                            + "AND (replaying_since IS NULL OR replaying_since < now() - make_interval(secs => ?)) FOR UPDATE")) {
+                lock.setLong(1, id);
+                lock.setLong(2, LEASE.toSeconds());
+                try (ResultSet r = lock.executeQuery()) {
+                    if (!r.next()) {
+                        return "replaying";
+                    }
+                    if (!r.getString(1).equals("PARKED")) {
+                        return r.getString(1);
+                    }
+                }
+            }
+            if (consumer != null && letter.eventId() != null) {
+                try (PreparedStatement claim =
+                        c.prepareStatement(EventInbox.CLAIM + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    claim.setString(1, consumer);
+                    claim.setString(2, letter.eventId());
+                    claim.setString(3, letter.eventType() == null ? "unknown" : letter.eventType());
+                    if (claim.executeUpdate() == 0) {
+                        resolve(c, id, "REPLAYED", "DUPLICATE", null, by);
+                        return "applied";
+                    }
+                }
+            }
+            resolve(c, id, "DISCARDED", null, reason, by);
+            return "DISCARDED";
+        });
+        switch (result) {
+            case "DISCARDED":
+                return get(id);
+            case "applied":
+                throw ProblemException.conflict(
+                        "dead-letter-applied",
+                        "dead letter " + id
+                                + "'s event was applied meanwhile (a redelivery or a replay); it is recorded "
+                                + "as replayed, not discarded");
+            case "REPLAYED":
+                throw ProblemException.conflict(
+                        "dead-letter-replayed", "dead letter " + id + " was replayed; it cannot be discarded");
+            case "replaying":
+                throw ProblemException.conflict(
+                        "dead-letter-replaying", "dead letter " + id + " is being replayed; ask again in a moment");
+            default:
+                return get(id); // discarded meanwhile by another operator
+        }
     }
 
-    /** Takes the letter for one replay: false when it is resolved or another replay holds it. */
-    private boolean lease(long id) {
+    private static void resolve(Connection c, long id, String status, String outcome, String reason, String by)
+            throws SQLException {
+        try (PreparedStatement u =
+                c.prepareStatement("UPDATE dead_letter SET status = ?, outcome = ?, discard_reason = ?, "
+                        + "resolved_at = now(), resolved_by = ?, replaying_since = NULL, lease = NULL WHERE id = ?")) {
+            u.setString(1, status);
+            u.setString(2, outcome);
+            u.setString(3, text(reason));
+            u.setString(4, text(by));
+            u.setLong(5, id);
+            u.executeUpdate();
+        }
+    }
+
+    /** Takes the letter for one replay: its lease's token, or null when it is resolved or another replay holds it. */
+    private UUID lease(long id) {
         return transactions.run(c -> {
-            try (PreparedStatement u = c.prepareStatement("UPDATE dead_letter SET replaying_since = now() "
-                    + "WHERE id = ? AND status = 'PARKED' "
-                    + "AND (replaying_since IS NULL OR replaying_since < now() - make_interval(secs => ?))")) {
+            try (PreparedStatement u = c.prepareStatement(
+                    "UPDATE dead_letter SET replaying_since = now(), "
+                            + "lease = gen_random_uuid() WHERE id = ? AND status = 'PARKED' "
+                            + "AND (replaying_since IS NULL OR replaying_since < now() - make_interval(secs => ?)) RETURNING lease")) {
                 u.setLong(1, id);
                 u.setLong(2, LEASE.toSeconds());
-                return u.executeUpdate() == 1;
+                try (ResultSet r = u.executeQuery()) {
+                    return r.next() ? r.getObject(1, UUID.class) : null;
+                }
             }
         });
+    }
+
+    /** Gives the letter back after a replay that applied nothing, with why; only the replay holding it may. */
+    private void release(long id, UUID lease, String error) {
+        transactions.run(c -> {
+            try (PreparedStatement u =
+                    c.prepareStatement("UPDATE dead_letter SET replaying_since = NULL, lease = NULL, "
+                            + "replay_attempts = replay_attempts + 1, last_error = ? WHERE id = ? AND lease = ?")) {
+                u.setString(1, text(error));
+                u.setLong(2, id);
+                u.setObject(3, lease);
+                return u.executeUpdate();
+            }
+        });
+    }
+
+    /** An older parked letter of the same channel and key (the same partition: its events' order), if any. */
+    private Long olderParked(DeadLetter letter) {
+        if (letter.key() == null) {
+            return null;
+        }
+        return transactions.read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT min(id) FROM dead_letter WHERE status = 'PARKED' "
+                    + "AND channel = ? AND event_key = ? AND id < ?")) {
+                q.setString(1, letter.channel());
+                q.setString(2, letter.key());
+                q.setLong(3, letter.id());
+                try (ResultSet r = q.executeQuery()) {
+                    r.next();
+                    long older = r.getLong(1);
+                    return r.wasNull() ? null : older;
+                }
+            }
+        });
+    }
+
+    private static ProblemException noChannel(DeadLetter letter) {
+        return ProblemException.conflict(
+                "dead-letter-no-channel",
+                "no consumer of this service reads " + letter.sourceTopic() + " into this dead-letter topic");
+    }
+
+    /** Resolved letters older than the retention are deleted (their payloads may name members); parked ones stay. */
+    @Scheduled(every = "1h", delayed = "1m")
+    void purgeResolved() {
+        try {
+            transactions.run(c -> {
+                try (PreparedStatement d = c.prepareStatement("DELETE FROM dead_letter WHERE status <> 'PARKED' "
+                        + "AND resolved_at < now() - make_interval(secs => ?)")) {
+                    d.setLong(1, retention.toSeconds());
+                    return d.executeUpdate();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debugf("dead letters not purged this hour: %s", e.toString());
+        }
     }
 
     private Optional<DeadLetter> find(long id) {
@@ -412,8 +578,8 @@ public class DeadLetters {
     }
 
     /** Runs the replay on a Vert.x context of its own (Hibernate Reactive's consumers need one) and waits for it. */
-    private <T> T onVertx(java.util.function.Supplier<Uni<T>> work) throws TimeoutException {
-        Context context = VertxContext.getOrCreateDuplicatedContext(vertx.getOrCreateContext());
+    private <T> T onVertx(java.util.function.Supplier<Uni<T>> work) {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         CompletableFuture<T> result = new CompletableFuture<>();
         context.runOnContext(v -> {
@@ -424,7 +590,10 @@ public class DeadLetters {
             }
         });
         try {
-            return result.get(replayTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            // the replay gives up by itself at replay-timeout; this only guards against a replay that never answers
+            return result.get(replayTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new io.smallrye.mutiny.TimeoutException();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -484,8 +653,15 @@ public class DeadLetters {
         return value != null && value.isTextual() ? text(value.asText()) : null;
     }
 
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
+    /**
+     * The connector's own header: the first of the name. The dead-letter queue writes its headers first and then
+     * copies the failed record's, which may carry older {@code dead-letter-*} headers (a record sent again from a
+     * dead-letter topic); those must not name the source.
+     */
+    private static String header(Headers headers, String name) {
+        java.util.Iterator<Header> all =
+                headers == null ? null : headers.headers(name).iterator();
+        Header header = all == null || !all.hasNext() ? null : all.next();
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 

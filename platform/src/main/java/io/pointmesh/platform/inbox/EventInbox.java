@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -473,6 +474,11 @@ public class EventInbox {
      * consumer method). Retries like {@link #consume}, then throws for the dead-letter topic.
      */
     public Outcome consumeWithJdbc(String consumer, String json, JdbcHandler handler) {
+        return consumeWithJdbc(consumer, json, handler, null);
+    }
+
+    /** {@link #consumeWithJdbc}, waiting for a database that is away until {@code deadline} (null: without end). */
+    private Outcome consumeWithJdbc(String consumer, String json, JdbcHandler handler, Instant deadline) {
         Optional<EventEnvelope<DomainEvent>> decoded = decode(consumer, json);
         if (decoded.isEmpty()) {
             return Outcome.SKIPPED;
@@ -500,7 +506,8 @@ public class EventInbox {
                 throw e;
             } catch (RuntimeException e) {
                 boolean away = databaseAway(e);
-                if (!away && ++failures > RETRIES) {
+                if ((!away && ++failures > RETRIES)
+                        || (away && deadline != null && Instant.now().isAfter(deadline))) {
                     throw e;
                 }
                 LOG.warnf(
@@ -525,10 +532,15 @@ public class EventInbox {
      * instance's last second.
      */
     public CompletionStage<Void> consumeRecordWithJdbc(String consumer, Message<String> record, JdbcHandler handler) {
+        if (stopped.contains(consumer)) {
+            // a record before this one was left for the next instance: applying this one now would invert their order
+            return CompletableFuture.completedFuture(null);
+        }
         try {
             consumeWithJdbc(consumer, record.getPayload(), handler);
         } catch (Stopping stopping) {
-            LOG.infof("%s stops before applying a record; the next instance gets it", consumer);
+            stopped.add(consumer);
+            LOG.infof("%s stops before applying a record; the next instance gets it and those after it", consumer);
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException | Error failed) {
             return record.nack(failed);
@@ -536,15 +548,25 @@ public class EventInbox {
         return record.ack();
     }
 
+    /** Consumers whose instance is stopping (interrupted while a record waited): they apply nothing more. */
+    private final Set<String> stopped = ConcurrentHashMap.newKeySet();
+
     /**
      * {@link #consumeWithJdbc} for a replayed dead letter ({@link Replayable#replay}): the same claim, effect and
      * retries, on a worker thread.
      */
     public Uni<Outcome> replayWithJdbc(String consumer, String json, JdbcHandler handler) {
         return Uni.createFrom()
-                .item(() -> consumeWithJdbc(consumer, json, handler))
+                .item(() ->
+                        consumeWithJdbc(consumer, json, handler, Instant.now().plus(replayPatience)))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
+
+    /** How long a replay waits for a database that is away before it gives up (a record's own wait has no end). */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(
+            name = "pointmesh.dead-letters.replay-timeout",
+            defaultValue = "PT60S")
+    Duration replayPatience;
 
     /** SQLSTATE classes and codes of a database that is away or cannot serve now, not of a bad event. */
     private static final List<String> AWAY_STATES =

@@ -14,6 +14,12 @@ public interface Replayable {
     Set<String> channels();
 
     /**
+     * The inbox's consumer name for the channel's events ({@code processed_event.consumer}): a discarded letter's event
+     * is claimed under it, so that nothing applies it afterwards.
+     */
+    String consumer(String channel);
+
+    /**
      * Applies one record of {@code channel} as the channel would, or fails as it would (the record is not an
      * event, the effect fails again). Blocking work must leave the calling event loop
      * ({@link EventInbox#replayWithJdbc}).
