@@ -10,7 +10,8 @@
 --   D4 a DISCARDED letter's event is never applied afterwards: the discard claims it in processed_event for the channel's
 --      consumer in the same transaction (a redelivery or a late replay then finds it done), and a letter whose event
 --      was applied meanwhile is recorded as REPLAYED (DUPLICATE) instead of discarded.
--- Resolved letters are deleted after pointmesh.dead-letters.retention (30 days); parked ones stay until resolved.
+-- Resolved letters are deleted after pointmesh.dead-letters.retention (100 days, longer than the topics keep them);
+-- parked ones stay until resolved. A discard's claim has event_type 'pointmesh.discarded'.
 CREATE TABLE dead_letter (
     id               BIGSERIAL   PRIMARY KEY,
     dlq_topic        TEXT        NOT NULL,

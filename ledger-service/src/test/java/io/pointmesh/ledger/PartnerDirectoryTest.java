@@ -2,6 +2,7 @@ package io.pointmesh.ledger;
 
 import static io.pointmesh.testing.TestEvents.kafka;
 import static io.pointmesh.testing.TestEvents.publish;
+import static io.pointmesh.testing.TestEvents.publishAt;
 import static io.pointmesh.testing.TestEvents.redeliver;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +10,7 @@ import static org.hamcrest.Matchers.is;
 
 import io.pointmesh.events.partner.PartnerActivated;
 import io.pointmesh.events.partner.PartnerRegistered;
+import io.pointmesh.events.partner.PartnerReinstated;
 import io.pointmesh.events.partner.PartnerSuspended;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -57,6 +59,44 @@ class PartnerDirectoryTest {
                 .then()
                 .statusCode(200)
                 .body("status", is("SUSPENDED"), "legalName", is("Lotte Mart"));
+    }
+
+    /**
+     * An event that arrives late (an operator replaying a dead letter after later events of the partner were applied)
+     * does not undo what happened since: an old reinstatement does not let a partner suspended since earn again.
+     */
+    @Test
+    void aLateReinstatementDoesNotUndoALaterSuspension() {
+        String id = UUID.randomUUID().toString();
+        java.time.Instant start = java.time.Instant.now().minusSeconds(60);
+        try (KafkaTestClient kafka = kafka()) {
+            publishAt(kafka, new PartnerRegistered(id, "Late Mart", "120-81-47521", "mart"), start);
+            publishAt(kafka, new PartnerActivated(id, "partner-" + id, "op", "go"), start.plusSeconds(1));
+            publishAt(kafka, new PartnerSuspended(id, "op", "fraud"), start.plusSeconds(30));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> given().auth()
+                            .oauth2(TestTokens.operator())
+                            .get("/ledger/v1/partners/" + id)
+                            .then()
+                            .statusCode(200)
+                            .body("status", is("SUSPENDED")));
+            // a reinstatement from before the suspension, arriving now
+            publishAt(kafka, new PartnerReinstated(id, "op", "paid"), start.plusSeconds(20));
+            String marker = UUID.randomUUID().toString();
+            publish(kafka, new PartnerRegistered(marker, "Marker", "120-81-47521", "mart"));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> given().auth()
+                            .oauth2(TestTokens.operator())
+                            .get("/ledger/v1/partners/" + marker)
+                            .then()
+                            .statusCode(200));
+        }
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get("/ledger/v1/partners/" + id)
+                .then()
+                .statusCode(200)
+                .body("status", is("SUSPENDED"));
     }
 
     @Test

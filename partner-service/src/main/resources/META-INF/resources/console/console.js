@@ -721,7 +721,8 @@
         h("a", { href: "#/dead-letters/" + s, "aria-current": s === state ? "page" : null }, s.toLowerCase()))),
       ...sections.map(({ service, root, letters, error, more }) => h("section", { class: "card", id: "dead-letters-" + service },
         h("h3", {}, `${service}-service`),
-        more ? h("p", { class: "notice" }, "The oldest 100 are shown: resolve them to see the next.") : null,
+        more ? h("p", { class: "notice" }, state === "PARKED"
+          ? "The oldest 100 are shown: resolve them to see the next." : "The oldest 100 are shown.") : null,
         error ? status(error, true) : table([
           { label: "Id", value: l => String(l.id) },
           { label: "Event", value: l => l.eventType || "(not an event)" },

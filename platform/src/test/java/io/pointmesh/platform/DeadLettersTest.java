@@ -251,6 +251,42 @@ class DeadLettersTest {
         assertEquals(0, effects(partnerId), "the discarded event stays unapplied");
     }
 
+    /**
+     * One event parked twice (a relay that published it again, both failing): once one letter is discarded, the other
+     * is discarded too when an operator replays or discards it, never reported as applied.
+     */
+    @Test
+    void theSecondLetterOfADiscardedEventIsDiscardedNotReportedApplied() {
+        String partnerId = "dl-" + UUID.randomUUID();
+        String json = event(partnerId);
+        long first = parkDirectly(json, partnerId);
+        long second = parkDirectly(json, partnerId, 1);
+        long third = parkDirectly(json, partnerId, 2);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "sent twice by mistake"))
+                .post(PATH + "/" + first + "/discard")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/" + second + "/replay")
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("dead-letter-discarded"));
+        assertEquals("DISCARDED", letter(second).getString("status"));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "the same"))
+                .post(PATH + "/" + third + "/discard")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("DISCARDED"));
+        assertEquals(0, effects(partnerId));
+    }
+
     /** A letter whose event the channel applied meanwhile (a redelivery) cannot be discarded: it is recorded as done. */
     @Test
     void aLetterAppliedMeanwhileIsRecordedAsReplayedNotDiscarded() {

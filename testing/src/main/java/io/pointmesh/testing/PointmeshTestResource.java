@@ -1,11 +1,22 @@
 package io.pointmesh.testing;
 
+import io.pointmesh.events.Topic;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -33,10 +44,50 @@ public class PointmeshTestResource implements QuarkusTestResourceLifecycleManage
         config.put("pointmesh.pg.port", String.valueOf(LocalInfra.pgPort()));
         config.put("pointmesh.pg.database", database);
         config.put("pointmesh.kafka.bootstrap", LocalInfra.kafkaBootstrap());
-        config.put(
-                "pointmesh.kafka.topic-prefix",
-                "test-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        String prefix = "test-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        config.put("pointmesh.kafka.topic-prefix", prefix);
+        createTopics(prefix);
         return config;
+    }
+
+    /** Every topic a service reads or writes, under the run's prefix. */
+    static final List<String> TOPICS = topics();
+
+    private static List<String> topics() {
+        List<String> names = new ArrayList<>();
+        for (Topic topic : Topic.values()) {
+            names.add(topic.topicName());
+        }
+        for (String service : List.of("partner", "member", "ledger", "analytics", "platform")) {
+            names.add(service + "-service.dead-letters");
+        }
+        names.add("platform-batch.dead-letters");
+        names.add("unrouted.events");
+        return List.copyOf(names);
+    }
+
+    /**
+     * Creates the run's topics before the service starts, with the broker's defaults, rather than on first use: an
+     * idempotent producer whose first batches race a topic's auto-creation could be refused with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER for tens of seconds (seen once in CI), longer than a test waits for an event.
+     */
+    static void createTopics(String prefix) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalInfra.kafkaBootstrap()))) {
+            List<NewTopic> topics = TOPICS.stream()
+                    .map(name -> new NewTopic(prefix + name, Optional.empty(), Optional.empty()))
+                    .toList();
+            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("could not create the test run's topics", e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the broker did not create the test run's topics in 60 s", e);
+        }
     }
 
     @Override

@@ -34,13 +34,18 @@ public class PartnerDirectoryRepository {
                 at);
     }
 
+    /**
+     * The partner's status as of the event's time, unless a later status change is stored: an event that arrives
+     * late (an operator's replay of a dead letter) must not reinstate a partner suspended since, or the reverse.
+     */
     public void setStatus(Connection c, String partnerId, String status, Instant at) throws SQLException {
         Sql.update(
                 c,
-                "UPDATE partner_directory SET status = ?, updated_at = ? WHERE partner_id = ?",
+                "UPDATE partner_directory SET status = ?, updated_at = ? WHERE partner_id = ? AND updated_at <= ?",
                 status,
                 at,
-                partnerId);
+                partnerId,
+                at);
     }
 
     public void openStore(Connection c, StoreOpened s, Instant at) throws SQLException {
@@ -48,7 +53,9 @@ public class PartnerDirectoryRepository {
                 c,
                 "INSERT INTO store_directory (partner_id, store_code, name, channel, region, open, updated_at) "
                         + "VALUES (?, ?, ?, ?, ?, true, ?) ON CONFLICT (partner_id, store_code) DO UPDATE SET name = EXCLUDED.name, "
-                        + "channel = EXCLUDED.channel, region = EXCLUDED.region, open = true, updated_at = EXCLUDED.updated_at",
+                        + "channel = EXCLUDED.channel, region = EXCLUDED.region, open = true, updated_at = EXCLUDED.updated_at "
+                        // a late opening (a replayed dead letter) does not reopen a store closed since
+                        + "WHERE store_directory.updated_at <= EXCLUDED.updated_at",
                 s.partnerId(),
                 s.storeCode(),
                 s.name(),
@@ -60,10 +67,12 @@ public class PartnerDirectoryRepository {
     public void closeStore(Connection c, String partnerId, String storeCode, Instant at) throws SQLException {
         Sql.update(
                 c,
-                "UPDATE store_directory SET open = false, updated_at = ? WHERE partner_id = ? AND store_code = ?",
+                "UPDATE store_directory SET open = false, updated_at = ? WHERE partner_id = ? AND store_code = ? "
+                        + "AND updated_at <= ?",
                 at,
                 partnerId,
-                storeCode);
+                storeCode,
+                at);
     }
 
     /** Versions are history: a redelivered or older version never replaces what is stored. */

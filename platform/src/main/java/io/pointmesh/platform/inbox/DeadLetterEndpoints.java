@@ -99,8 +99,9 @@ public abstract class DeadLetterEndpoints {
                     + "at most once, however often asked")
     @Extension(
             name = ProblemResponses.EXTENSION,
-            value = "404 not-found; 409 dead-letter-still-fails dead-letter-discarded dead-letter-replaying "
-                    + "dead-letter-no-channel; 503 dead-letter-replay-pending")
+            value =
+                    "404 not-found; 409 dead-letter-still-fails dead-letter-discarded dead-letter-replaying "
+                            + "dead-letter-older-parked dead-letter-unknown-type dead-letter-no-channel; 503 dead-letter-replay-pending")
     public DeadLetter replayDeadLetter(@PathParam("id") long id) {
         return letters.replay(id, operator());
     }
@@ -129,7 +130,8 @@ public abstract class DeadLetterEndpoints {
     @Operation(summary = "Decide that a parked letter is not to be applied, with the reason")
     @Extension(
             name = ProblemResponses.EXTENSION,
-            value = "400 validation-failed; 404 not-found; 409 dead-letter-replayed dead-letter-replaying")
+            value =
+                    "400 validation-failed; 404 not-found; 409 dead-letter-replayed dead-letter-replaying dead-letter-applied")
     public DeadLetter discardDeadLetter(@PathParam("id") long id, @NotNull @Valid DiscardRequest body) {
         return letters.discard(id, body.reason(), operator());
     }

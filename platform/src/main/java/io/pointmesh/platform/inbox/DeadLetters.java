@@ -129,8 +129,11 @@ public class DeadLetters {
     @ConfigProperty(name = "pointmesh.dead-letters.replay-timeout", defaultValue = "PT60S")
     Duration replayTimeout;
 
-    /** How long a resolved letter is kept. */
-    @ConfigProperty(name = "pointmesh.dead-letters.retention", defaultValue = "P30D")
+    /**
+     * How long a resolved letter is kept: longer than the dead-letter topics keep records (90 days), so a letter
+     * read again from the topic (its offsets lost) finds its row and does not come back as parked.
+     */
+    @ConfigProperty(name = "pointmesh.dead-letters.retention", defaultValue = "P100D")
     Duration retention;
 
     /** One dead letter, as operators see it. */
@@ -177,9 +180,12 @@ public class DeadLetters {
                 .orElseThrow();
         try {
             park(read);
-        } catch (EventInbox.Stopping stopping) {
-            return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
+            if (e instanceof EventInbox.Stopping || EventInbox.interrupted(e)) {
+                // this instance stops: the letter stays unacknowledged for the next one
+                Thread.interrupted();
+                return CompletableFuture.completedFuture(null);
+            }
             LOG.errorf(
                     e,
                     "could not keep dead letter %s-%d@%d; it stays on the topic",
@@ -217,8 +223,7 @@ public class DeadLetters {
                         parseInt(header(headers, "dead-letter-partition")),
                         parseLong(header(headers, "dead-letter-offset")),
                         header(headers, "dead-letter-reason"),
-                        Optional.ofNullable(header(headers, "dead-letter-cause-class-name"))
-                                .orElse(header(headers, "dead-letter-exception-class-name")),
+                        header(headers, "dead-letter-exception-class-name"),
                         timestamp == null ? Instant.now() : timestamp)) {
                     parked.incrementAndGet();
                 }
@@ -312,6 +317,7 @@ public class DeadLetters {
      * a later replay finds out (the inbox).
      */
     public DeadLetter replay(long id, String by) {
+        String operator = operator(by);
         DeadLetter letter = get(id);
         if (letter.status() == DeadLetterStatus.REPLAYED) {
             return letter;
@@ -331,7 +337,7 @@ public class DeadLetters {
         if (lease == null) {
             DeadLetter now = get(id);
             if (now.status() != DeadLetterStatus.PARKED) {
-                return replay(id, by); // resolved meanwhile: answered as such
+                return replay(id, operator); // resolved meanwhile: answered as such
             }
             throw ProblemException.conflict(
                     "dead-letter-replaying", "dead letter " + id + " is being replayed; ask again in a moment");
@@ -364,18 +370,37 @@ public class DeadLetters {
                     "this instance does not know event type " + letter.eventType()
                             + " (a newer or older schema version): nothing was applied; replay it on a build that does");
         }
-        transactions.run(c -> {
+        EventInbox.Outcome applied = outcome;
+        int resolved = transactions.run(c -> {
+            String consumer = target.consumer(letter.channel());
+            if (applied == EventInbox.Outcome.DUPLICATE
+                    && letter.eventId() != null
+                    && discardedBefore(c, consumer, letter.eventId())) {
+                // another letter of the same event was discarded: nothing was applied, and nothing will be
+                try (PreparedStatement u = c.prepareStatement("UPDATE dead_letter SET status = 'DISCARDED', "
+                        + "discard_reason = ?, resolved_at = now(), resolved_by = ?, replaying_since = NULL, "
+                        + "lease = NULL, replay_attempts = replay_attempts + 1 WHERE id = ? AND lease = ?")) {
+                    u.setString(1, "its event was discarded with another letter");
+                    u.setString(2, text(operator));
+                    u.setLong(3, id);
+                    u.setObject(4, lease);
+                    u.executeUpdate();
+                    return 0; // answered below as discarded (409)
+                }
+            }
             try (PreparedStatement u = c.prepareStatement("UPDATE dead_letter SET status = 'REPLAYED', outcome = ?, "
                     + "resolved_at = now(), resolved_by = ?, replaying_since = NULL, lease = NULL, "
                     + "replay_attempts = replay_attempts + 1 WHERE id = ? AND lease = ?")) {
-                u.setString(1, outcome.name());
-                u.setString(2, text(by));
+                u.setString(1, applied.name());
+                u.setString(2, text(operator));
                 u.setLong(3, id);
                 u.setObject(4, lease);
                 return u.executeUpdate();
             }
         });
-        return get(id);
+        // otherwise discarded with another letter of its event, or the lease ended under a replay slower than it (and
+        // someone resolved the letter): answered as it is now
+        return resolved == 1 ? get(id) : replay(id, operator);
     }
 
     /**
@@ -386,6 +411,7 @@ public class DeadLetters {
      * one being replayed, is refused (409).
      */
     public DeadLetter discard(long id, String reason, String by) {
+        String operator = operator(by);
         DeadLetter letter = get(id);
         if (letter.status() == DeadLetterStatus.DISCARDED) {
             return letter;
@@ -417,14 +443,14 @@ public class DeadLetters {
                         c.prepareStatement(EventInbox.CLAIM + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                     claim.setString(1, consumer);
                     claim.setString(2, letter.eventId());
-                    claim.setString(3, letter.eventType() == null ? "unknown" : letter.eventType());
-                    if (claim.executeUpdate() == 0) {
-                        resolve(c, id, "REPLAYED", "DUPLICATE", null, by);
+                    claim.setString(3, EventInbox.DISCARDED);
+                    if (claim.executeUpdate() == 0 && !discardedBefore(c, consumer, letter.eventId())) {
+                        resolve(c, id, "REPLAYED", "DUPLICATE", null, operator);
                         return "applied";
                     }
                 }
             }
-            resolve(c, id, "DISCARDED", null, reason, by);
+            resolve(c, id, "DISCARDED", null, reason, operator);
             return "DISCARDED";
         });
         switch (result) {
@@ -445,6 +471,23 @@ public class DeadLetters {
             default:
                 return get(id); // discarded meanwhile by another operator
         }
+    }
+
+    /** Whether the event's inbox row is a discard's (another letter of the same event was discarded), not its effect. */
+    private static boolean discardedBefore(Connection c, String consumer, String eventId) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(
+                "SELECT 1 FROM processed_event WHERE consumer = ? AND event_id = ? AND event_type = ?")) {
+            q.setString(1, consumer);
+            q.setString(2, eventId);
+            q.setString(3, EventInbox.DISCARDED);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    private static String operator(String by) {
+        return by == null || by.isBlank() ? "unknown operator" : by;
     }
 
     private static void resolve(Connection c, long id, String status, String outcome, String reason, String by)
@@ -648,9 +691,12 @@ public class DeadLetters {
         }
     }
 
+    /** The envelope's field as the codec reads it (any scalar, as text), whole: the inbox claims it by this text. */
     private static String field(JsonNode envelope, String name) {
         JsonNode value = envelope == null ? null : envelope.get(name);
-        return value != null && value.isTextual() ? text(value.asText()) : null;
+        return value != null && value.isValueNode() && !value.isNull()
+                ? value.asText().replace('\u0000', '\uFFFD')
+                : null;
     }
 
     /**

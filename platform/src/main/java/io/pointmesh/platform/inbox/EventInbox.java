@@ -44,8 +44,9 @@ import org.jboss.logging.Logger;
  * redelivers.
  *
  * <p>Invariant: a row in {@code processed_event} exists if and only if the event's effect
- * committed. The row is inserted first, in the same transaction as the effect: a duplicate finds
- * the row and does nothing; a failure rolls back both, so the redelivery applies it then.
+ * committed, or an operator discarded its dead letter (event type {@link #DISCARDED}: the event is
+ * then never applied). The row is inserted first, in the same transaction as the effect: a duplicate
+ * finds the row and does nothing; a failure rolls back both, so the redelivery applies it then.
  */
 @ApplicationScoped
 public class EventInbox {
@@ -61,6 +62,23 @@ public class EventInbox {
     public static final int RETRIES = 3;
 
     static final String CLAIM = "INSERT INTO processed_event (consumer, event_id, event_type) ";
+
+    /** The event type of an inbox row that an operator's discard wrote (DeadLetters, D4), not an effect. */
+    static final String DISCARDED = "pointmesh.discarded";
+
+    /** Whether a failure is this thread being interrupted (its instance stopping), wherever the client wrapped it. */
+    static boolean interrupted(Throwable failure) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof InterruptedException || t instanceof Stopping) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     // An effect that failed because the database is away (a restart, a fail-over, no connection to be had) is
     // retried without end, the wait doubling up to retry-max: a dead letter is an event lost until someone replays
@@ -539,6 +557,7 @@ public class EventInbox {
         try {
             consumeWithJdbc(consumer, record.getPayload(), handler);
         } catch (Stopping stopping) {
+            Thread.interrupted(); // the pool's thread goes back clean; this consumer applies nothing more here
             stopped.add(consumer);
             LOG.infof("%s stops before applying a record; the next instance gets it and those after it", consumer);
             return CompletableFuture.completedFuture(null);
