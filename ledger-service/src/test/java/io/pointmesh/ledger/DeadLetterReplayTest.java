@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pointmesh.events.member.MemberJoined;
+import io.pointmesh.events.member.MemberReinstated;
+import io.pointmesh.events.member.MemberSuspended;
 import io.pointmesh.platform.inbox.DeadLetters;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -107,5 +109,45 @@ class DeadLetterReplayTest {
                 .then()
                 .statusCode(200)
                 .body("replayAttempts", equalTo(1));
+    }
+
+    /**
+     * A member's events replayed late (a dead letter replayed after later events of the member were applied) do not
+     * undo what happened since: an old reinstatement does not let a member suspended since earn, and an old consent
+     * does not come back over a newer one.
+     */
+    @Test
+    void aLateReinstatementDoesNotUndoALaterSuspension() {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        java.time.Instant now = java.time.Instant.now();
+        try (KafkaTestClient kafka = kafka()) {
+            TestEvents.publishAt(kafka, new MemberSuspended(member, "op", "fraud check"), now);
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> LedgerFixture.earn(partner, member, "1000")
+                        .statusCode(422)
+                        .body("code", equalTo("member-not-active")));
+        String late;
+        try (KafkaTestClient kafka = kafka()) {
+            late = TestEvents.publishAt(kafka, new MemberReinstated(member, "op", "cleared"), now.minusSeconds(30));
+        }
+        String lateId = TestEvents.CODEC.decode(late).orElseThrow().id();
+        // the ledger's inbox took it (applied as far as the rule lets it)
+        await().atMost(Duration.ofSeconds(30)).until(() -> claimed(lateId));
+        LedgerFixture.earn(partner, member, "1000").statusCode(422).body("code", equalTo("member-not-active"));
+    }
+
+    @Inject
+    javax.sql.DataSource dataSource;
+
+    private boolean claimed(String eventId) throws java.sql.SQLException {
+        try (var c = dataSource.getConnection();
+                var q = c.prepareStatement("SELECT 1 FROM processed_event WHERE event_id = ?")) {
+            q.setString(1, eventId);
+            try (var r = q.executeQuery()) {
+                return r.next();
+            }
+        }
     }
 }

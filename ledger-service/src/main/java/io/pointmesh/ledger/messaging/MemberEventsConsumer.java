@@ -76,18 +76,19 @@ public class MemberEventsConsumer implements Replayable {
             directory.blockCard(c, r.blockedCardNumber());
             issue(c, r.memberId(), r.cardNumber());
         } else if (data instanceof MemberSuspended s) {
-            directory.suspend(c, s.memberId());
+            directory.suspend(c, s.memberId(), event.time());
         } else if (data instanceof MemberReinstated r) {
-            directory.reinstate(c, r.memberId());
+            directory.reinstate(c, r.memberId(), event.time());
         } else if (data instanceof MemberLeft l) {
             // The entries stay under the (anonymous) member id; the remaining points go to breakage.
-            directory.markLeft(c, l.memberId());
+            directory.markLeft(c, l.memberId(), event.time());
             directory.blockCards(c, l.memberId());
             ledger.forfeit(c, l.memberId());
             spending.forget(c, l.memberId());
             rewardOrders.eraseShippingAddresses(c, l.memberId());
         } else if (data instanceof ConsentChanged k) {
-            directory.setConsent(c, k.memberId(), k.personalization(), k.shareWithAllPartners(), k.sharedPartnerIds());
+            directory.setConsent(
+                    c, k.memberId(), k.personalization(), k.shareWithAllPartners(), k.sharedPartnerIds(), event.time());
         } else if (data instanceof GradeChanged g) {
             directory.setGrade(c, g.memberId(), g.grade().name(), g.asOf());
             if (g.asOf() != null) {

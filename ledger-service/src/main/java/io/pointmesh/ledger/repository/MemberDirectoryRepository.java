@@ -44,23 +44,31 @@ public class MemberDirectoryRepository {
                 memberId);
     }
 
-    public void suspend(Connection c, String memberId) throws SQLException {
+    /** Suspended as of {@code at}, unless a later status change is stored (a late event does not undo it; V18). */
+    public void suspend(Connection c, String memberId, Instant at) throws SQLException {
         Sql.update(
                 c,
-                "UPDATE member_directory SET status = 'SUSPENDED' WHERE member_id = ? AND status = 'ACTIVE'",
-                memberId);
+                "UPDATE member_directory SET status = 'SUSPENDED', status_at = ? WHERE member_id = ? AND status = 'ACTIVE' "
+                        + "AND (status_at IS NULL OR status_at <= ?)",
+                at,
+                memberId,
+                at);
     }
 
-    public void reinstate(Connection c, String memberId) throws SQLException {
+    /** Active again as of {@code at}, unless a later status change is stored (V18). */
+    public void reinstate(Connection c, String memberId, Instant at) throws SQLException {
         Sql.update(
                 c,
-                "UPDATE member_directory SET status = 'ACTIVE' WHERE member_id = ? AND status = 'SUSPENDED'",
-                memberId);
+                "UPDATE member_directory SET status = 'ACTIVE', status_at = ? WHERE member_id = ? AND status = 'SUSPENDED' "
+                        + "AND (status_at IS NULL OR status_at <= ?)",
+                at,
+                memberId,
+                at);
     }
 
-    /** The member left the network: their status says so, whatever it was. */
-    public void markLeft(Connection c, String memberId) throws SQLException {
-        Sql.update(c, "UPDATE member_directory SET status = 'LEFT' WHERE member_id = ?", memberId);
+    /** The member left the network: their status says so, whatever it was, for good. */
+    public void markLeft(Connection c, String memberId, Instant at) throws SQLException {
+        Sql.update(c, "UPDATE member_directory SET status = 'LEFT', status_at = ? WHERE member_id = ?", at, memberId);
     }
 
     /**
@@ -113,20 +121,31 @@ public class MemberDirectoryRepository {
                 previous);
     }
 
-    /** The member's consent as a joint campaign reads it (member.consent-changed carries it whole). */
+    /**
+     * The member's consent as a joint campaign reads it (member.consent-changed carries it whole), as of {@code at},
+     * unless a later consent is stored: a late event does not bring back a consent withdrawn since (V18).
+     */
     public void setConsent(
-            Connection c, String memberId, boolean personalization, boolean shareWithAll, List<String> sharedPartnerIds)
+            Connection c,
+            String memberId,
+            boolean personalization,
+            boolean shareWithAll,
+            List<String> sharedPartnerIds,
+            Instant at)
             throws SQLException {
         try (var ps =
                 c.prepareStatement("UPDATE member_directory SET personalization = ?, share_with_all_partners = ?, "
-                        + "shared_partner_ids = ? WHERE member_id = ?")) {
+                        + "shared_partner_ids = ?, consent_at = ? WHERE member_id = ? "
+                        + "AND (consent_at IS NULL OR consent_at <= ?)")) {
             ps.setBoolean(1, personalization);
             ps.setBoolean(2, shareWithAll);
             ps.setArray(
                     3,
                     c.createArrayOf(
                             "text", (sharedPartnerIds == null ? List.<String>of() : sharedPartnerIds).toArray()));
-            ps.setString(4, memberId);
+            ps.setTimestamp(4, java.sql.Timestamp.from(at));
+            ps.setString(5, memberId);
+            ps.setTimestamp(6, java.sql.Timestamp.from(at));
             ps.executeUpdate();
         }
     }
