@@ -20,6 +20,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -83,10 +84,7 @@ class DeadLettersTest {
         assertEquals(0, effects(partnerId));
 
         // the cause is still there: the letter stays parked, with what happened
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .post(PATH + "/" + id + "/replay")
-                .then()
+        replay(id)
                 .statusCode(409)
                 .contentType("application/problem+json")
                 .body("code", equalTo("dead-letter-still-fails"))
@@ -100,10 +98,7 @@ class DeadLettersTest {
 
         // fixed: the replay applies it, once
         sql("DELETE FROM test_refused_partner WHERE partner_id = $1", partnerId);
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .post(PATH + "/" + id + "/replay")
-                .then()
+        replay(id)
                 .statusCode(200)
                 .body("status", equalTo("REPLAYED"))
                 .body("outcome", equalTo("APPLIED"))
@@ -112,13 +107,7 @@ class DeadLettersTest {
         assertEquals(1, effects(partnerId));
 
         // an operator's retry, and the same record delivered again by Kafka, change nothing more
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .post(PATH + "/" + id + "/replay")
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("REPLAYED"))
-                .body("replayAttempts", equalTo(2));
+        replay(id).statusCode(200).body("status", equalTo("REPLAYED")).body("replayAttempts", equalTo(2));
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
             String marker = "dl-marker-" + UUID.randomUUID();
             kafka.send(prefix + "partner.events", partnerId, json);
@@ -128,14 +117,7 @@ class DeadLettersTest {
         assertEquals(1, effects(partnerId));
 
         // a replayed letter is not discarded afterwards, nor changed in the database (D2)
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .contentType(ContentType.JSON)
-                .body(Map.of("reason", "changed my mind"))
-                .post(PATH + "/" + id + "/discard")
-                .then()
-                .statusCode(409)
-                .body("code", equalTo("dead-letter-replayed"));
+        discard(id, "changed my mind").statusCode(409).body("code", equalTo("dead-letter-replayed"));
         assertThrows(
                 RuntimeException.class,
                 () -> sql(
@@ -159,12 +141,7 @@ class DeadLettersTest {
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-                return given().auth()
-                        .oauth2(TestTokens.operator())
-                        .post(PATH + "/" + id + "/replay")
-                        .then()
-                        .extract()
-                        .statusCode();
+                return replay(id).extract().statusCode();
             }));
         }
         start.countDown();
@@ -184,13 +161,7 @@ class DeadLettersTest {
         String partnerId = "dl-" + UUID.randomUUID();
         long id = parkDirectly(event(partnerId), partnerId);
 
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .contentType(ContentType.JSON)
-                .body(Map.of("reason", " "))
-                .post(PATH + "/" + id + "/discard")
-                .then()
-                .statusCode(400);
+        discard(id, " ").statusCode(400);
         given().auth()
                 .oauth2(TestTokens.operator())
                 .contentType(ContentType.JSON)
@@ -199,32 +170,15 @@ class DeadLettersTest {
                 .statusCode(400);
         assertEquals("PARKED", letter(id).getString("status"), "a refused discard changes nothing");
 
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .contentType(ContentType.JSON)
-                .body(Map.of("reason", "the partner re-sent it under a new id"))
-                .post(PATH + "/" + id + "/discard")
-                .then()
+        discard(id, "the partner re-sent it under a new id")
                 .statusCode(200)
                 .body("status", equalTo("DISCARDED"))
                 .body("discardReason", equalTo("the partner re-sent it under a new id"))
                 .body("resolvedBy", notNullValue())
                 .body("outcome", nullValue());
         // discarded again (a retry): answered as it is
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .contentType(ContentType.JSON)
-                .body(Map.of("reason", "again"))
-                .post(PATH + "/" + id + "/discard")
-                .then()
-                .statusCode(200)
-                .body("discardReason", equalTo("the partner re-sent it under a new id"));
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .post(PATH + "/" + id + "/replay")
-                .then()
-                .statusCode(409)
-                .body("code", equalTo("dead-letter-discarded"));
+        discard(id, "again").statusCode(200).body("discardReason", equalTo("the partner re-sent it under a new id"));
+        replay(id).statusCode(409).body("code", equalTo("dead-letter-discarded"));
         assertEquals(0, effects(partnerId));
     }
 
@@ -234,14 +188,7 @@ class DeadLettersTest {
         String partnerId = "dl-" + UUID.randomUUID();
         String json = event(partnerId);
         long id = parkDirectly(json, partnerId);
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .contentType(ContentType.JSON)
-                .body(Map.of("reason", "superseded by a correction"))
-                .post(PATH + "/" + id + "/discard")
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("DISCARDED"));
+        discard(id, "superseded by a correction").statusCode(200).body("status", equalTo("DISCARDED"));
         String marker = "dl-marker-" + UUID.randomUUID();
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
             kafka.send(prefix + "partner.events", partnerId, json);
@@ -262,28 +209,10 @@ class DeadLettersTest {
         long first = parkDirectly(json, partnerId);
         long second = parkDirectly(json, partnerId, 1);
         long third = parkDirectly(json, partnerId, 2);
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .contentType(ContentType.JSON)
-                .body(Map.of("reason", "sent twice by mistake"))
-                .post(PATH + "/" + first + "/discard")
-                .then()
-                .statusCode(200);
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .post(PATH + "/" + second + "/replay")
-                .then()
-                .statusCode(409)
-                .body("code", equalTo("dead-letter-discarded"));
+        discard(first, "sent twice by mistake").statusCode(200);
+        replay(second).statusCode(409).body("code", equalTo("dead-letter-discarded"));
         assertEquals("DISCARDED", letter(second).getString("status"));
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .contentType(ContentType.JSON)
-                .body(Map.of("reason", "the same"))
-                .post(PATH + "/" + third + "/discard")
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("DISCARDED"));
+        discard(third, "the same").statusCode(200).body("status", equalTo("DISCARDED"));
         assertEquals(0, effects(partnerId));
     }
 
@@ -297,14 +226,7 @@ class DeadLettersTest {
             kafka.send(prefix + "partner.events", partnerId, json);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> effects(partnerId) == 1);
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .contentType(ContentType.JSON)
-                .body(Map.of("reason", "not needed"))
-                .post(PATH + "/" + id + "/discard")
-                .then()
-                .statusCode(409)
-                .body("code", equalTo("dead-letter-applied"));
+        discard(id, "not needed").statusCode(409).body("code", equalTo("dead-letter-applied"));
         JsonPath letter = letter(id);
         assertEquals("REPLAYED", letter.getString("status"));
         assertEquals("DUPLICATE", letter.getString("outcome"));
@@ -319,24 +241,13 @@ class DeadLettersTest {
         String second = event(partnerId);
         long older = parkDirectly(first, partnerId);
         long newer = parkDirectly(second, partnerId, 1);
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .post(PATH + "/" + newer + "/replay")
-                .then()
+        replay(newer)
                 .statusCode(409)
                 .body("code", equalTo("dead-letter-older-parked"))
                 .body("detail", containsString(Long.toString(older)));
         assertEquals(0, effects(partnerId));
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .post(PATH + "/" + older + "/replay")
-                .then()
-                .statusCode(200);
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .post(PATH + "/" + newer + "/replay")
-                .then()
-                .statusCode(200);
+        replay(older).statusCode(200);
+        replay(newer).statusCode(200);
         assertEquals(2, effects(partnerId));
     }
 
@@ -346,12 +257,7 @@ class DeadLettersTest {
         String partnerId = "dl-" + UUID.randomUUID();
         String json = event(partnerId).replace("\"partner.registered\"", "\"partner.from-the-future\"");
         long id = parkDirectly(json, partnerId);
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .post(PATH + "/" + id + "/replay")
-                .then()
-                .statusCode(409)
-                .body("code", equalTo("dead-letter-unknown-type"));
+        replay(id).statusCode(409).body("code", equalTo("dead-letter-unknown-type"));
         JsonPath letter = letter(id);
         assertEquals("PARKED", letter.getString("status"));
         assertEquals(1, letter.getInt("replayAttempts"));
@@ -368,20 +274,8 @@ class DeadLettersTest {
         JsonPath letter = letter(id);
         assertEquals(garbage, letter.getString("payload"));
         assertNull(letter.get("eventId"));
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .post(PATH + "/" + id + "/replay")
-                .then()
-                .statusCode(409)
-                .body("code", equalTo("dead-letter-still-fails"));
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .contentType(ContentType.JSON)
-                .body(Map.of("reason", "not an event"))
-                .post(PATH + "/" + id + "/discard")
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("DISCARDED"));
+        replay(id).statusCode(409).body("code", equalTo("dead-letter-still-fails"));
+        discard(id, "not an event").statusCode(200).body("status", equalTo("DISCARDED"));
     }
 
     @Test
@@ -519,6 +413,24 @@ class DeadLettersTest {
                     rows.forEach(r -> ids.add(r.getLong(0)));
                     return ids.get(nth);
                 }));
+    }
+
+    /** An operator replays the letter. */
+    private static ValidatableResponse replay(long id) {
+        return given().auth()
+                .oauth2(TestTokens.operator())
+                .post(PATH + "/" + id + "/replay")
+                .then();
+    }
+
+    /** An operator discards the letter, with the reason. */
+    private static ValidatableResponse discard(long id, String reason) {
+        return given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", reason))
+                .post(PATH + "/" + id + "/discard")
+                .then();
     }
 
     private ConsumerRecord<String, byte[]> deadLetter(String key, String json) {

@@ -9,14 +9,11 @@ import io.pointmesh.platform.sql.Transactions;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,10 +32,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -86,9 +81,6 @@ public class DeadLetters {
     @Inject
     @All
     List<Replayable> replayables;
-
-    @Inject
-    Vertx vertx;
 
     @Inject
     ObjectMapper mapper;
@@ -196,35 +188,14 @@ public class DeadLetters {
         return record.ack();
     }
 
-    /** Keeps one record as read from the dead-letter topic (the collector's path, without Kafka). */
+    /**
+     * Keeps one record as read from the dead-letter topic (the collector's path, without Kafka), waiting for a
+     * database that is away.
+     */
     public void park(ConsumerRecord<String, byte[]> record) {
-        keep(
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                record.key(),
-                record.value(),
-                record.headers(),
-                Instant.ofEpochMilli(record.timestamp()));
-    }
-
-    private void keep(
-            String topic, int partition, long offset, String key, byte[] payload, Headers headers, Instant timestamp) {
-        Duration wait = retryFirst;
-        while (true) {
+        for (Duration wait = retryFirst; ; wait = EventInbox.pause(wait, retryMax)) {
             try {
-                if (park(
-                        topic,
-                        partition,
-                        offset,
-                        key,
-                        payload,
-                        header(headers, "dead-letter-topic"),
-                        parseInt(header(headers, "dead-letter-partition")),
-                        parseLong(header(headers, "dead-letter-offset")),
-                        header(headers, "dead-letter-reason"),
-                        header(headers, "dead-letter-exception-class-name"),
-                        timestamp == null ? Instant.now() : timestamp)) {
+                if (insert(record)) {
                     parked.incrementAndGet();
                 }
                 return;
@@ -233,51 +204,39 @@ public class DeadLetters {
                     throw e;
                 }
                 LOG.warnf("waiting for the database to keep a dead letter: %s", e.toString());
-                try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException stop) {
-                    Thread.currentThread().interrupt();
-                    throw new EventInbox.Stopping(stop);
-                }
-                wait = wait.multipliedBy(2).compareTo(retryMax) > 0 ? retryMax : wait.multipliedBy(2);
             }
         }
     }
 
-    /** Keeps one dead-letter record; false when it was kept before (D1). */
-    boolean park(
-            String dlqTopic,
-            int dlqPartition,
-            long dlqOffset,
-            String key,
-            byte[] payload,
-            String sourceTopic,
-            Integer sourcePartition,
-            Long sourceOffset,
-            String reason,
-            String failureClass,
-            Instant deadAt) {
-        byte[] body = payload == null ? new byte[0] : payload;
-        JsonNode envelope = envelope(body);
+    /**
+     * Keeps one dead-letter record, with what the connector's headers say of its source and failure; false when it was
+     * kept before (D1).
+     */
+    private boolean insert(ConsumerRecord<String, byte[]> record) {
+        Headers headers = record.headers();
+        String sourceTopic = header(headers, "dead-letter-topic");
+        String channel = sourceTopic == null ? null : channelOf(sourceTopic, record.topic());
+        byte[] payload = record.value() == null ? new byte[0] : record.value();
+        JsonNode envelope = envelope(payload);
         return transactions.run(c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO dead_letter (dlq_topic, dlq_partition, "
                     + "dlq_offset, source_topic, source_partition, source_offset, channel, event_key, event_id, "
                     + "event_type, payload, reason, failure_class, dead_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                insert.setString(1, dlqTopic);
-                insert.setInt(2, dlqPartition);
-                insert.setLong(3, dlqOffset);
+                insert.setString(1, record.topic());
+                insert.setInt(2, record.partition());
+                insert.setLong(3, record.offset());
                 insert.setString(4, text(sourceTopic));
-                setNullable(insert, 5, sourcePartition, Types.INTEGER);
-                setNullable(insert, 6, sourceOffset, Types.BIGINT);
-                insert.setString(7, sourceTopic == null ? null : channelOf(sourceTopic, dlqTopic));
-                insert.setString(8, text(key));
+                setNullable(insert, 5, parseInt(header(headers, "dead-letter-partition")), Types.INTEGER);
+                setNullable(insert, 6, parseLong(header(headers, "dead-letter-offset")), Types.BIGINT);
+                insert.setString(7, channel);
+                insert.setString(8, text(record.key()));
                 insert.setString(9, field(envelope, "id"));
                 insert.setString(10, field(envelope, "type"));
-                insert.setBytes(11, body);
-                insert.setString(12, text(reason));
-                insert.setString(13, text(failureClass));
-                insert.setTimestamp(14, Timestamp.from(deadAt));
+                insert.setBytes(11, payload);
+                insert.setString(12, text(header(headers, "dead-letter-reason")));
+                insert.setString(13, text(header(headers, "dead-letter-exception-class-name")));
+                insert.setTimestamp(14, new Timestamp(record.timestamp()));
                 return insert.executeUpdate() == 1;
             }
         });
@@ -620,27 +579,16 @@ public class DeadLetters {
         return channels.size() == 1 ? channels.get(0) : null;
     }
 
-    /** Runs the replay on a Vert.x context of its own (Hibernate Reactive's consumers need one) and waits for it. */
-    private <T> T onVertx(java.util.function.Supplier<Uni<T>> work) {
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        CompletableFuture<T> result = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            try {
-                work.get().subscribe().with(result::complete, result::completeExceptionally);
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
+    /**
+     * Runs the replay on a Vert.x context of its own (Hibernate Reactive's consumers need one) and waits for it; the
+     * replay itself gives up at replay-timeout.
+     */
+    private static <T> T onVertx(Supplier<Uni<T>> work) {
         try {
-            // the replay gives up by itself at replay-timeout; this only guards against a replay that never answers
-            return result.get(replayTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new io.smallrye.mutiny.TimeoutException();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
     }

@@ -535,9 +535,7 @@ public class EventInbox {
                         event.id(),
                         away ? "waiting for the database" : "retrying",
                         e.toString());
-                sleep(wait);
-                Duration cap = away ? retryMax : retryFirst.multipliedBy(4);
-                wait = wait.multipliedBy(2).compareTo(cap) > 0 ? cap : wait.multipliedBy(2);
+                wait = pause(wait, away ? retryMax : retryFirst.multipliedBy(4));
             }
         }
     }
@@ -687,13 +685,19 @@ public class EventInbox {
         }
     }
 
-    private static void sleep(Duration wait) {
+    /**
+     * Waits {@code wait} before the next attempt and answers the wait after it (doubled, up to {@code cap}); an
+     * interrupt (the instance stopping) ends the waiting with {@link Stopping}.
+     */
+    static Duration pause(Duration wait, Duration cap) {
         try {
             Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Stopping(e);
         }
+        Duration next = wait.multipliedBy(2);
+        return next.compareTo(cap) > 0 ? cap : next;
     }
 
     private Optional<EventEnvelope<DomainEvent>> decode(String consumer, String json) {
