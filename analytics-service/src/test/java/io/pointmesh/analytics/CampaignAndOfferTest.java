@@ -4,6 +4,7 @@ import static io.pointmesh.analytics.ScoringTest.count;
 import static io.pointmesh.analytics.ScoringTest.purchase;
 import static io.pointmesh.testing.TestEvents.kafka;
 import static io.pointmesh.testing.TestEvents.publish;
+import static io.pointmesh.testing.TestEvents.publishAt;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasSize;
@@ -15,6 +16,7 @@ import io.pointmesh.events.member.ConsentChanged;
 import io.pointmesh.events.member.MemberJoined;
 import io.pointmesh.events.partner.BonusKind;
 import io.pointmesh.events.partner.CampaignAssignment;
+import io.pointmesh.events.partner.CampaignEnded;
 import io.pointmesh.events.partner.CampaignPublished;
 import io.pointmesh.events.partner.CampaignTarget;
 import io.pointmesh.events.partner.FundedBy;
@@ -325,5 +327,56 @@ class CampaignAndOfferTest {
                 .get(offers + treated.get(1))
                 .then()
                 .statusCode(403);
+    }
+
+    /**
+     * A campaign's definition follows its events' time: a version that arrives late (a replayed dead letter) does not
+     * replace the newer one, and a campaign whose end was applied before its publication is stored ended, so it is
+     * never offered.
+     */
+    @Test
+    void aLateCampaignVersionChangesNothingAndACampaignEndedBeforeItArrivedStaysEnded() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String shop = "shop-late-" + run;
+        String campaign = "c-late-" + run;
+        String endedFirst = "c-ended-first-" + run;
+        Instant start = Instant.now().minusSeconds(60);
+        List<String> values = new ArrayList<>();
+        try (KafkaTestClient kafka = kafka()) {
+            publishAt(kafka, fixed(campaign, shop, 300), start.plusSeconds(30));
+            values.add(publishAt(kafka, fixed(campaign, shop, 200), start.plusSeconds(20)));
+            publishAt(kafka, new CampaignEnded(endedFirst, shop, "withdrawn"), start.plusSeconds(30));
+            values.add(publishAt(kafka, fixed(endedFirst, shop, 500), start.plusSeconds(10)));
+        }
+        for (String value : values) {
+            String id = io.pointmesh.testing.TestEvents.CODEC
+                    .decode(value)
+                    .orElseThrow()
+                    .id();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> count("SELECT count(*) FROM processed_event WHERE event_id = '" + id + "'") == 1);
+        }
+        assertEquals(300, count("SELECT fixed_points FROM campaign_dim WHERE campaign_id = '" + campaign + "'"));
+        assertEquals(
+                1,
+                count("SELECT count(*) FROM campaign_dim WHERE campaign_id = '" + endedFirst
+                        + "' AND ended_at IS NOT NULL"));
+    }
+
+    private static CampaignPublished fixed(String id, String partner, long points) {
+        return new CampaignPublished(
+                id,
+                partner,
+                "Late " + points,
+                BonusKind.FIXED,
+                null,
+                points,
+                Instant.now().minus(1, ChronoUnit.DAYS),
+                Instant.now().plus(1, ChronoUnit.DAYS),
+                CampaignTarget.EVERYONE,
+                null,
+                0,
+                BigDecimal.ONE,
+                FundedBy.PARTNER);
     }
 }

@@ -7,7 +7,14 @@ import static io.pointmesh.testing.TestEvents.redeliver;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pointmesh.events.partner.BonusKind;
+import io.pointmesh.events.partner.CampaignEnded;
+import io.pointmesh.events.partner.CampaignPublished;
+import io.pointmesh.events.partner.CampaignTarget;
+import io.pointmesh.events.partner.FundedBy;
+import io.pointmesh.events.partner.MileageProgramPublished;
 import io.pointmesh.events.partner.PartnerActivated;
 import io.pointmesh.events.partner.PartnerRegistered;
 import io.pointmesh.events.partner.PartnerReinstated;
@@ -17,7 +24,11 @@ import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +68,7 @@ class PartnerDirectoryTest {
     @Test
     void aLateReinstatementDoesNotUndoALaterSuspension() {
         String id = UUID.randomUUID().toString();
-        java.time.Instant start = java.time.Instant.now().minusSeconds(60);
+        Instant start = Instant.now().minusSeconds(60);
         try (KafkaTestClient kafka = kafka()) {
             publishAt(kafka, new PartnerRegistered(id, "Late Mart", "120-81-47521", "mart"), start);
             publishAt(kafka, new PartnerActivated(id, "partner-" + id, "op", "go"), start.plusSeconds(1));
@@ -75,6 +86,75 @@ class PartnerDirectoryTest {
                 .then()
                 .statusCode(200)
                 .body("status", is("SUSPENDED"));
+    }
+
+    /**
+     * Campaign definitions and mileage terms follow their events' time: a version that arrives late (a replayed dead
+     * letter) does not replace the newer one, and a campaign whose end was applied before its publication is stored
+     * ended, so no earning can draw a bonus from it.
+     */
+    @Test
+    void aLateCampaignVersionChangesNothingAndACampaignEndedBeforeItArrivedStaysEnded() throws Exception {
+        String partner = UUID.randomUUID().toString();
+        String campaign = "late-" + UUID.randomUUID();
+        String endedFirst = "ended-first-" + UUID.randomUUID();
+        Instant start = Instant.now().minusSeconds(60);
+        try (KafkaTestClient kafka = kafka()) {
+            publishAt(kafka, campaign(campaign, partner, 300), start.plusSeconds(30));
+            String late = publishAt(kafka, campaign(campaign, partner, 200), start.plusSeconds(20));
+            publishAt(
+                    kafka,
+                    new MileageProgramPublished(partner, "SKY", BigDecimal.ONE, 1000, 100),
+                    start.plusSeconds(30));
+            String lateTerms = publishAt(
+                    kafka, new MileageProgramPublished(partner, "OLD", BigDecimal.TEN, 10, 1), start.plusSeconds(20));
+            publishAt(kafka, new CampaignEnded(endedFirst, partner, "withdrawn"), start.plusSeconds(30));
+            String lateCampaign = publishAt(kafka, campaign(endedFirst, partner, 500), start.plusSeconds(10));
+            awaitApplied(late, lateTerms, lateCampaign);
+        }
+        assertEquals(
+                List.of("300|" + start.plusSeconds(30).getEpochSecond()),
+                LedgerScenariosTest.rows(
+                        "SELECT fixed_points || '|' || floor(extract(epoch FROM published_at))::bigint "
+                                + "FROM campaign WHERE campaign_id = '" + campaign + "'"));
+        assertEquals(
+                List.of("SKY|1000"),
+                LedgerScenariosTest.rows("SELECT program_code || '|' || minimum_points FROM mileage_program "
+                        + "WHERE partner_id = '" + partner + "'"));
+        assertEquals(
+                List.of("true"),
+                LedgerScenariosTest.rows("SELECT ended::text FROM campaign WHERE campaign_id = '" + endedFirst + "'"));
+    }
+
+    private static CampaignPublished campaign(String id, String partner, long fixedPoints) {
+        return new CampaignPublished(
+                id,
+                partner,
+                "Double weekend",
+                BonusKind.FIXED,
+                null,
+                fixedPoints,
+                Instant.now().minus(1, ChronoUnit.DAYS),
+                Instant.now().plus(1, ChronoUnit.DAYS),
+                CampaignTarget.EVERYONE,
+                null,
+                0,
+                BigDecimal.ONE,
+                FundedBy.PARTNER);
+    }
+
+    /** Waits until the ledger's partner.events consumer has applied (or skipped) each of these record values. */
+    private static void awaitApplied(String... values) {
+        for (String value : values) {
+            String id = io.pointmesh.testing.TestEvents.CODEC
+                    .decode(value)
+                    .orElseThrow()
+                    .id();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !LedgerScenariosTest.rows(
+                                    "SELECT 1 FROM processed_event WHERE event_id = '" + id + "'")
+                            .isEmpty());
+        }
     }
 
     @Test

@@ -47,7 +47,7 @@ public class PartnerEventsConsumer implements Replayable {
         if (data instanceof StoreOpened s) {
             partners.openStore(c, s.partnerId(), s.storeCode(), s.name(), String.valueOf(s.channel()), s.region());
         } else if (data instanceof CampaignPublished k) {
-            partners.publishCampaign(c, k);
+            partners.publishCampaign(c, k, event.time());
         } else if (data instanceof CampaignEnded k) {
             partners.endCampaign(c, k.campaignId(), event.time());
         } else if (data instanceof StoreClosed s) {

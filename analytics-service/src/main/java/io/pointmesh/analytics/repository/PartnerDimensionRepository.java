@@ -81,16 +81,19 @@ public class PartnerDimensionRepository {
 
     /**
      * A campaign as published (created or changed); without a treatment share everyone is treated.
-     * A joint campaign (target CROSS_PARTNER) keeps its audience, a co-funded one its co-funder and share.
+     * A joint campaign (target CROSS_PARTNER) keeps its audience, a co-funded one its co-funder and share. A version
+     * older than the stored one (a replayed dead letter) changes nothing; a campaign whose end was applied first is
+     * stored ended (V10).
      */
-    public void publishCampaign(Connection c, CampaignPublished k) throws SQLException {
+    public void publishCampaign(Connection c, CampaignPublished k, Instant at) throws SQLException {
         CrossPartnerAudience audience = k.audience();
         Sql.update(
                 c,
                 "INSERT INTO campaign_dim (campaign_id, partner_id, name, bonus_kind, multiplier, fixed_points, starts_at, ends_at, "
                         + "target, target_value, treatment_share, funded_by, audience_partner_id, audience_category, "
-                        + "audience_within_days, audience_not_yet_here, co_funder_id, co_funder_share) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "audience_within_days, audience_not_yet_here, co_funder_id, co_funder_share, published_at, ended_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + "(SELECT e.ended_at FROM campaign_end e WHERE e.campaign_id = ?)) "
                         + "ON CONFLICT (campaign_id) DO UPDATE SET name = EXCLUDED.name, bonus_kind = EXCLUDED.bonus_kind, "
                         + "multiplier = EXCLUDED.multiplier, fixed_points = EXCLUDED.fixed_points, starts_at = EXCLUDED.starts_at, "
                         + "ends_at = EXCLUDED.ends_at, target = EXCLUDED.target, target_value = EXCLUDED.target_value, "
@@ -98,7 +101,8 @@ public class PartnerDimensionRepository {
                         + "audience_partner_id = EXCLUDED.audience_partner_id, audience_category = EXCLUDED.audience_category, "
                         + "audience_within_days = EXCLUDED.audience_within_days, "
                         + "audience_not_yet_here = EXCLUDED.audience_not_yet_here, co_funder_id = EXCLUDED.co_funder_id, "
-                        + "co_funder_share = EXCLUDED.co_funder_share",
+                        + "co_funder_share = EXCLUDED.co_funder_share, published_at = EXCLUDED.published_at "
+                        + "WHERE campaign_dim.published_at IS NULL OR campaign_dim.published_at <= EXCLUDED.published_at",
                 k.campaignId(),
                 k.partnerId(),
                 k.name(),
@@ -116,11 +120,18 @@ public class PartnerDimensionRepository {
                 audience == null ? null : audience.withinDays(),
                 audience != null && audience.notYetHere(),
                 k.coFunderId(),
-                k.coFunderShare());
+                k.coFunderShare(),
+                at,
+                k.campaignId());
     }
 
-    /** A campaign ended (the first end counts). */
+    /** A campaign ended (the first end counts), kept even before the campaign is known (V10). */
     public void endCampaign(Connection c, String campaignId, Instant at) throws SQLException {
+        Sql.update(
+                c,
+                "INSERT INTO campaign_end (campaign_id, ended_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                campaignId,
+                at);
         Sql.update(
                 c, "UPDATE campaign_dim SET ended_at = ? WHERE campaign_id = ? AND ended_at IS NULL", at, campaignId);
     }

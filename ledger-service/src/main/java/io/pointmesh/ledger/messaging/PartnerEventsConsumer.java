@@ -68,11 +68,11 @@ public class PartnerEventsConsumer implements Replayable {
         } else if (data instanceof EarnRulePublished r) {
             directory.addEarnRule(c, r);
         } else if (data instanceof CampaignPublished k) {
-            directory.saveCampaign(c, k);
+            directory.saveCampaign(c, k, event.time());
         } else if (data instanceof CampaignEnded k) {
-            directory.endCampaign(c, k.campaignId());
+            directory.endCampaign(c, k.campaignId(), event.time());
         } else if (data instanceof MileageProgramPublished m) {
-            directory.saveMileageProgram(c, m);
+            directory.saveMileageProgram(c, m, event.time());
         } else if (data instanceof PartnerEvent p) {
             var status = PartnerLifecycle.statusAfter(p);
             if (status.isPresent()) {

@@ -95,14 +95,19 @@ public class PartnerDirectoryRepository {
                 r.effectiveFrom());
     }
 
-    /** A new or changed campaign; its budget never drops below what it already granted. */
-    public void saveCampaign(Connection c, CampaignPublished k) throws SQLException {
+    /**
+     * A new or changed campaign as of {@code at}; its budget never drops below what it already granted. A version
+     * older than the stored one (a replayed dead letter) changes nothing, and a campaign whose end was applied first
+     * is stored ended (V19).
+     */
+    public void saveCampaign(Connection c, CampaignPublished k, Instant at) throws SQLException {
         Sql.update(
                 c,
                 "INSERT INTO campaign (campaign_id, partner_id, name, bonus_kind, multiplier, fixed_points, starts_at, ends_at, "
                         + "target, target_value, budget_points, treatment_share, funded_by, audience_partner_id, audience_category, "
-                        + "audience_within_days, audience_not_yet_here, co_funder_id, co_funder_share) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "audience_within_days, audience_not_yet_here, co_funder_id, co_funder_share, published_at, ended) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + "EXISTS (SELECT 1 FROM campaign_end e WHERE e.campaign_id = ?)) "
                         + "ON CONFLICT (campaign_id) DO UPDATE SET name = EXCLUDED.name, bonus_kind = EXCLUDED.bonus_kind, "
                         + "multiplier = EXCLUDED.multiplier, fixed_points = EXCLUDED.fixed_points, starts_at = EXCLUDED.starts_at, "
                         + "ends_at = EXCLUDED.ends_at, target = EXCLUDED.target, target_value = EXCLUDED.target_value, "
@@ -111,7 +116,8 @@ public class PartnerDirectoryRepository {
                         + "audience_partner_id = EXCLUDED.audience_partner_id, audience_category = EXCLUDED.audience_category, "
                         + "audience_within_days = EXCLUDED.audience_within_days, "
                         + "audience_not_yet_here = EXCLUDED.audience_not_yet_here, co_funder_id = EXCLUDED.co_funder_id, "
-                        + "co_funder_share = EXCLUDED.co_funder_share",
+                        + "co_funder_share = EXCLUDED.co_funder_share, published_at = EXCLUDED.published_at "
+                        + "WHERE campaign.published_at IS NULL OR campaign.published_at <= EXCLUDED.published_at",
                 k.campaignId(),
                 k.partnerId(),
                 k.name(),
@@ -130,24 +136,36 @@ public class PartnerDirectoryRepository {
                 k.audience() == null ? null : k.audience().withinDays(),
                 k.audience() != null && k.audience().notYetHere(),
                 k.coFunderId(),
-                k.coFunderShare());
+                k.coFunderShare(),
+                at,
+                k.campaignId());
     }
 
-    public void endCampaign(Connection c, String campaignId) throws SQLException {
+    /** The end is kept even before the campaign is known, so that a late publication cannot bring it back. */
+    public void endCampaign(Connection c, String campaignId, Instant at) throws SQLException {
+        Sql.update(
+                c,
+                "INSERT INTO campaign_end (campaign_id, ended_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                campaignId,
+                at);
         Sql.update(c, "UPDATE campaign SET ended = true WHERE campaign_id = ?", campaignId);
     }
 
-    public void saveMileageProgram(Connection c, MileageProgramPublished m) throws SQLException {
+    /** The program's terms as of {@code at}; older terms arriving late change nothing (V19). */
+    public void saveMileageProgram(Connection c, MileageProgramPublished m, Instant at) throws SQLException {
         Sql.update(
                 c,
-                "INSERT INTO mileage_program (partner_id, program_code, miles_per_point, minimum_points, step_points) "
-                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (partner_id) DO UPDATE SET program_code = EXCLUDED.program_code, "
-                        + "miles_per_point = EXCLUDED.miles_per_point, minimum_points = EXCLUDED.minimum_points, "
-                        + "step_points = EXCLUDED.step_points",
+                "INSERT INTO mileage_program (partner_id, program_code, miles_per_point, minimum_points, step_points, "
+                        + "published_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (partner_id) DO UPDATE SET "
+                        + "program_code = EXCLUDED.program_code, miles_per_point = EXCLUDED.miles_per_point, "
+                        + "minimum_points = EXCLUDED.minimum_points, step_points = EXCLUDED.step_points, "
+                        + "published_at = EXCLUDED.published_at "
+                        + "WHERE mileage_program.published_at IS NULL OR mileage_program.published_at <= EXCLUDED.published_at",
                 m.partnerId(),
                 m.programCode(),
                 m.milesPerPoint(),
                 m.minimumPoints(),
-                m.stepPoints());
+                m.stepPoints(),
+                at);
     }
 }

@@ -1,0 +1,13 @@
+-- Campaigns and mileage programs as of their events' time (docs/events.md, "Dead letters"): a definition that arrives
+-- late (an operator replaying a dead letter after a newer version was applied) does not replace the newer one.
+-- Null for what was stored before: the next event sets it.
+ALTER TABLE campaign ADD COLUMN published_at TIMESTAMPTZ;
+ALTER TABLE mileage_program ADD COLUMN published_at TIMESTAMPTZ;
+
+-- Every campaign's end, kept even when the campaign itself is not known yet: a campaign whose end was applied before
+-- its (late) publication is stored ended, and never pays a bonus. An end is final (partner-service never reopens one).
+CREATE TABLE campaign_end (
+    campaign_id TEXT PRIMARY KEY,
+    ended_at TIMESTAMPTZ NOT NULL
+);
+INSERT INTO campaign_end (campaign_id, ended_at) SELECT campaign_id, now() FROM campaign WHERE ended;
