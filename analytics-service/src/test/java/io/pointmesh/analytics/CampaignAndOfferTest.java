@@ -20,6 +20,12 @@ import io.pointmesh.events.partner.CampaignEnded;
 import io.pointmesh.events.partner.CampaignPublished;
 import io.pointmesh.events.partner.CampaignTarget;
 import io.pointmesh.events.partner.FundedBy;
+import io.pointmesh.events.partner.PartnerRegistered;
+import io.pointmesh.events.partner.PartnerReinstated;
+import io.pointmesh.events.partner.PartnerSuspended;
+import io.pointmesh.events.partner.StoreChannel;
+import io.pointmesh.events.partner.StoreClosed;
+import io.pointmesh.events.partner.StoreOpened;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
@@ -330,9 +336,9 @@ class CampaignAndOfferTest {
     }
 
     /**
-     * A campaign's definition follows its events' time: a version that arrives late (a replayed dead letter) does not
-     * replace the newer one, and a campaign whose end was applied before its publication is stored ended, so it is
-     * never offered.
+     * Partner events follow their time: a campaign version, a reinstatement or a store's opening that arrives late (a
+     * replayed dead letter) does not undo a newer one, and a campaign whose end was applied before its publication is
+     * stored ended, so it is never offered.
      */
     @Test
     void aLateCampaignVersionChangesNothingAndACampaignEndedBeforeItArrivedStaysEnded() throws Exception {
@@ -347,6 +353,15 @@ class CampaignAndOfferTest {
             values.add(publishAt(kafka, fixed(campaign, shop, 200), start.plusSeconds(20)));
             publishAt(kafka, new CampaignEnded(endedFirst, shop, "withdrawn"), start.plusSeconds(30));
             values.add(publishAt(kafka, fixed(endedFirst, shop, 500), start.plusSeconds(10)));
+            publishAt(kafka, new PartnerRegistered(shop, "Late Mart", "120-81-47521", "mart"), start);
+            publishAt(kafka, new PartnerSuspended(shop, "op", "fraud"), start.plusSeconds(30));
+            values.add(publishAt(kafka, new PartnerReinstated(shop, "op", "paid"), start.plusSeconds(20)));
+            publishAt(kafka, new StoreOpened(shop, "S1", "Gangnam", StoreChannel.OFFLINE, "Seoul"), start);
+            publishAt(kafka, new StoreClosed(shop, "S1"), start.plusSeconds(30));
+            values.add(publishAt(
+                    kafka,
+                    new StoreOpened(shop, "S1", "Gangnam", StoreChannel.OFFLINE, "Seoul"),
+                    start.plusSeconds(20)));
         }
         for (String value : values) {
             String id = io.pointmesh.testing.TestEvents.CODEC
@@ -357,6 +372,10 @@ class CampaignAndOfferTest {
                     .until(() -> count("SELECT count(*) FROM processed_event WHERE event_id = '" + id + "'") == 1);
         }
         assertEquals(300, count("SELECT fixed_points FROM campaign_dim WHERE campaign_id = '" + campaign + "'"));
+        assertEquals(
+                1,
+                count("SELECT count(*) FROM partner_dim WHERE partner_id = '" + shop + "' AND status = 'SUSPENDED'"));
+        assertEquals(1, count("SELECT count(*) FROM store_dim WHERE partner_id = '" + shop + "' AND NOT open"));
         assertEquals(
                 1,
                 count("SELECT count(*) FROM campaign_dim WHERE campaign_id = '" + endedFirst

@@ -45,13 +45,14 @@ public class PartnerEventsConsumer implements Replayable {
     void apply(Connection c, EventEnvelope<DomainEvent> event) throws SQLException {
         DomainEvent data = event.data();
         if (data instanceof StoreOpened s) {
-            partners.openStore(c, s.partnerId(), s.storeCode(), s.name(), String.valueOf(s.channel()), s.region());
+            partners.openStore(
+                    c, s.partnerId(), s.storeCode(), s.name(), String.valueOf(s.channel()), s.region(), event.time());
         } else if (data instanceof CampaignPublished k) {
             partners.publishCampaign(c, k, event.time());
         } else if (data instanceof CampaignEnded k) {
             partners.endCampaign(c, k.campaignId(), event.time());
         } else if (data instanceof StoreClosed s) {
-            partners.closeStore(c, s.partnerId(), s.storeCode());
+            partners.closeStore(c, s.partnerId(), s.storeCode(), event.time());
         } else if (data instanceof PartnerRegistered r) {
             partners.register(
                     c,

@@ -27,7 +27,7 @@ public class PartnerDimensionRepository {
                 c,
                 "INSERT INTO partner_dim (partner_id, legal_name, category, status, registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (partner_id) DO UPDATE SET legal_name = EXCLUDED.legal_name, category = EXCLUDED.category, "
-                        + "updated_at = EXCLUDED.updated_at",
+                        + "updated_at = greatest(partner_dim.updated_at, EXCLUDED.updated_at)",
                 partnerId,
                 legalName,
                 category,
@@ -36,9 +36,18 @@ public class PartnerDimensionRepository {
                 at);
     }
 
-    /** A partner's lifecycle moved on (approved, suspended, offboarded...). */
+    /**
+     * A partner's lifecycle moved on (approved, suspended, offboarded...), unless a later status is stored: an event
+     * that arrives late (a replayed dead letter) does not undo a newer one.
+     */
     public void updateStatus(Connection c, String partnerId, String status, Instant at) throws SQLException {
-        Sql.update(c, "UPDATE partner_dim SET status = ?, updated_at = ? WHERE partner_id = ?", status, at, partnerId);
+        Sql.update(
+                c,
+                "UPDATE partner_dim SET status = ?, updated_at = ? WHERE partner_id = ? AND updated_at <= ?",
+                status,
+                at,
+                partnerId,
+                at);
     }
 
     /** Every partner, by name. */
@@ -59,24 +68,34 @@ public class PartnerDimensionRepository {
         return byStatus;
     }
 
-    /** A store opened, or reopened with new details. */
-    public void openStore(Connection c, String partnerId, String storeCode, String name, String channel, String region)
+    /** A store opened, or reopened with new details; a late opening does not reopen a store closed since (V10). */
+    public void openStore(
+            Connection c, String partnerId, String storeCode, String name, String channel, String region, Instant at)
             throws SQLException {
         Sql.update(
                 c,
-                "INSERT INTO store_dim (partner_id, store_code, name, channel, region, open) VALUES (?, ?, ?, ?, ?, true) "
+                "INSERT INTO store_dim (partner_id, store_code, name, channel, region, open, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, true, ?) "
                         + "ON CONFLICT (partner_id, store_code) DO UPDATE SET name = EXCLUDED.name, channel = EXCLUDED.channel, "
-                        + "region = EXCLUDED.region, open = true",
+                        + "region = EXCLUDED.region, open = true, updated_at = EXCLUDED.updated_at "
+                        + "WHERE store_dim.updated_at IS NULL OR store_dim.updated_at <= EXCLUDED.updated_at",
                 partnerId,
                 storeCode,
                 name,
                 channel,
-                region);
+                region,
+                at);
     }
 
-    public void closeStore(Connection c, String partnerId, String storeCode) throws SQLException {
+    public void closeStore(Connection c, String partnerId, String storeCode, Instant at) throws SQLException {
         Sql.update(
-                c, "UPDATE store_dim SET open = false WHERE partner_id = ? AND store_code = ?", partnerId, storeCode);
+                c,
+                "UPDATE store_dim SET open = false, updated_at = ? WHERE partner_id = ? AND store_code = ? "
+                        + "AND (updated_at IS NULL OR updated_at <= ?)",
+                at,
+                partnerId,
+                storeCode,
+                at);
     }
 
     /**

@@ -1,4 +1,4 @@
--- Campaigns as of their events' time (docs/events.md, "Dead letters"): a definition that arrives late (an operator
+-- Stores, partners' status and campaigns as of their events' time (docs/events.md, "Dead letters"): a definition that arrives late (an operator
 -- replaying a dead letter after a newer version was applied) does not replace the newer one. Null for what was stored
 -- before: the next event sets it.
 ALTER TABLE campaign_dim ADD COLUMN published_at TIMESTAMPTZ;
@@ -10,3 +10,6 @@ CREATE TABLE campaign_end (
     ended_at TIMESTAMPTZ NOT NULL
 );
 INSERT INTO campaign_end (campaign_id, ended_at) SELECT campaign_id, ended_at FROM campaign_dim WHERE ended_at IS NOT NULL;
+
+-- When a store was last opened or closed, by its event's time: a late opening does not reopen a store closed since.
+ALTER TABLE store_dim ADD COLUMN updated_at TIMESTAMPTZ;
