@@ -273,6 +273,43 @@ class LedgerTrustTest {
     }
 
     /**
+     * The referral bonus is pending while its qualifying purchase is: a throwaway account's purchase refunded within
+     * the partner's pending period takes both bonuses back from their pending lots, and nobody could spend or give
+     * them away meanwhile (paid available at once, the network's 2,000 points were gone before the refund, the
+     * throwaway left in debt). Past the pending period the bonus is available as before.
+     */
+    @Test
+    void aReferralBonusIsPendingWithItsPurchaseAndARefundWithinThePendingPeriodTakesItBackFromThere() {
+        String partner = LedgerFixture.partner(new BigDecimal("0.01"), 7);
+        String referrer = LedgerFixture.member();
+        String referred = LedgerFixture.member(referrer);
+        String clean = LedgerFixture.member();
+        String earning =
+                earn(partner, referred, "50000").statusCode(201).extract().path("earningId");
+        balance(referred).body("available", is(0), "pending", is(500 + 1000));
+        balance(referrer).body("available", is(0), "pending", is(1000));
+        LedgerScenariosTest.gift(
+                        referrer,
+                        LedgerFixture.card(clean),
+                        1000,
+                        UUID.randomUUID().toString())
+                .statusCode(422)
+                .body("code", is("insufficient-points"));
+        reverse(partner, earning, "50000").statusCode(201);
+        balance(referred).body("available", is(0), "pending", is(0), "debt", is(0));
+        balance(referrer).body("available", is(0), "pending", is(0), "debt", is(0));
+        balance(clean).body("available", is(0));
+
+        // another referral, kept: the bonus matures with the purchase's points
+        String second = LedgerFixture.member(referrer);
+        earn(partner, second, "50000").statusCode(201);
+        balance(referrer).body("available", is(0), "pending", is(1000));
+        clock.advance(Duration.ofDays(8));
+        balance(second).body("available", is(1500), "pending", is(0));
+        balance(referrer).body("available", is(1000), "pending", is(0));
+    }
+
+    /**
      * A throwaway account that leaves before its qualifying purchase is refunded: the refund is still reversed,
      * so the partner pays for no points of it and the referrer loses the bonus it paid (refused after leaving,
      * as a fix once had it, the referrer kept 1,000 points of a refunded purchase).

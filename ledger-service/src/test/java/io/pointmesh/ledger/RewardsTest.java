@@ -324,6 +324,38 @@ class RewardsTest {
         balance(member).body("available", is(800), "spent", is(200));
     }
 
+    /** PostgreSQL keeps microseconds: two times a nanosecond apart are one time there, refused as such (was 500). */
+    @Test
+    void anAvailabilityWindowShorterThanTheStoredPrecisionIsABadRequest() {
+        String partner = LedgerFixture.partner();
+        String title = "Blink " + UUID.randomUUID();
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType("application/json")
+                .body(Map.of(
+                        "title",
+                        title,
+                        "pricePoints",
+                        100,
+                        "fulfilment",
+                        "PARTNER_VOUCHER",
+                        "availableFrom",
+                        "2030-01-01T00:00:00.000000001Z",
+                        "availableUntil",
+                        "2030-01-01T00:00:00.000000002Z"))
+                .post("/ledger/v1/rewards")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", is("availableUntil"));
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .get("/ledger/v1/rewards")
+                .then()
+                .statusCode(200)
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(title)));
+    }
+
     @Test
     void membersSeeWhatTheyAreEligibleForAndCanAfford() throws Exception {
         String partner = LedgerFixture.partner();

@@ -388,6 +388,27 @@ class SpendingAuthorizationTest {
                 .statusCode(403);
     }
 
+    /** The limit of live codes holds under a burst: issuances are counted one after the other (the member's row). */
+    @Test
+    void aBurstOfCodeRequestsNeverPassesTheLimitOfLiveCodes() throws Exception {
+        String member = LedgerFixture.member();
+        int max = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("pointmesh.ledger.payment-code-max-live", Integer.class);
+        for (int i = 0; i < max - 5; i++) {
+            paymentCode(member);
+        }
+        var results = LedgerConcurrencyTest.race(
+                16,
+                i -> given().auth()
+                        .oauth2(TestTokens.member(member))
+                        .post("/ledger/v1/me/payment-codes")
+                        .then()
+                        .extract()
+                        .statusCode());
+        assertEquals(5, results.stream().filter(r -> r == 201).count(), results.toString());
+        assertTrue(results.stream().allMatch(r -> r == 201 || r == 429), results.toString());
+    }
+
     @Test
     void twoPartnersRacingWithOneCodeSpendItOnce() throws Exception {
         Setup s = funded();

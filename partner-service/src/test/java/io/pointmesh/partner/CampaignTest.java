@@ -139,6 +139,18 @@ class CampaignTest {
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", is("endsAt"));
+        // a nanosecond apart is one time once stored (microseconds): "after startsAt" is checked as stored, not 500
+        bad = campaign();
+        bad.put("startsAt", "2030-01-01T00:00:00.000000001Z");
+        bad.put("endsAt", "2030-01-01T00:00:00.000000002Z");
+        given().auth()
+                .oauth2(TestTokens.partner(id))
+                .contentType(ContentType.JSON)
+                .body(bad)
+                .post(campaigns)
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", is("endsAt"));
         // a fixed bonus the ledger could never pay in one operation (Long.MAX_VALUE credited ~9.2E18 points)
         for (long fixed : new long[] {Long.MAX_VALUE, 1_000_000_001L, 1_000_001L, 0}) {
             bad = campaign();

@@ -79,6 +79,15 @@ public class AuthorizationRepository {
                 now);
     }
 
+    /**
+     * Takes the member's directory row for the rest of the transaction, so that two code issuances are counted one
+     * after the other (without it, racing requests all see the same count and pass the limit together).
+     * {@code NO KEY UPDATE}: postings' foreign-key checks on the row are not blocked.
+     */
+    public void lockForPaymentCodes(Connection c, String memberId) throws SQLException {
+        Sql.list(c, "SELECT 1 FROM member_directory WHERE member_id = ? FOR NO KEY UPDATE", rs -> 1, memberId);
+    }
+
     public long livePaymentCodes(Connection c, String memberId, Instant now) throws SQLException {
         return Sql.scalarLong(
                 c,

@@ -272,6 +272,17 @@ public class PostingRepository {
         return draws;
     }
 
+    /** The member's lot of {@code source} posted under {@code ref}, while it is still pending. */
+    public Optional<Long> pendingLot(Connection c, String memberId, String source, UUID ref) throws SQLException {
+        return Sql.one(
+                c,
+                "SELECT id FROM lot WHERE ref = ? AND member_id = ? AND source = ? AND NOT matured",
+                rs -> rs.getLong(1),
+                ref,
+                memberId,
+                source);
+    }
+
     /** Takes up to {@code max} points from one lot (an earning reversal takes from its own lot first). */
     public Taken takeFromLot(Connection c, long lotId, long max, UUID ref, String reason, Instant now)
             throws SQLException {

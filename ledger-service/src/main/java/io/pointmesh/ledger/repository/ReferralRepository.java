@@ -14,8 +14,11 @@ import java.util.UUID;
  */
 public class ReferralRepository {
 
-    /** Points paid to the referred member and to the referrer (0 where not paid). */
-    public record PaidBonus(long memberPoints, long referrerPoints) {}
+    /**
+     * Points paid to the referred member and to the referrer (0 where not paid), and the posting's ref (its lots';
+     * null for a bonus paid before V20).
+     */
+    public record PaidBonus(long memberPoints, long referrerPoints, UUID ref) {}
 
     /**
      * Marks {@code earningId} as the member's first qualifying earning, if they have none yet; answers who
@@ -45,12 +48,14 @@ public class ReferralRepository {
                 != 0;
     }
 
-    public void recordPaid(Connection c, String memberId, long memberPoints, long referrerPoints) throws SQLException {
+    public void recordPaid(Connection c, String memberId, long memberPoints, long referrerPoints, UUID ref)
+            throws SQLException {
         Sql.update(
                 c,
-                "UPDATE referral_bonus SET member_points = ?, referrer_points = ? WHERE member_id = ?",
+                "UPDATE referral_bonus SET member_points = ?, referrer_points = ?, ref = ? WHERE member_id = ?",
                 memberPoints,
                 referrerPoints,
+                ref,
                 memberId);
     }
 
@@ -60,8 +65,8 @@ public class ReferralRepository {
         return Sql.one(
                 c,
                 "UPDATE referral_bonus SET reversed_at = ? WHERE member_id = ? AND earning_id = ? "
-                        + "AND reversed_at IS NULL RETURNING coalesce(member_points, 0), coalesce(referrer_points, 0)",
-                rs -> new PaidBonus(rs.getLong(1), rs.getLong(2)),
+                        + "AND reversed_at IS NULL RETURNING coalesce(member_points, 0), coalesce(referrer_points, 0), ref",
+                rs -> new PaidBonus(rs.getLong(1), rs.getLong(2), rs.getObject(3, UUID.class)),
                 now,
                 memberId,
                 earningId);

@@ -231,7 +231,7 @@ final class EarnPostings extends Postings {
                 && !p.firstEarningRecorded()) {
             // history from before a referral is not the referred member's first purchase in the network, nor is a
             // purchase under the qualifying base points (first_earning_id: the first qualifying earning)
-            referralBonuses.pay(c, m, p.earningId(), now);
+            referralBonuses.pay(c, m, p.earningId(), p.availableAt(), now);
         }
         postings.saveMember(c, m, now);
         events.publish(

@@ -45,8 +45,13 @@ final class ReferralBonusPostings extends Postings {
         return basePoints >= qualifying && basePoints - refundedBase < qualifying;
     }
 
-    /** The first qualifying earning of a referred member pays both members the referral bonus, once (referral_bonus's key). */
-    void pay(Connection c, MemberBalance member, UUID earningId, Instant now) throws SQLException {
+    /**
+     * The first qualifying earning of a referred member pays both members the referral bonus, once (referral_bonus's
+     * key). The bonus is pending while the earning is: it becomes available at {@code availableAt}, with the purchase's
+     * own points, so that a purchase refunded within the partner's pending period takes it back before anyone could
+     * spend or give it away (a throwaway account's refunded purchase would otherwise mint the network's points).
+     */
+    void pay(Connection c, MemberBalance member, UUID earningId, Instant availableAt, Instant now) throws SQLException {
         Optional<String> referrer = referrals.claimFirstEarning(c, member.memberId, earningId);
         long bonus = policy.referralBonusPoints();
         if (referrer.isEmpty() || bonus <= 0 || referrer.get().equals(member.memberId)) {
@@ -56,7 +61,7 @@ final class ReferralBonusPostings extends Postings {
             return;
         }
         UUID ref = PostingIds.next();
-        credit(c, member, bonus, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, now);
+        creditBonus(c, member, bonus, ref, availableAt, now);
         long referrerPoints = 0;
         // the referrer's status is read once their row is locked (a racing member.left is seen)
         MemberBalance other = postings.lockMember(c, referrer.get());
@@ -67,11 +72,11 @@ final class ReferralBonusPostings extends Postings {
                         .orElse(false);
         if (referrerActive) {
             bringUpToDate(c, other, now);
-            credit(c, other, bonus, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, now);
+            creditBonus(c, other, bonus, ref, availableAt, now);
             postings.saveMember(c, other, now);
             referrerPoints = bonus;
         }
-        referrals.recordPaid(c, member.memberId, bonus, referrerPoints);
+        referrals.recordPaid(c, member.memberId, bonus, referrerPoints, ref);
         events.publish(
                 c,
                 new ReferralBonusPaid(member.memberId, referrer.get(), bonus, referrerPoints, earningId.toString()),
@@ -90,12 +95,12 @@ final class ReferralBonusPostings extends Postings {
         }
         String referrer = referrals.referrer(c, member.memberId).orElseThrow();
         UUID ref = PostingIds.next();
-        debit(c, member, paid.get().memberPoints(), ref, now);
+        debit(c, member, paid.get().memberPoints(), paid.get().ref(), ref, now);
         if (paid.get().referrerPoints() > 0) {
             MemberBalance other = postings.lockMember(c, referrer);
             if (other != null) {
                 bringUpToDate(c, other, now);
-                debit(c, other, paid.get().referrerPoints(), ref, now);
+                debit(c, other, paid.get().referrerPoints(), paid.get().ref(), ref, now);
                 postings.saveMember(c, other, now);
             }
         }
@@ -110,17 +115,55 @@ final class ReferralBonusPostings extends Postings {
                 now);
     }
 
-    /** Takes points back to the promotion account: from available points (oldest expiry first), the rest as debt. */
-    private void debit(Connection c, MemberBalance m, long points, UUID ref, Instant now) throws SQLException {
+    /** The bonus's lot: pending until {@code availableAt} when that is still to come (V20), else available now. */
+    private void creditBonus(Connection c, MemberBalance m, long points, UUID ref, Instant availableAt, Instant now)
+            throws SQLException {
+        if (!availableAt.isAfter(now)) {
+            credit(c, m, points, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, now);
+            return;
+        }
+        Instant expires = java.time.ZonedDateTime.ofInstant(now, policy.zone())
+                .plusMonths(policy.defaultValidityMonths())
+                .toInstant();
+        postings.insertLot(
+                c,
+                m.memberId,
+                "REFERRAL",
+                ref,
+                points,
+                now,
+                availableAt,
+                expires.isBefore(availableAt) ? availableAt : expires,
+                false);
+        postings.transfer(
+                c, Accounts.PROMOTION, m.account(), points, TransferKind.REFERRAL_BONUS, ref, null, m.shard(), now);
+        m.pending += points;
+    }
+
+    /**
+     * Takes points back to the promotion account: from the bonus's own lot while it is still pending ({@code paidRef},
+     * its posting), then from available points (oldest expiry first), the rest as debt.
+     */
+    private void debit(Connection c, MemberBalance m, long points, UUID paidRef, UUID ref, Instant now)
+            throws SQLException {
         if (points <= 0) {
             return;
         }
-        long fromAvailable = Math.min(points, m.available);
+        long left = points;
+        java.util.Optional<Long> pending =
+                paidRef == null ? java.util.Optional.empty() : postings.pendingLot(c, m.memberId, "REFERRAL", paidRef);
+        if (pending.isPresent()) {
+            long taken = postings.takeFromLot(c, pending.get(), left, ref, "REFERRAL_REVERSAL", now)
+                    .points();
+            m.pending -= taken;
+            left -= taken;
+        }
+        long fromAvailable = Math.min(left, m.available);
         if (fromAvailable > 0) {
             postings.drawFifo(c, m.memberId, fromAvailable, ref, "REFERRAL_REVERSAL", now);
             m.available -= fromAvailable;
         }
-        m.debt += points - fromAvailable;
+        m.debt += left - fromAvailable;
         postings.transfer(
                 c, m.account(), Accounts.PROMOTION, points, TransferKind.REFERRAL_REVERSAL, ref, null, m.shard(), now);
     }

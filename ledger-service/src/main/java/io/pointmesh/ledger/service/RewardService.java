@@ -304,6 +304,10 @@ public class RewardService {
         return rewards.topUpByKey(c, scope, key).map(t -> Postings.replay(t, t.requestHash(), hash, key));
     }
 
+    private static java.time.Instant micros(java.time.Instant t) {
+        return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
     /** The terms checked and normalized (title stripped, grades and segments known and once each). */
     private static Terms terms(TermsChange p) {
         Idempotency.requireText("title", p.title(), 200);
@@ -319,9 +323,11 @@ public class RewardService {
         }
         io.pointmesh.platform.problem.TimeParams.inRange("availableFrom", p.availableFrom());
         io.pointmesh.platform.problem.TimeParams.inRange("availableUntil", p.availableUntil());
-        if (p.availableFrom() != null
-                && p.availableUntil() != null
-                && !p.availableUntil().isAfter(p.availableFrom())) {
+        // compared as stored: PostgreSQL keeps microseconds, so two times a nanosecond apart are one time there (and
+        // the table's CHECK would refuse them with a 500)
+        java.time.Instant from = micros(p.availableFrom());
+        java.time.Instant until = micros(p.availableUntil());
+        if (from != null && until != null && !until.isAfter(from)) {
             throw ProblemException.invalidField("availableUntil", "after availableFrom");
         }
         return new Terms(
@@ -330,8 +336,8 @@ public class RewardService {
                 p.imageUrl(),
                 p.pricePoints(),
                 p.perMemberLimit(),
-                p.availableFrom(),
-                p.availableUntil(),
+                from,
+                until,
                 names("grades", p.grades(), Grade.values()),
                 names("segments", p.segments(), Segment.values()));
     }

@@ -219,6 +219,7 @@ public class SpendingAuthorization {
         String code = newCode();
         transactions.run(c -> {
             participants.activeMember(c, null, memberId);
+            repository.lockForPaymentCodes(c, memberId);
             if (repository.livePaymentCodes(c, memberId, now) >= config.paymentCodeMaxLive()) {
                 throw ProblemException.tooManyRequests(
                         "too-many-payment-codes",

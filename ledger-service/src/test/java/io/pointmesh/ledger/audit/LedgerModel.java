@@ -237,7 +237,9 @@ public final class LedgerModel {
             String earningKey,
             long memberPoints,
             long referrerPoints,
-            boolean reversed) {}
+            boolean reversed,
+            Integer memberLot,
+            Integer referrerLot) {}
 
     record MemberOp(
             String kind, String memberId, String key, String body, Answer answer, Instant postedAt, long points) {}
@@ -644,12 +646,13 @@ public final class LedgerModel {
         // the referral bonus: the first earning of at least the qualifying base points
         if (total > 0 && base >= config.referralQualifying() && !m.earnedOnce) {
             m.earnedOnce = true;
-            payReferral(m, partnerId + "|" + txId);
+            payReferral(m, partnerId + "|" + txId, availableAt);
         }
         return Answer.ok(total, 0);
     }
 
-    private void payReferral(Member m, String earningKey) {
+    /** Pending with the qualifying earning while it is (ReferralBonusPostings.creditBonus). */
+    private void payReferral(Member m, String earningKey, Instant availableAt) {
         String referrerId = m.referredBy;
         if (referrerId == null
                 || config.referralBonus() <= 0
@@ -658,15 +661,50 @@ public final class LedgerModel {
             return;
         }
         long bonus = config.referralBonus();
-        credit(m, bonus, "REFERRAL");
+        Integer memberLot = creditBonus(m, bonus, availableAt);
         Member referrer = members.get(referrerId);
         long referrerPoints = 0;
+        Integer referrerLot = null;
         if (referrer != null && referrer.status.equals("ACTIVE")) {
             bringUpToDate(referrer);
-            credit(referrer, bonus, "REFERRAL");
+            referrerLot = creditBonus(referrer, bonus, availableAt);
             referrerPoints = bonus;
         }
-        referrals.put(m.id, new Referral(m.id, referrerId, earningKey, bonus, referrerPoints, false));
+        referrals.put(
+                m.id, new Referral(m.id, referrerId, earningKey, bonus, referrerPoints, false, memberLot, referrerLot));
+    }
+
+    /** A referral bonus's lot: available now, or pending until the qualifying earning's points are; its seq. */
+    private Integer creditBonus(Member m, long points, Instant availableAt) {
+        if (!availableAt.isAfter(now)) {
+            credit(m, points, "REFERRAL");
+            return null;
+        }
+        Instant expires = ZonedDateTime.ofInstant(now, config.zone())
+                .plusMonths(config.defaultValidityMonths())
+                .toInstant();
+        m.pending += points;
+        return newLot(
+                        m.id,
+                        "REFERRAL",
+                        points,
+                        availableAt,
+                        expires.isBefore(availableAt) ? availableAt : expires,
+                        false)
+                .seq;
+    }
+
+    /** Takes a bonus back: from its own lot while that is still pending, then as {@link #debit}. */
+    private void debitBonus(Member m, long points, Integer lotSeq) {
+        long left = points;
+        if (lotSeq != null && !lots.get(lotSeq).matured) {
+            Lot own = lots.get(lotSeq);
+            long take = Math.min(left, own.remaining);
+            own.remaining -= take;
+            m.pending -= take;
+            left -= take;
+        }
+        debit(m, left);
     }
 
     public static long proportion(long points, BigDecimal amount, BigDecimal refunded) {
@@ -758,12 +796,14 @@ public final class LedgerModel {
                                 r.earningKey(),
                                 r.memberPoints(),
                                 r.referrerPoints(),
-                                true));
-                debit(m, r.memberPoints());
+                                true,
+                                r.memberLot(),
+                                r.referrerLot()));
+                debitBonus(m, r.memberPoints(), r.memberLot());
                 if (r.referrerPoints() > 0) {
                     Member referrer = members.get(r.referrerId());
                     bringUpToDate(referrer);
-                    debit(referrer, r.referrerPoints());
+                    debitBonus(referrer, r.referrerPoints(), r.referrerLot());
                 }
             }
         }

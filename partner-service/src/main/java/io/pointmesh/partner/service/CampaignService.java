@@ -52,7 +52,17 @@ public class CampaignService {
             FundedBy fundedBy,
             CrossPartnerAudience audience,
             String coFunderId,
-            BigDecimal coFunderShare) {}
+            BigDecimal coFunderShare) {
+
+        /**
+         * Times as PostgreSQL keeps them (microseconds): two times a nanosecond apart are one time there, and would
+         * pass the "after startsAt" check only to fail the table's CHECK.
+         */
+        public CampaignCommand {
+            startsAt = startsAt == null ? null : startsAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            endsAt = endsAt == null ? null : endsAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        }
+    }
 
     /** The shortest audience window: a bonus must never tell when a purchase elsewhere was made. */
     static final int MINIMUM_WINDOW_DAYS = 7;
