@@ -665,7 +665,7 @@ class LedgerAuditorTest {
 
         void sendOrder(String member, String rewardId, String key) {
             Real got = check("reward order", run(m -> m.orderReward(member, rewardId, key)), () -> {
-                var out = rewards.order(member, rewardId, ADDRESS, key);
+                var out = rewards.order(member, rewardId, ADDRESS, null, key);
                 return new Real(
                         out.replayed() ? "REPLAYED" : "OK",
                         out.result().points(),
@@ -1274,7 +1274,7 @@ class LedgerAuditorTest {
                     String reward = rewardIds.get(t.other() % REWARDS);
                     expected = run(m -> m.orderReward(member, reward, tx));
                     real = () -> {
-                        var out = rewards.order(member, reward, ADDRESS, tx);
+                        var out = rewards.order(member, reward, ADDRESS, null, tx);
                         return new Real(
                                 out.replayed() ? "REPLAYED" : "OK",
                                 out.result().points(),

@@ -513,10 +513,18 @@ class RewardsTest {
     }
 
     static ValidatableResponse order(String member, String reward, String key, String address) {
+        return order(member, reward, key, address, null);
+    }
+
+    /** An order stating the price the member was shown ({@code pricePoints}), as the app sends it. */
+    static ValidatableResponse order(String member, String reward, String key, String address, Long shownPrice) {
         Map<String, Object> body = new HashMap<>();
         body.put("rewardId", reward);
         if (address != null) {
             body.put("shippingAddress", address);
+        }
+        if (shownPrice != null) {
+            body.put("pricePoints", shownPrice);
         }
         return given().auth()
                 .oauth2(TestTokens.member(member))

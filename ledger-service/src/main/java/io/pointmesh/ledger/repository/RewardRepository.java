@@ -42,7 +42,8 @@ public class RewardRepository {
             String withdrawnBy,
             String idempotencyScope,
             String idempotencyKey,
-            String requestHash) {
+            String requestHash,
+            Instant priceRaisedAt) {
 
         public boolean withdrawn() {
             return withdrawnAt != null;
@@ -158,7 +159,9 @@ public class RewardRepository {
                 c,
                 "UPDATE reward SET title = ?, description = ?, image_url = ?, price_points = ?, per_member_limit = ?, "
                         + "available_from = ?, available_until = ?, grades = ?, segments = ?, updated_at = ?, "
-                        + "updated_by = ? WHERE id = ?",
+                        // the old price_points on the right: a raise is dated (V21)
+                        + "updated_by = ?, price_raised_at = CASE WHEN ? > price_points THEN ? ELSE price_raised_at END "
+                        + "WHERE id = ?",
                 t.title(),
                 t.description(),
                 t.imageUrl(),
@@ -170,6 +173,8 @@ public class RewardRepository {
                 c.createArrayOf("text", t.segments().toArray()),
                 now,
                 actor,
+                t.pricePoints(),
+                now,
                 id);
     }
 
@@ -457,7 +462,8 @@ public class RewardRepository {
                 rs.getString("withdrawn_by"),
                 rs.getString("idempotency_scope"),
                 rs.getString("idempotency_key"),
-                rs.getString("request_hash"));
+                rs.getString("request_hash"),
+                Sql.instant(rs, "price_raised_at"));
     }
 
     private static List<String> texts(Array a) throws SQLException {

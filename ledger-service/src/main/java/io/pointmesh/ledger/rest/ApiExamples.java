@@ -197,7 +197,7 @@ final class ApiExamples {
              "stockLeft": 2}""";
 
     static final String REWARD_ORDER_REQUEST = """
-            {"rewardId": "0193a3c0-5e6f-7a81-9b2c-3d4e5f6a7b8c"}""";
+            {"rewardId": "0193a3c0-5e6f-7a81-9b2c-3d4e5f6a7b8c", "pricePoints": 12000}""";
 
     static final String REWARD_ORDER = """
             {"orderId": "0193a3d1-0a1b-7c2d-8e3f-4a5b6c7d8e9f", "rewardId": "0193a3c0-5e6f-7a81-9b2c-3d4e5f6a7b8c",

@@ -33,7 +33,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.MEMBER)
 public class MeRewardOrderResource {
 
-    public record OrderRequest(String rewardId, String shippingAddress) {}
+    /**
+     * {@code pricePoints}: the price the member was shown; the order never pays more (409 price-changed). Without it,
+     * an order within 15 minutes of a price raise is refused the same way.
+     */
+    public record OrderRequest(String rewardId, String shippingAddress, Long pricePoints) {}
 
     @Inject
     Caller caller;
@@ -72,13 +76,13 @@ public class MeRewardOrderResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 missing-body; 404 not-found; 409 idempotency-key-reused out-of-stock; 422 insufficient-points "
+                    "400 missing-body; 404 not-found; 409 idempotency-key-reused out-of-stock price-changed; 422 insufficient-points "
                             + "debt-outstanding reward-limit-reached reward-not-available not-eligible unknown-member member-not-active")
     public Response orderReward(OrderRequest body, @HeaderParam("Idempotency-Key") String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an order body is required");
         }
-        var outcome = rewards.order(caller.subject(), body.rewardId(), body.shippingAddress(), key);
+        var outcome = rewards.order(caller.subject(), body.rewardId(), body.shippingAddress(), body.pricePoints(), key);
         Response created = Views.created(
                 outcome,
                 Views.RewardOrderView.forMember(outcome.result()),

@@ -193,7 +193,8 @@ public class RewardService {
                             null,
                             scope,
                             key,
-                            hash);
+                            hash,
+                            null);
                     if (!rewards.insertReward(c, row)) {
                         throw new Ledger.DuplicateRequest(); // a twin with the key committed first
                     }
@@ -447,14 +448,25 @@ public class RewardService {
         return new ArrayList<>(codes);
     }
 
-    /** The member orders a reward: its price and a unit of stock (a coupon's code) in one transaction. */
-    public Outcome<OrderRow> order(String memberId, String rewardId, String shippingAddress, String idempotencyKey) {
+    /**
+     * The member orders a reward: its price and a unit of stock (a coupon's code) in one transaction.
+     * {@code shownPrice}: the price the member was shown (null from a client that does not send it); an order never
+     * pays more than it, and without it an order is refused for {@link #PRICE_RAISE_NOTICE} after a raise.
+     */
+    public Outcome<OrderRow> order(
+            String memberId, String rewardId, String shippingAddress, Long shownPrice, String idempotencyKey) {
         UUID id = rewardId(rewardId);
         if (shippingAddress != null && shippingAddress.length() > 1000) {
             throw ProblemException.invalidField("shippingAddress", "at most 1000 characters");
         }
+        if (shownPrice != null) {
+            PointLimits.requirePositive("pricePoints", shownPrice);
+        }
         String key = keyOrNew(idempotencyKey);
-        String hash = RequestHash.of(id, shippingAddress);
+        // without a stated price, the hash of before (a retry across an upgrade is still a retry)
+        String hash = shownPrice == null
+                ? RequestHash.of(id, shippingAddress)
+                : RequestHash.of(id, shippingAddress, shownPrice);
         return Idempotency.firstWins(
                 () -> transactions.run(c -> {
                     var retry = ledger.replayRewardOrder(c, memberId, key, hash);
@@ -465,6 +477,7 @@ public class RewardService {
                     RewardRow r =
                             rewards.reward(c, id).orElseThrow(() -> ProblemException.notFound("reward", rewardId));
                     requireOrderable(c, r, m, ledger.now());
+                    requirePrice(r, shownPrice, ledger.now());
                     if ("SHIPPING".equals(r.fulfilment()) && (shippingAddress == null || shippingAddress.isBlank())) {
                         throw ProblemException.invalidField("shippingAddress", "required for a reward that is shipped");
                     }
@@ -473,13 +486,41 @@ public class RewardService {
                             c,
                             memberId,
                             id,
-                            locked -> requireOrderable(c, locked, m, ledger.now()),
+                            locked -> {
+                                requireOrderable(c, locked, m, ledger.now());
+                                // the price paid is the locked row's: checked against what the member saw
+                                requirePrice(locked, shownPrice, ledger.now());
+                            },
                             key,
                             hash,
                             shippingAddress == null ? null : shippingAddress.strip());
                 }),
                 () -> transactions.run(
                         c -> ledger.replayRewardOrder(c, memberId, key, hash).orElseThrow()));
+    }
+
+    /**
+     * How long after a raise an order must state the price it was shown: a member who browsed the catalogue at the old
+     * price is not charged the new one by an app that does not send it (a partner raising a coupon's price while
+     * members order it would otherwise take the new price from each, with no way back).
+     */
+    static final java.time.Duration PRICE_RAISE_NOTICE = java.time.Duration.ofMinutes(15);
+
+    /** 409 price-changed when the reward costs more than the member was shown, or rose recently and none was stated. */
+    static void requirePrice(RewardRow r, Long shownPrice, Instant now) {
+        if (shownPrice != null ? r.pricePoints() > shownPrice : recentlyRaised(r, now)) {
+            throw ProblemException.conflict(
+                    "price-changed",
+                    "reward " + r.id() + " now costs " + r.pricePoints() + " points"
+                            + (shownPrice != null
+                                    ? ", more than the " + shownPrice + " shown"
+                                    : " (raised " + r.priceRaisedAt() + ")")
+                            + "; order again with pricePoints " + r.pricePoints() + " once the member has seen it");
+        }
+    }
+
+    private static boolean recentlyRaised(RewardRow r, Instant now) {
+        return r.priceRaisedAt() != null && now.isBefore(r.priceRaisedAt().plus(PRICE_RAISE_NOTICE));
     }
 
     private void requireOrderable(java.sql.Connection c, RewardRow r, MemberView m, Instant now)

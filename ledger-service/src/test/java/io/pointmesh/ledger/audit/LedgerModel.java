@@ -255,6 +255,7 @@ public final class LedgerModel {
         public long price;
         public Long stockLeft;
         public boolean withdrawn;
+        public Instant priceRaisedAt;
 
         Reward(String id, String partnerId, String fulfilment, Integer perMemberLimit, long price, Long stockLeft) {
             this.id = id;
@@ -268,6 +269,7 @@ public final class LedgerModel {
         Reward copy() {
             Reward r = new Reward(id, partnerId, fulfilment, perMemberLimit, price, stockLeft);
             r.withdrawn = withdrawn;
+            r.priceRaisedAt = priceRaisedAt;
             return r;
         }
 
@@ -1090,6 +1092,10 @@ public final class LedgerModel {
         if (r.partnerId != null && !partners.get(r.partnerId).status.equals("ACTIVE")) {
             return Answer.refused("reward-not-available");
         }
+        // an order that states no price is refused for 15 minutes after a raise (RewardService.requirePrice)
+        if (r.priceRaisedAt != null && now.isBefore(r.priceRaisedAt.plus(java.time.Duration.ofMinutes(15)))) {
+            return Answer.refused("price-changed");
+        }
         bringUpToDate(m);
         if (r.perMemberLimit != null
                 && rewardOrders.values().stream()
@@ -1217,6 +1223,9 @@ public final class LedgerModel {
         }
         if (r.withdrawn) {
             return Answer.refused("reward-withdrawn");
+        }
+        if (price > r.price) {
+            r.priceRaisedAt = now;
         }
         r.price = price;
         return Answer.ok(price, 0);
