@@ -84,6 +84,53 @@ class LeavingTest {
         }
     }
 
+    /**
+     * A consent change racing the leave: the change locked only the consent row, so its history row could be written
+     * after the leave had erased the member's history (or the two deadlocked: a 500). Both take the member's row
+     * first: whichever runs first, nothing of the consent history stays, and no answer is a 5xx.
+     */
+    @Test
+    void aConsentChangeRacingTheLeaveLeavesNoHistory() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String member = joined();
+                String token = TestTokens.member(member);
+                var start = new java.util.concurrent.CountDownLatch(1);
+                var change = pool.submit(() -> {
+                    start.await();
+                    return given().auth()
+                            .oauth2(token)
+                            .contentType(ContentType.JSON)
+                            .body(Map.of("marketingSms", true, "personalization", true))
+                            .put("/members/v1/me/consents")
+                            .then()
+                            .extract()
+                            .statusCode();
+                });
+                var leave = pool.submit(() -> {
+                    start.await();
+                    return given().auth()
+                            .oauth2(token)
+                            .delete("/members/v1/me")
+                            .then()
+                            .extract()
+                            .statusCode();
+                });
+                start.countDown();
+                assertEquals(204, leave.get());
+                int changed = change.get();
+                assertTrue(changed == 200 || changed == 404, "the consent change answered " + changed);
+                assertEquals(
+                        List.of("0"),
+                        rows("SELECT count(*) FROM consent_change WHERE member_id = '" + member + "'"),
+                        "round " + round + ": a member who left keeps a consent history");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aMemberWhoLeavesLeavesNoPersonalDataBehind() throws Exception {
         String member = subject();

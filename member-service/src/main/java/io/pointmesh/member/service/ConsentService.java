@@ -123,7 +123,11 @@ public class ConsentService {
             }
         }
         Instant now = clock.instant();
-        return Consent.<Consent>findById(memberId, LockModeType.PESSIMISTIC_WRITE)
+        // the member row first, as leaving takes it: a change racing a leave waits for it and finds the member gone,
+        // instead of writing a consent history row after the leave erased the member's (a deadlock, or a row left)
+        return Member.<Member>findById(memberId, LockModeType.PESSIMISTIC_WRITE)
+                .map(MembershipService::joined)
+                .chain(() -> Consent.<Consent>findById(memberId, LockModeType.PESSIMISTIC_WRITE))
                 .onItem()
                 .ifNull()
                 .failWith(() -> ProblemException.notFound("consent", memberId))

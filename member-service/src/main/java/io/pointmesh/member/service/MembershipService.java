@@ -218,7 +218,7 @@ public class MembershipService {
     }
 
     /** The member, or 404 not-joined for an account that never joined or left. */
-    private static Member joined(Member m) {
+    static Member joined(Member m) {
         if (m == null || m.status == MemberStatus.LEFT) {
             throw new ProblemException(
                     404,
