@@ -398,7 +398,18 @@ class RewardsTest {
         order(member, dear, UUID.randomUUID().toString()).statusCode(422).body("code", is("insufficient-points"));
         transactions.run(c -> Sql.update(
                 c, "UPDATE member_directory SET grade = 'VIP', segment = 'CHURNED' WHERE member_id = ?", member));
+        // a partner's segment-only reward is for members who let the partner see their segment: ordered, it would
+        // tell the partner the member's segment (bought across the network)
         Set<String> asVip = memberSees(member, true);
+        assertTrue(asVip.contains(vip), asVip.toString());
+        assertFalse(asVip.contains(churned), "a segment not shared with the partner: " + asVip);
+        order(member, churned, UUID.randomUUID().toString()).statusCode(422).body("code", is("not-eligible"));
+        transactions.run(c -> Sql.update(
+                c,
+                "UPDATE member_directory SET personalization = true, shared_partner_ids = ARRAY[?] WHERE member_id = ?",
+                partner,
+                member));
+        asVip = memberSees(member, true);
         assertTrue(asVip.containsAll(List.of(vip, churned)), asVip.toString());
         order(member, vip, UUID.randomUUID().toString()).statusCode(201);
         // a network reward's points go to the network, not to any partner's settlement

@@ -256,22 +256,28 @@ public class RewardRepository {
 
     /**
      * What a member may order now: in its window, in stock, for the member's grade and segment, of
-     * an active partner (or the network's), cheapest first; {@code maxPrice} null: any price.
+     * an active partner (or the network's), cheapest first; {@code maxPrice} null: any price. A partner's reward for
+     * some segments only is for members who let that partner see their segment ({@link #segmentSharedWith}).
      */
-    public List<RewardRow> orderable(Connection c, String grade, String segment, Long maxPrice, Instant now, int limit)
+    public List<RewardRow> orderable(
+            Connection c, String memberId, String grade, String segment, Long maxPrice, Instant now, int limit)
             throws SQLException {
         return Sql.list(
                 c,
                 "SELECT r.* FROM reward r LEFT JOIN partner_directory p ON p.partner_id = r.partner_id "
+                        + "LEFT JOIN member_directory d ON d.member_id = ? "
                         + "WHERE (r.partner_id IS NULL OR p.status = 'ACTIVE') AND r.withdrawn_at IS NULL "
                         + "AND (r.available_from IS NULL OR r.available_from <= ?) "
                         + "AND (r.available_until IS NULL OR r.available_until > ?) "
                         + "AND (r.stock_left IS NULL OR r.stock_left > 0) "
                         + "AND (cardinality(r.grades) = 0 OR ? = ANY (r.grades)) "
-                        + "AND (cardinality(r.segments) = 0 OR ? = ANY (r.segments)) "
+                        + "AND (cardinality(r.segments) = 0 OR (? = ANY (r.segments) AND (r.partner_id IS NULL "
+                        + "OR coalesce(d.personalization AND (d.share_with_all_partners "
+                        + "OR r.partner_id = ANY (d.shared_partner_ids)), false)))) "
                         + "AND (?::bigint IS NULL OR r.price_points <= ?::bigint) "
                         + "ORDER BY r.price_points, r.created_at, r.id LIMIT ?",
                 RewardRepository::reward,
+                memberId,
                 now,
                 now,
                 grade,
@@ -279,6 +285,22 @@ public class RewardRepository {
                 maxPrice,
                 maxPrice,
                 limit);
+    }
+
+    /**
+     * Whether the member lets {@code partnerId} see their segment (personalization, and sharing with it or with every
+     * partner): a segment comes from purchases across the network, and a partner's segment-only reward, ordered, would
+     * tell it the member's segment (as a segment award or bonus would; AwardRepository, EarnService).
+     */
+    public boolean segmentSharedWith(Connection c, String memberId, String partnerId) throws SQLException {
+        return Sql.one(
+                        c,
+                        "SELECT EXISTS (SELECT 1 FROM member_directory d WHERE d.member_id = ? AND d.personalization "
+                                + "AND (d.share_with_all_partners OR ? = ANY (d.shared_partner_ids)))",
+                        rs -> rs.getBoolean(1),
+                        memberId,
+                        partnerId)
+                .orElse(false);
     }
 
     /**

@@ -371,7 +371,7 @@ public class RewardService {
             MemberView m = participants.activeMember(c, null, memberId);
             long available = accounts.balance(c, memberId).available();
             List<RewardRow> rows = rewards.orderable(
-                    c, m.grade(), m.segment(), affordableOnly ? available : null, ledger.now(), LIST_LIMIT);
+                    c, memberId, m.grade(), m.segment(), affordableOnly ? available : null, ledger.now(), LIST_LIMIT);
             return new MemberCatalogue(available, rows);
         });
     }
@@ -543,7 +543,10 @@ public class RewardService {
                     "reward-not-available", "Reward not available", "the reward is not available now");
         }
         if ((!r.grades().isEmpty() && !r.grades().contains(m.grade()))
-                || (!r.segments().isEmpty() && !r.segments().contains(m.segment()))) {
+                || (!r.segments().isEmpty()
+                        && (!r.segments().contains(m.segment())
+                                || (r.partnerId() != null
+                                        && !rewards.segmentSharedWith(c, m.memberId(), r.partnerId()))))) {
             throw ProblemException.unprocessable(
                     "not-eligible", "Not eligible", "the reward is for other grades or segments");
         }
