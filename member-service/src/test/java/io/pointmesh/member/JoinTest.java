@@ -110,6 +110,30 @@ class JoinTest {
                 .body("code", is("duplicate-mobile-number"));
     }
 
+    /**
+     * A refused join that tells something about another member (this mobile number is a member's) is not to be asked in
+     * bulk from one account: after five in an hour, the account's next join is 429, whatever it asks, and nothing is
+     * written.
+     */
+    @Test
+    void anAccountProbingOtherMembersMobileNumbersIsSlowedDown() throws SQLException {
+        String prober = subject();
+        for (int i = 0; i < 5; i++) {
+            Map<String, Object> taken = joinBody("Member " + i);
+            join(subject(), taken).statusCode(201);
+            Map<String, Object> probe = joinBody("Prober");
+            probe.put("mobileNumber", taken.get("mobileNumber"));
+            join(prober, probe).statusCode(409).body("code", is("duplicate-mobile-number"));
+        }
+        join(prober, joinBody("Prober"))
+                .statusCode(429)
+                .contentType("application/problem+json")
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        me(prober).statusCode(404);
+        // another account is not slowed down by it
+        join(subject(), joinBody("Someone")).statusCode(201);
+    }
+
     @Test
     void badInputIsRefusedAndNothingIsWritten() throws SQLException {
         int thisYear = Year.now().getValue();

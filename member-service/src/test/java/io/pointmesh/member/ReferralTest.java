@@ -80,7 +80,7 @@ class ReferralTest {
     }
 
     @Test
-    void unknownCodesAndSelfReferralAreRefused() {
+    void unknownCodesAreRefusedAndASelfReferralRecordsNothing() throws Exception {
         String referrer = joined();
         Map<String, Object> unknown = joinBody("Yoon Seojun");
         unknown.put("referralCode", "ZZZZZZZZ");
@@ -88,14 +88,18 @@ class ReferralTest {
         join(s1, unknown).statusCode(422).body("code", is("unknown-referral-code"));
         me(s1).statusCode(404);
 
-        // the same person under a second account: same e-mail as the referrer
+        // the same person under a second account: same e-mail as the referrer. The join goes on without the referral,
+        // answered as any join: a refusal told a stranger whose e-mail a published referral code belongs to
         String email = me(referrer).extract().path("email");
         Map<String, Object> self = joinBody("Kim Minji");
         self.put("email", email.toUpperCase());
         self.put("referralCode", codeOf(referrer));
         String s2 = subject();
-        join(s2, self).statusCode(422).body("code", is("self-referral"));
-        me(s2).statusCode(404);
+        join(s2, self).statusCode(201);
+        assertEquals(
+                java.util.List.of("0"),
+                MemberFixture.rows("SELECT count(*) FROM referral WHERE referred_id = '" + s2 + "'"),
+                "no referral recorded for a self-referral");
     }
 
     @Test

@@ -32,6 +32,17 @@ public interface MemberConfig {
     @WithDefault("1M")
     java.time.Duration cardLookupsWindow();
 
+    /**
+     * Joins one account may get refused per {@link #failedJoinsWindow()} for another member's data (a mobile number
+     * taken, a referral code unknown or at its limit) before 429: each such answer tells something about other members,
+     * so they are not to be asked in bulk.
+     */
+    @WithDefault("5")
+    int failedJoinsPerAccount();
+
+    @WithDefault("1H")
+    java.time.Duration failedJoinsWindow();
+
     /** What each grade gives besides its earn multiplier, shown to members ("; " between benefits). */
     Map<String, String> gradeBenefits();
 }

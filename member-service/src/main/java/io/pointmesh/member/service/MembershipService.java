@@ -166,9 +166,9 @@ public class MembershipService {
                     }
                     if (referrer.mobileNumber.equals(cmd.mobileNumber())
                             || referrer.email != null && referrer.email.equalsIgnoreCase(cmd.email())) {
-                        return Uni.createFrom()
-                                .failure(ProblemException.unprocessable(
-                                        "self-referral", "Self-referral", "a member cannot refer themselves"));
+                        // the referrer's own e-mail under another account: the join goes on without the referral,
+                        // answered as any join is (a refusal told a stranger whose e-mail a published code belongs to)
+                        return Uni.createFrom().nullItem();
                     }
                     Instant yearStart = Year.now(clock.withZone(config.zone()))
                             .atDay(1)
