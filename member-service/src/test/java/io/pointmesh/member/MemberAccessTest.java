@@ -129,6 +129,26 @@ class MemberAccessTest {
                     .statusCode(200)
                     .body("memberId", hasItem(member));
         }
+        // a name with a wildcard in it is found by it as a character, and only by it
+        String underscored = MemberFixture.subject();
+        Map<String, Object> body = MemberFixture.joinBody("Kim_Minji " + underscored.substring(0, 6));
+        MemberFixture.join(underscored, body).statusCode(201);
+        for (String q : List.of("kim_minji " + underscored.substring(0, 6), "m_min")) {
+            given().auth()
+                    .oauth2(op)
+                    .queryParam("q", q)
+                    .get("/members/v1/members")
+                    .then()
+                    .statusCode(200)
+                    .body("memberId", hasItem(underscored));
+        }
+        given().auth()
+                .oauth2(op)
+                .queryParam("q", "kimxmin")
+                .get("/members/v1/members")
+                .then()
+                .statusCode(200)
+                .body("memberId", org.hamcrest.Matchers.not(hasItem(underscored)));
         given().auth()
                 .oauth2(op)
                 .queryParam("q", "%")

@@ -332,7 +332,9 @@ public class MembershipService {
         String q = query.strip();
         return Member.<Member>find(
                         "status <> ?1 and (mobileNumber = ?2 or id in (select c.memberId from Card c where c.cardNumber = ?2) "
-                                + "or lower(name) like ?3) order by joinedAt desc, id",
+                                // the escape said out loud: Hibernate otherwise writes ESCAPE '', and the backslashes
+                                // below were matched as characters (a search for "a_b" found no "a_b")
+                                + "or lower(name) like ?3 escape '\\') order by joinedAt desc, id",
                         MemberStatus.LEFT,
                         q,
                         "%" + q.toLowerCase(Locale.ROOT).replace("%", "\\%").replace("_", "\\_") + "%")
