@@ -102,17 +102,30 @@ class JointCampaignE2ETest {
         assertEquals(sponsor.partnerId(), earned[0].getString("breakdown.campaignBonuses[0].coFunderId"));
         assertEquals(250, earned[0].getInt("breakdown.campaignBonuses[0].coFundedPoints"));
 
-        // the sponsor's issuance: 250 in the ledger's totals and on its statement; the cinema is shown them
+        // the sponsor's issuance: 250 in the ledger's totals and on its statement (as an operator sees them today); the
+        // sponsor itself sees its part of the cinema's bonuses from whole past days only (docs/privacy.md), so today's
+        // are not in its own view yet; the cinema is shown them
         LocalDate today = LocalDate.now(SettlementE2ETest.SETTLEMENT_ZONE);
         Instant from = today.atStartOfDay(SettlementE2ETest.SETTLEMENT_ZONE).toInstant();
         Instant to = today.plusDays(1)
                 .atStartOfDay(SettlementE2ETest.SETTLEMENT_ZONE)
                 .toInstant();
+        String totals = ledger + "/partners/" + sponsor.partnerId() + "/totals?from=" + from + "&to=" + to;
         assertEquals(
                 250,
                 given().auth()
+                        .oauth2(operator)
+                        .get(totals)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getInt("pointsIssued"));
+        assertEquals(
+                0,
+                given().auth()
                         .oauth2(sponsor.token())
-                        .get(ledger + "/partners/" + sponsor.partnerId() + "/totals?from=" + from + "&to=" + to)
+                        .get(totals)
                         .then()
                         .statusCode(200)
                         .extract()
@@ -121,7 +134,7 @@ class JointCampaignE2ETest {
         String period = "/settlements/preview?periodStart=" + today + "&periodEnd=" + today;
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonPath statement = given().auth()
-                    .oauth2(sponsor.token())
+                    .oauth2(operator)
                     .get(partnerApi + sponsor.partnerId() + period)
                     .then()
                     .statusCode(200)
@@ -129,6 +142,14 @@ class JointCampaignE2ETest {
                     .jsonPath();
             assertEquals(250, statement.getInt("pointsIssued"), statement.prettify());
             assertEquals(250, statement.getInt("pointsCoFundedForPartners"), statement.prettify());
+            JsonPath sponsorsOwn = given().auth()
+                    .oauth2(sponsor.token())
+                    .get(partnerApi + sponsor.partnerId() + period)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            assertEquals(0, sponsorsOwn.getInt("pointsCoFundedForPartners"), sponsorsOwn.prettify());
             JsonPath own = given().auth()
                     .oauth2(cinema.token())
                     .get(partnerApi + cinema.partnerId() + period)

@@ -217,10 +217,35 @@ class JointCampaignTest {
         assertEquals(List.of("433"), rows("SELECT reversed_points FROM earning WHERE id = '" + earningId + "'"));
 
         // each partner's totals (what settlement is proven against) count its own money: the fuel station
-        // issued 50 for its own sale and 99 for the cinema's campaign, and got the 99 back
-        JsonPath fuelTotals = LedgerFixture.partnerTotals(fuel).extract().jsonPath();
+        // issued 50 for its own sale and 99 for the cinema's campaign, and got the 99 back (as an operator sees it)
+        Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        JsonPath fuelTotals = io.restassured.RestAssured.given()
+                .auth()
+                .oauth2(io.pointmesh.testing.TestTokens.operator())
+                .queryParam("from", today.minus(1, ChronoUnit.DAYS).toString())
+                .queryParam("to", today.plus(2, ChronoUnit.DAYS).toString())
+                .get("/ledger/v1/partners/" + fuel + "/totals")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(149, fuelTotals.getLong("pointsIssued"));
         assertEquals(99, fuelTotals.getLong("pointsIssuedReversed"));
+        // the fuel station itself sees its part of the cinema's bonuses from whole past days only: polled through
+        // today, it moved with each of the cinema's sales; its own sale it sees at once
+        JsonPath fuelOwn = LedgerFixture.partnerTotals(fuel).extract().jsonPath();
+        assertEquals(50, fuelOwn.getLong("pointsIssued"));
+        assertEquals(0, fuelOwn.getLong("pointsIssuedReversed"));
+        // both bounds midnights in one zone: a UTC midnight against a Seoul one cut a day into 9 and 15 hours
+        io.restassured.RestAssured.given()
+                .auth()
+                .oauth2(io.pointmesh.testing.TestTokens.partner(fuel))
+                .queryParam("from", today.toString())
+                .queryParam("to", today.plus(15, ChronoUnit.HOURS).toString())
+                .get("/ledger/v1/partners/" + fuel + "/totals")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.is("to"));
         // a window of seconds would time each co-funded bonus: partners get whole days only (operators anything)
         io.restassured.RestAssured.given()
                 .auth()

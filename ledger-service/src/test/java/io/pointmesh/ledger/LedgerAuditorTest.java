@@ -1465,7 +1465,7 @@ class LedgerAuditorTest {
             });
             for (String partner : partners) {
                 var t = accounts.totals(
-                        partner, Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("9999-12-31T00:00:00Z"));
+                        partner, Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("9999-12-31T00:00:00Z"), null);
                 List<Long> got = List.of(
                         t.pointsIssued(),
                         t.pointsIssuedReversed(),

@@ -375,4 +375,55 @@ class JointCampaignTest {
                         "pointsCoFundedByPartners", is(0),
                         "facts", is(2));
     }
+
+    /**
+     * A co-funder's preview of today: its part of the other partner's bonuses is counted up to the start of today only
+     * (whole days, docs/privacy.md); polled through the day, it moved with each of the other partner's co-funded sales.
+     * An operator's preview is live.
+     */
+    @Test
+    void aCoFundersOwnPreviewDoesNotMoveWithTheOtherPartnersSalesToday() {
+        String cinema = PartnerLifecycleTest.register();
+        String sponsor = PartnerLifecycleTest.register();
+        String earningId = UUID.randomUUID().toString();
+        java.time.Instant now = java.time.Instant.now();
+        try (KafkaTestClient kafka = kafka()) {
+            PointsEarned earned = new PointsEarned(
+                    earningId,
+                    UUID.randomUUID().toString(),
+                    cinema,
+                    "S1",
+                    "tx-today",
+                    new BigDecimal("10000"),
+                    "KRW",
+                    now,
+                    433,
+                    100,
+                    List.of(new Bonus(UUID.randomUUID().toString(), 333, sponsor, 99)),
+                    BigDecimal.ONE,
+                    now,
+                    now.plus(365, ChronoUnit.DAYS),
+                    0);
+            publishAt(kafka, earned, now);
+        }
+        LocalDate today = LocalDate.now(java.time.ZoneId.of("Asia/Seoul"));
+        SettlementTest.awaitFacts(sponsor, today, today, 1);
+        SettlementTest.preview(sponsor, today, today).body("pointsIssued", is(99), "pointsCoFundedForPartners", is(99));
+        String own = "/partners/v1/partners/" + sponsor + "/settlements/preview?periodStart=" + today + "&periodEnd="
+                + today;
+        given().auth()
+                .oauth2(TestTokens.partner(sponsor))
+                .get(own)
+                .then()
+                .statusCode(200)
+                .body("pointsIssued", is(0), "pointsCoFundedForPartners", is(0), "facts", is(0));
+        // the cinema's own preview shows its own sale at once
+        given().auth()
+                .oauth2(TestTokens.partner(cinema))
+                .get("/partners/v1/partners/" + cinema + "/settlements/preview?periodStart=" + today + "&periodEnd="
+                        + today)
+                .then()
+                .statusCode(200)
+                .body("pointsIssued", is(334), "pointsCoFundedByPartners", is(99));
+    }
 }

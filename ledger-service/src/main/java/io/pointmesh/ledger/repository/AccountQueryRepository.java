@@ -105,7 +105,13 @@ public class AccountQueryRepository {
     }
 
     /** What the partner's transfers in [from, to) add up to, by kind of account. */
-    public PartnerTotals partnerTotals(Connection c, String partnerId, Instant from, Instant to) throws SQLException {
+    /**
+     * The partner's totals in [from, to). A co-funder's part of another partner's bonus (or of its refund) is posted
+     * under the co-funder's id with the other partner's earning (or reversal) as its ref: left out from
+     * {@code coFundingUntil} on (null: never).
+     */
+    public PartnerTotals partnerTotals(Connection c, String partnerId, Instant from, Instant to, Instant coFundingUntil)
+            throws SQLException {
         String issuance = Accounts.issuance(partnerId);
         String redemption = Accounts.redemption(partnerId);
         return Sql.one(
@@ -120,7 +126,10 @@ public class AccountQueryRepository {
                                 + "coalesce(sum(amount) FILTER (WHERE credit_account = ?), 0), "
                                 + "coalesce(sum(amount) FILTER (WHERE kind = 'REWARD_ORDER'), 0), "
                                 + "coalesce(sum(amount) FILTER (WHERE kind = 'REWARD_ORDER_REVERSAL'), 0) "
-                                + "FROM transfer WHERE partner_id = ? AND posted_at >= ? AND posted_at < ?",
+                                + "FROM transfer t WHERE partner_id = ? AND posted_at >= ? AND posted_at < ? "
+                                + "AND NOT (?::timestamptz IS NOT NULL AND posted_at >= ?::timestamptz AND ("
+                                + "EXISTS (SELECT 1 FROM earning e WHERE e.id = t.ref AND e.partner_id <> t.partner_id) "
+                                + "OR EXISTS (SELECT 1 FROM earning_reversal r WHERE r.id = t.ref AND r.partner_id <> t.partner_id)))",
                         rs -> new PartnerTotals(
                                 partnerId,
                                 from,
@@ -143,7 +152,9 @@ public class AccountQueryRepository {
                         Accounts.CONVERSION,
                         partnerId,
                         from,
-                        to)
+                        to,
+                        coFundingUntil,
+                        coFundingUntil)
                 .orElseThrow();
     }
 }

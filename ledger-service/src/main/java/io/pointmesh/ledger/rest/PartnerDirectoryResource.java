@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -61,26 +62,37 @@ public class PartnerDirectoryResource {
         caller.requirePartnerOrOperator(partnerId);
         Instant start = instant("from", from);
         Instant end = instant("to", to);
-        if (!caller.isOperator()) {
-            // whole days for partners: a co-funder's totals include its part of other partners'
-            // bonuses, and a window of seconds would time each of them (docs/privacy.md)
-            wholeDay("from", start);
-            wholeDay("to", end);
+        if (caller.isOperator()) {
+            return accounts.totals(partnerId, start, end, null);
         }
-        return accounts.totals(partnerId, start, end);
+        // whole days for partners: a co-funder's totals include its part of other partners' bonuses, and a window of
+        // seconds would time each of them (docs/privacy.md); both bounds in one zone (a UTC midnight against a Seoul
+        // one cut days into 9 and 15 hours), and that part only up to the start of today: polled through the day, it
+        // moved with each of the other partner's bonuses
+        java.time.ZoneId zone = wholeDays(start, end);
+        Instant today = java.time.LocalDate.ofInstant(ledger.now(), zone)
+                .atStartOfDay(zone)
+                .toInstant();
+        return accounts.totals(partnerId, start, end, today);
     }
 
     @Inject
     io.pointmesh.ledger.service.Ledger ledger;
 
-    /** Midnight in UTC or in the ledger's zone (settlement's days). */
-    private void wholeDay(String field, Instant at) {
-        boolean utcMidnight = at.atZone(java.time.ZoneOffset.UTC).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
-        boolean zoneMidnight = at.atZone(ledger.zone()).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
-        if (!utcMidnight && !zoneMidnight) {
-            throw ProblemException.invalidField(
-                    field, "a partner's totals are for whole days: midnight, in UTC or in " + ledger.zone());
+    /** The zone both bounds are midnights in: UTC or the ledger's (settlement's days); else 400. */
+    private java.time.ZoneId wholeDays(Instant from, Instant to) {
+        for (java.time.ZoneId zone : List.of(ledger.zone(), java.time.ZoneOffset.UTC)) {
+            if (midnight(from, zone) && midnight(to, zone)) {
+                return zone;
+            }
         }
+        throw ProblemException.invalidField(
+                midnight(from, ledger.zone()) || midnight(from, java.time.ZoneOffset.UTC) ? "to" : "from",
+                "a partner's totals are for whole days: both bounds midnights in one zone, UTC or " + ledger.zone());
+    }
+
+    private static boolean midnight(Instant at, java.time.ZoneId zone) {
+        return at.atZone(zone).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
     }
 
     private static Instant instant(String field, String value) {

@@ -113,10 +113,14 @@ public class AccountQueryService {
         });
     }
 
-    public PartnerTotals totals(String partnerId, Instant from, Instant to) {
+    /**
+     * The partner's totals in [from, to); {@code coFundingUntil} (a partner's own view): its part of other partners'
+     * bonuses and refunds only when posted before it, null for all (operators).
+     */
+    public PartnerTotals totals(String partnerId, Instant from, Instant to, Instant coFundingUntil) {
         if (from == null || to == null || !from.isBefore(to)) {
             throw ProblemException.invalidField("from", "from and to are required, from before to (ISO-8601 instants)");
         }
-        return transactions.run(c -> queries.partnerTotals(c, partnerId, from, to));
+        return transactions.run(c -> queries.partnerTotals(c, partnerId, from, to, coFundingUntil));
     }
 }

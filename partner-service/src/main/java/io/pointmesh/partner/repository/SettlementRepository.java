@@ -73,16 +73,24 @@ public class SettlementRepository {
                         .executeUpdate());
     }
 
-    /** The totals of the partner's facts no statement holds yet, posted before {@code periodTo}. */
-    public Uni<Settlement.Totals> unassignedTotals(String partnerId, Instant periodFrom, Instant periodTo) {
+    /**
+     * The totals of the partner's facts no statement holds yet, posted before {@code periodTo}; its part of other
+     * partners' bonuses (and of their refunds: the facts with points co-funded for partners) only when posted before
+     * {@code coFundingUntil} (a partner's own preview: whole past days; null: all, as an operator sees it).
+     */
+    public Uni<Settlement.Totals> unassignedTotals(
+            String partnerId, Instant periodFrom, Instant periodTo, Instant coFundingUntil) {
+        Instant until = coFundingUntil == null ? periodTo : coFundingUntil;
         return Panache.getSession()
                 .chain(s -> s.createNativeQuery(
                                 TOTALS
-                                        + "WHERE partner_id = :partnerId AND statement_id IS NULL AND posted_at < :periodTo",
+                                        + "WHERE partner_id = :partnerId AND statement_id IS NULL AND posted_at < :periodTo "
+                                        + "AND (points_co_funded_for_partners = 0 OR posted_at < :coFundingUntil)",
                                 Object[].class)
                         .setParameter("periodFrom", offset(periodFrom))
                         .setParameter("partnerId", partnerId)
                         .setParameter("periodTo", offset(periodTo))
+                        .setParameter("coFundingUntil", offset(until))
                         .getSingleResult())
                 .map(r -> totals(r, 0, 9));
     }

@@ -124,7 +124,7 @@ public class SettlementResource {
         LocalDate start = periodStart == null ? today.withDayOfMonth(1) : date("periodStart", periodStart);
         LocalDate end = periodEnd == null ? today : date("periodEnd", periodEnd);
         return settlement
-                .preview(partnerId, start, end)
+                .preview(partnerId, start, end, !caller.isOperator())
                 .map(st -> answer("settlement-" + partnerId + "-" + start + "-" + end, List.of(st), st));
     }
 

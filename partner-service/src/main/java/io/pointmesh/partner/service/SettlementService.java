@@ -67,10 +67,20 @@ public class SettlementService {
 
     /** The statement the period would close as, now: nothing is stored. */
     @WithSession
-    public Uni<SettlementStatement> preview(String partnerId, LocalDate start, LocalDate end) {
+    /**
+     * The statement the period would close as now. {@code partnersView}: the partner's own, where its part of other
+     * partners' bonuses counts up to the start of today only (docs/privacy.md: a co-funder learns totals for whole
+     * days; polled through the day, the live figure moved with each of the other partner's co-funded sales).
+     */
+    public Uni<SettlementStatement> preview(String partnerId, LocalDate start, LocalDate end, boolean partnersView) {
         Period p = period(start, end);
+        Instant coFundingUntil = partnersView
+                ? LocalDate.now(clock.withZone(config.zone()))
+                        .atStartOfDay(config.zone())
+                        .toInstant()
+                : null;
         return existing(partnerId)
-                .chain(() -> settlements.unassignedTotals(partnerId, p.from, p.to))
+                .chain(() -> settlements.unassignedTotals(partnerId, p.from, p.to, coFundingUntil))
                 .map(t -> SettlementStatement.of(null, partnerId, start, end, p.from, p.to, t, terms(), null, null));
     }
 
