@@ -362,6 +362,10 @@ class CampaignAndOfferTest {
                     kafka,
                     new StoreOpened(shop, "S1", "Gangnam", StoreChannel.OFFLINE, "Seoul"),
                     start.plusSeconds(20)));
+            // closed before its opening arrived: stays closed, with the opening's details
+            publishAt(kafka, new StoreClosed(shop, "S2"), start.plusSeconds(30));
+            values.add(publishAt(
+                    kafka, new StoreOpened(shop, "S2", "Closed early", StoreChannel.OFFLINE, "Seoul"), start));
         }
         for (String value : values) {
             String id = io.pointmesh.testing.TestEvents.CODEC
@@ -375,7 +379,14 @@ class CampaignAndOfferTest {
         assertEquals(
                 1,
                 count("SELECT count(*) FROM partner_dim WHERE partner_id = '" + shop + "' AND status = 'SUSPENDED'"));
-        assertEquals(1, count("SELECT count(*) FROM store_dim WHERE partner_id = '" + shop + "' AND NOT open"));
+        assertEquals(
+                1,
+                count("SELECT count(*) FROM store_dim WHERE partner_id = '" + shop
+                        + "' AND store_code = 'S1' AND NOT open"));
+        assertEquals(
+                1,
+                count("SELECT count(*) FROM store_dim WHERE partner_id = '" + shop
+                        + "' AND store_code = 'S2' AND NOT open " + "AND name = 'Closed early'"));
         assertEquals(
                 1,
                 count("SELECT count(*) FROM campaign_dim WHERE campaign_id = '" + endedFirst

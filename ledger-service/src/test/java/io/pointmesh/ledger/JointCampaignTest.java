@@ -236,12 +236,14 @@ class JointCampaignTest {
         JsonPath fuelOwn = LedgerFixture.partnerTotals(fuel).extract().jsonPath();
         assertEquals(50, fuelOwn.getLong("pointsIssued"));
         assertEquals(0, fuelOwn.getLong("pointsIssuedReversed"));
-        // both bounds midnights in one zone: a UTC midnight against a Seoul one cut a day into 9 and 15 hours
+        // the ledger's days only: UTC days beside them cut each day into 9 and 15 hours, by difference
+        java.time.ZoneId seoul = java.time.ZoneId.of("Asia/Seoul");
+        Instant seoulToday = java.time.LocalDate.now(seoul).atStartOfDay(seoul).toInstant();
         io.restassured.RestAssured.given()
                 .auth()
                 .oauth2(io.pointmesh.testing.TestTokens.partner(fuel))
-                .queryParam("from", today.toString())
-                .queryParam("to", today.plus(15, ChronoUnit.HOURS).toString())
+                .queryParam("from", seoulToday.toString())
+                .queryParam("to", seoulToday.plus(33, ChronoUnit.HOURS).toString())
                 .get("/ledger/v1/partners/" + fuel + "/totals")
                 .then()
                 .statusCode(400)

@@ -93,7 +93,9 @@ class LedgerAuditorTest {
                     "LOYAL",
                     new BigDecimal("1.1"),
                     "GENERAL",
-                    BigDecimal.ONE));
+                    BigDecimal.ONE),
+            // a referral bonus pending two days at least (prod: 14): histories move the clock by hours and days
+            Duration.ofDays(2));
     static final String[] GRADES = {"GENERAL", "VIP", "VVIP", "LOYAL"};
     static final String[] STORES = {"S1", "S2"};
     /** Rewards of a history: partner A's shipped (stock 3, 2 a member), partner B's voucher (unlimited), the
@@ -164,6 +166,7 @@ class LedgerAuditorTest {
                         CONFIG.holdTimeout(),
                         CONFIG.referralBonus(),
                         CONFIG.referralQualifying(),
+                        CONFIG.referralHold(),
                         CONFIG.defaultValidityMonths(),
                         CONFIG.giftMax(),
                         CONFIG.giftDailyMax(),
@@ -1532,6 +1535,7 @@ class LedgerAuditorTest {
             case "giftDailyMaxPoints" -> CONFIG.giftDailyMax();
             case "expiryNoticeDays" -> 30;
             case "referralQualifyingPoints" -> CONFIG.referralQualifying();
+            case "referralBonusHold" -> CONFIG.referralHold();
             case "cardFailuresPerPartner" -> 1000;
             case "cardFailuresWindow" -> java.time.Duration.ofMinutes(10);
             case "toString" -> "auditor config";

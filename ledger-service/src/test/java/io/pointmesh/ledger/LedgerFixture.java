@@ -135,9 +135,10 @@ final class LedgerFixture {
         return "card-" + memberId;
     }
 
-    /** The partner's own ledger totals from yesterday to tomorrow (whole UTC days, as partners must ask). */
+    /** The partner's own ledger totals from yesterday to tomorrow (whole days of the ledger's zone, as partners must ask). */
     static ValidatableResponse partnerTotals(String partnerId) {
-        Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        java.time.ZoneId seoul = java.time.ZoneId.of("Asia/Seoul");
+        Instant today = java.time.LocalDate.now(seoul).atStartOfDay(seoul).toInstant();
         return given().auth()
                 .oauth2(TestTokens.partner(partnerId))
                 .queryParam("from", today.minus(1, ChronoUnit.DAYS).toString())

@@ -54,7 +54,16 @@ class LedgerPropertiesTest {
                 new ReferralRepository(),
                 clock,
                 (c, e, postedAt) -> {},
-                new Ledger.Policy(Duration.ofMinutes(15), 100, 10, 60, 50_000, 100_000, 30, ZoneId.of("Asia/Seoul")));
+                new Ledger.Policy(
+                        Duration.ofMinutes(15),
+                        100,
+                        10,
+                        Duration.ZERO,
+                        60,
+                        50_000,
+                        100_000,
+                        30,
+                        ZoneId.of("Asia/Seoul")));
     }
 
     /** One step of a random history. Indexes pick among members, earnings and holds made so far. */

@@ -19,6 +19,9 @@ import io.pointmesh.events.partner.PartnerActivated;
 import io.pointmesh.events.partner.PartnerRegistered;
 import io.pointmesh.events.partner.PartnerReinstated;
 import io.pointmesh.events.partner.PartnerSuspended;
+import io.pointmesh.events.partner.StoreChannel;
+import io.pointmesh.events.partner.StoreClosed;
+import io.pointmesh.events.partner.StoreOpened;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
@@ -110,7 +113,11 @@ class PartnerDirectoryTest {
                     kafka, new MileageProgramPublished(partner, "OLD", BigDecimal.TEN, 10, 1), start.plusSeconds(20));
             publishAt(kafka, new CampaignEnded(endedFirst, partner, "withdrawn"), start.plusSeconds(30));
             String lateCampaign = publishAt(kafka, campaign(endedFirst, partner, 500), start.plusSeconds(10));
-            awaitApplied(late, lateTerms, lateCampaign);
+            // a store closed before its opening arrived stays closed, with the opening's details
+            publishAt(kafka, new StoreClosed(partner, "C1"), start.plusSeconds(30));
+            String lateOpening = publishAt(
+                    kafka, new StoreOpened(partner, "C1", "Closed early", StoreChannel.OFFLINE, "Seoul"), start);
+            awaitApplied(late, lateTerms, lateCampaign, lateOpening);
         }
         assertEquals(
                 List.of("300|" + start.plusSeconds(30).getEpochSecond()),
@@ -124,6 +131,10 @@ class PartnerDirectoryTest {
         assertEquals(
                 List.of("true"),
                 LedgerScenariosTest.rows("SELECT ended::text FROM campaign WHERE campaign_id = '" + endedFirst + "'"));
+        assertEquals(
+                List.of("false|Closed early"),
+                LedgerScenariosTest.rows("SELECT open::text || '|' || name FROM store_directory WHERE partner_id = '"
+                        + partner + "' AND store_code = 'C1'"));
     }
 
     private static CampaignPublished campaign(String id, String partner, long fixedPoints) {

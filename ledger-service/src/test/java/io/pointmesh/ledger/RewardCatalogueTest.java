@@ -246,6 +246,10 @@ class RewardCatalogueTest {
         order(early, reward, UUID.randomUUID().toString()).statusCode(409).body("code", is("price-changed"));
         clock.advance(java.time.Duration.ofMinutes(16));
         order(early, reward, UUID.randomUUID().toString()).statusCode(201).body("points", is(250));
+        // a raise corrected back down is no raise: orders without a price are taken at once
+        edit(TestTokens.partner(partner), reward, terms("Headphones", 2500)).statusCode(200);
+        edit(TestTokens.partner(partner), reward, terms("Headphones", 250)).statusCode(200);
+        order(early, reward, UUID.randomUUID().toString()).statusCode(201).body("points", is(250));
     }
 
     @Test

@@ -111,12 +111,12 @@ class JoinTest {
     }
 
     /**
-     * A refused join that tells something about another member (this mobile number is a member's) is not to be asked in
-     * bulk from one account: after five in an hour, the account's next join is 429, whatever it asks, and nothing is
-     * written.
+     * A refused join can tell something about another member (this mobile number is a member's): not to be asked in
+     * bulk from one account. Five attempts an hour, counted as they arrive: the sixth is 429, whatever it asks, and
+     * nothing is written; twenty at once get five answers and fifteen 429s.
      */
     @Test
-    void anAccountProbingOtherMembersMobileNumbersIsSlowedDown() throws SQLException {
+    void anAccountProbingOtherMembersMobileNumbersIsSlowedDown() throws Exception {
         String prober = subject();
         for (int i = 0; i < 5; i++) {
             Map<String, Object> taken = joinBody("Member " + i);
@@ -132,6 +132,28 @@ class JoinTest {
         me(prober).statusCode(404);
         // another account is not slowed down by it
         join(subject(), joinBody("Someone")).statusCode(201);
+        // in parallel: every attempt is counted as it arrives
+        String racer = subject();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Map<String, Object> probe = joinBody("Racer");
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return join(racer, probe).extract().statusCode();
+                }));
+            }
+            start.countDown();
+            int refused = 0;
+            for (var a : answers) {
+                refused += a.get() == 429 ? 1 : 0;
+            }
+            assertEquals(15, refused, "five attempts an hour, whatever arrives at once");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -77,8 +77,12 @@ public class PartnerDimensionRepository {
                 "INSERT INTO store_dim (partner_id, store_code, name, channel, region, open, updated_at) "
                         + "VALUES (?, ?, ?, ?, ?, true, ?) "
                         + "ON CONFLICT (partner_id, store_code) DO UPDATE SET name = EXCLUDED.name, channel = EXCLUDED.channel, "
-                        + "region = EXCLUDED.region, open = true, updated_at = EXCLUDED.updated_at "
-                        + "WHERE store_dim.updated_at IS NULL OR store_dim.updated_at <= EXCLUDED.updated_at",
+                        // a late opening fills in the details of a store whose closing came first (name ''), closed
+                        + "region = EXCLUDED.region, "
+                        + "open = store_dim.updated_at IS NULL OR store_dim.updated_at <= EXCLUDED.updated_at, "
+                        + "updated_at = greatest(store_dim.updated_at, EXCLUDED.updated_at) "
+                        + "WHERE store_dim.updated_at IS NULL OR store_dim.updated_at <= EXCLUDED.updated_at "
+                        + "OR store_dim.name = ''",
                 partnerId,
                 storeCode,
                 name,
@@ -87,12 +91,14 @@ public class PartnerDimensionRepository {
                 at);
     }
 
+    /** Closed as of {@code at}; a closing before its store's (late) opening is kept as a closed row without details. */
     public void closeStore(Connection c, String partnerId, String storeCode, Instant at) throws SQLException {
         Sql.update(
                 c,
-                "UPDATE store_dim SET open = false, updated_at = ? WHERE partner_id = ? AND store_code = ? "
-                        + "AND (updated_at IS NULL OR updated_at <= ?)",
-                at,
+                "INSERT INTO store_dim (partner_id, store_code, name, channel, region, open, updated_at) "
+                        + "VALUES (?, ?, '', 'OFFLINE', NULL, false, ?) ON CONFLICT (partner_id, store_code) DO UPDATE "
+                        + "SET open = false, updated_at = EXCLUDED.updated_at "
+                        + "WHERE store_dim.updated_at IS NULL OR store_dim.updated_at <= EXCLUDED.updated_at",
                 partnerId,
                 storeCode,
                 at);

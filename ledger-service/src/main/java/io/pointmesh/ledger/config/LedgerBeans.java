@@ -95,6 +95,7 @@ public class LedgerBeans {
                 config.holdTimeout(),
                 config.referralBonusPoints(),
                 config.referralQualifyingPoints(),
+                config.referralBonusHold(),
                 config.defaultValidityMonths(),
                 config.giftMaxPoints(),
                 config.giftDailyMaxPoints(),

@@ -38,6 +38,14 @@ public interface LedgerConfig {
     @WithDefault("500")
     long referralQualifyingPoints();
 
+    /**
+     * A referral bonus is pending at least this long after the purchase that paid it is posted (longer while the
+     * purchase's own points are pending): a purchase refunded in that time takes it back before it could be spent or
+     * given away, whatever the partner's pending period (0 by default) or the purchase's stated time.
+     */
+    @WithDefault("P14D")
+    java.time.Duration referralBonusHold();
+
     @WithDefault("50000")
     long giftMaxPoints();
 

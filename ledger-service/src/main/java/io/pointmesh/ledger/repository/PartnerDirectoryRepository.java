@@ -53,9 +53,12 @@ public class PartnerDirectoryRepository {
                 c,
                 "INSERT INTO store_directory (partner_id, store_code, name, channel, region, open, updated_at) "
                         + "VALUES (?, ?, ?, ?, ?, true, ?) ON CONFLICT (partner_id, store_code) DO UPDATE SET name = EXCLUDED.name, "
-                        + "channel = EXCLUDED.channel, region = EXCLUDED.region, open = true, updated_at = EXCLUDED.updated_at "
-                        // a late opening (a replayed dead letter) does not reopen a store closed since
-                        + "WHERE store_directory.updated_at <= EXCLUDED.updated_at",
+                        + "channel = EXCLUDED.channel, region = EXCLUDED.region, "
+                        // a late opening (a replayed dead letter) does not reopen a store closed since; it only
+                        // fills in the details of one whose closing came first (closeStore's row, name '')
+                        + "open = store_directory.updated_at <= EXCLUDED.updated_at, "
+                        + "updated_at = greatest(store_directory.updated_at, EXCLUDED.updated_at) "
+                        + "WHERE store_directory.updated_at <= EXCLUDED.updated_at OR store_directory.name = ''",
                 s.partnerId(),
                 s.storeCode(),
                 s.name(),
@@ -64,12 +67,17 @@ public class PartnerDirectoryRepository {
                 at);
     }
 
+    /**
+     * Closed as of {@code at}, unless a later opening is stored. A closing that arrives before its store's opening (the
+     * opening dead-lettered, replayed later) is kept as a closed row without details, so the opening cannot open it.
+     */
     public void closeStore(Connection c, String partnerId, String storeCode, Instant at) throws SQLException {
         Sql.update(
                 c,
-                "UPDATE store_directory SET open = false, updated_at = ? WHERE partner_id = ? AND store_code = ? "
-                        + "AND updated_at <= ?",
-                at,
+                "INSERT INTO store_directory (partner_id, store_code, name, channel, region, open, updated_at) "
+                        + "VALUES (?, ?, '', 'OFFLINE', NULL, false, ?) ON CONFLICT (partner_id, store_code) DO UPDATE "
+                        + "SET open = false, updated_at = EXCLUDED.updated_at "
+                        + "WHERE store_directory.updated_at <= EXCLUDED.updated_at",
                 partnerId,
                 storeCode,
                 at);

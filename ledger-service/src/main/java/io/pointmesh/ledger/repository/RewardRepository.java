@@ -43,7 +43,8 @@ public class RewardRepository {
             String idempotencyScope,
             String idempotencyKey,
             String requestHash,
-            Instant priceRaisedAt) {
+            Instant priceRaisedAt,
+            Long priceBeforeRaise) {
 
         public boolean withdrawn() {
             return withdrawnAt != null;
@@ -154,13 +155,24 @@ public class RewardRepository {
         return Sql.one(c, "SELECT * FROM reward WHERE id = ? FOR NO KEY UPDATE", RewardRepository::reward, id);
     }
 
-    public void updateTerms(Connection c, UUID id, Terms t, String actor, Instant now) throws SQLException {
+    /**
+     * The new terms; a raise is dated (V21) and the lowest price a member may have seen since its notice began is kept:
+     * the price before a raise that starts a notice (none running from {@code noticeStart} on), lowered by any cut.
+     */
+    public void updateTerms(Connection c, UUID id, Terms t, String actor, Instant now, Instant noticeStart)
+            throws SQLException {
         Sql.update(
                 c,
                 "UPDATE reward SET title = ?, description = ?, image_url = ?, price_points = ?, per_member_limit = ?, "
                         + "available_from = ?, available_until = ?, grades = ?, segments = ?, updated_at = ?, "
                         // the old price_points on the right: a raise is dated (V21)
-                        + "updated_by = ?, price_raised_at = CASE WHEN ? > price_points THEN ? ELSE price_raised_at END "
+                        + "updated_by = ?, "
+                        // the lowest price a member may have seen since the notice began: the price before a
+                        // raise that starts a notice, lowered by any cut after it
+                        + "price_before_raise = CASE WHEN ? > price_points AND (price_raised_at IS NULL "
+                        + "OR price_raised_at < ?) THEN price_points WHEN ? < price_points "
+                        + "THEN least(price_before_raise, ?) ELSE price_before_raise END, "
+                        + "price_raised_at = CASE WHEN ? > price_points THEN ? ELSE price_raised_at END "
                         + "WHERE id = ?",
                 t.title(),
                 t.description(),
@@ -173,6 +185,10 @@ public class RewardRepository {
                 c.createArrayOf("text", t.segments().toArray()),
                 now,
                 actor,
+                t.pricePoints(),
+                noticeStart,
+                t.pricePoints(),
+                t.pricePoints(),
                 t.pricePoints(),
                 now,
                 id);
@@ -485,7 +501,8 @@ public class RewardRepository {
                 rs.getString("idempotency_scope"),
                 rs.getString("idempotency_key"),
                 rs.getString("request_hash"),
-                Sql.instant(rs, "price_raised_at"));
+                Sql.instant(rs, "price_raised_at"),
+                rs.getObject("price_before_raise", Long.class));
     }
 
     private static List<String> texts(Array a) throws SQLException {

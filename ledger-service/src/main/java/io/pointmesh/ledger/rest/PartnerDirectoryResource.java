@@ -16,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -66,10 +65,12 @@ public class PartnerDirectoryResource {
             return accounts.totals(partnerId, start, end, null);
         }
         // whole days for partners: a co-funder's totals include its part of other partners' bonuses, and a window of
-        // seconds would time each of them (docs/privacy.md); both bounds in one zone (a UTC midnight against a Seoul
-        // one cut days into 9 and 15 hours), and that part only up to the start of today: polled through the day, it
-        // moved with each of the other partner's bonuses
-        java.time.ZoneId zone = wholeDays(start, end);
+        // seconds would time each of them (docs/privacy.md); the ledger's (settlement's) days only (UTC days beside
+        // them cut each day into 9 and 15 hours, by difference), and that part only up to the start of today: polled
+        // through the day, it moved with each of the other partner's bonuses
+        java.time.ZoneId zone = ledger.zone();
+        wholeDay("from", start, zone);
+        wholeDay("to", end, zone);
         Instant today = java.time.LocalDate.ofInstant(ledger.now(), zone)
                 .atStartOfDay(zone)
                 .toInstant();
@@ -79,20 +80,11 @@ public class PartnerDirectoryResource {
     @Inject
     io.pointmesh.ledger.service.Ledger ledger;
 
-    /** The zone both bounds are midnights in: UTC or the ledger's (settlement's days); else 400. */
-    private java.time.ZoneId wholeDays(Instant from, Instant to) {
-        for (java.time.ZoneId zone : List.of(ledger.zone(), java.time.ZoneOffset.UTC)) {
-            if (midnight(from, zone) && midnight(to, zone)) {
-                return zone;
-            }
+    private static void wholeDay(String field, Instant at, java.time.ZoneId zone) {
+        if (!at.atZone(zone).toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
+            throw ProblemException.invalidField(
+                    field, "a partner's totals are for whole days: a midnight in " + zone + " (settlement's days)");
         }
-        throw ProblemException.invalidField(
-                midnight(from, ledger.zone()) || midnight(from, java.time.ZoneOffset.UTC) ? "to" : "from",
-                "a partner's totals are for whole days: both bounds midnights in one zone, UTC or " + ledger.zone());
-    }
-
-    private static boolean midnight(Instant at, java.time.ZoneId zone) {
-        return at.atZone(zone).toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
     }
 
     private static Instant instant(String field, String value) {

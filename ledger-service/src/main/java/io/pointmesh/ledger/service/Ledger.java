@@ -64,6 +64,7 @@ public class Ledger {
             Duration holdTimeout,
             long referralBonusPoints,
             long referralQualifyingPoints,
+            Duration referralBonusHold,
             int defaultValidityMonths,
             long giftMaxPoints,
             long giftDailyMaxPoints,

@@ -51,7 +51,11 @@ final class ReferralBonusPostings extends Postings {
      * own points, so that a purchase refunded within the partner's pending period takes it back before anyone could
      * spend or give it away (a throwaway account's refunded purchase would otherwise mint the network's points).
      */
-    void pay(Connection c, MemberBalance member, UUID earningId, Instant availableAt, Instant now) throws SQLException {
+    void pay(Connection c, MemberBalance member, UUID earningId, Instant earningAvailableAt, Instant now)
+            throws SQLException {
+        // at least the network's hold, whatever the partner's pending period or the purchase's stated time
+        Instant held = now.plus(policy.referralBonusHold());
+        Instant availableAt = held.isAfter(earningAvailableAt) ? held : earningAvailableAt;
         Optional<String> referrer = referrals.claimFirstEarning(c, member.memberId, earningId);
         long bonus = policy.referralBonusPoints();
         if (referrer.isEmpty() || bonus <= 0 || referrer.get().equals(member.memberId)) {

@@ -194,6 +194,7 @@ public class RewardService {
                             scope,
                             key,
                             hash,
+                            null,
                             null);
                     if (!rewards.insertReward(c, row)) {
                         throw new Ledger.DuplicateRequest(); // a twin with the key committed first
@@ -227,7 +228,8 @@ public class RewardService {
         return transactions.run(c -> {
             RewardRow r = visible(callerPartnerId, rewardId, rewards.lockForChange(c, id));
             requireNotWithdrawn(r);
-            rewards.updateTerms(c, id, terms, actor, ledger.now());
+            Instant now = ledger.now();
+            rewards.updateTerms(c, id, terms, actor, now, now.minus(PRICE_RAISE_NOTICE));
             return rewards.reward(c, id).orElseThrow();
         });
     }
@@ -519,8 +521,11 @@ public class RewardService {
         }
     }
 
+    /** Raised within the notice, above what it cost before (a raise corrected back down is no raise). */
     private static boolean recentlyRaised(RewardRow r, Instant now) {
-        return r.priceRaisedAt() != null && now.isBefore(r.priceRaisedAt().plus(PRICE_RAISE_NOTICE));
+        return r.priceRaisedAt() != null
+                && now.isBefore(r.priceRaisedAt().plus(PRICE_RAISE_NOTICE))
+                && (r.priceBeforeRaise() == null || r.pricePoints() > r.priceBeforeRaise());
     }
 
     private void requireOrderable(java.sql.Connection c, RewardRow r, MemberView m, Instant now)

@@ -38,7 +38,8 @@ public final class LedgerModel {
             long giftMax,
             long giftDailyMax,
             ZoneId zone,
-            Map<String, BigDecimal> gradeMultipliers) {}
+            Map<String, BigDecimal> gradeMultipliers,
+            Duration referralHold) {}
 
     public record Rule(
             BigDecimal baseRate,
@@ -256,6 +257,7 @@ public final class LedgerModel {
         public Long stockLeft;
         public boolean withdrawn;
         public Instant priceRaisedAt;
+        public long priceBeforeRaise;
 
         Reward(String id, String partnerId, String fulfilment, Integer perMemberLimit, long price, Long stockLeft) {
             this.id = id;
@@ -264,12 +266,14 @@ public final class LedgerModel {
             this.perMemberLimit = perMemberLimit;
             this.price = price;
             this.stockLeft = stockLeft;
+            this.priceBeforeRaise = price;
         }
 
         Reward copy() {
             Reward r = new Reward(id, partnerId, fulfilment, perMemberLimit, price, stockLeft);
             r.withdrawn = withdrawn;
             r.priceRaisedAt = priceRaisedAt;
+            r.priceBeforeRaise = priceBeforeRaise;
             return r;
         }
 
@@ -677,7 +681,9 @@ public final class LedgerModel {
     }
 
     /** A referral bonus's lot: available now, or pending until the qualifying earning's points are; its seq. */
-    private Integer creditBonus(Member m, long points, Instant availableAt) {
+    private Integer creditBonus(Member m, long points, Instant earningAvailableAt) {
+        Instant held = now.plus(config.referralHold());
+        Instant availableAt = held.isAfter(earningAvailableAt) ? held : earningAvailableAt;
         if (!availableAt.isAfter(now)) {
             credit(m, points, "REFERRAL");
             return null;
@@ -1092,8 +1098,11 @@ public final class LedgerModel {
         if (r.partnerId != null && !partners.get(r.partnerId).status.equals("ACTIVE")) {
             return Answer.refused("reward-not-available");
         }
-        // an order that states no price is refused for 15 minutes after a raise (RewardService.requirePrice)
-        if (r.priceRaisedAt != null && now.isBefore(r.priceRaisedAt.plus(java.time.Duration.ofMinutes(15)))) {
+        // an order that states no price is refused for 15 minutes after a raise above the price before it
+        // (RewardService.requirePrice)
+        if (r.priceRaisedAt != null
+                && now.isBefore(r.priceRaisedAt.plus(java.time.Duration.ofMinutes(15)))
+                && r.price > r.priceBeforeRaise) {
             return Answer.refused("price-changed");
         }
         bringUpToDate(m);
@@ -1225,7 +1234,13 @@ public final class LedgerModel {
             return Answer.refused("reward-withdrawn");
         }
         if (price > r.price) {
+            // a raise within an earlier raise's notice keeps the price from before that one
+            if (r.priceRaisedAt == null || r.priceRaisedAt.isBefore(now.minus(java.time.Duration.ofMinutes(15)))) {
+                r.priceBeforeRaise = r.price;
+            }
             r.priceRaisedAt = now;
+        } else if (price < r.price) {
+            r.priceBeforeRaise = Math.min(r.priceBeforeRaise, price);
         }
         r.price = price;
         return Answer.ok(price, 0);

@@ -33,15 +33,15 @@ public interface MemberConfig {
     java.time.Duration cardLookupsWindow();
 
     /**
-     * Joins one account may get refused per {@link #failedJoinsWindow()} for another member's data (a mobile number
-     * taken, a referral code unknown or at its limit) before 429: each such answer tells something about other members,
-     * so they are not to be asked in bulk.
+     * Joins one account may attempt per {@link #joinAttemptsWindow()} before 429: a refused join can tell something
+     * about other members (a mobile number taken, a referral code unknown or at its limit), so they are not to be asked
+     * in bulk. Counted as they arrive (parallel attempts cannot pass together); an account joins once.
      */
     @WithDefault("5")
-    int failedJoinsPerAccount();
+    int joinAttemptsPerAccount();
 
     @WithDefault("1H")
-    java.time.Duration failedJoinsWindow();
+    java.time.Duration joinAttemptsWindow();
 
     /** What each grade gives besides its earn multiplier, shown to members ("; " between benefits). */
     Map<String, String> gradeBenefits();

@@ -16,7 +16,6 @@ import io.pointmesh.member.service.MembershipService.Standing;
 import io.pointmesh.member.service.NotificationService;
 import io.pointmesh.platform.config.GradeTerms;
 import io.pointmesh.platform.openapi.ProblemResponses;
-import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.RateLimiter;
 import io.pointmesh.platform.security.Roles;
@@ -103,20 +102,7 @@ public class MeResource {
     @Inject
     RateLimiter limiter;
 
-    private static final String FAILED_JOINS = "failed joins";
-
-    /** Refusals of a join that tell the caller something about other members. */
-    private static final java.util.Set<String> TELLING_REFUSALS =
-            java.util.Set.of("duplicate-mobile-number", "unknown-referral-code", "referral-limit-reached");
-
-    /** Counts a telling refusal; the refusal itself is answered as it is (the next join is the one refused). */
-    private void countFailedJoin(RateLimiter.Limit limit) {
-        try {
-            limiter.acquire(FAILED_JOINS, caller.subject(), limit);
-        } catch (ProblemException overBudget) {
-            // counted: requireBudgetLeft refuses the next one
-        }
-    }
+    private static final String JOIN_ATTEMPTS = "join attempts";
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -141,11 +127,13 @@ public class MeResource {
                     "409 already-joined account-left duplicate-mobile-number; 422 unknown-referral-code referral-limit-reached; "
                             + "429 rate-limited")
     public Uni<RestResponse<Profile>> join(@Valid @NotNull JoinRequest body) {
-        // answers that tell something about other members (a mobile number taken, a referral code unknown or at its
-        // limit) are not to be asked in bulk: an account that got too many of them waits (docs/security.md)
-        RateLimiter.Limit failedJoins =
-                new RateLimiter.Limit(config.failedJoinsPerAccount(), config.failedJoinsWindow());
-        limiter.requireBudgetLeft(FAILED_JOINS, caller.subject(), failedJoins);
+        // a refused join can tell something about other members (a mobile number taken, a referral code unknown or at
+        // its limit): not to be asked in bulk. Every attempt is counted as it arrives, so parallel ones cannot all pass
+        // before the first refusal is counted; an account joins once, so an honest one never meets it
+        limiter.acquire(
+                JOIN_ATTEMPTS,
+                caller.subject(),
+                new RateLimiter.Limit(config.joinAttemptsPerAccount(), config.joinAttemptsWindow()));
         return membership
                 .join(
                         caller.subject(),
@@ -157,8 +145,6 @@ public class MeResource {
                                 body.gender(),
                                 body.region(),
                                 body.referralCode()))
-                .onFailure(e -> e instanceof ProblemException p && TELLING_REFUSALS.contains(p.code()))
-                .invoke(() -> countFailedJoin(failedJoins))
                 .chain(m -> membership.standing(m.id))
                 .map(s -> RestResponse.ResponseBuilder.<Profile>created(URI.create("/members/v1/me"))
                         .entity(profile(s))

@@ -164,12 +164,6 @@ public class MembershipService {
                                         "Unknown referral code",
                                         "no active member has the referral code " + code));
                     }
-                    if (referrer.mobileNumber.equals(cmd.mobileNumber())
-                            || referrer.email != null && referrer.email.equalsIgnoreCase(cmd.email())) {
-                        // the referrer's own e-mail under another account: the join goes on without the referral,
-                        // answered as any join is (a refusal told a stranger whose e-mail a published code belongs to)
-                        return Uni.createFrom().nullItem();
-                    }
                     Instant yearStart = Year.now(clock.withZone(config.zone()))
                             .atDay(1)
                             .atStartOfDay(config.zone())
@@ -182,7 +176,12 @@ public class MembershipService {
                                     "this referrer has referred " + config.referralYearlyLimit()
                                             + " members this year; join without the code");
                         }
-                        return referrer;
+                        // the referrer's own e-mail under another account: the join goes on without the referral,
+                        // answered as any join (a refusal told a stranger whose e-mail a published code belongs to);
+                        // after the limit's check, so that its answer does not depend on the e-mail either
+                        boolean self = referrer.mobileNumber.equals(cmd.mobileNumber())
+                                || referrer.email != null && referrer.email.equalsIgnoreCase(cmd.email());
+                        return self ? null : referrer;
                     });
                 });
     }
