@@ -368,10 +368,7 @@ class CampaignAndOfferTest {
                     kafka, new StoreOpened(shop, "S2", "Closed early", StoreChannel.OFFLINE, "Seoul"), start));
         }
         for (String value : values) {
-            String id = io.pointmesh.testing.TestEvents.CODEC
-                    .decode(value)
-                    .orElseThrow()
-                    .id();
+            String id = io.pointmesh.testing.TestEvents.eventId(value);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> count("SELECT count(*) FROM processed_event WHERE event_id = '" + id + "'") == 1);
         }

@@ -157,10 +157,7 @@ class PartnerDirectoryTest {
     /** Waits until the ledger's partner.events consumer has applied (or skipped) each of these record values. */
     private static void awaitApplied(String... values) {
         for (String value : values) {
-            String id = io.pointmesh.testing.TestEvents.CODEC
-                    .decode(value)
-                    .orElseThrow()
-                    .id();
+            String id = io.pointmesh.testing.TestEvents.eventId(value);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> !LedgerScenariosTest.rows(
                                     "SELECT 1 FROM processed_event WHERE event_id = '" + id + "'")

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Leaving for good: personal data erased here, the event tells everyone else, the identity account goes. */
@@ -45,43 +46,11 @@ class LeavingTest {
      */
     @Test
     void aCardReplacedWhileLeavingLeavesNoActiveCard() throws Exception {
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 8; round++) {
-                String member = joined();
-                String token = TestTokens.member(member);
-                var start = new java.util.concurrent.CountDownLatch(1);
-                var replace = pool.submit(() -> {
-                    start.await();
-                    return given().auth()
-                            .oauth2(token)
-                            .post("/members/v1/me/card/replacement")
-                            .then()
-                            .extract()
-                            .statusCode();
-                });
-                var leave = pool.submit(() -> {
-                    start.await();
-                    return given().auth()
-                            .oauth2(token)
-                            .delete("/members/v1/me")
-                            .then()
-                            .extract()
-                            .statusCode();
-                });
-                start.countDown();
-                assertEquals(204, leave.get());
-                int replaced = replace.get();
-                org.junit.jupiter.api.Assertions.assertTrue(
-                        replaced == 201 || replaced == 200 || replaced == 404, "replacement answered " + replaced);
-                assertEquals(
-                        List.of("0"),
-                        rows("SELECT count(*) FROM card WHERE member_id = '" + member + "' AND status = 'ACTIVE'"),
-                        "round " + round + ": a member who left holds an active card");
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        racingTheLeave(
+                token -> given().auth().oauth2(token).post("/members/v1/me/card/replacement"),
+                Set.of(200, 201, 404),
+                member -> "SELECT count(*) FROM card WHERE member_id = '" + member + "' AND status = 'ACTIVE'",
+                "a member who left holds an active card");
     }
 
     /**
@@ -91,40 +60,46 @@ class LeavingTest {
      */
     @Test
     void aConsentChangeRacingTheLeaveLeavesNoHistory() throws Exception {
+        racingTheLeave(
+                token -> given().auth()
+                        .oauth2(token)
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("marketingSms", true, "personalization", true))
+                        .put("/members/v1/me/consents"),
+                Set.of(200, 404),
+                member -> "SELECT count(*) FROM consent_change WHERE member_id = '" + member + "'",
+                "a member who left keeps a consent history");
+    }
+
+    /**
+     * Eight rounds of a new member's request (given their token) started together with their leave: the leave is 204,
+     * the request one of {@code answers}, and {@code leftBehind} (a count, given the member id) is 0 after both.
+     */
+    private static void racingTheLeave(
+            java.util.function.Function<String, io.restassured.response.Response> request,
+            Set<Integer> answers,
+            java.util.function.Function<String, String> leftBehind,
+            String what)
+            throws Exception {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 8; round++) {
                 String member = joined();
                 String token = TestTokens.member(member);
                 var start = new java.util.concurrent.CountDownLatch(1);
-                var change = pool.submit(() -> {
+                var other = pool.submit(() -> {
                     start.await();
-                    return given().auth()
-                            .oauth2(token)
-                            .contentType(ContentType.JSON)
-                            .body(Map.of("marketingSms", true, "personalization", true))
-                            .put("/members/v1/me/consents")
-                            .then()
-                            .extract()
-                            .statusCode();
+                    return request.apply(token).statusCode();
                 });
                 var leave = pool.submit(() -> {
                     start.await();
-                    return given().auth()
-                            .oauth2(token)
-                            .delete("/members/v1/me")
-                            .then()
-                            .extract()
-                            .statusCode();
+                    return given().auth().oauth2(token).delete("/members/v1/me").statusCode();
                 });
                 start.countDown();
                 assertEquals(204, leave.get());
-                int changed = change.get();
-                assertTrue(changed == 200 || changed == 404, "the consent change answered " + changed);
-                assertEquals(
-                        List.of("0"),
-                        rows("SELECT count(*) FROM consent_change WHERE member_id = '" + member + "'"),
-                        "round " + round + ": a member who left keeps a consent history");
+                int answered = other.get();
+                assertTrue(answers.contains(answered), "round " + round + ": the request answered " + answered);
+                assertEquals(List.of("0"), rows(leftBehind.apply(member)), "round " + round + ": " + what);
             }
         } finally {
             pool.shutdownNow();

@@ -90,8 +90,7 @@ class PartnerCallerTest {
             publishAt(kafka, new PartnerSuspended(partner, "op", "fraud"), start.plusSeconds(30));
             late = publishAt(kafka, new PartnerReinstated(partner, "op", "cleared"), start.plusSeconds(20));
         }
-        String id =
-                io.pointmesh.testing.TestEvents.CODEC.decode(late).orElseThrow().id();
+        String id = io.pointmesh.testing.TestEvents.eventId(late);
         await().atMost(Duration.ofSeconds(15))
                 .until(() -> !MemberFixture.rows("SELECT 1 FROM processed_event WHERE event_id = '" + id + "'")
                         .isEmpty());

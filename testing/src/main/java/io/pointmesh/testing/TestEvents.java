@@ -52,6 +52,11 @@ public final class TestEvents {
         return value;
     }
 
+    /** The event id of a record value {@link #publish} or {@link #publishAt} answered (to await its inbox claim). */
+    public static String eventId(String value) {
+        return CODEC.decode(value).orElseThrow().id();
+    }
+
     /** Sends an already-published record value again, as Kafka does on redelivery. */
     public static void redeliver(KafkaTestClient kafka, DomainEvent event, String value) {
         kafka.send(topic(EventCatalog.of(event.getClass()).topic().topicName()), event.aggregateId(), value);

@@ -193,13 +193,47 @@ abstract class Postings {
             String partnerId,
             Instant now)
             throws SQLException {
+        credit(c, m, points, source, ref, from, kind, partnerId, now, now);
+    }
+
+    /**
+     * Credits a new lot expiring after the default validity (and not before it is available): available now, or
+     * pending until {@code availableAt} (a referral bonus held with its purchase), when it matures as any lot does.
+     */
+    void credit(
+            Connection c,
+            MemberBalance m,
+            long points,
+            String source,
+            UUID ref,
+            String from,
+            TransferKind kind,
+            String partnerId,
+            Instant availableAt,
+            Instant now)
+            throws SQLException {
+        boolean matured = !availableAt.isAfter(now);
         Instant expires = ZonedDateTime.ofInstant(now, policy.zone())
                 .plusMonths(policy.defaultValidityMonths())
                 .toInstant();
-        postings.insertLot(c, m.memberId, source, ref, points, now, now, expires, true);
+        Instant availableFrom = matured ? now : availableAt;
+        postings.insertLot(
+                c,
+                m.memberId,
+                source,
+                ref,
+                points,
+                now,
+                availableFrom,
+                expires.isBefore(availableFrom) ? availableFrom : expires,
+                matured);
         postings.transfer(c, from, m.account(), points, kind, ref, partnerId, m.shard(), now);
-        m.available += points;
-        settleDebt(c, m, now);
+        if (matured) {
+            m.available += points;
+            settleDebt(c, m, now);
+        } else {
+            m.pending += points;
+        }
     }
 
     /** A spend needs no debt and enough available points (invariant: available never goes negative). */

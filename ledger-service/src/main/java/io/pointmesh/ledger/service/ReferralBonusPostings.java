@@ -65,7 +65,17 @@ final class ReferralBonusPostings extends Postings {
             return;
         }
         UUID ref = PostingIds.next();
-        creditBonus(c, member, bonus, ref, availableAt, now);
+        credit(
+                c,
+                member,
+                bonus,
+                "REFERRAL",
+                ref,
+                Accounts.PROMOTION,
+                TransferKind.REFERRAL_BONUS,
+                null,
+                availableAt,
+                now);
         long referrerPoints = 0;
         // the referrer's status is read once their row is locked (a racing member.left is seen)
         MemberBalance other = postings.lockMember(c, referrer.get());
@@ -76,7 +86,17 @@ final class ReferralBonusPostings extends Postings {
                         .orElse(false);
         if (referrerActive) {
             bringUpToDate(c, other, now);
-            creditBonus(c, other, bonus, ref, availableAt, now);
+            credit(
+                    c,
+                    other,
+                    bonus,
+                    "REFERRAL",
+                    ref,
+                    Accounts.PROMOTION,
+                    TransferKind.REFERRAL_BONUS,
+                    null,
+                    availableAt,
+                    now);
             postings.saveMember(c, other, now);
             referrerPoints = bonus;
         }
@@ -117,31 +137,6 @@ final class ReferralBonusPostings extends Postings {
                         paid.get().referrerPoints(),
                         earningId.toString()),
                 now);
-    }
-
-    /** The bonus's lot: pending until {@code availableAt} when that is still to come (V20), else available now. */
-    private void creditBonus(Connection c, MemberBalance m, long points, UUID ref, Instant availableAt, Instant now)
-            throws SQLException {
-        if (!availableAt.isAfter(now)) {
-            credit(c, m, points, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, now);
-            return;
-        }
-        Instant expires = java.time.ZonedDateTime.ofInstant(now, policy.zone())
-                .plusMonths(policy.defaultValidityMonths())
-                .toInstant();
-        postings.insertLot(
-                c,
-                m.memberId,
-                "REFERRAL",
-                ref,
-                points,
-                now,
-                availableAt,
-                expires.isBefore(availableAt) ? availableAt : expires,
-                false);
-        postings.transfer(
-                c, Accounts.PROMOTION, m.account(), points, TransferKind.REFERRAL_BONUS, ref, null, m.shard(), now);
-        m.pending += points;
     }
 
     /**
