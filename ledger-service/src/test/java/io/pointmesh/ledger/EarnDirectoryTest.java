@@ -238,7 +238,7 @@ class EarnDirectoryTest {
             id = card.get(0);
         }
         String status = members.get(id);
-        if (status == null) {
+        if (status == null || "LEFT".equals(status)) {
             return "422 unknown-member";
         }
         return "ACTIVE".equals(status) ? "ok " + id : "422 member-not-active";

@@ -335,6 +335,63 @@ class LedgerTrustTest {
         LedgerFixture.partnerTotals(partner).body("pointsIssued", is(500), "pointsIssuedReversed", is(500));
     }
 
+    /**
+     * A partner holding a member's id (from an online checkout) learns nothing from earning for it once the member has
+     * left: the answer is the one for an id that never existed, word for word but the id; a suspended member's answer
+     * does not say why.
+     */
+    @Test
+    void anEarningForAMemberWhoLeftIsAnsweredAsForOneWhoNeverExisted() {
+        String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0);
+        String gone = LedgerFixture.member();
+        String suspended = LedgerFixture.member();
+        try (var kafka = io.pointmesh.testing.TestEvents.kafka()) {
+            io.pointmesh.testing.TestEvents.publish(kafka, new io.pointmesh.events.member.MemberLeft(gone));
+            io.pointmesh.testing.TestEvents.publish(
+                    kafka, new io.pointmesh.events.member.MemberSuspended(suspended, "op", "fraud check"));
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> LedgerScenariosTest.rows("SELECT status FROM member_directory WHERE member_id IN ('" + gone
+                                + "', '" + suspended + "') ORDER BY status")
+                        .equals(java.util.List.of("LEFT", "SUSPENDED")));
+        String never = UUID.randomUUID().toString();
+        var left = earnByMemberId(partner, gone).statusCode(422).extract().jsonPath();
+        var unknown = earnByMemberId(partner, never).statusCode(422).extract().jsonPath();
+        org.hamcrest.MatcherAssert.assertThat(left.getString("code"), is("unknown-member"));
+        org.hamcrest.MatcherAssert.assertThat(left.getString("code"), is(unknown.getString("code")));
+        org.hamcrest.MatcherAssert.assertThat(left.getString("title"), is(unknown.getString("title")));
+        org.hamcrest.MatcherAssert.assertThat(
+                left.getString("detail").replace(gone, "ID"),
+                is(unknown.getString("detail").replace(never, "ID")));
+        earnByMemberId(partner, suspended)
+                .statusCode(422)
+                .body("code", is("member-not-active"))
+                .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("suspend")))
+                .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("fraud")));
+    }
+
+    private static io.restassured.response.ValidatableResponse earnByMemberId(String partner, String memberId) {
+        return given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType("application/json")
+                .body(java.util.Map.of(
+                        "partnerTxId",
+                        UUID.randomUUID().toString(),
+                        "memberId",
+                        memberId,
+                        "storeCode",
+                        STORE,
+                        "amount",
+                        new BigDecimal("10000"),
+                        "currency",
+                        "KRW",
+                        "occurredAt",
+                        java.time.Instant.now().minusSeconds(60).toString()))
+                .post("/ledger/v1/earnings")
+                .then();
+    }
+
     @Test
     void splitRefundsGiveThePartnerBackExactlyWhatItIssued() {
         String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0);

@@ -48,14 +48,16 @@ public class ParticipantCheck {
             id = found.memberId();
         }
         String resolved = id;
+        // a member who left is no one's business any more: answered as a member who never existed, so that a partner
+        // holding an old member id learns nothing (their cards were blocked when they left: card-blocked as any other)
         MemberView m = member.filter(v -> v.memberId().equals(resolved))
+                .filter(v -> !"LEFT".equals(v.status()))
                 .orElseThrow(() ->
                         ProblemException.unprocessable("unknown-member", "Unknown member", "no member " + resolved));
         if (!"ACTIVE".equals(m.status())) {
+            // not why (a suspension is between the member and the network)
             throw ProblemException.unprocessable(
-                    "member-not-active",
-                    "Member not active",
-                    "member " + resolved + " is " + m.status().toLowerCase());
+                    "member-not-active", "Member not active", "member " + resolved + " cannot earn or spend now");
         }
         return m;
     }

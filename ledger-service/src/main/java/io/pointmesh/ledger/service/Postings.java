@@ -119,7 +119,8 @@ abstract class Postings {
     }
 
     private static ProblemException memberLeft() {
-        return ProblemException.unprocessable("member-not-active", "Member not active", "the member left the network");
+        // as ParticipantCheck answers a member who left: as one who never existed
+        return ProblemException.unprocessable("unknown-member", "Unknown member", "no such member");
     }
 
     /**
