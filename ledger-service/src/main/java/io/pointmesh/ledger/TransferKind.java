@@ -39,5 +39,10 @@ public enum TransferKind {
     /** member -> partner redemption (a partner's reward) or network rewards: a reward order (docs/rewards.md) */
     REWARD_ORDER,
     /** partner redemption or network rewards -> member: a cancelled or failed reward order */
-    REWARD_ORDER_REVERSAL
+    REWARD_ORDER_REVERSAL,
+    /**
+     * network breakage -> member: a refund of an earning whose points had expired takes them back from breakage
+     * (on their way back to the earning's funders with the EARN_REVERSAL), not from the member's other points
+     */
+    EXPIRY_REVERSAL
 }

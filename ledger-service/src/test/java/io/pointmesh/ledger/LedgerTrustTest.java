@@ -215,6 +215,59 @@ class LedgerTrustTest {
                 .body("code", is("occurred-in-future"));
     }
 
+    /**
+     * Expired points were not spent: a refund of the earning they came from takes them back from breakage, not
+     * again from the member's other points (before, a member lost them twice: to expiry, then to the refund, and
+     * was put in debt for the rest). Split refunds take back each expired point once; the part the member spent
+     * still comes from their other points.
+     */
+    @Test
+    void aRefundOfAnEarningWhosePointsExpiredTakesThemBackFromBreakageNotFromTheMember() {
+        String shortLived = LedgerFixture.partner(new BigDecimal("0.01"), 0, 1, 90, BigDecimal.ZERO);
+        String other = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        earn(other, member, "100000").statusCode(201);
+        // back-dated 60 days under a 1-month validity: born expired
+        String expired = earn(
+                        shortLived,
+                        member,
+                        "50000",
+                        UUID.randomUUID().toString(),
+                        Instant.now().minus(60, ChronoUnit.DAYS))
+                .statusCode(201)
+                .extract()
+                .path("earningId");
+        balance(member).body("available", is(1000), "expired", is(500), "debt", is(0));
+        reverse(shortLived, expired, "20000").statusCode(201).body("points", is(200), "debtIncurred", is(0));
+        balance(member).body("available", is(1000), "expired", is(300), "debt", is(0));
+        reverse(shortLived, expired, "30000").statusCode(201).body("points", is(300), "debtIncurred", is(0));
+        balance(member).body("available", is(1000), "expired", is(0), "debt", is(0), "lifetimeEarned", is(1000));
+        LedgerFixture.partnerTotals(shortLived).body("pointsIssued", is(500), "pointsIssuedReversed", is(500));
+
+        // spent 200 of 600, the other 400 expired: a full refund takes 400 back from breakage and the 200 spent
+        // from the member's other points
+        String spender = LedgerFixture.member();
+        String partlySpent =
+                earn(shortLived, spender, "60000").statusCode(201).extract().path("earningId");
+        String hold = hold(shortLived, spender, 200).statusCode(201).extract().path("redemptionId");
+        given().auth()
+                .oauth2(TestTokens.partner(shortLived))
+                .post("/ledger/v1/redemptions/" + hold + "/capture")
+                .then()
+                .statusCode(200);
+        clock.advance(Duration.ofDays(40));
+        earn(
+                        other,
+                        spender,
+                        "100000",
+                        UUID.randomUUID().toString(),
+                        clock.instant().minus(1, ChronoUnit.MINUTES))
+                .statusCode(201);
+        balance(spender).body("available", is(1000), "expired", is(400), "spent", is(200));
+        reverse(shortLived, partlySpent, "60000").statusCode(201).body("points", is(600), "debtIncurred", is(0));
+        balance(spender).body("available", is(800), "expired", is(0), "debt", is(0), "spent", is(200));
+    }
+
     @Test
     void aLotBornExpiredRepaysNoDebt() {
         String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0, 1, 90, BigDecimal.ZERO);

@@ -299,6 +299,21 @@ public class PostingRepository {
         return new Taken(take, lot.matured(), lot.expiresAt());
     }
 
+    /**
+     * Takes up to {@code max} of the points that expired from the lot back out of its expired count (a refund of
+     * the earning whose lot it is: the points come back from breakage, not from the member); answers how many.
+     */
+    public long takeExpiredFromLot(Connection c, long lotId, long max) throws SQLException {
+        return Sql.one(
+                        c,
+                        "UPDATE lot l SET expired = l.expired - t.take FROM (SELECT id, least(expired, ?) AS take FROM lot "
+                                + "WHERE id = ? FOR UPDATE) t WHERE l.id = t.id RETURNING t.take",
+                        rs -> rs.getLong(1),
+                        max,
+                        lotId)
+                .orElse(0L);
+    }
+
     private void applyDraws(Connection c, List<Draw> draws, UUID ref, String reason, Instant now) throws SQLException {
         if (draws.isEmpty()) {
             return;

@@ -28,8 +28,9 @@ import java.util.UUID;
 
 /**
  * A refund reverses part or all of an earning: the cumulative proportion of its points (I8), the
- * network's and each co-funder's share of them (I19), taken from the earning's own lot first, then from available points, the
- * rest as debt; a full refund also takes back the referral bonus it paid.
+ * network's and each co-funder's share of them (I19), taken from the earning's own lot first (what remains of it, then
+ * what of it expired, back from breakage), then from available points, the rest as debt; a full refund also takes back
+ * the referral bonus it paid.
  */
 final class EarningReversalPostings extends Postings {
 
@@ -121,6 +122,26 @@ final class EarningReversalPostings extends Postings {
                     m.pending -= own.points();
                 }
                 left -= own.points();
+            }
+            // Then what of the earning's own points expired (breakage took them from the lot): back from breakage,
+            // not again from the member's other points. A member who left had their lots forfeited into the same
+            // count; their refund keeps the rule below (debt on the closed account, matching the forfeit).
+            if (left > 0 && e.lotId() != null && !hasLeft(c, m.memberId)) {
+                long back = postings.takeExpiredFromLot(c, e.lotId(), left);
+                if (back > 0) {
+                    postings.transfer(
+                            c,
+                            Accounts.BREAKAGE,
+                            m.account(),
+                            back,
+                            TransferKind.EXPIRY_REVERSAL,
+                            reversalId,
+                            null,
+                            m.shard(),
+                            now);
+                    m.expired -= back;
+                    left -= back;
+                }
             }
             long fromOthers = Math.min(left, m.available);
             if (fromOthers > 0) {

@@ -88,6 +88,9 @@ public final class LedgerModel {
         public final String source;
         public final long points;
         public long remaining;
+        /** What of it expired (and has not come back from breakage with a refund of its earning). */
+        public long expired;
+
         public final Instant availableAt;
         public final Instant expiresAt;
         public boolean matured;
@@ -113,6 +116,7 @@ public final class LedgerModel {
         Lot copy() {
             Lot l = new Lot(seq, memberId, source, points, availableAt, expiresAt, matured);
             l.remaining = remaining;
+            l.expired = expired;
             return l;
         }
 
@@ -447,6 +451,7 @@ public final class LedgerModel {
                     m.pending -= l.remaining;
                 }
                 m.expired += l.remaining;
+                l.expired += l.remaining;
                 l.remaining = 0;
             }
         }
@@ -762,6 +767,11 @@ public final class LedgerModel {
                     m.pending -= take;
                 }
                 left -= take;
+                // what of it expired comes back from breakage, not from the member's other points
+                long back = Math.min(left, own.expired);
+                own.expired -= back;
+                m.expired -= back;
+                left -= back;
             }
             long fromOthers = Math.min(left, m.available);
             if (fromOthers > 0) {
