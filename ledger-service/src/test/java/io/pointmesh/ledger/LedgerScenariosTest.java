@@ -464,6 +464,21 @@ class LedgerScenariosTest {
                 .then()
                 .statusCode(200)
                 .body("pointsIssued", is(5000), "pointsConverted", is(1200));
+        // a rate under a mile a point with a step of one: points that buy no mile are refused, not taken
+        try (KafkaTestClient kafka = kafka()) {
+            publish(
+                    kafka,
+                    new io.pointmesh.events.partner.MileageProgramPublished(
+                            partner, "MILES", new BigDecimal("0.3"), 1, 1));
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> rows("SELECT miles_per_point::text FROM mileage_program WHERE partner_id = '" + partner
+                                + "'")
+                        .equals(List.of("0.3")));
+        convert(member, partner, 1).statusCode(422).body("code", is("invalid-conversion"));
+        convert(member, partner, 3).statusCode(422).body("code", is("invalid-conversion"));
+        convert(member, partner, 4).statusCode(201).body("miles", is(1), "points", is(4));
+        balance(member).body("available", is(3796), "spent", is(1204));
     }
 
     static io.restassured.response.ValidatableResponse convert(String member, String partner, long points) {
@@ -493,17 +508,33 @@ class LedgerScenariosTest {
                 .post("/ledger/v1/adjustments")
                 .then()
                 .statusCode(400);
+        // without a key an operator's retry after a timeout would credit twice: refused, nothing posted
         given().auth()
                 .oauth2(TestTokens.operator())
                 .contentType("application/json")
                 .body(credit)
                 .post("/ledger/v1/adjustments")
                 .then()
-                .statusCode(201)
-                .body("actor", notNullValue(), "points", is(500));
+                .statusCode(400)
+                .body("code", is("validation-failed"), "errors[0].field", is("Idempotency-Key"));
+        balance(member).body("available", is(0));
+        String key = java.util.UUID.randomUUID().toString();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            given().auth()
+                    .oauth2(TestTokens.operator())
+                    .contentType("application/json")
+                    .header("Idempotency-Key", key)
+                    .body(credit)
+                    .post("/ledger/v1/adjustments")
+                    .then()
+                    .statusCode(attempt == 0 ? 201 : 200)
+                    .body("actor", notNullValue(), "points", is(500));
+        }
+        balance(member).body("available", is(500));
         given().auth()
                 .oauth2(TestTokens.operator())
                 .contentType("application/json")
+                .header("Idempotency-Key", java.util.UUID.randomUUID().toString())
                 .body(Map.of("memberId", member, "points", -800, "reason", "duplicate credit"))
                 .post("/ledger/v1/adjustments")
                 .then()

@@ -93,6 +93,14 @@ public class MemberPointsService {
                             .multiply(program.milesPerPoint())
                             .setScale(0, RoundingMode.FLOOR)
                             .longValueExact();
+                    if (miles < 1) {
+                        // a point that buys no mile would simply vanish
+                        throw ProblemException.unprocessable(
+                                "invalid-conversion",
+                                "Invalid conversion",
+                                points + " points convert to no mile at "
+                                        + program.milesPerPoint().toPlainString() + " miles a point");
+                    }
                     return ledger.convert(c, memberId, mileagePartnerId, points, miles, key, hash);
                 }),
                 () -> transactions.run(c -> ledger.replayMemberOperation(c, memberId, "CONVERSION", key, hash)
@@ -104,6 +112,11 @@ public class MemberPointsService {
         Idempotency.requireText("memberId", memberId, 64);
         PointLimits.requireSignedNonZero("points", points);
         Idempotency.requireText("reason", reason, 500);
+        // required: an operator's retry after a timeout without it credited the member twice
+        if (idempotencyKey == null || idempotencyKey.isBlank()) {
+            throw ProblemException.invalidField(
+                    "Idempotency-Key", "required: an adjustment is only safe to retry with its key");
+        }
         String key = keyOrNew(idempotencyKey);
         String hash = RequestHash.of(memberId, points, reason);
         return Idempotency.firstWins(

@@ -1041,6 +1041,9 @@ public final class LedgerModel {
             return Answer.refused("invalid-conversion");
         }
         long miles = floor(BigDecimal.valueOf(points).multiply(p.program.milesPerPoint()));
+        if (miles < 1) {
+            return Answer.refused("invalid-conversion");
+        }
         bringUpToDate(m);
         Answer refused = spendable(m, points);
         if (refused != null) {
