@@ -172,5 +172,22 @@ class ImportTest {
                         is("missing-body"),
                         "results[1].status",
                         is("EARNED"));
+        // a NUL in a field cannot be stored: that item's own fault, said as a lone earning says it (it was
+        // "failed ... sending the batch again is safe", which it never would be)
+        java.util.List<Map<String, Object>> withNul = new java.util.ArrayList<>();
+        withNul.add(purchase(
+                "nul\u0000" + UUID.randomUUID(), member, "1000", Instant.now().minusSeconds(60)));
+        withNul.add(purchase(
+                UUID.randomUUID().toString(), member, "1000", Instant.now().minusSeconds(60)));
+        importBatch(op, partner, "nul-" + UUID.randomUUID(), withNul)
+                .statusCode(200)
+                .body(
+                        "results[0].status",
+                        is("REJECTED"),
+                        "results[0].code",
+                        is("invalid-characters"),
+                        "results[1].status",
+                        is("EARNED"));
+        balance(member).body("available", is(20));
     }
 }

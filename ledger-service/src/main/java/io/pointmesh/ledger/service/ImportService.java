@@ -69,6 +69,7 @@ public class ImportService {
         int earned = 0;
         int replayed = 0;
         int rejected = 0;
+        boolean unavailable = false;
         for (EarnCommand cmd : purchases) {
             try {
                 if (cmd == null) {
@@ -93,20 +94,36 @@ public class ImportService {
                 results.add(new ItemResult(
                         cmd == null ? null : cmd.partnerTxId(), "REJECTED", null, null, e.code(), e.getMessage()));
             } catch (RuntimeException e) {
-                // not the purchase's fault (the database away, say): reported, and safe to send again
+                // described as a lone request would be: bad text is the item's fault (400), a database away is
+                // nobody's (503 for the whole call, below), anything else a bug, logged with a reference
+                io.pointmesh.platform.problem.Problem problem =
+                        io.pointmesh.platform.problem.ProblemMappers.describe(e, "/ledger/v1/imports/earnings");
+                unavailable |= problem.status() == 503;
                 rejected++;
                 results.add(new ItemResult(
                         cmd == null ? null : cmd.partnerTxId(),
                         "REJECTED",
                         null,
                         null,
-                        "failed",
-                        "not imported: " + e.getClass().getSimpleName() + "; sending the batch again is safe"));
+                        problem.status() == 500 ? "failed" : problem.code(),
+                        problem.status() == 500
+                                ? "not imported: " + problem.detail() + "; sending the batch again is safe"
+                                : problem.detail()));
             }
         }
         int e = earned;
         int r = replayed;
         int x = rejected;
+        if (unavailable) {
+            // what was earned is answered REPLAYED when the call is sent again; this call's audit row says what it did
+            try {
+                transactions.run(c -> imports.recordCounts(c, audit, e, r, x));
+            } catch (RuntimeException stillAway) {
+                // the counts stay as inserted; the earnings are linked to the call all the same
+            }
+            throw ProblemException.unavailable(
+                    "unavailable", "the database was unavailable for some purchases; send the import again", 5);
+        }
         transactions.run(c -> imports.recordCounts(c, audit, e, r, x));
         return new ImportResult(
                 importId, audit.toString(), partnerId, purchases.size(), earned, replayed, rejected, results);
