@@ -128,7 +128,7 @@ public class AccountResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 missing-body validation-failed (no Idempotency-Key); 409 idempotency-key-reused; 422 insufficient-points unknown-member member-not-active")
+                    "400 missing-body validation-failed; 409 idempotency-key-reused; 422 insufficient-points unknown-member member-not-active")
     public Response adjust(AdjustmentRequest body, @HeaderParam("Idempotency-Key") String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an adjustment request body is required");
