@@ -71,15 +71,16 @@ public class MemberEventsConsumer implements Replayable {
                     k.marketingEmail(),
                     k.marketingPush(),
                     k.shareWithAllPartners(),
-                    k.sharedPartnerIds());
+                    k.sharedPartnerIds(),
+                    event.time());
         } else if (data instanceof MemberProfileChanged p) {
-            members.changeProfile(c, p.memberId(), p.birthYear(), p.gender(), p.region());
+            members.changeProfile(c, p.memberId(), p.birthYear(), p.gender(), p.region(), event.time());
         } else if (data instanceof MemberSuspended s) {
-            members.suspend(c, s.memberId());
+            members.suspend(c, s.memberId(), event.time());
         } else if (data instanceof MemberReinstated r) {
-            members.reinstate(c, r.memberId());
+            members.reinstate(c, r.memberId(), event.time());
         } else if (data instanceof MemberLeft l) {
-            members.leave(c, l.memberId());
+            members.leave(c, l.memberId(), event.time());
         }
     }
 

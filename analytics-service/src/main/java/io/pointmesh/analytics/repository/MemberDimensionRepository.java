@@ -49,14 +49,16 @@ public class MemberDimensionRepository {
             boolean marketingEmail,
             boolean marketingPush,
             boolean shareWithAllPartners,
-            List<String> sharedPartnerIds)
+            List<String> sharedPartnerIds,
+            Instant at)
             throws SQLException {
+        // as of the event's time: a late (replayed) consent does not undo a newer one, and none applies after leaving
         Sql.update(
                 c,
                 "UPDATE member_dim SET personalization = ?, marketing_sms = ?, marketing_email = ?, marketing_push = ?, "
                         + "birth_year = CASE WHEN ? THEN birth_year END, gender = CASE WHEN ? THEN gender END, "
-                        + "region = CASE WHEN ? THEN region END, share_with_all_partners = ?, shared_partner_ids = ? "
-                        + "WHERE member_id = ?",
+                        + "region = CASE WHEN ? THEN region END, share_with_all_partners = ?, shared_partner_ids = ?, "
+                        + "consent_at = ? WHERE member_id = ? AND status <> 'LEFT' AND (consent_at IS NULL OR consent_at <= ?)",
                 personalization,
                 marketingSms,
                 marketingEmail,
@@ -66,37 +68,63 @@ public class MemberDimensionRepository {
                 personalization,
                 shareWithAllPartners,
                 c.createArrayOf("text", (sharedPartnerIds == null ? List.<String>of() : sharedPartnerIds).toArray()),
-                memberId);
+                at,
+                memberId,
+                at);
     }
 
-    /** The member's demographics, kept only if they allow personalization. */
-    public void changeProfile(Connection c, String memberId, Integer birthYear, String gender, String region)
+    /**
+     * The member's demographics, kept only if they allow personalization; not a profile older than the member's
+     * latest consent change (a replayed profile from before a withdrawal does not come back with a later grant) or
+     * than the profile stored.
+     */
+    public void changeProfile(
+            Connection c, String memberId, Integer birthYear, String gender, String region, Instant at)
             throws SQLException {
         Sql.update(
                 c,
-                "UPDATE member_dim SET birth_year = ?, gender = ?, region = ? WHERE member_id = ? AND personalization",
+                "UPDATE member_dim SET birth_year = ?, gender = ?, region = ?, profile_at = ? WHERE member_id = ? "
+                        + "AND personalization AND status <> 'LEFT' AND (consent_at IS NULL OR consent_at <= ?) "
+                        + "AND (profile_at IS NULL OR profile_at <= ?)",
                 birthYear,
                 gender,
                 region,
-                memberId);
+                at,
+                memberId,
+                at,
+                at);
     }
 
-    public void suspend(Connection c, String memberId) throws SQLException {
-        Sql.update(c, "UPDATE member_dim SET status = 'SUSPENDED' WHERE member_id = ? AND status = 'ACTIVE'", memberId);
+    /** Suspended as of the event's time: a late reinstatement does not undo a newer suspension, nor the reverse. */
+    public void suspend(Connection c, String memberId, Instant at) throws SQLException {
+        Sql.update(
+                c,
+                "UPDATE member_dim SET status = 'SUSPENDED', status_at = ? WHERE member_id = ? AND status = 'ACTIVE' "
+                        + "AND (status_at IS NULL OR status_at <= ?)",
+                at,
+                memberId,
+                at);
     }
 
-    public void reinstate(Connection c, String memberId) throws SQLException {
-        Sql.update(c, "UPDATE member_dim SET status = 'ACTIVE' WHERE member_id = ? AND status = 'SUSPENDED'", memberId);
+    public void reinstate(Connection c, String memberId, Instant at) throws SQLException {
+        Sql.update(
+                c,
+                "UPDATE member_dim SET status = 'ACTIVE', status_at = ? WHERE member_id = ? AND status = 'SUSPENDED' "
+                        + "AND (status_at IS NULL OR status_at <= ?)",
+                at,
+                memberId,
+                at);
     }
 
-    /** A member left: their cards are blocked and their dimension row loses every attribute but the id. */
-    public void leave(Connection c, String memberId) throws SQLException {
+    /** A member left (for good): their cards are blocked and their dimension row loses every attribute but the id. */
+    public void leave(Connection c, String memberId, Instant at) throws SQLException {
         Sql.update(c, "UPDATE card_dim SET active = false WHERE member_id = ?", memberId);
         Sql.update(
                 c,
                 "UPDATE member_dim SET status = 'LEFT', personalization = false, marketing_sms = false, marketing_email = false, "
                         + "marketing_push = false, birth_year = NULL, gender = NULL, region = NULL, "
-                        + "share_with_all_partners = false, shared_partner_ids = '{}' WHERE member_id = ?",
+                        + "share_with_all_partners = false, shared_partner_ids = '{}', status_at = ? WHERE member_id = ?",
+                at,
                 memberId);
     }
 }
