@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -154,6 +155,79 @@ class PartnerLifecycleTest {
                                     new String(r.headers().lastHeader("ce_type").value()))
                             .toList());
         }
+    }
+
+    static String status(String id) {
+        return given().auth()
+                .oauth2(TestTokens.operator())
+                .get("/partners/v1/partners/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("status");
+    }
+
+    /** Runs a transition while the identity provider's answers are lost (it acts, the transaction rolls back). */
+    ValidatableResponse losingTheAnswer(String id, String what, String reason) {
+        credentials.loseAnswers = true;
+        try {
+            return transition(id, what, reason).statusCode(503).body("code", is("identity-provider-unavailable"));
+        } finally {
+            credentials.loseAnswers = false;
+        }
+    }
+
+    /**
+     * An offboarding that disabled the client in the identity provider and then did not commit left
+     * the partner ACTIVE (or SUSPENDED) with a disabled client for good: rotation sent the secret only,
+     * reinstatement nothing. Both now enable the client of a partner that is ACTIVE after them.
+     */
+    @Test
+    void aClientAnUncommittedOffboardingDisabledIsEnabledByRotationAndReinstatement() {
+        String id = register();
+        String clientId = "partner-" + id;
+        transition(id, "activation", "contract signed").statusCode(200);
+        losingTheAnswer(id, "offboarding", "contract ended");
+        assertEquals("ACTIVE", status(id));
+        assertFalse(credentials.enabled.get(clientId), "the identity provider disabled it");
+        transition(id, "credentials/rotation", "the client was disabled")
+                .statusCode(200)
+                .body("clientSecret", is(credentials.secrets.get(clientId)));
+        assertTrue(credentials.enabled.get(clientId), "an ACTIVE partner's rotated client is enabled");
+        transition(id, "credentials/rotation", "again").statusCode(200);
+        assertTrue(credentials.enabled.get(clientId), "idempotent");
+
+        transition(id, "suspension", "unpaid settlement").statusCode(200);
+        losingTheAnswer(id, "offboarding", "contract ended");
+        assertEquals("SUSPENDED", status(id));
+        assertFalse(credentials.enabled.get(clientId));
+        transition(id, "credentials/rotation", "leaked").statusCode(200);
+        assertFalse(credentials.enabled.get(clientId), "a SUSPENDED partner's rotation leaves the flag as it is");
+        transition(id, "reinstatement", "paid").statusCode(200).body("status", is("ACTIVE"));
+        assertTrue(credentials.enabled.get(clientId), "a reinstated partner's client is enabled");
+        transition(id, "offboarding", "contract ended").statusCode(200);
+        assertFalse(credentials.enabled.get(clientId));
+    }
+
+    /**
+     * An activation that created the client and then did not commit left the partner PENDING without
+     * a recorded client id, so offboarding it disabled nothing: the client stayed enabled, its secret
+     * valid. Offboarding disables the partner's client by the id its partner id determines; a partner
+     * that has no client at all is offboarded as before.
+     */
+    @Test
+    void offboardingAPartnerWhoseActivationDidNotCommitDisablesItsClient() {
+        String id = register();
+        String clientId = "partner-" + id;
+        losingTheAnswer(id, "activation", "contract signed");
+        assertEquals("PENDING", status(id));
+        assertTrue(credentials.enabled.get(clientId), "the identity provider created it");
+        transition(id, "offboarding", "never mind").statusCode(200).body("status", is("OFFBOARDED"));
+        assertFalse(credentials.enabled.get(clientId));
+
+        String never = register();
+        transition(never, "offboarding", "never mind").statusCode(200).body("status", is("OFFBOARDED"));
+        assertFalse(credentials.enabled.containsKey("partner-" + never), "no client was made up");
     }
 
     @Test
