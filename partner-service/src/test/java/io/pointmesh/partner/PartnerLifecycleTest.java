@@ -4,10 +4,12 @@ import static io.pointmesh.testing.TestEvents.kafka;
 import static io.pointmesh.testing.TestEvents.topic;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -240,11 +242,25 @@ class PartnerLifecycleTest {
                 .post("/partners/v1/partners/" + id + "/activation")
                 .then()
                 .statusCode(403);
+        transition(id, "activation", "contract signed").statusCode(200);
+        transition(id, "credentials/rotation", "leaked").statusCode(200);
+        // operators see which of them did it; the partner (integration client or staff) only that an operator did
         given().auth()
-                .oauth2(TestTokens.partner(id))
+                .oauth2(TestTokens.operator())
                 .get("/partners/v1/partners/" + id + "/history")
                 .then()
-                .statusCode(200);
+                .statusCode(200)
+                .body("action", contains("REGISTERED", "ACTIVATED", "CREDENTIALS_ROTATED"))
+                .body("actor", everyItem(startsWith("operator-")));
+        for (String token : java.util.List.of(TestTokens.partner(id), TestTokens.partnerStaff(id))) {
+            given().auth()
+                    .oauth2(token)
+                    .get("/partners/v1/partners/" + id + "/history")
+                    .then()
+                    .statusCode(200)
+                    .body("action", contains("REGISTERED", "ACTIVATED", "CREDENTIALS_ROTATED"))
+                    .body("actor", everyItem(is("operator")), "[2].reason", is("leaked"));
+        }
         given().auth()
                 .oauth2(TestTokens.partner("other"))
                 .get("/partners/v1/partners/" + id + "/history")
