@@ -1,6 +1,7 @@
 package io.pointmesh.partner;
 
 import io.pointmesh.partner.service.PartnerCredentials;
+import io.pointmesh.platform.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Alternative;
@@ -24,6 +25,13 @@ public class FakePartnerCredentials implements PartnerCredentials {
     /** How long Keycloak takes to answer an issue (a slow identity provider, for racing transitions). */
     volatile java.time.Duration issueDelay = java.time.Duration.ZERO;
 
+    /**
+     * The identity provider does what it is asked, but its answer is lost (a timeout, a dropped
+     * connection): the transition fails and its transaction rolls back, the client's change stays.
+     * The state a transition leaves when the database does not commit after the identity provider answered.
+     */
+    volatile boolean loseAnswers;
+
     @Override
     public Uni<Credentials> issue(String partnerId) {
         String clientId = PartnerCredentials.clientIdOf(partnerId);
@@ -31,20 +39,41 @@ public class FakePartnerCredentials implements PartnerCredentials {
         String secret = UUID.randomUUID().toString();
         secrets.put(clientId, secret);
         enabled.put(clientId, true);
-        Uni<Credentials> answer = Uni.createFrom().item(new Credentials(clientId, secret));
+        Uni<Credentials> answer = answer(new Credentials(clientId, secret));
         return issueDelay.isZero() ? answer : answer.onItem().delayIt().by(issueDelay);
     }
 
     @Override
-    public Uni<Credentials> rotate(String clientId) {
+    public Uni<Credentials> rotate(String clientId, boolean enable) {
+        if (!secrets.containsKey(clientId)) {
+            return Uni.createFrom().failure(ProblemException.conflict("no-client", "the partner has no OIDC client"));
+        }
         String secret = UUID.randomUUID().toString();
         secrets.put(clientId, secret);
-        return Uni.createFrom().item(new Credentials(clientId, secret));
+        if (enable) {
+            enabled.put(clientId, true);
+        }
+        return answer(new Credentials(clientId, secret));
+    }
+
+    @Override
+    public Uni<Void> enable(String clientId) {
+        // as Keycloak does: a client that does not exist is left so
+        enabled.computeIfPresent(clientId, (id, was) -> true);
+        return answer(null).replaceWithVoid();
     }
 
     @Override
     public Uni<Void> disable(String clientId) {
-        enabled.put(clientId, false);
-        return Uni.createFrom().voidItem();
+        enabled.computeIfPresent(clientId, (id, was) -> false);
+        return answer(null).replaceWithVoid();
+    }
+
+    private <T> Uni<T> answer(T item) {
+        return loseAnswers
+                ? Uni.createFrom()
+                        .failure(ProblemException.unavailable(
+                                "identity-provider-unavailable", "the identity provider's answer was lost", 5))
+                : Uni.createFrom().item(item);
     }
 }

@@ -228,4 +228,69 @@ class StoreAndRuleTest {
                             Duration.ofSeconds(10)));
         }
     }
+
+    static io.restassured.response.ValidatableResponse publish(String rules, Map<String, Object> body) {
+        return given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .put(rules)
+                .then();
+    }
+
+    /**
+     * A later version took effect up to five minutes in the past (repricing what the ledger had
+     * priced under the version before it), and at the very instant of the newest one. Neither now:
+     * the past is 400 naming effectiveFrom, the newest version's instant or earlier 409
+     * rule-out-of-order, compared as stored (microseconds); nothing is published.
+     */
+    @Test
+    void aLaterVersionTakesEffectNeitherInThePastNorAtTheNewestVersionsInstant() {
+        String id = PartnerLifecycleTest.register();
+        String rules = "/partners/v1/partners/" + id + "/earn-rules";
+        publish(rules, Map.of("baseRate", 0.01)).statusCode(200).body("version", is(1));
+        for (Instant past : List.of(
+                Instant.now().minusSeconds(3),
+                Instant.now().minusSeconds(60),
+                Instant.now().minusSeconds(290))) {
+            publish(rules, Map.of("baseRate", 0.02, "effectiveFrom", past.toString()))
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("code", is("validation-failed"), "errors[0].field", is("effectiveFrom"));
+        }
+        Instant next = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        publish(rules, Map.of("baseRate", 0.02, "effectiveFrom", next.toString()))
+                .statusCode(200)
+                .body("version", is(2));
+        // the same instant, once as written and once a nanosecond later (stored as the same microsecond)
+        for (Instant same : List.of(next, next.plusNanos(1), next.minusSeconds(1))) {
+            publish(rules, Map.of("baseRate", 0.03, "effectiveFrom", same.toString()))
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("code", is("rule-out-of-order"));
+        }
+        publish(
+                        rules,
+                        Map.of(
+                                "baseRate",
+                                0.03,
+                                "effectiveFrom",
+                                next.plusNanos(1000).toString()))
+                .statusCode(200)
+                .body("version", is(3));
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get(rules)
+                .then()
+                .statusCode(200)
+                .body("version", contains(1, 2, 3), "baseRate", contains(0.01f, 0.02f, 0.03f));
+        try (KafkaTestClient kafka = kafka()) {
+            assertEquals(
+                    3,
+                    kafka.count(
+                            topic("partner.events"),
+                            r -> id.equals(r.key()) && r.value().contains("partner.earn-rule-published"),
+                            Duration.ofSeconds(10)));
+        }
+    }
 }

@@ -507,6 +507,57 @@ class WebhookTest {
         assertEquals(1, r.signature().split(" ").length, r.signature());
     }
 
+    /** The current secret as a key that is not the service's would have sealed it: it does not decrypt. */
+    void sealUnderAnotherKey(String webhookId) {
+        byte[] sealed = new byte[60];
+        new java.security.SecureRandom().nextBytes(sealed);
+        database.preparedQuery("UPDATE webhook SET secret_encrypted = $1 WHERE id = $2")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(
+                        java.util.Base64.getEncoder().encodeToString(sealed), UUID.fromString(webhookId)))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+    }
+
+    /**
+     * A retry that answers the stored secret again (a registration's or a rotation's, by its
+     * Idempotency-Key) after the at-rest key was changed: decrypting failed with a 500. It is 409
+     * secret-unreadable, telling the partner to rotate; a rotation gives a secret that signs, and the
+     * retries answer again.
+     */
+    @Test
+    void aSecretThatNoLongerDecryptsIsAConflictToRotateAwayNotA500() throws Exception {
+        String partner = activePartner();
+        String key = UUID.randomUUID().toString();
+        String path = "hook-" + UUID.randomUUID();
+        String id = createWithKey(partner, key, receiver.url(path), List.of("points.earned"))
+                .statusCode(201)
+                .extract()
+                .path("webhookId");
+        sealUnderAnotherKey(id);
+        createWithKey(partner, key, receiver.url(path), List.of("points.earned"))
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", is("secret-unreadable"), "detail", org.hamcrest.Matchers.containsString("rotate"));
+        assertEquals(1, webhookRows(partner), "nothing created");
+
+        String rotationKey = UUID.randomUUID().toString();
+        rotateWithKey(partner, id, rotationKey, "PT0S").statusCode(200);
+        sealUnderAnotherKey(id);
+        rotateWithKey(partner, id, rotationKey, "PT0S")
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", is("secret-unreadable"));
+        // another overlap under the key is still the key's misuse
+        rotateWithKey(partner, id, rotationKey, "PT1H").statusCode(409).body("code", is("idempotency-key-reused"));
+
+        String fresh = rotated(partner, id, "PT0S");
+        createWithKey(partner, key, receiver.url(path), List.of("points.earned"))
+                .statusCode(200)
+                .body("secret", is(fresh));
+        Received r = nextDelivery(partner, Map.of("path", path), 0);
+        assertTrue(verifies(fresh, r));
+    }
+
     @Test
     void aBadOverlapIsRefusedAndChangesNothing() throws Exception {
         String partner = activePartner();
@@ -920,6 +971,89 @@ class WebhookTest {
                 .then()
                 .statusCode(204);
         get(partner, "/" + id).statusCode(404).contentType("application/problem+json");
+    }
+
+    /** The webhook's pending deliveries whose next attempt is at least {@code seconds} away (leased, not due). */
+    static long notDueFor(String webhookId, int seconds) {
+        return TestDb.count(
+                "SELECT count(*) FROM webhook_delivery WHERE webhook_id = ?::uuid AND status = 'PENDING' "
+                        + "AND next_attempt_at > now() + make_interval(secs => ?)",
+                webhookId,
+                seconds);
+    }
+
+    /**
+     * Enabling pulled every pending delivery's next attempt forward to now, an attempt in flight too
+     * (its lease is its next_attempt_at): another instance then claimed it and sent it a second time
+     * while the first still sent it. Enabling a webhook that is not DISABLED changes nothing, and
+     * enabling a DISABLED one leaves a leased attempt leased: the attempt is sent once.
+     */
+    @Test
+    void enablingNeverHandsAnAttemptInFlightToAnotherDispatcher() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String path = hook.get("path");
+        String id = hook.get("webhookId");
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        receiver.answer(path, r -> {
+            arrived.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 200;
+        });
+        try {
+            try (KafkaTestClient kafka = kafka()) {
+                earn(kafka, partner, UUID.randomUUID().toString());
+            }
+            assertTrue(arrived.await(30, TimeUnit.SECONDS), "the dispatcher sends it");
+            // in flight: the lease (PT1M) is its next attempt, no other instance may claim it before
+            assertEquals(1, notDueFor(id, 30));
+            long windowStarted = TestDb.count(
+                    "SELECT count(*) FROM webhook_delivery WHERE webhook_id = ?::uuid AND window_started_at = created_at",
+                    id);
+
+            given().auth()
+                    .oauth2(TestTokens.partner(partner))
+                    .post(webhooks(partner) + "/" + id + "/enable")
+                    .then()
+                    .statusCode(200)
+                    .body("status", is("ENABLED"), "disabledReason", nullValue());
+            assertEquals(1, notDueFor(id, 30), "enabling an enabled webhook changes nothing");
+            assertEquals(
+                    windowStarted,
+                    TestDb.count(
+                            "SELECT count(*) FROM webhook_delivery WHERE webhook_id = ?::uuid "
+                                    + "AND window_started_at = created_at",
+                            id),
+                    "nor its deliveries' retry windows");
+
+            // another instance abandoned a delivery of this webhook and disabled it meanwhile
+            database.preparedQuery("UPDATE webhook SET status = 'DISABLED', disabled_reason = 'abandoned', "
+                            + "disabled_at = now() WHERE id = $1")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id)))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
+            given().auth()
+                    .oauth2(TestTokens.partner(partner))
+                    .post(webhooks(partner) + "/" + id + "/enable")
+                    .then()
+                    .statusCode(200)
+                    .body("status", is("ENABLED"), "disabledReason", nullValue(), "disabledAt", nullValue());
+            assertEquals(1, notDueFor(id, 30), "the attempt in flight keeps its lease: no instance claims it again");
+            Thread.sleep(600); // a few dispatcher rounds (every 0.2 s)
+            assertEquals(1, TestDb.count("SELECT attempts FROM webhook_delivery WHERE webhook_id = ?::uuid", id));
+        } finally {
+            release.countDown();
+        }
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> get(partner, "/" + id + "/deliveries")
+                        .body("items.status", is(List.of("DELIVERED")), "items.attempts", is(List.of(1))));
+        assertEquals(1, receiver.at(path).size(), "sent once");
     }
 
     @Test

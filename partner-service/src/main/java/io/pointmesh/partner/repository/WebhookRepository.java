@@ -167,21 +167,28 @@ public class WebhookRepository {
     }
 
     /**
-     * Enables the webhook; what waits for it gets a new retry window from now (a delivery that waited
-     * while it was disabled is not abandoned for the time it could not be tried).
+     * Enables a DISABLED webhook; what waits for it gets a new retry window from now (a delivery that
+     * waited while it was disabled is not abandoned for the time it could not be tried) and is due
+     * now, but an attempt in flight (leased by a dispatcher, perhaps another instance's) keeps its
+     * lease: due now, a second instance would send it again while the first still sends it. A
+     * webhook that is not DISABLED is left as it is (answers 0): enabling it again changes nothing.
      */
     public Uni<Integer> enable(UUID id, Instant now) {
         return Panache.getSession()
                 .chain(s -> s.createNativeQuery("UPDATE webhook SET status = 'ENABLED', disabled_reason = NULL, "
-                                + "disabled_at = NULL WHERE id = :id")
+                                + "disabled_at = NULL WHERE id = :id AND status = 'DISABLED'")
                         .setParameter("id", id)
                         .executeUpdate()
-                        .chain(() -> s.createNativeQuery("UPDATE webhook_delivery SET window_started_at = :now, "
-                                        + "next_attempt_at = LEAST(next_attempt_at, :now) WHERE webhook_id = :id "
-                                        + "AND status = 'PENDING'")
-                                .setParameter("now", offset(now))
-                                .setParameter("id", id)
-                                .executeUpdate()));
+                        .chain(enabled -> enabled == 0
+                                ? Uni.createFrom().item(0)
+                                : s.createNativeQuery("UPDATE webhook_delivery SET window_started_at = :now, "
+                                                + "next_attempt_at = CASE WHEN leased_until > :now THEN next_attempt_at "
+                                                + "ELSE LEAST(next_attempt_at, :now) END WHERE webhook_id = :id "
+                                                + "AND status = 'PENDING'")
+                                        .setParameter("now", offset(now))
+                                        .setParameter("id", id)
+                                        .executeUpdate()
+                                        .replaceWith(enabled)));
     }
 
     /**
@@ -305,7 +312,7 @@ public class WebhookRepository {
                         + "chosen AS (SELECT q.id FROM webhook_delivery q JOIN candidate k ON k.id = q.id "
                         + "WHERE q.status = 'PENDING' AND q.next_attempt_at <= $1 ORDER BY k.turn, k.seq LIMIT $3 "
                         + "FOR UPDATE OF q SKIP LOCKED) "
-                        + "UPDATE webhook_delivery d SET next_attempt_at = $2, attempts = d.attempts + 1, "
+                        + "UPDATE webhook_delivery d SET next_attempt_at = $2, leased_until = $2, attempts = d.attempts + 1, "
                         + "last_attempt_at = $1 FROM webhook w WHERE w.id = d.webhook_id AND d.id IN (SELECT id FROM chosen) "
                         + "RETURNING d.id, d.webhook_id, w.url, w.secret_encrypted, d.body, d.traceparent, d.attempts, "
                         + "d.window_started_at, CASE WHEN w.previous_secret_expires_at > $1 "
@@ -331,16 +338,18 @@ public class WebhookRepository {
 
     /** The receiver answered 2xx. Answers false when the attempt was not the current one any more. */
     public Uni<Boolean> delivered(Attempt a, int httpStatus, Instant now) {
-        return pool.preparedQuery("UPDATE webhook_delivery SET status = 'DELIVERED', last_status = $3, "
-                        + "last_error = NULL, finished_at = $4 WHERE id = $1 AND attempts = $2 AND status = 'PENDING'")
+        return pool.preparedQuery(
+                        "UPDATE webhook_delivery SET status = 'DELIVERED', last_status = $3, "
+                                + "last_error = NULL, finished_at = $4, leased_until = NULL WHERE id = $1 AND attempts = $2 AND status = 'PENDING'")
                 .execute(Tuple.of(a.id(), a.attempt(), httpStatus, offset(now)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
     /** The attempt failed; the next one is due at {@code next}. */
     public Uni<Boolean> failed(Attempt a, Integer httpStatus, String error, Instant next) {
-        return pool.preparedQuery("UPDATE webhook_delivery SET last_status = $3, last_error = $4, "
-                        + "next_attempt_at = $5 WHERE id = $1 AND attempts = $2 AND status = 'PENDING'")
+        return pool.preparedQuery(
+                        "UPDATE webhook_delivery SET last_status = $3, last_error = $4, "
+                                + "next_attempt_at = $5, leased_until = NULL WHERE id = $1 AND attempts = $2 AND status = 'PENDING'")
                 .execute(Tuple.of(a.id(), a.attempt(), httpStatus, error, offset(next)))
                 .map(rows -> rows.rowCount() == 1);
     }
@@ -348,7 +357,7 @@ public class WebhookRepository {
     /** The retry window is over: the delivery is abandoned and its webhook disabled, in one transaction. */
     public Uni<Boolean> abandoned(Attempt a, Integer httpStatus, String error, Instant now, String reason) {
         return pool.withTransaction(c -> c.preparedQuery("UPDATE webhook_delivery SET status = 'ABANDONED', "
-                        + "last_status = $3, last_error = $4, finished_at = $5 WHERE id = $1 AND attempts = $2 "
+                        + "last_status = $3, last_error = $4, finished_at = $5, leased_until = NULL WHERE id = $1 AND attempts = $2 "
                         + "AND status = 'PENDING'")
                 .execute(Tuple.of(a.id(), a.attempt(), httpStatus, error, offset(now)))
                 .chain(rows -> rows.rowCount() == 0

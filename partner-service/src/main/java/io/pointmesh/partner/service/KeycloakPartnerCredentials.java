@@ -110,7 +110,7 @@ public class KeycloakPartnerCredentials implements PartnerCredentials {
     }
 
     @Override
-    public Uni<Credentials> rotate(String clientId) {
+    public Uni<Credentials> rotate(String clientId, boolean enable) {
         return token().chain(token -> find(token, clientId).chain(existing -> {
             if (existing.isEmpty()) {
                 return Uni.createFrom()
@@ -119,14 +119,25 @@ public class KeycloakPartnerCredentials implements PartnerCredentials {
             String uuid = existing.get().path("id").asText();
             String secret = newSecret();
             // a client issued before points:write existed gets it with its new secret
-            return send(token, "PUT", "/clients/" + uuid, Map.of("secret", secret), 204)
+            Map<String, Object> update = enable ? Map.of("enabled", true, "secret", secret) : Map.of("secret", secret);
+            return send(token, "PUT", "/clients/" + uuid, update, 204)
                     .chain(() -> grantPointsWrite(token, uuid))
                     .replaceWith(new Credentials(clientId, secret));
         }));
     }
 
     @Override
+    public Uni<Void> enable(String clientId) {
+        return setEnabled(clientId, true);
+    }
+
+    @Override
     public Uni<Void> disable(String clientId) {
+        return setEnabled(clientId, false);
+    }
+
+    /** PUT {"enabled": ...}; a client that is not there (never created, or deleted meanwhile: 404) is left so. */
+    private Uni<Void> setEnabled(String clientId, boolean enabled) {
         return token().chain(token -> find(token, clientId)
                 .chain(existing -> existing.isEmpty()
                         ? Uni.createFrom().voidItem()
@@ -134,8 +145,9 @@ public class KeycloakPartnerCredentials implements PartnerCredentials {
                                         token,
                                         "PUT",
                                         "/clients/" + existing.get().path("id").asText(),
-                                        Map.of("enabled", false),
-                                        204)
+                                        Map.of("enabled", enabled),
+                                        204,
+                                        404)
                                 .replaceWithVoid()));
     }
 
@@ -199,7 +211,7 @@ public class KeycloakPartnerCredentials implements PartnerCredentials {
                 });
     }
 
-    private Uni<String> send(String token, String method, String path, Object body, int expected) {
+    private Uni<String> send(String token, String method, String path, Object body, Integer... expected) {
         return admin.send(token, method, path, body, expected);
     }
 }

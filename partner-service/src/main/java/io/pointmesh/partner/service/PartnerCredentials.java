@@ -15,10 +15,17 @@ public interface PartnerCredentials {
     /** Creates (or, if it exists, re-enables with a new secret) the partner's confidential client. */
     Uni<Credentials> issue(String partnerId);
 
-    /** A new secret for the partner's client; the old one stops working. */
-    Uni<Credentials> rotate(String clientId);
+    /**
+     * A new secret for the partner's client; the old one stops working. {@code enable}: the client is
+     * enabled too (an ACTIVE partner's; a client already enabled stays so); else its enabled flag is
+     * left as it is. No client: 409 {@code no-client}.
+     */
+    Uni<Credentials> rotate(String clientId, boolean enable);
 
-    /** The client can no longer obtain tokens. */
+    /** The client can obtain tokens again (one already enabled stays so); a client that does not exist is left so. */
+    Uni<Void> enable(String clientId);
+
+    /** The client can no longer obtain tokens; a client that does not exist (never created, or deleted) is fine. */
     Uni<Void> disable(String clientId);
 
     static String clientIdOf(String partnerId) {

@@ -134,13 +134,17 @@ public class PartnerService {
     public Uni<Transition> reinstate(String id, String actor, String reason) {
         return lockForTransition(id).chain(p -> {
             require(p, "reinstate", PartnerStatus.SUSPENDED);
-            return move(
+            // an ACTIVE partner's client is enabled: one an offboarding disabled before its own commit failed
+            // (the partner stayed SUSPENDED) would otherwise stay disabled for good (idempotent)
+            return credentials
+                    .enable(PartnerCredentials.clientIdOf(p.id))
+                    .chain(() -> move(
                             p,
                             PartnerStatus.ACTIVE,
                             "REINSTATED",
                             actor,
                             reason,
-                            new PartnerReinstated(p.id, actor, reason))
+                            new PartnerReinstated(p.id, actor, reason)))
                     .map(saved -> new Transition(saved, null));
         });
     }
@@ -150,8 +154,11 @@ public class PartnerService {
     public Uni<Transition> offboard(String id, String actor, String reason) {
         return lockForTransition(id).chain(p -> {
             require(p, "offboard", PartnerStatus.PENDING, PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED);
-            Uni<Void> disable = p.clientId == null ? Uni.createFrom().voidItem() : credentials.disable(p.clientId);
-            return disable.chain(() -> move(
+            // by the client id the partner's id determines, recorded or not: an activation whose commit failed
+            // after the identity provider answered left an enabled client behind a PENDING partner
+            return credentials
+                    .disable(PartnerCredentials.clientIdOf(p.id))
+                    .chain(() -> move(
                             p,
                             PartnerStatus.OFFBOARDED,
                             "OFFBOARDED",
@@ -167,8 +174,12 @@ public class PartnerService {
     public Uni<Transition> rotateCredentials(String id, String actor, String reason) {
         return lockForTransition(id).chain(p -> {
             require(p, "rotate the credentials of", PartnerStatus.ACTIVE, PartnerStatus.SUSPENDED);
+            // an ACTIVE partner's client is enabled with its new secret (idempotent): an offboarding whose commit
+            // failed after the identity provider answered had left it disabled
             return credentials
-                    .rotate(p.clientId)
+                    .rotate(
+                            p.clientId != null ? p.clientId : PartnerCredentials.clientIdOf(p.id),
+                            p.status == PartnerStatus.ACTIVE)
                     .chain(c -> audit(p, "CREDENTIALS_ROTATED", p.status, actor, reason)
                             .replaceWith(new Transition(p, c)));
         });

@@ -19,8 +19,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -173,25 +173,33 @@ public class StoreAndRuleService {
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }
-        Instant effective = rule.effectiveFrom() == null ? now : rule.effectiveFrom();
-        boolean past = effective.isBefore(now.minus(Duration.ofMinutes(5)));
+        // compared and stored as PostgreSQL keeps them (microseconds): the version published is the one stored
+        Instant effective = (rule.effectiveFrom() == null ? now : rule.effectiveFrom()).truncatedTo(ChronoUnit.MICROS);
+        // no skew allowed: a version taking effect even seconds ago would reprice purchases the ledger
+        // already priced under the version before it (their reversals included)
+        boolean past = effective.isBefore(now.truncatedTo(ChronoUnit.MICROS));
         return livePartner(partnerId).chain(() -> rules(partnerId)).chain(existing -> {
             // History is never edited: only a partner's first version may start in the past (the
             // contract under which the purchase history it brings along is imported).
             if (past && !existing.isEmpty()) {
                 return Uni.createFrom()
-                        .failure(
-                                ProblemException.invalidField(
-                                        "effectiveFrom",
-                                        "may not be in the past: history is never edited (only a first version may start earlier)"));
+                        .failure(ProblemException.invalidField(
+                                "effectiveFrom",
+                                "may not be in the past (now is " + now.truncatedTo(ChronoUnit.MICROS)
+                                        + "; leave it out to take effect now): history is never edited "
+                                        + "(only a first version may start earlier)"));
             }
-            if (!existing.isEmpty()
-                    && effective.isBefore(existing.get(existing.size() - 1).effectiveFrom())) {
+            EarnRule newest = existing.stream()
+                    .max(java.util.Comparator.comparing(EarnRule::effectiveFrom).thenComparing(EarnRule::version))
+                    .orElse(null);
+            // strictly after the newest version: two versions taking effect at one instant would leave the
+            // one in force at that instant to the order the ledger happened to read them in
+            if (newest != null && !effective.isAfter(newest.effectiveFrom())) {
                 return Uni.createFrom()
                         .failure(ProblemException.conflict(
                                 "rule-out-of-order",
-                                "a new version cannot take effect before version "
-                                        + existing.get(existing.size() - 1).version()));
+                                "a new version must take effect after version " + newest.version() + " ("
+                                        + newest.effectiveFrom() + ")"));
             }
             int version =
                     existing.isEmpty() ? 1 : existing.get(existing.size() - 1).version() + 1;

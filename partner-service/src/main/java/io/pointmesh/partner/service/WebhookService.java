@@ -102,7 +102,30 @@ public class WebhookService {
         Idempotency.Outcome<WebhookRepository.Keyed> same =
                 Idempotency.replay(found, found.requestHash(), requestHash, "webhook");
         return Idempotency.Outcome.replay(new WithSecret(
-                same.value().webhook(), secrets.decrypt(same.value().secretEncrypted())));
+                same.value().webhook(),
+                readable(same.value().webhook().id(), same.value().secretEncrypted())));
+    }
+
+    /**
+     * The stored secret, decrypted for a retry's answer; one that no longer decrypts (the at-rest key
+     * was changed since it was stored) is 409 {@code secret-unreadable}, the partner's to remedy by a
+     * rotation (a new secret, stored under the current key), not a 500.
+     */
+    String readable(String webhookId, String stored) {
+        try {
+            return secrets.decrypt(stored);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw secretUnreadable(webhookId);
+        }
+    }
+
+    static ProblemException secretUnreadable(String webhookId) {
+        return ProblemException.conflict(
+                "secret-unreadable",
+                "the signing secret of webhook " + webhookId + " can no longer be read (the network's key for "
+                        + "secrets at rest was changed), so it cannot be answered again: rotate the secret "
+                        + "(POST .../webhooks/" + webhookId + "/rotation, with a new Idempotency-Key or none) "
+                        + "and deploy the new one");
     }
 
     private Uni<Idempotency.Outcome<WithSecret>> register(
@@ -226,11 +249,12 @@ public class WebhookService {
                                             .onItem()
                                             .ifNull()
                                             .failWith(() -> ProblemException.notFound("webhook", webhookId))
-                                            .map(last -> Idempotency.replay(
-                                                    new WithSecret(r, secrets.decrypt(last[1])),
-                                                    last[0],
-                                                    requestHash,
-                                                    "rotation"))));
+                                            .map(last -> {
+                                                // another overlap under the key: 409 idempotency-key-reused first
+                                                Idempotency.replay(r, last[0], requestHash, "rotation");
+                                                return Idempotency.Outcome.replay(
+                                                        new WithSecret(r, readable(r.id(), last[1])));
+                                            })));
         });
     }
 
