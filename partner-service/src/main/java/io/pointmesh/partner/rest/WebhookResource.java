@@ -199,7 +199,7 @@ public class WebhookResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 validation-failed; 403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 too-many-webhooks partner-offboarded idempotency-key-reused; 503 webhooks-not-configured")
+                    "400 validation-failed; 403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 too-many-webhooks partner-offboarded idempotency-key-reused secret-unreadable; 503 webhooks-not-configured")
     public Uni<RestResponse<WebhookWithSecret>> create(
             @PathParam("partnerId") String partnerId,
             @Parameter(
@@ -305,7 +305,7 @@ public class WebhookResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 validation-failed; 403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 idempotency-key-reused; 503 webhooks-not-configured")
+                    "400 validation-failed; 403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 idempotency-key-reused secret-unreadable; 503 webhooks-not-configured")
     public Uni<RestResponse<WebhookWithSecret>> rotate(
             @PathParam("partnerId") String partnerId,
             @PathParam("webhookId") String webhookId,
