@@ -249,19 +249,32 @@ class StoreAndRuleTest {
         String id = PartnerLifecycleTest.register();
         String rules = "/partners/v1/partners/" + id + "/earn-rules";
         publish(rules, Map.of("baseRate", 0.01)).statusCode(200).body("version", is(1));
-        for (Instant past : List.of(
-                Instant.now().minusSeconds(3),
-                Instant.now().minusSeconds(60),
-                Instant.now().minusSeconds(290))) {
+        for (Instant past :
+                List.of(Instant.now().minusSeconds(60), Instant.now().minusSeconds(290))) {
             publish(rules, Map.of("baseRate", 0.02, "effectiveFrom", past.toString()))
                     .statusCode(400)
                     .contentType("application/problem+json")
                     .body("code", is("validation-failed"), "errors[0].field", is("effectiveFrom"));
         }
+        // a client's "now" a moment behind ours means now: it takes effect at publication, not 3 s back
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        String stored = publish(
+                        rules,
+                        Map.of(
+                                "baseRate",
+                                0.015,
+                                "effectiveFrom",
+                                before.minusSeconds(3).toString()))
+                .statusCode(200)
+                .body("version", is(2))
+                .extract()
+                .path("effectiveFrom");
+        org.junit.jupiter.api.Assertions.assertFalse(
+                Instant.parse(stored).isBefore(before), stored + " is before the request (" + before + ")");
         Instant next = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         publish(rules, Map.of("baseRate", 0.02, "effectiveFrom", next.toString()))
                 .statusCode(200)
-                .body("version", is(2));
+                .body("version", is(3));
         // the same instant, once as written and once a nanosecond later (stored as the same microsecond)
         for (Instant same : List.of(next, next.plusNanos(1), next.minusSeconds(1))) {
             publish(rules, Map.of("baseRate", 0.03, "effectiveFrom", same.toString()))
@@ -277,16 +290,16 @@ class StoreAndRuleTest {
                                 "effectiveFrom",
                                 next.plusNanos(1000).toString()))
                 .statusCode(200)
-                .body("version", is(3));
+                .body("version", is(4));
         given().auth()
                 .oauth2(TestTokens.operator())
                 .get(rules)
                 .then()
                 .statusCode(200)
-                .body("version", contains(1, 2, 3), "baseRate", contains(0.01f, 0.02f, 0.03f));
+                .body("version", contains(1, 2, 3, 4), "baseRate", contains(0.01f, 0.015f, 0.02f, 0.03f));
         try (KafkaTestClient kafka = kafka()) {
             assertEquals(
-                    3,
+                    4,
                     kafka.count(
                             topic("partner.events"),
                             r -> id.equals(r.key()) && r.value().contains("partner.earn-rule-published"),

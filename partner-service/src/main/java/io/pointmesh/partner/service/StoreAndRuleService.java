@@ -29,6 +29,9 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class StoreAndRuleService {
 
+    /** How far behind ours a client's "now" may be and still mean now (an effectiveFrom taking effect at publication). */
+    static final java.time.Duration CLIENT_NOW_SKEW = java.time.Duration.ofSeconds(30);
+
     /** The contract's bounds for a base rate: 0.1 % to 10 %. */
     static final BigDecimal MIN_RATE = new BigDecimal("0.001");
 
@@ -174,10 +177,15 @@ public class StoreAndRuleService {
             return Uni.createFrom().failure(e);
         }
         // compared and stored as PostgreSQL keeps them (microseconds): the version published is the one stored
-        Instant effective = (rule.effectiveFrom() == null ? now : rule.effectiveFrom()).truncatedTo(ChronoUnit.MICROS);
-        // no skew allowed: a version taking effect even seconds ago would reprice purchases the ledger
-        // already priced under the version before it (their reversals included)
-        boolean past = effective.isBefore(now.truncatedTo(ChronoUnit.MICROS));
+        Instant nowMicros = now.truncatedTo(ChronoUnit.MICROS);
+        Instant requested = (rule.effectiveFrom() == null ? now : rule.effectiveFrom()).truncatedTo(ChronoUnit.MICROS);
+        // never in the past: a version taking effect even seconds ago would price late-reported purchases of those
+        // seconds under it. A client's "now" a moment behind ours (clocks, the request's way) takes effect now,
+        // as published (the answer says when); further back it is refused
+        Instant effective = requested.isBefore(nowMicros) && !requested.isBefore(nowMicros.minus(CLIENT_NOW_SKEW))
+                ? nowMicros
+                : requested;
+        boolean past = effective.isBefore(nowMicros);
         return livePartner(partnerId).chain(() -> rules(partnerId)).chain(existing -> {
             // History is never edited: only a partner's first version may start in the past (the
             // contract under which the purchase history it brings along is imported).
