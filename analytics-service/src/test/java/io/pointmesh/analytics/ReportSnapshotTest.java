@@ -50,8 +50,8 @@ import org.junit.jupiter.api.Test;
  * of an hour each, against the real database: a snapshot is served while fresh and recomputed once
  * it has expired; a stale one is served while one background computation replaces it; concurrent
  * requests for a missing key compute once; a partner's view and operators' view of a report, and
- * two partners' reports, never share a snapshot; the partner's budget of distinct reports is spent
- * before the snapshot is looked up (a budget of 3 here); a regrade precomputes the default reports.
+ * two partners' reports, never share a snapshot; the partner's budget of distinct answers is checked
+ * before the snapshot is looked up and charged per different answer (a budget of 3 here); a regrade precomputes the default reports.
  * A snapshot's age is moved in the table (its computed_at), not by waiting.
  */
 @QuarkusTest
@@ -305,6 +305,19 @@ class ReportSnapshotTest {
                 .statusCode(429)
                 .contentType("application/problem+json");
         ask(token, base + "members" + window);
+
+        // a new customer in the window redraws the noise: the same report's new answer is a new sample of it, and
+        // is charged (free, a test purchase in the window gave samples to average without end); the answer the
+        // partner had stays free
+        buy(partner, partner + "-late");
+        awaitPurchases(partner, 14);
+        age(partner, Duration.ofHours(3));
+        given().auth()
+                .oauth2(token)
+                .get(base + "members" + window)
+                .then()
+                .statusCode(429)
+                .body("code", org.hamcrest.Matchers.is("report-budget-spent"));
     }
 
     @Test

@@ -76,7 +76,7 @@ public interface AnalyticsConfig {
     @WithDefault("7")
     int minimumWindowDays();
 
-    /** Different reports (kind, window, scores' date) one partner may ask for per day; repeats are free. */
+    /** Different report answers (another report, or the same one whose answer changed) one partner may have per day; the same answer again is free. */
     @WithDefault("200")
     int distinctReportsPerDay();
 

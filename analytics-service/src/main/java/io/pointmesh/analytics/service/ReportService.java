@@ -95,6 +95,12 @@ public class ReportService {
             String partnerId, Kind kind, LocalDate from, LocalDate to, LocalDate asOf, boolean partnerView) {
         Request r = resolve(partnerId, kind, from, to, asOf, partnerView, true);
         ReportSnapshots.Snapshot s = snapshots.serve(key(r), () -> compute(r));
+        if (partnerView) {
+            // each different answer is a fresh sample of the noise (a change of the window's customers redraws
+            // it): it is what the budget counts, not the request, else asking again after a test purchase in the
+            // window gave free samples to average
+            spendReportBudget(partnerId, budgetKey(r), s.rows());
+        }
         return answer(r, s);
     }
 
@@ -155,14 +161,17 @@ public class ReportService {
                 end = asOf.with(TemporalAdjusters.nextOrSame(DayOfWeek.SUNDAY));
                 end = end.isAfter(scoring.today()) ? scoring.today() : end;
             }
-            if (spendBudget) {
-                requireReportBudget(partnerId, kind + "|" + fromDate + "|" + toDate + "|" + end);
-            }
             if (asOf == null && to != null) {
                 // scores as of the widened window's last day (not after today): the same for every window widened alike
                 LocalDate last = toDate.minusDays(1);
                 LocalDate today = scoring.today();
                 end = last.isAfter(today) ? today : last;
+            }
+            if (spendBudget) {
+                // before any computation: a partner whose budget is spent gets no new report computed; the answer
+                // it is served is charged in report()
+                requireReportBudgetLeft(
+                        partnerId, budgetKey(new Request(partnerId, kind, fromDate, toDate, end, true)));
             }
         }
         return new Request(partnerId, kind, fromDate, toDate, end, partnerView);
@@ -354,32 +363,77 @@ public class ReportService {
     }
 
     /** Distinct reports each partner asked for today (per instance): each new one spends the day's budget; repeats are free. */
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<String>> reportsToday =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Map<String, java.util.Set<String>>>
+            reportsToday = new java.util.concurrent.ConcurrentHashMap<>();
 
     private volatile LocalDate reportsDay;
 
-    /**
-     * A partner may ask at most {@code pointmesh.analytics.distinct-reports-per-day} different reports a
-     * day (429): the noise of each is fresh, so an unbounded number of different windows could be
-     * averaged; the budget bounds it (docs/privacy.md).
-     */
-    private void requireReportBudget(String partnerId, String report) {
+    /** A resolved request as the budget knows it: kind, the final window and scores' date. */
+    private static String budgetKey(Request r) {
+        return r.kind() + "|" + r.from() + "|" + r.to() + "|" + r.asOf();
+    }
+
+    /** The partner's answers charged today, by their report's budget key and answer; one lock per partner. */
+    private java.util.Map<String, java.util.Set<String>> answersToday(String partnerId) {
         LocalDate today = scoring.today();
         if (!today.equals(reportsDay)) {
             reportsToday.clear();
             reportsDay = today;
         }
-        java.util.Set<String> asked =
-                reportsToday.computeIfAbsent(partnerId, p -> java.util.concurrent.ConcurrentHashMap.newKeySet());
-        if (!asked.contains(report) && asked.size() >= config.distinctReportsPerDay()) {
-            throw ProblemException.tooManyRequests(
-                    "report-budget-spent",
-                    "this partner asked for " + asked.size()
-                            + " different reports today; the same reports can be asked again, new ones tomorrow",
-                    3600);
+        return reportsToday.computeIfAbsent(partnerId, p -> new java.util.HashMap<>());
+    }
+
+    private static int charged(java.util.Map<String, java.util.Set<String>> answers) {
+        return answers.values().stream().mapToInt(java.util.Set::size).sum();
+    }
+
+    /**
+     * Refused (429) when the partner has spent its budget and has not had this report today: a new report would
+     * be a new answer. A report it has had may be asked again (its answer, if unchanged, is free).
+     */
+    private void requireReportBudgetLeft(String partnerId, String report) {
+        var answers = answersToday(partnerId);
+        synchronized (answers) {
+            if (!answers.containsKey(report) && charged(answers) >= config.distinctReportsPerDay()) {
+                throw budgetSpent(charged(answers));
+            }
         }
-        asked.add(report);
+    }
+
+    /**
+     * A partner may have at most {@code pointmesh.analytics.distinct-reports-per-day} different answers a day
+     * (429): each different answer carries fresh noise (another window, or the same window after its customers
+     * changed), so an unbounded number of them could be averaged; the budget bounds it (docs/privacy.md). The same
+     * answer again is free. Checked and counted under the partner's lock, so racing requests cannot overshoot.
+     */
+    private void spendReportBudget(String partnerId, String report, List<Row> rows) {
+        String answer;
+        try {
+            answer = java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        var answers = answersToday(partnerId);
+        synchronized (answers) {
+            java.util.Set<String> had = answers.get(report);
+            if (had != null && had.contains(answer)) {
+                return;
+            }
+            if (charged(answers) >= config.distinctReportsPerDay()) {
+                throw budgetSpent(charged(answers));
+            }
+            answers.computeIfAbsent(report, k -> new java.util.HashSet<>()).add(answer);
+        }
+    }
+
+    private static ProblemException budgetSpent(int answers) {
+        return ProblemException.tooManyRequests(
+                "report-budget-spent",
+                "this partner had " + answers
+                        + " different report answers today; the same answers can be asked again, new ones tomorrow",
+                3600);
     }
 
     private byte[] noiseKey() {
