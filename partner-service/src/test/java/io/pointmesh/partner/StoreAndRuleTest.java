@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pointmesh.partner.service.StoreAndRuleService;
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
 import io.pointmesh.testing.TestTokens;
@@ -123,6 +124,19 @@ class StoreAndRuleTest {
                 .put(rules)
                 .then()
                 .statusCode(403);
+        // a version is one event: more overrides than one event carries are refused, not left to stop the relay
+        Map<String, Object> tooMany = new java.util.HashMap<>();
+        for (int i = 0; i <= StoreAndRuleService.MAX_STORE_OVERRIDES; i++) {
+            tooMany.put("S" + i, 0.02);
+        }
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.01, "storeRates", tooMany))
+                .put(rules)
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", is("storeRates"));
         // terms the ledger could not post: points available after they expire, or expired at birth
         given().auth()
                 .oauth2(TestTokens.operator())

@@ -32,6 +32,11 @@ public class StoreAndRuleService {
     /** How far behind ours a client's "now" may be and still mean now (an effectiveFrom taking effect at publication). */
     static final java.time.Duration CLIENT_NOW_SKEW = java.time.Duration.ofSeconds(30);
 
+    /** Overrides in one rule version (a version is one event, under the stream's size limit: about 40 bytes each). */
+    public static final int MAX_STORE_OVERRIDES = 10_000;
+
+    public static final int MAX_CATEGORY_OVERRIDES = 1_000;
+
     /** The contract's bounds for a base rate: 0.1 % to 10 %. */
     static final BigDecimal MIN_RATE = new BigDecimal("0.001");
 
@@ -109,6 +114,17 @@ public class StoreAndRuleService {
                 || rule.baseRate().compareTo(MAX_RATE) > 0) {
             return Uni.createFrom()
                     .failure(ProblemException.invalidField("baseRate", "between 0.001 (0.1 %) and 0.1 (10 %)"));
+        }
+        // each version travels whole in one event: bounded, so that it always fits the event stream
+        if ((rule.storeRates() != null && rule.storeRates().size() > MAX_STORE_OVERRIDES)
+                || (rule.categoryRates() != null && rule.categoryRates().size() > MAX_CATEGORY_OVERRIDES)) {
+            return Uni.createFrom()
+                    .failure(ProblemException.invalidField(
+                            rule.storeRates() != null && rule.storeRates().size() > MAX_STORE_OVERRIDES
+                                    ? "storeRates"
+                                    : "categoryRates",
+                            "at most " + MAX_STORE_OVERRIDES + " store and " + MAX_CATEGORY_OVERRIDES
+                                    + " category overrides"));
         }
         for (BigDecimal r : concat(rule.storeRates(), rule.categoryRates())) {
             if (r == null || r.compareTo(MIN_RATE) < 0 || r.compareTo(MAX_RATE) > 0) {

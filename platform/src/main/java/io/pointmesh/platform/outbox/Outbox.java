@@ -38,6 +38,28 @@ public class Outbox {
     @Inject
     Clock clock;
 
+    /**
+     * The largest event recorded, in UTF-8 bytes: under the producer's default request size (1 MiB) with room for
+     * the record's headers. A larger one could never be sent, and the relay, which publishes in order, would stop
+     * behind it for good: it is refused here, before the transaction that would announce it commits.
+     */
+    public static final int MAX_EVENT_BYTES = 900_000;
+
+    static String sendable(String payload, String type) {
+        // a UTF-8 byte is at least a char's share: count bytes only when the chars alone come near the limit
+        if (payload.length() * 3L > MAX_EVENT_BYTES
+                && payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_EVENT_BYTES) {
+            throw new io.pointmesh.platform.problem.ProblemException(
+                    413,
+                    "event-too-large",
+                    "Change too large",
+                    "the change would announce a " + type + " event of more than " + MAX_EVENT_BYTES
+                            + " bytes, more than the event stream carries; make it smaller (fewer items)",
+                    null);
+        }
+        return payload;
+    }
+
     /** Adds the event to the current Hibernate Reactive (Panache) transaction. */
     public Uni<EventEnvelope<DomainEvent>> publish(DomainEvent event) {
         EventEnvelope<DomainEvent> envelope = codec.wrap(event, clock.instant());
@@ -54,7 +76,7 @@ public class Outbox {
                         .setParameter("topic", def.topic().topicName())
                         .setParameter("key", event.aggregateId())
                         .setParameter("type", def.type())
-                        .setParameter("payload", codec.encode(envelope))
+                        .setParameter("payload", sendable(codec.encode(envelope), def.type()))
                         .setParameter("traceparent", traceparent())
                         .executeUpdate())
                 .replaceWith(envelope);
@@ -121,7 +143,11 @@ public class Outbox {
         insert.setString(2, def.topic().topicName());
         insert.setString(3, event.aggregateId());
         insert.setString(4, def.type());
-        insert.setString(5, codec.encode(envelope));
+        insert.setString(
+                5,
+                sendable(
+                        codec.encode(envelope),
+                        EventCatalog.of(event.getClass()).type()));
         insert.setString(6, traceparent());
     }
 

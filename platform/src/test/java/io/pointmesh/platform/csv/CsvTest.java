@@ -19,4 +19,11 @@ class CsvTest {
                 "name,amount,note\r\n\"GS, Retail\",-1500,\"say \"\"hi\"\"\"\r\n\"'=HYPERLINK(\"\"x\"\")\",-42,\r\n",
                 csv);
     }
+
+    @Test
+    void aLeadingTabOrCarriageReturnIsDefusedToo() {
+        assertEquals("'\t=1+1", Csv.field("\t=1+1"));
+        assertEquals("\"'\r=1+1\"", Csv.field("\r=1+1"));
+        assertEquals("Seoul", Csv.field("Seoul"));
+    }
 }
