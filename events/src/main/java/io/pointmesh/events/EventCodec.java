@@ -50,8 +50,9 @@ public final class EventCodec {
     }
 
     /**
-     * Reads an envelope. An event type or schema version this build does not know is returned
-     * empty, so that a consumer skips events newer than itself instead of failing on them.
+     * Reads an envelope. An event type this build does not know is returned empty, so that a consumer skips
+     * events of types newer than itself; a known type in another schema version fails
+     * ({@link UnsupportedSchemaVersionException}), so that it is parked rather than lost.
      *
      * @throws MalformedEventException when the bytes are not an envelope at all
      */
@@ -66,8 +67,17 @@ public final class EventCodec {
             throw new MalformedEventException("not a CloudEvents envelope (id and type are required)", null);
         }
         Optional<EventDefinition> def = EventCatalog.byType(node.get("type").asText());
-        if (def.isEmpty() || node.path("schemaversion").asInt(1) != def.get().schemaVersion()) {
+        if (def.isEmpty()) {
             return Optional.empty();
+        }
+        int version = node.path("schemaversion").asInt(1);
+        if (version != def.get().schemaVersion()) {
+            // a type this build reads, in a version it cannot: skipped, it was lost for good (a settlement fact, a
+            // directory change); failed, it waits as a dead letter for a build that reads it
+            throw new UnsupportedSchemaVersionException(
+                    "event " + node.get("id").asText() + " is version " + version + " of "
+                            + def.get().type() + "; this build reads version "
+                            + def.get().schemaVersion());
         }
         try {
             DomainEvent data = mapper.treeToValue(node.get("data"), def.get().javaType());
@@ -94,8 +104,18 @@ public final class EventCodec {
         }
     }
 
+    /**
+     * An event of a known type in a schema version this build does not read: failed like a poison message, so
+     * that it is parked and replayed once a build reads it, not skipped.
+     */
+    public static final class UnsupportedSchemaVersionException extends MalformedEventException {
+        public UnsupportedSchemaVersionException(String message) {
+            super(message, null);
+        }
+    }
+
     /** An envelope that cannot be read at all: a poison message. */
-    public static final class MalformedEventException extends RuntimeException {
+    public static class MalformedEventException extends RuntimeException {
         public MalformedEventException(String message, Throwable cause) {
             super(message, cause);
         }

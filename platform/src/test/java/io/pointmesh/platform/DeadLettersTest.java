@@ -263,6 +263,26 @@ class DeadLettersTest {
         assertEquals(1, letter.getInt("replayAttempts"));
     }
 
+    /**
+     * A type the consumer reads, in a schema version this build does not: parked, not skipped (skipped, a newer
+     * producer's settlement fact or directory change was acknowledged and lost for good), and a replay on this
+     * build applies nothing and leaves it parked for one that reads it.
+     */
+    @Test
+    void aKnownTypeInAnUnknownSchemaVersionIsParkedNotSkipped() {
+        String partnerId = "dl-" + UUID.randomUUID();
+        String newer = event(partnerId).replace("\"schemaversion\":1", "\"schemaversion\":2");
+        org.junit.jupiter.api.Assertions.assertNotEquals(event(partnerId), newer);
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrap)) {
+            kafka.send(prefix + "partner.events", partnerId, newer);
+        }
+        long id = await().atMost(Duration.ofSeconds(60)).until(() -> parkedByKey(partnerId), found -> found != null);
+        assertEquals(0L, effects(partnerId));
+        replay(id).statusCode(409).body("code", equalTo("dead-letter-unknown-type"));
+        assertEquals("PARKED", letter(id).getString("status"));
+        assertEquals(0L, effects(partnerId));
+    }
+
     @Test
     void aRecordThatIsNotAnEventIsKeptAsItCameAndCanOnlyBeDiscarded() {
         String key = "dl-" + UUID.randomUUID();

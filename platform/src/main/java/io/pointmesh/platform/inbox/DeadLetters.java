@@ -318,6 +318,12 @@ public class DeadLetters {
             }
             String error = failed.toString();
             release(id, lease, error);
+            if (versionUnknown(failed)) {
+                throw ProblemException.conflict(
+                        "dead-letter-unknown-type",
+                        "this instance does not read this version of event type " + letter.eventType() + " (" + error
+                                + "): nothing was applied; replay it on a build that does");
+            }
             throw ProblemException.conflict(
                     "dead-letter-still-fails",
                     "dead letter " + id + " failed again in " + letter.channel() + ": " + error);
@@ -430,6 +436,15 @@ public class DeadLetters {
             default:
                 return get(id); // discarded meanwhile by another operator
         }
+    }
+
+    private static boolean versionUnknown(Throwable failed) {
+        for (Throwable t = failed; t != null; t = t.getCause()) {
+            if (t instanceof io.pointmesh.events.EventCodec.UnsupportedSchemaVersionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the event's inbox row is a discard's (another letter of the same event was discarded), not its effect. */
