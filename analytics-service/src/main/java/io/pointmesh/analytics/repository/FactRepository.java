@@ -53,10 +53,15 @@ public class FactRepository {
             List<String> campaignIds,
             Instant postedAt)
             throws SQLException {
-        int inserted = Sql.update(
+        // a refund applied before the purchase (the purchase parked and replayed late) is taken in the same statement
+        Optional<BigDecimal[]> inserted = Sql.one(
                 c,
-                "INSERT INTO purchase_fact (earning_id, member_id, partner_id, store_code, amount, currency, "
-                        + "occurred_at, day, points, campaign_ids, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "WITH early AS (DELETE FROM pending_refund WHERE earning_id = ? RETURNING refunded) "
+                        + "INSERT INTO purchase_fact (earning_id, member_id, partner_id, store_code, amount, currency, "
+                        + "occurred_at, day, points, campaign_ids, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
+                        + "RETURNING (SELECT refunded FROM early)",
+                rs -> new BigDecimal[] {rs.getBigDecimal(1)},
+                earningId,
                 earningId,
                 memberId,
                 partnerId,
@@ -68,7 +73,7 @@ public class FactRepository {
                 points,
                 String.join(",", campaignIds),
                 postedAt);
-        if (inserted == 0) {
+        if (inserted.isEmpty()) {
             return false;
         }
         boolean newDay = Sql.update(
@@ -144,6 +149,10 @@ public class FactRepository {
                 newPartner ? 1 : 0,
                 newDay,
                 counts && newDay ? 1 : 0);
+        BigDecimal refundedBefore = inserted.get()[0];
+        if (refundedBefore != null) {
+            recordRefund(c, earningId, refundedBefore);
+        }
         return true;
     }
 
@@ -175,7 +184,14 @@ public class FactRepository {
                 refund,
                 earningId);
         if (purchase.isEmpty()) {
-            return; // the purchase predates analytics (or was never earned): nothing to reduce
+            // not here yet (parked and replayed later), or from before analytics: kept until the purchase arrives
+            Sql.update(
+                    c,
+                    "INSERT INTO pending_refund (earning_id, refunded) VALUES (?, ?) "
+                            + "ON CONFLICT (earning_id) DO UPDATE SET refunded = pending_refund.refunded + EXCLUDED.refunded",
+                    earningId,
+                    refund);
+            return;
         }
         String memberId = (String) purchase.get()[0];
         Sql.update(
@@ -210,24 +226,37 @@ public class FactRepository {
             long points,
             Instant capturedAt)
             throws SQLException {
+        // a reversal applied before the capture (parked and replayed late) is taken in the same statement
         Sql.update(
                 c,
-                "INSERT INTO redemption_fact (redemption_id, member_id, partner_id, store_code, points, captured_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "WITH early AS (DELETE FROM pending_redemption_reversal WHERE redemption_id = ? RETURNING points) "
+                        + "INSERT INTO redemption_fact (redemption_id, member_id, partner_id, store_code, points, captured_at, "
+                        + "reversed_points) VALUES (?, ?, ?, ?, ?, ?, least(?, coalesce((SELECT points FROM early), 0))) "
+                        + "ON CONFLICT DO NOTHING",
+                redemptionId,
                 redemptionId,
                 memberId,
                 partnerId,
                 storeCode,
                 points,
-                capturedAt);
+                capturedAt,
+                points);
     }
 
-    /** Points of a redemption given back (never more than it took). */
+    /** Points of a redemption given back (never more than it took); kept until the capture arrives if it has not. */
     public void recordRedemptionReversal(Connection c, UUID redemptionId, long points) throws SQLException {
-        Sql.update(
+        int updated = Sql.update(
                 c,
                 "UPDATE redemption_fact SET reversed_points = least(points, reversed_points + ?) WHERE redemption_id = ?",
                 points,
                 redemptionId);
+        if (updated == 0) {
+            Sql.update(
+                    c,
+                    "INSERT INTO pending_redemption_reversal (redemption_id, points) VALUES (?, ?) "
+                            + "ON CONFLICT (redemption_id) DO UPDATE SET points = pending_redemption_reversal.points + EXCLUDED.points",
+                    redemptionId,
+                    points);
+        }
     }
 }
