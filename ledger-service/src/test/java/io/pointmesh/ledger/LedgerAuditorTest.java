@@ -1371,7 +1371,13 @@ class LedgerAuditorTest {
         // -------------------------------------------------------------- the whole state
 
         record LotRow(
-                String source, long points, long remaining, Instant availableAt, Instant expiresAt, boolean matured) {}
+                String source,
+                long points,
+                long remaining,
+                long expired,
+                Instant availableAt,
+                Instant expiresAt,
+                boolean matured) {}
 
         void compareState() {
             List<String> diffs = new ArrayList<>();
@@ -1399,19 +1405,20 @@ class LedgerAuditorTest {
                     }
                     List<LotRow> lots = Sql.list(
                             c,
-                            "SELECT source, points, remaining, available_at, expires_at, matured FROM lot "
+                            "SELECT source, points, remaining, expired, available_at, expires_at, matured FROM lot "
                                     + "WHERE member_id = ? ORDER BY id",
                             rs -> new LotRow(
                                     rs.getString(1),
                                     rs.getLong(2),
                                     rs.getLong(3),
+                                    rs.getLong(4),
                                     Sql.instant(rs, "available_at"),
                                     Sql.instant(rs, "expires_at"),
-                                    rs.getBoolean(6)),
+                                    rs.getBoolean(7)),
                             member);
                     List<LotRow> expected = model.lotsOf(member).stream()
-                            .map(l ->
-                                    new LotRow(l.source, l.points, l.remaining, l.availableAt, l.expiresAt, l.matured))
+                            .map(l -> new LotRow(
+                                    l.source, l.points, l.remaining, l.expired, l.availableAt, l.expiresAt, l.matured))
                             .toList();
                     if (!lots.equals(expected)) {
                         diffs.add(member + " lots: ledger " + lots + ", model " + expected);

@@ -72,6 +72,15 @@ public interface AnalyticsConfig {
     @WithDefault("10")
     int minimumGroup();
 
+    /**
+     * Heavy requests (reports, campaign results and lift, the churn-risk ranking) one partner may have being
+     * answered at once; more are 429 at once, so one partner's loop cannot take every database connection.
+     * Operators are not counted. Six: a partner's dashboard asks for its three reports at once, and two of its
+     * staff may load it together; the pool has twelve connections (%prod).
+     */
+    @WithDefault("6")
+    int maxHeavyInFlightPerPartner();
+
     /** The shortest window (days) a partner's report may cover; shorter is refused (400). */
     @WithDefault("7")
     int minimumWindowDays();

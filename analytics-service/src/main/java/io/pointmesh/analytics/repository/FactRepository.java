@@ -216,6 +216,29 @@ public class FactRepository {
                 memberId);
     }
 
+    /**
+     * The kept refunds and reversals whose purchase or capture is here now, applied once (the row's delete is the
+     * claim): one that raced its purchase (an operator's replay of the purchase while the refund was applied live:
+     * neither saw the other's uncommitted row) is applied here instead of being kept for good. Answers how many.
+     */
+    public int settlePending(Connection c) throws SQLException {
+        List<Object[]> refunds = Sql.list(
+                c,
+                "DELETE FROM pending_refund p USING purchase_fact f WHERE f.earning_id = p.earning_id "
+                        + "RETURNING p.earning_id, p.refunded",
+                rs -> new Object[] {rs.getObject(1, UUID.class), rs.getBigDecimal(2)});
+        for (Object[] r : refunds) {
+            recordRefund(c, (UUID) r[0], (BigDecimal) r[1]);
+        }
+        return refunds.size()
+                + Sql.update(
+                        c,
+                        "WITH d AS (DELETE FROM pending_redemption_reversal p USING redemption_fact f "
+                                + "WHERE f.redemption_id = p.redemption_id RETURNING p.redemption_id, p.points) "
+                                + "UPDATE redemption_fact f SET reversed_points = least(f.points, f.reversed_points + d.points) "
+                                + "FROM d WHERE f.redemption_id = d.redemption_id");
+    }
+
     /** A redemption captured (once). */
     public void recordRedemption(
             Connection c,

@@ -41,6 +41,9 @@ public class CampaignAnalyticsResource {
     @Inject
     RateLimiter limiter;
 
+    @Inject
+    io.pointmesh.analytics.service.HeavyRequests heavy;
+
     /** Offer lookups (each a card lookup) one partner may make per minute before 429. */
     @org.eclipse.microprofile.config.inject.ConfigProperty(
             name = "pointmesh.analytics.offer-lookups-per-minute",
@@ -73,10 +76,13 @@ public class CampaignAnalyticsResource {
                             + "p-values; for the campaign's partner (or its co-funder) only when each arm has at least k members")
     @Extension(
             name = ProblemResponses.EXTENSION,
-            value = "403 not-your-campaign partner-not-active no-partner-id; 404 not-found")
+            value = "403 not-your-campaign partner-not-active no-partner-id; 404 not-found; 429 too-many-in-flight")
     public CampaignResults.Results results(@PathParam("campaignId") String campaignId) {
         requireReader(campaignId);
-        return results.results(campaignId, !caller.isOperator());
+        try (io.pointmesh.analytics.service.HeavyRequests.Slot slot =
+                heavy.enter(caller.isOperator() ? null : caller.partnerId())) {
+            return results.results(campaignId, !caller.isOperator());
+        }
     }
 
     @GET
@@ -91,10 +97,13 @@ public class CampaignAnalyticsResource {
                             + "has at least k members")
     @Extension(
             name = ProblemResponses.EXTENSION,
-            value = "403 not-your-campaign partner-not-active no-partner-id; 404 not-found")
+            value = "403 not-your-campaign partner-not-active no-partner-id; 404 not-found; 429 too-many-in-flight")
     public CampaignResults.Lift lift(@PathParam("campaignId") String campaignId) {
         requireReader(campaignId);
-        return results.lift(campaignId, !caller.isOperator());
+        try (io.pointmesh.analytics.service.HeavyRequests.Slot slot =
+                heavy.enter(caller.isOperator() ? null : caller.partnerId())) {
+            return results.lift(campaignId, !caller.isOperator());
+        }
     }
 
     /** Operators, or the campaign's partner or co-funder; 404 for an unknown campaign (to anyone). */

@@ -80,14 +80,7 @@ public class NetworkResource {
             @QueryParam("from") String from,
             @QueryParam("to") String to,
             @QueryParam("asOf") String asOf) {
-        return ReportAnswers.answer(
-                headers,
-                reports.report(
-                        null,
-                        ReportAnswers.kind(kind),
-                        ReportAnswers.date("from", from),
-                        ReportAnswers.date("to", to),
-                        ReportAnswers.date("asOf", asOf)));
+        return ReportAnswers.report(headers, reports, null, kind, from, to, asOf, false);
     }
 
     /** A partner, as the dashboard's partner picker shows it. */

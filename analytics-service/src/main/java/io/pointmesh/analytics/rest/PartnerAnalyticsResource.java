@@ -1,6 +1,7 @@
 package io.pointmesh.analytics.rest;
 
 import io.pointmesh.analytics.repository.ScoringRepository;
+import io.pointmesh.analytics.service.HeavyRequests;
 import io.pointmesh.analytics.service.ReportService;
 import io.pointmesh.platform.csv.Csv;
 import io.pointmesh.platform.openapi.ProblemResponses;
@@ -56,6 +57,9 @@ public class PartnerAnalyticsResource {
     ReportService reports;
 
     @Inject
+    HeavyRequests heavy;
+
+    @Inject
     Transactions transactions;
 
     @Inject
@@ -95,7 +99,7 @@ public class PartnerAnalyticsResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 validation-failed window-too-short; 403 other-partner partner-not-active no-partner-id; 404 not-found; 429 report-budget-spent")
+                    "400 validation-failed window-too-short; 403 other-partner partner-not-active no-partner-id; 404 not-found; 429 report-budget-spent too-many-in-flight")
     public Response report(
             @PathParam("partnerId") String partnerId,
             @PathParam("kind") String kind,
@@ -103,17 +107,11 @@ public class PartnerAnalyticsResource {
             @QueryParam("to") String to,
             @QueryParam("asOf") String asOf) {
         caller.requirePartnerOrOperator(partnerId);
-        // a partner sees its report as docs/privacy.md says (whole weeks, groups of at least k, noise); operators every
-        // figure
-        return ReportAnswers.answer(
-                headers,
-                reports.report(
-                        partnerId,
-                        ReportAnswers.kind(kind),
-                        ReportAnswers.date("from", from),
-                        ReportAnswers.date("to", to),
-                        ReportAnswers.date("asOf", asOf),
-                        !caller.isOperator()));
+        try (HeavyRequests.Slot slot = heavy.enter(caller.isOperator() ? null : partnerId)) {
+            // a partner sees its report as docs/privacy.md says (whole weeks, groups of at least k, noise); operators
+            // every figure
+            return ReportAnswers.report(headers, reports, partnerId, kind, from, to, asOf, !caller.isOperator());
+        }
     }
 
     @GET
@@ -126,11 +124,17 @@ public class PartnerAnalyticsResource {
                             + "a partner gets the list only when at least minimum-group such customers are ranked)")
     @Extension(
             name = ProblemResponses.EXTENSION,
-            value = "400 validation-failed; 403 other-partner partner-not-active no-partner-id")
+            value = "400 validation-failed; 403 other-partner partner-not-active no-partner-id; 429 too-many-in-flight")
     public List<AtRisk> churnRisk(
             @PathParam("partnerId") String partnerId,
             @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         caller.requirePartnerOrOperator(partnerId);
+        try (HeavyRequests.Slot slot = heavy.enter(caller.isOperator() ? null : partnerId)) {
+            return churnRiskRanking(partnerId, limit);
+        }
+    }
+
+    private List<AtRisk> churnRiskRanking(String partnerId, int limit) {
         return transactions.run(c -> {
             List<AtRisk> out = new ArrayList<>();
             // the one member-level output: personalization and sharing with this partner are what these members

@@ -29,6 +29,22 @@ final class ReportAnswers {
         return io.pointmesh.platform.problem.TimeParams.date(field, value);
     }
 
+    /** The report the request's parameters name (their checks here), answered as JSON or CSV. */
+    static Response report(
+            HttpHeaders headers,
+            ReportService reports,
+            String partnerId,
+            String kind,
+            String from,
+            String to,
+            String asOf,
+            boolean partnerView) {
+        return answer(
+                headers,
+                reports.report(
+                        partnerId, kind(kind), date("from", from), date("to", to), date("asOf", asOf), partnerView));
+    }
+
     static Response answer(HttpHeaders headers, ReportService.Report report) {
         // how old the answer is (a snapshot's age; 0 when computed for this request). Not cacheable by the browser as
         // is: its cache keys on the URL alone, and one URL answers a partner's view or an operator's by the token

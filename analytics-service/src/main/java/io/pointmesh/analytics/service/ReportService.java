@@ -376,11 +376,13 @@ public class ReportService {
     /** The partner's answers charged today, by their report's budget key and answer; one lock per partner. */
     private java.util.Map<String, java.util.Set<String>> answersToday(String partnerId) {
         LocalDate today = scoring.today();
-        if (!today.equals(reportsDay)) {
-            reportsToday.clear();
-            reportsDay = today;
+        synchronized (reportsToday) { // one rollover at midnight, not one per racing request
+            if (!today.equals(reportsDay)) {
+                reportsToday.clear();
+                reportsDay = today;
+            }
+            return reportsToday.computeIfAbsent(partnerId, p -> new java.util.HashMap<>());
         }
-        return reportsToday.computeIfAbsent(partnerId, p -> new java.util.HashMap<>());
     }
 
     private static int charged(java.util.Map<String, java.util.Set<String>> answers) {
@@ -428,12 +430,18 @@ public class ReportService {
         }
     }
 
-    private static ProblemException budgetSpent(int answers) {
+    private ProblemException budgetSpent(int answers) {
+        // Retry-After: the start of the next day, when the budget is new
+        long untilTomorrow = java.time.Duration.between(
+                        java.time.Instant.now(),
+                        scoring.today().plusDays(1).atStartOfDay(config.zone()).toInstant())
+                .toSeconds();
         return ProblemException.tooManyRequests(
                 "report-budget-spent",
                 "this partner had " + answers
-                        + " different report answers today; the same answers can be asked again, new ones tomorrow",
-                3600);
+                        + " different report answers today; the answers it had can be asked again while they do not "
+                        + "change, new ones tomorrow",
+                Math.max(1, untilTomorrow));
     }
 
     private byte[] noiseKey() {

@@ -17,6 +17,24 @@ public class ScoringJobs {
     @Inject
     ReportService reports;
 
+    @Inject
+    io.pointmesh.platform.sql.Transactions transactions;
+
+    @Inject
+    io.pointmesh.analytics.repository.FactRepository facts;
+
+    /** Refunds and reversals kept for a purchase or capture that has arrived since (FactRepository#settlePending). */
+    @Scheduled(
+            every = "${pointmesh.analytics.pending-reversals-every:60s}",
+            delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void settlePendingReversals() {
+        int settled = transactions.run(c -> facts.settlePending(c));
+        if (settled > 0) {
+            LOG.infof("applied %d refunds or reversals kept for a purchase or capture that arrived meanwhile", settled);
+        }
+    }
+
     @Scheduled(
             every = "${pointmesh.analytics.recompute-every:24h}",
             delayed = "${pointmesh.analytics.recompute-delay:5m}",

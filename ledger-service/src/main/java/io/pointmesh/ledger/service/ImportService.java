@@ -98,7 +98,6 @@ public class ImportService {
                 // nobody's (503 for the whole call, below), anything else a bug, logged with a reference
                 io.pointmesh.platform.problem.Problem problem =
                         io.pointmesh.platform.problem.ProblemMappers.describe(e, "/ledger/v1/imports/earnings");
-                unavailable |= problem.status() == 503;
                 rejected++;
                 results.add(new ItemResult(
                         cmd == null ? null : cmd.partnerTxId(),
@@ -109,6 +108,11 @@ public class ImportService {
                         problem.status() == 500
                                 ? "not imported: " + problem.detail() + "; sending the batch again is safe"
                                 : problem.detail()));
+                if (problem.status() == 503) {
+                    // the rest would each wait for the database in turn: the whole call is to be sent again
+                    unavailable = true;
+                    break;
+                }
             }
         }
         int e = earned;

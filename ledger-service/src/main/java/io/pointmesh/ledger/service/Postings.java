@@ -94,7 +94,7 @@ abstract class Postings {
         MemberBalance m = lockKnownMember(c, memberId);
         // the status comes with the clock's work, in the same statement, read after the lock
         if ("LEFT".equals(bringUpToDate(c, m, now).memberStatus())) {
-            throw memberLeft();
+            throw memberLeft(memberId);
         }
         return m;
     }
@@ -114,13 +114,13 @@ abstract class Postings {
 
     void requireNotLeft(Connection c, String memberId) throws SQLException {
         if (hasLeft(c, memberId)) {
-            throw memberLeft();
+            throw memberLeft(memberId);
         }
     }
 
-    private static ProblemException memberLeft() {
-        // as ParticipantCheck answers a member who left: as one who never existed
-        return ProblemException.unprocessable("unknown-member", "Unknown member", "no such member");
+    private static ProblemException memberLeft(String memberId) {
+        // word for word as ParticipantCheck answers a member who left: as one who never existed
+        return ProblemException.unprocessable("unknown-member", "Unknown member", "no member " + memberId);
     }
 
     /**

@@ -136,9 +136,15 @@ public class KeycloakAdmin {
         });
     }
 
-    private static IllegalStateException refused(HttpRequest request, HttpResponse<String> r) {
-        return new IllegalStateException("identity provider answered " + r.statusCode() + " to " + request.method()
-                + " " + request.uri().getPath() + ": " + r.body());
+    private static RuntimeException refused(HttpRequest request, HttpResponse<String> r) {
+        String what = "identity provider answered " + r.statusCode() + " to " + request.method() + " "
+                + request.uri().getPath();
+        if (r.statusCode() >= 500 || r.statusCode() == 429) {
+            // the identity provider away or overloaded: the caller's request is to be retried, not a bug (503)
+            return io.pointmesh.platform.problem.ProblemException.unavailable(
+                    "identity-provider-unavailable", what + "; retry shortly", 5);
+        }
+        return new IllegalStateException(what + ": " + r.body());
     }
 
     private JsonNode read(String body) {

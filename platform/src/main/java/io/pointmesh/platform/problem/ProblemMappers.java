@@ -204,6 +204,7 @@ public class ProblemMappers {
     static boolean dependencyDown(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.net.ConnectException
+                    || t instanceof java.net.http.HttpTimeoutException
                     || t instanceof java.sql.SQLTransientConnectionException
                     || t instanceof java.sql.SQLNonTransientConnectionException
                     || t instanceof java.nio.channels.ClosedChannelException) {

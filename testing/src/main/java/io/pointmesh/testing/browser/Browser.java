@@ -94,15 +94,35 @@ public final class Browser implements AutoCloseable {
         driver.get(url);
     }
 
+    /** How long a field or button may take to appear (a page fills its parts as their API calls answer). */
+    private static final Duration APPEAR = Duration.ofSeconds(15);
+
+    /** The element with this id, once the page shows it (within {@link #APPEAR}), as a person would wait for it. */
+    private WebElement shown(String id) {
+        Instant until = Instant.now().plus(APPEAR);
+        while (true) {
+            var found = driver.findElements(By.id(id));
+            if (!found.isEmpty() || Instant.now().isAfter(until)) {
+                return found.isEmpty() ? driver.findElement(By.id(id)) : found.get(0);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return driver.findElement(By.id(id));
+            }
+        }
+    }
+
     /** Types into the field with this id (its old value cleared first). */
     public void type(String id, String text) {
-        WebElement field = driver.findElement(By.id(id));
+        WebElement field = shown(id);
         field.clear();
         field.sendKeys(text);
     }
 
     public void click(String id) {
-        driver.findElement(By.id(id)).click();
+        shown(id).click();
     }
 
     /**
