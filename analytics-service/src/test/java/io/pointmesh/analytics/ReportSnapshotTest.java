@@ -307,8 +307,7 @@ class ReportSnapshotTest {
         ask(token, base + "members" + window);
 
         // a new customer in the window redraws the noise: the same report's new answer is a new sample of it, and
-        // is charged (free, a test purchase in the window gave samples to average without end); the answer the
-        // partner had stays free
+        // is charged (free, a test purchase in the window gave samples to average without end)
         buy(partner, partner + "-late");
         awaitPurchases(partner, 14);
         age(partner, Duration.ofHours(3));

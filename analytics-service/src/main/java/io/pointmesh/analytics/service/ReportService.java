@@ -411,9 +411,22 @@ public class ReportService {
     private void spendReportBudget(String partnerId, String report, List<Row> rows) {
         String answer;
         try {
-            answer = java.util.HexFormat.of()
-                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                            .digest(rows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            // the rows' values as numbers, not as written: an answer read back from its snapshot is the same answer
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            for (Row row : rows) {
+                String line = row.section()
+                        + '\u0000'
+                        + row.label()
+                        + '\u0000'
+                        + row.metric()
+                        + '\u0000'
+                        + (row.value() == null
+                                ? ""
+                                : row.value().stripTrailingZeros().toPlainString())
+                        + '\n';
+                digest.update(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            answer = java.util.HexFormat.of().formatHex(digest.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
