@@ -233,14 +233,7 @@ class StoreAndRuleTest {
                 .then()
                 .statusCode(200)
                 .body("version", contains(1, 2, 3), "[1].storeRates.GN-01", is(0.02f));
-        try (KafkaTestClient kafka = kafka()) {
-            assertEquals(
-                    3,
-                    kafka.count(
-                            topic("partner.events"),
-                            r -> id.equals(r.key()) && r.value().contains("partner.earn-rule-published"),
-                            Duration.ofSeconds(10)));
-        }
+        assertEquals(3, rulePublications(id));
     }
 
     static io.restassured.response.ValidatableResponse publish(String rules, Map<String, Object> body) {
@@ -311,13 +304,16 @@ class StoreAndRuleTest {
                 .then()
                 .statusCode(200)
                 .body("version", contains(1, 2, 3, 4), "baseRate", contains(0.01f, 0.015f, 0.02f, 0.03f));
+        assertEquals(4, rulePublications(id));
+    }
+
+    /** The partner's earn rule versions published on partner.events. */
+    private static long rulePublications(String partnerId) {
         try (KafkaTestClient kafka = kafka()) {
-            assertEquals(
-                    4,
-                    kafka.count(
-                            topic("partner.events"),
-                            r -> id.equals(r.key()) && r.value().contains("partner.earn-rule-published"),
-                            Duration.ofSeconds(10)));
+            return kafka.count(
+                    topic("partner.events"),
+                    r -> partnerId.equals(r.key()) && r.value().contains("partner.earn-rule-published"),
+                    Duration.ofSeconds(10));
         }
     }
 }

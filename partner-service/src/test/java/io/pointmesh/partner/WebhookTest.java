@@ -1016,12 +1016,7 @@ class WebhookTest {
                     "SELECT count(*) FROM webhook_delivery WHERE webhook_id = ?::uuid AND window_started_at = created_at",
                     id);
 
-            given().auth()
-                    .oauth2(TestTokens.partner(partner))
-                    .post(webhooks(partner) + "/" + id + "/enable")
-                    .then()
-                    .statusCode(200)
-                    .body("status", is("ENABLED"), "disabledReason", nullValue());
+            enable(partner, id);
             assertEquals(1, notDueFor(id, 30), "enabling an enabled webhook changes nothing");
             assertEquals(
                     windowStarted,
@@ -1100,12 +1095,7 @@ class WebhookTest {
                 .until(() -> deliveries(partner, id).getInt("total") == 2);
         int before = receiver.at(path).size();
         status.set(200);
-        given().auth()
-                .oauth2(TestTokens.partner(partner))
-                .post(webhooks(partner) + "/" + id + "/enable")
-                .then()
-                .statusCode(200)
-                .body("status", is("ENABLED"), "disabledReason", nullValue());
+        enable(partner, id);
         Received sent = receiver.await(path, before + 1).get(before);
         assertEquals(waiting.earningId(), earningId(sent), "enabling sends what waited, not the abandoned one");
 
@@ -1129,5 +1119,15 @@ class WebhookTest {
                 .statusCode(200);
         String metrics = given().get("/q/metrics").then().extract().asString();
         assertFalse(metrics.contains("pointmesh_webhook_deliveries_total{outcome=\"abandoned\"} 0.0"));
+    }
+
+    /** The partner enables its webhook: answered ENABLED, with no reason for being disabled. */
+    private static void enable(String partner, String id) {
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .post(webhooks(partner) + "/" + id + "/enable")
+                .then()
+                .statusCode(200)
+                .body("status", is("ENABLED"), "disabledReason", nullValue());
     }
 }

@@ -65,17 +65,7 @@ final class ReferralBonusPostings extends Postings {
             return;
         }
         UUID ref = PostingIds.next();
-        credit(
-                c,
-                member,
-                bonus,
-                "REFERRAL",
-                ref,
-                Accounts.PROMOTION,
-                TransferKind.REFERRAL_BONUS,
-                null,
-                availableAt,
-                now);
+        creditBonus(c, member, bonus, ref, availableAt, now);
         long referrerPoints = 0;
         // the referrer's status is read once their row is locked (a racing member.left is seen)
         MemberBalance other = postings.lockMember(c, referrer.get());
@@ -86,17 +76,7 @@ final class ReferralBonusPostings extends Postings {
                         .orElse(false);
         if (referrerActive) {
             bringUpToDate(c, other, now);
-            credit(
-                    c,
-                    other,
-                    bonus,
-                    "REFERRAL",
-                    ref,
-                    Accounts.PROMOTION,
-                    TransferKind.REFERRAL_BONUS,
-                    null,
-                    availableAt,
-                    now);
+            creditBonus(c, other, bonus, ref, availableAt, now);
             postings.saveMember(c, other, now);
             referrerPoints = bonus;
         }
@@ -165,5 +145,11 @@ final class ReferralBonusPostings extends Postings {
         m.debt += left - fromAvailable;
         postings.transfer(
                 c, m.account(), Accounts.PROMOTION, points, TransferKind.REFERRAL_REVERSAL, ref, null, m.shard(), now);
+    }
+
+    /** One side's bonus, from the promotion account: pending until {@code availableAt}, under the posting's ref. */
+    private void creditBonus(Connection c, MemberBalance m, long bonus, UUID ref, Instant availableAt, Instant now)
+            throws SQLException {
+        credit(c, m, bonus, "REFERRAL", ref, Accounts.PROMOTION, TransferKind.REFERRAL_BONUS, null, availableAt, now);
     }
 }
