@@ -1375,6 +1375,7 @@ class LedgerAuditorTest {
                 long points,
                 long remaining,
                 long expired,
+                long owed,
                 Instant availableAt,
                 Instant expiresAt,
                 boolean matured) {}
@@ -1405,20 +1406,28 @@ class LedgerAuditorTest {
                     }
                     List<LotRow> lots = Sql.list(
                             c,
-                            "SELECT source, points, remaining, expired, available_at, expires_at, matured FROM lot "
+                            "SELECT source, points, remaining, expired, owed, available_at, expires_at, matured FROM lot "
                                     + "WHERE member_id = ? ORDER BY id",
                             rs -> new LotRow(
                                     rs.getString(1),
                                     rs.getLong(2),
                                     rs.getLong(3),
                                     rs.getLong(4),
+                                    rs.getLong(5),
                                     Sql.instant(rs, "available_at"),
                                     Sql.instant(rs, "expires_at"),
-                                    rs.getBoolean(7)),
+                                    rs.getBoolean(8)),
                             member);
                     List<LotRow> expected = model.lotsOf(member).stream()
                             .map(l -> new LotRow(
-                                    l.source, l.points, l.remaining, l.expired, l.availableAt, l.expiresAt, l.matured))
+                                    l.source,
+                                    l.points,
+                                    l.remaining,
+                                    l.expired,
+                                    l.owed,
+                                    l.availableAt,
+                                    l.expiresAt,
+                                    l.matured))
                             .toList();
                     if (!lots.equals(expected)) {
                         diffs.add(member + " lots: ledger " + lots + ", model " + expected);

@@ -7,6 +7,7 @@ import static io.pointmesh.ledger.LedgerFixture.hold;
 import static io.pointmesh.ledger.LedgerScenariosTest.reverse;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pointmesh.testing.KafkaTestClient;
 import io.pointmesh.testing.PointmeshTestResource;
@@ -518,6 +519,84 @@ class LedgerTrustTest {
         voidHold(partner, id).statusCode(200);
         // the 1000 points went back into a lot that had expired: they expire, and the debt stays
         balance(member).body("available", is(0), "debt", is(300), "expired", is(1000), "held", is(0));
+    }
+
+    /**
+     * A refund of an earning whose points are out on a hold takes them from elsewhere (other points, else debt); when
+     * the hold's points come back after their lot expired, they used to expire with it, and the member paid for the
+     * refunded points twice. Now the lot owes them to the refund (I23): they repay the debt, or give back what the
+     * refund took from the member's other points, whatever their lot's expiry.
+     */
+    @Test
+    void pointsThatComeBackToALotWhoseEarningWasRefundedSettleTheRefundAndDoNotExpire() throws Exception {
+        String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0, 1, 90, BigDecimal.ZERO);
+        String other = LedgerFixture.partner();
+        // points that expire ten minutes from now (a purchase a month ago, less ten minutes, under a 1-month validity)
+        Instant occurred = java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Seoul"))
+                .minusMonths(1)
+                .plusMinutes(10)
+                .toInstant();
+
+        // 1. all of the lot held, the earning refunded (all debt), the lot expires, the hold is voided
+        String debtor = LedgerFixture.member();
+        String earning = earn(partner, debtor, "100000", UUID.randomUUID().toString(), occurred)
+                .statusCode(201)
+                .extract()
+                .path("earningId");
+        String held = hold(partner, debtor, 1000).statusCode(201).extract().path("redemptionId");
+        reverse(partner, earning, "100000").statusCode(201).body("points", is(1000), "debtIncurred", is(1000));
+        balance(debtor).body("held", is(1000), "debt", is(1000));
+        // 2. the same with other points to take from: FIFO holds the expiring lot, the refund takes 500 elsewhere
+        String spender = LedgerFixture.member();
+        earn(other, spender, "50000").statusCode(201); // 500 points, a year's validity
+        String earning2 = earn(partner, spender, "100000", UUID.randomUUID().toString(), occurred)
+                .statusCode(201)
+                .extract()
+                .path("earningId");
+        String held2 = hold(partner, spender, 1000).statusCode(201).extract().path("redemptionId");
+        reverse(partner, earning2, "100000").statusCode(201).body("points", is(1000), "debtIncurred", is(500));
+        balance(spender).body("available", is(0), "held", is(1000), "debt", is(500));
+        // 3. captured, the earning refunded, then the redemption reversed after the lot expired
+        String buyer = LedgerFixture.member();
+        String earning3 = earn(partner, buyer, "100000", UUID.randomUUID().toString(), occurred)
+                .statusCode(201)
+                .extract()
+                .path("earningId");
+        String captured = hold(partner, buyer, 1000).statusCode(201).extract().path("redemptionId");
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .post("/ledger/v1/redemptions/" + captured + "/capture")
+                .then()
+                .statusCode(200);
+        reverse(partner, earning3, "100000").statusCode(201).body("debtIncurred", is(1000));
+        assertEquals(
+                java.util.List.of("1000"),
+                LedgerScenariosTest.rows("SELECT owed FROM lot WHERE member_id = '" + buyer + "'"));
+
+        clock.advance(Duration.ofMinutes(12));
+        voidHold(partner, held).statusCode(200);
+        voidHold(partner, held).statusCode(200); // a retry changes nothing
+        balance(debtor).body("available", is(0), "held", is(0), "debt", is(0), "expired", is(0));
+        voidHold(partner, held2).statusCode(200);
+        // as if the refund had taken the expiring lot: the 500 from elsewhere are back, with their own expiry
+        balance(spender).body("available", is(500), "held", is(0), "debt", is(0), "expired", is(0));
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType("application/json")
+                .body(Map.of("partnerTxId", "cancel-" + captured))
+                .post("/ledger/v1/redemptions/" + captured + "/reversals")
+                .then()
+                .statusCode(200);
+        balance(buyer).body("available", is(0), "debt", is(0), "expired", is(0), "spent", is(0));
+        // nothing is owed any more, and nothing came back into the expired lots
+        for (String member : java.util.List.of(debtor, spender, buyer)) {
+            assertEquals(
+                    java.util.List.of("0"),
+                    LedgerScenariosTest.rows("SELECT sum(owed) FROM lot WHERE member_id = '" + member + "'"));
+        }
+        // and a later earning is the member's, not a repayment
+        earn(other, debtor, "10000").statusCode(201);
+        balance(debtor).body("available", is(100), "debt", is(0));
     }
 
     @Test

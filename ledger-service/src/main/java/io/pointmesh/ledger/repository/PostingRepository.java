@@ -347,19 +347,36 @@ public class PostingRepository {
                 ref);
     }
 
+    /** Points of a spend that came back to a lot owing them to a refund of its earning (V23): not back in the lot. */
+    public record Owed(long lotId, long points) {}
+
     /**
      * Puts {@code points} of a spend back into the lots it came from, latest expiry first (what is
      * kept is what expires soonest, as if the smaller spend had been drawn FIFO). The points keep
-     * their lots' expiry dates.
+     * their lots' expiry dates, except those a lot owes to a refund of its earning: they settle
+     * that first and are answered, for the caller to give to the member another way (I23).
      */
-    public long restore(Connection c, UUID ref, long points) throws SQLException {
+    public List<Owed> restore(Connection c, UUID ref, long points) throws SQLException {
+        List<Owed> owed = new ArrayList<>();
         long left = points;
         for (Draw d : openDraws(c, ref)) {
             if (left == 0) {
                 break;
             }
             long back = Math.min(left, d.points());
-            Sql.update(c, "UPDATE lot SET remaining = remaining + ? WHERE id = ?", back, d.lotId());
+            long settled = Sql.one(
+                            c,
+                            "UPDATE lot l SET owed = l.owed - t.settled, remaining = l.remaining + ? - t.settled "
+                                    + "FROM (SELECT id, least(owed, ?) AS settled FROM lot WHERE id = ? FOR UPDATE) t "
+                                    + "WHERE l.id = t.id RETURNING t.settled",
+                            rs -> rs.getLong(1),
+                            back,
+                            back,
+                            d.lotId())
+                    .orElseThrow();
+            if (settled > 0) {
+                owed.add(new Owed(d.lotId(), settled));
+            }
             if (back == d.points()) {
                 Sql.update(
                         c,
@@ -376,7 +393,61 @@ public class PostingRepository {
             }
             left -= back;
         }
-        return points - left;
+        return owed;
+    }
+
+    /**
+     * A refund of the lot's earning could not take {@code max} of its points because they are out on spends that may
+     * come back (holds, reward orders): the lot records them as owed, up to what is out and not owed already (I23);
+     * answers how many.
+     */
+    public long oweFromLot(Connection c, long lotId, long max) throws SQLException {
+        return Sql.one(
+                        c,
+                        "UPDATE lot l SET owed = l.owed + t.owe FROM (SELECT id, least(?, greatest(0, (SELECT "
+                                + "coalesce(sum(d.points), 0) FROM lot_draw d WHERE d.lot_id = lot.id AND NOT d.restored "
+                                + "AND d.reason IN ('HOLD', 'REWARD_ORDER')) - owed)) AS owe FROM lot WHERE id = ? FOR UPDATE) t "
+                                + "WHERE l.id = t.id RETURNING t.owe",
+                        rs -> rs.getLong(1),
+                        max,
+                        lotId)
+                .orElse(0L);
+    }
+
+    /**
+     * Gives back up to {@code max} points that refunds of the earning whose lot is {@code lotId} drew from the member's
+     * other lots (their draws under the reversals' ids), latest expiry first, into those lots; answers how many.
+     */
+    public long restoreRefundDraws(Connection c, long lotId, long max) throws SQLException {
+        long left = max;
+        List<long[]> draws = Sql.list(
+                c,
+                "SELECT d.id, d.lot_id, d.points FROM lot_draw d JOIN lot l ON l.id = d.lot_id "
+                        + "WHERE d.ref IN (SELECT r.id FROM earning_reversal r WHERE r.earning_id = "
+                        + "(SELECT ref FROM lot WHERE id = ? AND source = 'EARN')) AND d.lot_id <> ? AND d.reason = 'EARN_REVERSAL' AND NOT d.restored "
+                        + "ORDER BY l.expires_at DESC, l.id DESC, d.id DESC",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)},
+                lotId,
+                lotId);
+        for (long[] d : draws) {
+            if (left == 0) {
+                break;
+            }
+            long back = Math.min(left, d[2]);
+            Sql.update(c, "UPDATE lot SET remaining = remaining + ? WHERE id = ?", back, d[1]);
+            if (back == d[2]) {
+                Sql.update(c, "UPDATE lot_draw SET restored = true WHERE id = ?", d[0]);
+            } else {
+                Sql.update(c, "UPDATE lot_draw SET points = points - ? WHERE id = ?", back, d[0]);
+            }
+            left -= back;
+        }
+        return max - left;
+    }
+
+    /** Puts {@code points} back into one lot (what a lot owed and could settle no other way). */
+    public void addToLot(Connection c, long lotId, long points) throws SQLException {
+        Sql.update(c, "UPDATE lot SET remaining = remaining + ? WHERE id = ?", points, lotId);
     }
 
     /**

@@ -29,8 +29,9 @@ import java.util.UUID;
 /**
  * A refund reverses part or all of an earning: the cumulative proportion of its points (I8), the
  * network's and each co-funder's share of them (I19), taken from the earning's own lot first (what remains of it, then
- * what of it expired, back from breakage), then from available points, the rest as debt; a full refund also takes back
- * the referral bonus it paid.
+ * what of it expired, back from breakage), then from available points, the rest as debt, what of the lot is out on a
+ * spend being owed by the lot until those points come back (I23); a full refund also takes back the referral bonus it
+ * paid.
  */
 final class EarningReversalPostings extends Postings {
 
@@ -126,7 +127,8 @@ final class EarningReversalPostings extends Postings {
             // Then what of the earning's own points expired (breakage took them from the lot): back from breakage,
             // not again from the member's other points. A member who left had their lots forfeited into the same
             // count; their refund keeps the rule below (debt on the closed account, matching the forfeit).
-            if (left > 0 && e.lotId() != null && !hasLeft(c, m.memberId)) {
+            boolean stillMember = !hasLeft(c, m.memberId);
+            if (left > 0 && e.lotId() != null && stillMember) {
                 long back = postings.takeExpiredFromLot(c, e.lotId(), left);
                 if (back > 0) {
                     postings.transfer(
@@ -142,6 +144,12 @@ final class EarningReversalPostings extends Postings {
                     m.expired -= back;
                     left -= back;
                 }
+            }
+            // Then what of it is out on a spend that may come back (a hold, a captured hold, a reward order): taken
+            // from elsewhere below, and owed by the lot, so those points settle it when they come back rather than
+            // return into the lot, where they could expire and leave the member paying twice (I23, giveBack).
+            if (left > 0 && e.lotId() != null && stillMember) {
+                postings.oweFromLot(c, e.lotId(), left);
             }
             long fromOthers = Math.min(left, m.available);
             if (fromOthers > 0) {

@@ -255,19 +255,43 @@ abstract class Postings {
 
     /**
      * Gives a hold's points back into the lots they came from (void, lapse, forfeit); restored
-     * points whose lot expired meanwhile expire at once and never repay debt.
+     * points whose lot expired meanwhile expire at once and never repay debt, except those the lot
+     * owes to a refund of its earning ({@link #giveBack}).
      */
     RedemptionRow release(Connection c, MemberBalance m, RedemptionRow r, VoidReason reason, Instant now)
             throws SQLException {
-        postings.restore(c, r.id(), r.points());
         m.held -= r.points();
-        m.available += r.points();
+        giveBack(c, m, r.id(), r.points());
         expireDue(c, m, now); // points back in a lot that expired meanwhile expire now: they never repay debt
         settleDebt(c, m, now);
         RedemptionStatus status = reason == VoidReason.LAPSED ? RedemptionStatus.LAPSED : RedemptionStatus.VOIDED;
         RedemptionRow row = operations.updateRedemption(c, r.id(), status, 0, now);
         events.publish(c, new RedemptionVoided(r.id().toString(), m.memberId, r.partnerId(), r.points(), reason), now);
         return row;
+    }
+
+    /**
+     * A spend's points come back to the member (a void, a lapse, a partial capture, a redemption reversal, a refunded
+     * reward order): available again, in the lots they were drawn from, except what a lot owes to a refund of its
+     * earning (I23). That refund took those points from elsewhere while they were out, so they repay the member's debt
+     * first, then give back what the refund drew from the member's other lots, and only the rest goes into the lot.
+     * The caller expires what came back into lots that expired meanwhile.
+     */
+    void giveBack(Connection c, MemberBalance m, UUID ref, long points) throws SQLException {
+        m.available += points;
+        for (PostingRepository.Owed owed : postings.restore(c, ref, points)) {
+            long repaid = Math.min(owed.points(), m.debt);
+            m.debt -= repaid;
+            m.available -= repaid;
+            long left = owed.points() - repaid;
+            if (left > 0) {
+                left -= postings.restoreRefundDraws(c, owed.lotId(), left);
+            }
+            if (left > 0) {
+                // the debt the refund left was repaid meanwhile by later points: those draws are not the refund's
+                postings.addToLot(c, owed.lotId(), left);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ retries

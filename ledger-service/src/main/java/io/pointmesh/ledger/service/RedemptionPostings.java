@@ -116,9 +116,8 @@ final class RedemptionPostings extends Postings {
                     "a capture takes between 1 and the held " + r.points() + " points");
         }
         long released = r.points() - points;
-        postings.restore(c, redemptionId, released);
         m.held -= r.points();
-        m.available += released;
+        giveBack(c, m, redemptionId, released);
         expireDue(c, m, now);
         m.spent += points;
         postings.transfer(
@@ -209,8 +208,7 @@ final class RedemptionPostings extends Postings {
                     "redemption-not-captured", "redemption " + redemptionId + " is " + r.status());
         }
         // The points go back into the lots they were drawn from: they keep their expiry dates.
-        postings.restore(c, redemptionId, r.captured());
-        m.available += r.captured();
+        giveBack(c, m, redemptionId, r.captured());
         m.spent -= r.captured();
         postings.transfer(
                 c,

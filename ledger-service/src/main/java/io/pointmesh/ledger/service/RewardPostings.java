@@ -234,8 +234,7 @@ final class RewardPostings extends Postings {
      */
     private void refund(Connection c, MemberBalance m, OrderRow o, String status, String reason, Instant now)
             throws SQLException {
-        postings.restore(c, o.id(), o.points());
-        m.available += o.points();
+        giveBack(c, m, o.id(), o.points());
         m.spent -= o.points();
         postings.transfer(
                 c,

@@ -90,6 +90,8 @@ public final class LedgerModel {
         public long remaining;
         /** What of it expired (and has not come back from breakage with a refund of its earning). */
         public long expired;
+        /** What a refund of its earning took from elsewhere while these points were out on a spend (I23). */
+        public long owed;
 
         public final Instant availableAt;
         public final Instant expiresAt;
@@ -117,6 +119,7 @@ public final class LedgerModel {
             Lot l = new Lot(seq, memberId, source, points, availableAt, expiresAt, matured);
             l.remaining = remaining;
             l.expired = expired;
+            l.owed = owed;
             return l;
         }
 
@@ -338,6 +341,7 @@ public final class LedgerModel {
     final Map<String, Earning> earnings = new LinkedHashMap<>(); // partner|txId
     final Map<String, Redemption> redemptions = new LinkedHashMap<>(); // partner|txId
     final Map<String, List<Draw>> holdDraws = new LinkedHashMap<>(); // redemption key
+    final Map<Integer, List<Draw>> refundDraws = new LinkedHashMap<>(); // earning's lot: its refunds' draws elsewhere
     final Map<String, Reversal> reversals = new LinkedHashMap<>(); // partner|txId
     final Map<String, String> redemptionReversals = new LinkedHashMap<>(); // partner|txId -> redemption key
     final Map<String, Referral> referrals = new LinkedHashMap<>(); // referred member
@@ -358,6 +362,15 @@ public final class LedgerModel {
         m.earnings.putAll(earnings);
         redemptions.forEach((k, v) -> m.redemptions.put(k, v.copy()));
         holdDraws.forEach((k, v) -> m.holdDraws.put(
+                k,
+                new ArrayList<>(v.stream()
+                        .map(d -> {
+                            Draw c = new Draw(d.lotSeq, d.points);
+                            c.restored = d.restored;
+                            return c;
+                        })
+                        .toList())));
+        refundDraws.forEach((k, v) -> m.refundDraws.put(
                 k,
                 new ArrayList<>(v.stream()
                         .map(d -> {
@@ -489,8 +502,12 @@ public final class LedgerModel {
         return draws;
     }
 
-    /** Points of a spend go back to the lots they came from, latest expiry first. */
-    private void restore(String ref, long points) {
+    /**
+     * Points of a spend go back to the lots they came from, latest expiry first, except what a lot owes to a refund of
+     * its earning: answered as [lot, points] for {@link #giveBack}.
+     */
+    private List<long[]> restore(String ref, long points) {
+        List<long[]> owed = new ArrayList<>();
         List<Draw> open = holdDraws.getOrDefault(ref, List.of()).stream()
                 .filter(d -> !d.restored)
                 .sorted(Comparator.comparing((Draw d) -> lots.get(d.lotSeq).expiresAt)
@@ -503,7 +520,13 @@ public final class LedgerModel {
                 break;
             }
             long back = Math.min(left, d.points);
-            lots.get(d.lotSeq).remaining += back;
+            Lot l = lots.get(d.lotSeq);
+            long settled = Math.min(back, l.owed);
+            l.owed -= settled;
+            l.remaining += back - settled;
+            if (settled > 0) {
+                owed.add(new long[] {d.lotSeq, settled});
+            }
             if (back == d.points) {
                 d.restored = true;
             } else {
@@ -511,6 +534,61 @@ public final class LedgerModel {
             }
             left -= back;
         }
+        return owed;
+    }
+
+    /**
+     * A spend's points back to the member: into their lots, but what a lot owed to a refund of its earning repays
+     * debt, then gives back the refund's draws from other lots (latest expiry first), the rest into the lot.
+     */
+    private void giveBack(Member m, String ref, long points) {
+        m.available += points;
+        for (long[] o : restore(ref, points)) {
+            int lotSeq = (int) o[0];
+            long repaid = Math.min(o[1], m.debt);
+            m.debt -= repaid;
+            m.available -= repaid;
+            long left = o[1] - repaid;
+            List<Draw> drawn = refundDraws.getOrDefault(lotSeq, List.of());
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < drawn.size(); i++) {
+                if (!drawn.get(i).restored && drawn.get(i).lotSeq != lotSeq) {
+                    order.add(i);
+                }
+            }
+            order.sort(Comparator.comparing((Integer i) -> lots.get(drawn.get(i).lotSeq).expiresAt)
+                    .thenComparingInt(i -> drawn.get(i).lotSeq)
+                    .thenComparingInt(i -> i)
+                    .reversed());
+            for (int i : order) {
+                if (left == 0) {
+                    break;
+                }
+                Draw d = drawn.get(i);
+                long back = Math.min(left, d.points);
+                lots.get(d.lotSeq).remaining += back;
+                if (back == d.points) {
+                    d.restored = true;
+                } else {
+                    d.points -= back;
+                }
+                left -= back;
+            }
+            lots.get(lotSeq).remaining += left;
+        }
+    }
+
+    /** The points of a lot out on spends that may come back (holds, captured holds, reward orders). */
+    private long outOnSpends(int lotSeq) {
+        long out = 0;
+        for (List<Draw> draws : holdDraws.values()) {
+            for (Draw d : draws) {
+                if (!d.restored && d.lotSeq == lotSeq) {
+                    out += d.points;
+                }
+            }
+        }
+        return out;
     }
 
     private void credit(Member m, long points, String source) {
@@ -772,10 +850,17 @@ public final class LedgerModel {
                 own.expired -= back;
                 m.expired -= back;
                 left -= back;
+                // what of it is out on a spend that may come back is owed by the lot (I23)
+                own.owed += Math.min(left, Math.max(0, outOnSpends(own.seq) - own.owed));
             }
             long fromOthers = Math.min(left, m.available);
             if (fromOthers > 0) {
-                drawFifo(m, fromOthers);
+                List<Draw> drawn = drawFifo(m, fromOthers);
+                if (e.lotSeq() != null) {
+                    refundDraws
+                            .computeIfAbsent(e.lotSeq(), k -> new ArrayList<>())
+                            .addAll(drawn);
+                }
                 m.available -= fromOthers;
                 left -= fromOthers;
             }
@@ -897,9 +982,8 @@ public final class LedgerModel {
         if (points <= 0 || points > r.points) {
             return Answer.refused("invalid-capture");
         }
-        restore(r.key, r.points - points);
         m.held -= r.points;
-        m.available += r.points - points;
+        giveBack(m, r.key, r.points - points);
         m.spent += points;
         partners.get(r.partnerId).totals[4] += points;
         expireDue(m); // points back in a lot that expired meanwhile expire: they never repay debt
@@ -926,9 +1010,8 @@ public final class LedgerModel {
     }
 
     private void release(Member m, Redemption r, String status) {
-        restore(r.key, r.points);
         m.held -= r.points;
-        m.available += r.points;
+        giveBack(m, r.key, r.points);
         expireDue(m);
         settleDebt(m);
         r.status = status;
@@ -950,8 +1033,7 @@ public final class LedgerModel {
         if (!r.status.equals("CAPTURED")) {
             return Answer.refused("redemption-not-captured");
         }
-        restore(r.key, r.captured);
-        m.available += r.captured;
+        giveBack(m, r.key, r.captured);
         m.spent -= r.captured;
         partners.get(r.partnerId).totals[5] += r.captured;
         expireDue(m);
@@ -1195,8 +1277,7 @@ public final class LedgerModel {
 
     /** The points the order paid back into their lots, the stock back (never a coupon's code). */
     private void refund(Member m, RewardOrder o, String status) {
-        restore(o.key, o.points);
-        m.available += o.points;
+        giveBack(m, o.key, o.points);
         m.spent -= o.points;
         if (o.partnerId != null) {
             partners.get(o.partnerId).totals[8] += o.points;
