@@ -485,6 +485,7 @@ class LedgerScenariosTest {
         return given().auth()
                 .oauth2(TestTokens.member(member))
                 .contentType("application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
                 .body(Map.of("mileagePartnerId", partner, "points", points))
                 .post("/ledger/v1/me/conversions")
                 .then();

@@ -599,6 +599,35 @@ class LedgerTrustTest {
         balance(debtor).body("available", is(100), "debt", is(0));
     }
 
+    /** A query parameter that is not of its type was answered 404, as if the resource did not exist (RESTEasy's rule). */
+    @Test
+    void aQueryParameterThatCannotBeReadIs400NamingItWhileABadIdInThePathStays404() {
+        String member = LedgerFixture.member();
+        given().auth()
+                .oauth2(TestTokens.member(member))
+                .get("/ledger/v1/me/entries?limit=ten")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", is("validation-failed"), "errors[0].field", is("limit"));
+        given().auth()
+                .oauth2(TestTokens.member(member))
+                .get("/ledger/v1/me/entries?limit=99999999999999999999")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", is("limit"));
+        given().auth()
+                .oauth2(TestTokens.partner(LedgerFixture.partner()))
+                .get("/ledger/v1/redemptions/not-a-uuid")
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TestTokens.member(member))
+                .get("/ledger/v1/me/entries?limit=5")
+                .then()
+                .statusCode(200);
+    }
+
     @Test
     void aBudgetThatShrankSincePricingCutsTheBonusInsteadOfFailing() throws Exception {
         String partner = LedgerFixture.partner();

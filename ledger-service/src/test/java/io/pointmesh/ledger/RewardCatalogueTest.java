@@ -297,6 +297,12 @@ class RewardCatalogueTest {
         topUp(TestTokens.partner(partner), reward, 5, null).statusCode(409).body("code", is("reward-withdrawn"));
         assertEquals(
                 1L, count("SELECT count(*) FROM reward_order WHERE reward_id = ? AND status <> 'CANCELLED'", reward));
+        // a withdrawn coupon takes no more codes: they would show as stock nobody can order
+        String coupon = publish(partner, Map.of("title", "Voucher", "pricePoints", 100, "fulfilment", "COUPON_CODE"));
+        RewardsTest.uploadCodes(partner, coupon, "A1\nA2\n").statusCode(200);
+        withdraw(TestTokens.partner(partner), coupon).statusCode(200);
+        RewardsTest.uploadCodes(partner, coupon, "B1\nB2\n").statusCode(409).body("code", is("reward-withdrawn"));
+        assertEquals(2L, count("SELECT count(*) FROM reward_code WHERE reward_id = ?", coupon));
     }
 
     @Test

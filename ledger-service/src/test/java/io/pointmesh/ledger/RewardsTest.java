@@ -181,19 +181,8 @@ class RewardsTest {
         String reward =
                 publish(partner, Map.of("stock", 5, "pricePoints", 700, "fulfilment", "SHIPPING", "perMemberLimit", 1));
         // a shipped reward needs an address
-        given().auth()
-                .oauth2(TestTokens.member(member))
-                .contentType("application/json")
-                .body(Map.of("rewardId", reward))
-                .post("/ledger/v1/me/reward-orders")
-                .then()
-                .statusCode(400);
-        String orderId = given().auth()
-                .oauth2(TestTokens.member(member))
-                .contentType("application/json")
-                .body(Map.of("rewardId", reward, "shippingAddress", "12 Teheran-ro, Seoul"))
-                .post("/ledger/v1/me/reward-orders")
-                .then()
+        order(member, reward, UUID.randomUUID().toString()).statusCode(400);
+        String orderId = order(member, reward, UUID.randomUUID().toString(), "12 Teheran-ro, Seoul")
                 .statusCode(201)
                 .body("status", is("ORDERED"), "points", is(700))
                 .extract()
@@ -322,6 +311,98 @@ class RewardsTest {
         assertEquals(1, new HashSet<>(ids).size(), ids.toString());
         assertNotNull(ids.get(0));
         balance(member).body("available", is(800), "spent", is(200));
+    }
+
+    /** A coupon order retried without a key took two codes the member could not cancel: the key is required. */
+    @Test
+    void anOrderWithoutAKeyIsRefusedAndTakesNothing() {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        earn(partner, member, "100000").statusCode(201);
+        String reward = publish(partner, Map.of("pricePoints", 100, "fulfilment", "PARTNER_VOUCHER", "stock", 3));
+        for (String key : new String[] {null, " "}) {
+            var request = given().auth().oauth2(TestTokens.member(member)).contentType("application/json");
+            if (key != null) {
+                request = request.header("Idempotency-Key", key);
+            }
+            request.body(Map.of("rewardId", reward))
+                    .post("/ledger/v1/me/reward-orders")
+                    .then()
+                    .statusCode(400)
+                    .body("code", is("validation-failed"), "errors[0].field", is("Idempotency-Key"));
+        }
+        balance(member).body("available", is(1000), "spent", is(0));
+        assertEquals(3L, stockLeft(partner, reward));
+    }
+
+    /** Every order can be listed, a page at a time (the list was cut at the newest 200, hiding older coupon codes). */
+    @Test
+    void ordersAreListedAPageAtATimeAndNoneFallsOff() {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        earn(partner, member, "100000").statusCode(201);
+        String reward = publish(partner, Map.of("pricePoints", 10, "fulfilment", "PARTNER_VOUCHER"));
+        List<String> placed = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            placed.add(order(member, reward, UUID.randomUUID().toString())
+                    .statusCode(201)
+                    .extract()
+                    .path("orderId"));
+        }
+        java.util.Collections.reverse(placed); // newest first
+        List<String> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var request = given().auth().oauth2(TestTokens.member(member)).queryParam("limit", 2);
+            if (cursor != null) {
+                request = request.queryParam("cursor", cursor);
+            }
+            var page = request.get("/ledger/v1/me/reward-orders")
+                    .then()
+                    .statusCode(200)
+                    .header("Cache-Control", "no-store")
+                    .extract();
+            seen.addAll(page.path("orders.orderId"));
+            cursor = page.path("nextCursor");
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertEquals(placed, seen);
+        assertEquals(3, pages);
+        // the partner's list pages the same way
+        List<String> partnerSeen = new java.util.ArrayList<>();
+        cursor = null;
+        do {
+            var request = given().auth().oauth2(TestTokens.partner(partner)).queryParam("limit", 3);
+            if (cursor != null) {
+                request = request.queryParam("cursor", cursor);
+            }
+            var page = request.get("/ledger/v1/reward-orders")
+                    .then()
+                    .statusCode(200)
+                    .extract();
+            partnerSeen.addAll(page.path("orders.orderId"));
+            cursor = page.path("nextCursor");
+        } while (cursor != null);
+        assertEquals(placed, partnerSeen);
+        for (String bad : new String[] {"x", "12_not-a-uuid", "_"}) {
+            given().auth()
+                    .oauth2(TestTokens.member(member))
+                    .queryParam("cursor", bad)
+                    .get("/ledger/v1/me/reward-orders")
+                    .then()
+                    .statusCode(400)
+                    .body("errors[0].field", is("cursor"));
+        }
+        for (String bad : new String[] {"0", "201", "two"}) {
+            given().auth()
+                    .oauth2(TestTokens.member(member))
+                    .queryParam("limit", bad)
+                    .get("/ledger/v1/me/reward-orders")
+                    .then()
+                    .statusCode(400)
+                    .body("errors[0].field", is("limit"));
+        }
     }
 
     /** PostgreSQL keeps microseconds: two times a nanosecond apart are one time there, refused as such (was 500). */

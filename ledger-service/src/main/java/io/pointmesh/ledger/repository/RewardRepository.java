@@ -452,27 +452,45 @@ public class RewardRepository {
                 memberId);
     }
 
-    public List<OrderRow> memberOrders(Connection c, String memberId, int limit) throws SQLException {
+    /** Where a page of orders starts: after (before, newest first) the order created at {@code createdAt} with {@code id}. */
+    public record OrderCursor(Instant createdAt, UUID id) {
+        public static final OrderCursor FIRST =
+                new OrderCursor(Instant.parse("9999-12-31T00:00:00Z"), new UUID(-1L, -1L));
+    }
+
+    /** A member's orders, newest first, from {@code after} on, {@code limit} of them. */
+    public List<OrderRow> memberOrders(Connection c, String memberId, OrderCursor after, int limit)
+            throws SQLException {
         return Sql.list(
                 c,
-                "SELECT " + ORDER_COLUMNS + "WHERE o.member_id = ? ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
+                "SELECT " + ORDER_COLUMNS + "WHERE o.member_id = ? AND (o.created_at, o.id) < (?, ?) "
+                        + "ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
                 RewardRepository::order,
                 memberId,
+                after.createdAt(),
+                after.id(),
                 limit);
     }
 
-    /** Orders of a partner's rewards (null: network rewards; {@code all}: every order), optionally of one status. */
-    public List<OrderRow> ordersOf(Connection c, String partnerId, boolean all, String status, int limit)
+    /**
+     * Orders of a partner's rewards (null: network rewards; {@code all}: every order), optionally of one status, newest
+     * first, from {@code after} on.
+     */
+    public List<OrderRow> ordersOf(
+            Connection c, String partnerId, boolean all, String status, OrderCursor after, int limit)
             throws SQLException {
         return Sql.list(
                 c,
                 "SELECT " + ORDER_COLUMNS + "WHERE (? OR o.partner_id IS NOT DISTINCT FROM ?) "
-                        + "AND (?::text IS NULL OR o.status = ?::text) ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
+                        + "AND (?::text IS NULL OR o.status = ?::text) AND (o.created_at, o.id) < (?, ?) "
+                        + "ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
                 RewardRepository::order,
                 all,
                 partnerId,
                 status,
                 status,
+                after.createdAt(),
+                after.id(),
                 limit);
     }
 

@@ -28,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -159,7 +160,7 @@ public class MeResource {
     @Path("/gifts")
     @Operation(
             summary =
-                    "Give points to another member's card (per-gift and per-day limits); send an Idempotency-Key to retry safely")
+                    "Give points to another member's card (per-gift and per-day limits); an Idempotency-Key is required")
     @RequestBody(
             content =
                     @Content(
@@ -185,8 +186,14 @@ public class MeResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 missing-body; 409 idempotency-key-reused; 422 insufficient-points debt-outstanding gift-limit gift-daily-limit self-gift recipient-not-usable member-not-active unknown-member")
-    public Response gift(GiftRequest body, @HeaderParam("Idempotency-Key") String key) {
+                    "400 missing-body validation-failed; 409 idempotency-key-reused; 422 insufficient-points debt-outstanding gift-limit gift-daily-limit self-gift recipient-not-usable member-not-active unknown-member")
+    public Response gift(
+            GiftRequest body,
+            @Parameter(
+                            required = true,
+                            description = "required: a retry with the same key and body answers the original")
+                    @HeaderParam("Idempotency-Key")
+                    String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a gift request body is required");
         }
@@ -202,7 +209,7 @@ public class MeResource {
     @Path("/conversions")
     @Operation(
             summary =
-                    "Convert points to a mileage partner's miles at its rate, minimum and step; send an Idempotency-Key to retry safely")
+                    "Convert points to a mileage partner's miles at its rate, minimum and step; an Idempotency-Key is required")
     @RequestBody(
             content =
                     @Content(
@@ -228,8 +235,14 @@ public class MeResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 missing-body; 409 idempotency-key-reused; 422 insufficient-points debt-outstanding invalid-conversion unknown-mileage-partner unknown-member member-not-active")
-    public Response convert(ConversionRequest body, @HeaderParam("Idempotency-Key") String key) {
+                    "400 missing-body validation-failed; 409 idempotency-key-reused; 422 insufficient-points debt-outstanding invalid-conversion unknown-mileage-partner unknown-member member-not-active")
+    public Response convert(
+            ConversionRequest body,
+            @Parameter(
+                            required = true,
+                            description = "required: a retry with the same key and body answers the original")
+                    @HeaderParam("Idempotency-Key")
+                    String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a conversion request body is required");
         }

@@ -14,6 +14,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -22,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -50,7 +52,7 @@ public class MeRewardOrderResource {
     @Operation(
             summary =
                     "Order a reward: its price in points and a unit of its stock (a coupon: one code, shown in the answer) "
-                            + "are taken together; shippingAddress for a shipped reward; send an Idempotency-Key to retry safely")
+                            + "are taken together; shippingAddress for a shipped reward; an Idempotency-Key is required")
     @RequestBody(
             content =
                     @Content(
@@ -76,9 +78,15 @@ public class MeRewardOrderResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 missing-body; 404 not-found; 409 idempotency-key-reused out-of-stock price-changed; 422 insufficient-points "
+                    "400 missing-body validation-failed; 404 not-found; 409 idempotency-key-reused out-of-stock price-changed; 422 insufficient-points "
                             + "debt-outstanding reward-limit-reached reward-not-available not-eligible unknown-member member-not-active")
-    public Response orderReward(OrderRequest body, @HeaderParam("Idempotency-Key") String key) {
+    public Response orderReward(
+            OrderRequest body,
+            @Parameter(
+                            required = true,
+                            description = "required: a retry with the same key and body answers the original")
+                    @HeaderParam("Idempotency-Key")
+                    String key) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an order body is required");
         }
@@ -93,11 +101,29 @@ public class MeRewardOrderResource {
     }
 
     @GET
-    @Operation(summary = "The member's reward orders, newest first, each coupon with its code")
-    public Views.RewardOrderListView rewardOrders() {
-        return new Views.RewardOrderListView(rewards.memberOrders(caller.subject()).stream()
-                .map(Views.RewardOrderView::forMember)
-                .toList());
+    @Operation(
+            summary = "The member's reward orders, newest first, a page at a time (cursor, nextCursor), each coupon "
+                    + "with its code; Cache-Control: no-store")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of orders",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Views.RewardOrderListView.class)))
+    @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed")
+    public Response rewardOrders(
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
+            @Parameter(description = "orders a page, 1 to 200 (default 200)") @QueryParam("limit") Integer limit) {
+        var page = rewards.memberOrders(caller.subject(), cursor, limit);
+        // coupon codes are bearer values: never kept in an HTTP cache
+        return Response.ok(new Views.RewardOrderListView(
+                        page.orders().stream()
+                                .map(Views.RewardOrderView::forMember)
+                                .toList(),
+                        page.nextCursor()))
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     @POST

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -43,14 +44,16 @@ public class RewardOrderResource {
     @GET
     @Operation(
             summary =
-                    "Orders of the partner's rewards (an operator: every order), newest first, optionally of one status; "
-                            + "with the shipping address, never the coupon code")
+                    "Orders of the partner's rewards (an operator: every order), newest first, optionally of one status, "
+                            + "a page at a time (cursor, nextCursor); with the shipping address, never the coupon code")
     @Extension(name = ProblemResponses.EXTENSION, value = "400 validation-failed")
-    public Views.RewardOrderListView partnerRewardOrders(@QueryParam("status") String status) {
+    public Views.RewardOrderListView partnerRewardOrders(
+            @QueryParam("status") String status,
+            @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor,
+            @Parameter(description = "orders a page, 1 to 200 (default 200)") @QueryParam("limit") Integer limit) {
+        var page = rewards.partnerOrders(caller.isOperator() ? null : caller.partnerId(), status, cursor, limit);
         return new Views.RewardOrderListView(
-                rewards.partnerOrders(caller.isOperator() ? null : caller.partnerId(), status).stream()
-                        .map(Views.RewardOrderView::forPartner)
-                        .toList());
+                page.orders().stream().map(Views.RewardOrderView::forPartner).toList(), page.nextCursor());
     }
 
     @POST

@@ -261,7 +261,8 @@ public class RewardResource {
                             examples = @ExampleObject(name = "answer", value = ApiExamples.REWARD_CODES)))
     @Extension(
             name = ProblemResponses.EXTENSION,
-            value = "400 missing-body; 403 read-only-credentials; 404 not-found; 422 not-a-coupon-reward")
+            value =
+                    "400 missing-body; 403 read-only-credentials; 404 not-found; 409 reward-withdrawn; 422 not-a-coupon-reward")
     public RewardService.CodeUpload uploadRewardCodes(@PathParam("rewardId") String rewardId, String csv) {
         UUID id;
         try {

@@ -236,7 +236,8 @@ public final class Views {
     }
 
     @RegisterForReflection
-    public record RewardOrderListView(List<RewardOrderView> orders) {}
+    /** A page of orders, newest first; {@code nextCursor}: pass it as {@code cursor} for the next page (null: the last). */
+    public record RewardOrderListView(List<RewardOrderView> orders, String nextCursor) {}
 
     static <T> Response created(Outcome<?> outcome, T body, URI location) {
         return outcome.replayed()

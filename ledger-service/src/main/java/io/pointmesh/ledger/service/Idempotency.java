@@ -28,4 +28,19 @@ final class Idempotency {
             throw ProblemException.invalidField(field, "at most " + max + " characters");
         }
     }
+
+    /**
+     * The Idempotency-Key of an operation that moves a member's points on a client's retry (a gift, a conversion, a
+     * reward order, an adjustment): required, since without it a retry after a timeout does the operation twice.
+     */
+    static String requireKey(String key, String operation) {
+        if (key == null || key.isBlank()) {
+            throw ProblemException.invalidField(
+                    "Idempotency-Key", "required: " + operation + " is only safe to retry with its key");
+        }
+        if (key.length() > 128) {
+            throw ProblemException.invalidField("Idempotency-Key", "at most 128 characters");
+        }
+        return key;
+    }
 }

@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.UUID;
 
 /** What members do with their own points (gift, convert to miles) and operators' adjustments. */
 @ApplicationScoped
@@ -33,7 +32,7 @@ public class MemberPointsService {
             String memberId, String recipientCardNumber, Long points, String idempotencyKey) {
         Idempotency.requireText("recipientCardNumber", recipientCardNumber, 64);
         requirePositive(points);
-        String key = keyOrNew(idempotencyKey);
+        String key = Idempotency.requireKey(idempotencyKey, "a gift");
         String hash = RequestHash.of(recipientCardNumber, points);
         return Idempotency.firstWins(
                 () -> transactions.run(c -> {
@@ -66,7 +65,7 @@ public class MemberPointsService {
             String memberId, String mileagePartnerId, Long points, String idempotencyKey) {
         Idempotency.requireText("mileagePartnerId", mileagePartnerId, 64);
         requirePositive(points);
-        String key = keyOrNew(idempotencyKey);
+        String key = Idempotency.requireKey(idempotencyKey, "a conversion");
         String hash = RequestHash.of(mileagePartnerId, points);
         return Idempotency.firstWins(
                 () -> transactions.run(c -> {
@@ -113,11 +112,7 @@ public class MemberPointsService {
         PointLimits.requireSignedNonZero("points", points);
         Idempotency.requireText("reason", reason, 500);
         // required: an operator's retry after a timeout without it credited the member twice
-        if (idempotencyKey == null || idempotencyKey.isBlank()) {
-            throw ProblemException.invalidField(
-                    "Idempotency-Key", "required: an adjustment is only safe to retry with its key");
-        }
-        String key = keyOrNew(idempotencyKey);
+        String key = Idempotency.requireKey(idempotencyKey, "an adjustment");
         String hash = RequestHash.of(memberId, points, reason);
         return Idempotency.firstWins(
                 () -> transactions.run(c -> {
@@ -132,16 +127,5 @@ public class MemberPointsService {
 
     private static void requirePositive(Long points) {
         PointLimits.requirePositive("points", points);
-    }
-
-    /** Without an Idempotency-Key header every request is new (the client gave up on safe retries). */
-    private static String keyOrNew(String key) {
-        if (key == null || key.isBlank()) {
-            return UUID.randomUUID().toString();
-        }
-        if (key.length() > 128) {
-            throw ProblemException.invalidField("Idempotency-Key", "at most 128 characters");
-        }
-        return key;
     }
 }

@@ -387,11 +387,14 @@ public class RewardService {
     public CodeUpload uploadCodes(String callerPartnerId, UUID rewardId, String csv) {
         List<String> codes = parseCodes(csv);
         return transactions.run(c -> {
-            RewardRow r = visibleReward(c, callerPartnerId, rewardId);
+            // locked as a top-up locks it: a withdrawal (FOR UPDATE) is either seen here or waits for the upload
+            RewardRow r = visible(callerPartnerId, rewardId.toString(), rewards.lockForStock(c, rewardId));
             if (!"COUPON_CODE".equals(r.fulfilment())) {
                 throw ProblemException.unprocessable(
                         "not-a-coupon-reward", "Not a coupon reward", "reward " + rewardId + " is " + r.fulfilment());
             }
+            // codes for a reward nobody can order any more would show as stock that does not exist
+            requireNotWithdrawn(r);
             int added = rewards.addCodes(c, rewardId, codes, ledger.now());
             long stock = rewards.reward(c, rewardId).orElseThrow().stockLeft();
             return new CodeUpload(rewardId.toString(), codes.size(), added, codes.size() - added, stock);
@@ -464,7 +467,8 @@ public class RewardService {
         if (shownPrice != null) {
             PointLimits.requirePositive("pricePoints", shownPrice);
         }
-        String key = keyOrNew(idempotencyKey);
+        // required: a coupon order retried after a timeout took two codes, which the member cannot cancel
+        String key = Idempotency.requireKey(idempotencyKey, "a reward order");
         // without a stated price, the hash of before (a retry across an upgrade is still a retry)
         String hash = shownPrice == null
                 ? RequestHash.of(id, shippingAddress)
@@ -577,17 +581,63 @@ public class RewardService {
         return transactions.run(c -> ledger.decideRewardOrder(c, partnerId, id, outcome, why));
     }
 
-    public List<OrderRow> memberOrders(String memberId) {
-        return transactions.read(c -> rewards.memberOrders(c, memberId, LIST_LIMIT));
+    /** A page of orders, and the cursor of the next page (null on the last). */
+    public record OrderPage(List<OrderRow> orders, String nextCursor) {}
+
+    /** A member's orders, newest first, a page at a time (a coupon's code is shown only here: none may fall off). */
+    public OrderPage memberOrders(String memberId, String cursor, Integer limit) {
+        RewardRepository.OrderCursor after = orderCursor(cursor);
+        int size = pageSize(limit);
+        return page(transactions.read(c -> rewards.memberOrders(c, memberId, after, size + 1)), size);
     }
 
-    /** Orders of a partner's rewards, or (an operator, {@code partnerId} null) all orders. */
-    public List<OrderRow> partnerOrders(String partnerId, String status) {
+    /** Orders of a partner's rewards, or (an operator, {@code partnerId} null) all orders, a page at a time. */
+    public OrderPage partnerOrders(String partnerId, String status, String cursor, Integer limit) {
         if (status != null
                 && !Set.of("ORDERED", "FULFILLED", "CANCELLED", "FAILED").contains(status)) {
             throw ProblemException.invalidField("status", "ORDERED, FULFILLED, CANCELLED or FAILED");
         }
-        return transactions.read(c -> rewards.ordersOf(c, partnerId, partnerId == null, status, LIST_LIMIT));
+        RewardRepository.OrderCursor after = orderCursor(cursor);
+        int size = pageSize(limit);
+        return page(
+                transactions.read(c -> rewards.ordersOf(c, partnerId, partnerId == null, status, after, size + 1)),
+                size);
+    }
+
+    private static int pageSize(Integer limit) {
+        if (limit == null) {
+            return LIST_LIMIT;
+        }
+        if (limit < 1 || limit > LIST_LIMIT) {
+            throw ProblemException.invalidField("limit", "from 1 to " + LIST_LIMIT);
+        }
+        return limit;
+    }
+
+    /** One row more than a page was read: its presence says there is a next page, which starts after the last shown. */
+    private static OrderPage page(List<OrderRow> rows, int size) {
+        if (rows.size() <= size) {
+            return new OrderPage(rows, null);
+        }
+        List<OrderRow> shown = rows.subList(0, size);
+        OrderRow last = shown.get(size - 1);
+        long micros = java.time.temporal.ChronoUnit.MICROS.between(Instant.EPOCH, last.createdAt());
+        return new OrderPage(shown, micros + "_" + last.id());
+    }
+
+    /** A cursor from a previous page: the last order's time (microseconds) and id. */
+    private static RewardRepository.OrderCursor orderCursor(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return RewardRepository.OrderCursor.FIRST;
+        }
+        try {
+            int cut = cursor.indexOf('_');
+            long micros = Long.parseLong(cursor.substring(0, cut));
+            Instant at = Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
+            return new RewardRepository.OrderCursor(at, UUID.fromString(cursor.substring(cut + 1)));
+        } catch (RuntimeException e) {
+            throw ProblemException.invalidField("cursor", "a cursor from a previous page");
+        }
     }
 
     private RewardRow visibleReward(java.sql.Connection c, String partnerId, UUID rewardId)

@@ -83,9 +83,48 @@ public class ProblemMappers {
         if (family != Response.Status.Family.CLIENT_ERROR) {
             return unexpected(e, uri);
         }
+        if (e instanceof jakarta.ws.rs.NotFoundException && e.getCause() != null) {
+            Response invalid = unreadableQueryParameter(e.getCause(), uri);
+            if (invalid != null) {
+                return invalid;
+            }
+        }
         Response.StatusType type = Response.Status.fromStatusCode(status);
         String title = type != null ? type.getReasonPhrase() : "Client error";
         return respond(status, title.toLowerCase().replace(' ', '-'), title, e.getMessage(), uri, null);
+    }
+
+    /**
+     * RESTEasy answers a query (or path) parameter it cannot convert (a limit of "ten", a bad UUID) as 404, as
+     * JAX-RS says, with the conversion's failure as the cause. A path that names nothing is 404; a query parameter
+     * that cannot be read is the client's malformed request: 400, naming the parameter when its value is the one the
+     * conversion quotes. Null when the request has no query (a path parameter: 404 stays).
+     */
+    private static Response unreadableQueryParameter(Throwable cause, UriInfo uri) {
+        var query = uri.getQueryParameters();
+        if (query.isEmpty()) {
+            return null;
+        }
+        String failure = String.valueOf(cause.getMessage());
+        String field = null;
+        for (var param : query.entrySet()) {
+            for (String value : param.getValue()) {
+                if (!value.isEmpty() && (failure.contains("\"" + value + "\"") || failure.endsWith(value))) {
+                    field = param.getKey();
+                }
+            }
+        }
+        String message = "cannot be read as the type this parameter takes";
+        if (field == null) {
+            return respond(400, "validation-failed", "Invalid request", "a query parameter " + message, uri, null);
+        }
+        return respond(
+                400,
+                "validation-failed",
+                "Invalid request",
+                field + ": " + message,
+                uri,
+                List.of(new Problem.FieldError(field, message)));
     }
 
     // Security failures keep their statuses (401 with the WWW-Authenticate challenge Quarkus adds).
