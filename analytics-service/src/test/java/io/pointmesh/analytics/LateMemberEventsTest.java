@@ -32,6 +32,59 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(PointmeshTestResource.class)
 class LateMemberEventsTest {
 
+    @jakarta.inject.Inject
+    io.pointmesh.platform.inbox.DeadLetters deadLetters;
+
+    @jakarta.inject.Inject
+    io.pointmesh.events.EventCodec codec;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pointmesh.kafka.topic-prefix")
+    String prefix;
+
+    /**
+     * A member who left is forgotten: the member events this service gave up on about them (demographics, a card
+     * number) lose their payloads when it applies the leave; their own member.left, and other members', stay (D5).
+     */
+    @Test
+    void theDeadLettersOfAMemberWhoLeftLoseTheirPayloads() throws Exception {
+        String gone = "late-" + UUID.randomUUID();
+        String stays = "late-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        for (String m : List.of(gone, stays)) {
+            String profile = codec.encode(codec.wrap(new MemberProfileChanged(m, 1985, "F", "Seoul"), now));
+            deadLetters.park(TestEvents.deadLetter(
+                    prefix + "analytics-service.dead-letters",
+                    prefix + "member.events",
+                    m,
+                    profile,
+                    "a test's failure"));
+        }
+        String left = codec.encode(codec.wrap(new MemberLeft(gone), now));
+        deadLetters.park(TestEvents.deadLetter(
+                prefix + "analytics-service.dead-letters", prefix + "member.events", gone, left, "a test's failure"));
+        assertEquals(
+                3,
+                count("SELECT count(*) FROM dead_letter WHERE event_key IN ('" + gone + "', '" + stays
+                        + "') AND channel = 'member-events' AND erased_at IS NULL"));
+        try (KafkaTestClient kafka = kafka()) {
+            publishAt(kafka, new MemberJoined(gone, "card-" + gone, "R" + gone, null, 1985, "F", "Seoul"), now);
+            applied(publishAt(kafka, new MemberLeft(gone), now.plusSeconds(1)));
+        }
+        assertEquals(
+                1,
+                count(
+                        "SELECT count(*) FROM dead_letter WHERE event_key = '" + gone
+                                + "' AND event_type = 'member.profile-changed' AND erased_at IS NOT NULL AND length(payload) = 0"));
+        assertEquals(
+                1,
+                count("SELECT count(*) FROM dead_letter WHERE event_key = '" + gone
+                        + "' AND event_type = 'member.left' AND erased_at IS NULL AND length(payload) > 0"));
+        assertEquals(
+                1,
+                count("SELECT count(*) FROM dead_letter WHERE event_key = '" + stays
+                        + "' AND erased_at IS NULL AND position('1985' in convert_from(payload, 'UTF8')) > 0"));
+    }
+
     private static ConsentChanged consent(String member, boolean personalization) {
         return new ConsentChanged(
                 member, personalization, personalization, personalization, personalization, personalization, List.of());

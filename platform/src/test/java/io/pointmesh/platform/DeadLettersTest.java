@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -55,6 +56,9 @@ class DeadLettersTest {
 
     @Inject
     DeadLetters deadLetters;
+
+    @Inject
+    io.pointmesh.platform.sql.Transactions transactions;
 
     @ConfigProperty(name = "pointmesh.kafka.topic-prefix")
     String prefix;
@@ -180,6 +184,52 @@ class DeadLettersTest {
         discard(id, "again").statusCode(200).body("discardReason", equalTo("the partner re-sent it under a new id"));
         replay(id).statusCode(409).body("code", equalTo("dead-letter-discarded"));
         assertEquals(0, effects(partnerId));
+    }
+
+    /**
+     * D5: a member who left is forgotten, so the letters keyed by their id lose their payloads, parked or resolved; an
+     * erased letter is never replayed (there is nothing left to apply), only discarded, and nothing else of it changes.
+     */
+    @Test
+    void lettersOfSomeoneWhoLeftLoseTheirPayloadsAndAreNeverReplayed() {
+        String key = "dl-" + UUID.randomUUID();
+        String other = "dl-" + UUID.randomUUID();
+        long resolved = parkDirectly(event(key), key, 0);
+        discard(resolved, "superseded").statusCode(200);
+        long parked = parkDirectly(event(key), key, 1);
+        long untouched = parkDirectly(event(other), other);
+
+        // the types to keep are kept
+        assertEquals(0, erase(key, Set.of("partner.registered")));
+        assertTrue(letter(parked).getString("payload").contains(key));
+        assertEquals(2, erase(key, Set.of()));
+        for (long id : new long[] {resolved, parked}) {
+            JsonPath letter = letter(id);
+            assertEquals("", letter.getString("payload"));
+            assertNotNull(letter.getString("erasedAt"));
+        }
+        JsonPath was = letter(resolved);
+        assertEquals("DISCARDED", was.getString("status"));
+        assertEquals("superseded", was.getString("discardReason"));
+        assertTrue(letter(untouched).getString("payload").contains(other));
+        assertEquals(0, erase(key, Set.of()));
+
+        replay(parked).statusCode(409).body("code", equalTo("dead-letter-erased"));
+        assertEquals("PARKED", letter(parked).getString("status"));
+        discard(parked, "the member left").statusCode(200).body("status", equalTo("DISCARDED"));
+        assertEquals(0, effects(key));
+        // D2 still holds for everything but the erasure
+        assertThrows(
+                RuntimeException.class,
+                () -> sql("UPDATE dead_letter SET discard_reason = 'rewritten' WHERE id = $1", resolved));
+        assertThrows(
+                RuntimeException.class,
+                () -> sql("UPDATE dead_letter SET payload = '\\x01'::bytea WHERE id = $1", resolved));
+    }
+
+    private int erase(String key, Set<String> keep) {
+        Integer erased = transactions.run(c -> deadLetters.erase(c, "partner-events", key, keep));
+        return erased;
     }
 
     /** D4: a discarded letter's event is never applied afterwards, not even by the original record delivered again. */

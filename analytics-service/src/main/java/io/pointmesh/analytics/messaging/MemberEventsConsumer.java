@@ -35,6 +35,9 @@ public class MemberEventsConsumer implements Replayable {
     static final String CONSUMER = "analytics.member-dimension";
 
     @Inject
+    io.pointmesh.platform.inbox.DeadLetters deadLetters;
+
+    @Inject
     EventInbox inbox;
 
     @Inject
@@ -81,6 +84,8 @@ public class MemberEventsConsumer implements Replayable {
             members.reinstate(c, r.memberId(), event.time());
         } else if (data instanceof MemberLeft l) {
             members.leave(c, l.memberId(), event.time());
+            // what this service's consumers gave up on about them carries their demographics and cards (D5)
+            deadLetters.eraseLeftMember(c, "member-events", l.memberId());
         }
     }
 

@@ -38,6 +38,9 @@ public class MemberEventsConsumer implements Replayable {
     static final String ANALYTICS = "ledger.member-grades";
 
     @Inject
+    io.pointmesh.platform.inbox.DeadLetters deadLetters;
+
+    @Inject
     EventInbox inbox;
 
     @Inject
@@ -86,6 +89,8 @@ public class MemberEventsConsumer implements Replayable {
             ledger.forfeit(c, l.memberId());
             spending.forget(c, l.memberId());
             rewardOrders.eraseShippingAddresses(c, l.memberId());
+            // what this service's consumers gave up on about them carries their demographics and cards (D5)
+            deadLetters.eraseLeftMember(c, "member-events", l.memberId());
         } else if (data instanceof ConsentChanged k) {
             directory.setConsent(
                     c, k.memberId(), k.personalization(), k.shareWithAllPartners(), k.sharedPartnerIds(), event.time());

@@ -99,9 +99,9 @@ public abstract class DeadLetterEndpoints {
                     + "at most once, however often asked")
     @Extension(
             name = ProblemResponses.EXTENSION,
-            value =
-                    "404 not-found; 409 dead-letter-still-fails dead-letter-discarded dead-letter-replaying "
-                            + "dead-letter-older-parked dead-letter-unknown-type dead-letter-no-channel; 503 dead-letter-replay-pending")
+            value = "404 not-found; 409 dead-letter-still-fails dead-letter-discarded dead-letter-replaying "
+                    + "dead-letter-older-parked dead-letter-unknown-type dead-letter-no-channel dead-letter-erased; "
+                    + "503 dead-letter-replay-pending")
     public DeadLetter replayDeadLetter(@PathParam("id") long id) {
         return letters.replay(id, operator());
     }

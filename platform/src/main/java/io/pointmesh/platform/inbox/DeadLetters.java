@@ -65,7 +65,7 @@ public class DeadLetters {
     private static final String INCOMING = "mp.messaging.incoming.";
     private static final String COLUMNS = "id, status, channel, source_topic, source_partition, source_offset, "
             + "event_key, event_id, event_type, payload, reason, failure_class, dead_at, parked_at, replay_attempts, "
-            + "last_error, outcome, resolved_at, resolved_by, discard_reason, replaying_since";
+            + "last_error, outcome, resolved_at, resolved_by, discard_reason, replaying_since, erased_at";
     /** How long a replay under way holds its letter (a replay killed mid-way leaves it to be replayed again). */
     static final Duration LEASE = Duration.ofMinutes(5);
 
@@ -151,7 +151,8 @@ public class DeadLetters {
             Instant resolvedAt,
             String resolvedBy,
             String discardReason,
-            Instant replayingSince) {}
+            Instant replayingSince,
+            Instant erasedAt) {}
 
     /** A page of letters, oldest first; {@code next} is where the next page starts (null: none). */
     @RegisterForReflection
@@ -284,6 +285,11 @@ public class DeadLetters {
         if (letter.status() == DeadLetterStatus.DISCARDED) {
             throw ProblemException.conflict(
                     "dead-letter-discarded", "dead letter " + id + " was discarded: " + letter.discardReason());
+        }
+        if (letter.erasedAt() != null) {
+            throw ProblemException.conflict(
+                    "dead-letter-erased",
+                    "dead letter " + id + "'s payload was erased when its member left the network (D5): discard it");
         }
         Replayable target = replayable(letter.channel()).orElseThrow(() -> noChannel(letter));
         Long older = olderParked(letter);
@@ -436,6 +442,28 @@ public class DeadLetters {
             default:
                 return get(id); // discarded meanwhile by another operator
         }
+    }
+
+    /**
+     * A member left: the letters of {@code channel} keyed by their id lose their payloads, parked or resolved (D5), but
+     * for the event types in {@code keep} (member.left itself: it names nobody else, and a consumer that gave up on it
+     * still has to apply it). Runs in the transaction that applies the leave; answers how many letters were erased.
+     */
+    public int erase(Connection c, String channel, String key, java.util.Set<String> keep) throws SQLException {
+        try (PreparedStatement u =
+                c.prepareStatement("UPDATE dead_letter SET payload = '\\x'::bytea, erased_at = now() "
+                        + "WHERE channel = ? AND event_key = ? AND erased_at IS NULL "
+                        + "AND (event_type IS NULL OR NOT event_type = ANY (?))")) {
+            u.setString(1, channel);
+            u.setString(2, key);
+            u.setArray(3, c.createArrayOf("text", keep.toArray()));
+            return u.executeUpdate();
+        }
+    }
+
+    /** {@link #erase} for a member who left, in the channel of member-service's events: all but member.left itself. */
+    public int eraseLeftMember(Connection c, String channel, String memberId) throws SQLException {
+        return erase(c, channel, memberId, java.util.Set.of("member.left"));
     }
 
     private static boolean versionUnknown(Throwable failed) {
@@ -634,7 +662,8 @@ public class DeadLetters {
                         instant(r, "resolved_at"),
                         r.getString("resolved_by"),
                         r.getString("discard_reason"),
-                        instant(r, "replaying_since")));
+                        instant(r, "replaying_since"),
+                        instant(r, "erased_at")));
             }
         }
         return letters;
