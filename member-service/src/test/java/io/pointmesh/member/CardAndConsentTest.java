@@ -10,6 +10,8 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointmesh.testing.KafkaTestClient;
@@ -19,9 +21,16 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The card at the POS, a lost card, and consent with its history. */
@@ -112,6 +121,92 @@ class CardAndConsentTest {
                             && r.value().contains(old)
                             && r.value().contains(fresh),
                     Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * A republication racing a member's consent change: it read the old choices with a plain SELECT and published
+     * them stamped later than the change, so the ledger and analytics kept the old ones. Read FOR SHARE, it waits
+     * for the change in progress (here: the consent row locked FOR UPDATE and changed, as PUT /me/consents does)
+     * and publishes the choices it committed.
+     */
+    @Test
+    void aRepublicationWaitsForAConsentChangeInProgressAndPublishesItsChoices() throws Exception {
+        String member = joined();
+        CompletableFuture<Integer> republication;
+        try (Connection change = MemberFixture.connect()) {
+            change.setAutoCommit(false);
+            execute(change, "SELECT 1 FROM consent WHERE member_id = '" + member + "' FOR UPDATE");
+            execute(
+                    change,
+                    "UPDATE consent SET share_with_all_partners = true, updated_at = now() WHERE member_id = '" + member
+                            + "'");
+            // the page of this member alone: just before their id, one member
+            republication = CompletableFuture.supplyAsync(() -> given().auth()
+                    .oauth2(TestTokens.operator())
+                    .queryParam("after", member.substring(0, member.length() - 1))
+                    .queryParam("limit", 1)
+                    .post("/members/v1/consent-republications")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("republished"));
+            awaitWaiting(change, 1, List.of(republication));
+            change.commit();
+        }
+        assertEquals(1, republication.get(30, TimeUnit.SECONDS));
+        try (KafkaTestClient kafka = kafka()) {
+            var published = kafka.readAll(
+                    topic("member.events"),
+                    r -> r.key().equals(member) && r.value().contains("member.consent-changed"),
+                    Duration.ofSeconds(5));
+            assertEquals(2, published.size(), "joining's, then the republication's");
+            assertTrue(
+                    published.get(1).value().contains("\"shareWithAllPartners\":true"),
+                    "the republication carries the committed choices: "
+                            + published.get(1).value());
+        }
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /**
+     * Waits until {@code count} sessions wait on the locks {@code holder} holds; fails if a request finished
+     * instead (it did not wait for them) or none came in time.
+     */
+    static void awaitWaiting(Connection holder, int count, List<? extends CompletableFuture<?>> requests)
+            throws Exception {
+        int pid;
+        try (Statement s = holder.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            pid = rs.getInt(1);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        try (Connection watcher = MemberFixture.connect();
+                // behind the holder, or behind one who waits for it (a second waiter queues on the first)
+                PreparedStatement waiting = watcher.prepareStatement(
+                        "WITH RECURSIVE behind(pid) AS (SELECT pid FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid)) "
+                                + "UNION SELECT a.pid FROM pg_stat_activity a JOIN behind b ON b.pid = ANY (pg_blocking_pids(a.pid))) "
+                                + "SELECT count(*) FROM behind")) {
+            waiting.setInt(1, pid);
+            while (true) {
+                for (CompletableFuture<?> request : requests) {
+                    assertFalse(request.isDone(), () -> "a request did not wait for the lock: " + request.join());
+                }
+                try (ResultSet rs = waiting.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) >= count) {
+                        return;
+                    }
+                }
+                assertTrue(System.nanoTime() < deadline, "fewer than " + count + " requests waiting on the lock");
+                Thread.sleep(20);
+            }
         }
     }
 
