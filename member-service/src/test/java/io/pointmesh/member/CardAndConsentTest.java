@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointmesh.testing.KafkaTestClient;
@@ -122,6 +123,119 @@ class CardAndConsentTest {
                             && r.value().contains(fresh),
                     Duration.ofSeconds(10));
         }
+    }
+
+    static io.restassured.response.Response replace(String member, String key, String cardNumber) {
+        var request = given().auth().oauth2(TestTokens.member(member));
+        if (key != null) {
+            request = request.header("Idempotency-Key", key);
+        }
+        if (cardNumber != null) {
+            request = request.contentType(ContentType.JSON).body(Map.of("cardNumber", cardNumber));
+        }
+        return request.post("/members/v1/me/card/replacement");
+    }
+
+    static int cardReplacedEvents(String member) {
+        try (KafkaTestClient kafka = kafka()) {
+            return kafka.count(
+                    topic("member.events"),
+                    r -> r.key().equals(member) && r.value().contains("member.card-replaced"),
+                    Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * A double tap: two replacements with one Idempotency-Key, both in flight at once (held behind the member row
+     * until both wait). The second used to find the card the first had just issued, block it and issue a third.
+     */
+    @Test
+    void twoReplacementsWithOneKeyIssueOneCard() throws Exception {
+        String member = joined();
+        String old = me(member).extract().path("card.cardNumber");
+        String key = java.util.UUID.randomUUID().toString();
+        List<io.restassured.response.Response> answers;
+        try (Connection holder = MemberFixture.connect()) {
+            holder.setAutoCommit(false);
+            execute(holder, "SELECT 1 FROM member WHERE id = '" + member + "' FOR UPDATE");
+            List<CompletableFuture<io.restassured.response.Response>> taps = List.of(
+                    CompletableFuture.supplyAsync(() -> replace(member, key, old)),
+                    CompletableFuture.supplyAsync(() -> replace(member, key, old)));
+            awaitWaiting(holder, 2, taps);
+            holder.commit();
+            answers = taps.stream().map(CompletableFuture::join).toList();
+        }
+        for (var answer : answers) {
+            answer.then().statusCode(200);
+        }
+        String fresh = answers.get(0).path("cardNumber");
+        assertEquals(fresh, answers.get(1).path("cardNumber"), "both taps answer the same new card");
+        assertNotEquals(old, fresh);
+        assertEquals(
+                1,
+                answers.stream()
+                        .filter(a -> "true".equals(a.header("Idempotent-Replayed")))
+                        .count(),
+                "one of the two is the other's answer again");
+        assertEquals(
+                List.of("ACTIVE " + fresh, "BLOCKED " + old),
+                MemberFixture.rows("SELECT status || ' ' || card_number FROM card WHERE member_id = '" + member
+                        + "' ORDER BY status"));
+        me(member).body("card.cardNumber", is(fresh));
+
+        // a retry after a timeout: the same card, as it is now, and nothing more replaced
+        replace(member, key, old)
+                .then()
+                .statusCode(200)
+                .header("Idempotent-Replayed", "true")
+                .body("cardNumber", is(fresh), "status", is("ACTIVE"));
+        // the key with another request is refused, whatever it asks
+        replace(member, key, null).then().statusCode(409).body("code", is("idempotency-key-reused"));
+        replace(member, key, fresh).then().statusCode(409).body("code", is("idempotency-key-reused"));
+        given().auth()
+                .oauth2(TestTokens.member(member))
+                .header("Idempotency-Key", "")
+                .post("/members/v1/me/card/replacement")
+                .then()
+                .statusCode(400);
+        me(member).body("card.cardNumber", is(fresh));
+        assertEquals(1, cardReplacedEvents(member), "one member.card-replaced");
+    }
+
+    /** The card being replaced, named: a request made before another replacement replaces nothing more. */
+    @Test
+    void aReplacementNamingAReplacedCardIsRefusedAndIssuesNothing() throws Exception {
+        String member = joined();
+        String old = me(member).extract().path("card.cardNumber");
+        String fresh = replace(member, null, old)
+                .then()
+                .statusCode(200)
+                .header("Idempotent-Replayed", nullValue())
+                .body("status", is("ACTIVE"), "cardNumber", not(old))
+                .extract()
+                .path("cardNumber");
+        replace(member, null, old)
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", is("card-replaced"), "status", is(409));
+        // with a key of its own, too: a refusal is not stored, and issues nothing
+        replace(member, java.util.UUID.randomUUID().toString(), old)
+                .then()
+                .statusCode(409)
+                .body("code", is("card-replaced"));
+        replace(member, null, "123").then().statusCode(400).body("errors[0].field", is("cardNumber"));
+        given().auth()
+                .oauth2(TestTokens.member(member))
+                .contentType(ContentType.JSON)
+                .body("{\"cardNumber\":")
+                .post("/members/v1/me/card/replacement")
+                .then()
+                .statusCode(400)
+                .body("code", is("malformed-body"));
+        me(member).body("card.cardNumber", is(fresh));
+        assertEquals(List.of("2"), MemberFixture.rows("SELECT count(*) FROM card WHERE member_id = '" + member + "'"));
+        assertEquals(1, cardReplacedEvents(member));
     }
 
     /**
