@@ -287,13 +287,14 @@ public class MembershipService {
                                         "the card was just replaced; GET /members/v1/me shows the new one"));
                     }
                     if (cardNumber != null && !cardNumber.equals(old.cardNumber)) {
-                        // the app's request predates another replacement: that card is gone already, keep the new one
+                        // the app's request predates another replacement: that card is blocked already, and the new one
+                        // stays
                         return Uni.createFrom()
                                 .failure(
                                         ProblemException.conflict(
                                                 "card-replaced",
                                                 "card " + cardNumber
-                                                        + " is not your active card (it was replaced); GET /members/v1/me shows the one you have"));
+                                                        + " is not your active card (it was replaced, or is not yours); GET /members/v1/me shows the one you have"));
                     }
                     old.block(now);
                     Card card = newCard(m.id, now);
