@@ -30,6 +30,14 @@ public class Card extends PanacheEntityBase {
     @Column(name = "blocked_at")
     public Instant blockedAt;
 
+    /** The replacement request's Idempotency-Key that issued this card, if it had one (V6). */
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+
+    /** That request's fingerprint: the same key with another request is refused. */
+    @Column(name = "request_hash")
+    public String requestHash;
+
     public void block(Instant now) {
         status = BLOCKED;
         blockedAt = now;

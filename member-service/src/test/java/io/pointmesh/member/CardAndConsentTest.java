@@ -10,6 +10,9 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointmesh.testing.KafkaTestClient;
@@ -19,9 +22,16 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The card at the POS, a lost card, and consent with its history. */
@@ -112,6 +122,205 @@ class CardAndConsentTest {
                             && r.value().contains(old)
                             && r.value().contains(fresh),
                     Duration.ofSeconds(10));
+        }
+    }
+
+    static io.restassured.response.Response replace(String member, String key, String cardNumber) {
+        var request = given().auth().oauth2(TestTokens.member(member));
+        if (key != null) {
+            request = request.header("Idempotency-Key", key);
+        }
+        if (cardNumber != null) {
+            request = request.contentType(ContentType.JSON).body(Map.of("cardNumber", cardNumber));
+        }
+        return request.post("/members/v1/me/card/replacement");
+    }
+
+    static int cardReplacedEvents(String member) {
+        try (KafkaTestClient kafka = kafka()) {
+            return kafka.count(
+                    topic("member.events"),
+                    r -> r.key().equals(member) && r.value().contains("member.card-replaced"),
+                    Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * A double tap: two replacements with one Idempotency-Key, both in flight at once (held behind the member row
+     * until both wait). The second used to find the card the first had just issued, block it and issue a third.
+     */
+    @Test
+    void twoReplacementsWithOneKeyIssueOneCard() throws Exception {
+        String member = joined();
+        String old = me(member).extract().path("card.cardNumber");
+        String key = java.util.UUID.randomUUID().toString();
+        List<io.restassured.response.Response> answers;
+        try (Connection holder = MemberFixture.connect()) {
+            holder.setAutoCommit(false);
+            execute(holder, "SELECT 1 FROM member WHERE id = '" + member + "' FOR UPDATE");
+            List<CompletableFuture<io.restassured.response.Response>> taps = List.of(
+                    CompletableFuture.supplyAsync(() -> replace(member, key, old)),
+                    CompletableFuture.supplyAsync(() -> replace(member, key, old)));
+            awaitWaiting(holder, 2, taps);
+            holder.commit();
+            answers = taps.stream().map(CompletableFuture::join).toList();
+        }
+        for (var answer : answers) {
+            answer.then().statusCode(200);
+        }
+        String fresh = answers.get(0).path("cardNumber");
+        assertEquals(fresh, answers.get(1).path("cardNumber"), "both taps answer the same new card");
+        assertNotEquals(old, fresh);
+        assertEquals(
+                1,
+                answers.stream()
+                        .filter(a -> "true".equals(a.header("Idempotent-Replayed")))
+                        .count(),
+                "one of the two is the other's answer again");
+        assertEquals(
+                List.of("ACTIVE " + fresh, "BLOCKED " + old),
+                MemberFixture.rows("SELECT status || ' ' || card_number FROM card WHERE member_id = '" + member
+                        + "' ORDER BY status"));
+        me(member).body("card.cardNumber", is(fresh));
+
+        // a retry after a timeout: the same card, as it is now, and nothing more replaced
+        replace(member, key, old)
+                .then()
+                .statusCode(200)
+                .header("Idempotent-Replayed", "true")
+                .body("cardNumber", is(fresh), "status", is("ACTIVE"));
+        // the key with another request is refused, whatever it asks
+        replace(member, key, null).then().statusCode(409).body("code", is("idempotency-key-reused"));
+        replace(member, key, fresh).then().statusCode(409).body("code", is("idempotency-key-reused"));
+        given().auth()
+                .oauth2(TestTokens.member(member))
+                .header("Idempotency-Key", "")
+                .post("/members/v1/me/card/replacement")
+                .then()
+                .statusCode(400);
+        me(member).body("card.cardNumber", is(fresh));
+        assertEquals(1, cardReplacedEvents(member), "one member.card-replaced");
+    }
+
+    /** The card being replaced, named: a request made before another replacement replaces nothing more. */
+    @Test
+    void aReplacementNamingAReplacedCardIsRefusedAndIssuesNothing() throws Exception {
+        String member = joined();
+        String old = me(member).extract().path("card.cardNumber");
+        String fresh = replace(member, null, old)
+                .then()
+                .statusCode(200)
+                .header("Idempotent-Replayed", nullValue())
+                .body("status", is("ACTIVE"), "cardNumber", not(old))
+                .extract()
+                .path("cardNumber");
+        replace(member, null, old)
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", is("card-replaced"), "status", is(409));
+        // with a key of its own, too: a refusal is not stored, and issues nothing
+        replace(member, java.util.UUID.randomUUID().toString(), old)
+                .then()
+                .statusCode(409)
+                .body("code", is("card-replaced"));
+        replace(member, null, "123").then().statusCode(400).body("errors[0].field", is("cardNumber"));
+        given().auth()
+                .oauth2(TestTokens.member(member))
+                .contentType(ContentType.JSON)
+                .body("{\"cardNumber\":")
+                .post("/members/v1/me/card/replacement")
+                .then()
+                .statusCode(400)
+                .body("code", is("malformed-body"));
+        me(member).body("card.cardNumber", is(fresh));
+        assertEquals(List.of("2"), MemberFixture.rows("SELECT count(*) FROM card WHERE member_id = '" + member + "'"));
+        assertEquals(1, cardReplacedEvents(member));
+    }
+
+    /**
+     * A republication racing a member's consent change: it read the old choices with a plain SELECT and published
+     * them stamped later than the change, so the ledger and analytics kept the old ones. Read FOR SHARE, it waits
+     * for the change in progress (here: the consent row locked FOR UPDATE and changed, as PUT /me/consents does)
+     * and publishes the choices it committed.
+     */
+    @Test
+    void aRepublicationWaitsForAConsentChangeInProgressAndPublishesItsChoices() throws Exception {
+        String member = joined();
+        CompletableFuture<Integer> republication;
+        try (Connection change = MemberFixture.connect()) {
+            change.setAutoCommit(false);
+            execute(change, "SELECT 1 FROM consent WHERE member_id = '" + member + "' FOR UPDATE");
+            execute(
+                    change,
+                    "UPDATE consent SET share_with_all_partners = true, updated_at = now() WHERE member_id = '" + member
+                            + "'");
+            // the page of this member alone: just before their id, one member
+            republication = CompletableFuture.supplyAsync(() -> given().auth()
+                    .oauth2(TestTokens.operator())
+                    .queryParam("after", member.substring(0, member.length() - 1))
+                    .queryParam("limit", 1)
+                    .post("/members/v1/consent-republications")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("republished"));
+            awaitWaiting(change, 1, List.of(republication));
+            change.commit();
+        }
+        assertEquals(1, republication.get(30, TimeUnit.SECONDS));
+        try (KafkaTestClient kafka = kafka()) {
+            var published = kafka.readAll(
+                    topic("member.events"),
+                    r -> r.key().equals(member) && r.value().contains("member.consent-changed"),
+                    Duration.ofSeconds(5));
+            assertEquals(2, published.size(), "joining's, then the republication's");
+            assertTrue(
+                    published.get(1).value().contains("\"shareWithAllPartners\":true"),
+                    "the republication carries the committed choices: "
+                            + published.get(1).value());
+        }
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /**
+     * Waits until {@code count} sessions wait on the locks {@code holder} holds; fails if a request finished
+     * instead (it did not wait for them) or none came in time.
+     */
+    static void awaitWaiting(Connection holder, int count, List<? extends CompletableFuture<?>> requests)
+            throws Exception {
+        int pid;
+        try (Statement s = holder.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            pid = rs.getInt(1);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        try (Connection watcher = MemberFixture.connect();
+                // behind the holder, or behind one who waits for it (a second waiter queues on the first)
+                PreparedStatement waiting = watcher.prepareStatement(
+                        "WITH RECURSIVE behind(pid) AS (SELECT pid FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid)) "
+                                + "UNION SELECT a.pid FROM pg_stat_activity a JOIN behind b ON b.pid = ANY (pg_blocking_pids(a.pid))) "
+                                + "SELECT count(*) FROM behind")) {
+            waiting.setInt(1, pid);
+            while (true) {
+                for (CompletableFuture<?> request : requests) {
+                    assertFalse(request.isDone(), () -> "a request did not wait for the lock: " + request.join());
+                }
+                try (ResultSet rs = waiting.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) >= count) {
+                        return;
+                    }
+                }
+                assertTrue(System.nanoTime() < deadline, "fewer than " + count + " requests waiting on the lock");
+                Thread.sleep(20);
+            }
         }
     }
 

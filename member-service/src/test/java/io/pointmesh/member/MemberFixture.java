@@ -68,10 +68,15 @@ final class MemberFixture {
                 .then();
     }
 
-    static List<String> rows(String sql) throws SQLException {
+    /** A connection of its own to member-service's database (to hold locks as a concurrent request would). */
+    static Connection connect() throws SQLException {
         String url = "jdbc:postgresql://" + LocalInfra.HOST + ":" + LocalInfra.pgPort() + "/"
                 + io.pointmesh.testing.PointmeshTestResource.testDatabase("member");
-        try (Connection c = DriverManager.getConnection(url, "member", "member");
+        return DriverManager.getConnection(url, "member", "member");
+    }
+
+    static List<String> rows(String sql) throws SQLException {
+        try (Connection c = connect();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             List<String> out = new ArrayList<>();

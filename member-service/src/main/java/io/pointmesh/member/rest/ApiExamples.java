@@ -22,6 +22,9 @@ final class ApiExamples {
     static final String CARD = """
             {"cardNumber": "9400987612345673", "status": "ACTIVE", "issuedAt": "2026-11-26T08:30:00Z"}""";
 
+    static final String CARD_REPLACEMENT_REQUEST = """
+            {"cardNumber": "9400123456789012"}""";
+
     static final String CONSENT_REQUEST = """
             {"marketingPush": true, "personalization": true,
              "sharedPartnerIds": ["3f0e1a39-2a4d-43ca-9034-89982db3c085"]}""";

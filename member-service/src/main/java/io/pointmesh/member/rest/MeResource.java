@@ -1,5 +1,7 @@
 package io.pointmesh.member.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointmesh.member.Member;
 import io.pointmesh.member.config.MemberConfig;
 import io.pointmesh.member.rest.MemberViews.CardView;
@@ -16,13 +18,16 @@ import io.pointmesh.member.service.MembershipService.Standing;
 import io.pointmesh.member.service.NotificationService;
 import io.pointmesh.platform.config.GradeTerms;
 import io.pointmesh.platform.openapi.ProblemResponses;
+import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.RateLimiter;
 import io.pointmesh.platform.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -34,12 +39,15 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -49,11 +57,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -101,6 +112,15 @@ public class MeResource {
 
     @Inject
     RateLimiter limiter;
+
+    @Context
+    HttpHeaders headers;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Validator validator;
 
     private static final String JOIN_ATTEMPTS = "join attempts";
 
@@ -158,20 +178,96 @@ public class MeResource {
         return membership.standing(caller.subject()).map(this::profile);
     }
 
+    /** Which card a replacement replaces (optional): a request made before another replacement then replaces nothing. */
+    public record CardReplacementRequest(
+            @Pattern(regexp = "[0-9]{16}", message = "the 16 digits of the card being replaced")
+            String cardNumber) {}
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String REPLAYED = "Idempotent-Replayed";
+    static final int MAX_KEY_LENGTH = 200;
+
     @POST
     @Path("/card/replacement")
-    @Operation(summary = "Lost card: block the old number and issue a new one; the points stay")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(
+            summary = "Lost card: block the old number and issue a new one; the points stay. "
+                    + "Send an Idempotency-Key to retry safely, and the card being replaced so that a late request "
+                    + "replaces nothing more")
+    @RequestBody(
+            required = false,
+            description = "Optional: the card being replaced; if it is no longer the active card, 409 card-replaced "
+                    + "and nothing changes",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CardReplacementRequest.class),
+                            examples = @ExampleObject(name = "request", value = ApiExamples.CARD_REPLACEMENT_REQUEST)))
     @APIResponse(
             responseCode = "200",
-            description = "The new card (the old number is blocked)",
+            description = "The new card (the old number is blocked); a retry with the same Idempotency-Key and body: "
+                    + "the card that request issued, as it is now (header Idempotent-Replayed: true), nothing more is "
+                    + "replaced",
+            headers =
+                    @Header(
+                            name = REPLAYED,
+                            description = "true: this answers an earlier request with the same key",
+                            schema = @Schema(type = SchemaType.STRING, enumeration = "true")),
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = CardView.class),
                             examples = @ExampleObject(name = "answer", value = ApiExamples.CARD)))
-    @Extension(name = ProblemResponses.EXTENSION, value = "404 not-joined; 409 card-replaced")
-    public Uni<CardView> replaceCard() {
-        return membership.replaceCard(caller.subject()).map(CardView::of);
+    @Extension(
+            name = ProblemResponses.EXTENSION,
+            value = "400 validation-failed; 404 not-joined; 409 card-replaced idempotency-key-reused")
+    public Uni<RestResponse<CardView>> replaceCard(
+            @Parameter(
+                            name = IDEMPOTENCY_KEY,
+                            in = ParameterIn.HEADER,
+                            description = "Optional; 1 to " + MAX_KEY_LENGTH
+                                    + " visible ASCII characters, new for each replacement the member asks for (a "
+                                    + "UUID): a retry with the same key and body answers the card the first issued "
+                                    + "(200, Idempotent-Replayed: true), the same key with another body 409 "
+                                    + "idempotency-key-reused",
+                            schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = MAX_KEY_LENGTH))
+                    @HeaderParam(IDEMPOTENCY_KEY)
+                    String idempotencyKey,
+            String text)
+            throws JsonProcessingException {
+        // the raw header: an empty value is refused, not taken for an absent header
+        String key = idempotencyKey(headers.getRequestHeader(IDEMPOTENCY_KEY));
+        // the body is read here: apps that send none (or no Content-Type, or a form's) go on as before
+        CardReplacementRequest body =
+                text == null || text.isBlank() ? null : json.readValue(text, CardReplacementRequest.class);
+        if (body != null) {
+            var violations = validator.validate(body);
+            if (!violations.isEmpty()) {
+                throw new ConstraintViolationException(violations);
+            }
+        }
+        return membership
+                .replaceCard(caller.subject(), key, body == null ? null : body.cardNumber())
+                .map(r -> {
+                    var answer = RestResponse.ResponseBuilder.ok(CardView.of(r.card()));
+                    return (r.replayed() ? answer.header(REPLAYED, "true") : answer).build();
+                });
+    }
+
+    /** The header's value: null when absent; one value of 1 to 200 visible ASCII characters, or 400. */
+    static String idempotencyKey(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        String header = values.size() == 1 ? values.get(0) : "";
+        if (header == null
+                || header.isEmpty()
+                || header.length() > MAX_KEY_LENGTH
+                || !header.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            throw ProblemException.invalidField(
+                    IDEMPOTENCY_KEY, "1 to " + MAX_KEY_LENGTH + " visible ASCII characters");
+        }
+        return header;
     }
 
     @GET

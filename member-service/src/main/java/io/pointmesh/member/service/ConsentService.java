@@ -69,10 +69,16 @@ public class ConsentService {
      * reading consent after members had given it (the ledger's and analytics' joint campaigns):
      * consumers apply a consent whole, so one more copy of the current choices changes nothing
      * else. Paged so that a million members are a million events in bounded transactions.
+     *
+     * <p>The page is read FOR SHARE: an event's time is when it is published, and consumers keep the
+     * later one, so a plain read could publish choices a member's change had just replaced, with a
+     * later time, and undo it downstream. Locked, a change in progress is waited for and its choices
+     * read; a change that comes after waits for this transaction and publishes later.
      */
     @WithTransaction
     public Uni<Republished> republish(String after, int limit) {
         return Consent.<Consent>find("memberId > ?1 order by memberId", after == null ? "" : after)
+                .withLock(LockModeType.PESSIMISTIC_READ)
                 .page(0, limit)
                 .list()
                 .chain(page -> {

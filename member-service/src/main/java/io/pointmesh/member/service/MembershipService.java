@@ -16,6 +16,7 @@ import io.pointmesh.member.repository.GradeRepository;
 import io.pointmesh.member.repository.MemberAuditRepository;
 import io.pointmesh.member.repository.NotificationRepository;
 import io.pointmesh.member.repository.ReferralRepository;
+import io.pointmesh.platform.idempotency.RequestHash;
 import io.pointmesh.platform.outbox.Outbox;
 import io.pointmesh.platform.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -235,34 +236,76 @@ public class MembershipService {
                 .firstResult();
     }
 
-    /** Lost card: the old number is blocked and a new one issued; the points stay (the ledger follows by event). */
+    /** A replacement's answer: the card, and whether it is an earlier request's, answered again. */
+    public record Replacement(Card card, boolean replayed) {}
+
+    /**
+     * Lost card: the old number is blocked and a new one issued; the points stay (the ledger follows by event).
+     * With an idempotency key, a retry (a double tap, a timeout) answers the card the key issued instead of
+     * replacing that one too. With a card number, only that card is replaced: a request made before another
+     * replacement is 409 card-replaced, not a third card.
+     */
     @WithTransaction
-    public Uni<Card> replaceCard(String subject) {
+    public Uni<Replacement> replaceCard(String subject, String idempotencyKey, String cardNumber) {
         Instant now = clock.instant();
+        String requestHash = RequestHash.of("card-replacement", cardNumber);
         // the member row first, as leaving takes it: a replacement racing a leave waits for it and finds
-        // the member gone, instead of issuing an ACTIVE card to a member who left
+        // the member gone, instead of issuing an ACTIVE card to a member who left. It also serialises one
+        // member's replacements, so a retry with the key finds the card the first one issued
         return Member.<Member>findById(subject, LockModeType.PESSIMISTIC_WRITE)
                 .map(MembershipService::joined)
-                .chain(m -> Card.<Card>find("memberId = ?1 and status = ?2", m.id, Card.ACTIVE)
-                        .withLock(LockModeType.PESSIMISTIC_WRITE)
-                        .firstResult()
-                        .chain(old -> {
-                            if (old == null) {
-                                // a concurrent replacement blocked it first
-                                return Uni.createFrom()
-                                        .failure(ProblemException.conflict(
-                                                "card-replaced",
-                                                "the card was just replaced; GET /members/v1/me shows the new one"));
+                .chain(m -> (idempotencyKey == null
+                                ? Uni.createFrom().<Card>nullItem()
+                                : Card.<Card>find("memberId = ?1 and idempotencyKey = ?2", m.id, idempotencyKey)
+                                        .firstResult())
+                        .chain(issued -> {
+                            if (issued != null) {
+                                if (!issued.requestHash.equals(requestHash)) {
+                                    return Uni.createFrom()
+                                            .failure(
+                                                    ProblemException.conflict(
+                                                            "idempotency-key-reused",
+                                                            "the Idempotency-Key was used for another card replacement request"));
+                                }
+                                return Uni.createFrom().item(new Replacement(issued, true));
                             }
-                            old.block(now);
-                            Card card = newCard(m.id, now);
-                            // the old card's block is flushed before the new ACTIVE card (one active card per member)
-                            return Panache.getSession()
-                                    .chain(s -> s.flush())
-                                    .chain(() -> card.<Card>persist())
-                                    .call(() ->
-                                            outbox.publish(new CardReplaced(m.id, old.cardNumber, card.cardNumber)));
+                            return replace(m, now, idempotencyKey, requestHash, cardNumber)
+                                    .map(card -> new Replacement(card, false));
                         }));
+    }
+
+    private Uni<Card> replace(Member m, Instant now, String idempotencyKey, String requestHash, String cardNumber) {
+        return Card.<Card>find("memberId = ?1 and status = ?2", m.id, Card.ACTIVE)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResult()
+                .chain(old -> {
+                    if (old == null) {
+                        // a concurrent replacement blocked it first
+                        return Uni.createFrom()
+                                .failure(ProblemException.conflict(
+                                        "card-replaced",
+                                        "the card was just replaced; GET /members/v1/me shows the new one"));
+                    }
+                    if (cardNumber != null && !cardNumber.equals(old.cardNumber)) {
+                        // the app's request predates another replacement: that card is blocked already, and the new one
+                        // stays
+                        return Uni.createFrom()
+                                .failure(
+                                        ProblemException.conflict(
+                                                "card-replaced",
+                                                "card " + cardNumber
+                                                        + " is not your active card (it was replaced, or is not yours); GET /members/v1/me shows the one you have"));
+                    }
+                    old.block(now);
+                    Card card = newCard(m.id, now);
+                    card.idempotencyKey = idempotencyKey;
+                    card.requestHash = idempotencyKey == null ? null : requestHash;
+                    // the old card's block is flushed before the new ACTIVE card (one active card per member)
+                    return Panache.getSession()
+                            .chain(s -> s.flush())
+                            .chain(() -> card.<Card>persist())
+                            .call(() -> outbox.publish(new CardReplaced(m.id, old.cardNumber, card.cardNumber)));
+                });
     }
 
     /**
