@@ -274,6 +274,49 @@ class ReportSnapshotTest {
         assertTrue(operatorsAgain.get("noiseEpsilon") == null);
     }
 
+    /**
+     * The budget is the partner's, not an instance's: answers another instance charged today count (they were kept
+     * in each instance's memory, so two replicas gave a partner twice the budget and a restart a fresh one), and
+     * yesterday's do not (they are deleted with the day's first charge).
+     */
+    @Test
+    void theBudgetIsSharedByEveryInstanceAndOutlivesARestart() throws Exception {
+        String partner = partnerWith(12, 10);
+        String token = TestTokens.partner(partner);
+        LocalDate today = LocalDate.now(ZONE);
+        for (int i = 0; i < 5; i++) {
+            charged(partner, today.minusDays(1), "members|yesterday|" + i);
+        }
+        for (int i = 0; i < 2; i++) {
+            charged(partner, today, "members|another instance|" + i);
+        }
+        String base = "/analytics/v1/partners/" + partner + "/reports/";
+        ask(token, base + "members?from=" + today.minusDays(21)); // the third answer today
+        assertEquals(
+                0,
+                count("SELECT count(*) FROM report_budget_answer WHERE partner_id = '" + partner + "' AND day < '"
+                        + today + "'"));
+        given().auth()
+                .oauth2(token)
+                .get(base + "transactions?from=" + today.minusDays(21))
+                .then()
+                .statusCode(429)
+                .body("code", org.hamcrest.Matchers.is("report-budget-spent"));
+        ask(token, base + "members?from=" + today.minusDays(21)); // the same answer again: free
+        assertEquals(3, count("SELECT count(*) FROM report_budget_answer WHERE partner_id = '" + partner + "'"));
+    }
+
+    /** An answer charged to the partner's budget on {@code day}, as another instance would have. */
+    private void charged(String partner, LocalDate day, String report) {
+        transactions.run(c -> Sql.update(
+                c,
+                "INSERT INTO report_budget_answer (partner_id, day, report, answer) VALUES (?, ?, ?, ?)",
+                partner,
+                day,
+                report,
+                UUID.randomUUID().toString()));
+    }
+
     @Test
     void theBudgetIsSpentBeforeTheSnapshotIsLookedUp() throws Exception {
         String partner = partnerWith(12, 10);

@@ -599,9 +599,85 @@ class LedgerTrustTest {
         balance(debtor).body("available", is(100), "debt", is(0));
     }
 
+    /**
+     * Settlements chain: an order out on the first lot, that earning refunded (taken from the second lot), the second
+     * earning refunded (taken from the third): when the order comes back after both lots expired, it gives the second
+     * lot its points back, which give the third its own (both ended at 0 before: the restored points expired). And a
+     * refund's debt that a later earning repaid is given back to that earning's lot, not into the expired one.
+     */
+    @Test
+    void settlementsChainThroughRefundsAndGiveBackDebtRepaidMeanwhile() {
+        String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0, 1, 90, BigDecimal.ZERO);
+        java.util.function.Function<Integer, Instant> expiringIn =
+                minutes -> java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Seoul"))
+                        .minusMonths(1)
+                        .plusMinutes(minutes)
+                        .toInstant();
+        String reward = RewardsTest.publish(partner, Map.of("pricePoints", 1000, "fulfilment", "PARTNER_VOUCHER"));
+
+        String member = LedgerFixture.member();
+        String e0 = earn(partner, member, "100000", UUID.randomUUID().toString(), expiringIn.apply(10))
+                .statusCode(201)
+                .extract()
+                .path("earningId");
+        String e1 = earn(partner, member, "100000", UUID.randomUUID().toString(), expiringIn.apply(20))
+                .statusCode(201)
+                .extract()
+                .path("earningId");
+        earn(partner, member, "100000").statusCode(201);
+        String order = RewardsTest.order(member, reward, UUID.randomUUID().toString())
+                .statusCode(201)
+                .extract()
+                .path("orderId");
+        reverse(partner, e0, "100000").statusCode(201).body("debtIncurred", is(0));
+        reverse(partner, e1, "100000").statusCode(201).body("debtIncurred", is(0));
+        balance(member).body("available", is(0), "spent", is(1000));
+
+        String repaid = LedgerFixture.member();
+        String e3 = earn(partner, repaid, "100000", UUID.randomUUID().toString(), expiringIn.apply(10))
+                .statusCode(201)
+                .extract()
+                .path("earningId");
+        String order2 = RewardsTest.order(repaid, reward, UUID.randomUUID().toString())
+                .statusCode(201)
+                .extract()
+                .path("orderId");
+        reverse(partner, e3, "100000").statusCode(201).body("debtIncurred", is(1000));
+        earn(partner, repaid, "100000").statusCode(201); // repays the debt
+        balance(repaid).body("available", is(0), "debt", is(0));
+
+        clock.advance(Duration.ofMinutes(25));
+        for (String[] o : new String[][] {{member, order}, {repaid, order2}}) {
+            given().auth()
+                    .oauth2(TestTokens.member(o[0]))
+                    .post("/ledger/v1/me/reward-orders/" + o[1] + "/cancellation")
+                    .then()
+                    .statusCode(200)
+                    .body("status", is("CANCELLED"));
+        }
+        // as if neither order had been placed: the refunded earnings' points gone, the last earning's kept
+        balance(member).body("available", is(1000), "expired", is(0), "debt", is(0), "spent", is(0));
+        balance(repaid).body("available", is(1000), "expired", is(0), "debt", is(0), "spent", is(0));
+    }
+
+    /** The status line of a GET sent as written (no client's checks on the URI). */
+    private static String rawGet(String target, String token) throws java.io.IOException {
+        try (var socket = new java.net.Socket("localhost", io.restassured.RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                            + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            return new java.io.BufferedReader(new java.io.InputStreamReader(
+                            socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .readLine();
+        }
+    }
+
     /** A query parameter that is not of its type was answered 404, as if the resource did not exist (RESTEasy's rule). */
     @Test
-    void aQueryParameterThatCannotBeReadIs400NamingItWhileABadIdInThePathStays404() {
+    void aQueryParameterThatCannotBeReadIs400NamingItWhileABadIdInThePathStays404() throws Exception {
         String member = LedgerFixture.member();
         given().auth()
                 .oauth2(TestTokens.member(member))
@@ -616,11 +692,18 @@ class LedgerTrustTest {
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", is("limit"));
-        given().auth()
-                .oauth2(TestTokens.partner(LedgerFixture.partner()))
-                .get("/ledger/v1/redemptions/not-a-uuid")
-                .then()
-                .statusCode(404);
+        String partner = LedgerFixture.partner();
+        for (String path : new String[] {
+            "/ledger/v1/redemptions/not-a-uuid",
+            "/ledger/v1/redemptions/not-a-uuid?x=1",
+            "/ledger/v1/redemptions/not-a-uuid?x=not-a-uuid"
+        }) {
+            given().auth().oauth2(TestTokens.partner(partner)).get(path).then().statusCode(404);
+        }
+        // a query that cannot be decoded, with a path id that cannot be read: a 4xx, never a 500 (HTTP clients
+        // refuse to send such a URI, so it goes over a plain socket)
+        String statusLine = rawGet("/ledger/v1/redemptions/not-a-uuid?x=%zz", TestTokens.partner(partner));
+        org.junit.jupiter.api.Assertions.assertTrue(statusLine.matches("HTTP/1\\.1 4\\d\\d.*"), statusLine);
         given().auth()
                 .oauth2(TestTokens.member(member))
                 .get("/ledger/v1/me/entries?limit=5")

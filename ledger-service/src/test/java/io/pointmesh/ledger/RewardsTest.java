@@ -385,7 +385,13 @@ class RewardsTest {
             cursor = page.path("nextCursor");
         } while (cursor != null);
         assertEquals(placed, partnerSeen);
-        for (String bad : new String[] {"x", "12_not-a-uuid", "_"}) {
+        for (String bad : new String[] {
+            "x",
+            "12_not-a-uuid",
+            "_",
+            "-300000000000000000_00000000-0000-0000-0000-000000000000",
+            "9223372036854775807_00000000-0000-0000-0000-000000000000"
+        }) {
             given().auth()
                     .oauth2(TestTokens.member(member))
                     .queryParam("cursor", bad)

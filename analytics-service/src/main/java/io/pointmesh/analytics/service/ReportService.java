@@ -5,6 +5,7 @@ import io.pointmesh.analytics.repository.ReportRepository;
 import io.pointmesh.analytics.repository.ReportRepository.Scope;
 import io.pointmesh.analytics.repository.RewardRepository;
 import io.pointmesh.platform.problem.ProblemException;
+import io.pointmesh.platform.sql.Sql;
 import io.pointmesh.platform.sql.Transactions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -362,43 +363,29 @@ public class ReportService {
                 .orElse(null);
     }
 
-    /** Distinct reports each partner asked for today (per instance): each new one spends the day's budget; repeats are free. */
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Map<String, java.util.Set<String>>>
-            reportsToday = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private volatile LocalDate reportsDay;
-
     /** A resolved request as the budget knows it: kind, the final window and scores' date. */
     private static String budgetKey(Request r) {
         return r.kind() + "|" + r.from() + "|" + r.to() + "|" + r.asOf();
     }
 
-    /** The partner's answers charged today, by their report's budget key and answer; one lock per partner. */
-    private java.util.Map<String, java.util.Set<String>> answersToday(String partnerId) {
-        LocalDate today = scoring.today();
-        synchronized (reportsToday) { // one rollover at midnight, not one per racing request
-            if (!today.equals(reportsDay)) {
-                reportsToday.clear();
-                reportsDay = today;
-            }
-            return reportsToday.computeIfAbsent(partnerId, p -> new java.util.HashMap<>());
-        }
-    }
-
-    private static int charged(java.util.Map<String, java.util.Set<String>> answers) {
-        return answers.values().stream().mapToInt(java.util.Set::size).sum();
-    }
-
     /**
      * Refused (429) when the partner has spent its budget and has not had this report today: a new report would
-     * be a new answer. A report it has had may be asked again (its answer, if unchanged, is free).
+     * be a new answer. A report it has had may be asked again (its answer, if unchanged, is free). Read without a
+     * lock: the charge after the answer ({@link #spendReportBudget}) is what cannot overshoot.
      */
     private void requireReportBudgetLeft(String partnerId, String report) {
-        var answers = answersToday(partnerId);
-        synchronized (answers) {
-            if (!answers.containsKey(report) && charged(answers) >= config.distinctReportsPerDay()) {
-                throw budgetSpent(charged(answers));
-            }
+        LocalDate today = scoring.today();
+        long[] charged = transactions.read(c -> Sql.one(
+                        c,
+                        "SELECT count(*), count(*) FILTER (WHERE report = ?) FROM report_budget_answer "
+                                + "WHERE partner_id = ? AND day = ?",
+                        rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+                        report,
+                        partnerId,
+                        today)
+                .orElseThrow());
+        if (charged[1] == 0 && charged[0] >= config.distinctReportsPerDay()) {
+            throw budgetSpent(charged[0]);
         }
     }
 
@@ -406,7 +393,8 @@ public class ReportService {
      * A partner may have at most {@code pointmesh.analytics.distinct-reports-per-day} different answers a day
      * (429): each different answer carries fresh noise (another window, or the same window after its customers
      * changed), so an unbounded number of them could be averaged; the budget bounds it (docs/privacy.md). The same
-     * answer again is free. Checked and counted under the partner's lock, so racing requests cannot overshoot.
+     * answer again is free. Kept in the database (V13), shared by every instance and kept across restarts, and
+     * charged under the partner's advisory lock, so racing requests on any instance cannot overshoot.
      */
     private void spendReportBudget(String partnerId, String report, List<Row> rows) {
         String answer;
@@ -430,20 +418,46 @@ public class ReportService {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        var answers = answersToday(partnerId);
-        synchronized (answers) {
-            java.util.Set<String> had = answers.get(report);
-            if (had != null && had.contains(answer)) {
-                return;
+        LocalDate today = scoring.today();
+        Long spent = transactions.run(c -> {
+            Sql.one(
+                    c,
+                    "SELECT pg_advisory_xact_lock(hashtext('pointmesh.report-budget'), hashtext(?))",
+                    rs -> 1,
+                    partnerId);
+            long[] had = Sql.one(
+                            c,
+                            "SELECT count(*), count(*) FILTER (WHERE report = ? AND answer = ?) FROM report_budget_answer "
+                                    + "WHERE partner_id = ? AND day = ?",
+                            rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+                            report,
+                            answer,
+                            partnerId,
+                            today)
+                    .orElseThrow();
+            if (had[1] > 0) {
+                return null; // the same answer again: free
             }
-            if (charged(answers) >= config.distinctReportsPerDay()) {
-                throw budgetSpent(charged(answers));
+            if (had[0] >= config.distinctReportsPerDay()) {
+                return had[0];
             }
-            answers.computeIfAbsent(report, k -> new java.util.HashSet<>()).add(answer);
+            // earlier days' answers no longer count (an index range of the partner's rows)
+            Sql.update(c, "DELETE FROM report_budget_answer WHERE partner_id = ? AND day < ?", partnerId, today);
+            Sql.update(
+                    c,
+                    "INSERT INTO report_budget_answer (partner_id, day, report, answer) VALUES (?, ?, ?, ?)",
+                    partnerId,
+                    today,
+                    report,
+                    answer);
+            return null;
+        });
+        if (spent != null) {
+            throw budgetSpent(spent);
         }
     }
 
-    private ProblemException budgetSpent(int answers) {
+    private ProblemException budgetSpent(long answers) {
         // Retry-After: the start of the next day, when the budget is new
         long untilTomorrow = java.time.Duration.between(
                         java.time.Instant.now(),

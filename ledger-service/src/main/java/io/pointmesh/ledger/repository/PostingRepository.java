@@ -350,6 +350,9 @@ public class PostingRepository {
     /** Points of a spend that came back to a lot owing them to a refund of its earning (V23): not back in the lot. */
     public record Owed(long lotId, long points) {}
 
+    /** Points given back into lots ({@code points}), and what of them lots owed to their earnings' refunds. */
+    public record Returned(long points, List<Owed> owed) {}
+
     /**
      * Puts {@code points} of a spend back into the lots it came from, latest expiry first (what is
      * kept is what expires soonest, as if the smaller spend had been drawn FIFO). The points keep
@@ -364,16 +367,7 @@ public class PostingRepository {
                 break;
             }
             long back = Math.min(left, d.points());
-            long settled = Sql.one(
-                            c,
-                            "UPDATE lot l SET owed = l.owed - t.settled, remaining = l.remaining + ? - t.settled "
-                                    + "FROM (SELECT id, least(owed, ?) AS settled FROM lot WHERE id = ? FOR UPDATE) t "
-                                    + "WHERE l.id = t.id RETURNING t.settled",
-                            rs -> rs.getLong(1),
-                            back,
-                            back,
-                            d.lotId())
-                    .orElseThrow();
+            long settled = returnToLot(c, d.lotId(), back);
             if (settled > 0) {
                 owed.add(new Owed(d.lotId(), settled));
             }
@@ -397,44 +391,85 @@ public class PostingRepository {
     }
 
     /**
-     * A refund of the lot's earning could not take {@code max} of its points because they are out on spends that may
-     * come back (holds, reward orders): the lot records them as owed, up to what is out and not owed already (I23);
-     * answers how many.
+     * {@code back} points return to a lot: what it owes to a refund of its earning is settled first (answered, not put
+     * back), the rest goes into it.
      */
-    public long oweFromLot(Connection c, long lotId, long max) throws SQLException {
+    private long returnToLot(Connection c, long lotId, long back) throws SQLException {
+        return Sql.one(
+                        c,
+                        "UPDATE lot l SET owed = l.owed - t.settled, remaining = l.remaining + ? - t.settled "
+                                + "FROM (SELECT id, least(owed, ?) AS settled FROM lot WHERE id = ? FOR UPDATE) t "
+                                + "WHERE l.id = t.id RETURNING t.settled",
+                        rs -> rs.getLong(1),
+                        back,
+                        back,
+                        lotId)
+                .orElseThrow();
+    }
+
+    /**
+     * A refund (its id {@code reversalId}) of the lot's earning could not take {@code max} of its points because they
+     * are out on draws that may come back (a hold, a reward order, another refund's draw or a debt repayment, both of
+     * which a settlement may give back): the lot records them as owed, up to what is out and not owed already (I23);
+     * answers how many. The earning's own refunds' draws from it never come back and do not count.
+     */
+    public long oweFromLot(Connection c, long lotId, long max, UUID reversalId) throws SQLException {
         return Sql.one(
                         c,
                         "UPDATE lot l SET owed = l.owed + t.owe FROM (SELECT id, least(?, greatest(0, (SELECT "
                                 + "coalesce(sum(d.points), 0) FROM lot_draw d WHERE d.lot_id = lot.id AND NOT d.restored "
-                                + "AND d.reason IN ('HOLD', 'REWARD_ORDER')) - owed)) AS owe FROM lot WHERE id = ? FOR UPDATE) t "
-                                + "WHERE l.id = t.id RETURNING t.owe",
+                                + "AND d.reason IN ('HOLD', 'REWARD_ORDER', 'EARN_REVERSAL', 'DEBT_REPAYMENT') "
+                                + "AND d.ref <> ? AND NOT (d.reason = 'EARN_REVERSAL' AND d.ref IN (SELECT r.id FROM "
+                                + "earning_reversal r WHERE r.earning_id = lot.ref))) - owed)) AS owe FROM lot WHERE id = ? "
+                                + "FOR UPDATE) t WHERE l.id = t.id RETURNING t.owe",
                         rs -> rs.getLong(1),
                         max,
+                        reversalId,
                         lotId)
                 .orElse(0L);
     }
 
     /**
      * Gives back up to {@code max} points that refunds of the earning whose lot is {@code lotId} drew from the member's
-     * other lots (their draws under the reversals' ids), latest expiry first, into those lots; answers how many.
+     * other lots (their draws under the reversals' ids), latest expiry first, into those lots.
      */
-    public long restoreRefundDraws(Connection c, long lotId, long max) throws SQLException {
-        long left = max;
-        List<long[]> draws = Sql.list(
+    public Returned restoreRefundDraws(Connection c, long lotId, long max) throws SQLException {
+        return returnDraws(
                 c,
-                "SELECT d.id, d.lot_id, d.points FROM lot_draw d JOIN lot l ON l.id = d.lot_id "
-                        + "WHERE d.ref IN (SELECT r.id FROM earning_reversal r WHERE r.earning_id = "
-                        + "(SELECT ref FROM lot WHERE id = ? AND source = 'EARN')) AND d.lot_id <> ? AND d.reason = 'EARN_REVERSAL' AND NOT d.restored "
-                        + "ORDER BY l.expires_at DESC, l.id DESC, d.id DESC",
-                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)},
+                "d.ref IN (SELECT r.id FROM earning_reversal r WHERE r.earning_id = "
+                        + "(SELECT ref FROM lot WHERE id = ? AND source = 'EARN')) AND d.lot_id <> ? AND d.reason = 'EARN_REVERSAL'",
+                max,
                 lotId,
                 lotId);
+    }
+
+    /**
+     * Gives back up to {@code max} points of the member's debt repayments, latest expiry first, into the lots they came
+     * from: a refund's debt that later points repaid, settled when the refunded lot's points come back.
+     */
+    public Returned restoreDebtRepayments(Connection c, String memberId, long max) throws SQLException {
+        return returnDraws(c, "l.member_id = ? AND d.reason = 'DEBT_REPAYMENT'", max, memberId);
+    }
+
+    /** Open draws matching {@code where} (d: the draw, l: its lot) go back into their lots, latest expiry first. */
+    private Returned returnDraws(Connection c, String where, long max, Object... params) throws SQLException {
+        long left = max;
+        List<Owed> owed = new ArrayList<>();
+        List<long[]> draws = Sql.list(
+                c,
+                "SELECT d.id, d.lot_id, d.points FROM lot_draw d JOIN lot l ON l.id = d.lot_id WHERE " + where
+                        + " AND NOT d.restored ORDER BY l.expires_at DESC, l.id DESC, d.id DESC",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)},
+                params);
         for (long[] d : draws) {
             if (left == 0) {
                 break;
             }
             long back = Math.min(left, d[2]);
-            Sql.update(c, "UPDATE lot SET remaining = remaining + ? WHERE id = ?", back, d[1]);
+            long settled = returnToLot(c, d[1], back);
+            if (settled > 0) {
+                owed.add(new Owed(d[1], settled));
+            }
             if (back == d[2]) {
                 Sql.update(c, "UPDATE lot_draw SET restored = true WHERE id = ?", d[0]);
             } else {
@@ -442,7 +477,7 @@ public class PostingRepository {
             }
             left -= back;
         }
-        return max - left;
+        return new Returned(max - left, owed);
     }
 
     /** Puts {@code points} back into one lot (what a lot owed and could settle no other way). */

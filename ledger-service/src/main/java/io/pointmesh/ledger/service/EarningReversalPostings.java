@@ -145,11 +145,12 @@ final class EarningReversalPostings extends Postings {
                     left -= back;
                 }
             }
-            // Then what of it is out on a spend that may come back (a hold, a captured hold, a reward order): taken
+            // Then what of it is out on a draw that may come back (a hold, a captured hold, a reward order, another
+            // refund's draw or a debt repayment that a settlement may give back): taken
             // from elsewhere below, and owed by the lot, so those points settle it when they come back rather than
             // return into the lot, where they could expire and leave the member paying twice (I23, giveBack).
             if (left > 0 && e.lotId() != null && stillMember) {
-                postings.oweFromLot(c, e.lotId(), left);
+                postings.oweFromLot(c, e.lotId(), left, reversalId);
             }
             long fromOthers = Math.min(left, m.available);
             if (fromOthers > 0) {

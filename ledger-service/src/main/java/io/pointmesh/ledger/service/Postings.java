@@ -274,22 +274,33 @@ abstract class Postings {
      * A spend's points come back to the member (a void, a lapse, a partial capture, a redemption reversal, a refunded
      * reward order): available again, in the lots they were drawn from, except what a lot owes to a refund of its
      * earning (I23). That refund took those points from elsewhere while they were out, so they repay the member's debt
-     * first, then give back what the refund drew from the member's other lots, and only the rest goes into the lot.
-     * The caller expires what came back into lots that expired meanwhile.
+     * first, then give back what the refund drew from the member's other lots, then debt repayments (the refund's debt
+     * that later points repaid), and only the rest goes into the lot. Points given back into a lot that itself owes to
+     * its earning's refund settle that in turn (each step uses up open draws, so it ends). The caller expires what came
+     * back into lots that expired meanwhile.
      */
     void giveBack(Connection c, MemberBalance m, UUID ref, long points) throws SQLException {
         m.available += points;
-        for (PostingRepository.Owed owed : postings.restore(c, ref, points)) {
-            long repaid = Math.min(owed.points(), m.debt);
+        java.util.ArrayDeque<PostingRepository.Owed> owed =
+                new java.util.ArrayDeque<>(postings.restore(c, ref, points));
+        while (!owed.isEmpty()) {
+            PostingRepository.Owed o = owed.pop();
+            long repaid = Math.min(o.points(), m.debt);
             m.debt -= repaid;
             m.available -= repaid;
-            long left = owed.points() - repaid;
+            long left = o.points() - repaid;
             if (left > 0) {
-                left -= postings.restoreRefundDraws(c, owed.lotId(), left);
+                PostingRepository.Returned back = postings.restoreRefundDraws(c, o.lotId(), left);
+                left -= back.points();
+                owed.addAll(back.owed());
             }
             if (left > 0) {
-                // the debt the refund left was repaid meanwhile by later points: those draws are not the refund's
-                postings.addToLot(c, owed.lotId(), left);
+                PostingRepository.Returned back = postings.restoreDebtRepayments(c, m.memberId, left);
+                left -= back.points();
+                owed.addAll(back.owed());
+            }
+            if (left > 0) {
+                postings.addToLot(c, o.lotId(), left);
             }
         }
     }

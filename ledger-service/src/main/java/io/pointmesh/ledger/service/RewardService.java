@@ -634,6 +634,8 @@ public class RewardService {
             int cut = cursor.indexOf('_');
             long micros = Long.parseLong(cursor.substring(0, cut));
             Instant at = Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
+            // only times the database can hold (a year -7537 was sent to PostgreSQL and refused: 500)
+            io.pointmesh.platform.problem.TimeParams.instant("cursor", at.toString());
             return new RewardRepository.OrderCursor(at, UUID.fromString(cursor.substring(cut + 1)));
         } catch (RuntimeException e) {
             throw ProblemException.invalidField("cursor", "a cursor from a previous page");

@@ -342,6 +342,7 @@ public final class LedgerModel {
     final Map<String, Redemption> redemptions = new LinkedHashMap<>(); // partner|txId
     final Map<String, List<Draw>> holdDraws = new LinkedHashMap<>(); // redemption key
     final Map<Integer, List<Draw>> refundDraws = new LinkedHashMap<>(); // earning's lot: its refunds' draws elsewhere
+    final Map<String, List<Draw>> debtDraws = new LinkedHashMap<>(); // member: their debt repayments' draws
     final Map<String, Reversal> reversals = new LinkedHashMap<>(); // partner|txId
     final Map<String, String> redemptionReversals = new LinkedHashMap<>(); // partner|txId -> redemption key
     final Map<String, Referral> referrals = new LinkedHashMap<>(); // referred member
@@ -371,6 +372,15 @@ public final class LedgerModel {
                         })
                         .toList())));
         refundDraws.forEach((k, v) -> m.refundDraws.put(
+                k,
+                new ArrayList<>(v.stream()
+                        .map(d -> {
+                            Draw c = new Draw(d.lotSeq, d.points);
+                            c.restored = d.restored;
+                            return c;
+                        })
+                        .toList())));
+        debtDraws.forEach((k, v) -> m.debtDraws.put(
                 k,
                 new ArrayList<>(v.stream()
                         .map(d -> {
@@ -473,7 +483,7 @@ public final class LedgerModel {
     private void settleDebt(Member m) {
         long repay = Math.min(m.debt, m.available);
         if (repay > 0) {
-            drawFifo(m, repay);
+            debtDraws.computeIfAbsent(m.id, k -> new ArrayList<>()).addAll(drawFifo(m, repay));
             m.available -= repay;
             m.debt -= repay;
         }
@@ -520,10 +530,7 @@ public final class LedgerModel {
                 break;
             }
             long back = Math.min(left, d.points);
-            Lot l = lots.get(d.lotSeq);
-            long settled = Math.min(back, l.owed);
-            l.owed -= settled;
-            l.remaining += back - settled;
+            long settled = returnToLot(d.lotSeq, back);
             if (settled > 0) {
                 owed.add(new long[] {d.lotSeq, settled});
             }
@@ -537,51 +544,84 @@ public final class LedgerModel {
         return owed;
     }
 
+    /** Points return to a lot: what it owes to its earning's refund is settled first (answered), the rest goes in. */
+    private long returnToLot(int lotSeq, long back) {
+        Lot l = lots.get(lotSeq);
+        long settled = Math.min(back, l.owed);
+        l.owed -= settled;
+        l.remaining += back - settled;
+        return settled;
+    }
+
     /**
      * A spend's points back to the member: into their lots, but what a lot owed to a refund of its earning repays
-     * debt, then gives back the refund's draws from other lots (latest expiry first), the rest into the lot.
+     * debt, then gives back the refund's draws from other lots, then the member's debt repayments (latest expiry
+     * first), the rest into the lot; points given back into a lot that owes settle that in turn.
      */
     private void giveBack(Member m, String ref, long points) {
         m.available += points;
-        for (long[] o : restore(ref, points)) {
+        java.util.ArrayDeque<long[]> owed = new java.util.ArrayDeque<>(restore(ref, points));
+        while (!owed.isEmpty()) {
+            long[] o = owed.pop();
             int lotSeq = (int) o[0];
             long repaid = Math.min(o[1], m.debt);
             m.debt -= repaid;
             m.available -= repaid;
             long left = o[1] - repaid;
-            List<Draw> drawn = refundDraws.getOrDefault(lotSeq, List.of());
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < drawn.size(); i++) {
-                if (!drawn.get(i).restored && drawn.get(i).lotSeq != lotSeq) {
-                    order.add(i);
-                }
-            }
-            order.sort(Comparator.comparing((Integer i) -> lots.get(drawn.get(i).lotSeq).expiresAt)
-                    .thenComparingInt(i -> drawn.get(i).lotSeq)
-                    .thenComparingInt(i -> i)
-                    .reversed());
-            for (int i : order) {
-                if (left == 0) {
-                    break;
-                }
-                Draw d = drawn.get(i);
-                long back = Math.min(left, d.points);
-                lots.get(d.lotSeq).remaining += back;
-                if (back == d.points) {
-                    d.restored = true;
-                } else {
-                    d.points -= back;
-                }
-                left -= back;
-            }
+            left -= returnDraws(refundDraws.getOrDefault(lotSeq, List.of()), d -> d.lotSeq != lotSeq, left, owed);
+            left -= returnDraws(debtDraws.getOrDefault(m.id, List.of()), d -> true, left, owed);
             lots.get(lotSeq).remaining += left;
         }
     }
 
-    /** The points of a lot out on spends that may come back (holds, captured holds, reward orders). */
+    /** Open draws of {@code drawn} back into their lots, latest expiry first (then lot, then the latest draw). */
+    private long returnDraws(
+            List<Draw> drawn, java.util.function.Predicate<Draw> which, long max, java.util.Deque<long[]> owed) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < drawn.size(); i++) {
+            if (!drawn.get(i).restored && which.test(drawn.get(i))) {
+                order.add(i);
+            }
+        }
+        order.sort(Comparator.comparing((Integer i) -> lots.get(drawn.get(i).lotSeq).expiresAt)
+                .thenComparingInt(i -> drawn.get(i).lotSeq)
+                .thenComparingInt(i -> i)
+                .reversed());
+        long left = max;
+        for (int i : order) {
+            if (left == 0) {
+                break;
+            }
+            Draw d = drawn.get(i);
+            long back = Math.min(left, d.points);
+            long settled = returnToLot(d.lotSeq, back);
+            if (settled > 0) {
+                owed.add(new long[] {d.lotSeq, settled});
+            }
+            if (back == d.points) {
+                d.restored = true;
+            } else {
+                d.points -= back;
+            }
+            left -= back;
+        }
+        return max - left;
+    }
+
+    /**
+     * The points of a lot out on draws that may come back: holds, captured holds and reward orders, other earnings'
+     * refunds' draws and debt repayments (a settlement gives those back).
+     */
     private long outOnSpends(int lotSeq) {
         long out = 0;
-        for (List<Draw> draws : holdDraws.values()) {
+        List<List<Draw>> pools = new ArrayList<>(holdDraws.values());
+        refundDraws.forEach((earningLot, draws) -> {
+            if (earningLot != lotSeq) {
+                pools.add(draws);
+            }
+        });
+        pools.add(debtDraws.getOrDefault(lots.get(lotSeq).memberId, List.of()));
+        for (List<Draw> draws : pools) {
             for (Draw d : draws) {
                 if (!d.restored && d.lotSeq == lotSeq) {
                     out += d.points;

@@ -97,34 +97,43 @@ public class ProblemMappers {
     /**
      * RESTEasy answers a query (or path) parameter it cannot convert (a limit of "ten", a bad UUID) as 404, as
      * JAX-RS says, with the conversion's failure as the cause. A path that names nothing is 404; a query parameter
-     * that cannot be read is the client's malformed request: 400, naming the parameter when its value is the one the
-     * conversion quotes. Null when the request has no query (a path parameter: 404 stays).
+     * that cannot be read is the client's malformed request: 400, naming it. Only when the value the conversion
+     * quotes is a query parameter's and no path parameter's; otherwise null (404 stays).
      */
     private static Response unreadableQueryParameter(Throwable cause, UriInfo uri) {
-        var query = uri.getQueryParameters();
-        if (query.isEmpty()) {
-            return null;
-        }
         String failure = String.valueOf(cause.getMessage());
-        String field = null;
-        for (var param : query.entrySet()) {
-            for (String value : param.getValue()) {
-                if (!value.isEmpty() && (failure.contains("\"" + value + "\"") || failure.endsWith(value))) {
-                    field = param.getKey();
+        try {
+            for (var param : uri.getPathParameters().entrySet()) {
+                for (String value : param.getValue()) {
+                    if (quotes(failure, value)) {
+                        return null;
+                    }
                 }
             }
+            for (var param : uri.getQueryParameters().entrySet()) {
+                for (String value : param.getValue()) {
+                    if (quotes(failure, value)) {
+                        String field = param.getKey();
+                        String message = "cannot be read as the type this parameter takes";
+                        return respond(
+                                400,
+                                "validation-failed",
+                                "Invalid request",
+                                field + ": " + message,
+                                uri,
+                                List.of(new Problem.FieldError(field, message)));
+                    }
+                }
+            }
+        } catch (RuntimeException undecodable) {
+            return null; // a query that cannot even be decoded (%zz): the 404 RESTEasy chose stays
         }
-        String message = "cannot be read as the type this parameter takes";
-        if (field == null) {
-            return respond(400, "validation-failed", "Invalid request", "a query parameter " + message, uri, null);
-        }
-        return respond(
-                400,
-                "validation-failed",
-                "Invalid request",
-                field + ": " + message,
-                uri,
-                List.of(new Problem.FieldError(field, message)));
+        return null;
+    }
+
+    /** Whether a conversion's failure names the value: "For input string: \"ten\"", "Invalid UUID string: x". */
+    private static boolean quotes(String failure, String value) {
+        return !value.isEmpty() && (failure.contains("\"" + value + "\"") || failure.endsWith(": " + value));
     }
 
     // Security failures keep their statuses (401 with the WWW-Authenticate challenge Quarkus adds).
