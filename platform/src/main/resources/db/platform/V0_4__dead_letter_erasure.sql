@@ -6,16 +6,26 @@
 ALTER TABLE dead_letter ADD COLUMN erased_at TIMESTAMPTZ;
 ALTER TABLE dead_letter ADD CONSTRAINT dead_letter_erased_empty CHECK (erased_at IS NULL OR payload = '\x'::bytea);
 
+-- D5 for letters kept after the erasure too (the collector reads the dead-letter topic on its own time): an erasure
+-- leaves a tombstone, and a letter of an erased key is kept without its payload. Erasure and collection of one key
+-- take the same transaction-scoped advisory lock, so neither misses the other.
+CREATE TABLE dead_letter_erasure (
+    channel    TEXT        NOT NULL,
+    event_key  TEXT        NOT NULL,
+    keep_types TEXT[]      NOT NULL,
+    erased_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (channel, event_key)
+);
+
 CREATE OR REPLACE FUNCTION dead_letter_resolved_once() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF OLD.status <> 'PARKED' AND NOT (
-            -- D5: erasing a resolved letter's payload is the one change it still takes
-            OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL
-            AND (NEW.status, NEW.outcome, NEW.resolved_at, NEW.resolved_by, NEW.discard_reason, NEW.replay_attempts,
-                 NEW.last_error, NEW.lease, NEW.replaying_since, NEW.event_key, NEW.event_id, NEW.event_type, NEW.channel)
-                IS NOT DISTINCT FROM
-                (OLD.status, OLD.outcome, OLD.resolved_at, OLD.resolved_by, OLD.discard_reason, OLD.replay_attempts,
-                 OLD.last_error, OLD.lease, OLD.replaying_since, OLD.event_key, OLD.event_id, OLD.event_type, OLD.channel)) THEN
+    -- D5: an erasure is for good
+    IF OLD.erased_at IS NOT NULL AND (NEW.erased_at IS DISTINCT FROM OLD.erased_at OR NEW.payload <> OLD.payload) THEN
+        RAISE EXCEPTION 'dead letter % was erased', OLD.id USING ERRCODE = 'check_violation';
+    END IF;
+    -- D2: a resolved letter takes no change but the erasure of its payload
+    IF OLD.status <> 'PARKED' AND NOT (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL
+            AND to_jsonb(NEW) - 'payload' - 'erased_at' = to_jsonb(OLD) - 'payload' - 'erased_at') THEN
         RAISE EXCEPTION 'dead letter % is already %', OLD.id, OLD.status USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;

@@ -20,6 +20,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +48,18 @@ class LedgerTrustTest {
     void invariantsHoldAndTimeIsBack() {
         clock.reset();
         InvariantCheck.assertHolds(LedgerScenariosTest.DB);
+    }
+
+    /** An operator's adjustment of the member's points ("correction"), applied. */
+    static void correction(String member, long points) {
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .contentType("application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(Map.of("memberId", member, "points", points, "reason", "correction"))
+                .post("/ledger/v1/adjustments")
+                .then()
+                .statusCode(201);
     }
 
     static io.restassured.response.ValidatableResponse voidHold(String partner, String id) {
@@ -273,14 +286,7 @@ class LedgerTrustTest {
     void aLotBornExpiredRepaysNoDebt() {
         String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0, 1, 90, BigDecimal.ZERO);
         String member = LedgerFixture.member();
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .contentType("application/json")
-                .header("Idempotency-Key", UUID.randomUUID().toString())
-                .body(Map.of("memberId", member, "points", -500, "reason", "correction"))
-                .post("/ledger/v1/adjustments")
-                .then()
-                .statusCode(201);
+        correction(member, -500);
         earn(
                         partner,
                         member,
@@ -507,14 +513,7 @@ class LedgerTrustTest {
                 .statusCode(201)
                 .body("points", is(1000));
         String id = hold(partner, member, 1000).statusCode(201).extract().path("redemptionId");
-        given().auth()
-                .oauth2(TestTokens.operator())
-                .contentType("application/json")
-                .header("Idempotency-Key", UUID.randomUUID().toString())
-                .body(Map.of("memberId", member, "points", -300, "reason", "correction"))
-                .post("/ledger/v1/adjustments")
-                .then()
-                .statusCode(201);
+        correction(member, -300);
         clock.advance(Duration.ofMinutes(12));
         voidHold(partner, id).statusCode(200);
         // the 1000 points went back into a lot that had expired: they expire, and the debt stays
@@ -606,7 +605,7 @@ class LedgerTrustTest {
      * refund's debt that a later earning repaid is given back to that earning's lot, not into the expired one.
      */
     @Test
-    void settlementsChainThroughRefundsAndGiveBackDebtRepaidMeanwhile() {
+    void settlementsChainThroughRefundsAndGiveBackDebtRepaidMeanwhile() throws Exception {
         String partner = LedgerFixture.partner(new BigDecimal("0.01"), 0, 1, 90, BigDecimal.ZERO);
         java.util.function.Function<Integer, Instant> expiringIn =
                 minutes -> java.time.ZonedDateTime.now(java.time.ZoneId.of("Asia/Seoul"))
@@ -658,6 +657,20 @@ class LedgerTrustTest {
         // as if neither order had been placed: the refunded earnings' points gone, the last earning's kept
         balance(member).body("available", is(1000), "expired", is(0), "debt", is(0), "spent", is(0));
         balance(repaid).body("available", is(1000), "expired", is(0), "debt", is(0), "spent", is(0));
+
+        // a debt repaid before the refund was another debt: its repayment is not given back, the refund's is
+        String older = LedgerFixture.member();
+        correction(older, -1000);
+        earn(LedgerFixture.partner(), older, "100000").statusCode(201); // repays the correction
+        String e5 = earn(partner, older, "100000").statusCode(201).extract().path("earningId");
+        String held = hold(partner, older, 1000).statusCode(201).extract().path("redemptionId");
+        reverse(partner, e5, "100000").statusCode(201).body("debtIncurred", is(1000));
+        earn(partner, older, "100000").statusCode(201); // repays the refund's debt
+        voidHold(partner, held).statusCode(200);
+        balance(older).body("available", is(1000), "debt", is(0));
+        assertEquals(
+                List.of("0", "0", "1000"),
+                LedgerScenariosTest.rows("SELECT remaining FROM lot WHERE member_id = '" + older + "' ORDER BY id"));
     }
 
     /** The status line of a GET sent as written (no client's checks on the URI). */

@@ -216,6 +216,15 @@ class DeadLettersTest {
 
         replay(parked).statusCode(409).body("code", equalTo("dead-letter-erased"));
         assertEquals("PARKED", letter(parked).getString("status"));
+        // an erasure is for good, parked letters too
+        assertThrows(
+                RuntimeException.class,
+                () -> sql("UPDATE dead_letter SET erased_at = NULL, payload = '\\x01'::bytea WHERE id = $1", parked));
+        // a letter of the key collected after the erasure is kept without its payload
+        long late = parkDirectly(event(key), key, 2);
+        assertEquals("", letter(late).getString("payload"));
+        assertNotNull(letter(late).getString("erasedAt"));
+        replay(late).statusCode(409).body("code", equalTo("dead-letter-erased"));
         discard(parked, "the member left").statusCode(200).body("status", equalTo("DISCARDED"));
         assertEquals(0, effects(key));
         // D2 still holds for everything but the erasure

@@ -418,13 +418,14 @@ public class ReportService {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        LocalDate today = scoring.today();
         Long spent = transactions.run(c -> {
             Sql.one(
                     c,
                     "SELECT pg_advisory_xact_lock(hashtext('pointmesh.report-budget'), hashtext(?))",
                     rs -> 1,
                     partnerId);
+            // the day as it is once the lock is held: a request that waited past midnight is charged to the new day
+            LocalDate today = scoring.today();
             long[] had = Sql.one(
                             c,
                             "SELECT count(*), count(*) FILTER (WHERE report = ? AND answer = ?) FROM report_budget_answer "

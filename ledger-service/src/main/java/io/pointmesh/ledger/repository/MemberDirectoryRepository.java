@@ -151,11 +151,15 @@ public class MemberDirectoryRepository {
     }
 
     /** A new card, ACTIVE; a redelivered issue changes nothing. */
+    /** A card of the member's, active; blocked at once if the member left (a card event applied late, a replay). */
     public void issueCard(Connection c, String cardNumber, String memberId) throws SQLException {
         Sql.update(
                 c,
-                "INSERT INTO card (card_number, member_id, status) VALUES (?, ?, 'ACTIVE') ON CONFLICT DO NOTHING",
+                "INSERT INTO card (card_number, member_id, status) SELECT ?, ?, CASE WHEN EXISTS (SELECT 1 FROM "
+                        + "member_directory WHERE member_id = ? AND status = 'LEFT') THEN 'BLOCKED' ELSE 'ACTIVE' END "
+                        + "ON CONFLICT DO NOTHING",
                 cardNumber,
+                memberId,
                 memberId);
     }
 

@@ -416,7 +416,9 @@ public class PostingRepository {
     public long oweFromLot(Connection c, long lotId, long max, UUID reversalId) throws SQLException {
         return Sql.one(
                         c,
-                        "UPDATE lot l SET owed = l.owed + t.owe FROM (SELECT id, least(?, greatest(0, (SELECT "
+                        "UPDATE lot l SET owed = l.owed + t.owe, owed_since_draw = CASE WHEN t.owe > 0 THEN "
+                                + "coalesce(l.owed_since_draw, (SELECT max(id) FROM lot_draw)) ELSE l.owed_since_draw END "
+                                + "FROM (SELECT id, least(?, greatest(0, (SELECT "
                                 + "coalesce(sum(d.points), 0) FROM lot_draw d WHERE d.lot_id = lot.id AND NOT d.restored "
                                 + "AND d.reason IN ('HOLD', 'REWARD_ORDER', 'EARN_REVERSAL', 'DEBT_REPAYMENT') "
                                 + "AND d.ref <> ? AND NOT (d.reason = 'EARN_REVERSAL' AND d.ref IN (SELECT r.id FROM "
@@ -438,27 +440,36 @@ public class PostingRepository {
                 c,
                 "d.ref IN (SELECT r.id FROM earning_reversal r WHERE r.earning_id = "
                         + "(SELECT ref FROM lot WHERE id = ? AND source = 'EARN')) AND d.lot_id <> ? AND d.reason = 'EARN_REVERSAL'",
+                "l.expires_at DESC, l.id DESC, d.id DESC",
                 max,
                 lotId,
                 lotId);
     }
 
     /**
-     * Gives back up to {@code max} points of the member's debt repayments, latest expiry first, into the lots they came
-     * from: a refund's debt that later points repaid, settled when the refunded lot's points come back.
+     * Gives back up to {@code max} points of the member's debt repayments drawn since the lot {@code lotId} first owed
+     * to its earning's refund (the refund's debt that later points repaid), the earliest first, into the lots they came
+     * from; repayments of debts from before it are not the refund's and stay.
      */
-    public Returned restoreDebtRepayments(Connection c, String memberId, long max) throws SQLException {
-        return returnDraws(c, "l.member_id = ? AND d.reason = 'DEBT_REPAYMENT'", max, memberId);
+    public Returned restoreDebtRepayments(Connection c, String memberId, long lotId, long max) throws SQLException {
+        return returnDraws(
+                c,
+                "l.member_id = ? AND d.reason = 'DEBT_REPAYMENT' AND d.id > (SELECT owed_since_draw FROM lot WHERE id = ?)",
+                "d.id",
+                max,
+                memberId,
+                lotId);
     }
 
-    /** Open draws matching {@code where} (d: the draw, l: its lot) go back into their lots, latest expiry first. */
-    private Returned returnDraws(Connection c, String where, long max, Object... params) throws SQLException {
+    /** Open draws matching {@code where} (d: the draw, l: its lot) go back into their lots, in {@code order}. */
+    private Returned returnDraws(Connection c, String where, String order, long max, Object... params)
+            throws SQLException {
         long left = max;
         List<Owed> owed = new ArrayList<>();
         List<long[]> draws = Sql.list(
                 c,
                 "SELECT d.id, d.lot_id, d.points FROM lot_draw d JOIN lot l ON l.id = d.lot_id WHERE " + where
-                        + " AND NOT d.restored ORDER BY l.expires_at DESC, l.id DESC, d.id DESC",
+                        + " AND NOT d.restored ORDER BY " + order,
                 rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)},
                 params);
         for (long[] d : draws) {

@@ -274,8 +274,8 @@ abstract class Postings {
      * A spend's points come back to the member (a void, a lapse, a partial capture, a redemption reversal, a refunded
      * reward order): available again, in the lots they were drawn from, except what a lot owes to a refund of its
      * earning (I23). That refund took those points from elsewhere while they were out, so they repay the member's debt
-     * first, then give back what the refund drew from the member's other lots, then debt repayments (the refund's debt
-     * that later points repaid), and only the rest goes into the lot. Points given back into a lot that itself owes to
+     * first, then give back what the refund drew from the member's other lots, then debt repayments drawn since the lot
+     * first owed (the refund's debt that later points repaid, earliest first), and only the rest goes into the lot. Points given back into a lot that itself owes to
      * its earning's refund settle that in turn (each step uses up open draws, so it ends). The caller expires what came
      * back into lots that expired meanwhile.
      */
@@ -295,7 +295,7 @@ abstract class Postings {
                 owed.addAll(back.owed());
             }
             if (left > 0) {
-                PostingRepository.Returned back = postings.restoreDebtRepayments(c, m.memberId, left);
+                PostingRepository.Returned back = postings.restoreDebtRepayments(c, m.memberId, o.lotId(), left);
                 left -= back.points();
                 owed.addAll(back.owed());
             }

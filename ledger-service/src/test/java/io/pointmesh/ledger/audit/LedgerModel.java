@@ -92,6 +92,8 @@ public final class LedgerModel {
         public long expired;
         /** What a refund of its earning took from elsewhere while these points were out on a spend (I23). */
         public long owed;
+        /** The last draw made before it first owed: debt repayments after it may have repaid the refund's debt. */
+        Long owedSinceDraw;
 
         public final Instant availableAt;
         public final Instant expiresAt;
@@ -120,6 +122,7 @@ public final class LedgerModel {
             l.remaining = remaining;
             l.expired = expired;
             l.owed = owed;
+            l.owedSinceDraw = owedSinceDraw;
             return l;
         }
 
@@ -232,10 +235,19 @@ public final class LedgerModel {
         final int lotSeq;
         long points;
         boolean restored;
+        /** In the order the ledger's lot_draw ids are (every draw the model makes, in turn). */
+        long id;
 
         Draw(int lotSeq, long points) {
             this.lotSeq = lotSeq;
             this.points = points;
+        }
+
+        Draw copy() {
+            Draw c = new Draw(lotSeq, points);
+            c.restored = restored;
+            c.id = id;
+            return c;
         }
     }
 
@@ -353,8 +365,12 @@ public final class LedgerModel {
         this.now = now;
     }
 
+    /** The last draw's id (the model's count of draws). */
+    long lastDraw;
+
     public LedgerModel copy() {
         LedgerModel m = new LedgerModel(config, now);
+        m.lastDraw = lastDraw;
         members.forEach((k, v) -> m.members.put(k, v.copy()));
         partners.forEach((k, v) -> m.partners.put(k, v.copy()));
         m.campaigns.putAll(campaigns);
@@ -362,33 +378,12 @@ public final class LedgerModel {
         lots.forEach(l -> m.lots.add(l.copy()));
         m.earnings.putAll(earnings);
         redemptions.forEach((k, v) -> m.redemptions.put(k, v.copy()));
-        holdDraws.forEach((k, v) -> m.holdDraws.put(
-                k,
-                new ArrayList<>(v.stream()
-                        .map(d -> {
-                            Draw c = new Draw(d.lotSeq, d.points);
-                            c.restored = d.restored;
-                            return c;
-                        })
-                        .toList())));
-        refundDraws.forEach((k, v) -> m.refundDraws.put(
-                k,
-                new ArrayList<>(v.stream()
-                        .map(d -> {
-                            Draw c = new Draw(d.lotSeq, d.points);
-                            c.restored = d.restored;
-                            return c;
-                        })
-                        .toList())));
-        debtDraws.forEach((k, v) -> m.debtDraws.put(
-                k,
-                new ArrayList<>(v.stream()
-                        .map(d -> {
-                            Draw c = new Draw(d.lotSeq, d.points);
-                            c.restored = d.restored;
-                            return c;
-                        })
-                        .toList())));
+        holdDraws.forEach((k, v) ->
+                m.holdDraws.put(k, new ArrayList<>(v.stream().map(Draw::copy).toList())));
+        refundDraws.forEach((k, v) ->
+                m.refundDraws.put(k, new ArrayList<>(v.stream().map(Draw::copy).toList())));
+        debtDraws.forEach((k, v) ->
+                m.debtDraws.put(k, new ArrayList<>(v.stream().map(Draw::copy).toList())));
         m.reversals.putAll(reversals);
         m.redemptionReversals.putAll(redemptionReversals);
         m.referrals.putAll(referrals);
@@ -504,7 +499,9 @@ public final class LedgerModel {
             long take = Math.min(left, l.remaining);
             l.remaining -= take;
             left -= take;
-            draws.add(new Draw(l.seq, take));
+            Draw d = new Draw(l.seq, take);
+            d.id = ++lastDraw;
+            draws.add(d);
         }
         if (left > 0) {
             throw new IllegalStateException("model: lots do not cover " + points);
@@ -568,25 +565,36 @@ public final class LedgerModel {
             m.debt -= repaid;
             m.available -= repaid;
             long left = o[1] - repaid;
-            left -= returnDraws(refundDraws.getOrDefault(lotSeq, List.of()), d -> d.lotSeq != lotSeq, left, owed);
-            left -= returnDraws(debtDraws.getOrDefault(m.id, List.of()), d -> true, left, owed);
+            left -= returnDraws(refundDraws.getOrDefault(lotSeq, List.of()), d -> d.lotSeq != lotSeq, true, left, owed);
+            long since = lots.get(lotSeq).owedSinceDraw;
+            left -= returnDraws(debtDraws.getOrDefault(m.id, List.of()), d -> d.id > since, false, left, owed);
             lots.get(lotSeq).remaining += left;
         }
     }
 
-    /** Open draws of {@code drawn} back into their lots, latest expiry first (then lot, then the latest draw). */
+    /**
+     * Open draws of {@code drawn} back into their lots: {@code latestExpiryFirst} (then lot, then the latest draw), or
+     * the earliest draw first.
+     */
     private long returnDraws(
-            List<Draw> drawn, java.util.function.Predicate<Draw> which, long max, java.util.Deque<long[]> owed) {
+            List<Draw> drawn,
+            java.util.function.Predicate<Draw> which,
+            boolean latestExpiryFirst,
+            long max,
+            java.util.Deque<long[]> owed) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < drawn.size(); i++) {
             if (!drawn.get(i).restored && which.test(drawn.get(i))) {
                 order.add(i);
             }
         }
-        order.sort(Comparator.comparing((Integer i) -> lots.get(drawn.get(i).lotSeq).expiresAt)
-                .thenComparingInt(i -> drawn.get(i).lotSeq)
-                .thenComparingInt(i -> i)
-                .reversed());
+        order.sort(
+                latestExpiryFirst
+                        ? Comparator.comparing((Integer i) -> lots.get(drawn.get(i).lotSeq).expiresAt)
+                                .thenComparingInt(i -> drawn.get(i).lotSeq)
+                                .thenComparingLong(i -> drawn.get(i).id)
+                                .reversed()
+                        : Comparator.comparingLong((Integer i) -> drawn.get(i).id));
         long left = max;
         for (int i : order) {
             if (left == 0) {
@@ -891,7 +899,11 @@ public final class LedgerModel {
                 m.expired -= back;
                 left -= back;
                 // what of it is out on a spend that may come back is owed by the lot (I23)
-                own.owed += Math.min(left, Math.max(0, outOnSpends(own.seq) - own.owed));
+                long owe = Math.min(left, Math.max(0, outOnSpends(own.seq) - own.owed));
+                if (owe > 0 && own.owedSinceDraw == null) {
+                    own.owedSinceDraw = lastDraw;
+                }
+                own.owed += owe;
             }
             long fromOthers = Math.min(left, m.available);
             if (fromOthers > 0) {

@@ -220,6 +220,9 @@ public class DeadLetters {
         byte[] payload = record.value() == null ? new byte[0] : record.value();
         JsonNode envelope = envelope(payload);
         return transactions.run(c -> {
+            if (channel != null && record.key() != null) {
+                lockKey(c, channel, text(record.key()));
+            }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO dead_letter (dlq_topic, dlq_partition, "
                     + "dlq_offset, source_topic, source_partition, source_offset, channel, event_key, event_id, "
                     + "event_type, payload, reason, failure_class, dead_at) "
@@ -238,8 +241,21 @@ public class DeadLetters {
                 insert.setString(12, text(header(headers, "dead-letter-reason")));
                 insert.setString(13, text(header(headers, "dead-letter-exception-class-name")));
                 insert.setTimestamp(14, new Timestamp(record.timestamp()));
-                return insert.executeUpdate() == 1;
+                if (insert.executeUpdate() != 1) {
+                    return false;
+                }
             }
+            // D5: the key was erased before this letter came: it is kept without its payload
+            try (PreparedStatement erase = c.prepareStatement("UPDATE dead_letter d SET payload = '\\x'::bytea, "
+                    + "erased_at = now() FROM dead_letter_erasure e WHERE d.dlq_topic = ? AND d.dlq_partition = ? "
+                    + "AND d.dlq_offset = ? AND e.channel = d.channel AND e.event_key = d.event_key "
+                    + "AND NOT coalesce(d.event_type = ANY (e.keep_types), false)")) {
+                erase.setString(1, record.topic());
+                erase.setInt(2, record.partition());
+                erase.setLong(3, record.offset());
+                erase.executeUpdate();
+            }
+            return true;
         });
     }
 
@@ -298,18 +314,19 @@ public class DeadLetters {
                     "dead-letter-older-parked",
                     "dead letter " + older + " of the same key came before it: replay or discard that one first");
         }
-        UUID lease = lease(id);
-        if (lease == null) {
+        Lease leased = lease(id);
+        if (leased == null) {
             DeadLetter now = get(id);
-            if (now.status() != DeadLetterStatus.PARKED) {
-                return replay(id, operator); // resolved meanwhile: answered as such
+            if (now.status() != DeadLetterStatus.PARKED || now.erasedAt() != null) {
+                return replay(id, operator); // resolved or erased meanwhile: answered as such
             }
             throw ProblemException.conflict(
                     "dead-letter-replaying", "dead letter " + id + " is being replayed; ask again in a moment");
         }
+        UUID lease = leased.token();
         EventInbox.Outcome outcome;
         try {
-            outcome = onVertx(() -> target.replay(letter.channel(), letter.payload())
+            outcome = onVertx(() -> target.replay(letter.channel(), leased.payload())
                     .ifNoItem()
                     .after(replayTimeout)
                     .fail());
@@ -450,6 +467,16 @@ public class DeadLetters {
      * still has to apply it). Runs in the transaction that applies the leave; answers how many letters were erased.
      */
     public int erase(Connection c, String channel, String key, java.util.Set<String> keep) throws SQLException {
+        lockKey(c, channel, key);
+        // a tombstone: a letter of the key collected later is kept without its payload
+        try (PreparedStatement t = c.prepareStatement(
+                "INSERT INTO dead_letter_erasure (channel, event_key, keep_types) "
+                        + "VALUES (?, ?, ?) ON CONFLICT (channel, event_key) DO UPDATE SET keep_types = EXCLUDED.keep_types")) {
+            t.setString(1, channel);
+            t.setString(2, key);
+            t.setArray(3, c.createArrayOf("text", keep.toArray()));
+            t.executeUpdate();
+        }
         try (PreparedStatement u =
                 c.prepareStatement("UPDATE dead_letter SET payload = '\\x'::bytea, erased_at = now() "
                         + "WHERE channel = ? AND event_key = ? AND erased_at IS NULL "
@@ -458,6 +485,15 @@ public class DeadLetters {
             u.setString(2, key);
             u.setArray(3, c.createArrayOf("text", keep.toArray()));
             return u.executeUpdate();
+        }
+    }
+
+    /** Erasure and collection of one key, one at a time (neither misses the other's rows). */
+    private static void lockKey(Connection c, String channel, String key) throws SQLException {
+        try (PreparedStatement l = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))")) {
+            l.setString(1, "pointmesh.dead-letter:" + channel);
+            l.setString(2, key);
+            l.execute();
         }
     }
 
@@ -506,17 +542,25 @@ public class DeadLetters {
         }
     }
 
-    /** Takes the letter for one replay: its lease's token, or null when it is resolved or another replay holds it. */
-    private UUID lease(long id) {
+    /** A letter taken for one replay: the lease's token and the payload as it is under the lease. */
+    private record Lease(UUID token, String payload) {}
+
+    /**
+     * Takes the letter for one replay: its lease, or null when it is resolved, erased (D5: an erasure between the
+     * letter's read and now is seen here) or another replay holds it.
+     */
+    private Lease lease(long id) {
         return transactions.run(c -> {
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE dead_letter SET replaying_since = now(), "
-                            + "lease = gen_random_uuid() WHERE id = ? AND status = 'PARKED' "
-                            + "AND (replaying_since IS NULL OR replaying_since < now() - make_interval(secs => ?)) RETURNING lease")) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE dead_letter SET replaying_since = now(), "
+                    + "lease = gen_random_uuid() WHERE id = ? AND status = 'PARKED' AND erased_at IS NULL "
+                    + "AND (replaying_since IS NULL OR replaying_since < now() - make_interval(secs => ?)) "
+                    + "RETURNING lease, payload")) {
                 u.setLong(1, id);
                 u.setLong(2, LEASE.toSeconds());
                 try (ResultSet r = u.executeQuery()) {
-                    return r.next() ? r.getObject(1, UUID.class) : null;
+                    return r.next()
+                            ? new Lease(r.getObject(1, UUID.class), new String(r.getBytes(2), StandardCharsets.UTF_8))
+                            : null;
                 }
             }
         });
