@@ -2,7 +2,8 @@
 -- each instance's memory: with two replicas a partner had twice the budget (each instance counted its own), and a
 -- restart gave a fresh one. One row per answer charged: (partner, day, report as resolved, the answer's
 -- fingerprint). Charged under a per-partner transaction-scoped advisory lock, so racing requests on any instance
--- cannot overshoot; the day's rows are what is counted, a partner's earlier days are deleted as it is charged a new answer.
+-- cannot overshoot; the day's rows are what is counted, a partner's days before yesterday are deleted
+-- as it is charged a new answer (yesterday's stay, for an instance whose clock is still there).
 CREATE TABLE report_budget_answer (
     partner_id  TEXT        NOT NULL,
     day         DATE        NOT NULL,

@@ -11,8 +11,8 @@
 --       coming back to the lot lower them.
 -- (a constant default: no rewrite; the check scans the table once, under the migration's lock)
 ALTER TABLE lot ADD COLUMN owed BIGINT NOT NULL DEFAULT 0 CONSTRAINT lot_owed_check CHECK (owed >= 0 AND owed <= points);
--- the last draw (lot_draw.id) before the lot first owed: only debt repayments drawn after it can have repaid the
--- refund's debt, so only those are given back (an older repayment repaid another debt)
+-- the last draw (lot_draw.id) before the lot started owing (from nothing owed): only debt repayments drawn after it
+-- can have repaid the refund's debt, so only those are given back (an older repayment repaid another debt)
 ALTER TABLE lot ADD COLUMN owed_since_draw BIGINT;
 
 -- the points of a lot still out on draws that may come back (the refund reads them under the lot's lock)

@@ -277,7 +277,7 @@ class ReportSnapshotTest {
     /**
      * The budget is the partner's, not an instance's: answers another instance charged today count (they were kept
      * in each instance's memory, so two replicas gave a partner twice the budget and a restart a fresh one), and
-     * yesterday's do not (they are deleted with the day's first charge).
+     * earlier days' do not (those before yesterday are deleted as the partner is charged).
      */
     @Test
     void theBudgetIsSharedByEveryInstanceAndOutlivesARestart() throws Exception {
@@ -285,6 +285,7 @@ class ReportSnapshotTest {
         String token = TestTokens.partner(partner);
         LocalDate today = LocalDate.now(ZONE);
         for (int i = 0; i < 5; i++) {
+            charged(partner, today.minusDays(2), "members|two days ago|" + i);
             charged(partner, today.minusDays(1), "members|yesterday|" + i);
         }
         for (int i = 0; i < 2; i++) {
@@ -292,8 +293,9 @@ class ReportSnapshotTest {
         }
         String base = "/analytics/v1/partners/" + partner + "/reports/";
         ask(token, base + "members?from=" + today.minusDays(21)); // the third answer today
+        // two days ago is gone; yesterday's stay a day, for an instance whose clock is still there
         assertEquals(
-                0,
+                5,
                 count("SELECT count(*) FROM report_budget_answer WHERE partner_id = '" + partner + "' AND day < '"
                         + today + "'"));
         given().auth()
@@ -303,7 +305,10 @@ class ReportSnapshotTest {
                 .statusCode(429)
                 .body("code", org.hamcrest.Matchers.is("report-budget-spent"));
         ask(token, base + "members?from=" + today.minusDays(21)); // the same answer again: free
-        assertEquals(3, count("SELECT count(*) FROM report_budget_answer WHERE partner_id = '" + partner + "'"));
+        assertEquals(
+                3,
+                count("SELECT count(*) FROM report_budget_answer WHERE partner_id = '" + partner + "' AND day = '"
+                        + today + "'"));
     }
 
     /** An answer charged to the partner's budget on {@code day}, as another instance would have. */

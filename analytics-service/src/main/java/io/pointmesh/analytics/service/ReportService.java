@@ -442,8 +442,12 @@ public class ReportService {
             if (had[0] >= config.distinctReportsPerDay()) {
                 return had[0];
             }
-            // earlier days' answers no longer count (an index range of the partner's rows)
-            Sql.update(c, "DELETE FROM report_budget_answer WHERE partner_id = ? AND day < ?", partnerId, today);
+            // earlier days' answers no longer count; yesterday's stay, for an instance whose clock is still there
+            Sql.update(
+                    c,
+                    "DELETE FROM report_budget_answer WHERE partner_id = ? AND day < ?",
+                    partnerId,
+                    today.minusDays(1));
             Sql.update(
                     c,
                     "INSERT INTO report_budget_answer (partner_id, day, report, answer) VALUES (?, ?, ?, ?)",

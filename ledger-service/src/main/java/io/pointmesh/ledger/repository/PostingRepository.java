@@ -416,8 +416,8 @@ public class PostingRepository {
     public long oweFromLot(Connection c, long lotId, long max, UUID reversalId) throws SQLException {
         return Sql.one(
                         c,
-                        "UPDATE lot l SET owed = l.owed + t.owe, owed_since_draw = CASE WHEN t.owe > 0 THEN "
-                                + "coalesce(l.owed_since_draw, (SELECT max(id) FROM lot_draw)) ELSE l.owed_since_draw END "
+                        "UPDATE lot l SET owed = l.owed + t.owe, owed_since_draw = CASE WHEN t.owe > 0 AND l.owed = 0 THEN "
+                                + "(SELECT max(id) FROM lot_draw) ELSE l.owed_since_draw END "
                                 + "FROM (SELECT id, least(?, greatest(0, (SELECT "
                                 + "coalesce(sum(d.points), 0) FROM lot_draw d WHERE d.lot_id = lot.id AND NOT d.restored "
                                 + "AND d.reason IN ('HOLD', 'REWARD_ORDER', 'EARN_REVERSAL', 'DEBT_REPAYMENT') "

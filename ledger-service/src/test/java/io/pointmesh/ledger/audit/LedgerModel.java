@@ -92,7 +92,7 @@ public final class LedgerModel {
         public long expired;
         /** What a refund of its earning took from elsewhere while these points were out on a spend (I23). */
         public long owed;
-        /** The last draw made before it first owed: debt repayments after it may have repaid the refund's debt. */
+        /** The last draw made before it started owing: debt repayments after it may have repaid the refund's debt. */
         Long owedSinceDraw;
 
         public final Instant availableAt;
@@ -900,7 +900,7 @@ public final class LedgerModel {
                 left -= back;
                 // what of it is out on a spend that may come back is owed by the lot (I23)
                 long owe = Math.min(left, Math.max(0, outOnSpends(own.seq) - own.owed));
-                if (owe > 0 && own.owedSinceDraw == null) {
+                if (owe > 0 && own.owed == 0) {
                     own.owedSinceDraw = lastDraw;
                 }
                 own.owed += owe;
