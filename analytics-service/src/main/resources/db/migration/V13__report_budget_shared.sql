@@ -1,4 +1,4 @@
--- A partner's budget of different report answers a day (docs/privacy.md, "The report budget") is kept here, not in
+-- A partner's budget of different report answers a day (docs/privacy.md, rule 6: a daily budget of distinct answers) is kept here, not in
 -- each instance's memory: with two replicas a partner had twice the budget (each instance counted its own), and a
 -- restart gave a fresh one. One row per answer charged: (partner, day, report as resolved, the answer's
 -- fingerprint). Charged under a per-partner transaction-scoped advisory lock, so racing requests on any instance

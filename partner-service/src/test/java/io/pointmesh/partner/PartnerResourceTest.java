@@ -117,6 +117,19 @@ class PartnerResourceTest {
                 .statusCode(400)
                 .body("code", is("malformed-body"));
         assertEquals(before, partnerCount());
+        // a query parameter that is not one of its names, or not a number: 400 naming it (RESTEasy's 404 before)
+        for (String query : new String[] {"status=SLEEPING", "limit=many"}) {
+            given().auth()
+                    .oauth2(TestTokens.operator())
+                    .get("/partners/v1/partners?" + query)
+                    .then()
+                    .statusCode(400)
+                    .body(
+                            "code",
+                            is("validation-failed"),
+                            "errors[0].field",
+                            is(query.substring(0, query.indexOf('='))));
+        }
     }
 
     @Test

@@ -447,7 +447,7 @@ public class PostingRepository {
     }
 
     /**
-     * Gives back up to {@code max} points of the member's debt repayments drawn since the lot {@code lotId} first owed
+     * Gives back up to {@code max} points of the member's debt repayments drawn since the lot {@code lotId} started owing
      * to its earning's refund (the refund's debt that later points repaid), the earliest first, into the lots they came
      * from; repayments of debts from before it are not the refund's and stay.
      */

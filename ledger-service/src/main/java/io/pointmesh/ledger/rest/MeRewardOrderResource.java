@@ -78,7 +78,7 @@ public class MeRewardOrderResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 missing-body validation-failed; 404 not-found; 409 idempotency-key-reused out-of-stock price-changed; 422 insufficient-points "
+                    "400 missing-body validation-failed; 404 not-found; 409 idempotency-key-reused out-of-stock reward-withdrawn price-changed; 422 insufficient-points "
                             + "debt-outstanding reward-limit-reached reward-not-available not-eligible unknown-member member-not-active")
     public Response orderReward(
             OrderRequest body,

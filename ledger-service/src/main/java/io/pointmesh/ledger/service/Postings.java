@@ -275,9 +275,9 @@ abstract class Postings {
      * reward order): available again, in the lots they were drawn from, except what a lot owes to a refund of its
      * earning (I23). That refund took those points from elsewhere while they were out, so they repay the member's debt
      * first, then give back what the refund drew from the member's other lots, then debt repayments drawn since the lot
-     * first owed (the refund's debt that later points repaid, earliest first), and only the rest goes into the lot. Points given back into a lot that itself owes to
-     * its earning's refund settle that in turn (each step uses up open draws, so it ends). The caller expires what came
-     * back into lots that expired meanwhile.
+     * started owing (the refund's debt that later points repaid, earliest first), and only the rest goes into the lot.
+     * Points given back into a lot that itself owes to its earning's refund settle that in turn (each step uses up open
+     * draws, so it ends). The caller expires what came back into lots that expired meanwhile.
      */
     void giveBack(Connection c, MemberBalance m, UUID ref, long points) throws SQLException {
         m.available += points;

@@ -133,7 +133,10 @@ public class ProblemMappers {
 
     /** Whether a conversion's failure names the value: "For input string: \"ten\"", "Invalid UUID string: x". */
     private static boolean quotes(String failure, String value) {
-        return !value.isEmpty() && (failure.contains("\"" + value + "\"") || failure.endsWith(": " + value));
+        return !value.isEmpty()
+                && (failure.contains("\"" + value + "\"")
+                        || failure.endsWith(": " + value)
+                        || failure.endsWith("." + value)); // "No enum constant io.pointmesh.….PartnerStatus.FOO"
     }
 
     // Security failures keep their statuses (401 with the WWW-Authenticate challenge Quarkus adds).
