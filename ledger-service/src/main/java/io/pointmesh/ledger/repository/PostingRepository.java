@@ -337,16 +337,6 @@ public class PostingRepository {
         }
     }
 
-    /** The draws of a spend still in force, latest expiry first. */
-    public List<Draw> openDraws(Connection c, UUID ref) throws SQLException {
-        return Sql.list(
-                c,
-                "SELECT d.lot_id, d.points, l.expires_at FROM lot_draw d JOIN lot l ON l.id = d.lot_id "
-                        + "WHERE d.ref = ? AND NOT d.restored ORDER BY l.expires_at DESC, l.id DESC",
-                rs -> new Draw(rs.getLong(1), rs.getLong(2), Sql.instant(rs, "expires_at")),
-                ref);
-    }
-
     /** Points of a spend that came back to a lot owing them to a refund of its earning (V23): not back in the lot. */
     public record Owed(long lotId, long points) {}
 
@@ -360,34 +350,8 @@ public class PostingRepository {
      * that first and are answered, for the caller to give to the member another way (I23).
      */
     public List<Owed> restore(Connection c, UUID ref, long points) throws SQLException {
-        List<Owed> owed = new ArrayList<>();
-        long left = points;
-        for (Draw d : openDraws(c, ref)) {
-            if (left == 0) {
-                break;
-            }
-            long back = Math.min(left, d.points());
-            long settled = returnToLot(c, d.lotId(), back);
-            if (settled > 0) {
-                owed.add(new Owed(d.lotId(), settled));
-            }
-            if (back == d.points()) {
-                Sql.update(
-                        c,
-                        "UPDATE lot_draw SET restored = true WHERE ref = ? AND lot_id = ? AND NOT restored",
-                        ref,
-                        d.lotId());
-            } else {
-                Sql.update(
-                        c,
-                        "UPDATE lot_draw SET points = points - ? WHERE ref = ? AND lot_id = ? AND NOT restored",
-                        back,
-                        ref,
-                        d.lotId());
-            }
-            left -= back;
-        }
-        return owed;
+        return returnDraws(c, "d.ref = ?", "l.expires_at DESC, l.id DESC, d.id DESC", points, ref)
+                .owed();
     }
 
     /**

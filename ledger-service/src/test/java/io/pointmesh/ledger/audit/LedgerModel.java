@@ -509,38 +509,6 @@ public final class LedgerModel {
         return draws;
     }
 
-    /**
-     * Points of a spend go back to the lots they came from, latest expiry first, except what a lot owes to a refund of
-     * its earning: answered as [lot, points] for {@link #giveBack}.
-     */
-    private List<long[]> restore(String ref, long points) {
-        List<long[]> owed = new ArrayList<>();
-        List<Draw> open = holdDraws.getOrDefault(ref, List.of()).stream()
-                .filter(d -> !d.restored)
-                .sorted(Comparator.comparing((Draw d) -> lots.get(d.lotSeq).expiresAt)
-                        .thenComparingInt(d -> d.lotSeq)
-                        .reversed())
-                .toList();
-        long left = points;
-        for (Draw d : open) {
-            if (left == 0) {
-                break;
-            }
-            long back = Math.min(left, d.points);
-            long settled = returnToLot(d.lotSeq, back);
-            if (settled > 0) {
-                owed.add(new long[] {d.lotSeq, settled});
-            }
-            if (back == d.points) {
-                d.restored = true;
-            } else {
-                d.points -= back;
-            }
-            left -= back;
-        }
-        return owed;
-    }
-
     /** Points return to a lot: what it owes to its earning's refund is settled first (answered), the rest goes in. */
     private long returnToLot(int lotSeq, long back) {
         Lot l = lots.get(lotSeq);
@@ -557,7 +525,9 @@ public final class LedgerModel {
      */
     private void giveBack(Member m, String ref, long points) {
         m.available += points;
-        java.util.ArrayDeque<long[]> owed = new java.util.ArrayDeque<>(restore(ref, points));
+        // the spend's draws back into their lots, latest expiry first, what lots owe answered
+        java.util.ArrayDeque<long[]> owed = new java.util.ArrayDeque<>();
+        returnDraws(holdDraws.getOrDefault(ref, List.of()), d -> true, true, points, owed);
         while (!owed.isEmpty()) {
             long[] o = owed.pop();
             int lotSeq = (int) o[0];
