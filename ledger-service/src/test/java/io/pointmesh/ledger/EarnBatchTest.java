@@ -407,6 +407,57 @@ class EarnBatchTest {
                 .body("results[0].status", is(201));
     }
 
+    @Inject
+    io.pointmesh.ledger.service.EarnBatchService batches;
+
+    /**
+     * Only a till's valid request paces uploads: a request refused before it is posted (no body, a bad amount, an
+     * unknown card, a hold without the member's say-so) used to pace every partner's batches for a second, so any
+     * partner could slow everyone's uploads with junk.
+     */
+    @Test
+    void aRefusedTillRequestPacesNoUpload() throws Exception {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        long quiet = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (batches.pacing() && System.nanoTime() < quiet) {
+            Thread.sleep(50); // another test's till request, within the last second
+        }
+        assertTrue(!batches.pacing(), "no till request within the last second");
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType("application/json")
+                .body("{}")
+                .post("/ledger/v1/earnings")
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType("application/json")
+                .body(purchase("junk-" + UUID.randomUUID(), "no-such-card-" + UUID.randomUUID(), "10000"))
+                .post("/ledger/v1/earnings")
+                .then()
+                .statusCode(422);
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType("application/json")
+                .body(Map.of(
+                        "partnerTxId",
+                        "junk-" + UUID.randomUUID(),
+                        "cardNumber",
+                        card(member),
+                        "storeCode",
+                        STORE,
+                        "points",
+                        10))
+                .post("/ledger/v1/redemptions")
+                .then()
+                .statusCode(403);
+        assertTrue(!batches.pacing(), "refused requests pace nothing");
+        LedgerFixture.earn(partner, member, "10000").statusCode(201);
+        assertTrue(batches.pacing(), "a till's earning paces uploads");
+    }
+
     @Test
     void whileATillEarnsABatchIsPacedAndStillEarnsEverything() {
         String partner = LedgerFixture.partner();

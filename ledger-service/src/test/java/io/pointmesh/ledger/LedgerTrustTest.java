@@ -763,6 +763,86 @@ class LedgerTrustTest {
                 LedgerScenariosTest.rows("SELECT spent_points FROM campaign WHERE campaign_id = '" + campaign + "'"));
     }
 
+    /**
+     * A refunded bonus is no longer granted, so it gives its campaign's budget back: before, a partner could spend a
+     * campaign's whole budget on one large purchase and refund it at no cost, and ordinary returns used budgets up
+     * early. Split refunds give back exactly the bonus, by the same cumulative proportion as the points.
+     */
+    @Test
+    void aRefundGivesTheRefundedBonusBackToItsCampaignsBudget() throws Exception {
+        String partner = LedgerFixture.partner();
+        String campaign = "refunded-" + UUID.randomUUID();
+        transactions.run(c -> io.pointmesh.platform.sql.Sql.update(
+                c,
+                "INSERT INTO campaign (campaign_id, partner_id, name, bonus_kind, "
+                        + "fixed_points, starts_at, ends_at, target, budget_points, treatment_share, funded_by, spent_points) VALUES (?, ?, 'x', "
+                        + "'FIXED', 50, now() - interval '1 day', now() + interval '1 day', 'EVERYONE', 100, 1, 'PARTNER', 0)",
+                campaign,
+                partner));
+        String spent = "SELECT spent_points FROM campaign WHERE campaign_id = '" + campaign + "'";
+        String first = earn(partner, LedgerFixture.member(), "100000")
+                .statusCode(201)
+                .body("breakdown.campaignBonuses[0].points", is(50))
+                .extract()
+                .path("earningId");
+        earn(partner, LedgerFixture.member(), "100000")
+                .statusCode(201)
+                .body("breakdown.campaignBonuses[0].points", is(50));
+        assertEquals(java.util.List.of("100"), LedgerScenariosTest.rows(spent), "the budget is spent");
+        earn(partner, LedgerFixture.member(), "100000").statusCode(201).body("breakdown.campaignBonuses.size()", is(0));
+
+        reverse(partner, first, "33333").statusCode(201);
+        assertEquals(
+                java.util.List.of("84"), LedgerScenariosTest.rows(spent), "a third of the purchase: 16 of 50 back");
+        reverse(partner, first, "66667").statusCode(201);
+        assertEquals(java.util.List.of("50"), LedgerScenariosTest.rows(spent), "refunded whole: the whole bonus back");
+        // the budget given back is granted again, up to the budget
+        earn(partner, LedgerFixture.member(), "100000")
+                .statusCode(201)
+                .body("breakdown.campaignBonuses[0].points", is(50));
+        earn(partner, LedgerFixture.member(), "100000").statusCode(201).body("breakdown.campaignBonuses.size()", is(0));
+        assertEquals(java.util.List.of("100"), LedgerScenariosTest.rows(spent));
+    }
+
+    /**
+     * A purchase that cannot earn whatever the card (a time in the future, one older than the back-dating window) is
+     * refused the same way for a live card and an unknown one: before, the card was looked up first, so a partner
+     * could sort leaked card numbers into live and unknown with future-dated purchases that earned nothing and never
+     * counted against its card-failure budget.
+     */
+    @Test
+    void aPurchaseThatCannotEarnDoesNotTellWhetherItsCardExists() {
+        String partner = LedgerFixture.partner();
+        String live = LedgerFixture.card(LedgerFixture.member());
+        String unknown = "no-such-card-" + UUID.randomUUID();
+        Instant future = Instant.now().plus(1, ChronoUnit.DAYS);
+        Instant ancient = Instant.now().minus(60, ChronoUnit.DAYS); // the rule back-dates 30 days
+        for (String card : new String[] {live, unknown}) {
+            for (Object[] when : new Object[][] {{future, "occurred-in-future"}, {ancient, "occurred-too-long-ago"}}) {
+                given().auth()
+                        .oauth2(TestTokens.partner(partner))
+                        .contentType("application/json")
+                        .body(java.util.Map.of(
+                                "partnerTxId",
+                                UUID.randomUUID().toString(),
+                                "cardNumber",
+                                card,
+                                "storeCode",
+                                STORE,
+                                "amount",
+                                new BigDecimal("10000"),
+                                "currency",
+                                "KRW",
+                                "occurredAt",
+                                when[0].toString()))
+                        .post("/ledger/v1/earnings")
+                        .then()
+                        .statusCode(422)
+                        .body("code", is(when[1]));
+            }
+        }
+    }
+
     static io.restassured.response.ValidatableResponse refundRaw(String partner, String earningId, String amount) {
         return given().auth()
                 .oauth2(TestTokens.partner(partner))
@@ -783,7 +863,7 @@ class LedgerTrustTest {
         String member = LedgerFixture.member();
         String earning =
                 earn(partner, member, "100000").statusCode(201).extract().path("earningId");
-        for (String amount : new String[] {"1E+999999999", "1E+16", "1E-20000", "0.5", "99999.9"}) {
+        for (String amount : new String[] {"1E+999999999", "1E+16", "1E-20000", "0.5", "99999.9", "0", "-100"}) {
             refundRaw(partner, earning, amount)
                     .statusCode(422)
                     .contentType("application/problem+json")

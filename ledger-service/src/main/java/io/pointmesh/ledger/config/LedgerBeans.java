@@ -75,7 +75,8 @@ public class LedgerBeans {
                 transactions,
                 "earn-group-commit",
                 config.groupCommit().lanes(),
-                config.groupCommit().maxBatch());
+                config.groupCommit().maxBatch(),
+                config.groupCommit().answerTimeout());
         // earnings / transactions is the mean batch: how much the group commit saves under the load of the moment
         FunctionCounter.builder("pointmesh.ledger.group.commit.earnings", groupCommit, GroupCommit::units)
                 .description("live earnings written through the group commit")

@@ -185,5 +185,12 @@ public interface LedgerConfig {
         /** The most earnings one transaction writes (bounds a batch's latency and its lock time); 1 turns batching off. */
         @WithDefault("32")
         int maxBatch();
+
+        /**
+         * The longest a request waits for its lane's answer: a lane's connection that hangs answers its callers 503
+         * after this (the client's retry with its key finds what was written) rather than holding them for ever.
+         */
+        @WithDefault("30s")
+        java.time.Duration answerTimeout();
     }
 }

@@ -140,6 +140,19 @@ public class PostingRepository {
     }
 
     /**
+     * Gives back to a campaign's budget what a refund took back of its bonus: a refunded bonus is no longer granted,
+     * so it no longer counts against the budget (I11). Never below zero: a budget set after the earning was posted
+     * did not count its bonus.
+     */
+    public void returnCampaignBudget(Connection c, String campaignId, long points) throws SQLException {
+        Sql.update(
+                c,
+                "UPDATE campaign SET spent_points = GREATEST(spent_points - ?, 0) WHERE campaign_id = ? AND spent_points > 0",
+                points,
+                campaignId);
+    }
+
+    /**
      * Inserts a transfer; the database moves both balances (a member's in the same statement, a
      * partner's or the network's shard row at commit: triggers transfer_post_member, transfer_post_shard).
      */

@@ -100,13 +100,13 @@ public class EarningResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 missing-body; 403 card-not-usable read-only-credentials partner-not-active no-partner-id; 409 idempotency-key-reused; 422 invalid-amount unsupported-currency occurred-in-future occurred-too-long-ago no-earn-rule rule-cannot-earn points-limit unknown-card unknown-member unknown-store card-blocked member-not-active partner-not-active; 429 rate-limited")
+                    "400 missing-body validation-failed invalid-characters; 403 read-only-credentials partner-not-active no-partner-id; 409 idempotency-key-reused; 422 invalid-amount unsupported-currency occurred-in-future occurred-too-long-ago no-earn-rule rule-cannot-earn points-limit unknown-card unknown-member unknown-store card-blocked member-not-active partner-not-active; 429 rate-limited")
     public Response earn(EarnRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "an earn request body is required");
         }
-        batches.tillRequest();
-        var outcome = earn.earn(caller.partnerId(), command(body));
+        // a till waits once its earning is valid and priced: uploads are paced meanwhile
+        var outcome = earn.earn(caller.partnerId(), command(body), batches::tillRequest);
         return Views.created(
                 outcome,
                 Views.EarningView.of(outcome.result()),
@@ -238,7 +238,7 @@ public class EarningResource {
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "400 missing-body; 403 read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 idempotency-key-reused; 422 invalid-amount refund-exceeds-purchase")
+                    "400 missing-body validation-failed invalid-characters; 403 read-only-credentials partner-not-active no-partner-id; 404 not-found; 409 idempotency-key-reused; 422 invalid-amount refund-exceeds-purchase")
     public Response reverse(@PathParam("earningId") UUID earningId, ReversalRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a reversal request body is required");

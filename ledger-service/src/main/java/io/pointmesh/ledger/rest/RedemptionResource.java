@@ -108,7 +108,6 @@ public class RedemptionResource {
             value =
                     "400 missing-body; 403 member-authorization-required wrong-pin pin-not-set invalid-payment-code card-not-usable read-only-credentials partner-not-active no-partner-id; 409 idempotency-key-reused payment-code-used; 422 insufficient-points debt-outstanding payment-code-limit unknown-card unknown-member unknown-store card-blocked member-not-active partner-not-active; 423 spending-locked; 429 rate-limited")
     public Response hold(HoldRequest body) {
-        batches.tillRequest(); // a till waits: uploads are paced meanwhile
         if (body == null) {
             throw ProblemException.badRequest("missing-body", "a hold request body is required");
         }
@@ -122,7 +121,8 @@ public class RedemptionResource {
                 body.points());
         var outcome = caller.isOperator()
                 ? redemptions.holdForMember(caller.actor(), body.partnerId(), body.reason(), command)
-                : redemptions.hold(caller.partnerId(), command);
+                // a till waits once its request is valid: uploads are paced meanwhile
+                : redemptions.hold(caller.partnerId(), command, batches::tillRequest);
         return Views.created(
                 outcome,
                 Views.RedemptionView.of(outcome.result()),

@@ -31,6 +31,11 @@ final class BatchPacer {
         tillRequestSeen = true;
     }
 
+    /** Whether a till's request arrived within the window: batch purchases are paced now. */
+    boolean pacing() {
+        return intervalNanos > 0 && tillRequestSeen && clock.getAsLong() - lastTillRequest <= windowNanos;
+    }
+
     /** Nanoseconds the next batch purchase must wait before it starts (0: at once), its slot taken. */
     long delayForNextPurchase() {
         if (intervalNanos == 0 || !tillRequestSeen) {

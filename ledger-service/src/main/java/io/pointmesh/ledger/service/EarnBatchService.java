@@ -84,6 +84,11 @@ public class EarnBatchService {
         pacer.tillRequest();
     }
 
+    /** Whether batch purchases are paced now: a valid till request arrived within the last second. */
+    public boolean pacing() {
+        return pacer.pacing();
+    }
+
     /**
      * The answers, in the order of {@code purchases}; the answer only comes once every purchase has one.
      * A partner with {@code max-in-flight-per-partner} batches still being answered is told to wait

@@ -95,7 +95,15 @@ public class EarnService {
     GradeTerms grades;
 
     public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd) {
-        return earn(partnerId, cmd, null, false);
+        return earn(partnerId, cmd, null, false, () -> {});
+    }
+
+    /**
+     * A till's lone earning: {@code posting} runs once the request is valid and priced, just before it is posted (the
+     * resource paces partners' uploads from then on: a refused request, junk included, paces nothing).
+     */
+    public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd, Runnable posting) {
+        return earn(partnerId, cmd, null, false, posting);
     }
 
     static final String CARD_FAILURES = "earnings refused for their card";
@@ -116,7 +124,7 @@ public class EarnService {
      * waits in the group commit for the lone requests of tills (GroupCommit#runBulk).
      */
     public Outcome<EarningRow> earnInBatch(String partnerId, EarnCommand cmd) {
-        return earn(partnerId, cmd, null, true);
+        return earn(partnerId, cmd, null, true, () -> {});
     }
 
     /**
@@ -128,10 +136,11 @@ public class EarnService {
      * else as live earning, under the rules and campaigns in force at the purchase's time.
      */
     public Outcome<EarningRow> earn(String partnerId, EarnCommand cmd, UUID importAudit) {
-        return earn(partnerId, cmd, importAudit, false);
+        return earn(partnerId, cmd, importAudit, false, () -> {});
     }
 
-    private Outcome<EarningRow> earn(String partnerId, EarnCommand cmd, UUID importAudit, boolean bulk) {
+    private Outcome<EarningRow> earn(
+            String partnerId, EarnCommand cmd, UUID importAudit, boolean bulk, Runnable posting) {
         boolean imported = importAudit != null;
         Idempotency.requireText("partnerTxId", cmd.partnerTxId(), 64);
         if (cmd.amount() == null) {
@@ -176,10 +185,10 @@ public class EarnService {
                         limiter.requireBudgetLeft(CARD_FAILURES, partnerId, cardFailureLimit());
                     }
                     try {
-                        Ledger.EarnPosting posting = price(read, partnerId, cmd, hash, imported);
+                        Ledger.EarnPosting priced = price(read, partnerId, cmd, hash, imported);
                         if (imported) {
                             return transactions.run(c -> {
-                                Outcome<EarningRow> earned = ledger.earn(c, posting);
+                                Outcome<EarningRow> earned = ledger.earn(c, priced);
                                 imports.linkEarning(c, earned.result().id(), importAudit);
                                 return earned;
                             });
@@ -187,10 +196,11 @@ public class EarnService {
                         // Live earnings are written in group commits: the directory was read above, outside
                         // the transaction, as it would have been at its start (READ COMMITTED); the posting
                         // re-reads under the member's lock what it depends on (balance, budgets).
-                        int lane = Accounts.shardOf(posting.memberId());
+                        int lane = Accounts.shardOf(priced.memberId());
+                        posting.run();
                         return bulk
-                                ? groupCommit.runBulk(lane, c -> ledger.earn(c, posting))
-                                : groupCommit.run(lane, c -> ledger.earn(c, posting));
+                                ? groupCommit.runBulk(lane, c -> ledger.earn(c, priced))
+                                : groupCommit.run(lane, c -> ledger.earn(c, priced));
                     } catch (ProblemException refused) {
                         var replayed =
                                 transactions.run(c -> ledger.replayEarning(c, partnerId, cmd.partnerTxId(), hash));
@@ -212,7 +222,6 @@ public class EarnService {
         String category =
                 ParticipantCheck.requireActivePartner(partnerId, read.partner()).category();
         ParticipantCheck.requireOpenStore(partnerId, cmd.storeCode(), read.storeOpen());
-        MemberView member = ParticipantCheck.activeMember(cmd.cardNumber(), cmd.memberId(), read.card(), read.member());
         Instant now = ledger.now();
         if (cmd.occurredAt().isAfter(now.plus(CLOCK_SKEW))) {
             throw ProblemException.unprocessable(
@@ -232,6 +241,10 @@ public class EarnService {
                     "Purchase too old",
                     "purchases older than " + backdating + " days cannot earn");
         }
+        // the card last: every refusal that does not depend on it is answered first, whatever the card, so that a
+        // purchase that cannot earn (a time in the future, say) cannot tell a live card from an unknown one without
+        // counting against the partner's card-failure budget (docs/ledger.md, "No probing")
+        MemberView member = ParticipantCheck.activeMember(cmd.cardNumber(), cmd.memberId(), read.card(), read.member());
         BigDecimal rate = rule.storeRates()
                 .getOrDefault(
                         cmd.storeCode(),
@@ -411,8 +424,12 @@ public class EarnService {
 
     public Outcome<ReversalRow> reverse(String partnerId, UUID earningId, String partnerTxId, BigDecimal refundAmount) {
         Idempotency.requireText("partnerTxId", partnerTxId, 64);
-        if (refundAmount == null || refundAmount.signum() <= 0) {
-            throw ProblemException.invalidField("amount", "the refunded purchase amount, positive");
+        if (refundAmount == null) {
+            throw ProblemException.invalidField("amount", "required: the refunded purchase amount");
+        }
+        if (refundAmount.signum() <= 0) {
+            // as an earn request's amount: a refund is a purchase amount
+            throw ProblemException.unprocessable("invalid-amount", "Invalid amount", "amount must be positive");
         }
         // bounded before anything reads it, by a fixed size (not max-purchase-amount, which an operator may lower
         // after a larger purchase was earned: its full refund must still pass); the earning's own amount and

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Currency;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +196,17 @@ final class EarningReversalPostings extends Postings {
             }
         }
         operations.recordRefund(c, earningId, refundAmount, points);
+        // the refunded part of each campaign's bonus goes back to its budget, by the same cumulative proportion as
+        // the points (split refunds that add up to the purchase give back exactly the bonus); campaigns are locked
+        // after the member, in campaign-id order, as earn locks them (I11)
+        List<Bonus> budgeted = new ArrayList<>(e.bonuses());
+        budgeted.sort(Comparator.comparing(Bonus::campaignId));
+        for (Bonus b : budgeted) {
+            long back = PointsCalculation.reversalPoints(b.points(), e.amount(), e.refundedAmount(), refundedAfter);
+            if (back > 0) {
+                postings.returnCampaignBudget(c, b.campaignId(), back);
+            }
+        }
         if (refundedAfter.compareTo(e.amount()) == 0
                 || ReferralBonusPostings.leftUnderQualifying(
                         e.basePoints(), e.amount(), refundedAfter, policy.referralQualifyingPoints())) {

@@ -42,6 +42,11 @@ public class RedemptionService {
 
     /** A partner's hold: the card and the member's PIN, or the member's one-time payment code. */
     public Outcome<RedemptionRow> hold(String partnerId, HoldCommand cmd) {
+        return hold(partnerId, cmd, () -> {});
+    }
+
+    /** A till's hold: {@code proven} runs once the request is valid (by card, once its PIN held), before the hold is placed (uploads are paced). */
+    public Outcome<RedemptionRow> hold(String partnerId, HoldCommand cmd, Runnable proven) {
         validate(cmd);
         boolean byCode = present(cmd.paymentCode());
         boolean byCard = present(cmd.cardNumber());
@@ -93,8 +98,10 @@ public class RedemptionService {
                     });
                     authorization.verifyPin(memberId, cmd.pin());
                     attempt.succeeded();
+                    proven.run();
                     held = place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.PIN);
                 } else {
+                    proven.run();
                     held = place(partnerId, cmd, hash, cmd.paymentCode(), Ledger.HoldAuthorization.PAYMENT_CODE);
                 }
                 return held;

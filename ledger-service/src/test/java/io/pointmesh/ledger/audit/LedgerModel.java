@@ -204,7 +204,8 @@ public final class LedgerModel {
             long networkPoints,
             Integer lotSeq,
             BigDecimal refunded,
-            long base) {}
+            long base,
+            Map<String, Long> bonuses) {} // campaign id -> the bonus it granted, before the grade multiplier
 
     public static final class Redemption {
         public final String key, partnerId, memberId, store;
@@ -666,13 +667,14 @@ public final class LedgerModel {
         if (!p.status.equals("ACTIVE")) {
             return Answer.refused("partner-not-active");
         }
-        Member m = members.get(memberId);
-        if (!m.status.equals("ACTIVE")) {
-            return Answer.refused("member-not-active");
-        }
         Rule rule = p.rule;
         if (occurredAt.isBefore(now.minus(Duration.ofDays(rule.backdatingDays())))) {
             return Answer.refused("occurred-too-long-ago");
+        }
+        // the member last: a refusal that does not depend on the card tells nothing about it
+        Member m = members.get(memberId);
+        if (!m.status.equals("ACTIVE")) {
+            return Answer.refused("member-not-active");
         }
         BigDecimal rate = rule.storeRates().containsKey(store)
                 ? rule.storeRates().get(store)
@@ -688,6 +690,7 @@ public final class LedgerModel {
         bringUpToDate(m);
         long partnerPoints = base;
         long networkBonus = 0;
+        Map<String, Long> granted = new TreeMap<>();
         for (Campaign c : campaigns.values()) { // in campaign-id order
             if (!c.partnerId().equals(partnerId)
                     || (c.targetGrade() != null && !c.targetGrade().equalsIgnoreCase(m.grade))) {
@@ -705,6 +708,9 @@ public final class LedgerModel {
                 long spent = campaignSpent.get(c.id());
                 bonus = Math.max(0, Math.min(bonus, c.budget() - spent));
                 campaignSpent.put(c.id(), spent + bonus);
+            }
+            if (bonus > 0) {
+                granted.put(c.id(), bonus);
             }
             if (c.networkFunded()) {
                 networkBonus += bonus;
@@ -749,7 +755,8 @@ public final class LedgerModel {
                         network,
                         lotSeq,
                         BigDecimal.ZERO,
-                        base));
+                        base,
+                        granted));
         // the referral bonus: the first earning of at least the qualifying base points
         if (total > 0 && base >= config.referralQualifying() && !m.earnedOnce) {
             m.earnedOnce = true;
@@ -906,7 +913,16 @@ public final class LedgerModel {
                         e.networkPoints(),
                         e.lotSeq(),
                         after,
-                        e.base()));
+                        e.base(),
+                        e.bonuses()));
+        // a refunded bonus no longer counts against its campaign's budget (I11), by the same cumulative proportion
+        e.bonuses().forEach((campaignId, bonus) -> {
+            long back = proportion(bonus, e.amount(), after) - proportion(bonus, e.amount(), e.refunded());
+            Long spent = campaignSpent.get(campaignId);
+            if (back > 0 && spent != null && spent > 0) {
+                campaignSpent.put(campaignId, Math.max(0, spent - back));
+            }
+        });
         // taken back when refunds leave the earning that paid it under the qualifying base points
         if (after.compareTo(e.amount()) == 0
                 || (e.base() >= config.referralQualifying()

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -36,6 +37,12 @@ import org.jboss.logging.Logger;
  *       unit is run again alone. When the connection is lost during the commit, nobody can know
  *       whether it committed: every unit of the batch fails with a {@link Transactions.DatabaseException},
  *       as a lone transaction would (the client's retry with its idempotency key finds the truth).
+ *   <li><b>A caller waits a bounded time.</b> A lane writes one batch at a time on one connection, so a
+ *       connection that hangs (dropped by the network without a reset, or waiting on a lock held for
+ *       minutes) would hold every caller of the lane. A caller waits at most {@code answerTimeout}: a unit
+ *       not yet taken by its lane is withdrawn and never written; a unit being written has an unknown
+ *       outcome. Either way the caller gets a {@link Transactions.DatabaseException} (a 503: the client
+ *       retries with its idempotency key, which finds what was written).
  * </ul>
  * So a unit must do everything inside the transaction it is given and nothing outside it: it may be
  * rolled back and run again.
@@ -62,6 +69,7 @@ public final class GroupCommit implements AutoCloseable {
     private final DataSource dataSource;
     private final Transactions transactions;
     private final int maxBatch;
+    private final long answerTimeoutNanos;
     private final Lane[] lanes;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong units = new AtomicLong();
@@ -69,12 +77,23 @@ public final class GroupCommit implements AutoCloseable {
     private volatile boolean open = true;
 
     public GroupCommit(DataSource dataSource, Transactions transactions, String name, int lanes, int maxBatch) {
-        if (lanes < 1 || maxBatch < 1) {
-            throw new IllegalArgumentException("lanes and maxBatch must be at least 1");
+        this(dataSource, transactions, name, lanes, maxBatch, java.time.Duration.ofSeconds(30));
+    }
+
+    public GroupCommit(
+            DataSource dataSource,
+            Transactions transactions,
+            String name,
+            int lanes,
+            int maxBatch,
+            java.time.Duration answerTimeout) {
+        if (lanes < 1 || maxBatch < 1 || answerTimeout.isNegative() || answerTimeout.isZero()) {
+            throw new IllegalArgumentException("lanes and maxBatch must be at least 1, answerTimeout positive");
         }
         this.dataSource = dataSource;
         this.transactions = transactions;
         this.maxBatch = maxBatch;
+        this.answerTimeoutNanos = answerTimeout.toNanos();
         this.lanes = new Lane[lanes];
         for (int i = 0; i < lanes; i++) {
             this.lanes[i] = new Lane(name + "-" + i);
@@ -116,7 +135,7 @@ public final class GroupCommit implements AutoCloseable {
             // closed while this unit was queued, after close() drained the queue: nobody would write it
             throw new IllegalStateException("group commit is closed");
         }
-        return unit.await();
+        return unit.await(answerTimeoutNanos, lane.queue);
     }
 
     /** Batches written so far (a batch of one included). */
@@ -301,9 +320,16 @@ public final class GroupCommit implements AutoCloseable {
             }
         }
 
-        T await() {
+        T await(long timeoutNanos, java.util.Queue<Unit<?>> queue) {
             try {
-                return result.get();
+                return result.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // withdrawn if its lane has not taken it: then it is never written; else its outcome is unknown
+                boolean withdrawn = queue.remove(this);
+                throw new Transactions.DatabaseException(new java.sql.SQLTransientConnectionException(
+                        withdrawn
+                                ? "group commit: the lane did not take the unit in time; it was not written"
+                                : "group commit: no answer from the database in time; the outcome is unknown"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while the group commit was writing", e);

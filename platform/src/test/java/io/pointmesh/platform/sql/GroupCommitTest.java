@@ -272,6 +272,53 @@ class GroupCommitTest {
         assertThrows(IllegalStateException.class, () -> group.run(0, post("late", 1)));
     }
 
+    /**
+     * A lane whose connection hangs (here: waiting on a row lock another session holds) holds every caller of the
+     * lane; before, they all waited for ever. Now each waits at most the answer timeout: the unit being written has
+     * an unknown outcome (it commits once the lock is released), the one queued behind it is withdrawn and never
+     * written, and the lane goes on once its connection is back.
+     */
+    @Test
+    void aCallerWaitsABoundedTimeForAHungLaneAndAWithdrawnUnitIsNeverWritten() throws Exception {
+        try (Connection holder = db.getConnection();
+                GroupCommit group = new GroupCommit(db, transactions, "test", 1, 4, java.time.Duration.ofMillis(500))) {
+            group.run(0, post("locked", 1));
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("SELECT * FROM posting WHERE key = 'locked' FOR UPDATE");
+            }
+            CountDownLatch writing = new CountDownLatch(1);
+            Future<Object> hung = callers.submit(() -> {
+                try {
+                    return group.run(0, c -> {
+                        writing.countDown();
+                        try (Statement s = c.createStatement()) {
+                            s.execute("UPDATE posting SET amount = 2 WHERE key = 'locked'");
+                        }
+                        return post("behind-the-lock", 1).apply(c);
+                    });
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            assertTrue(writing.await(10, TimeUnit.SECONDS));
+            Object queued;
+            try {
+                queued = group.run(0, post("queued", 1));
+            } catch (RuntimeException e) {
+                queued = e;
+            }
+            assertInstanceOf(Transactions.DatabaseException.class, queued, "the queued caller is answered");
+            assertInstanceOf(Transactions.DatabaseException.class, hung.get(10, TimeUnit.SECONDS));
+            holder.rollback();
+            // the lane is free again: a new unit is written, the withdrawn one never is
+            assertEquals("after", group.run(0, post("after", 1)));
+            Set<String> keys = stored();
+            assertTrue(keys.contains("behind-the-lock"), "the hung unit committed once the lock was released");
+            assertTrue(!keys.contains("queued"), "a withdrawn unit is never written: " + keys);
+        }
+    }
+
     @Test
     void aLoneUnitIsWrittenBeforeTheBulkUnitsQueuedAheadOfIt() throws Exception {
         try (GroupCommit group = new GroupCommit(db, transactions, "test", 1, 4)) {
