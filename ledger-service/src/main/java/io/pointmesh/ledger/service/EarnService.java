@@ -114,6 +114,9 @@ public class EarnService {
     @Inject
     io.pointmesh.platform.security.RateLimiter limiter;
 
+    /** How long an earning waits for a place in the card-failure budget held by earnings in flight. */
+    static final Duration CARD_FAILURE_WAIT = Duration.ofSeconds(2);
+
     private io.pointmesh.platform.security.RateLimiter.Limit cardFailureLimit() {
         return new io.pointmesh.platform.security.RateLimiter.Limit(
                 config.cardFailuresPerPartner(), config.cardFailuresWindow());
@@ -179,11 +182,13 @@ public class EarnService {
                     if (read.earningStored()) {
                         return stored.get();
                     }
-                    if (byCard) {
-                        // a partner whose earnings were refused for their card too often this window learns no more
-                        // cards (a retry of a stored earning, above, is still answered)
-                        limiter.requireBudgetLeft(CARD_FAILURES, partnerId, cardFailureLimit());
-                    }
+                    // A partner whose earnings were refused for their card too often this window learns no more
+                    // cards (a retry of a stored earning, above, is still answered). The place is taken before the
+                    // card is looked up and kept only if the card was refused: purchases in flight when the budget
+                    // runs out cannot answer 201 for live cards and 429 for unknown ones (RateLimiter.attempt).
+                    io.pointmesh.platform.security.RateLimiter.Attempt attempt = byCard
+                            ? limiter.attempt(CARD_FAILURES, partnerId, cardFailureLimit(), CARD_FAILURE_WAIT)
+                            : null;
                     try {
                         Ledger.EarnPosting priced = price(read, partnerId, cmd, hash, imported);
                         if (imported) {
@@ -207,10 +212,14 @@ public class EarnService {
                         if (replayed.isPresent()) {
                             return replayed.get();
                         }
-                        if (byCard && CARD_REFUSALS.contains(refused.code())) {
-                            limiter.acquire(CARD_FAILURES, partnerId, cardFailureLimit());
+                        if (attempt != null && CARD_REFUSALS.contains(refused.code())) {
+                            attempt.failed();
                         }
                         throw refused;
+                    } finally {
+                        if (attempt != null) {
+                            attempt.close(); // anything but a card refusal gives the place back
+                        }
                     }
                 },
                 stored);
