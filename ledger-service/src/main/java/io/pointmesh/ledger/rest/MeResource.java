@@ -9,6 +9,7 @@ import io.pointmesh.platform.openapi.ProblemResponses;
 import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.Roles;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -52,6 +53,8 @@ public class MeResource {
         }
     }
 
+    // read by json.readValue from the raw body (which may be empty), not by REST: registered for the native image
+    @RegisterForReflection
     public record PaymentCodeRequest(Long maxPoints) {}
 
     @Inject

@@ -22,6 +22,7 @@ import io.pointmesh.platform.problem.ProblemException;
 import io.pointmesh.platform.security.Caller;
 import io.pointmesh.platform.security.RateLimiter;
 import io.pointmesh.platform.security.Roles;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -178,7 +179,9 @@ public class MeResource {
         return membership.standing(caller.subject()).map(this::profile);
     }
 
+    // read by json.readValue from the raw body (which may be empty), not by REST: registered for the native image
     /** Which card a replacement replaces (optional): a request made before another replacement then replaces nothing. */
+    @RegisterForReflection
     public record CardReplacementRequest(
             @Pattern(regexp = "[0-9]{16}", message = "the 16 digits of the card being replaced")
             String cardNumber) {}

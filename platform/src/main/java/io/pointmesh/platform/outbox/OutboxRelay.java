@@ -89,6 +89,11 @@ public class OutboxRelay {
     @ConfigProperty(name = "quarkus.datasource.reactive.url")
     String databaseUrl;
 
+    // Where the LISTEN connection goes, when not where the pool goes: LISTEN needs a session of its own, which a
+    // pooler in transaction mode (PgBouncer on Kubernetes) does not keep, so there it is the primary itself.
+    @ConfigProperty(name = "pointmesh.outbox.listen-url")
+    Optional<String> listenUrl;
+
     @ConfigProperty(name = "quarkus.datasource.username")
     String databaseUser;
 
@@ -107,8 +112,9 @@ public class OutboxRelay {
 
     /** Listens for the commit-time notification of new outbox rows (see V0_1 migration). */
     void listen(@Observes StartupEvent start) {
-        PgConnectOptions options =
-                PgConnectOptions.fromUri(databaseUrl).setUser(databaseUser).setPassword(databasePassword);
+        PgConnectOptions options = PgConnectOptions.fromUri(listenUrl.orElse(databaseUrl))
+                .setUser(databaseUser)
+                .setPassword(databasePassword);
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
         subscriber.channel("pointmesh_outbox").handler(payload -> wake());
         subscriber
