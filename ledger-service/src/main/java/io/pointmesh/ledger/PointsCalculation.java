@@ -133,6 +133,21 @@ public final class PointsCalculation {
      * the cumulative refund, so partial refunds adding up to the whole amount take back exactly
      * the earning's points, never more.
      */
+    /**
+     * What of a refunded bonus goes back to its campaign's budget: the bonus's reversal step, scaled by what the
+     * refund took back of its points ({@code points - debt} of {@code points}), rounded down. Nothing when the
+     * step reversed no points.
+     */
+    public static long budgetReturned(long bonusStep, long points, long debt) {
+        if (bonusStep <= 0 || points <= 0 || debt >= points) {
+            return 0;
+        }
+        return java.math.BigInteger.valueOf(bonusStep)
+                .multiply(java.math.BigInteger.valueOf(points - Math.max(0, debt)))
+                .divide(java.math.BigInteger.valueOf(points))
+                .longValueExact();
+    }
+
     public static long reversalPoints(
             long earningPoints, BigDecimal amount, BigDecimal refundedBefore, BigDecimal refundedAfter) {
         return proportion(earningPoints, amount, refundedAfter) - proportion(earningPoints, amount, refundedBefore);

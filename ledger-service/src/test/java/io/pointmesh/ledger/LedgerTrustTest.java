@@ -796,12 +796,28 @@ class LedgerTrustTest {
                 java.util.List.of("84"), LedgerScenariosTest.rows(spent), "a third of the purchase: 16 of 50 back");
         reverse(partner, first, "66667").statusCode(201);
         assertEquals(java.util.List.of("50"), LedgerScenariosTest.rows(spent), "refunded whole: the whole bonus back");
-        // the budget given back is granted again, up to the budget
-        earn(partner, LedgerFixture.member(), "100000")
+        // the budget given back is granted again, up to the budget; but what a refund could not take back (the
+        // member had spent the points: it became debt) was paid by the campaign and does not come back, else a
+        // member who spends a bonus and has the purchase refunded makes the budget pay again and again
+        String spender = LedgerFixture.member();
+        String half = earn(partner, spender, "100000")
                 .statusCode(201)
-                .body("breakdown.campaignBonuses[0].points", is(50));
-        earn(partner, LedgerFixture.member(), "100000").statusCode(201).body("breakdown.campaignBonuses.size()", is(0));
+                .body("breakdown.campaignBonuses[0].points", is(50))
+                .extract()
+                .path("earningId");
         assertEquals(java.util.List.of("100"), LedgerScenariosTest.rows(spent));
+        correction(spender, -525); // half of the 1,050 points spent
+        reverse(partner, half, "100000").statusCode(201).body("debtIncurred", is(525));
+        assertEquals(java.util.List.of("75"), LedgerScenariosTest.rows(spent), "half taken back: 25 of 50 back");
+        String all = LedgerFixture.member();
+        String spent25 = earn(partner, all, "100000")
+                .statusCode(201)
+                .body("breakdown.campaignBonuses[0].points", is(25))
+                .extract()
+                .path("earningId");
+        correction(all, -1025);
+        reverse(partner, spent25, "100000").statusCode(201).body("debtIncurred", is(1025));
+        assertEquals(java.util.List.of("100"), LedgerScenariosTest.rows(spent), "all debt: nothing back");
     }
 
     /**

@@ -130,11 +130,20 @@ public class EarnBatchService {
         List<CompletableFuture<Void>> running = new ArrayList<>();
         // the request's trace goes with each purchase: its outbox event's traceparent belongs to this request
         io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
+        // once a purchase met an unavailable database (or a hung lane, after its answer timeout), the whole batch
+        // is answered 503 anyway: the purchases not started yet are not started, so the answer comes in one
+        // timeout rather than one per round of workers (minutes, past the ingress's own timeout)
+        java.util.concurrent.atomic.AtomicBoolean unavailable = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             for (int i = 0; i < purchases.size(); i++) {
                 EarnCommand cmd = purchases.get(i);
                 int index = i;
-                Runnable earnIt = () -> answers[index] = earnOne(partnerId, purchases.get(index));
+                Runnable earnIt = () -> answers[index] = unavailable.get()
+                        ? new ItemOutcome(
+                                null,
+                                ProblemException.unavailable(
+                                        "unavailable", "not started: the database was unavailable for this batch", 5))
+                        : earnOne(partnerId, purchases.get(index), unavailable);
                 Runnable task = trace.wrap(earnIt);
                 String txId = cmd == null ? null : cmd.partnerTxId();
                 CompletableFuture<Void> earlier = txId == null ? null : byTxId.get(txId);
@@ -161,7 +170,8 @@ public class EarnBatchService {
         return List.of(answers);
     }
 
-    private ItemOutcome earnOne(String partnerId, EarnCommand cmd) {
+    private ItemOutcome earnOne(
+            String partnerId, EarnCommand cmd, java.util.concurrent.atomic.AtomicBoolean unavailable) {
         long wait = pacer.delayForNextPurchase();
         if (wait > 0) {
             LockSupport.parkNanos(wait);
@@ -172,6 +182,9 @@ public class EarnBatchService {
             }
             return new ItemOutcome(earn.earnInBatch(partnerId, cmd), null);
         } catch (RuntimeException e) {
+            if (io.pointmesh.platform.problem.ProblemMappers.describe(e, "").status() == 503) {
+                unavailable.set(true);
+            }
             return new ItemOutcome(null, e);
         }
     }

@@ -191,6 +191,9 @@ public class EarnService {
                             : null;
                     try {
                         Ledger.EarnPosting priced = price(read, partnerId, cmd, hash, imported);
+                        if (attempt != null) {
+                            attempt.succeeded(); // the card held: the place is not kept while the earning is posted
+                        }
                         if (imported) {
                             return transactions.run(c -> {
                                 Outcome<EarningRow> earned = ledger.earn(c, priced);
@@ -250,9 +253,22 @@ public class EarnService {
                     "Purchase too old",
                     "purchases older than " + backdating + " days cannot earn");
         }
+        ZoneId zone = ZoneId.of(config.zone());
+        Instant availableAt = cmd.occurredAt().plus(Duration.ofDays(rule.pendingDays()));
+        Instant expiresAt = ZonedDateTime.ofInstant(cmd.occurredAt(), zone)
+                .plusMonths(rule.validityMonths())
+                .toInstant();
+        if (availableAt.isAfter(expiresAt)) {
+            // a rule version partner-service no longer accepts (pending period past the validity)
+            throw ProblemException.unprocessable(
+                    "rule-cannot-earn",
+                    "Earn rule cannot earn",
+                    "rule version " + rule.version() + " makes points available after they expire (pending "
+                            + rule.pendingDays() + " days, validity " + rule.validityMonths() + " months)");
+        }
         // the card last: every refusal that does not depend on it is answered first, whatever the card, so that a
-        // purchase that cannot earn (a time in the future, say) cannot tell a live card from an unknown one without
-        // counting against the partner's card-failure budget (docs/ledger.md, "No probing")
+        // purchase that cannot earn (a time in the future, say) tells nothing about its card and leaves no trace a
+        // member could see (docs/ledger.md, "No probing")
         MemberView member = ParticipantCheck.activeMember(cmd.cardNumber(), cmd.memberId(), read.card(), read.member());
         BigDecimal rate = rule.storeRates()
                 .getOrDefault(
@@ -294,19 +310,6 @@ public class EarnService {
         BigDecimal multiplier =
                 imported ? BigDecimal.ONE : grades.multipliers().getOrDefault(member.grade(), BigDecimal.ONE);
         offers = withinPointsLimit(base, offers, multiplier);
-        ZoneId zone = ZoneId.of(config.zone());
-        Instant availableAt = cmd.occurredAt().plus(Duration.ofDays(rule.pendingDays()));
-        Instant expiresAt = ZonedDateTime.ofInstant(cmd.occurredAt(), zone)
-                .plusMonths(rule.validityMonths())
-                .toInstant();
-        if (availableAt.isAfter(expiresAt)) {
-            // a rule version partner-service no longer accepts (pending period past the validity)
-            throw ProblemException.unprocessable(
-                    "rule-cannot-earn",
-                    "Earn rule cannot earn",
-                    "rule version " + rule.version() + " makes points available after they expire (pending "
-                            + rule.pendingDays() + " days, validity " + rule.validityMonths() + " months)");
-        }
         return posting(
                 partnerId,
                 cmd,

@@ -196,13 +196,17 @@ final class EarningReversalPostings extends Postings {
             }
         }
         operations.recordRefund(c, earningId, refundAmount, points);
-        // the refunded part of each campaign's bonus goes back to its budget, by the same cumulative proportion as
-        // the points (split refunds that add up to the purchase give back exactly the bonus); campaigns are locked
-        // after the member, in campaign-id order, as earn locks them (I11)
+        // The refunded part of each campaign's bonus goes back to its budget (I11), by the same cumulative
+        // proportion as the points, and only as far as the refund took the points back: what became debt was spent,
+        // and the campaign paid it (giving it back would let a member who spends a bonus and has the purchase
+        // refunded make a budget pay again and again). Campaigns are locked after the member, in campaign-id order.
         List<Bonus> budgeted = new ArrayList<>(e.bonuses());
         budgeted.sort(Comparator.comparing(Bonus::campaignId));
         for (Bonus b : budgeted) {
-            long back = PointsCalculation.reversalPoints(b.points(), e.amount(), e.refundedAmount(), refundedAfter);
+            long back = PointsCalculation.budgetReturned(
+                    PointsCalculation.reversalPoints(b.points(), e.amount(), e.refundedAmount(), refundedAfter),
+                    points,
+                    debt);
             if (back > 0) {
                 postings.returnCampaignBudget(c, b.campaignId(), back);
             }

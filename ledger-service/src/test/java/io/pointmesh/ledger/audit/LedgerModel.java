@@ -915,9 +915,12 @@ public final class LedgerModel {
                         after,
                         e.base(),
                         e.bonuses()));
-        // a refunded bonus no longer counts against its campaign's budget (I11), by the same cumulative proportion
+        // a refunded bonus no longer counts against its campaign's budget (I11), by the same cumulative proportion,
+        // as far as the refund took the points back (not what became debt)
+        long reversed = points, owed = debt;
         e.bonuses().forEach((campaignId, bonus) -> {
-            long back = proportion(bonus, e.amount(), after) - proportion(bonus, e.amount(), e.refunded());
+            long step = proportion(bonus, e.amount(), after) - proportion(bonus, e.amount(), e.refunded());
+            long back = reversed <= 0 || owed >= reversed ? 0 : step * (reversed - owed) / reversed;
             Long spent = campaignSpent.get(campaignId);
             if (back > 0 && spent != null && spent > 0) {
                 campaignSpent.put(campaignId, Math.max(0, spent - back));
