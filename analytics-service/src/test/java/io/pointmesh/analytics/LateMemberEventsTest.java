@@ -6,6 +6,8 @@ import static io.pointmesh.testing.TestEvents.publishAt;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pointmesh.events.member.CardIssued;
+import io.pointmesh.events.member.CardReplaced;
 import io.pointmesh.events.member.ConsentChanged;
 import io.pointmesh.events.member.MemberJoined;
 import io.pointmesh.events.member.MemberLeft;
@@ -83,6 +85,39 @@ class LateMemberEventsTest {
                 1,
                 count("SELECT count(*) FROM dead_letter WHERE event_key = '" + stays
                         + "' AND erased_at IS NULL AND position('1985' in convert_from(payload, 'UTF8')) > 0"));
+    }
+
+    /**
+     * A card blocked since is never made active by a late event (a dead letter replayed after the replacement): a
+     * card's issue arriving after its replacement, or a replacement A to B arriving after B to C. Before, the block of
+     * a card not known yet changed nothing, and the late issue made the lost card active (offers at the POS).
+     */
+    @Test
+    void aLateCardEventDoesNotReactivateACardReplacedSince() throws Exception {
+        String m = "late-" + UUID.randomUUID();
+        String first = "card-" + m;
+        String lost = "lost-" + m;
+        String second = "second-" + m;
+        String third = "third-" + m;
+        Instant now = Instant.now();
+        try (KafkaTestClient kafka = kafka()) {
+            publishAt(kafka, new MemberJoined(m, first, "R" + m, null, null, null, null), now.minusSeconds(300));
+            // the issue of "lost" was parked; its replacement by "second" applied first, the issue replayed after
+            applied(publishAt(kafka, new CardReplaced(m, lost, second), now.minusSeconds(200)));
+            assertEquals(1, cards(lost, "NOT active"), "a card replaced before its issue arrived is kept inactive");
+            applied(publishAt(kafka, new CardIssued(m, lost), now.minusSeconds(250)));
+            assertEquals(1, cards(lost, "NOT active"));
+            // "second" replaced by "third"; then a parked replacement of "first" by "second" replayed
+            applied(publishAt(kafka, new CardReplaced(m, second, third), now.minusSeconds(100)));
+            applied(publishAt(kafka, new CardReplaced(m, first, second), now.minusSeconds(150)));
+        }
+        assertEquals(1, cards(first, "NOT active"));
+        assertEquals(1, cards(second, "NOT active"));
+        assertEquals(1, cards(third, "active"));
+    }
+
+    private static long cards(String card, String condition) throws Exception {
+        return count("SELECT count(*) FROM card_dim WHERE card_number = '" + card + "' AND " + condition);
     }
 
     private static ConsentChanged consent(String member, boolean personalization) {

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pointmesh.events.member.CardIssued;
+import io.pointmesh.events.member.CardReplaced;
 import io.pointmesh.events.member.MemberJoined;
 import io.pointmesh.events.member.MemberReinstated;
 import io.pointmesh.events.member.MemberSuspended;
@@ -136,6 +138,119 @@ class DeadLetterReplayTest {
         // the ledger's inbox took it (applied as far as the rule lets it)
         await().atMost(Duration.ofSeconds(30)).until(() -> claimed(lateId));
         LedgerFixture.earn(partner, member, "1000").statusCode(422).body("code", equalTo("member-not-active"));
+    }
+
+    /**
+     * A card's issue the ledger gave up on, replayed after the card was replaced (the replacement applied live, when
+     * the ledger did not know the card yet): the lost card stays blocked. Before, the replacement's block found no
+     * row, and the replayed issue made the lost card work again.
+     */
+    @Test
+    void aCardIssueReplayedAfterTheCardWasReplacedLeavesTheLostCardBlocked() throws Exception {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        String lost = "lost-" + UUID.randomUUID();
+        String replacement = "new-" + UUID.randomUUID();
+        long letter = park(member, new CardIssued(member, lost));
+        try (KafkaTestClient kafka = kafka()) {
+            TestEvents.publish(kafka, new CardReplaced(member, lost, replacement));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ACTIVE".equals(cardStatus(replacement)));
+        assertEquals("BLOCKED", cardStatus(lost), "a card replaced before its issue arrived is recorded blocked");
+
+        replay(letter);
+        assertEquals("BLOCKED", cardStatus(lost));
+        assertEquals("ACTIVE", cardStatus(replacement));
+        earnByCard(partner, lost).statusCode(422).body("code", equalTo("card-blocked"));
+        earnByCard(partner, replacement).statusCode(201);
+    }
+
+    /**
+     * A replacement A to B the ledger gave up on, replayed after a later replacement B to C was applied: B was
+     * replaced since and stays blocked (the later replacement left it as a tombstone); only C works.
+     */
+    @Test
+    void aCardReplacementReplayedAfterALaterReplacementDoesNotReactivateItsCard() throws Exception {
+        String partner = LedgerFixture.partner();
+        String member = LedgerFixture.member();
+        String first = LedgerFixture.card(member);
+        String second = "second-" + UUID.randomUUID();
+        String third = "third-" + UUID.randomUUID();
+        long letter = park(member, new CardReplaced(member, first, second));
+        try (KafkaTestClient kafka = kafka()) {
+            TestEvents.publish(kafka, new CardReplaced(member, second, third));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> "ACTIVE".equals(cardStatus(third)));
+
+        replay(letter);
+        assertEquals("BLOCKED", cardStatus(first));
+        assertEquals("BLOCKED", cardStatus(second));
+        assertEquals("ACTIVE", cardStatus(third));
+        earnByCard(partner, second).statusCode(422).body("code", equalTo("card-blocked"));
+        earnByCard(partner, third).statusCode(201);
+    }
+
+    /** Parks a member.events record the ledger gave up on; answers the letter's id. */
+    private long park(String member, io.pointmesh.events.DomainEvent event) {
+        deadLetters.park(TestEvents.deadLetter(
+                TestEvents.topic("ledger-service.dead-letters"),
+                TestEvents.topic("member.events"),
+                member,
+                TestEvents.encode(event),
+                "the ledger's database refused it"));
+        List<Long> ids = given().auth()
+                .oauth2(TestTokens.operator())
+                .queryParam("status", "PARKED")
+                .queryParam("limit", 500)
+                .get("/ledger/v1/dead-letters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items.findAll { it.key == '" + member + "' }.id", Long.class);
+        assertEquals(1, ids.size());
+        return ids.get(0);
+    }
+
+    private static void replay(long letter) {
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .post("/ledger/v1/dead-letters/" + letter + "/replay")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("REPLAYED"))
+                .body("outcome", equalTo("APPLIED"));
+    }
+
+    private static io.restassured.response.ValidatableResponse earnByCard(String partner, String card) {
+        return given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType("application/json")
+                .body(java.util.Map.of(
+                        "partnerTxId",
+                        UUID.randomUUID().toString(),
+                        "cardNumber",
+                        card,
+                        "storeCode",
+                        LedgerFixture.STORE,
+                        "amount",
+                        new java.math.BigDecimal("1000"),
+                        "currency",
+                        "KRW",
+                        "occurredAt",
+                        java.time.Instant.now().minusSeconds(60).toString()))
+                .post("/ledger/v1/earnings")
+                .then();
+    }
+
+    private String cardStatus(String card) throws java.sql.SQLException {
+        try (var c = dataSource.getConnection();
+                var q = c.prepareStatement("SELECT status FROM card WHERE card_number = ?")) {
+            q.setString(1, card);
+            try (var r = q.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
     }
 
     @Inject

@@ -220,7 +220,9 @@ class LedgerAuditorTest {
                         "operations",
                         new OperationRepository(),
                         "config",
-                        config));
+                        config,
+                        "registry",
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
         accounts = wire(
                 new AccountQueryService(),
                 Map.of(
@@ -1544,6 +1546,7 @@ class LedgerAuditorTest {
             case "currencies" -> List.of("KRW");
             case "maxPurchaseAmount" -> new BigDecimal("100000000");
             case "jobBatchSize" -> 500;
+            case "jobFailureBackoff" -> java.time.Duration.ofMinutes(10);
             case "holdTimeout" -> CONFIG.holdTimeout();
             case "defaultValidityMonths" -> CONFIG.defaultValidityMonths();
             case "referralBonusPoints" -> CONFIG.referralBonus();

@@ -17,6 +17,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -146,6 +147,69 @@ class OutboxTest {
                         .map(r -> codec.decode(r.value()).orElseThrow().id())
                         .toList();
         assertEquals(written, read);
+    }
+
+    /**
+     * The hourly purge deletes published rows past the retention (168 hours here) in bounded batches, from the oldest,
+     * and stops at the first row it must keep: an unpublished one (whatever its age) or one published within the
+     * retention. One instance at a time: while another holds the purge lock, a purge deletes nothing.
+     */
+    @Test
+    void thePurgeDeletesOldPublishedRowsInBatchesKeepsTheRestAndRunsOnOneInstanceAtATime() {
+        String key = "purge-" + UUID.randomUUID();
+        SqlConnection other = OnVertx.await(() -> pool.getConnection());
+        try {
+            // the relay is kept away (another instance holds it), so the unpublished row stays unpublished
+            OnVertx.await(
+                    () -> other.preparedQuery("SELECT pg_advisory_lock($1)").execute(Tuple.of(OutboxRelay.RELAY_LOCK)));
+            // the outbox's oldest rows, below every row of this run: in seq order 25 published 200 hours ago, one
+            // written 200 hours ago and never published, 2 published 200 hours ago, one published an hour ago, 3
+            // more published 200 hours ago
+            OnVertx.await(() -> pool.preparedQuery(
+                            "INSERT INTO outbox_event (seq, event_id, topic, event_key, event_type, payload, created_at, "
+                                    + "published_at) SELECT b.base + i, gen_random_uuid(), 'partner.events', $1, "
+                                    + "'test.purge', '{}', now() - interval '200 hours', CASE WHEN i = 25 THEN NULL "
+                                    + "WHEN i = 28 THEN now() - interval '1 hour' ELSE now() - interval '200 hours' END "
+                                    + "FROM (SELECT coalesce(min(seq), 1) - 1000 AS base FROM outbox_event) b, "
+                                    + "generate_series(0, 31) i")
+                    .execute(Tuple.of(key)));
+            assertEquals(32L, outboxRows(key, "true"));
+
+            // another instance is purging: this one stops at once
+            OnVertx.await(
+                    () -> other.preparedQuery("SELECT pg_advisory_lock($1)").execute(Tuple.of(OutboxRelay.PURGE_LOCK)));
+            assertEquals(new OutboxRelay.Purged(0, 0), OnVertx.await(() -> relay.purge(10)));
+            assertEquals(32L, outboxRows(key, "true"));
+            OnVertx.await(() ->
+                    other.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(OutboxRelay.PURGE_LOCK)));
+
+            // 25 rows, at most 10 a transaction: three batches; the unpublished row stops it, and all after it stay
+            assertEquals(new OutboxRelay.Purged(25, 3), OnVertx.await(() -> relay.purge(10)));
+            assertEquals(7L, outboxRows(key, "true"));
+            assertEquals(1L, outboxRows(key, "published_at IS NULL"));
+
+            // once that row is published (long ago) it goes as well, and the 2 after it; the row published an hour ago
+            // stops the purge
+            OnVertx.await(
+                    () -> pool.preparedQuery("UPDATE outbox_event SET published_at = now() - interval '200 hours' "
+                                    + "WHERE event_key = $1 AND published_at IS NULL")
+                            .execute(Tuple.of(key)));
+            assertEquals(new OutboxRelay.Purged(3, 1), OnVertx.await(() -> relay.purge(10)));
+            assertEquals(4L, outboxRows(key, "true"));
+            assertEquals(1L, outboxRows(key, "published_at > now() - interval '2 hours'"));
+        } finally {
+            OnVertx.await(() -> pool.preparedQuery("DELETE FROM outbox_event WHERE event_key = $1")
+                    .execute(Tuple.of(key)));
+            OnVertx.await(() -> other.query("SELECT pg_advisory_unlock_all()").execute());
+            OnVertx.await(() -> other.close());
+        }
+    }
+
+    private long outboxRows(String key, String condition) {
+        return OnVertx.await(
+                () -> pool.preparedQuery("SELECT count(*) FROM outbox_event WHERE event_key = $1 AND " + condition)
+                        .execute(Tuple.of(key))
+                        .map(r -> r.iterator().next().getLong(0)));
     }
 
     private Instant publishedAt(String eventId) {

@@ -63,7 +63,10 @@ public class MemberEventsConsumer implements Replayable {
         } else if (data instanceof CardIssued i) {
             card(c, i.memberId(), i.cardNumber());
         } else if (data instanceof CardReplaced r) {
-            members.blockCard(c, r.blockedCardNumber());
+            // a tombstone when its issue has not arrived; a replacement blocked since stays inactive
+            if (r.blockedCardNumber() != null) {
+                members.blockCard(c, r.blockedCardNumber(), r.memberId());
+            }
             card(c, r.memberId(), r.cardNumber());
         } else if (data instanceof ConsentChanged k) {
             members.changeConsent(

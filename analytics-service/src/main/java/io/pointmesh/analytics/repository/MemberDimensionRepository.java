@@ -23,7 +23,10 @@ public class MemberDimensionRepository {
                 joinedAt);
     }
 
-    /** A card of the member's, active (once). */
+    /**
+     * A card of the member's, active (once). A card already known changes nothing: a redelivery, and a late issue
+     * (a replayed dead letter) of a card blocked since, which stays inactive ({@link #blockCard}'s tombstone).
+     */
     public void addCard(Connection c, String memberId, String cardNumber) throws SQLException {
         Sql.update(
                 c,
@@ -32,8 +35,17 @@ public class MemberDimensionRepository {
                 memberId);
     }
 
-    public void blockCard(Connection c, String cardNumber) throws SQLException {
-        Sql.update(c, "UPDATE card_dim SET active = false WHERE card_number = ?", cardNumber);
+    /**
+     * The member's card is blocked for good (replaced); a card not known yet is recorded inactive (a tombstone), so
+     * its issue applied later does not make it active.
+     */
+    public void blockCard(Connection c, String cardNumber, String memberId) throws SQLException {
+        Sql.update(
+                c,
+                "INSERT INTO card_dim (card_number, member_id, active) VALUES (?, ?, false) "
+                        + "ON CONFLICT (card_number) DO UPDATE SET active = false",
+                cardNumber,
+                memberId);
     }
 
     /**

@@ -118,6 +118,14 @@ public interface LedgerConfig {
     @WithDefault("500")
     int jobBatchSize();
 
+    /**
+     * How long a job leaves out a hold or member whose posting failed for a reason of its own (not the database
+     * being away), so that the items after it run (docs/ledger.md, "Jobs"). Keep it under 20 minutes: the alert
+     * {@code PointmeshLedgerJobFailing} counts on a failing item being tried again within that.
+     */
+    @WithDefault("10M")
+    Duration jobFailureBackoff();
+
     /** Bulk awards (docs/ledger.md, "Bulk awards"). */
     AwardsConfig awards();
 

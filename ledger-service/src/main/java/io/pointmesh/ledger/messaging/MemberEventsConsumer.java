@@ -76,7 +76,11 @@ public class MemberEventsConsumer implements Replayable {
         } else if (data instanceof CardIssued i) {
             issue(c, i.memberId(), i.cardNumber());
         } else if (data instanceof CardReplaced r) {
-            directory.blockCard(c, r.blockedCardNumber());
+            // blocked even if its issue has not arrived (a tombstone); a replacement blocked since (a later
+            // replacement applied before this one, replayed late) stays blocked
+            if (r.blockedCardNumber() != null) {
+                directory.blockCard(c, r.blockedCardNumber(), r.memberId());
+            }
             issue(c, r.memberId(), r.cardNumber());
         } else if (data instanceof MemberSuspended s) {
             directory.suspend(c, s.memberId(), event.time());

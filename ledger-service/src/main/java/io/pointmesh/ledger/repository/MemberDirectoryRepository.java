@@ -150,8 +150,11 @@ public class MemberDirectoryRepository {
         }
     }
 
-    /** A new card, ACTIVE; a redelivered issue changes nothing. */
-    /** A card of the member's, active; blocked at once if the member left (a card event applied late, a replay). */
+    /**
+     * A card of the member's, active; blocked at once if the member left (a card event applied late, a replay). A
+     * card already known changes nothing: a redelivered issue, and a late one (a replayed dead letter) of a card
+     * blocked since, which stays blocked (its row is the tombstone {@link #blockCard} leaves).
+     */
     public void issueCard(Connection c, String cardNumber, String memberId) throws SQLException {
         Sql.update(
                 c,
@@ -163,8 +166,18 @@ public class MemberDirectoryRepository {
                 memberId);
     }
 
-    public void blockCard(Connection c, String cardNumber) throws SQLException {
-        Sql.update(c, "UPDATE card SET status = 'BLOCKED' WHERE card_number = ?", cardNumber);
+    /**
+     * The member's card is blocked for good (replaced). A card not known yet (its issue was dead-lettered, or is
+     * still to come) is recorded BLOCKED, a tombstone: the issue applied later (a replayed letter) finds it and
+     * changes nothing, so a lost card never works again.
+     */
+    public void blockCard(Connection c, String cardNumber, String memberId) throws SQLException {
+        Sql.update(
+                c,
+                "INSERT INTO card (card_number, member_id, status) VALUES (?, ?, 'BLOCKED') "
+                        + "ON CONFLICT (card_number) DO UPDATE SET status = 'BLOCKED'",
+                cardNumber,
+                memberId);
     }
 
     public void blockCards(Connection c, String memberId) throws SQLException {

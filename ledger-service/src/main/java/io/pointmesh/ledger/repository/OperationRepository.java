@@ -269,14 +269,18 @@ public class OperationRepository {
                 .orElseThrow();
     }
 
-    /** Up to {@code limit} holds whose time ran out by {@code now}, the oldest first. */
-    public List<DueHold> dueHolds(Connection c, Instant now, int limit) throws SQLException {
+    /**
+     * Up to {@code limit} holds whose time ran out by {@code now}, the oldest first; none of {@code leftOut} (ids of
+     * holds whose last lapse failed: those after them come first).
+     */
+    public List<DueHold> dueHolds(Connection c, Instant now, int limit, String[] leftOut) throws SQLException {
         return Sql.list(
                 c,
-                "SELECT id, member_id FROM redemption WHERE status = 'HELD' "
-                        + "AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+                "SELECT id, member_id FROM redemption WHERE status = 'HELD' AND expires_at <= ? "
+                        + "AND id <> ALL (CAST(? AS uuid[])) ORDER BY expires_at LIMIT ?",
                 rs -> new DueHold(rs.getObject(1, UUID.class), rs.getString(2)),
                 now,
+                leftOut,
                 limit);
     }
 

@@ -212,17 +212,24 @@ public class PostingRepository {
                 .orElseThrow();
     }
 
-    /** Up to {@code limit} members of each kind with lots due by {@code now}: to expire, or to mature. */
-    public List<String> membersWithDueLots(Connection c, Instant now, int limit) throws SQLException {
+    /**
+     * Up to {@code limit} members of each kind with lots due by {@code now}: to expire, or to mature; none of
+     * {@code leftOut} (members whose last try failed: those after them come first).
+     */
+    public List<String> membersWithDueLots(Connection c, Instant now, int limit, String[] leftOut) throws SQLException {
         return Sql.list(
                 c,
                 "SELECT member_id FROM ("
-                        + "(SELECT member_id FROM lot WHERE remaining > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?) UNION "
-                        + "(SELECT member_id FROM lot WHERE NOT matured AND available_at <= ? ORDER BY available_at LIMIT ?)) due",
+                        + "(SELECT member_id FROM lot WHERE remaining > 0 AND expires_at <= ? "
+                        + "AND member_id <> ALL (CAST(? AS text[])) ORDER BY expires_at LIMIT ?) UNION "
+                        + "(SELECT member_id FROM lot WHERE NOT matured AND available_at <= ? "
+                        + "AND member_id <> ALL (CAST(? AS text[])) ORDER BY available_at LIMIT ?)) due",
                 rs -> rs.getString(1),
                 now,
+                leftOut,
                 limit,
                 now,
+                leftOut,
                 limit);
     }
 
@@ -474,16 +481,20 @@ public class PostingRepository {
     }
 
     /**
-     * Marks up to {@code limit} lots with points expiring by {@code horizon} as told, soonest first,
-     * and answers them. SKIP LOCKED: instances share the work and never wait on a lot a posting holds.
+     * Marks up to {@code limit} lots with points expiring after {@code now} and by {@code horizon} as told, soonest
+     * first, and answers them. A lot whose expiry has passed (and that no job or posting has emptied yet) is not
+     * told it "will" expire: its points are gone. SKIP LOCKED: instances share the work and never wait on a lot a
+     * posting holds.
      */
-    public List<ExpiryNotice> markExpiryNotices(Connection c, Instant horizon, int limit) throws SQLException {
+    public List<ExpiryNotice> markExpiryNotices(Connection c, Instant now, Instant horizon, int limit)
+            throws SQLException {
         return Sql.list(
                 c,
                 "UPDATE lot SET expiry_notified = true WHERE id IN (SELECT id FROM lot WHERE remaining > 0 "
-                        + "AND NOT expiry_notified AND expires_at <= ? ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED) "
-                        + "RETURNING member_id, remaining, expires_at",
+                        + "AND NOT expiry_notified AND expires_at > ? AND expires_at <= ? ORDER BY expires_at LIMIT ? "
+                        + "FOR UPDATE SKIP LOCKED) RETURNING member_id, remaining, expires_at",
                 rs -> new ExpiryNotice(rs.getString(1), rs.getLong(2), Sql.instant(rs, "expires_at")),
+                now,
                 horizon,
                 limit);
     }

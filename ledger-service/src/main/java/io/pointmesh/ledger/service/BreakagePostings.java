@@ -63,13 +63,14 @@ final class BreakagePostings extends Postings {
     }
 
     /**
-     * Tells members about points expiring within the notice period, once per lot. SKIP LOCKED:
-     * instances share the work and never wait on a lot a posting holds.
+     * Tells members about points expiring within the notice period (after now: points already past
+     * their expiry are not "expiring"), once per lot. SKIP LOCKED: instances share the work and never
+     * wait on a lot a posting holds.
      */
     int noticeExpiring(Connection c, int limit) throws SQLException {
         Instant now = now();
         Instant horizon = now.plus(Duration.ofDays(policy.expiryNoticeDays()));
-        List<ExpiryNotice> due = postings.markExpiryNotices(c, horizon, limit);
+        List<ExpiryNotice> due = postings.markExpiryNotices(c, now, horizon, limit);
         Map<String, Map<Instant, Long>> byMember = new LinkedHashMap<>();
         for (ExpiryNotice d : due) {
             Instant day = ZonedDateTime.ofInstant(d.expiresAt(), policy.zone())

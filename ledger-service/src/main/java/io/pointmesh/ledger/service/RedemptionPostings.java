@@ -156,10 +156,23 @@ final class RedemptionPostings extends Postings {
         return new Outcome<>(voided, false);
     }
 
-    /** Lapses one hold past its time; safe to run on several instances (the member lock decides). */
+    /**
+     * Lapses one hold past its time; safe to run on several instances. The member's row is taken with SKIP
+     * LOCKED: a member another transaction holds (a till's posting, another instance's job) is not waited for,
+     * the hold is left to the next run (false); the hold's status is read again under the lock.
+     */
     boolean lapse(Connection c, UUID redemptionId, String memberId) throws SQLException {
         Instant now = now();
-        MemberBalance m = lockForPosting(c, memberId, now);
+        MemberBalance m = postings.tryLockMember(c, memberId);
+        if (m == null) {
+            if (postings.readMember(c, memberId) == null) {
+                // no account at all: a broken row, for the job to report (not to skip in silence)
+                throw ProblemException.unprocessable(
+                        "unknown-member", "Unknown member", "no account for member " + memberId);
+            }
+            return false; // held by another transaction: the next run
+        }
+        bringUpToDate(c, m, now);
         RedemptionRow r = operations.lockRedemption(c, redemptionId);
         if (r.status() != RedemptionStatus.HELD || r.expiresAt().isAfter(now)) {
             return false;

@@ -53,7 +53,10 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Arbitrary but fixed: the advisory lock that elects the single active relay per database. */
-    private static final long RELAY_LOCK = 0x706f696e746d6573L;
+    public static final long RELAY_LOCK = 0x706f696e746d6573L;
+
+    /** Arbitrary but fixed, and not {@link #RELAY_LOCK}: the advisory lock that lets one instance purge at a time. */
+    public static final long PURGE_LOCK = 0x706f696e74707267L;
 
     @Inject
     Pool pool;
@@ -76,6 +79,9 @@ public class OutboxRelay {
 
     @ConfigProperty(name = "pointmesh.outbox.retention-hours", defaultValue = "168")
     int retentionHours;
+
+    @ConfigProperty(name = "pointmesh.outbox.purge-batch-size", defaultValue = "10000")
+    int purgeBatchSize;
 
     private final Counter published;
 
@@ -264,11 +270,64 @@ public class OutboxRelay {
         }
     };
 
-    /** Published rows are only history: keep a week of them for diagnosis, then drop them. */
+    /**
+     * Published rows are only history: keep a week of them ({@code pointmesh.outbox.retention-hours}) for diagnosis,
+     * then drop them. One instance at a time, in bounded batches: {@link #purge(int)}.
+     */
     @Scheduled(every = "1h", delayed = "1m")
     Uni<Void> purgePublished() {
-        return pool.preparedQuery("DELETE FROM outbox_event WHERE published_at < now() - make_interval(hours => $1)")
-                .execute(Tuple.of(retentionHours))
+        return purge(purgeBatchSize)
+                .onFailure()
+                .invoke(e -> LOG.warnf("outbox purge failed, will retry in an hour: %s", e.toString()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    /** What a purge did: rows deleted, and the batches (transactions that held the purge lock) it took. */
+    public record Purged(long deleted, int batches) {}
+
+    /**
+     * Deletes the outbox's oldest rows while they are published and older than the retention, in seq order, at most
+     * {@code batchSize} rows a transaction, until a batch finds fewer: it stops at the first row that is unpublished
+     * or published within the retention, and never deletes either. Each batch holds the transaction-scoped advisory
+     * lock {@link #PURGE_LOCK}: while another instance purges, this one stops at once instead of scanning the same
+     * rows. Reads the outbox by its primary key only, from where the last batch stopped (seq is monotonic and the
+     * relay publishes in seq order, so the purgeable rows are a prefix), never the whole table.
+     */
+    public Uni<Purged> purge(int batchSize) {
+        return purgeFrom(Long.MIN_VALUE, batchSize, new Purged(0, 0));
+    }
+
+    private Uni<Purged> purgeFrom(long afterSeq, int batchSize, Purged sofar) {
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
+                        .execute(Tuple.of(PURGE_LOCK))
+                        .chain(rows -> rows.iterator().next().getBoolean(0)
+                                ? purgeBatch(conn, afterSeq, batchSize)
+                                : Uni.createFrom().<long[]>nullItem()))
+                .chain(batch -> {
+                    if (batch == null) {
+                        return Uni.createFrom().item(sofar); // another instance is purging
+                    }
+                    Purged now = new Purged(sofar.deleted() + batch[0], sofar.batches() + 1);
+                    return batch[0] < batchSize ? Uni.createFrom().item(now) : purgeFrom(batch[1], batchSize, now);
+                });
+    }
+
+    /** One batch under the lock: answers {rows deleted, the last seq deleted}. */
+    private Uni<long[]> purgeBatch(SqlConnection conn, long afterSeq, int batchSize) {
+        return conn.preparedQuery("WITH head AS (SELECT seq, published_at FROM outbox_event WHERE seq > $1 "
+                        + "ORDER BY seq LIMIT $2), "
+                        + "stop AS (SELECT min(seq) AS seq FROM head WHERE published_at IS NULL "
+                        + "OR published_at >= now() - make_interval(hours => $3)), "
+                        + "gone AS (DELETE FROM outbox_event o USING head WHERE o.seq = head.seq "
+                        + "AND head.seq < coalesce((SELECT seq FROM stop), 9223372036854775807) "
+                        + "AND o.published_at IS NOT NULL RETURNING o.seq) "
+                        + "SELECT count(*), coalesce(max(seq), $1) FROM gone")
+                .execute(Tuple.of(afterSeq, batchSize, retentionHours))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new long[] {row.getLong(0), row.getLong(1)};
+                });
     }
 }
