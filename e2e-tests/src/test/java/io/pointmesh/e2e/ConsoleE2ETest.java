@@ -210,6 +210,18 @@ class ConsoleE2ETest {
                 assertTrue(p.asText().equals("–") || Double.parseDouble(p.asText()) <= 1.0, table.toString());
             }
 
+            // the webhook form offers every event the API takes (its own list once missed the reward order events)
+            tab(browser, partnerId, "webhooks");
+            waitFor(browser, "document.getElementById('webhook-events') !== null");
+            String offered = browser.eval(
+                            "JSON.stringify([...document.querySelectorAll('#webhook-events input')].map(i => i.value))")
+                    .asText();
+            assertTrue(offered.contains("\"reward.order-failed\"") && offered.contains("\"points.earned\""), offered);
+            assertEquals(
+                    browser.eval("JSON.stringify(SignIn.settings().webhookEvents)")
+                            .asText(),
+                    offered);
+
             // suspension, with its reason in the history
             tab(browser, partnerId, "overview");
             browser.click("suspend");

@@ -94,6 +94,45 @@ public record SettlementStatement(
                 closedBy);
     }
 
+    /**
+     * The same statement with another {@code closedBy}: a partner's own view shows {@code "operator"} for the
+     * network's staff member who closed it (docs/security.md).
+     */
+    public SettlementStatement withClosedBy(String by) {
+        return new SettlementStatement(
+                statementId,
+                partnerId,
+                status,
+                periodStart,
+                periodEnd,
+                periodFrom,
+                periodTo,
+                pointsIssued,
+                pointsIssuedReversed,
+                networkFundedPoints,
+                networkFundedReversed,
+                pointsRedeemed,
+                pointsRedeemedReversed,
+                pointsConverted,
+                pointsRedeemedRewards,
+                pointsRedeemedRewardsReversed,
+                pointsCoFundedForPartners,
+                pointsCoFundedByPartners,
+                facts,
+                lateFacts,
+                currency,
+                pointValue,
+                networkFeeRate,
+                issuedAmount,
+                networkFee,
+                reimbursedAmount,
+                netAmount,
+                partnerOwes,
+                networkOwes,
+                closedAt,
+                by);
+    }
+
     /** The CSV export's columns, in order (the JSON field names). */
     public static final String[] CSV_COLUMNS = {
         "statementId",

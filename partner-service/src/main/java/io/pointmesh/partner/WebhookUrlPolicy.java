@@ -64,6 +64,11 @@ public final class WebhookUrlPolicy {
         if (uri.getRawFragment() != null) {
             throw new Refused("a URL without a fragment");
         }
+        // java.net.URI takes any number of digits as a port (https://example.com:99999/x parses); the connection
+        // cannot be made to it, and an attempt that cannot even be started must never reach the dispatcher
+        if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+            throw new Refused("the port " + uri.getPort() + " is not a TCP port (1 to 65535)");
+        }
         return uri;
     }
 

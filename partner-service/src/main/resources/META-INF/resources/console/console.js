@@ -542,8 +542,9 @@
         } })) : "");
   }
 
-  const WEBHOOK_EVENTS = ["points.earned", "points.reversed", "redemption.captured", "redemption.voided", "redemption.reversed",
-    "settlement.closed", "campaign.budget-exhausted", "partner.suspended"];
+  // the names a webhook may subscribe to, as partner-service lists them (its WebhookEventType): a list kept here
+  // missed the reward order events
+  const WEBHOOK_EVENTS = settings.webhookEvents || [];
 
   // a rotation's Idempotency-Key, per webhook, kept until the service answers: a retry after a lost answer
   // rotates once, so the secret the partner's endpoint still has keeps signing through the overlap

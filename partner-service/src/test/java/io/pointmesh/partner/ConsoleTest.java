@@ -90,7 +90,20 @@ class ConsoleTest {
                 .body("oidcUrl", containsString("/realms/"))
                 .body("apis.partner", equalTo(""))
                 // the console's "today" is the network's (settlement periods), not the browser's
-                .body("zone", equalTo("Asia/Seoul"));
+                .body("zone", equalTo("Asia/Seoul"))
+                // the webhook form offers every event the API takes: the service's one list (a list of the
+                // console's own missed the reward order events)
+                .body("webhookEvents", equalTo(WebhookEventType.names()))
+                .body(
+                        "webhookEvents",
+                        org.hamcrest.Matchers.hasItems(
+                                "reward.ordered",
+                                "reward.order-fulfilled",
+                                "reward.order-cancelled",
+                                "reward.order-failed"));
+        String console = given().get("/console/console.js").then().extract().asString();
+        assertTrue(console.contains("settings.webhookEvents"), "the webhook form's events come from the settings");
+        assertTrue(!console.contains("\"campaign.budget-exhausted\""), "and are not listed in the console's code");
     }
 
     @Test

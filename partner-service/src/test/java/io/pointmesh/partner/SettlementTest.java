@@ -556,6 +556,90 @@ class SettlementTest {
                 .contentType("application/problem+json");
     }
 
+    @jakarta.inject.Inject
+    io.pointmesh.partner.service.SettlementService settlementService;
+
+    /**
+     * A statement stored the closing operator's user name (Keycloak's preferred_username) as closedBy, and the
+     * partner's own reads (its integration client, its staff, JSON and CSV) showed it: the network's staff
+     * directory, not the partner's to read. The partner sees "operator", as in its lifecycle history; operators
+     * see the name; the monthly job's system:monthly-close names nobody and is shown as it is.
+     */
+    @Test
+    void aPartnerSeesThatAnOperatorClosedItsStatementNotWhichOne() throws Throwable {
+        String partner = PartnerLifecycleTest.register();
+        String name = "ops-kim-" + UUID.randomUUID().toString().substring(0, 8);
+        String kim = TestTokens.token(name, List.of("operator"), Map.of("azp", "pointmesh-operator"));
+        String id = given().auth()
+                .oauth2(kim)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "periodStart",
+                        MONTH.atDay(1).toString(),
+                        "periodEnd",
+                        MONTH.atEndOfMonth().toString()))
+                .post(settlements(partner))
+                .then()
+                .statusCode(201)
+                .body("closedBy", is(name))
+                .extract()
+                .path("statementId");
+        for (String token : List.of(TestTokens.partner(partner), TestTokens.partnerStaff(partner))) {
+            given().auth()
+                    .oauth2(token)
+                    .get(settlements(partner))
+                    .then()
+                    .statusCode(200)
+                    .body("$", hasSize(1), "[0].statementId", is(id), "[0].closedBy", is("operator"));
+            given().auth()
+                    .oauth2(token)
+                    .get(settlements(partner) + "/" + id)
+                    .then()
+                    .statusCode(200)
+                    .body("closedBy", is("operator"));
+            for (String path : List.of(settlements(partner), settlements(partner) + "/" + id)) {
+                String csv = given().auth()
+                        .oauth2(token)
+                        .accept("text/csv")
+                        .get(path)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString();
+                String[] lines = csv.split("\r\n");
+                assertEquals("operator", row(lines[0], lines[1]).get("closedBy"), csv);
+                assertTrue(!csv.contains(name), "the CSV names no operator: " + csv);
+            }
+        }
+        // operators see who
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get(settlements(partner) + "/" + id)
+                .then()
+                .statusCode(200)
+                .body("closedBy", is(name));
+        String csv = given().auth()
+                .oauth2(TestTokens.operator())
+                .accept("text/csv")
+                .get(settlements(partner))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertTrue(csv.contains(name), csv);
+
+        // the monthly job's statements say so to the partner too
+        String closedByJob = PartnerLifecycleTest.register();
+        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> settlementService.close(
+                closedByJob, MONTH.atDay(1), MONTH.atEndOfMonth(), io.pointmesh.partner.service.SettlementJobs.ACTOR));
+        given().auth()
+                .oauth2(TestTokens.partner(closedByJob))
+                .get(settlements(closedByJob))
+                .then()
+                .statusCode(200)
+                .body("$", hasSize(1), "[0].closedBy", is("system:monthly-close"));
+    }
+
     @Test
     void partnersReadOnlyTheirOwnAndOnlyOperatorsClose() {
         String partner = PartnerLifecycleTest.register();

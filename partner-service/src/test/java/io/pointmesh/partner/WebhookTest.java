@@ -905,7 +905,11 @@ class WebhookTest {
                 "https://user:pw@127.0.0.1/hook",
                 "https://10.0.0.7/hook",
                 "https://169.254.169.254/latest/meta-data",
-                "https://[fd00:ec2::254]/hook")) {
+                "https://[fd00:ec2::254]/hook",
+                // java.net.URI takes any digits as a port: these once registered, and each attempt then threw
+                "https://example.com:99999/hook",
+                receiver.url("x").replaceFirst(":\\d+/", ":65536/"),
+                receiver.url("x").replaceFirst(":\\d+/", ":0/"))) {
             create(partner, token, url, earned)
                     .statusCode(400)
                     .contentType("application/problem+json")
@@ -1120,6 +1124,409 @@ class WebhookTest {
         String metrics = given().get("/q/metrics").then().extract().asString();
         assertFalse(metrics.contains("pointmesh_webhook_deliveries_total{outcome=\"abandoned\"} 0.0"));
     }
+
+    /** A pending delivery written straight into the table (what the API would refuse, or a state it cannot make). */
+    UUID insertDelivery(
+            String webhookId, String traceparent, Instant windowStart, Instant due, Instant leasedUntil, int attempts) {
+        UUID id = UUID.randomUUID();
+        String earning = UUID.randomUUID().toString();
+        String body = "{\"type\":\"points.earned\",\"timestamp\":\"" + windowStart + "\",\"data\":{\"earningId\":\""
+                + earning + "\"}}";
+        database.preparedQuery("INSERT INTO webhook_delivery (id, webhook_id, event_key, event_type, order_key, body, "
+                        + "traceparent, status, attempts, next_attempt_at, window_started_at, created_at, leased_until) "
+                        + "VALUES ($1, $2, $3, 'points.earned', $4, $5, $6, 'PENDING', $7, $8, $9, $9, $10)")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.tuple()
+                        .addValue(id)
+                        .addValue(UUID.fromString(webhookId))
+                        .addValue("points.earned:" + earning)
+                        .addValue("member:" + UUID.randomUUID())
+                        .addValue(body)
+                        .addValue(traceparent)
+                        .addValue(attempts)
+                        .addValue(due.atOffset(java.time.ZoneOffset.UTC))
+                        .addValue(windowStart.atOffset(java.time.ZoneOffset.UTC))
+                        .addValue(leasedUntil == null ? null : leasedUntil.atOffset(java.time.ZoneOffset.UTC)))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+        return id;
+    }
+
+    static ValidatableResponse asOperator(String partner, String path) {
+        return given().auth()
+                .oauth2(TestTokens.operator())
+                .get(webhooks(partner) + path)
+                .then();
+    }
+
+    /**
+     * A webhook URL with port 99999 registered (java.net.URI parses it) and each attempt then threw inside the
+     * dispatcher (Vert.x refuses the address) where nothing caught it: no outcome was recorded, so the delivery was
+     * claimed again every minute for ever, never failed nor abandoned, and the member's later deliveries waited
+     * behind it. Registration refuses such a port (badUrlsAndUnknownEventsAre400AndCreateNothing); a row stored
+     * before that is a failed attempt each time, and abandoned (the webhook disabled) once the window is over.
+     */
+    @Test
+    void aStoredUrlWithAPortBeyond65535FailsEachAttemptAndIsAbandonedAfterTheWindow() {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String id = hook.get("webhookId");
+        String bad = receiver.url(hook.get("path")).replaceFirst(":\\d+/", ":99999/");
+        database.preparedQuery("UPDATE webhook SET url = $1 WHERE id = $2")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(bad, UUID.fromString(id)))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+        try (KafkaTestClient kafka = kafka()) {
+            earn(kafka, partner, UUID.randomUUID().toString());
+        }
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> get(partner, "/" + id + "/deliveries")
+                        .statusCode(200)
+                        .body(
+                                "items[0].status",
+                                is("PENDING"),
+                                "items[0].lastError",
+                                org.hamcrest.Matchers.containsString("port"),
+                                "items[0].attempts",
+                                org.hamcrest.Matchers.greaterThanOrEqualTo(2)));
+        try {
+            clock.advance(Duration.ofHours(25));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> get(partner, "/" + id)
+                            .statusCode(200)
+                            .body("status", is("DISABLED"), "disabledReason", notNullValue()));
+        } finally {
+            clock.reset();
+        }
+        get(partner, "/" + id + "/deliveries")
+                .body(
+                        "items[0].status",
+                        is("ABANDONED"),
+                        "items[0].lastError",
+                        org.hamcrest.Matchers.containsString("port"));
+        assertTrue(receiver.at(hook.get("path")).isEmpty());
+    }
+
+    /**
+     * Whatever fails while an attempt is built (here a stored traceparent that no HTTP header may carry: Vert.x
+     * refuses it as the port above) is a failed attempt with its reason, retried with backoff like any failure;
+     * it escaped the dispatcher's only catch and left no outcome.
+     */
+    @Test
+    void anAttemptThatCannotEvenBeBuiltIsAFailedAttempt() {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String id = hook.get("webhookId");
+        Instant now = Instant.now();
+        UUID delivery = insertDelivery(id, "00-bad\nx-injected: 1", now, now, null, 0);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> get(partner, "/" + id + "/deliveries")
+                        .statusCode(200)
+                        .body(
+                                "items[0].deliveryId",
+                                is(delivery.toString()),
+                                "items[0].status",
+                                is("PENDING"),
+                                "items[0].lastError",
+                                org.hamcrest.Matchers.containsString("IllegalArgumentException"),
+                                "items[0].attempts",
+                                org.hamcrest.Matchers.greaterThanOrEqualTo(2)));
+        assertEquals(
+                0,
+                TestDb.count(
+                        "SELECT count(*) FROM webhook_delivery WHERE id = ?::uuid AND leased_until IS NOT NULL "
+                                + "AND next_attempt_at > now() + interval '30 seconds'",
+                        delivery.toString()),
+                "not left leased for a minute without an outcome");
+        assertTrue(receiver.at(hook.get("path")).isEmpty());
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .delete(webhooks(partner) + "/" + id)
+                .then()
+                .statusCode(204);
+    }
+
+    /**
+     * Belt and braces: a delivery whose last attempt never recorded an outcome (its lease ran out) and whose retry
+     * window has ended is abandoned, its webhook disabled, without another attempt; it was claimed again at every
+     * lease, for ever if its attempts never recorded anything.
+     */
+    @Test
+    void aDeliveryWhoseAttemptsLeftNoOutcomeIsAbandonedOnceItsWindowIsOver() {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String id = hook.get("webhookId");
+        Instant now = Instant.now();
+        UUID stale = insertDelivery(
+                id, null, now.minus(Duration.ofHours(25)), now.minusSeconds(1), now.minusSeconds(1), 1440);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> get(partner, "/" + id)
+                        .statusCode(200)
+                        .body(
+                                "status",
+                                is("DISABLED"),
+                                "disabledReason",
+                                org.hamcrest.Matchers.containsString("no outcome")));
+        get(partner, "/" + id + "/deliveries")
+                .body(
+                        "items[0].deliveryId",
+                        is(stale.toString()),
+                        "items[0].status",
+                        is("ABANDONED"),
+                        "items[0].lastError",
+                        org.hamcrest.Matchers.containsString("no outcome"),
+                        "items[0].finishedAt",
+                        notNullValue());
+        assertTrue(receiver.at(hook.get("path")).isEmpty(), "not sent once more past its window");
+
+        // one whose window has not ended is tried again (at least once), as before
+        enable(partner, id);
+        UUID recent = insertDelivery(id, null, now, now.minusSeconds(1), now.minusSeconds(1), 1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertEquals(
+                        1,
+                        TestDb.count(
+                                "SELECT count(*) FROM webhook_delivery WHERE id = ?::uuid AND status = 'DELIVERED'",
+                                recent.toString())));
+        assertEquals(1, receiver.at(hook.get("path")).size());
+    }
+
+    /**
+     * The answer's body was read whole into memory: an endpoint streaming hundreds of megabytes within the 10 s of
+     * an attempt could take partner-service's heap. The status is the outcome; at most 64 KiB of the body are read,
+     * then the connection is closed. The receiver here streams up to 256 MB.
+     */
+    @Test
+    void aReceiverStreamingAnEndlessAnswerGetsItsConnectionClosedAndTheStatusStands() throws Exception {
+        long limit = 256L * 1024 * 1024;
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        CountDownLatch cut = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        ExecutorService threads = Executors.newCachedThreadPool();
+        server.setExecutor(threads);
+        server.createContext("/", exchange -> {
+            try (var in = exchange.getRequestBody()) {
+                in.readAllBytes();
+            }
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            try {
+                exchange.sendResponseHeaders(200, 0);
+                var out = exchange.getResponseBody();
+                while (written.get() < limit) {
+                    out.write(chunk);
+                    written.addAndGet(chunk.length);
+                }
+                out.close();
+            } catch (java.io.IOException e) {
+                cut.countDown(); // the client closed the connection
+            } finally {
+                exchange.close();
+                done.countDown();
+            }
+        });
+        server.start();
+        try {
+            String partner = activePartner();
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/endless";
+            String id = create(partner, TestTokens.partner(partner), url, List.of("points.earned"))
+                    .statusCode(201)
+                    .extract()
+                    .path("webhookId");
+            try (KafkaTestClient kafka = kafka()) {
+                earn(kafka, partner, UUID.randomUUID().toString());
+            }
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> get(partner, "/" + id + "/deliveries")
+                            .statusCode(200)
+                            .body(
+                                    "items[0].status",
+                                    is("DELIVERED"),
+                                    "items[0].attempts",
+                                    is(1),
+                                    "items[0].lastHttpStatus",
+                                    is(200)));
+            assertTrue(done.await(20, TimeUnit.SECONDS), "the receiver stopped writing");
+            assertTrue(cut.getCount() == 0, "the connection was closed under the receiver, after " + written.get());
+            assertTrue(
+                    written.get() < 16L * 1024 * 1024,
+                    "at most a few MB (socket buffers) were sent before the close: " + written.get());
+        } finally {
+            server.stop(0);
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * A suspended partner gets nothing (docs/security.md), webhooks included: an event of its members during the
+     * suspension is not kept for it, and what was queued before waits (it is not sent, nor abandoned meanwhile);
+     * the notice of the suspension itself is sent, even past a partner-wide delivery that waits. Reinstated, what
+     * waited is sent with a new retry window; what happened meanwhile never is.
+     */
+    @Test
+    void aSuspendedPartnersDeliveriesWaitForItsReinstatementAndWhatHappenedMeanwhileIsNotSent() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook =
+                register(partner, List.of("points.earned", "settlement.closed", "partner.suspended"));
+        String path = hook.get("path");
+        String id = hook.get("webhookId");
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        receiver.answer(path, r -> r.body().contains("\"partner.suspended\"") || !down.get() ? 200 : 503);
+        String before = UUID.randomUUID().toString();
+        PointsEarned queued;
+        try (KafkaTestClient kafka = kafka()) {
+            queued = earn(kafka, partner, before);
+        }
+        SettlementTest.close(partner, SettlementTest.MONTH.atDay(1), SettlementTest.MONTH.atEndOfMonth())
+                .statusCode(201);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> receiver.at(path).stream().anyMatch(r -> r.body().contains("settlement.closed"))
+                        && receiver.at(path).stream().anyMatch(r -> r.body().contains(queued.earningId())));
+
+        PartnerLifecycleTest.transition(partner, "suspension", "audit").statusCode(200);
+        Received notice = Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> receiver.at(path).stream()
+                                .filter(r -> r.body().contains("\"partner.suspended\""))
+                                .findFirst(),
+                        java.util.Optional::isPresent)
+                .get();
+        assertEquals("audit", JsonPath.from(notice.body()).getString("data.reason"));
+        Thread.sleep(1000); // an attempt in flight at the suspension ends
+        int attempts = receiver.at(path).size();
+        // a member's event during the suspension
+        PointsEarned meanwhile;
+        try (KafkaTestClient kafka = kafka()) {
+            meanwhile = earn(kafka, partner, UUID.randomUUID().toString());
+        }
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> TestDb.count(
+                                "SELECT count(*) FROM settlement_fact WHERE fact_key = ?",
+                                "earn:" + meanwhile.earningId())
+                        == 1);
+        Thread.sleep(1500); // several dispatcher rounds (every 0.2 s; retries every 0.1 to 0.5 s)
+        assertEquals(attempts, receiver.at(path).size(), "nothing is attempted while the partner is suspended");
+        assertEquals(
+                0,
+                TestDb.count(
+                        "SELECT count(*) FROM webhook_delivery WHERE webhook_id = ?::uuid AND event_key = ?",
+                        id,
+                        "points.earned:" + meanwhile.earningId()),
+                "an event during the suspension is not kept for the partner");
+        assertEquals(
+                2,
+                TestDb.count(
+                        "SELECT count(*) FROM webhook_delivery WHERE webhook_id = ?::uuid AND status = 'PENDING'", id),
+                "what was queued before waits");
+
+        down.set(false);
+        PartnerLifecycleTest.transition(partner, "reinstatement", "cleared").statusCode(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> get(partner, "/" + id + "/deliveries")
+                        .statusCode(200)
+                        .body("total", is(3), "items.status", is(List.of("DELIVERED", "DELIVERED", "DELIVERED"))));
+        assertEquals(
+                3,
+                TestDb.count(
+                        "SELECT count(*) FROM webhook_delivery WHERE webhook_id = ?::uuid "
+                                + "AND window_started_at > created_at OR event_type = 'partner.suspended' "
+                                + "AND webhook_id = ?::uuid",
+                        id,
+                        id),
+                "what waited was given a new retry window at the reinstatement");
+        Thread.sleep(600);
+        assertFalse(
+                receiver.at(path).stream().anyMatch(r -> r.body().contains(meanwhile.earningId())),
+                "the event during the suspension is never sent");
+        get(partner, "/" + id).body("status", is("ENABLED"));
+    }
+
+    /**
+     * An offboarded partner is sent nothing again: what waited for it is abandoned at once (never delivered), its
+     * webhooks are disabled saying why, later events are not kept, and neither enable nor replay queues anything
+     * (409 partner-offboarded). Pending deliveries an earlier offboarding left are abandoned by the hourly purge.
+     */
+    @Test
+    void anOffboardedPartnersDeliveriesAreAbandonedAndNothingMoreIsSent() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned"));
+        String path = hook.get("path");
+        String id = hook.get("webhookId");
+        receiver.answer(path, r -> 503);
+        PointsEarned queued;
+        try (KafkaTestClient kafka = kafka()) {
+            queued = earn(kafka, partner, UUID.randomUUID().toString());
+        }
+        receiver.await(path, 1);
+        PartnerLifecycleTest.transition(partner, "offboarding", "contract ended")
+                .statusCode(200);
+        asOperator(partner, "/" + id + "/deliveries")
+                .statusCode(200)
+                .body(
+                        "items[0].status",
+                        is("ABANDONED"),
+                        "items[0].lastError",
+                        is("the partner was offboarded"),
+                        "items[0].finishedAt",
+                        notNullValue());
+        asOperator(partner, "/" + id)
+                .statusCode(200)
+                .body("status", is("DISABLED"), "disabledReason", is("the partner was offboarded"));
+        Thread.sleep(1000); // an attempt in flight at the offboarding ends
+        int attempts = receiver.at(path).size();
+
+        PointsEarned after;
+        try (KafkaTestClient kafka = kafka()) {
+            after = earn(kafka, partner, UUID.randomUUID().toString());
+        }
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> TestDb.count(
+                                "SELECT count(*) FROM settlement_fact WHERE fact_key = ?", "earn:" + after.earningId())
+                        == 1);
+        assertEquals(1, TestDb.count("SELECT count(*) FROM webhook_delivery WHERE webhook_id = ?::uuid", id));
+        String delivery =
+                asOperator(partner, "/" + id + "/deliveries").extract().path("items[0].deliveryId");
+        for (String call : List.of("/" + id + "/enable", "/" + id + "/deliveries/" + delivery + "/replay")) {
+            given().auth()
+                    .oauth2(TestTokens.operator())
+                    .post(webhooks(partner) + call)
+                    .then()
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("code", is("partner-offboarded"));
+        }
+        asOperator(partner, "/" + id).body("status", is("DISABLED"));
+        asOperator(partner, "/" + id + "/deliveries").body("items[0].status", is("ABANDONED"));
+
+        // a delivery left pending by an offboarding before they were abandoned with it
+        Instant now = Instant.now();
+        UUID left = insertDelivery(id, null, now, now, null, 0);
+        Thread.sleep(600);
+        assertEquals(attempts, receiver.at(path).size(), "nothing is sent to an offboarded partner");
+        dispatcher.purge();
+        assertEquals(
+                1,
+                TestDb.count(
+                        "SELECT count(*) FROM webhook_delivery WHERE id = ?::uuid AND status = 'ABANDONED'",
+                        left.toString()));
+        assertFalse(receiver.at(path).stream().anyMatch(r -> r.body().contains(after.earningId())));
+        assertTrue(receiver.at(path).stream().allMatch(r -> r.body().contains(queued.earningId())));
+    }
+
+    @Inject
+    io.pointmesh.partner.service.WebhookDispatcher dispatcher;
 
     /** The partner enables its webhook: answered ENABLED, with no reason for being disabled. */
     private static void enable(String partner, String id) {

@@ -89,4 +89,31 @@ class WebhookUrlPolicyTest {
         assertThrows(WebhookUrlPolicy.Refused.class, () -> dev.check("http://10.1.2.3/"));
         assertThrows(WebhookUrlPolicy.Refused.class, () -> dev.check("https://metadata.partner.example/"));
     }
+
+    /**
+     * java.net.URI parses any number of digits as a port: https://hooks.partner.example:99999/ passed, and Vert.x
+     * then threw while the dispatcher built the request, so the delivery was never failed nor abandoned. A port
+     * is 1 to 65535, checked with the URL's form (before any lookup), in production and in development.
+     */
+    @Test
+    void aPortOutsideOneTo65535IsRefusedWithTheUrlsForm() {
+        assertDoesNotThrow(() -> prod.check("https://hooks.partner.example:65535/hook"));
+        assertDoesNotThrow(() -> prod.check("https://hooks.partner.example:1/hook"));
+        assertDoesNotThrow(() -> WebhookUrlPolicy.parse("https://hooks.partner.example:/hook"));
+        for (String url : List.of(
+                "https://hooks.partner.example:99999/hook",
+                "https://hooks.partner.example:65536/hook",
+                "https://hooks.partner.example:0/hook",
+                "https://93.184.216.34:99999/hook",
+                "https://[2606:2800:220:1:248:1893:25c8:1946]:70000/hook",
+                "https://hooks.partner.example:2147483647/hook",
+                "https://hooks.partner.example:99999999999/hook")) {
+            WebhookUrlPolicy.Refused refused =
+                    assertThrows(WebhookUrlPolicy.Refused.class, () -> WebhookUrlPolicy.parse(url), url);
+            assertThrows(WebhookUrlPolicy.Refused.class, () -> prod.check(url), url);
+            assertThrows(WebhookUrlPolicy.Refused.class, () -> dev.pin(url), url);
+            org.junit.jupiter.api.Assertions.assertNotNull(refused.getMessage(), url);
+        }
+        assertThrows(WebhookUrlPolicy.Refused.class, () -> dev.check("http://127.0.0.1:99999/hook"));
+    }
 }

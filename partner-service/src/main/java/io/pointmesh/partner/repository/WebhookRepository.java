@@ -36,6 +36,18 @@ public class WebhookRepository {
     private static final String DELIVERY_COLUMNS = "id, webhook_id, event_type, status, attempts, last_status, "
             + "last_error, created_at, last_attempt_at, next_attempt_at, finished_at";
 
+    /**
+     * The one message a partner that is not ACTIVE is sent: the notice of its own suspension (its back office
+     * learns why its calls are refused). Everything else waits for an ACTIVE partner (docs/partners.md, Webhooks).
+     */
+    static final String SUSPENSION_NOTICE = "partner.suspended";
+
+    /** A delivery's partner (alias {@code p}) lets it be sent now: ACTIVE, or SUSPENDED and this is the notice of it. */
+    private static String sendable(String partner, String delivery) {
+        return "(" + partner + ".status = 'ACTIVE' OR (" + partner + ".status = 'SUSPENDED' AND " + delivery
+                + ".event_type = '" + SUSPENSION_NOTICE + "'))";
+    }
+
     @Inject
     Pool pool;
 
@@ -192,6 +204,47 @@ public class WebhookRepository {
     }
 
     /**
+     * The partner is ACTIVE again (reinstated): what waited for it while it was suspended is due now,
+     * with a new retry window (it is not abandoned for the time it could not be sent), but an attempt
+     * in flight keeps its lease, as {@link #enable} does.
+     */
+    public Uni<Integer> resumeFor(String partnerId, Instant now) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("UPDATE webhook_delivery SET window_started_at = :now, "
+                                + "next_attempt_at = CASE WHEN leased_until > :now THEN next_attempt_at "
+                                + "ELSE LEAST(next_attempt_at, :now) END WHERE status = 'PENDING' "
+                                + "AND webhook_id IN (SELECT id FROM webhook WHERE partner_id = :partnerId)")
+                        .setParameter("now", offset(now))
+                        .setParameter("partnerId", partnerId)
+                        .executeUpdate());
+    }
+
+    /**
+     * The partner is offboarded: what still waits for it is abandoned (never delivered: the partner is
+     * gone, and a webhook's endpoint may pass to someone else), and its enabled webhooks are disabled
+     * saying why. Answers the deliveries abandoned.
+     */
+    public Uni<Integer> abandonFor(String partnerId, Instant now) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("UPDATE webhook_delivery SET status = 'ABANDONED', finished_at = :now, "
+                                + "leased_until = NULL, last_error = :why WHERE status = 'PENDING' "
+                                + "AND webhook_id IN (SELECT id FROM webhook WHERE partner_id = :partnerId)")
+                        .setParameter("now", offset(now))
+                        .setParameter("why", OFFBOARDED)
+                        .setParameter("partnerId", partnerId)
+                        .executeUpdate()
+                        .call(() -> s.createNativeQuery(
+                                        "UPDATE webhook SET status = 'DISABLED', disabled_reason = :why, "
+                                                + "disabled_at = :now WHERE partner_id = :partnerId AND status = 'ENABLED'")
+                                .setParameter("now", offset(now))
+                                .setParameter("why", OFFBOARDED)
+                                .setParameter("partnerId", partnerId)
+                                .executeUpdate()));
+    }
+
+    static final String OFFBOARDED = "the partner was offboarded";
+
+    /**
      * Puts a finished delivery back in the queue, under the same message id (receivers deduplicate
      * on it). Answers 0 when the delivery is not the webhook's or is still pending.
      */
@@ -243,7 +296,9 @@ public class WebhookRepository {
 
     /**
      * Enqueues the message for every webhook of its partner that subscribed to its type, in the
-     * caller's transaction; a message enqueued before for a webhook adds nothing (W1).
+     * caller's transaction; a message enqueued before for a webhook adds nothing (W1). Only for an
+     * ACTIVE partner: a suspended or offboarded one gets nothing (docs/security.md), what happens
+     * meanwhile is not kept for it either; the one exception is the notice of its own suspension.
      */
     public Uni<Integer> enqueue(WebhookMessage m, String body, String traceparent, Instant now) {
         return Panache.getSession()
@@ -254,6 +309,8 @@ public class WebhookRepository {
                                 + "AND :type = ANY (string_to_array(w.events, ',')) "
                                 // a disabled webhook keeps its events for a day (enable sends them), not for ever
                                 + "AND (w.status = 'ENABLED' OR w.disabled_at > CAST(:now AS timestamptz) - interval '24 hours') "
+                                + "AND EXISTS (SELECT 1 FROM partner p WHERE p.id = w.partner_id AND (p.status = 'ACTIVE' "
+                                + "OR :type = '" + SUSPENSION_NOTICE + "')) "
                                 + "ON CONFLICT (webhook_id, event_key) DO NOTHING")
                         .setParameter("eventKey", m.eventKey())
                         .setParameter("type", m.type().stableName())
@@ -272,11 +329,24 @@ public class WebhookRepository {
                 .map(rows -> rows.rowCount());
     }
 
+    /**
+     * Deliveries still pending for an offboarded partner (left by an offboarding before they were abandoned with
+     * it): abandoned, never delivered. Answers how many.
+     */
+    public Uni<Integer> abandonOffboarded(Instant now) {
+        return pool.preparedQuery("UPDATE webhook_delivery d SET status = 'ABANDONED', finished_at = $1, "
+                        + "leased_until = NULL, last_error = $2 FROM webhook w JOIN partner p ON p.id = w.partner_id "
+                        + "WHERE d.webhook_id = w.id AND d.status = 'PENDING' AND p.status = 'OFFBOARDED'")
+                .execute(Tuple.of(offset(now), OFFBOARDED))
+                .map(rows -> rows.rowCount());
+    }
+
     // --- the dispatcher (the reactive pool) ---
 
     /**
      * A claimed attempt: what to send where, signed with which (encrypted) secrets: the current one
-     * and, within a rotation's overlap, the previous one (else null).
+     * and, within a rotation's overlap, the previous one (else null). {@code outcomeMissing}: the
+     * attempt before it was leased and never recorded an outcome (its lease ran out).
      */
     public record Attempt(
             UUID id,
@@ -287,12 +357,15 @@ public class WebhookRepository {
             String body,
             String traceparent,
             int attempt,
-            Instant windowStartedAt) {}
+            Instant windowStartedAt,
+            boolean outcomeMissing) {}
 
     /**
      * Claims up to {@code limit} due deliveries of enabled webhooks, each the earliest pending one of
      * its webhook and member (W2), and leases them until {@code now + lease}: other instances skip
-     * rows this one has locked, and after the lease (a crash mid-attempt) try them again.
+     * rows this one has locked, and after the lease (a crash mid-attempt) try them again. Only an
+     * ACTIVE partner's deliveries are claimed (and a SUSPENDED one's notice of its suspension): a
+     * suspended partner's wait until it is reinstated, an offboarded one's are abandoned.
      *
      * <p>Fair between webhooks: the round takes every webhook's first due delivery before any
      * webhook's second (then by enqueue order), so one partner's backlog behind a slow receiver
@@ -303,20 +376,25 @@ public class WebhookRepository {
     public Uni<List<Attempt>> claim(Instant now, Duration lease, int limit) {
         return pool.preparedQuery("WITH candidate AS (SELECT c.id, c.seq, "
                         + "row_number() OVER (PARTITION BY qw.id ORDER BY c.seq) AS turn FROM webhook qw "
+                        + "JOIN partner p ON p.id = qw.partner_id "
                         + "CROSS JOIN LATERAL (SELECT q.id, q.seq FROM webhook_delivery q WHERE q.webhook_id = qw.id "
-                        + "AND q.status = 'PENDING' AND q.next_attempt_at <= $1 "
+                        + "AND q.status = 'PENDING' AND q.next_attempt_at <= $1 AND " + sendable("p", "q") + " "
+                        // in order among what may be sent now: a suspended partner's notice of its suspension does
+                        // not wait behind its partner-wide deliveries that wait for it to be ACTIVE again
                         + "AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.webhook_id = q.webhook_id "
-                        + "AND e.order_key = q.order_key AND e.status = 'PENDING' AND e.seq < q.seq) "
-                        + "ORDER BY q.seq LIMIT $3) c WHERE qw.status = 'ENABLED'), "
+                        + "AND e.order_key = q.order_key AND e.status = 'PENDING' AND e.seq < q.seq AND "
+                        + sendable("p", "e") + ") "
+                        + "ORDER BY q.seq LIMIT $3) c WHERE qw.status = 'ENABLED' AND p.status IN ('ACTIVE', 'SUSPENDED')), "
                         // the limit counts rows locked, not rows skipped: two instances at once take different ones
-                        + "chosen AS (SELECT q.id FROM webhook_delivery q JOIN candidate k ON k.id = q.id "
+                        + "chosen AS (SELECT q.id, q.leased_until AS prior_lease FROM webhook_delivery q "
+                        + "JOIN candidate k ON k.id = q.id "
                         + "WHERE q.status = 'PENDING' AND q.next_attempt_at <= $1 ORDER BY k.turn, k.seq LIMIT $3 "
                         + "FOR UPDATE OF q SKIP LOCKED) "
                         + "UPDATE webhook_delivery d SET next_attempt_at = $2, leased_until = $2, attempts = d.attempts + 1, "
-                        + "last_attempt_at = $1 FROM webhook w WHERE w.id = d.webhook_id AND d.id IN (SELECT id FROM chosen) "
+                        + "last_attempt_at = $1 FROM webhook w, chosen c WHERE w.id = d.webhook_id AND d.id = c.id "
                         + "RETURNING d.id, d.webhook_id, w.url, w.secret_encrypted, d.body, d.traceparent, d.attempts, "
                         + "d.window_started_at, CASE WHEN w.previous_secret_expires_at > $1 "
-                        + "THEN w.previous_secret_encrypted END")
+                        + "THEN w.previous_secret_encrypted END, c.prior_lease IS NOT NULL")
                 .execute(Tuple.of(offset(now), offset(now.plus(lease)), limit))
                 .map(rows -> {
                     List<Attempt> out = new ArrayList<>();
@@ -330,7 +408,8 @@ public class WebhookRepository {
                                 r.getString(4),
                                 r.getString(5),
                                 r.getInteger(6),
-                                r.getOffsetDateTime(7).toInstant()));
+                                r.getOffsetDateTime(7).toInstant(),
+                                r.getBoolean(9)));
                     }
                     return out;
                 });

@@ -1,5 +1,6 @@
 package io.pointmesh.partner.rest;
 
+import io.pointmesh.partner.WebhookEventType;
 import io.pointmesh.partner.config.ConsoleConfig;
 import io.pointmesh.partner.config.SettlementConfig;
 import jakarta.annotation.security.PermitAll;
@@ -8,6 +9,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -29,8 +31,11 @@ public class ConsoleResource {
     /**
      * {@code zone}: the network's time zone (settlement's {@code pointmesh.settlement.zone}), where
      * the console's "today" is: statements are periods of the network's days, not the browser's.
+     * {@code webhookEvents}: the event names a webhook may subscribe to ({@link WebhookEventType}),
+     * which the console's webhook form offers: one list, so the form cannot miss an event the API takes.
      */
-    public record ConsoleSettings(String oidcUrl, String clientId, Apis apis, String zone) {}
+    public record ConsoleSettings(
+            String oidcUrl, String clientId, Apis apis, String zone, List<String> webhookEvents) {}
 
     @Inject
     ConsoleConfig config;
@@ -46,7 +51,7 @@ public class ConsoleResource {
     @PermitAll
     @Operation(
             summary =
-                    "The OIDC realm, public client, API addresses and network time zone the console uses (no authentication)")
+                    "The OIDC realm, public client, API addresses, network time zone and webhook event names the console uses (no authentication)")
     public ConsoleSettings config() {
         ConsoleConfig.Apis apis = config.apis();
         return new ConsoleSettings(
@@ -57,6 +62,7 @@ public class ConsoleResource {
                         "",
                         apis.ledger().orElse(""),
                         apis.analytics().orElse("")),
-                settlement.zone().getId());
+                settlement.zone().getId(),
+                WebhookEventType.names());
     }
 }

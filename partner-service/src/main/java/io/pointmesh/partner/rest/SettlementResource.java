@@ -1,6 +1,7 @@
 package io.pointmesh.partner.rest;
 
 import io.pointmesh.partner.SettlementStatement;
+import io.pointmesh.partner.service.SettlementJobs;
 import io.pointmesh.partner.service.SettlementService;
 import io.pointmesh.platform.csv.Csv;
 import io.pointmesh.platform.openapi.ProblemResponses;
@@ -88,7 +89,10 @@ public class SettlementResource {
             value = "403 other-partner partner-not-active no-partner-id; 404 not-found")
     public Uni<Response> list(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
-        return settlement.statements(partnerId).map(list -> answer("settlements-" + partnerId, list, list));
+        return settlement
+                .statements(partnerId)
+                .map(this::seenAll)
+                .map(list -> answer("settlements-" + partnerId, list, list));
     }
 
     @GET
@@ -155,6 +159,7 @@ public class SettlementResource {
         caller.requirePartnerOrOperator(partnerId);
         return settlement
                 .statement(partnerId, statementId)
+                .map(this::seen)
                 .map(st -> answer("settlement-" + statementId, List.of(st), st));
     }
 
@@ -190,6 +195,23 @@ public class SettlementResource {
                         .type(MediaType.APPLICATION_JSON_TYPE)
                         .entity(st)
                         .build());
+    }
+
+    /**
+     * A statement as the caller may see it: operators see who closed it; the partner (its integration client and
+     * its staff) sees {@code "operator"} for the network's staff member, as its lifecycle history does (an
+     * operator's user name is the network's staff directory, not the partner's to read). The monthly job's
+     * {@code system:monthly-close} names no person and is shown as it is.
+     */
+    private SettlementStatement seen(SettlementStatement st) {
+        if (caller.isOperator() || st.closedBy() == null || st.closedBy().equals(SettlementJobs.ACTOR)) {
+            return st;
+        }
+        return st.withClosedBy(PartnerResource.PARTNERS_VIEW_OF_ACTOR);
+    }
+
+    private List<SettlementStatement> seenAll(List<SettlementStatement> statements) {
+        return statements.stream().map(this::seen).toList();
     }
 
     /** {@code json}: the JSON answer (one statement or the list); CSV has a row per statement either way. */

@@ -357,7 +357,8 @@ public class WebhookResource {
                             examples = @ExampleObject(name = "enabled", value = WEBHOOK_EXAMPLE)))
     @Extension(
             name = ProblemResponses.EXTENSION,
-            value = "403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found")
+            value =
+                    "403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 partner-offboarded")
     public Uni<WebhookView> enable(@PathParam("partnerId") String partnerId, @PathParam("webhookId") String webhookId) {
         caller.requirePartnerOrOperator(partnerId);
         return webhooks.enable(partnerId, webhookId).map(WebhookView::of);
@@ -413,12 +414,13 @@ public class WebhookResource {
                             examples = @ExampleObject(name = "replayed", value = DELIVERY_EXAMPLE)))
     @APIResponse(
             responseCode = "409",
-            description = "delivery-pending: it is still being retried",
+            description = "delivery-pending: it is still being retried; partner-offboarded: an offboarded partner is "
+                    + "sent nothing",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Extension(
             name = ProblemResponses.EXTENSION,
             value =
-                    "403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 delivery-pending")
+                    "403 other-partner partner-not-active no-partner-id read-only-credentials; 404 not-found; 409 delivery-pending partner-offboarded")
     public Uni<WebhookDelivery> replay(
             @PathParam("partnerId") String partnerId,
             @PathParam("webhookId") String webhookId,

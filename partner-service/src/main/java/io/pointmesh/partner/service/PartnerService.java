@@ -145,6 +145,8 @@ public class PartnerService {
                             actor,
                             reason,
                             new PartnerReinstated(p.id, actor, reason)))
+                    // what waited for its webhooks while it was suspended is sent now, with a new retry window
+                    .call(saved -> webhooks.partnerReinstated(saved.id))
                     .map(saved -> new Transition(saved, null));
         });
     }
@@ -165,6 +167,8 @@ public class PartnerService {
                             actor,
                             reason,
                             new PartnerOffboarded(p.id, actor, reason)))
+                    // what still waited for its webhooks is never delivered
+                    .call(saved -> webhooks.partnerOffboarded(saved.id))
                     .map(saved -> new Transition(saved, null));
         });
     }

@@ -12,7 +12,8 @@ import java.time.YearMonth;
 @ApplicationScoped
 public class SettlementJobs {
 
-    static final String ACTOR = "system:monthly-close";
+    /** Who closed a statement the monthly job closed (shown as it is in the partner's own view too). */
+    public static final String ACTOR = "system:monthly-close";
 
     @Inject
     SettlementService settlement;

@@ -14,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
@@ -98,10 +99,16 @@ public class WebhookDispatcher {
                 .register(registry);
     }
 
-    /** The delivery log keeps a week of finished deliveries (the outbox keeps a week of published events too). */
+    /**
+     * The delivery log keeps a week of finished deliveries (the outbox keeps a week of published events too).
+     * Deliveries still pending for an offboarded partner (an offboarding abandons them; these were left before it
+     * did) are abandoned first: they are never sent, and would otherwise stay pending for ever.
+     */
     @Scheduled(every = "1h", delayed = "1m")
-    void purge() {
-        webhooks.purgeFinished(clock.instant(), Duration.ofDays(7)).await().atMost(Duration.ofSeconds(60));
+    public void purge() {
+        Instant now = clock.instant();
+        webhooks.abandonOffboarded(now).await().atMost(Duration.ofSeconds(60));
+        webhooks.purgeFinished(now, Duration.ofDays(7)).await().atMost(Duration.ofSeconds(60));
     }
 
     @Scheduled(
@@ -142,7 +149,9 @@ public class WebhookDispatcher {
         Instant now = clock.instant();
         List<Attempt> batch =
                 webhooks.claim(now, config.lease(), config.batchSize()).await().atMost(Duration.ofSeconds(30));
-        List<CompletableFuture<Void>> sent = batch.stream().map(this::attempt).toList();
+        List<CompletableFuture<Void>> sent = batch.stream()
+                .map(a -> a.outcomeMissing() && windowEnded(a, now) ? expired(a, now) : attempt(a))
+                .toList();
         // bounded: each attempt's lookup and request time out on their own (below); recording an outcome waits at
         // most 30 s
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
@@ -150,6 +159,26 @@ public class WebhookDispatcher {
                 .exceptionally(e -> null)
                 .join();
         return batch.size();
+    }
+
+    private boolean windowEnded(Attempt a, Instant now) {
+        return now.isAfter(a.windowStartedAt().plus(config.retryWindow()));
+    }
+
+    /**
+     * A delivery whose last attempt never recorded an outcome (its lease ran out: an instance stopped mid-attempt,
+     * or the attempt failed in a way nothing caught) and whose retry window has ended is abandoned without another
+     * attempt, as a failure past the window is: a delivery is never claimed again and again for ever because its
+     * attempts leave no outcome.
+     */
+    private CompletableFuture<Void> expired(Attempt a, Instant now) {
+        return CompletableFuture.runAsync(
+                () -> abandon(
+                        a,
+                        null,
+                        "no outcome was recorded for attempt " + (a.attempt() - 1) + " before the retry window ended",
+                        now),
+                io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
     }
 
     /**
@@ -228,7 +257,24 @@ public class WebhookDispatcher {
                 .thenCompose(sent -> sent);
     }
 
+    /**
+     * Sends the attempt and records its outcome. Whatever goes wrong before the request is on its way (an address
+     * or a header Vert.x refuses: a stored URL with port 99999 threw here) is a failed attempt like a refused
+     * connection, so backoff, the retry window and abandonment apply. Before, the exception escaped to
+     * {@link #round()}, which swallowed it: no outcome was recorded and the delivery was claimed again at every
+     * lease for ever, holding the member's later deliveries back.
+     */
     private CompletableFuture<Void> send(Attempt a, WebhookUrlPolicy.Checked target) {
+        try {
+            return sendChecked(a, target);
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "webhook %s: delivery %s could not be sent", a.webhookId(), a.id());
+            failed(a, null, describe(e));
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private CompletableFuture<Void> sendChecked(Attempt a, WebhookUrlPolicy.Checked target) {
         String secret;
         String previous;
         try {
@@ -265,15 +311,19 @@ public class WebhookDispatcher {
             request.putHeader("traceparent", a.traceparent());
         }
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-        CompletableFuture<Integer> call = http.request(request)
+        CompletableFuture<Integer> call = new CompletableFuture<>();
+        http.request(request)
                 .compose(r -> {
                     sent.set(r);
                     return r.send(Buffer.buffer(a.body()));
                 })
-                // the answer's body is read and dropped, so the attempt ends when the receiver has answered
-                .compose(response -> response.body().map(ignored -> response.statusCode()))
-                .toCompletionStage()
-                .toCompletableFuture();
+                .onComplete(answered -> {
+                    if (answered.failed()) {
+                        call.completeExceptionally(answered.cause());
+                    } else {
+                        status(answered.result(), call);
+                    }
+                });
         // the whole attempt, body included, within the request timeout: a receiver that trickles its answer would
         // otherwise hold the dispatcher for ever
         // the outcome is recorded off the event loop (recording waits for the database)
@@ -296,6 +346,32 @@ public class WebhookDispatcher {
                         io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
     }
 
+    /**
+     * The most of an answer's body that is read (and dropped): the status is the outcome, the body is not kept.
+     * Reading it whole ({@code response.body()}) collected it in memory, so an endpoint streaming hundreds of
+     * megabytes within the attempt's time could take partner-service's heap.
+     */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
+
+    /**
+     * Completes {@code call} with the answer's status once its body has ended, or as soon as more than
+     * {@link #MAX_ANSWER_BYTES} of it have arrived: then the rest is not read, the connection is reset (closed)
+     * and the status stands. Nothing of the body is kept; the attempt's time (the caller's timeout) still bounds
+     * a body that trickles.
+     */
+    private static void status(HttpClientResponse response, CompletableFuture<Integer> call) {
+        int status = response.statusCode();
+        long[] read = {0};
+        response.handler(chunk -> {
+            read[0] += chunk.length();
+            if (read[0] > MAX_ANSWER_BYTES && call.complete(status)) {
+                response.request().reset();
+            }
+        });
+        response.exceptionHandler(call::completeExceptionally);
+        response.endHandler(end -> call.complete(status));
+    }
+
     private void delivered(Attempt a, int status) {
         if (webhooks.delivered(a, status, clock.instant()).await().atMost(Duration.ofSeconds(30))) {
             outcomes.get("delivered").increment();
@@ -307,13 +383,18 @@ public class WebhookDispatcher {
         Instant next = now.plus(backoff(a.attempt()));
         String why = error == null ? "failed" : error.length() > 500 ? error.substring(0, 500) : error;
         if (next.isAfter(a.windowStartedAt().plus(config.retryWindow()))) {
-            String reason = "delivery " + a.id() + " failed for " + config.retryWindow() + " (last: " + why + ")";
-            if (webhooks.abandoned(a, status, why, now, reason).await().atMost(Duration.ofSeconds(30))) {
-                outcomes.get("abandoned").increment();
-                LOG.warnf("webhook %s disabled: %s", a.webhookId(), reason);
-            }
+            abandon(a, status, why, now);
         } else if (webhooks.failed(a, status, why, next).await().atMost(Duration.ofSeconds(30))) {
             outcomes.get("failed").increment();
+        }
+    }
+
+    /** The retry window is over: the delivery is abandoned and its webhook disabled. */
+    private void abandon(Attempt a, Integer status, String why, Instant now) {
+        String reason = "delivery " + a.id() + " failed for " + config.retryWindow() + " (last: " + why + ")";
+        if (webhooks.abandoned(a, status, why, now, reason).await().atMost(Duration.ofSeconds(30))) {
+            outcomes.get("abandoned").increment();
+            LOG.warnf("webhook %s disabled: %s", a.webhookId(), reason);
         }
     }
 

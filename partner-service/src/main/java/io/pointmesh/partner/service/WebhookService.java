@@ -261,6 +261,7 @@ public class WebhookService {
     @WithTransaction
     public Uni<Webhook> enable(String partnerId, String webhookId) {
         return existing(partnerId, webhookId)
+                .call(w -> notOffboarded(partnerId))
                 .call(w -> webhooks.enable(UUID.fromString(w.id()), clock.instant()))
                 .chain(w -> existing(partnerId, webhookId));
     }
@@ -294,11 +295,43 @@ public class WebhookService {
                             throw ProblemException.conflict(
                                     "delivery-pending", "the delivery is still pending; it is retried by itself");
                         }
-                        return webhooks.replay(id, deliveryUuid, now);
+                        return notOffboarded(partnerId).chain(() -> webhooks.replay(id, deliveryUuid, now));
                     })
                     .chain(() -> webhooks.enable(id, now))
                     .chain(() -> webhooks.delivery(id, deliveryUuid));
         });
+    }
+
+    /**
+     * An offboarded partner is sent nothing again: enabling its webhook or replaying a delivery would
+     * queue what is never sent, so both are 409 {@code partner-offboarded}, like a registration.
+     */
+    private Uni<Void> notOffboarded(String partnerId) {
+        return partners.findById(partnerId)
+                .invoke(p -> {
+                    if (p != null && p.status == PartnerStatus.OFFBOARDED) {
+                        throw ProblemException.conflict(
+                                "partner-offboarded",
+                                "an offboarded partner is sent nothing: its webhooks stay disabled");
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /**
+     * The partner was reinstated (in its transaction): what waited for it while it was suspended is
+     * sent now, with a new retry window (docs/partners.md, Webhooks).
+     */
+    public Uni<Void> partnerReinstated(String partnerId) {
+        return webhooks.resumeFor(partnerId, clock.instant()).replaceWithVoid();
+    }
+
+    /**
+     * The partner was offboarded (in its transaction): what waited for it is abandoned, never
+     * delivered, and its webhooks are disabled.
+     */
+    public Uni<Void> partnerOffboarded(String partnerId) {
+        return webhooks.abandonFor(partnerId, clock.instant()).replaceWithVoid();
     }
 
     /**
