@@ -453,6 +453,22 @@ class EarnBatchTest {
                 .post("/ledger/v1/redemptions")
                 .then()
                 .statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.partner(partner))
+                .contentType("application/json")
+                .body(Map.of(
+                        "partnerTxId",
+                        "junk-" + UUID.randomUUID(),
+                        "paymentCode",
+                        "0000000000000000",
+                        "storeCode",
+                        STORE,
+                        "points",
+                        10))
+                .post("/ledger/v1/redemptions")
+                .then()
+                .statusCode(403)
+                .body("code", is("invalid-payment-code"));
         assertTrue(!batches.pacing(), "refused requests pace nothing");
         LedgerFixture.earn(partner, member, "10000").statusCode(201);
         assertTrue(batches.pacing(), "a till's earning paces uploads");

@@ -187,7 +187,7 @@ public class LedgerJobs {
 
     private Counter failures(String job) {
         return Counter.builder("pointmesh.ledger.job.failures")
-                .tag("job", job)
+                .tag("ledger_job", job) // not "job": Prometheus's own label for the scrape job would rename it
                 .description("ledger job runs or items (a hold, a member) that failed for a reason other than the "
                         + "database being away; the job went on without them")
                 .register(registry);

@@ -45,7 +45,10 @@ public class RedemptionService {
         return hold(partnerId, cmd, () -> {});
     }
 
-    /** A till's hold: {@code proven} runs once the request is valid (by card, once its PIN held), before the hold is placed (uploads are paced). */
+    /**
+     * A till's hold: {@code proven} runs once the member's say-so held (by card, its PIN; by payment code, the code
+     * found usable), before the hold is placed: uploads are paced from then on, never for a refused request.
+     */
     public Outcome<RedemptionRow> hold(String partnerId, HoldCommand cmd, Runnable proven) {
         validate(cmd);
         boolean byCode = present(cmd.paymentCode());
@@ -99,10 +102,10 @@ public class RedemptionService {
                     authorization.verifyPin(memberId, cmd.pin());
                     attempt.succeeded();
                     proven.run();
-                    held = place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.PIN);
+                    held = place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.PIN, () -> {});
                 } else {
-                    proven.run();
-                    held = place(partnerId, cmd, hash, cmd.paymentCode(), Ledger.HoldAuthorization.PAYMENT_CODE);
+                    held = place(
+                            partnerId, cmd, hash, cmd.paymentCode(), Ledger.HoldAuthorization.PAYMENT_CODE, proven);
                 }
                 return held;
             } catch (ProblemException refused) {
@@ -133,11 +136,17 @@ public class RedemptionService {
                     "reason", "why the operator spends for the member (1 to 500 characters)");
         }
         String hash = RequestHash.of(null, cmd.memberId(), null, cmd.storeCode(), cmd.points());
-        return place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.operator(operator, reason.strip()));
+        return place(partnerId, cmd, hash, null, Ledger.HoldAuthorization.operator(operator, reason.strip()), () -> {});
     }
 
+    /** {@code codeHeld}: runs once a payment code is found usable (a till's valid hold: uploads are paced). */
     private Outcome<RedemptionRow> place(
-            String partnerId, HoldCommand cmd, String hash, String paymentCode, Ledger.HoldAuthorization how) {
+            String partnerId,
+            HoldCommand cmd,
+            String hash,
+            String paymentCode,
+            Ledger.HoldAuthorization how,
+            Runnable codeHeld) {
         return Idempotency.firstWins(
                 () -> transactions.run(c -> {
                     var retry = ledger.replayHold(c, partnerId, cmd.partnerTxId(), hash);
@@ -156,6 +165,7 @@ public class RedemptionService {
                             }
                             throw authorization.invalidCode();
                         }
+                        codeHeld.run();
                         String memberId = participants
                                 .activeMember(c, null, code.memberId())
                                 .memberId();
