@@ -1502,7 +1502,7 @@ class WebhookTest {
                                 id,
                                 "points.earned:" + queued.earningId()),
                         "what waited is sent at the reinstatement"));
-        get(partner, "/" + id).body("status", is("ENABLED"));
+        asOperator(partner, "/" + id).body("status", is("ENABLED"));
     }
 
     /**
