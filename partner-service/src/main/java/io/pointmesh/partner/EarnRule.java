@@ -17,4 +17,22 @@ public record EarnRule(
         int backdatingDays,
         Instant effectiveFrom,
         String publishedBy,
-        Instant publishedAt) {}
+        Instant publishedAt) {
+
+    /** The same version with another {@code publishedBy}: a partner's own view shows {@code "operator"}. */
+    public EarnRule withPublishedBy(String by) {
+        return new EarnRule(
+                version,
+                baseRate,
+                storeRates,
+                categoryRates,
+                minimumPurchase,
+                perTransactionCap,
+                pendingDays,
+                validityMonths,
+                backdatingDays,
+                effectiveFrom,
+                by,
+                publishedAt);
+    }
+}

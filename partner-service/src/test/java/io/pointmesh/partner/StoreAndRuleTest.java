@@ -236,6 +236,45 @@ class StoreAndRuleTest {
         assertEquals(3, rulePublications(id));
     }
 
+    /**
+     * A rule version stored the publishing operator's user name (preferred_username) as publishedBy, and the
+     * partner's own reads (its integration client, its staff; the console's "Published ... by") showed it: the
+     * network's staff directory, not the partner's to read. The partner sees "operator", as on its settlement
+     * statements and in its lifecycle history; operators see the name.
+     */
+    @Test
+    void aPartnerSeesThatAnOperatorPublishedItsRuleNotWhichOne() {
+        String id = PartnerLifecycleTest.register();
+        String rules = "/partners/v1/partners/" + id + "/earn-rules";
+        String name = "ops-kim-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String kim = TestTokens.token(name, List.of("operator"), Map.of("azp", "pointmesh-operator"));
+        given().auth()
+                .oauth2(kim)
+                .contentType(ContentType.JSON)
+                .body(Map.of("baseRate", 0.02))
+                .put(rules)
+                .then()
+                .statusCode(200)
+                .body("publishedBy", is(name));
+        for (String token : List.of(TestTokens.partner(id), TestTokens.partnerStaff(id))) {
+            String body = given().auth()
+                    .oauth2(token)
+                    .get(rules)
+                    .then()
+                    .statusCode(200)
+                    .body("version", contains(1), "[0].publishedBy", is("operator"))
+                    .extract()
+                    .asString();
+            org.junit.jupiter.api.Assertions.assertFalse(body.contains(name), body);
+        }
+        given().auth()
+                .oauth2(TestTokens.operator())
+                .get(rules)
+                .then()
+                .statusCode(200)
+                .body("[0].publishedBy", is(name));
+    }
+
     static io.restassured.response.ValidatableResponse publish(String rules, Map<String, Object> body) {
         return given().auth()
                 .oauth2(TestTokens.operator())

@@ -1453,6 +1453,59 @@ class WebhookTest {
     }
 
     /**
+     * During a suspension the partner.suspended notice is the only message attempted. Abandoning it after its
+     * retry window disabled the webhook, and at the reinstatement nothing that waited was sent (the claim needs an
+     * ENABLED webhook). The notice is abandoned, the webhook stays enabled, and what waited is sent at the
+     * reinstatement.
+     */
+    @Test
+    void anUndeliveredSuspensionNoticeLeavesTheWebhookEnabledForTheReinstatement() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("points.earned", "partner.suspended"));
+        String path = hook.get("path");
+        String id = hook.get("webhookId");
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        receiver.answer(path, r -> down.get() ? 503 : 200);
+        PointsEarned queued;
+        try (KafkaTestClient kafka = kafka()) {
+            queued = earn(kafka, partner, UUID.randomUUID().toString());
+        }
+        receiver.await(path, 1);
+        PartnerLifecycleTest.transition(partner, "suspension", "audit").statusCode(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> receiver.at(path).stream().anyMatch(r -> r.body().contains("\"partner.suspended\"")));
+        // the notice has failed for 24 hours: its next failure ends its retry window
+        database.preparedQuery("UPDATE webhook_delivery SET window_started_at = now() - interval '25 hours' "
+                        + "WHERE webhook_id = $1 AND event_type = 'partner.suspended'")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id)))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> TestDb.count(
+                                "SELECT count(*) FROM webhook_delivery WHERE webhook_id = ?::uuid "
+                                        + "AND event_type = 'partner.suspended' AND status = 'ABANDONED'",
+                                id)
+                        == 1);
+        asOperator(partner, "/" + id).statusCode(200).body("status", is("ENABLED"), "disabledReason", nullValue());
+
+        down.set(false);
+        PartnerLifecycleTest.transition(partner, "reinstatement", "cleared").statusCode(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertEquals(
+                        1,
+                        TestDb.count(
+                                "SELECT count(*) FROM webhook_delivery WHERE webhook_id = ?::uuid "
+                                        + "AND event_key = ? AND status = 'DELIVERED'",
+                                id,
+                                "points.earned:" + queued.earningId()),
+                        "what waited is sent at the reinstatement"));
+        asOperator(partner, "/" + id).body("status", is("ENABLED"));
+    }
+
+    /**
      * An offboarded partner is sent nothing again: what waited for it is abandoned at once (never delivered), its
      * webhooks are disabled saying why, later events are not kept, and neither enable nor replay queues anything
      * (409 partner-offboarded). Pending deliveries an earlier offboarding left are abandoned by the hourly purge.
@@ -1510,17 +1563,35 @@ class WebhookTest {
         asOperator(partner, "/" + id).body("status", is("DISABLED"));
         asOperator(partner, "/" + id + "/deliveries").body("items[0].status", is("ABANDONED"));
 
-        // a delivery left pending by an offboarding before they were abandoned with it
+        // a delivery left pending by an offboarding before they were abandoned with it, on a webhook left ENABLED
+        // (a replay or enable that read the partner before the offboarding committed): the claim's partner-status
+        // filter alone keeps it unsent (on a DISABLED webhook the claim would skip it anyway)
+        database.preparedQuery("UPDATE webhook SET status = 'ENABLED', disabled_reason = NULL, disabled_at = NULL "
+                        + "WHERE id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id)))
+                .await()
+                .atMost(Duration.ofSeconds(10));
         Instant now = Instant.now();
         UUID left = insertDelivery(id, null, now, now, null, 0);
-        Thread.sleep(600);
+        Thread.sleep(1500);
         assertEquals(attempts, receiver.at(path).size(), "nothing is sent to an offboarded partner");
+        assertEquals(
+                1,
+                TestDb.count(
+                        "SELECT count(*) FROM webhook_delivery WHERE id = ?::uuid AND status = 'PENDING' "
+                                + "AND attempts = 0",
+                        left.toString()),
+                "not even attempted");
         dispatcher.purge();
         assertEquals(
                 1,
                 TestDb.count(
                         "SELECT count(*) FROM webhook_delivery WHERE id = ?::uuid AND status = 'ABANDONED'",
                         left.toString()));
+        // and the purge disables the offboarded partner's webhook left enabled, saying why
+        asOperator(partner, "/" + id)
+                .statusCode(200)
+                .body("status", is("DISABLED"), "disabledReason", is("the partner was offboarded"));
         assertFalse(receiver.at(path).stream().anyMatch(r -> r.body().contains(after.earningId())));
         assertTrue(receiver.at(path).stream().allMatch(r -> r.body().contains(queued.earningId())));
     }

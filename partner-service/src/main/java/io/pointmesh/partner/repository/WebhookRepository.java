@@ -331,14 +331,20 @@ public class WebhookRepository {
 
     /**
      * Deliveries still pending for an offboarded partner (left by an offboarding before they were abandoned with
-     * it): abandoned, never delivered. Answers how many.
+     * it): abandoned, never delivered; and an offboarded partner's webhooks still ENABLED (a replay or enable that
+     * read the partner before an offboarding committed) are disabled saying so, as the offboarding does. Answers
+     * how many deliveries were abandoned.
      */
     public Uni<Integer> abandonOffboarded(Instant now) {
         return pool.preparedQuery("UPDATE webhook_delivery d SET status = 'ABANDONED', finished_at = $1, "
                         + "leased_until = NULL, last_error = $2 FROM webhook w JOIN partner p ON p.id = w.partner_id "
                         + "WHERE d.webhook_id = w.id AND d.status = 'PENDING' AND p.status = 'OFFBOARDED'")
                 .execute(Tuple.of(offset(now), OFFBOARDED))
-                .map(rows -> rows.rowCount());
+                .map(rows -> rows.rowCount())
+                .call(() -> pool.preparedQuery("UPDATE webhook w SET status = 'DISABLED', disabled_reason = $2, "
+                                + "disabled_at = $1 FROM partner p WHERE p.id = w.partner_id AND w.status = 'ENABLED' "
+                                + "AND p.status = 'OFFBOARDED'")
+                        .execute(Tuple.of(offset(now), OFFBOARDED)));
     }
 
     // --- the dispatcher (the reactive pool) ---
@@ -433,19 +439,30 @@ public class WebhookRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** The retry window is over: the delivery is abandoned and its webhook disabled, in one transaction. */
+    /**
+     * The retry window is over: the delivery is abandoned and its webhook disabled, in one transaction; answers
+     * whether the webhook was disabled (null: the outcome was recorded already). Except when the delivery is the
+     * {@code partner.suspended} notice: it is abandoned, but the webhook stays enabled. During a suspension the
+     * notice is the only message attempted, so judging the endpoint by it alone is unfair, and a webhook disabled
+     * then would have been sent nothing at the reinstatement (what waited needs an ENABLED webhook).
+     */
     public Uni<Boolean> abandoned(Attempt a, Integer httpStatus, String error, Instant now, String reason) {
         return pool.withTransaction(c -> c.preparedQuery("UPDATE webhook_delivery SET status = 'ABANDONED', "
                         + "last_status = $3, last_error = $4, finished_at = $5, leased_until = NULL WHERE id = $1 AND attempts = $2 "
-                        + "AND status = 'PENDING'")
+                        + "AND status = 'PENDING' RETURNING event_type")
                 .execute(Tuple.of(a.id(), a.attempt(), httpStatus, error, offset(now)))
                 .chain(rows -> rows.rowCount() == 0
-                        ? Uni.createFrom().item(false)
-                        : c.preparedQuery("UPDATE webhook SET status = 'DISABLED', disabled_reason = $2, "
-                                        + "disabled_at = $3 WHERE id = $1")
-                                .execute(Tuple.of(a.webhookId(), reason, offset(now)))
-                                .replaceWith(true)));
+                        ? Uni.createFrom().nullItem()
+                        : SUSPENDED_NOTICE.equals(rows.iterator().next().getString(0))
+                                ? Uni.createFrom().item(false)
+                                : c.preparedQuery("UPDATE webhook SET status = 'DISABLED', disabled_reason = $2, "
+                                                + "disabled_at = $3 WHERE id = $1")
+                                        .execute(Tuple.of(a.webhookId(), reason, offset(now)))
+                                        .replaceWith(true)));
     }
+
+    /** The event type of the suspension's notice, whose abandonment does not disable the webhook. */
+    static final String SUSPENDED_NOTICE = "partner.suspended";
 
     private static Webhook webhook(Object[] r) {
         return new Webhook(

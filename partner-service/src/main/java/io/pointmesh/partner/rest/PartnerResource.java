@@ -247,21 +247,17 @@ public class PartnerResource {
         caller.requirePartnerOrOperator(partnerId);
         // every transition is an operator's: operators see who, the partner only that it was the network's
         // operator (an operator's user name is the network's staff directory, not the partner's to read)
-        boolean operator = caller.isOperator();
         return service.history(partnerId)
                 .map(list -> list.stream()
                         .map(a -> new AuditView(
                                 a.action,
                                 a.statusBefore,
                                 a.statusAfter,
-                                operator ? a.actor : PARTNERS_VIEW_OF_ACTOR,
+                                OperatorNames.seenBy(caller, a.actor),
                                 a.reason,
                                 a.at))
                         .toList());
     }
-
-    /** The {@code actor} of every history entry in the partner's own view. */
-    static final String PARTNERS_VIEW_OF_ACTOR = "operator";
 
     private static String reason(TransitionRequest body, boolean required) {
         String reason =

@@ -207,7 +207,7 @@ public class SettlementResource {
         if (caller.isOperator() || st.closedBy() == null || st.closedBy().equals(SettlementJobs.ACTOR)) {
             return st;
         }
-        return st.withClosedBy(PartnerResource.PARTNERS_VIEW_OF_ACTOR);
+        return st.withClosedBy(OperatorNames.seenBy(caller, st.closedBy()));
     }
 
     private List<SettlementStatement> seenAll(List<SettlementStatement> statements) {

@@ -179,10 +179,16 @@ public class StoreAndRuleResource {
     @GET
     @Path("/earn-rules")
     @RolesAllowed({Roles.OPERATOR, Roles.PARTNER})
-    @Operation(summary = "Every earn rule version of the partner, oldest first")
+    @Operation(
+            summary = "Every earn rule version of the partner, oldest first; publishedBy is the operator's user name "
+                    + "to operators, \"operator\" to the partner")
     @Extension(name = ProblemResponses.EXTENSION, value = "403 other-partner partner-not-active no-partner-id")
     public Uni<List<EarnRule>> rules(@PathParam("partnerId") String partnerId) {
         caller.requirePartnerOrOperator(partnerId);
-        return service.rules(partnerId);
+        // only operators publish rules: the partner (integration client, staff) sees that an operator did, not which
+        return service.rules(partnerId)
+                .map(list -> list.stream()
+                        .map(r -> r.withPublishedBy(OperatorNames.seenBy(caller, r.publishedBy())))
+                        .toList());
     }
 }

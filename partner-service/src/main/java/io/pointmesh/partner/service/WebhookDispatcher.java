@@ -389,12 +389,21 @@ public class WebhookDispatcher {
         }
     }
 
-    /** The retry window is over: the delivery is abandoned and its webhook disabled. */
+    /**
+     * The retry window is over: the delivery is abandoned and its webhook disabled (not for the partner.suspended
+     * notice: {@link WebhookRepository#abandoned}).
+     */
     private void abandon(Attempt a, Integer status, String why, Instant now) {
         String reason = "delivery " + a.id() + " failed for " + config.retryWindow() + " (last: " + why + ")";
-        if (webhooks.abandoned(a, status, why, now, reason).await().atMost(Duration.ofSeconds(30))) {
+        Boolean disabled =
+                webhooks.abandoned(a, status, why, now, reason).await().atMost(Duration.ofSeconds(30));
+        if (disabled != null) {
             outcomes.get("abandoned").increment();
-            LOG.warnf("webhook %s disabled: %s", a.webhookId(), reason);
+            if (disabled) {
+                LOG.warnf("webhook %s disabled: %s", a.webhookId(), reason);
+            } else {
+                LOG.warnf("webhook %s left enabled (the partner.suspended notice): %s", a.webhookId(), reason);
+            }
         }
     }
 

@@ -304,10 +304,13 @@ public class WebhookService {
 
     /**
      * An offboarded partner is sent nothing again: enabling its webhook or replaying a delivery would
-     * queue what is never sent, so both are 409 {@code partner-offboarded}, like a registration.
+     * queue what is never sent, so both are 409 {@code partner-offboarded}, like a registration. The
+     * partner's row is read FOR SHARE: an offboarding committing meanwhile waits for this transaction
+     * (and then disables the webhook), or this one reads it offboarded; the hourly purge disables an
+     * offboarded partner's webhook left enabled all the same.
      */
     private Uni<Void> notOffboarded(String partnerId) {
-        return partners.findById(partnerId)
+        return partners.findById(partnerId, jakarta.persistence.LockModeType.PESSIMISTIC_READ)
                 .invoke(p -> {
                     if (p != null && p.status == PartnerStatus.OFFBOARDED) {
                         throw ProblemException.conflict(
