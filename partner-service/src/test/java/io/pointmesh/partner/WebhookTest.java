@@ -1506,6 +1506,40 @@ class WebhookTest {
     }
 
     /**
+     * The suspension notice spares its webhook only while the partner is suspended: abandoned once the partner is
+     * ACTIVE again (its endpoint still down), it disables the webhook like any delivery, so an endpoint that is
+     * truly broken (or a webhook that only gets notices) is not kept enabled for ever.
+     */
+    @Test
+    void aSuspensionNoticeAbandonedAfterTheReinstatementDisablesItsWebhook() throws Exception {
+        String partner = activePartner();
+        Map<String, String> hook = register(partner, List.of("partner.suspended"));
+        String path = hook.get("path");
+        String id = hook.get("webhookId");
+        receiver.answer(path, r -> 503);
+        PartnerLifecycleTest.transition(partner, "suspension", "audit").statusCode(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> receiver.at(path).stream().anyMatch(r -> r.body().contains("\"partner.suspended\"")));
+        PartnerLifecycleTest.transition(partner, "reinstatement", "cleared").statusCode(200);
+        database.preparedQuery("UPDATE webhook_delivery SET window_started_at = now() - interval '25 hours' "
+                        + "WHERE webhook_id = $1 AND event_type = 'partner.suspended'")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id)))
+                .await()
+                .atMost(Duration.ofSeconds(10));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> asOperator(partner, "/" + id).statusCode(200).body("status", is("DISABLED")));
+        assertEquals(
+                1,
+                TestDb.count(
+                        "SELECT count(*) FROM webhook_delivery WHERE webhook_id = ?::uuid "
+                                + "AND event_type = 'partner.suspended' AND status = 'ABANDONED'",
+                        id));
+    }
+
+    /**
      * An offboarded partner is sent nothing again: what waited for it is abandoned at once (never delivered), its
      * webhooks are disabled saying why, later events are not kept, and neither enable nor replay queues anything
      * (409 partner-offboarded). Pending deliveries an earlier offboarding left are abandoned by the hourly purge.

@@ -441,28 +441,40 @@ public class WebhookRepository {
 
     /**
      * The retry window is over: the delivery is abandoned and its webhook disabled, in one transaction; answers
-     * whether the webhook was disabled (null: the outcome was recorded already). Except when the delivery is the
-     * {@code partner.suspended} notice: it is abandoned, but the webhook stays enabled. During a suspension the
-     * notice is the only message attempted, so judging the endpoint by it alone is unfair, and a webhook disabled
-     * then would have been sent nothing at the reinstatement (what waited needs an ENABLED webhook).
+     * whether the webhook was disabled (null: the outcome was recorded already). Except for the {@code
+     * partner.suspended} notice while its partner is still SUSPENDED: it is abandoned, but the webhook stays enabled.
+     * During a suspension the notice is the only message attempted, so judging the endpoint by it alone is unfair,
+     * and a webhook disabled then would have been sent nothing at the reinstatement (what waited needs an ENABLED
+     * webhook). Once the partner is ACTIVE again, or for a webhook that only ever gets notices, an abandoned notice
+     * disables it like any other delivery. The webhook row is locked first, as enabling and replaying lock it
+     * before its deliveries (no deadlock between them).
      */
     public Uni<Boolean> abandoned(Attempt a, Integer httpStatus, String error, Instant now, String reason) {
-        return pool.withTransaction(c -> c.preparedQuery("UPDATE webhook_delivery SET status = 'ABANDONED', "
-                        + "last_status = $3, last_error = $4, finished_at = $5, leased_until = NULL WHERE id = $1 AND attempts = $2 "
-                        + "AND status = 'PENDING' RETURNING event_type")
-                .execute(Tuple.of(a.id(), a.attempt(), httpStatus, error, offset(now)))
-                .chain(rows -> rows.rowCount() == 0
-                        ? Uni.createFrom().nullItem()
-                        : SUSPENDED_NOTICE.equals(rows.iterator().next().getString(0))
+        return pool.withTransaction(c -> c.preparedQuery("SELECT p.status FROM webhook w JOIN partner p ON p.id = "
+                        + "w.partner_id WHERE w.id = $1 FOR UPDATE OF w")
+                .execute(Tuple.of(a.webhookId()))
+                .chain(partner -> c.preparedQuery("UPDATE webhook_delivery SET status = 'ABANDONED', "
+                                + "last_status = $3, last_error = $4, finished_at = $5, leased_until = NULL WHERE id = $1 "
+                                + "AND attempts = $2 AND status = 'PENDING' RETURNING event_type")
+                        .execute(Tuple.of(a.id(), a.attempt(), httpStatus, error, offset(now)))
+                        .map(rows -> rows.rowCount() == 0
+                                ? null
+                                : SUSPENSION_NOTICE.equals(
+                                                rows.iterator().next().getString(0))
+                                        && partner.rowCount() == 1
+                                        && "SUSPENDED"
+                                                .equals(partner.iterator()
+                                                        .next()
+                                                        .getString(0))))
+                .chain(kept -> kept == null
+                        ? Uni.createFrom().<Boolean>nullItem()
+                        : kept
                                 ? Uni.createFrom().item(false)
                                 : c.preparedQuery("UPDATE webhook SET status = 'DISABLED', disabled_reason = $2, "
                                                 + "disabled_at = $3 WHERE id = $1")
                                         .execute(Tuple.of(a.webhookId(), reason, offset(now)))
                                         .replaceWith(true)));
     }
-
-    /** The event type of the suspension's notice, whose abandonment does not disable the webhook. */
-    static final String SUSPENDED_NOTICE = "partner.suspended";
 
     private static Webhook webhook(Object[] r) {
         return new Webhook(

@@ -15,8 +15,13 @@ final class OperatorNames {
 
     private OperatorNames() {}
 
-    /** {@code operatorName} as the caller may see it; null stays null (nobody to hide). */
+    /** What names a job, not a person ({@code system:monthly-close}): shown as it is. */
+    static final String SYSTEM_PREFIX = "system:";
+
+    /** {@code operatorName} as the caller may see it; null stays null (nobody to hide), a job's name stays too. */
     static String seenBy(Caller caller, String operatorName) {
-        return operatorName == null || caller.isOperator() ? operatorName : PARTNERS_VIEW;
+        return operatorName == null || caller.isOperator() || operatorName.startsWith(SYSTEM_PREFIX)
+                ? operatorName
+                : PARTNERS_VIEW;
     }
 }

@@ -1,7 +1,6 @@
 package io.pointmesh.partner.rest;
 
 import io.pointmesh.partner.SettlementStatement;
-import io.pointmesh.partner.service.SettlementJobs;
 import io.pointmesh.partner.service.SettlementService;
 import io.pointmesh.platform.csv.Csv;
 import io.pointmesh.platform.openapi.ProblemResponses;
@@ -204,10 +203,8 @@ public class SettlementResource {
      * {@code system:monthly-close} names no person and is shown as it is.
      */
     private SettlementStatement seen(SettlementStatement st) {
-        if (caller.isOperator() || st.closedBy() == null || st.closedBy().equals(SettlementJobs.ACTOR)) {
-            return st;
-        }
-        return st.withClosedBy(OperatorNames.seenBy(caller, st.closedBy()));
+        String shown = OperatorNames.seenBy(caller, st.closedBy());
+        return java.util.Objects.equals(shown, st.closedBy()) ? st : st.withClosedBy(shown);
     }
 
     private List<SettlementStatement> seenAll(List<SettlementStatement> statements) {
